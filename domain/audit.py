@@ -1,0 +1,63 @@
+"""Who did what, for whom, in which request: the audit context every event carries.
+
+The API sets it per request, CLIs and processes per command. Events read it when they are
+created (STYLE.md: audit metadata from a ContextVar), so no command can forget it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from domain.errors import AuditContextMissingError
+
+PLATFORM_TENANT = "platform"
+"""Tenant id used for platform-level facts (operator actions, policy catalogue)."""
+
+
+@dataclass(frozen=True)
+class AuditContext:
+    """The tenant, actor and request that cause the events recorded under it."""
+
+    tenant_id: str
+    actor: str
+    request_id: str
+
+
+_current: ContextVar[AuditContext | None] = ContextVar("kycledger_audit", default=None)
+
+
+def current_audit() -> AuditContext:
+    """The audit context in force; raises if a command runs outside one."""
+    ctx = _current.get()
+    if ctx is None:
+        raise AuditContextMissingError("events must be recorded inside audit_context(...)")
+    return ctx
+
+
+def current_tenant_id() -> str:
+    return current_audit().tenant_id
+
+
+def current_actor() -> str:
+    return current_audit().actor
+
+
+def current_request_id() -> str:
+    return current_audit().request_id
+
+
+@contextmanager
+def audit_context(tenant_id: str, actor: str, request_id: str) -> Iterator[AuditContext]:
+    """Record every event created inside this block as caused by ``actor`` in ``request_id``."""
+    for name, value in (("tenant_id", tenant_id), ("actor", actor), ("request_id", request_id)):
+        if not value:
+            raise AuditContextMissingError(f"audit context needs a non-empty {name}")
+    ctx = AuditContext(tenant_id=tenant_id, actor=actor, request_id=request_id)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)
