@@ -1,0 +1,1 @@
+"""Persistence adapters: hash-chained eventsourcing recorders for SQLite and PostgreSQL."""

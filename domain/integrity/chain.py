@@ -1,0 +1,88 @@
+"""The hash-chain encoding of the ledger: one place, frozen by test vectors (ARCHITECTURE.md section 4).
+
+Every stored event gets an entry hash, computed inside the transaction that inserts it:
+
+    entry_hash = SHA-256(
+        lp(b"kycledger.ledger.entry.v1")          # domain separation, versioned
+        || prev_hash                              # 32 bytes; 32 zero bytes for position 1
+        || u64(position)                          # 1, 2, 3, ... gap-free: the Merkle leaf index + 1
+        || u64(notification_id)                   # the row's id in the events table (may have gaps)
+        || lp(originator_id)                      # 16 raw UUID bytes
+        || u64(originator_version)
+        || lp(topic as UTF-8)
+        || SHA-256(stored_state)                  # over the stored bytes, i.e. after encryption
+    )
+
+``lp(x)`` is a 4-byte big-endian length followed by ``x``; ``u64`` is 8 bytes big-endian. Hashing
+the stored (encrypted) bytes is what lets a crypto-shredded subject's events still verify.
+The entry hash is also the Merkle leaf data: leaf = SHA-256(0x00 || entry_hash) (RFC 9162).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from uuid import UUID
+
+ENTRY_DOMAIN = b"kycledger.ledger.entry.v1"
+GENESIS_HASH = bytes(32)
+HASH_SIZE = 32
+
+_DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN
+_U64_MAX = 2**64 - 1
+
+
+@dataclass(frozen=True)
+class ChainRecord:
+    """What the chain binds of one stored event."""
+
+    position: int
+    notification_id: int
+    originator_id: UUID
+    originator_version: int
+    topic: str
+    state: bytes
+
+
+def _u64(value: int, name: str) -> bytes:
+    if not 0 <= value <= _U64_MAX:
+        raise ValueError(f"{name} out of range for u64: {value}")
+    return value.to_bytes(8, "big")
+
+
+def _lp(data: bytes) -> bytes:
+    return len(data).to_bytes(4, "big") + data
+
+
+def entry_hash(prev_hash: bytes, record: ChainRecord) -> bytes:
+    """The entry hash of ``record`` chained onto ``prev_hash``."""
+    if len(prev_hash) != HASH_SIZE:
+        raise ValueError("prev_hash must be 32 bytes")
+    return hashlib.sha256(
+        b"".join(
+            (
+                _DOMAIN_PREFIX,
+                prev_hash,
+                _u64(record.position, "position"),
+                _u64(record.notification_id, "notification_id"),
+                _lp(record.originator_id.bytes),
+                _u64(record.originator_version, "originator_version"),
+                _lp(record.topic.encode("utf-8")),
+                hashlib.sha256(record.state).digest(),
+            )
+        )
+    ).digest()
+
+
+def chain_hashes(records: Iterable[ChainRecord], prev_hash: bytes = GENESIS_HASH) -> Iterator[bytes]:
+    """Yield the entry hash of each record in order, each chained onto the one before."""
+    for record in records:
+        prev_hash = entry_hash(prev_hash, record)
+        yield prev_hash
+
+
+def same_hash(a: bytes, b: bytes) -> bool:
+    """Constant-time equality for hashes read from untrusted storage."""
+    return hmac.compare_digest(a, b)
