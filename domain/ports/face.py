@@ -1,0 +1,300 @@
+"""Face ports: find one face, judge its capture quality, and compare two faces.
+
+The flow is seed 004 pattern A (quality -> liveness -> face match) with each signal kept separate:
+a face quality ``CheckResult`` and a face match ``CheckResult`` are produced independently, and a
+poor capture never silently turns into a "no match" (nor a good match hide a poor capture).
+
+Images cross the port as encoded bytes (JPEG/PNG/WebP as uploaded, seed 001 section 11) so the
+domain never touches pixels; adapters in ``ml/face`` decode them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
+from domain.errors import DomainError
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+class InvalidImageError(DomainError):
+    """The bytes are not a decodable image (or are empty / absurdly small)."""
+
+    code = "invalid_image"
+
+
+class FaceNotFoundError(DomainError):
+    """No face was detected, so no quality, embedding or match can be computed."""
+
+    code = "face_not_found"
+
+
+class ModelUnavailableError(DomainError):
+    """A model's weights are missing or do not match their recorded digest; never guess instead."""
+
+    code = "model_unavailable"
+
+
+# --- quality --------------------------------------------------------------------------------------
+
+
+class FaceQualityIssue(StrEnum):
+    """Capture problems, each with the user guidance of seed 002 step 5 (selfie capture)."""
+
+    MULTIPLE_FACES = "multiple_faces"  # "Only one face should be visible"
+    FACE_TOO_SMALL = "face_too_small"  # "Move closer"
+    FACE_TOO_LARGE = "face_too_large"  # "Move further away"
+    POSE_TOO_ANGLED = "pose_too_angled"  # "Face the camera directly"
+    EYES_MAY_BE_CLOSED = "eyes_may_be_closed"  # "Keep your eyes open"
+    POSSIBLE_OCCLUSION = "possible_occlusion"  # "Remove sunglasses/mask"
+    BLURRY = "blurry"  # "Hold steady"
+    TOO_DARK = "too_dark"  # "Find a well-lit area" (seed 002 rejection messages)
+    TOO_BRIGHT = "too_bright"
+    LOW_DETECTION_CONFIDENCE = "low_detection_confidence"
+
+
+# Issues that make a capture unusable: the policy should ask for a retry (seed 004 step 1).
+BLOCKING_ISSUES: frozenset[FaceQualityIssue] = frozenset(
+    {FaceQualityIssue.MULTIPLE_FACES, FaceQualityIssue.FACE_TOO_SMALL, FaceQualityIssue.BLURRY,
+     FaceQualityIssue.TOO_DARK, FaceQualityIssue.TOO_BRIGHT}
+)
+
+
+@dataclass(frozen=True)
+class FaceQualityRules:
+    """Thresholds for face capture quality; defaults cite seed 002 (quality table and step 5).
+
+    Blur is the Laplacian variance of the aligned 112x112 face crop, so it does not depend on the
+    photo's resolution; seed 002's "variance > 100" is kept (the sharp photos of
+    ../shared/data/faces measure 185-7300 on that crop).
+    """
+
+    min_face_width_px: float = 64.0
+    max_face_width_ratio: float = 0.9
+    max_abs_yaw_deg: float = 30.0
+    max_abs_roll_deg: float = 25.0
+    min_blur_variance: float = 100.0
+    min_brightness: float = 80.0  # seed 002: mean brightness 80-200
+    max_brightness: float = 200.0
+    min_detection_score: float = 0.8
+    min_eye_openness: float = 0.5
+
+
+@dataclass(frozen=True)
+class FaceQualityMeasures:
+    """What an adapter measured on one image (numbers, no pixels, nothing personal).
+
+    ``yaw_deg``/``roll_deg`` are estimates from the 5 detector landmarks; ``eye_openness`` is in
+    0-1 (None when no eye-state model ran); ``occlusion_hint`` is a weak heuristic flag.
+    """
+
+    face_count: int
+    face_width_px: float
+    face_width_ratio: float
+    detection_score: float
+    yaw_deg: float
+    roll_deg: float
+    blur_variance: float
+    brightness: float
+    eye_openness: float | None = None
+    occlusion_hint: bool = False
+
+
+@dataclass(frozen=True)
+class FaceQuality:
+    """Quality measures plus the issues found by the rules."""
+
+    measures: FaceQualityMeasures
+    issues: tuple[FaceQualityIssue, ...]
+
+    @property
+    def outcome(self) -> Outcome:
+        """fail when an issue makes the capture unusable, uncertain on hints only, else pass."""
+        if any(issue in BLOCKING_ISSUES for issue in self.issues):
+            return Outcome.FAIL
+        return Outcome.UNCERTAIN if self.issues else Outcome.PASS
+
+    def to_check_result(self, models: tuple[ModelProvenance, ...]) -> CheckResult:
+        """The face quality check as the policy reads it."""
+        m = self.measures
+        return CheckResult(
+            check=CheckType.QUALITY,
+            outcome=self.outcome,
+            scores={"face_count": float(m.face_count), "face_width_px": m.face_width_px,
+                    "yaw_deg": m.yaw_deg, "roll_deg": m.roll_deg, "blur_variance": m.blur_variance,
+                    "brightness": m.brightness, "detection_score": m.detection_score},
+            reasons=tuple(issue.value for issue in self.issues),
+            details={"subject": "face"},
+            models=models,
+        )
+
+
+def assess_face_quality(m: FaceQualityMeasures, rules: FaceQualityRules | None = None) -> FaceQuality:
+    """Apply the quality rules to measured values (pure; the adapter only measures)."""
+    r = rules or FaceQualityRules()
+    checks: list[tuple[bool, FaceQualityIssue]] = [
+        (m.face_count > 1, FaceQualityIssue.MULTIPLE_FACES),
+        (m.face_width_px < r.min_face_width_px, FaceQualityIssue.FACE_TOO_SMALL),
+        (m.face_width_ratio > r.max_face_width_ratio, FaceQualityIssue.FACE_TOO_LARGE),
+        (abs(m.yaw_deg) > r.max_abs_yaw_deg or abs(m.roll_deg) > r.max_abs_roll_deg,
+         FaceQualityIssue.POSE_TOO_ANGLED),
+        (m.eye_openness is not None and m.eye_openness < r.min_eye_openness,
+         FaceQualityIssue.EYES_MAY_BE_CLOSED),
+        (m.occlusion_hint, FaceQualityIssue.POSSIBLE_OCCLUSION),
+        (m.blur_variance < r.min_blur_variance, FaceQualityIssue.BLURRY),
+        (m.brightness < r.min_brightness, FaceQualityIssue.TOO_DARK),
+        (m.brightness > r.max_brightness, FaceQualityIssue.TOO_BRIGHT),
+        (m.detection_score < r.min_detection_score, FaceQualityIssue.LOW_DETECTION_CONFIDENCE),
+    ]
+    return FaceQuality(measures=m, issues=tuple(issue for failed, issue in checks if failed))
+
+
+# --- analysis and matching ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FaceAnalysis:
+    """The main (largest) face of an image: its quality and its identity embedding.
+
+    The embedding is biometric personal data: it stays in memory for matching and is never put
+    in a ``CheckResult`` or a log.
+    """
+
+    quality: FaceQuality
+    embedding: tuple[float, ...]
+    models: tuple[ModelProvenance, ...]
+
+    def __repr__(self) -> str:  # keep the embedding out of logs and tracebacks
+        return f"FaceAnalysis(quality={self.quality!r}, embedding=<{len(self.embedding)} floats>)"
+
+
+class FaceAnalyzer(Protocol):
+    """Detects the faces of an image, measures capture quality and embeds the main face."""
+
+    def analyze(self, image: bytes) -> FaceAnalysis:
+        """Analyse the largest face; raises ``InvalidImageError`` or ``FaceNotFoundError``."""
+        ...
+
+
+class MatchStrength(StrEnum):
+    """Seed 004 step 3: strong match / weak match / no match."""
+
+    STRONG = "strong"
+    WEAK = "weak"
+    NONE = "none"
+
+
+_STRENGTH_OUTCOME = {MatchStrength.STRONG: Outcome.PASS, MatchStrength.WEAK: Outcome.UNCERTAIN,
+                     MatchStrength.NONE: Outcome.FAIL}
+
+
+@dataclass(frozen=True)
+class FaceMatchResult:
+    """A comparison of a probe face (selfie) with a reference face (document portrait)."""
+
+    cosine: float
+    similarity: float
+    threshold: float
+    strength: MatchStrength
+    probe_quality: FaceQuality
+    reference_quality: FaceQuality
+    models: tuple[ModelProvenance, ...]
+
+    @property
+    def match(self) -> bool:
+        return self.strength is MatchStrength.STRONG
+
+    def to_check_result(self) -> CheckResult:
+        """strong/weak/none -> pass/uncertain/fail, with the similarity the policy explains."""
+        reasons: tuple[str, ...] = ()
+        if self.strength is not MatchStrength.STRONG:
+            reasons = (f"similarity_below_threshold_{self.strength.value}",)
+        return CheckResult(
+            check=CheckType.FACE_MATCH,
+            outcome=_STRENGTH_OUTCOME[self.strength],
+            scores={"similarity": self.similarity, "threshold": self.threshold, "cosine": self.cosine},
+            reasons=reasons,
+            details={"strength": self.strength.value,
+                     "probe_quality_issues": [i.value for i in self.probe_quality.issues],
+                     "reference_quality_issues": [i.value for i in self.reference_quality.issues]},
+            models=self.models,
+        )
+
+    def to_api(self) -> dict[str, object]:
+        """The body of seed 001 section 8.4 (``match``, ``similarity``, ``threshold``) plus context."""
+        return {
+            "match": self.match,
+            "similarity": round(self.similarity, 4),
+            "threshold": round(self.threshold, 4),
+            "strength": self.strength.value,
+            "cosine": round(self.cosine, 4),
+            "quality": {"probe": [i.value for i in self.probe_quality.issues],
+                        "reference": [i.value for i in self.reference_quality.issues]},
+            "models": [{"name": p.name, "version": p.version, "weights_sha256": p.weights_sha256}
+                       for p in self.models],
+        }
+
+
+class FaceMatcher(Protocol):
+    """Compares a live photo with a document (or enrolled) photo: seed 001 module 4."""
+
+    def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+        """Compare the main faces; ``threshold`` is on the API's 0-1 similarity scale."""
+        ...
+
+
+# --- the cosine -> similarity scale ---------------------------------------------------------------
+
+SFACE_PUBLISHED_COSINE_THRESHOLD = 0.363
+"""OpenCV Zoo's published SFace operating point (cosine, LFW); never re-tuned on our test pairs."""
+
+DEFAULT_SIMILARITY_THRESHOLD = 0.65
+"""Seed 002 session configuration default ``face_match_threshold``; maps to cosine 0.363."""
+
+DEFAULT_WEAK_MARGIN = 0.10
+"""Similarities within this margin below the threshold are a weak match (review), not a no match."""
+
+
+def cosine_to_similarity(cosine: float) -> float:
+    """Map an SFace cosine to the API's 0-1 ``similarity``: piecewise linear and monotonic.
+
+    Knots: cosine <= 0 -> 0.0; cosine 0.363 (published SFace threshold) -> 0.65 (seed 002 default
+    threshold); cosine 1 -> 1.0. So the default API threshold *is* the model's published operating
+    point, and a tenant threshold of 0.75 (seed 001 section 8.4 example) means cosine ~0.545.
+    """
+    c = min(max(cosine, 0.0), 1.0)
+    t, s = SFACE_PUBLISHED_COSINE_THRESHOLD, DEFAULT_SIMILARITY_THRESHOLD
+    if c <= t:
+        return c * s / t
+    return s + (c - t) * (1.0 - s) / (1.0 - t)
+
+
+def similarity_to_cosine(similarity: float) -> float:
+    """Inverse of ``cosine_to_similarity`` on [0, 1] (used to show thresholds in cosine terms)."""
+    if not 0.0 <= similarity <= 1.0:
+        raise InvalidThresholdError("similarity must lie in [0, 1]", similarity=similarity)
+    t, s = SFACE_PUBLISHED_COSINE_THRESHOLD, DEFAULT_SIMILARITY_THRESHOLD
+    if similarity <= s:
+        return similarity * t / s
+    return t + (similarity - s) * (1.0 - t) / (1.0 - s)
+
+
+class InvalidThresholdError(DomainError):
+    """A face match threshold outside the 0-1 similarity scale."""
+
+    code = "invalid_threshold"
+
+
+def classify_match(similarity: float, threshold: float = DEFAULT_SIMILARITY_THRESHOLD,
+                   weak_margin: float = DEFAULT_WEAK_MARGIN) -> MatchStrength:
+    """strong at or above the threshold, weak within ``weak_margin`` below it, none otherwise."""
+    if not 0.0 < threshold <= 1.0:
+        raise InvalidThresholdError("threshold must lie in (0, 1]", threshold=threshold)
+    if similarity >= threshold:
+        return MatchStrength.STRONG
+    if similarity >= threshold - weak_margin:
+        return MatchStrength.WEAK
+    return MatchStrength.NONE
