@@ -1,0 +1,1 @@
+"""Encryption adapters: the key-encryption key, per-subject data keys and event-field sealing."""

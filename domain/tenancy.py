@@ -1,0 +1,150 @@
+"""Tenants and their API keys (issue 2, seed 001 sections 2, 6, 7 and 17).
+
+A tenant holds API keys. A key has a public id and one or two active secrets: rotation adds a new
+secret and keeps the previous one valid until the overlap ends, so clients can roll over without
+downtime; revocation ends every secret at once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import event
+
+from domain.base import LedgerAggregate
+from domain.credentials import CredentialSecret
+from domain.errors import ApiKeyRevokedError, ConflictError, InvalidArgumentError
+
+LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://kycledger.org/ids")
+
+
+class Plan(StrEnum):
+    """Plans of seed 001 section 7."""
+
+    FREE = "free"
+    PRO = "pro"
+    ENTERPRISE = "enterprise"
+
+
+class KeyRole(StrEnum):
+    """What a key may do: client calls, read-only audit, or operator back-office."""
+
+    CLIENT = "client"
+    AUDITOR = "auditor"
+    OPERATOR = "operator"
+
+
+def tenant_uuid(tenant_id: str) -> UUID:
+    return uuid5(LEDGER_NAMESPACE, f"tenant/{tenant_id}")
+
+
+def api_key_uuid(key_id: str) -> UUID:
+    """Deterministic aggregate id for a public key id: lookups by key id need no index."""
+    return uuid5(LEDGER_NAMESPACE, f"api-key/{key_id}")
+
+
+class Tenant(LedgerAggregate):
+    """A client organisation; its id is the public ``tenant_id`` used on every record."""
+
+    TOPIC = "kycledger.tenant.Tenant"
+
+    @dataclass(frozen=True)
+    class Created(LedgerAggregate.Created):
+        TOPIC = "kycledger.tenant.Created"
+        tenant_id_public: str
+        name: str
+        plan: str
+
+    def __init__(self, tenant_id_public: str, name: str, plan: str) -> None:
+        self.tenant_id_public = tenant_id_public
+        self.name = name
+        self.plan = plan
+        self.suspended = False
+
+    @classmethod
+    def create_id(cls, tenant_id_public: str, name: str, plan: str) -> UUID:
+        return tenant_uuid(tenant_id_public)
+
+    @event("PlanChanged", topic="kycledger.tenant.PlanChanged")
+    def change_plan(self, plan: str) -> None:
+        self.plan = Plan(plan).value
+
+    @event("Suspended", topic="kycledger.tenant.Suspended")
+    def suspend(self, reason: str) -> None:
+        self.suspended = True
+
+    @event("Reactivated", topic="kycledger.tenant.Reactivated")
+    def reactivate(self) -> None:
+        self.suspended = False
+
+
+class ApiKey(LedgerAggregate):
+    """An API key of one tenant; its secrets are sealed by persistence (``CredentialSecret``)."""
+
+    TOPIC = "kycledger.tenant.ApiKey"
+
+    @dataclass(frozen=True)
+    class Created(LedgerAggregate.Created):
+        TOPIC = "kycledger.tenant.ApiKeyCreated"
+        key_id: str
+        owner_tenant_id: str
+        role: str
+        sandbox: bool
+        secret: CredentialSecret
+
+    def __init__(
+        self, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret
+    ) -> None:
+        self.key_id = key_id
+        self.owner_tenant_id = owner_tenant_id
+        self.role = KeyRole(role).value
+        self.sandbox = sandbox
+        self.secret = secret
+        self.previous_secret: CredentialSecret | None = None
+        self.previous_valid_until: datetime | None = None
+        self.revoked = False
+
+    @classmethod
+    def create_id(
+        cls, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret
+    ) -> UUID:
+        return api_key_uuid(key_id)
+
+    def rotate(self, new_secret: CredentialSecret, overlap_until: datetime) -> None:
+        """Make ``new_secret`` current; the old one stays valid until ``overlap_until``."""
+        self._require_active()
+        if overlap_until.tzinfo is None:
+            raise InvalidArgumentError("overlap_until must be timezone-aware")
+        self._rotated(new_secret=new_secret, overlap_until=overlap_until)
+
+    @event("Rotated", topic="kycledger.tenant.ApiKeyRotated")
+    def _rotated(self, new_secret: CredentialSecret, overlap_until: datetime) -> None:
+        self.previous_secret = self.secret
+        self.previous_valid_until = overlap_until
+        self.secret = new_secret
+
+    def revoke(self, reason: str) -> None:
+        if self.revoked:
+            raise ConflictError("API key already revoked", key_id=self.key_id)
+        self._revoked(reason=reason)
+
+    @event("Revoked", topic="kycledger.tenant.ApiKeyRevoked")
+    def _revoked(self, reason: str) -> None:
+        self.revoked = True
+
+    def valid_secrets(self, now: datetime) -> list[CredentialSecret]:
+        """The secrets that authenticate a request at ``now``: current, and previous during overlap."""
+        if self.revoked:
+            return []
+        secrets = [self.secret]
+        if self.previous_secret is not None and self.previous_valid_until is not None:
+            if now < self.previous_valid_until:
+                secrets.append(self.previous_secret)
+        return secrets
+
+    def _require_active(self) -> None:
+        if self.revoked:
+            raise ApiKeyRevokedError("API key is revoked", key_id=self.key_id)

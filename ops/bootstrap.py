@@ -1,0 +1,93 @@
+"""Composition root: choose persistence, keys and sealing, and build the ledger (STYLE.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from psycopg.conninfo import conninfo_to_dict
+
+from adapters.crypto.kek import KeyConfigurationError, KeyEncryptionKey
+from adapters.crypto.subject_keys import PostgresSubjectKeyVault, SQLiteSubjectKeyVault, SubjectKeyVault
+from adapters.crypto.transcodings import sealing_transcodings
+from domain.application import KycLedger
+from ops.settings import DEFAULT_DATA_DIR, Settings
+
+SQLITE_FACTORY = "adapters.persistence.chained_sqlite:Factory"
+POSTGRES_FACTORY = "adapters.persistence.chained_postgres:Factory"
+
+
+@dataclass
+class LedgerRuntime:
+    """Everything a process needs to work with one ledger."""
+
+    ledger: KycLedger
+    vault: SubjectKeyVault
+    kek: KeyEncryptionKey
+    settings: Settings
+    backend: str  # "sqlite" | "postgres"
+    data_dir: Path | None
+
+    @property
+    def chain(self) -> Any:
+        """The chained recorder: ``select_chain``, ``chain_size``, ``entry_hashes``."""
+        return self.ledger.recorder
+
+    def close(self) -> None:
+        self.ledger.close()
+
+
+def postgres_env(db_url: str, schema: str = "public") -> dict[str, str]:
+    """eventsourcing's PostgreSQL settings from a libpq URL or key=value DSN."""
+    info = conninfo_to_dict(db_url)
+    return {
+        "PERSISTENCE_MODULE": POSTGRES_FACTORY,
+        "POSTGRES_DBNAME": str(info.get("dbname") or "postgres"),
+        "POSTGRES_HOST": str(info.get("host") or "127.0.0.1"),
+        "POSTGRES_PORT": str(info.get("port") or "5432"),
+        "POSTGRES_USER": str(info.get("user") or "postgres"),
+        "POSTGRES_PASSWORD": str(info.get("password") or ""),
+        "POSTGRES_SCHEMA": schema,
+        "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+    }
+
+
+def _load_kek(settings: Settings, data_dir: Path | None) -> KeyEncryptionKey:
+    if settings.kek_base64:
+        return KeyEncryptionKey.from_base64(settings.kek_base64)
+    if settings.kek_file:
+        return KeyEncryptionKey.from_file(settings.kek_file)
+    if data_dir is not None:
+        return KeyEncryptionKey.load_or_create(data_dir / "secrets" / "kek.key")
+    raise KeyConfigurationError("no key-encryption key: set KYC_KEK or KYC_KEK_FILE (or use --data-dir)")
+
+
+def open_runtime(
+    data_dir: str | Path | None = None, db_url: str | None = None, settings: Settings | None = None
+) -> LedgerRuntime:
+    """Open the ledger at ``db_url`` (PostgreSQL) or in ``data_dir`` (SQLite, the default)."""
+    settings = settings or Settings.from_env()
+    if data_dir is not None:
+        settings = replace(settings, data_dir=Path(data_dir))
+    if db_url is not None:
+        settings = replace(settings, db_url=db_url)
+    if settings.db_url:
+        kek = _load_kek(settings, settings.data_dir)
+        vault: SubjectKeyVault = PostgresSubjectKeyVault(kek, settings.db_url, settings.postgres_schema)
+        env = postgres_env(settings.db_url, settings.postgres_schema)
+        backend, where = "postgres", settings.data_dir
+    else:
+        where = settings.data_dir or DEFAULT_DATA_DIR
+        where.mkdir(parents=True, exist_ok=True, mode=0o700)
+        kek = _load_kek(settings, where)
+        vault = SQLiteSubjectKeyVault(kek, where / "keys.db")
+        env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(where / "ledger.db")}
+        backend = "sqlite"
+    ledger = KycLedger(env=env, transcodings=sealing_transcodings(kek, vault), shredder=vault)
+    return LedgerRuntime(ledger=ledger, vault=vault, kek=kek, settings=settings, backend=backend, data_dir=where)
+
+
+def open_ledger(data_dir: str | Path | None = None, db_url: str | None = None) -> KycLedger:
+    """The ledger alone, for commands that only read and write events."""
+    return open_runtime(data_dir=data_dir, db_url=db_url).ledger
