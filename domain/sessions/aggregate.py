@@ -1,0 +1,403 @@
+"""The ``VerificationSession`` aggregate: one remote identity verification, capture to decision.
+
+Every step is an event with an explicit, stable topic (ARCHITECTURE.md section 3). Public command
+methods check invariants with named guards and then trigger private ``@event`` methods whose bodies
+only change state, so replaying stored events never re-runs a guard or reads a clock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import event
+
+from domain.base import LedgerAggregate
+from domain.checks import CheckResult, CheckType
+from domain.errors import InvalidArgumentError
+from domain.personal_data import PersonalData
+from domain.sessions.canonical import to_json_value
+from domain.sessions.configuration import LivenessType, SessionConfiguration
+from domain.sessions.errors import (
+    AttemptClosedError,
+    CheckNotRequestedError,
+    ChecksIncompleteError,
+    DecisionAlreadyRecordedError,
+    IllegalTransitionError,
+    RetryLimitReachedError,
+    ReviewAlreadyClaimedError,
+    ReviewNotClaimedError,
+    SessionExpiredError,
+    SessionNotExpiredError,
+)
+from domain.sessions.status import FINAL_STATUSES, SessionStatus, ensure_transition
+from domain.sessions.values import (
+    ROUTE_STATUS,
+    CaptureKind,
+    Decision,
+    ReviewQueue,
+    Route,
+    check_result_to_record,
+)
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,79}$")
+
+
+def _require_code(name: str, value: str) -> None:
+    # Free text invites personal data into the ledger; steps, topics and reasons are codes.
+    if not _CODE.match(value):
+        raise InvalidArgumentError(f"{name} must be a short lowercase code", field=name)
+
+
+class VerificationSession(LedgerAggregate):
+    """A verification session of one tenant (seed 002 step 1, seed 003 session-based flow)."""
+
+    TOPIC = "kycledger.session.VerificationSession"
+
+    # ------------------------------------------------------------------ creation
+    @classmethod
+    def start(
+        cls,
+        tenant: str,
+        configuration: SessionConfiguration,
+        now: datetime,
+        reference: str | None = None,
+        session_id: UUID | None = None,
+    ) -> VerificationSession:
+        """Open a session; ``session_id`` lets callers derive ids from natural keys (idempotency)."""
+        if reference is not None and len(reference) > 200:
+            raise InvalidArgumentError("reference too long (max 200)")
+        return cls(  # type: ignore[call-arg]  # eventsourcing takes the originator id as ``id``
+            id=session_id or uuid4(),
+            tenant=tenant,
+            configuration=configuration.to_dict(),
+            created_at=now,
+            reference=reference,
+        )
+
+    @event("Created", topic="kycledger.session.Created")
+    def __init__(
+        self, tenant: str, configuration: dict[str, Any], created_at: datetime, reference: str | None
+    ) -> None:
+        self.tenant = tenant
+        self.configuration = configuration
+        self.created_at = created_at
+        self.reference = reference
+        self.status = SessionStatus.PENDING
+        self.attempt = 1
+        self.liveness_type = str(configuration["liveness_type"])
+        self.captures: dict[int, list[dict[str, Any]]] = {}
+        self.requested_checks: dict[int, list[str]] = {}
+        self.results: dict[int, dict[str, dict[str, Any]]] = {}
+        self.decisions: dict[int, dict[str, Any]] = {}
+        self.retries: list[dict[str, Any]] = []
+        self.help_requests: list[dict[str, Any]] = []
+        self.review_queue: str | None = None
+        self.reviewer: str | None = None
+        self.review_decision: dict[str, Any] | None = None
+        self.superseded: list[dict[str, Any]] = []
+        self.ended_at: datetime | None = None
+        self.cancel_reason: str | None = None
+
+    # ------------------------------------------------------------------ derived state
+    @property
+    def config(self) -> SessionConfiguration:
+        return SessionConfiguration.from_dict(self.configuration)
+
+    @property
+    def expires_at(self) -> datetime:
+        return self.created_at + timedelta(seconds=int(self.configuration["session_ttl_seconds"]))
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATUSES
+
+    @property
+    def retries_used(self) -> int:
+        return self.attempt - 1
+
+    @property
+    def retries_left(self) -> int:
+        return int(self.configuration["max_retries"]) - self.retries_used
+
+    @property
+    def required_checks(self) -> list[str]:
+        return [str(c) for c in self.configuration["checks"]]
+
+    def missing_checks(self) -> list[str]:
+        done = self.results.get(self.attempt, {})
+        return [c for c in self.required_checks if c not in done]
+
+    @property
+    def awaiting_decision(self) -> bool:
+        """All requested checks of the current attempt are in and it has no decision yet."""
+        return (
+            self.status == SessionStatus.PENDING
+            and self.attempt not in self.decisions
+            and not self.missing_checks()
+        )
+
+    def is_overdue(self, now: datetime) -> bool:
+        return now >= self.expires_at
+
+    # ------------------------------------------------------------------ guards
+    def _require_status(self, action: str, *allowed: SessionStatus) -> None:
+        if self.status not in allowed:
+            raise IllegalTransitionError(
+                f"cannot {action}: session is {self.status.value}", status=self.status.value, action=action
+            )
+
+    def _guard_open_for_user(self, now: datetime, action: str) -> None:
+        self._require_status(action, SessionStatus.PENDING)
+        if self.is_overdue(now):
+            raise SessionExpiredError("session TTL elapsed", expires_at=self.expires_at.isoformat())
+
+    def _guard_attempt_open(self, attempt: int) -> None:
+        if attempt != self.attempt or attempt in self.decisions:
+            raise AttemptClosedError(
+                "attempt is closed", attempt=attempt, current_attempt=self.attempt
+            )
+
+    # ------------------------------------------------------------------ captures and checks
+    def record_capture(
+        self, kind: str, content_sha256: str, blob_ref: str, metadata: Mapping[str, Any], now: datetime
+    ) -> None:
+        """Record a capture by content hash and encrypted-blob reference, never the bytes."""
+        self._guard_open_for_user(now, "record a capture")
+        self._guard_attempt_open(self.attempt)
+        try:
+            capture_kind = CaptureKind(kind)
+        except ValueError as exc:
+            raise InvalidArgumentError("unknown capture kind", kind=kind) from exc
+        if not _SHA256.match(content_sha256):
+            raise InvalidArgumentError("content_sha256 must be 64 lowercase hex digits")
+        if not blob_ref or len(blob_ref) > 500:
+            raise InvalidArgumentError("blob_ref must be a non-empty reference (max 500)")
+        self._capture_recorded(
+            attempt=self.attempt,
+            kind=str(capture_kind),
+            content_sha256=content_sha256,
+            blob_ref=blob_ref,
+            metadata=to_json_value(dict(metadata)),
+        )
+
+    @event("CaptureRecorded", topic="kycledger.session.CaptureRecorded")
+    def _capture_recorded(
+        self, attempt: int, kind: str, content_sha256: str, blob_ref: str, metadata: dict[str, Any]
+    ) -> None:
+        self.captures.setdefault(attempt, []).append(
+            {"kind": kind, "content_sha256": content_sha256, "blob_ref": blob_ref, "metadata": metadata}
+        )
+
+    def _guard_check_requested(self, check: str) -> None:
+        if check != CheckType.QUALITY and check not in self.required_checks:
+            raise CheckNotRequestedError("check not in the session configuration", check=check)
+
+    def request_check(self, check: str) -> None:
+        """Record that a check was handed to the ML side for the current attempt."""
+        self._require_status("request a check", SessionStatus.PENDING)
+        self._guard_attempt_open(self.attempt)
+        self._guard_check_requested(check)
+        self._check_requested(attempt=self.attempt, check=check)
+
+    @event("CheckRequested", topic="kycledger.session.CheckRequested")
+    def _check_requested(self, attempt: int, check: str) -> None:
+        self.requested_checks.setdefault(attempt, []).append(check)
+
+    def record_check_result(self, attempt: int, result: CheckResult) -> None:
+        """Record a completed check; checks of one attempt may arrive in any order (seed 004 B)."""
+        self._require_status("record a check result", SessionStatus.PENDING)
+        self._guard_attempt_open(attempt)
+        self._guard_check_requested(str(result.check))
+        self._check_completed(attempt=attempt, result=check_result_to_record(result))
+
+    @event("CheckCompleted", topic="kycledger.session.CheckCompleted")
+    def _check_completed(self, attempt: int, result: dict[str, Any]) -> None:
+        # A re-delivered check replaces the earlier one; the decision names the event it read.
+        self.results.setdefault(attempt, {})[str(result["check"])] = result
+
+    def record_extracted_data(self, attempt: int, fields: Mapping[str, PersonalData]) -> None:
+        """Record personal values read from the document; persistence encrypts each per subject."""
+        self._require_status("record extracted data", SessionStatus.PENDING)
+        self._guard_attempt_open(attempt)
+        for name, value in fields.items():
+            _require_code("field name", name)
+            if not isinstance(value, PersonalData):
+                raise InvalidArgumentError("extracted values must be PersonalData", field=name)
+        self._document_data_extracted(attempt=attempt, fields=dict(fields))
+
+    @event("DocumentDataExtracted", topic="kycledger.session.DocumentDataExtracted")
+    def _document_data_extracted(self, attempt: int, fields: dict[str, PersonalData]) -> None:
+        self.extracted_fields = sorted(fields)  # names only: values stay in the encrypted event
+
+    # ------------------------------------------------------------------ decision
+    def record_decision(
+        self, attempt: int, policy_hash: str, inputs: list[dict[str, Any]], outcome: Mapping[str, Any]
+    ) -> None:
+        """Record the policy's decision for an attempt, exactly once, and follow its route."""
+        if attempt in self.decisions:
+            raise DecisionAlreadyRecordedError("attempt already decided", attempt=attempt)
+        self._require_status("record a decision", SessionStatus.PENDING)
+        self._guard_attempt_open(attempt)
+        if self.missing_checks():
+            raise ChecksIncompleteError("checks still missing", missing=self.missing_checks())
+        if not _SHA256.match(policy_hash):
+            raise InvalidArgumentError("policy_hash must be a sha256 hex digest")
+        try:
+            Decision(outcome["decision"])
+            route = Route(outcome["route"])
+        except (KeyError, ValueError) as exc:
+            raise InvalidArgumentError("outcome needs a valid decision and route") from exc
+        if route in (Route.RETRY, Route.ACTIVE_CHALLENGE) and self.retries_left <= 0:
+            raise RetryLimitReachedError("no retries left for this route", max_retries=self.retries_left)
+        ensure_transition(self.status, ROUTE_STATUS[route], f"route to {route.value}")
+        recorded = dict(outcome)
+        self._score_computed(
+            attempt=attempt, score=float(recorded["score"]), breakdown=list(recorded["score_breakdown"])
+        )
+        self._decision_made(attempt=attempt, policy_hash=policy_hash, inputs=list(inputs), outcome=recorded)
+        reasons = ",".join(str(r) for r in recorded.get("reason_codes", []))[:500]
+        if route in (Route.MANUAL_REVIEW, Route.COMPLIANCE_ESCALATION):
+            queue = ReviewQueue.COMPLIANCE if route == Route.COMPLIANCE_ESCALATION else ReviewQueue.OPERATIONS
+            self._manual_review_requested(attempt=attempt, queue=str(queue), reason=reasons or "policy")
+        elif route in (Route.RETRY, Route.ACTIVE_CHALLENGE):
+            liveness = LivenessType.ACTIVE if route == Route.ACTIVE_CHALLENGE else self.liveness_type
+            self._retry_requested(
+                attempt=attempt + 1,
+                step=str(recorded.get("retry_step") or "all"),
+                reason=reasons or "policy",
+                liveness_type=str(liveness),
+            )
+
+    @event("ScoreComputed", topic="kycledger.session.ScoreComputed")
+    def _score_computed(self, attempt: int, score: float, breakdown: list[dict[str, Any]]) -> None:
+        self.last_score = score
+
+    @event("DecisionMade", topic="kycledger.session.DecisionMade")
+    def _decision_made(
+        self, attempt: int, policy_hash: str, inputs: list[dict[str, Any]], outcome: dict[str, Any]
+    ) -> None:
+        self.decisions[attempt] = {"policy_hash": policy_hash, "inputs": inputs, "outcome": outcome}
+        self.status = ROUTE_STATUS[Route(outcome["route"])]
+
+    # ------------------------------------------------------------------ retries and help
+    def request_retry(self, step: str, reason: str, now: datetime) -> None:
+        """A new attempt (seed 000 POST /kyc/retry; seed 002 retry logic), capped by max_retries."""
+        _require_code("step", step)
+        _require_code("reason", reason)
+        if self.status == SessionStatus.MANUAL_REVIEW:
+            ensure_transition(self.status, SessionStatus.PENDING, "request a retry")
+            if self.is_overdue(now):
+                raise SessionExpiredError("session TTL elapsed")
+        else:
+            self._guard_open_for_user(now, "request a retry")
+        if self.retries_left <= 0:
+            raise RetryLimitReachedError("retry limit reached", max_retries=self.configuration["max_retries"])
+        if self.attempt in self.decisions:
+            self._decision_superseded(attempt=self.attempt, superseded_by="new_attempt", reason=reason)
+        self._retry_requested(
+            attempt=self.attempt + 1, step=step, reason=reason, liveness_type=self.liveness_type
+        )
+
+    @event("RetryRequested", topic="kycledger.session.RetryRequested")
+    def _retry_requested(self, attempt: int, step: str, reason: str, liveness_type: str) -> None:
+        self.retries.append({"attempt": attempt, "step": step, "reason": reason})
+        self.attempt = attempt
+        self.liveness_type = liveness_type
+        self.status = SessionStatus.PENDING
+        self.review_queue = None
+        self.reviewer = None
+
+    def request_help(self, step: str, topic: str) -> None:
+        """Log a help request for funnel analysis (seed 000 POST /kyc/help-request)."""
+        _require_code("step", step)
+        _require_code("topic", topic)
+        self._require_status("request help", SessionStatus.PENDING, SessionStatus.MANUAL_REVIEW)
+        self._help_requested(attempt=self.attempt, step=step, topic=topic)
+
+    @event("HelpRequested", topic="kycledger.session.HelpRequested")
+    def _help_requested(self, attempt: int, step: str, topic: str) -> None:
+        self.help_requests.append({"attempt": attempt, "step": step, "topic": topic})
+
+    # ------------------------------------------------------------------ manual review
+    def request_manual_review(self, reason: str) -> None:
+        """Ask for a human (seed 000 POST /kyc/manual-review on persistent failure)."""
+        _require_code("reason", reason)
+        self._require_status("request manual review", SessionStatus.PENDING)
+        self._manual_review_requested(attempt=self.attempt, queue=str(ReviewQueue.OPERATIONS), reason=reason)
+
+    @event("ManualReviewRequested", topic="kycledger.session.ManualReviewRequested")
+    def _manual_review_requested(self, attempt: int, queue: str, reason: str) -> None:
+        self.status = SessionStatus.MANUAL_REVIEW
+        self.review_queue = queue
+        self.reviewer = None
+
+    def claim_review(self, reviewer: str) -> None:
+        """A reviewer takes the case; claiming twice by the same reviewer changes nothing."""
+        _require_code("reviewer", reviewer)
+        self._require_status("claim a review", SessionStatus.MANUAL_REVIEW)
+        if self.reviewer == reviewer:
+            return
+        if self.reviewer is not None:
+            raise ReviewAlreadyClaimedError("review claimed by another reviewer")
+        self._review_claimed(reviewer=reviewer)
+
+    @event("ReviewClaimed", topic="kycledger.session.ReviewClaimed")
+    def _review_claimed(self, reviewer: str) -> None:
+        self.reviewer = reviewer
+
+    def decide_review(self, reviewer: str, decision: str, reason: str) -> None:
+        """The reviewer's decision supersedes the policy's (seed 002 step 9 review outcomes)."""
+        _require_code("reason", reason)
+        self._require_status("decide a review", SessionStatus.MANUAL_REVIEW)
+        if self.reviewer != reviewer:
+            raise ReviewNotClaimedError("the review must be claimed by this reviewer first")
+        try:
+            verdict = Decision(decision)
+        except ValueError as exc:
+            raise InvalidArgumentError("unknown decision", decision=decision) from exc
+        if verdict == Decision.REVIEW:
+            raise InvalidArgumentError("a reviewer decides accepted or rejected")
+        if self.attempt in self.decisions:
+            self._decision_superseded(attempt=self.attempt, superseded_by="review", reason=reason)
+        self._review_decided(attempt=self.attempt, reviewer=reviewer, decision=str(verdict), reason=reason)
+
+    @event("ReviewDecided", topic="kycledger.session.ReviewDecided")
+    def _review_decided(self, attempt: int, reviewer: str, decision: str, reason: str) -> None:
+        self.review_decision = {
+            "attempt": attempt, "reviewer": reviewer, "decision": decision, "reason": reason
+        }
+        accepted = decision == Decision.ACCEPTED
+        self.status = SessionStatus.VERIFIED if accepted else SessionStatus.FAILED
+
+    @event("DecisionSuperseded", topic="kycledger.session.DecisionSuperseded")
+    def _decision_superseded(self, attempt: int, superseded_by: str, reason: str) -> None:
+        self.superseded.append({"attempt": attempt, "by": superseded_by, "reason": reason})
+
+    # ------------------------------------------------------------------ endings
+    def expire(self, now: datetime) -> None:
+        """End a pending session whose TTL elapsed (seed 002 ``session_ttl``; seed 003 expired)."""
+        ensure_transition(self.status, SessionStatus.EXPIRED, "expire")
+        if not self.is_overdue(now):
+            raise SessionNotExpiredError("TTL not elapsed", expires_at=self.expires_at.isoformat())
+        self._expired(expired_at=now)
+
+    @event("Expired", topic="kycledger.session.Expired")
+    def _expired(self, expired_at: datetime) -> None:
+        self.status = SessionStatus.EXPIRED
+        self.ended_at = expired_at
+
+    def cancel(self, reason: str, now: datetime) -> None:
+        _require_code("reason", reason)
+        ensure_transition(self.status, SessionStatus.CANCELLED, "cancel")
+        self._cancelled(reason=reason, cancelled_at=now)
+
+    @event("Cancelled", topic="kycledger.session.Cancelled")
+    def _cancelled(self, reason: str, cancelled_at: datetime) -> None:
+        self.status = SessionStatus.CANCELLED
+        self.cancel_reason = reason
+        self.ended_at = cancelled_at

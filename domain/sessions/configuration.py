@@ -1,0 +1,148 @@
+"""The configuration a verification session is created with (seed 002, step 1 table).
+
+Stored in the ``Created`` event as plain JSON (``to_dict``) so the recorded form stays stable;
+``from_dict`` validates again when read back, so a decision never reasons over a bad value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from domain.checks import CheckType
+from domain.sessions.errors import InvalidSessionConfigurationError
+
+
+class DocumentType(StrEnum):
+    """Seed 001 section 15 ``document_type`` enum (seed 002 uses other spellings of the same)."""
+
+    PASSPORT = "passport"
+    ID_CARD = "id_card"
+    DRIVER_LICENSE = "driver_license"
+    RESIDENCE_PERMIT = "residence_permit"
+    OTHER = "other"
+
+
+class LivenessType(StrEnum):
+    """Seed 002 ``liveness_type``: passive (single frame) or active (challenges)."""
+
+    PASSIVE = "passive"
+    ACTIVE = "active"
+
+
+# Seed 003 "Verification Checks" plus the issue's kya and screening; quality is a capture check
+# recorded by the ML side whenever it runs, never something a client requests.
+REQUESTABLE_CHECKS: frozenset[CheckType] = frozenset(CheckType) - {CheckType.QUALITY}
+
+_COUNTRY = re.compile(r"^[A-Z]{2,3}$")  # ISO 3166 alpha-2 (seed 002) or alpha-3 (seed 001)
+MAX_SESSION_TTL_SECONDS = 7 * 24 * 3600
+
+
+@dataclass(frozen=True)
+class SessionConfiguration:
+    """What a session accepts and checks. Defaults are seed 002's example values."""
+
+    accepted_documents: tuple[DocumentType, ...] = (
+        DocumentType.PASSPORT,
+        DocumentType.DRIVER_LICENSE,
+        DocumentType.ID_CARD,
+    )
+    accepted_countries: tuple[str, ...] = ()  # empty: any country
+    liveness_type: LivenessType = LivenessType.PASSIVE
+    face_match_threshold: float = 0.65
+    require_address_proof: bool = False
+    max_retries: int = 3
+    session_ttl_seconds: int = 1800
+    checks: tuple[CheckType, ...] = (CheckType.OCR, CheckType.FACE_MATCH, CheckType.LIVENESS)
+    webhook_url: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.accepted_documents:
+            raise InvalidSessionConfigurationError("accepted_documents must not be empty")
+        for country in self.accepted_countries:
+            if not _COUNTRY.match(country):
+                raise InvalidSessionConfigurationError("country must be an ISO 3166 code", country=country)
+        if not 0.0 < self.face_match_threshold < 1.0:
+            raise InvalidSessionConfigurationError(
+                "face_match_threshold must be in (0, 1)", value=self.face_match_threshold
+            )
+        if not 0 <= self.max_retries <= 10:
+            raise InvalidSessionConfigurationError("max_retries must be 0..10", value=self.max_retries)
+        if not 60 <= self.session_ttl_seconds <= MAX_SESSION_TTL_SECONDS:
+            raise InvalidSessionConfigurationError(
+                "session_ttl_seconds must be 60..604800", value=self.session_ttl_seconds
+            )
+        if not self.checks:
+            raise InvalidSessionConfigurationError("at least one check must be requested")
+        if len(set(self.checks)) != len(self.checks):
+            raise InvalidSessionConfigurationError("checks must not repeat")
+        for check in self.checks:
+            if check not in REQUESTABLE_CHECKS:
+                raise InvalidSessionConfigurationError("check cannot be requested", check=str(check))
+        if self.webhook_url is not None and not self.webhook_url.startswith(("https://", "http://")):
+            raise InvalidSessionConfigurationError("webhook_url must be an http(s) URL")
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        accepted_documents: Iterable[str] | None = None,
+        accepted_countries: Iterable[str] = (),
+        liveness_type: str = "passive",
+        face_match_threshold: float = 0.65,
+        require_address_proof: bool = False,
+        max_retries: int = 3,
+        session_ttl_seconds: int = 1800,
+        checks: Iterable[str] = ("ocr", "face_match", "liveness"),
+        webhook_url: str | None = None,
+    ) -> SessionConfiguration:
+        """Parse client-supplied strings, turning unknown enum values into a domain error."""
+        try:
+            documents = (
+                cls.accepted_documents
+                if accepted_documents is None
+                else tuple(DocumentType(d) for d in accepted_documents)
+            )
+            return cls(
+                accepted_documents=documents,
+                accepted_countries=tuple(accepted_countries),
+                liveness_type=LivenessType(liveness_type),
+                face_match_threshold=float(face_match_threshold),
+                require_address_proof=bool(require_address_proof),
+                max_retries=int(max_retries),
+                session_ttl_seconds=int(session_ttl_seconds),
+                checks=tuple(CheckType(c) for c in checks),
+                webhook_url=webhook_url,
+            )
+        except (ValueError, TypeError) as exc:
+            raise InvalidSessionConfigurationError(f"invalid session configuration: {exc}") from exc
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "accepted_documents": [str(d) for d in self.accepted_documents],
+            "accepted_countries": list(self.accepted_countries),
+            "liveness_type": str(self.liveness_type),
+            "face_match_threshold": self.face_match_threshold,
+            "require_address_proof": self.require_address_proof,
+            "max_retries": self.max_retries,
+            "session_ttl_seconds": self.session_ttl_seconds,
+            "checks": [str(c) for c in self.checks],
+            "webhook_url": self.webhook_url,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> SessionConfiguration:
+        return cls.build(
+            accepted_documents=data["accepted_documents"],
+            accepted_countries=data["accepted_countries"],
+            liveness_type=data["liveness_type"],
+            face_match_threshold=data["face_match_threshold"],
+            require_address_proof=data["require_address_proof"],
+            max_retries=data["max_retries"],
+            session_ttl_seconds=data["session_ttl_seconds"],
+            checks=data["checks"],
+            webhook_url=data["webhook_url"],
+        )

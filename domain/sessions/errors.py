@@ -1,0 +1,83 @@
+"""Errors of the verification-session domain, each with a stable ``code`` (seed 001 section 14)."""
+
+from __future__ import annotations
+
+from domain.errors import ConflictError, DomainError, InvalidArgumentError
+
+
+class InvalidSessionConfigurationError(InvalidArgumentError):
+    """A session configuration value is outside what seed 002's configuration table allows."""
+
+    code = "invalid_session_configuration"
+
+
+class IllegalTransitionError(DomainError):
+    """The session's status does not allow this step (seed 003 statuses, see ``status.py``)."""
+
+    code = "illegal_status_transition"
+
+
+class CheckNotRequestedError(InvalidArgumentError):
+    """A check result arrived for a check the session's configuration did not ask for."""
+
+    code = "check_not_requested"
+
+
+class AttemptClosedError(ConflictError):
+    """The attempt already has its decision; new captures or results belong to a new attempt."""
+
+    code = "attempt_closed"
+
+
+class DecisionAlreadyRecordedError(ConflictError):
+    """Exactly one decision per attempt: the decision process treats this as already done."""
+
+    code = "decision_already_recorded"
+
+
+class RetryLimitReachedError(ConflictError):
+    """``max_retries`` of the session configuration (seed 002) is used up."""
+
+    code = "retry_limit_reached"
+
+
+class SessionNotExpiredError(ConflictError):
+    """Expiry was asked for before the session's TTL elapsed."""
+
+    code = "session_not_expired"
+
+
+class SessionExpiredError(ConflictError):
+    """The session's TTL elapsed; it accepts nothing but its expiry."""
+
+    code = "session_expired"
+
+
+class ReviewNotClaimedError(ConflictError):
+    """A review must be claimed by the reviewer who decides it."""
+
+    code = "review_not_claimed"
+
+
+class PolicyInputError(InvalidArgumentError):
+    """Recorded inputs are not enough to evaluate the policy (e.g. a face match without a score)."""
+
+    code = "policy_input_invalid"
+
+
+class InvalidPolicyError(InvalidArgumentError):
+    """A policy document is malformed or its hash does not match its content."""
+
+    code = "invalid_policy"
+
+
+class ChecksIncompleteError(ConflictError):
+    """A decision was offered before every requested check of the attempt completed."""
+
+    code = "checks_incomplete"
+
+
+class ReviewAlreadyClaimedError(ConflictError):
+    """Another reviewer holds the review."""
+
+    code = "review_already_claimed"
