@@ -29,6 +29,10 @@ from ml.face.quality import measure_quality
 # Faces this much smaller than the main one (by width) are background faces and not counted as a
 # second person in front of the camera (a poster, a document's ghost portrait, a distant face).
 SECONDARY_FACE_MIN_WIDTH_RATIO = 0.35
+# A second face counts only at this YuNet score: at 0.6-0.76 YuNet fires on paintings and blurred
+# backgrounds in ../shared/data/faces (e.g. knn_train_biden_biden2.jpg), while a real second
+# person in deepface/img62.jpg scores 0.92.
+SECONDARY_FACE_MIN_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -60,13 +64,18 @@ class YuNetSFaceAnalyzer:
         return FaceAnalysis(quality=observation.quality,
                             embedding=tuple(float(v) for v in observation.embedding), models=self.models)
 
+    def observe_bytes(self, image: bytes) -> FaceObservation:
+        """``observe`` on encoded image bytes."""
+        return self.observe(decode_image(image))
+
     def observe(self, image: BgrImage) -> FaceObservation:
         """Detect, measure, align and embed the largest face of a decoded image."""
         faces = self.detector.detect(image)
         if not faces:
             raise FaceNotFoundError("no face detected", height=image.shape[0], width=image.shape[1])
         main = faces[0]
-        count = sum(1 for f in faces if f.width >= SECONDARY_FACE_MIN_WIDTH_RATIO * main.width)
+        count = 1 + sum(1 for f in faces[1:] if f.score >= SECONDARY_FACE_MIN_SCORE
+                        and f.width >= SECONDARY_FACE_MIN_WIDTH_RATIO * main.width)
         aligned = self.embedder.align(image, main)
         quality = assess_face_quality(measure_quality(image, main, aligned, count), self.rules)
         return FaceObservation(face=main, aligned=aligned, embedding=self.embedder.embed(aligned),
