@@ -32,9 +32,11 @@ def test_every_result_records_the_verified_weights(analyzer: YuNetSFaceAnalyzer)
     assert sum(v * v for v in analysis.embedding) == pytest.approx(1.0, abs=1e-4)
 
 
-@pytest.mark.parametrize(("a", "b"), [("face_recognition/obama.jpg", "face_recognition/obama2.jpg"),
-                                      ("face_recognition/obama.jpg", "face_recognition/obama3.jpg"),
-                                      ("face_recognition/biden.jpg", "face_recognition/knn_train_biden_biden2.jpg")])
+@pytest.mark.parametrize(("a", "b"), [
+    ("face_recognition/obama.jpg", "face_recognition/obama2.jpg"),
+    ("face_recognition/obama.jpg", "face_recognition/obama3.jpg"),
+    ("face_recognition/biden.jpg", "face_recognition/knn_train_biden_biden2.jpg"),
+])
 def test_same_person_is_a_strong_match(matcher: SFaceMatcher, a: str, b: str) -> None:
     result = matcher.match(face_bytes(a), face_bytes(b))
     assert result.strength is MatchStrength.STRONG

@@ -29,7 +29,8 @@ PROVENANCE = (ModelProvenance("sface", "test", "0" * 64),)
 
 
 def test_published_sface_threshold_is_the_default_api_threshold() -> None:
-    assert cosine_to_similarity(SFACE_PUBLISHED_COSINE_THRESHOLD) == pytest.approx(DEFAULT_SIMILARITY_THRESHOLD)
+    published = cosine_to_similarity(SFACE_PUBLISHED_COSINE_THRESHOLD)
+    assert published == pytest.approx(DEFAULT_SIMILARITY_THRESHOLD)
     assert cosine_to_similarity(1.0) == pytest.approx(1.0)
     assert cosine_to_similarity(0.0) == 0.0
     assert cosine_to_similarity(-0.4) == 0.0
