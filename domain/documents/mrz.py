@@ -31,7 +31,7 @@ class MrzFormat(StrEnum):
     TD3 = "TD3"
     MRVA = "MRVA"
     MRVB = "MRVB"
-    FRENCH_ID = "FRENCH_ID"
+    FRENCH_ID = "FRENCH_NATIONAL_ID"
 
 
 @dataclass(frozen=True)
