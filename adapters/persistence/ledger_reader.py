@@ -1,0 +1,93 @@
+"""Raw, read-only streams of the ledger's event rows and chain rows, for verification and export.
+
+They bypass eventsourcing on purpose: the verifier must see exactly the bytes on disk, including
+rows nobody should have written. Both streams come from one consistent snapshot.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+
+from domain.integrity.verifier import ChainEntry, EventRow
+
+BATCH = 5_000
+
+
+class SQLiteLedgerReader:
+    """Reads ``stored_events`` and its chain from an SQLite ledger file."""
+
+    def __init__(self, path: Path, events_table: str = "stored_events") -> None:
+        if not path.is_file():
+            raise FileNotFoundError(f"no ledger database at {path}")
+        self.path = path
+        self.events_table = events_table
+        self.chain_table = f"{events_table}_chain"
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[Iterator[EventRow], Iterator[ChainEntry]]]:
+        db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
+        try:
+            db.execute("BEGIN")  # one read transaction: both cursors see the same snapshot
+            events = db.execute(
+                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table} "
+                "ORDER BY rowid"
+            )
+            chain = db.execute(
+                f"SELECT position, notification_id, entry_hash FROM {self.chain_table} ORDER BY position"
+            )
+            yield (
+                (EventRow(r[0], UUID(r[1]), r[2], r[3], bytes(r[4])) for r in events),
+                (ChainEntry(r[0], r[1], bytes(r[2])) for r in chain),
+            )
+        finally:
+            db.close()
+
+
+class PostgresLedgerReader:
+    """Reads ``<schema>.kycledger_events`` and its chain through server-side cursors."""
+
+    def __init__(self, dsn: str, schema: str = "public", events_table: str = "kycledger_events") -> None:
+        self.dsn = dsn
+        self.schema = schema
+        self.events_table = events_table
+        self.chain_table = f"{events_table}_chain"
+
+    def _table(self, name: str) -> sql.Composable:
+        return sql.SQL("{}.{}").format(sql.Identifier(self.schema), sql.Identifier(name))
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[Iterator[EventRow], Iterator[ChainEntry]]]:
+        conn: psycopg.Connection[Any] = psycopg.connect(self.dsn)
+        try:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            events = conn.cursor(name="kyc_verify_events")
+            events.itersize = BATCH
+            events.execute(
+                sql.SQL(
+                    "SELECT notification_id, originator_id, originator_version, topic, state FROM {} "
+                    "ORDER BY notification_id"
+                ).format(self._table(self.events_table))
+            )
+            chain = conn.cursor(name="kyc_verify_chain")
+            chain.itersize = BATCH
+            chain.execute(
+                sql.SQL("SELECT position, notification_id, entry_hash FROM {} ORDER BY position").format(
+                    self._table(self.chain_table)
+                )
+            )
+            yield (
+                (EventRow(r[0], r[1] if isinstance(r[1], UUID) else UUID(str(r[1])), r[2], r[3], bytes(r[4]))
+                 for r in events),
+                (ChainEntry(r[0], r[1], bytes(r[2])) for r in chain),
+            )
+        finally:
+            conn.rollback()
+            conn.close()
