@@ -1,0 +1,38 @@
+"""Issuing state / nationality codes accepted in an MRZ (ICAO Doc 9303 part 3 §5).
+
+ISO 3166-1 alpha-3, plus ICAO's own codes: 'D' (Germany), 'GBD/GBN/GBO/GBP/GBS' (British
+nationality categories), 'UNO/UNA/UNK' (United Nations), 'XBA/XIM/XCC/XCE/XCO/XEC/XPO/XES/XMP/XOM/XDC'
+(organisations), 'XXA/XXB/XXC/XXX' (stateless, refugee, unspecified), 'EUE' (EU), 'RKS' (Kosovo) and
+'UTO' (Utopia, ICAO's specimen state: specimens must parse, and policy can refuse them).
+"""
+
+from __future__ import annotations
+
+_ISO_ALPHA3 = """
+ABW AFG AGO AIA ALA ALB AND ARE ARG ARM ASM ATA ATF ATG AUS AUT AZE BDI BEL BEN BES BFA BGD BGR BHR BHS
+BIH BLM BLR BLZ BMU BOL BRA BRB BRN BTN BVT BWA CAF CAN CCK CHE CHL CHN CIV CMR COD COG COK COL COM CPV
+CRI CUB CUW CXR CYM CYP CZE DEU DJI DMA DNK DOM DZA ECU EGY ERI ESH ESP EST ETH FIN FJI FLK FRA FRO FSM
+GAB GBR GEO GGY GHA GIB GIN GLP GMB GNB GNQ GRC GRD GRL GTM GUF GUM GUY HKG HMD HND HRV HTI HUN IDN IMN
+IND IOT IRL IRN IRQ ISL ISR ITA JAM JEY JOR JPN KAZ KEN KGZ KHM KIR KNA KOR KWT LAO LBN LBR LBY LCA LIE
+LKA LSO LTU LUX LVA MAC MAF MAR MCO MDA MDG MDV MEX MHL MKD MLI MLT MMR MNE MNG MNP MOZ MRT MSR MTQ MUS
+MWI MYS MYT NAM NCL NER NFK NGA NIC NIU NLD NOR NPL NRU NZL OMN PAK PAN PCN PER PHL PLW PNG POL PRI PRK
+PRT PRY PSE PYF QAT REU ROU RUS RWA SAU SDN SEN SGP SGS SHN SJM SLB SLE SLV SMR SOM SPM SRB SSD STP SUR
+SVK SVN SWE SWZ SXM SYC SYR TCA TCD TGO THA TJK TKL TKM TLS TON TTO TUN TUR TUV TWN TZA UGA UKR UMI URY
+USA UZB VAT VCT VEN VGB VIR VNM VUT WLF WSM YEM ZAF ZMB ZWE
+"""
+_ICAO_SPECIAL = """
+D GBD GBN GBO GBP GBS UNO UNA UNK XBA XIM XCC XCE XCO XEC XPO XES XMP XOM XDC XXA XXB XXC XXX EUE RKS UTO
+"""
+
+MRZ_STATE_CODES = frozenset((_ISO_ALPHA3 + _ICAO_SPECIAL).split())
+SPECIMEN_STATES = frozenset({"UTO"})
+
+
+def is_known_state(code: str) -> bool:
+    """True for an ISO 3166 alpha-3 code or an ICAO special code (see module docstring)."""
+    return code in MRZ_STATE_CODES
+
+
+def iso_alpha3(code: str) -> str:
+    """The ISO 3166 alpha-3 form of an MRZ state code ('D' is Germany)."""
+    return "DEU" if code == "D" else code
