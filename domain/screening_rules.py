@@ -1,0 +1,114 @@
+"""Pure rules that turn name-match scores into a screening outcome.
+
+Seed 002 step 7 ("Sanctions & PEP Screening"): a fuzzy name-matching engine searches the lists with the
+customer's name, date of birth and nationality; no hits -> clear, a potential match -> fuzzy-match
+review, an exact match -> alert and immediate escalation. Seed 002 step 9 routes a sanctions/PEP hit
+to compliance escalation, never to an automatic decision. Here:
+
+- a candidate whose name score reaches ``thresholds.hit`` is a *hit* (outcome ``fail``: escalate);
+- one that reaches ``thresholds.near`` is a *near-hit* (outcome ``uncertain``: manual review);
+- the date of birth and the nationality, when both the query and the list entry have them, "cut false
+  hits" (seed 002 step 7): each one that clearly disagrees lowers the candidate by one level
+  (hit -> near-hit -> cleared). Agreement never raises a level: the name decides, secondary
+  identifiers only dismiss.
+
+The adapter computes scores; only these functions decide (ARCHITECTURE.md section 6).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from domain.errors import InvalidArgumentError
+
+# Lists record many birth years as approximate ("APPROXIMATELY", "circa"); documents are exact. A year
+# of slack on exact list dates absorbs off-by-one transcriptions, more on approximate ones.
+EXACT_YEAR_TOLERANCE = 1
+APPROXIMATE_YEAR_TOLERANCE = 3
+
+
+class Agreement(StrEnum):
+    """How a secondary identifier (date of birth, nationality) compares with a list entry."""
+
+    MATCH = "match"
+    MISMATCH = "mismatch"
+    UNKNOWN = "unknown"  # the query or the list entry does not have it
+
+
+class MatchLevel(StrEnum):
+    """What one candidate amounts to after the rules."""
+
+    HIT = "hit"
+    NEAR_HIT = "near_hit"
+    CLEARED = "cleared"
+
+
+@dataclass(frozen=True)
+class ScreeningThresholds:
+    """Name-score thresholds in [0, 1]; ``near <= hit``. Tuned on a split of the lists, not on the
+    reported set (ops/eval_screening.py states the method and the figures)."""
+
+    hit: float = 0.92
+    near: float = 0.84
+
+    def __post_init__(self) -> None:
+        if not 0.0 < self.near <= self.hit <= 1.0:
+            raise InvalidArgumentError(
+                "screening thresholds must satisfy 0 < near <= hit <= 1", hit=self.hit, near=self.near
+            )
+
+
+@dataclass(frozen=True)
+class ListedBirthDate:
+    """A date of birth as a list records it: a year range (equal ends for one year), an optional
+    month and day, and whether the list calls it approximate."""
+
+    year_from: int
+    year_to: int
+    month: int | None = None
+    day: int | None = None
+    approximate: bool = False
+
+
+def birth_date_agreement(query_year: int | None, listed: tuple[ListedBirthDate, ...]) -> Agreement:
+    """Compare the customer's birth year with every birth date the entry lists (lists often give
+    several). Year-level only: month/day swaps and partial dates are too common in lists to dismiss
+    a candidate on them."""
+    if query_year is None or not listed:
+        return Agreement.UNKNOWN
+    for date in listed:
+        slack = APPROXIMATE_YEAR_TOLERANCE if date.approximate else EXACT_YEAR_TOLERANCE
+        if date.year_from - slack <= query_year <= date.year_to + slack:
+            return Agreement.MATCH
+    return Agreement.MISMATCH
+
+
+def nationality_agreement(query_alpha3: str | None, listed_alpha3: tuple[str, ...]) -> Agreement:
+    """Compare the customer's nationality (ISO 3166 alpha-3) with the entry's nationalities and
+    citizenships. Any one in common is a match (dual nationals are listed under several)."""
+    if not query_alpha3 or not listed_alpha3:
+        return Agreement.UNKNOWN
+    return Agreement.MATCH if query_alpha3.upper() in listed_alpha3 else Agreement.MISMATCH
+
+
+def match_level(
+    name_score: float,
+    birth_date: Agreement,
+    nationality: Agreement,
+    thresholds: ScreeningThresholds,
+) -> MatchLevel:
+    """The level of one candidate: name score against the thresholds, lowered one level per
+    disagreeing secondary identifier."""
+    if name_score >= thresholds.hit:
+        level = 2
+    elif name_score >= thresholds.near:
+        level = 1
+    else:
+        level = 0
+    level -= sum(1 for agreement in (birth_date, nationality) if agreement is Agreement.MISMATCH)
+    if level >= 2:
+        return MatchLevel.HIT
+    if level == 1:
+        return MatchLevel.NEAR_HIT
+    return MatchLevel.CLEARED

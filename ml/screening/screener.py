@@ -1,0 +1,86 @@
+"""``SanctionsScreener`` over a prepared ``WatchlistIndex`` (rapidfuzz Jaro-Winkler + token alignment).
+
+The screener scores names; the domain rules (``domain.screening_rules``) turn scores, birth dates and
+nationalities into levels and the outcome. ``for_folder`` loads and indexes a list folder once per
+process (the index is immutable and shared).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import rapidfuzz
+
+from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult, Watchlist
+from domain.screening_rules import (
+    ScreeningThresholds,
+    birth_date_agreement,
+    match_level,
+    nationality_agreement,
+)
+from ml.screening.index import IndexedName, WatchlistIndex
+from ml.screening.loader import load_watchlists
+from ml.screening.normalise import fold_name
+from ml.screening.similarity import name_similarity
+
+SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
+          "method": "jaro-winkler token alignment + joined-token indel"}
+
+
+class RapidfuzzSanctionsScreener:
+    """Fuzzy screening of one name (+ optional birth date and nationality) against loaded lists."""
+
+    def __init__(self, watchlist: Watchlist, thresholds: ScreeningThresholds | None = None) -> None:
+        self.watchlist = watchlist
+        self.thresholds = thresholds or ScreeningThresholds()
+        self.index = WatchlistIndex(watchlist.entries)
+
+    @classmethod
+    def for_folder(
+        cls, folder: Path, thresholds: ScreeningThresholds | None = None
+    ) -> RapidfuzzSanctionsScreener:
+        """The screener for a list folder, loaded and indexed once per process."""
+        return _cached(str(folder.resolve()), thresholds or ScreeningThresholds())
+
+    def best_scores(self, query: ScreeningQuery) -> dict[tuple[str, str], tuple[float, IndexedName]]:
+        """Best name score per (list, entry id) among the candidates, with the name that gave it."""
+        folded = fold_name(query.name)
+        best: dict[tuple[str, str], tuple[float, IndexedName]] = {}
+        for candidate in self.index.candidates(folded):
+            key = (candidate.entry.list_name, candidate.entry.entry_id)
+            score = name_similarity(folded, candidate.folded)
+            if key not in best or score > best[key][0]:
+                best[key] = (score, candidate)
+        return best
+
+    def screen(self, query: ScreeningQuery) -> ScreeningResult:
+        best = self.best_scores(query)
+        hits = []
+        for score, candidate in best.values():
+            if score < self.thresholds.near:
+                continue
+            entry = candidate.entry
+            birth = birth_date_agreement(query.year, entry.birth_dates)
+            nationality = nationality_agreement(query.nationality, entry.nationalities)
+            hits.append(ScreeningHit(
+                list_name=entry.list_name,
+                entry_id=entry.entry_id,
+                entity_kind=entry.kind,
+                matched_name=candidate.listed,
+                matched_name_index=candidate.name_index,
+                name_score=round(score, 4),
+                birth_date=birth,
+                nationality=nationality,
+                level=match_level(score, birth, nationality, self.thresholds),
+            ))
+        hits.sort(key=lambda h: (-h.name_score, h.list_name, h.entry_id))
+        return ScreeningResult(
+            hits=tuple(hits), thresholds=self.thresholds, lists=self.watchlist.provenance,
+            candidates_scored=len(best), scorer=SCORER,
+        )
+
+
+@lru_cache(maxsize=4)
+def _cached(folder: str, thresholds: ScreeningThresholds) -> RapidfuzzSanctionsScreener:
+    return RapidfuzzSanctionsScreener(load_watchlists(Path(folder)), thresholds)
