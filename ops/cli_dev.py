@@ -1,0 +1,103 @@
+"""``kycledger dev``: the whole embedded stack in the foreground (SQLite ledger, local NATS, API).
+
+Prints ``kycledger ready: http://127.0.0.1:PORT nats://127.0.0.1:NPORT`` once it serves; SIGTERM
+or Ctrl-C stops everything it started, in reverse order.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import nats
+import uvicorn
+
+from api.app import create_app
+from ops.bootstrap import LedgerRuntime, open_runtime
+from ops.checkpointer import CheckpointSchedule
+from ops.integrity_wiring import build_checkpointer, integrity_stores
+from ops.local_services import LocalNats, free_port
+from ops.settings import DEFAULT_DATA_DIR
+
+
+def register(sub: Any) -> None:
+    dev = sub.add_parser("dev", help="run the embedded stack in the foreground")
+    dev.add_argument("--data-dir", default=None, help=f"where everything is kept (default {DEFAULT_DATA_DIR})")
+    dev.add_argument("--port", type=int, default=None, help="HTTP port on 127.0.0.1 (default: a free one)")
+    dev.add_argument("--nats-port", type=int, default=None)
+    dev.set_defaults(func=run_dev)
+
+
+def _nats_ready(url: str) -> bool:
+    async def probe() -> bool:
+        try:
+            conn = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0)
+        except Exception:
+            return False
+        await conn.close()
+        return True
+
+    return asyncio.run(probe())
+
+
+def _readiness(rt: LedgerRuntime, nats_url: str) -> dict[str, bool]:
+    def ledger_ok() -> bool:
+        try:
+            rt.chain.chain_size()
+            return True
+        except Exception:
+            return False
+
+    return {"ledger": ledger_ok(), "nats": _nats_ready(nats_url)}
+
+
+def _port_is_free(port: int) -> bool:
+    with socket.socket() as s:
+        return s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def run_dev(args: argparse.Namespace) -> int:
+    data_dir = Path(args.data_dir) if args.data_dir else DEFAULT_DATA_DIR
+    port = args.port or free_port()
+    if not _port_is_free(port):
+        print(f"error: port {port} on 127.0.0.1 is in use", file=sys.stderr)
+        return 2
+    rt = open_runtime(data_dir=data_dir)
+    local_nats = LocalNats(data_dir / "nats", port=args.nats_port or 0)
+    with contextlib.ExitStack() as stack:
+        stack.callback(rt.close)
+        local_nats.start()
+        stack.callback(local_nats.stop)
+        nodes, store = stack.enter_context(integrity_stores(rt))
+        schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
+        schedule.start()
+        stack.callback(schedule.stop)
+        app = create_app(rt.ledger, lambda: _readiness(rt, local_nats.url))
+        server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
+                                               lifespan="on"))
+        threading.Thread(target=_announce, args=(server, port, local_nats.url), daemon=True).start()
+        # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
+        # it found; make that handler unwind this stack so NATS and the rest stop too.
+        signal.signal(signal.SIGTERM, _exit_on_signal)
+        with contextlib.suppress(SystemExit, KeyboardInterrupt):
+            server.run()
+    return 0
+
+
+def _exit_on_signal(signum: int, frame: object) -> None:
+    raise SystemExit(0)
+
+
+def _announce(server: uvicorn.Server, port: int, nats_url: str) -> None:
+    while not server.started and not server.should_exit:
+        time.sleep(0.02)
+    if server.started:
+        print(f"kycledger ready: http://127.0.0.1:{port} {nats_url}", flush=True)

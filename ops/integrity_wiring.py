@@ -1,0 +1,108 @@
+"""Wires the Merkle log, checkpoint stores, signer and sink to a ledger runtime."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from adapters.integrity.directory_sink import DirectoryCheckpointSink
+from adapters.integrity.ed25519_keys import (
+    Ed25519CheckpointSigner,
+    SigningKeyError,
+    load_or_create_dev_key,
+    load_private_key_file,
+    public_key_bytes,
+)
+from adapters.integrity.postgres_integrity import PostgresCheckpointStore, PostgresTreeNodeStore
+from adapters.integrity.sqlite_integrity import SqliteCheckpointStore, SqliteTreeNodeStore
+from domain.integrity.merkle_store import MerkleLog
+from ops.bootstrap import LedgerRuntime
+from ops.checkpointer import Checkpointer
+
+DEFAULT_ORIGIN = "kycledger.local/ledger"
+KEY_NAME = "kycledger-checkpoint"
+
+
+def ledger_origin() -> str:
+    return os.environ.get("KYC_LEDGER_ORIGIN", DEFAULT_ORIGIN)
+
+
+def signing_key(rt: LedgerRuntime) -> Ed25519PrivateKey:
+    """From ``KYC_CHECKPOINT_KEY_FILE``, else the embedded stack's key in the data dir."""
+    if rt.settings.checkpoint_key_file is not None:
+        return load_private_key_file(rt.settings.checkpoint_key_file)
+    if rt.backend != "postgres" and rt.data_dir is not None:
+        return load_or_create_dev_key(rt.data_dir / "secrets")
+    raise SigningKeyError("no checkpoint signing key: set KYC_CHECKPOINT_KEY_FILE")
+
+
+def trusted_public_key(rt: LedgerRuntime) -> bytes:
+    return public_key_bytes(signing_key(rt))
+
+
+@contextmanager
+def integrity_stores(rt: LedgerRuntime) -> Iterator[tuple[Any, Any]]:
+    """(tree node store, checkpoint store) on the ledger's own database, outside the event tables."""
+    if rt.backend == "postgres":
+        assert rt.settings.db_url is not None
+        pg = psycopg.connect(rt.settings.db_url, autocommit=True)
+        try:
+            yield PostgresTreeNodeStore(pg), PostgresCheckpointStore(pg)
+        finally:
+            pg.close()
+        return
+    if rt.data_dir is None or rt.backend != "sqlite":
+        raise SigningKeyError("checkpoints need a SQLite or PostgreSQL ledger")
+    db = sqlite3.connect(rt.data_dir / "ledger.db", timeout=30, isolation_level=None, check_same_thread=False)
+    try:
+        yield SqliteTreeNodeStore(db), SqliteCheckpointStore(db)
+    finally:
+        db.close()
+
+
+def sink_dir(rt: LedgerRuntime) -> Path | None:
+    if rt.settings.checkpoint_sink_dir is not None:
+        return rt.settings.checkpoint_sink_dir
+    return rt.data_dir / "checkpoints" if rt.data_dir is not None else None
+
+
+def build_checkpointer(rt: LedgerRuntime, nodes: Any, checkpoints: Any) -> Checkpointer:
+    sink = sink_dir(rt)
+    return Checkpointer(
+        origin=ledger_origin(),
+        chain=rt.chain,
+        log=MerkleLog(nodes),
+        signer=Ed25519CheckpointSigner(signing_key(rt), KEY_NAME),
+        store=checkpoints,
+        sink=DirectoryCheckpointSink(sink) if sink is not None else None,
+    )
+
+
+def checkpoint_notes(rt: LedgerRuntime) -> list[bytes]:
+    """Every signed checkpoint the database holds, oldest first, as raw bytes.
+
+    Read raw on purpose: a malformed or forged note must reach the verifier, not crash a parser.
+    """
+    query = "SELECT note FROM ledger_checkpoints ORDER BY seq"
+    if rt.backend == "postgres":
+        assert rt.settings.db_url is not None
+        with psycopg.connect(rt.settings.db_url) as pg:
+            exists = pg.execute("SELECT to_regclass('ledger_checkpoints')").fetchone()
+            if not exists or exists[0] is None:
+                return []
+            return [bytes(r[0]) for r in pg.execute(query)]
+    if rt.backend != "sqlite" or rt.data_dir is None:
+        return []
+    db = sqlite3.connect(f"file:{rt.data_dir / 'ledger.db'}?mode=ro", uri=True)
+    try:
+        found = db.execute("SELECT 1 FROM sqlite_master WHERE name='ledger_checkpoints'").fetchone()
+        return [bytes(r[0]) for r in db.execute(query)] if found else []
+    finally:
+        db.close()

@@ -1,0 +1,140 @@
+"""Offline verification of a ledger: signatures first, then chain and roots (ARCHITECTURE.md 4).
+
+This module needs only the standard library, ``cryptography`` and the pure ``domain.integrity``
+code, so an auditor can run it on an export with no database and no kycledger services.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+from adapters.integrity.ed25519_keys import verify_checkpoint_signature
+from domain.errors import DomainError
+from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint
+from domain.integrity.verifier import ChainEntry, EventRow, VerificationReport, verify_rows
+
+EXPORT_FORMAT = "kycledger-export"
+EXPORT_VERSION = 1
+
+
+class ExportFormatError(DomainError):
+    code = "export_malformed"
+
+
+def checked_checkpoints(notes: Sequence[bytes], public_key: bytes) -> tuple[list[Checkpoint], str | None]:
+    """The checkpoints whose signature by ``public_key`` verifies; or the first failure's reason."""
+    good: list[Checkpoint] = []
+    for number, note in enumerate(notes, start=1):
+        try:
+            good.append(verify_checkpoint_signature(public_key, note))
+        except DomainError as e:
+            return good, f"checkpoint #{number} is not validly signed by the ledger key: {e.message}"
+    return good, None
+
+
+def _claimed_size(note: bytes) -> int:
+    try:
+        return parse_signed_checkpoint(note).checkpoint.size
+    except DomainError:
+        return 0
+
+
+def verify_streams(
+    events: Iterator[EventRow], chain: Iterator[ChainEntry], notes: Sequence[bytes], public_key: bytes
+) -> VerificationReport:
+    checkpoints, failure = checked_checkpoints(notes, public_key)
+    report = verify_rows(events, chain, checkpoints)
+    if failure is not None and report.ok:
+        bad_note = notes[len(checkpoints)]
+        report.first_bad_position = _claimed_size(bad_note)
+        report.reason = failure
+    return report
+
+
+# --- the export file ---------------------------------------------------------------------------
+# JSON Lines: a header, one line per chained event, one line per signed checkpoint, a footer that
+# carries the counts (so a cut-off file is caught).
+
+
+def export_header(origin: str, public_key: bytes, exported_at: str) -> dict[str, Any]:
+    return {"format": EXPORT_FORMAT, "version": EXPORT_VERSION, "origin": origin,
+            "public_key": base64.b64encode(public_key).decode(), "exported_at": exported_at}
+
+
+def export_event_line(event: EventRow, link: ChainEntry) -> dict[str, Any]:
+    return {"p": link.position, "n": event.notification_id, "o": str(event.originator_id),
+            "v": event.originator_version, "t": event.topic, "s": base64.b64encode(event.state).decode(),
+            "h": link.entry_hash.hex()}
+
+
+class ExportFile:
+    """Reads an export; event and chain streams come from the same lines."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.header: dict[str, Any] = {}
+        self.notes: list[bytes] = []
+        self.event_lines = 0
+        self._scan()
+
+    def _lines(self) -> Iterator[dict[str, Any]]:
+        with self.path.open("r", encoding="utf-8") as f:
+            for number, line in enumerate(f, start=1):
+                try:
+                    value = json.loads(line)
+                except json.JSONDecodeError:
+                    raise ExportFormatError("export line is not JSON", line=number) from None
+                if not isinstance(value, dict):
+                    raise ExportFormatError("export line is not an object", line=number)
+                yield value
+
+    def _scan(self) -> None:
+        footer: dict[str, Any] | None = None
+        for number, value in enumerate(self._lines(), start=1):
+            if number == 1:
+                if value.get("format") != EXPORT_FORMAT or value.get("version") != EXPORT_VERSION:
+                    raise ExportFormatError("not a kycledger export (version 1)")
+                self.header = value
+            elif "p" in value:
+                self.event_lines += 1
+            elif "checkpoint" in value:
+                self.notes.append(base64.b64decode(value["checkpoint"]))
+            elif "end" in value:
+                footer = value
+        if footer is None:
+            raise ExportFormatError("export has no footer: the file is cut off")
+        if footer.get("events") != self.event_lines or footer.get("checkpoints") != len(self.notes):
+            raise ExportFormatError("export footer counts differ from its content",
+                                    events=self.event_lines, checkpoints=len(self.notes))
+
+    @property
+    def public_key(self) -> bytes:
+        return base64.b64decode(self.header["public_key"])
+
+    def rows(self) -> Iterator[tuple[EventRow, ChainEntry]]:
+        for value in self._lines():
+            if "p" not in value:
+                continue
+            try:
+                yield (
+                    EventRow(int(value["n"]), UUID(value["o"]), int(value["v"]), str(value["t"]),
+                             base64.b64decode(value["s"], validate=True)),
+                    ChainEntry(int(value["p"]), int(value["n"]), bytes.fromhex(value["h"])),
+                )
+            except (KeyError, ValueError, TypeError) as e:
+                raise ExportFormatError("malformed event line in export", error=str(e)) from None
+
+
+def verify_export(path: Path, trusted_public_key: bytes | None = None) -> tuple[VerificationReport, bytes]:
+    """Verify an export offline; returns the report and the public key that was used."""
+    export = ExportFile(path)
+    key = trusted_public_key or export.public_key
+    # Two independent passes over the file keep memory flat for exports of any size.
+    events = (event for event, _ in export.rows())
+    chain = (link for _, link in export.rows())
+    return verify_streams(events, chain, export.notes, key), key
