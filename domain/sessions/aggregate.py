@@ -71,7 +71,9 @@ class VerificationSession(LedgerAggregate):
         """Open a session; ``session_id`` lets callers derive ids from natural keys (idempotency)."""
         if reference is not None and len(reference) > 200:
             raise InvalidArgumentError("reference too long (max 200)")
-        return cls(  # type: ignore[call-arg]  # eventsourcing takes the originator id as ``id``
+        # eventsourcing's _create takes the originator id; __init__ cannot, it would be recorded
+        return cls._create(
+            cls.Created,
             id=session_id or uuid4(),
             tenant=tenant,
             configuration=configuration.to_dict(),

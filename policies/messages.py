@@ -1,0 +1,48 @@
+"""User-facing messages, kept apart from internal reason codes.
+
+Texts come from seed 002 step 10 "On Rejection"; the seed's rule "Never Reveal Fraud Details"
+applies: fraud and screening outcomes get generic texts, and no message names a signal
+(spoof, deepfake, tamper, sanctions...). When several apply, the most guarded one wins, so a
+fraud signal is never masked by, say, quality guidance that would teach an attacker what to fix.
+"""
+
+from __future__ import annotations
+
+USER_MESSAGES: dict[str, str] = {
+    # seed 002 "Suspected fraud"
+    "generic_unsuccessful": "Verification unsuccessful.",
+    # seed 002 "Sanctions hit"
+    "generic_unable": "We're unable to verify your identity at this time.",
+    "age_requirement": "We're unable to verify your identity at this time.",
+    # seed 002 "Liveness failed"
+    "liveness_failed": "Verification failed. Please try again, ensuring you're in a well-lit area.",
+    # seed 002 "Document expired"
+    "document_expired": "Your document has expired. Please use a valid ID.",
+    "document_invalid": "We couldn't verify your document. Please retake the photo or use a different ID.",
+    # seed 002 "Face match failed"
+    "face_mismatch": "We couldn't verify your identity. Please ensure the selfie matches your ID photo.",
+    # seed 002 "Blurry document"
+    "retake_capture": "We couldn't read your document. Please retake with better lighting.",
+    "liveness_retry": "We need another look. Please try again, ensuring you're in a well-lit area.",
+    "active_challenge": "Please complete a short check: follow the on-screen prompts.",
+    "under_review": "Thanks, your verification is being reviewed. We'll let you know the result.",
+    "verified": "Your identity has been verified.",
+}
+
+# Most guarded first: the first code present among the triggered rules is the one shown.
+MESSAGE_PRIORITY: tuple[str, ...] = (
+    "generic_unsuccessful",
+    "generic_unable",
+    "age_requirement",
+    "liveness_failed",
+    "document_expired",
+    "document_invalid",
+    "face_mismatch",
+    "retake_capture",
+    "active_challenge",
+    "liveness_retry",
+    "under_review",
+    "verified",
+)
+
+GUARDED_MESSAGES = frozenset({"generic_unsuccessful", "generic_unable", "age_requirement"})

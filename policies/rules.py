@@ -1,0 +1,186 @@
+"""Gate rules: each reads one signal and may cap the decision (seed 004: keep signals separate).
+
+A rule never raises the decision; it sets a ceiling (``accepted`` = no cap). The final decision is
+the worst of the score band and every ceiling, so a good score never outvotes a failed liveness
+or a screening hit (ARCHITECTURE.md section 6), and improving any one check can only lift a cap.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from domain.checks import CheckResult, CheckType, Outcome
+from domain.sessions.configuration import LivenessType
+from domain.sessions.errors import PolicyInputError
+from domain.sessions.values import Decision
+from policies.document import PolicyDocument
+from policies.inputs import DecisionInputs
+
+EXPIRED_REASON = "document_expired"
+
+
+@dataclass(frozen=True)
+class RuleOutcome:
+    """One rule's verdict with its numbers; ``message`` is a key of ``USER_MESSAGES``."""
+
+    rule: str
+    ceiling: Decision = Decision.ACCEPTED
+    reason_codes: tuple[str, ...] = ()
+    detail: str = ""
+    retryable: bool = False
+    retry_step: str | None = None
+    message: str | None = None
+    escalate: bool = False
+    active_challenge: bool = False
+
+    @property
+    def triggered(self) -> bool:
+        return self.ceiling != Decision.ACCEPTED or self.escalate
+
+    def to_record(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "triggered": self.triggered,
+            "ceiling": str(self.ceiling),
+            "reason_codes": list(self.reason_codes),
+            "detail": self.detail,
+            "retryable": self.retryable,
+            "retry_step": self.retry_step,
+            "message": self.message,
+            "escalate": self.escalate,
+        }
+
+
+def _not_run(rule: str, check: CheckType) -> RuleOutcome:
+    return RuleOutcome(rule, detail=f"{check.value} not requested")
+
+
+def quality_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Bad capture quality or an unreadable document: retry with guidance, not spoof suspicion."""
+    quality, ocr = inputs.result(CheckType.QUALITY), inputs.result(CheckType.OCR)
+    if quality is not None and quality.outcome == Outcome.FAIL:
+        codes = ("quality_insufficient", *(f"quality:{r}" for r in quality.reasons))
+        return RuleOutcome("quality_gate", Decision.REJECTED, codes, "capture quality check failed",
+                           retryable=True, retry_step="capture", message="retake_capture")
+    if ocr is not None and ocr.outcome == Outcome.FAIL:
+        return RuleOutcome("quality_gate", Decision.REJECTED, ("document_unreadable",),
+                           "document text could not be read", retryable=True,
+                           retry_step="document_capture", message="retake_capture")
+    return RuleOutcome("quality_gate", detail="capture usable")
+
+
+def liveness_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Liveness fail is never accepted; uncertain -> retry or active challenge (seed 004 pattern C)."""
+    result = inputs.result(CheckType.LIVENESS)
+    if result is None:
+        return _not_run("liveness_gate", CheckType.LIVENESS)
+    if result.outcome == Outcome.FAIL:
+        retries_ok = inputs.retries_used < policy.liveness_fail_max_retries
+        return RuleOutcome("liveness_gate", Decision.REJECTED, ("liveness_failed",),
+                           f"liveness fail (retries used {inputs.retries_used}, "
+                           f"allowed after a fail {policy.liveness_fail_max_retries})",
+                           retryable=retries_ok, retry_step="liveness", message="liveness_failed")
+    if result.outcome == Outcome.UNCERTAIN:
+        challenge = policy.active_challenge_on_uncertain and inputs.liveness_type == LivenessType.PASSIVE
+        return RuleOutcome("liveness_gate", Decision.REVIEW, ("liveness_uncertain",),
+                           f"liveness uncertain under {inputs.liveness_type.value} liveness",
+                           retryable=True, retry_step="liveness",
+                           message="active_challenge" if challenge else "liveness_retry",
+                           active_challenge=challenge)
+    return RuleOutcome("liveness_gate", detail="liveness pass")
+
+
+def similarity_of(result: CheckResult) -> float | None:
+    value = result.scores.get("similarity")
+    if value is None and result.outcome != Outcome.FAIL:
+        raise PolicyInputError("a face_match result needs scores['similarity']")
+    return value
+
+
+def face_match_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Strong / weak / no match against the session's threshold (seed 002 step 6, seed 004 step 3)."""
+    result = inputs.result(CheckType.FACE_MATCH)
+    if result is None:
+        return _not_run("face_match_gate", CheckType.FACE_MATCH)
+    threshold = inputs.configuration.face_match_threshold
+    weak_floor = max(0.0, threshold - policy.weak_match_margin)
+    similarity = similarity_of(result)
+    shown = "none" if similarity is None else f"{similarity:.2f}"
+    strong = similarity is not None and similarity >= threshold and result.outcome == Outcome.PASS
+    weak = similarity is not None and similarity >= weak_floor and result.outcome != Outcome.FAIL
+    if strong:
+        return RuleOutcome("face_match_gate", detail=f"similarity {shown} >= {threshold:.2f} threshold")
+    if weak:
+        return RuleOutcome("face_match_gate", Decision.REVIEW, ("face_match_weak",),
+                           f"similarity {shown} < {threshold:.2f} threshold (weak from {weak_floor:.2f})",
+                           message="under_review")
+    detail = f"similarity {shown} < {weak_floor:.2f} (no match)"
+    if policy.no_match_action == "review":
+        return RuleOutcome("face_match_gate", Decision.REVIEW, ("face_match_none",), detail,
+                           message="under_review")
+    return RuleOutcome("face_match_gate", Decision.REJECTED, ("face_match_none",), detail,
+                       retryable=True, retry_step="selfie", message="face_mismatch")
+
+
+def document_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Document validation: expired -> reject with its message; invalid -> retry another capture."""
+    result = inputs.result(CheckType.DATA_VALIDATION)
+    if result is None:
+        return _not_run("document_gate", CheckType.DATA_VALIDATION)
+    if result.outcome == Outcome.FAIL and EXPIRED_REASON in result.reasons:
+        return RuleOutcome("document_gate", Decision.REJECTED, (EXPIRED_REASON,), "document expired",
+                           retryable=True, retry_step="document_capture", message="document_expired")
+    if result.outcome == Outcome.FAIL:
+        codes = ("document_invalid", *(f"document:{r}" for r in result.reasons))
+        return RuleOutcome("document_gate", Decision.REJECTED, codes, "document validation failed",
+                           retryable=True, retry_step="document_capture", message="document_invalid")
+    if result.outcome == Outcome.UNCERTAIN:
+        return RuleOutcome("document_gate", Decision.REVIEW, ("document_uncertain",),
+                           "document validation uncertain", message="under_review")
+    return RuleOutcome("document_gate", detail="document valid")
+
+
+def fraud_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Suspected fraud: no retry, generic message (seed 002 "Suspected fraud: block + flag")."""
+    result = inputs.result(CheckType.FRAUD)
+    if result is None:
+        return _not_run("fraud_gate", CheckType.FRAUD)
+    if result.outcome == Outcome.FAIL:
+        codes = ("suspected_fraud", *(f"fraud:{r}" for r in result.reasons))
+        return RuleOutcome("fraud_gate", Decision.REJECTED, codes, "fraud check failed",
+                           message="generic_unsuccessful")
+    if result.outcome == Outcome.UNCERTAIN:
+        return RuleOutcome("fraud_gate", Decision.REVIEW, ("fraud_uncertain",), "fraud check uncertain",
+                           message="under_review")
+    return RuleOutcome("fraud_gate", detail="no fraud signal")
+
+
+def age_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    result = inputs.result(CheckType.AGE_VERIFICATION)
+    if result is None:
+        return _not_run("age_gate", CheckType.AGE_VERIFICATION)
+    if result.outcome == Outcome.FAIL:
+        return RuleOutcome("age_gate", Decision.REJECTED, ("age_requirement_not_met",),
+                           "minimum age not met", message="age_requirement")
+    if result.outcome == Outcome.UNCERTAIN:
+        return RuleOutcome("age_gate", Decision.REVIEW, ("age_uncertain",), "age could not be confirmed",
+                           message="under_review")
+    return RuleOutcome("age_gate", detail="minimum age met")
+
+
+def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Sanctions/PEP hit -> compliance escalation; potential match -> review (seed 002 step 7, 9)."""
+    result = inputs.result(CheckType.SCREENING)
+    if result is None:
+        return _not_run("screening_gate", CheckType.SCREENING)
+    if result.outcome == Outcome.FAIL:
+        return RuleOutcome("screening_gate", Decision.REVIEW, ("screening_hit",),
+                           "screening hit: compliance escalation", message="generic_unable", escalate=True)
+    if result.outcome == Outcome.UNCERTAIN:
+        return RuleOutcome("screening_gate", Decision.REVIEW, ("screening_potential_match",),
+                           "screening potential match: fuzzy match review", message="under_review")
+    return RuleOutcome("screening_gate", detail="screening clear")
+
+
+GATES = (quality_gate, liveness_gate, face_match_gate, document_gate, fraud_gate, age_gate, screening_gate)
