@@ -286,3 +286,44 @@ def _judge_standard_example(data_dir: Path, case: dict[str, Any]) -> tuple[bool,
     ok = (header == case["expected_header"] and designators == case["expected_subfile_designators"]
           and subfiles == case["expected_subfiles"])
     return ok, f"{case['payload_file']}: header/designators/elements differ"
+
+
+# ---------------------------------------------------------------- PDF417 images (zxing-cpp test set)
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else float("nan")
+
+
+def evaluate_pdf417_images(data_dir: Path) -> tuple[Tally, list[float]]:
+    """Images decoded to exactly the expected text/bytes, and per-image decode time in ms."""
+    from ml.document.images import decode_image
+    from ml.document.pdf417 import Pdf417Symbol, decode_pdf417, merge_structured_append
+
+    root = data_dir / "pdf417"
+    doc = json.loads((root / "zxing_expected.json").read_text(encoding="utf-8"))
+    tally, times = Tally(), []
+    decoded: dict[str, list[Pdf417Symbol]] = {}
+    for item in doc["images"]:
+        image = decode_image((root / item["image"]).read_bytes())
+        start = time.perf_counter()
+        decoded[item["image"]] = decode_pdf417(image)
+        times.append((time.perf_counter() - start) * 1000)
+    for item in doc["images"]:
+        expected_text = (root / item["expected_text_file"]).read_text(encoding="utf-8") \
+            if item["expected_text_file"] else None
+        expected_bytes = (root / item["expected_bytes_file"]).read_bytes() if item["expected_bytes_file"] else None
+        if "StructuredAppend" in item["folder_rule"]:
+            # NN-MM images are parts of one message: join all parts of NN in image then reading order.
+            folder, name = item["image"].rsplit("/", 1)
+            prefix = f"{folder}/{name.split('-')[0]}-"
+            parts = [s for other in sorted(decoded) if other.startswith(prefix) for s in decoded[other]]
+            ok = (merge_structured_append(parts) == expected_text) if expected_text is not None \
+                else b"".join(p.raw for p in parts) == expected_bytes
+        else:
+            symbols = decoded[item["image"]]
+            ok = any((s.text == expected_text) if expected_text is not None else s.raw == expected_bytes
+                     for s in symbols)
+        tally.add(ok, f"{item['image']}: {len(decoded[item['image']])} symbol(s), content differs or none")
+    return tally, times

@@ -1,0 +1,26 @@
+"""Image decoding: bytes in, BGR array out, with a domain error instead of a crash."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from ml.document.errors import ImageUnreadableError
+
+Image = NDArray[np.uint8]
+MAX_BYTES = 10 * 1024 * 1024  # seed 001 §11: max upload 10 MB per image
+
+
+def decode_image(data: bytes) -> Image:
+    """Decode JPEG/PNG/WebP bytes to a 3-channel BGR image."""
+    if not data or len(data) > MAX_BYTES:
+        raise ImageUnreadableError("image is empty or larger than 10 MB", size=len(data))
+    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    if image is None or image.size == 0:
+        raise ImageUnreadableError("bytes are not a decodable image", size=len(data))
+    return image
+
+
+def to_gray(image: Image) -> Image:
+    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)

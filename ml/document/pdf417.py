@@ -1,0 +1,106 @@
+"""PDF417 decoding with zxing-cpp (``text_mode=Plain``: bytes transcoded by their ECI, no HRI
+formatting), retried on a deskewed and an enlarged image when the first pass finds nothing.
+
+Structured append (Macro PDF417) messages are spread over several symbols; the Python binding does
+not merge them, so :func:`merge_structured_append` joins the parts' ECI-escaped streams in reading
+order and decodes each ECI segment with its own charset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+import zxingcpp
+
+from ml.document.images import Image, to_gray
+
+_ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
+               8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
+               13: "iso8859-11", 15: "iso8859-13", 16: "iso8859-14", 17: "iso8859-15", 18: "iso8859-16",
+               20: "shift_jis", 21: "cp1250", 22: "cp1251", 23: "cp1252", 24: "cp1256", 25: "utf-16-be",
+               26: "utf-8", 27: "ascii", 28: "big5", 29: "gb2312", 30: "euc-kr", 32: "gb18030"}
+_ECI_ESCAPE = re.compile(rb"\\(\d{6})")
+
+
+@dataclass(frozen=True)
+class Pdf417Symbol:
+    """One decoded symbol: raw bytes, text by its ECI, reading-order position, ECI-escaped stream."""
+
+    raw: bytes
+    text: str
+    top: int
+    left: int
+    eci_stream: bytes
+
+
+def _read(gray: Image, mode: zxingcpp.TextMode) -> list[zxingcpp.Barcode]:
+    return list(zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=mode,
+                                       try_rotate=True, try_downscale=True, try_invert=True))
+
+
+def _deskew(gray: Image) -> Image:
+    """Rotate so that the dominant text/bar direction is horizontal (barcode photographed at an angle)."""
+    edges = cv2.Canny(gray, 50, 150)
+    points = cv2.findNonZero(edges)
+    if points is None:
+        return gray
+    angle = cv2.minAreaRect(points)[2]
+    angle = angle - 90 if angle > 45 else angle
+    if abs(angle) < 1:
+        return gray
+    h, w = gray.shape[:2]
+    matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+def _attempts(gray: Image) -> list[Image]:
+    h, w = gray.shape[:2]
+    enlarged = cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC) if max(h, w) < 1200 else gray
+    return [gray, _deskew(gray), enlarged]
+
+
+def decode_pdf417(image: Image) -> list[Pdf417Symbol]:
+    """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right)."""
+    gray = np.ascontiguousarray(to_gray(image))
+    for attempt in _attempts(gray):
+        found = _read(attempt, zxingcpp.TextMode.Plain)
+        if found:
+            escaped = {(r.position.top_left.x, r.position.top_left.y): r for r in
+                       _read(attempt, zxingcpp.TextMode.HexECI)}
+            symbols = [Pdf417Symbol(r.bytes, r.text, r.position.top_left.y, r.position.top_left.x,
+                                    _eci_bytes(escaped.get((r.position.top_left.x, r.position.top_left.y))))
+                       for r in found]
+            # Rows of symbols: tops within a quarter symbol height count as one row.
+            band = max(8, min(abs(r.position.bottom_left.y - r.position.top_left.y) for r in found) // 4)
+            return sorted(symbols, key=lambda s: (s.top // band, s.left))
+    return []
+
+
+def _eci_bytes(result: zxingcpp.Barcode | None) -> bytes:
+    if result is None:
+        return b""
+    # HexECI text is the ECI-escaped byte stream in hex, after the symbology identifier (']L1'/']L2').
+    data = bytes.fromhex(result.text.replace(" ", ""))
+    return data[3:] if data[:2] == b"]L" else data
+
+
+def merge_structured_append(parts: list[Pdf417Symbol]) -> str:
+    """Text of a message split over ``parts`` (in order). Each symbol restarts in the default ECI
+    (ECI 3) even when the message continues in another charset, so a continuation part's leading
+    default ECI is dropped and the previous part's charset carries over."""
+    segments: list[tuple[int, bytes]] = []
+    eci = 3
+    for index, part in enumerate(parts):
+        stream = part.eci_stream
+        if index > 0 and stream.startswith(b"\\000003"):
+            stream = stream[7:]
+        pieces = _ECI_ESCAPE.split(stream)
+        segments.append((eci, pieces[0]))
+        for number, chunk in zip(pieces[1::2], pieces[2::2], strict=True):
+            eci = int(number)
+            segments.append((eci, chunk))
+    return "".join(chunk.replace(b"\\\\", b"\\").decode(_ECI_CODECS.get(e, "latin-1"), errors="replace")
+                   for e, chunk in segments)
