@@ -54,6 +54,10 @@ class Checkpointer:
 
     def checkpoint_now(self) -> SignedCheckpoint:
         """Extend the log to the chain's size and publish a signed checkpoint, even if unchanged."""
+        chain_size, log_size = self._chain.size(), self._log.size
+        if chain_size < log_size:
+            raise CheckpointRegressionError("the chain is shorter than the Merkle log over it",
+                                            chain_size=chain_size, log_size=log_size)
         size = self._log.extend_from(self._chain)
         root = self._log.root(size)
         previous = self._store.latest()

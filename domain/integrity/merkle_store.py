@@ -139,6 +139,10 @@ class MerkleLog:
         """Append every chain entry past the current size; return the new size."""
         self.refresh()
         target = chain.size()
+        if target < self._size:
+            # The chain is append-only; a shorter one was truncated behind the log's back.
+            raise MerkleRangeError("the chain is shorter than the Merkle log", chain_size=target,
+                                   log_size=self._size)
         while self._size < target:
             batch = chain.entry_hashes(self._size + 1, min(self._batch_size, target - self._size))
             if not batch:
