@@ -14,7 +14,7 @@ from domain.integrity.verifier import VerificationReport
 from ops.cli_common import add_location_args, guarded, print_json, runtime_from_args
 from ops.export import write_export
 from ops.integrity_wiring import build_checkpointer, checkpoint_notes, integrity_stores, trusted_public_key
-from ops.verify import verify_export, verify_streams
+from ops.verify import ExportFormatError, verify_export, verify_streams
 
 
 def register(sub: Any) -> None:
@@ -70,7 +70,11 @@ def _print_report(report: VerificationReport, key: bytes, as_json: bool) -> int:
 def _verify(args: argparse.Namespace) -> int:
     pinned = _pinned_key(args.public_key)
     if args.export:
-        report, key = verify_export(Path(args.export), pinned)
+        try:
+            report, key = verify_export(Path(args.export), pinned)
+        except ExportFormatError as e:
+            print(f"FAILED: the export is not intact: {e.message} {e.details or ''}".rstrip())
+            return 1
         return _print_report(report, key, args.json)
     with runtime_from_args(args) as rt:
         key = pinned or trusted_public_key(rt)
