@@ -1,0 +1,1 @@
+"""Liveness adapters: active (MediaPipe FaceLandmarker + SFace) and passive (classical signals)."""

