@@ -21,10 +21,12 @@ def _clean(line: str) -> str:
 
 
 def _is_mrz_like(line: str) -> bool:
+    """Almost only MRZ characters, and a filler '<' unless every character is in the alphabet (a TD1
+    second line can be full): printed labels ('DATEOFBIRTH/DATEDENAISSANCE') are not MRZ lines."""
     if len(line) < _MIN_LINE:
         return False
     inside = sum(1 for c in line if c in MRZ_ALPHABET)
-    return inside / len(line) >= 0.9
+    return inside == len(line) or ("<" in line and inside / len(line) >= 0.9)
 
 
 def _fit(line: str, width: int) -> str:
@@ -45,8 +47,11 @@ def _width_for(lines: list[str]) -> int | None:
 def find_mrz_lines(text_lines: Iterable[str]) -> list[str]:
     """The MRZ lines found in ``text_lines`` at their layout width; raises if none fit a layout."""
     candidates = [c for c in (_clean(line) for line in text_lines) if _is_mrz_like(c)]
-    for size in (3, 2):
-        for end in range(len(candidates), size - 1, -1):
+    # The MRZ is the bottom of the page: the lowest group that fits a layout wins.
+    for end in range(len(candidates), 1, -1):
+        for size in (3, 2):
+            if end < size:
+                continue
             group = candidates[end - size:end]
             width = _width_for(group)
             if width is None or (size == 3 and any(len(g) > 30 + 2 for g in group)):

