@@ -1,0 +1,64 @@
+"""The CLI contract later checks rely on: dev's ready line and clean stop, tenants, keys."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+
+KYCLEDGER = str(Path(sys.executable).parent / "kycledger")
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([KYCLEDGER, *args], capture_output=True, text=True, timeout=120, check=False)
+
+
+def test_tenants_and_keys_commands(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    created = _run("tenants", "create", "--name", "Acme Bank", "--data-dir", data, "--json")
+    assert created.returncode == 0, created.stderr
+    issued = json.loads(created.stdout)
+    assert set(issued) >= {"tenant_id", "api_key_id", "api_key_secret"}
+    rotated = json.loads(_run("keys", "rotate", "--key-id", issued["api_key_id"], "--data-dir", data).stdout)
+    assert rotated["api_key_secret"] != issued["api_key_secret"]
+    assert _run("keys", "revoke", "--key-id", issued["api_key_id"], "--reason", "test", "--data-dir", data
+                ).returncode == 0
+    again = _run("keys", "revoke", "--key-id", issued["api_key_id"], "--reason", "test", "--data-dir", data)
+    assert again.returncode == 2 and json.loads(again.stderr)["error"]["code"] == "conflict"
+    missing = _run("keys", "rotate", "--key-id", "kyck_nope", "--data-dir", data)
+    assert missing.returncode == 2 and "Traceback" not in missing.stderr
+    verified = _run("ledger", "verify", "--data-dir", data)
+    assert verified.returncode == 0 and verified.stdout.startswith("ok: 4 events")
+
+
+def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
+    proc = subprocess.Popen([KYCLEDGER, "dev", "--data-dir", str(tmp_path / "d")], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "1"})
+    try:
+        assert proc.stdout is not None
+        line = ""
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and not line.startswith("kycledger ready:"):
+            line = proc.stdout.readline()
+            assert line or proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+        _, _, http_url, nats_url = line.split()
+        assert http_url.startswith("http://127.0.0.1:") and nats_url.startswith("nats://127.0.0.1:")
+        with urllib.request.urlopen(http_url + "/readyz", timeout=10) as response:  # noqa: S310
+            assert json.loads(response.read()) == {"ready": True, "checks": {"ledger": True, "nats": True}}
+        children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
+        assert children, "dev should run a nats-server child"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0
+    for pid in children:
+        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+    assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "dev signs checkpoints on its schedule"
