@@ -2,7 +2,8 @@
 
 Every operation runs in ``connection.transaction()``: on an idle connection that is its own
 transaction, inside the caller's transaction a savepoint. Nodes are written with binary COPY.
-UPDATE, DELETE and TRUNCATE are refused by trigger, as on the event tables.
+UPDATE, DELETE and TRUNCATE are refused by trigger, as on the event tables. Give each thread its
+own connection (e.g. the scheduled checkpointer's): psycopg transaction blocks do not interleave.
 """
 
 from __future__ import annotations
