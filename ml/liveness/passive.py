@@ -68,7 +68,8 @@ def judge_passive(scores: dict[str, float], models: tuple[ModelProvenance, ...] 
                               scores=scores, models=models)
     if top >= MODERATE:
         return LivenessResult(mode=LivenessMode.PASSIVE, outcome=Outcome.UNCERTAIN,
-                              spoof_type=SpoofType.UNKNOWN, confidence=PASSIVE_MAX_CONFIDENCE * top, hints=(*hints, f"leans_{lean.value}"),
+                              spoof_type=SpoofType.UNKNOWN, confidence=PASSIVE_MAX_CONFIDENCE * top,
+                              hints=(*hints, f"leans_{lean.value}"),
                               reasons=("passive_weak_spoof_signal",), scores=scores, models=models)
     return LivenessResult(mode=LivenessMode.PASSIVE, outcome=Outcome.PASS, spoof_type=SpoofType.NONE,
                           confidence=PASSIVE_MAX_CONFIDENCE * (1.0 - top), scores=scores, models=models)
