@@ -41,7 +41,7 @@ class IssuedKey:
     role: str
 
 
-class KycLedger(Application):
+class KycLedger(Application[UUID]):
     """The ledger application. Persistence and sealing are configured by the composition root."""
 
     name = LEDGER_NAME
@@ -68,7 +68,7 @@ class KycLedger(Application):
 
     def _get(self, aggregate_id: UUID, kind: type[A], what: str, **details: object) -> A:
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFoundError(f"{what} not found", **details) from None
         if not isinstance(aggregate, kind):

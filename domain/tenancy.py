@@ -140,9 +140,9 @@ class ApiKey(LedgerAggregate):
         if self.revoked:
             return []
         secrets = [self.secret]
-        if self.previous_secret is not None and self.previous_valid_until is not None:
-            if now < self.previous_valid_until:
-                secrets.append(self.previous_secret)
+        overlap_ends = self.previous_valid_until
+        if self.previous_secret is not None and overlap_ends is not None and now < overlap_ends:
+            secrets.append(self.previous_secret)
         return secrets
 
     def _require_active(self) -> None:

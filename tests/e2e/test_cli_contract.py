@@ -52,7 +52,7 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
             assert line or proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         _, _, http_url, nats_url = line.split()
         assert http_url.startswith("http://127.0.0.1:") and nats_url.startswith("nats://127.0.0.1:")
-        with urllib.request.urlopen(http_url + "/readyz", timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(http_url + "/readyz", timeout=10) as response:
             assert json.loads(response.read()) == {"ready": True, "checks": {"ledger": True, "nats": True}}
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert children, "dev should run a nats-server child"

@@ -20,7 +20,6 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.integrity.ed25519_keys import Ed25519CheckpointSigner, generate_private_key_file
-from domain.audit import audit_context
 from domain.integrity.chain import GENESIS_HASH, ChainRecord, entry_hash
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint, sign_checkpoint
 from ops.cli import main
