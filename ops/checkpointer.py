@@ -4,6 +4,16 @@ Runs on demand (``checkpoint_now``) or on a schedule (``CheckpointSchedule``), a
 asks. Before signing it proves, from stored nodes, that the new tree extends the last signed one
 (RFC 9162 consistency), so a log that shrank or forked below a published checkpoint is refused
 rather than signed over.
+
+Wiring (the composition root owns the connections; one per thread)::
+
+    log = MerkleLog(SqliteTreeNodeStore(sqlite3.connect(db, check_same_thread=False)))
+    signer = Ed25519CheckpointSigner(load_or_create_dev_key(data_dir), key_name=origin)
+    checkpointer = Checkpointer(origin=origin, chain=recorder, log=log, signer=signer,
+                                store=SqliteCheckpointStore(connection),
+                                sink=DirectoryCheckpointSink(data_dir / "checkpoints"))
+    checkpointer.checkpoint_now()                           # on demand
+    schedule = CheckpointSchedule(checkpointer, 60.0); schedule.start(); ...; schedule.stop()
 """
 
 from __future__ import annotations

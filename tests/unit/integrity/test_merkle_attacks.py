@@ -7,6 +7,7 @@ node as a leaf, which the 0x00/0x01 domain separation defeats."""
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -211,19 +212,20 @@ def test_errors_are_typed_and_carry_expected_and_actual() -> None:
         (lambda: verify_consistency(1, 2, [], ROOTS[1], b""), "new_root_length"),
     ],
 )
-def test_malformed_verification_input_is_rejected(call: object, reason: str) -> None:
+def test_malformed_verification_input_is_rejected(call: Callable[[], None], reason: str) -> None:
     with pytest.raises(ProofVerificationError) as caught:
-        call()  # type: ignore[operator]
+        call()
     assert caught.value.reason == reason
 
 
 def test_proof_generation_rejects_impossible_requests() -> None:
-    for call in (
+    calls: tuple[Callable[[], list[bytes]], ...] = (
         lambda: inclusion_proof_from_leaves(LEAVES, 5, 5),
         lambda: inclusion_proof_from_leaves(LEAVES[:3], 0, 4),
         lambda: consistency_proof_from_leaves(LEAVES, 5, 4),
         lambda: consistency_proof_from_leaves(LEAVES, -1, 4),
-    ):
+    )
+    for call in calls:
         with pytest.raises(MerkleRangeError) as caught:
             call()
         assert caught.value.code == "merkle_range_invalid"
