@@ -88,7 +88,7 @@ class SqliteTreeNodeStore:
             # A row-value IN (VALUES ...) scans the table; a CROSS JOIN (SQLite keeps its order)
             # drives primary-key searches from the key list instead.
             rows = self._connection.execute(
-                f"SELECT n.level, n.idx, n.hash FROM (VALUES {values}) AS k "  # noqa: S608 (placeholders only)
+                f"SELECT n.level, n.idx, n.hash FROM (VALUES {values}) AS k "
                 "CROSS JOIN merkle_nodes AS n ON n.level = k.column1 AND n.idx = k.column2",
                 [part for key in chunk for part in key],
             )
