@@ -15,6 +15,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_tenants",
     "ops.cli_ledger",
     "ops.cli_ml",
+    "ops.cli_decisions",
 )
 
 
