@@ -1,0 +1,38 @@
+"""Document latency on 2 cores: full read (rectify + OCR + MRZ + portrait + forensics) and PDF417 decode.
+
+Run: .venv/bin/pytest tests/benchmark/test_document_bench.py --benchmark-enable -q
+Figures only; no timed assertions.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from ml.document.images import decode_image
+from ml.document.pdf417 import decode_pdf417
+from ml.document.reader import OpenCvRapidOcrDocumentReader
+
+pytestmark = pytest.mark.benchmark
+
+DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+@pytest.fixture(scope="module")
+def reader() -> OpenCvRapidOcrDocumentReader:
+    return OpenCvRapidOcrDocumentReader(today=lambda: date(2010, 1, 1))
+
+
+def test_document_read_td3(benchmark, reader: OpenCvRapidOcrDocumentReader) -> None:
+    front = (DATA / "mrz" / "images" / "passporteye" / "passport-td3.jpg").read_bytes()
+    reading = benchmark.pedantic(reader.read, args=(front,), kwargs={"subject_id": "bench"}, rounds=5,
+                                 warmup_rounds=1)
+    assert reading.mrz is not None
+
+
+def test_pdf417_decode(benchmark) -> None:
+    image = decode_image((DATA / "pdf417" / "zxing_cpp" / "pdf417-2" / "01.webp").read_bytes())
+    symbols = benchmark(decode_pdf417, image)
+    assert symbols
