@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 from uuid import UUID
 
-from domain.integrity.chain import GENESIS_HASH, ChainRecord, entry_hash, same_hash
+from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
 from domain.integrity.checkpoint import Checkpoint
 from domain.integrity.merkle import TreeAccumulator
 
 
-@dataclass(frozen=True)
-class EventRow:
+class EventRow(NamedTuple):
     """An event row as stored (``state`` is the stored, possibly encrypted, bytes)."""
 
     notification_id: int
@@ -27,8 +27,7 @@ class EventRow:
     state: bytes
 
 
-@dataclass(frozen=True)
-class ChainEntry:
+class ChainEntry(NamedTuple):
     """A chain row as stored."""
 
     position: int
@@ -112,8 +111,8 @@ def _walk(
         if event.notification_id < link.notification_id:
             raise _Failed(position, f"event at notification id {event.notification_id} has no chain entry "
                                     "(a row was inserted outside the ledger)")
-        computed = entry_hash(prev, ChainRecord(position, event.notification_id, event.originator_id,
-                                                event.originator_version, event.topic, event.state))
+        computed = entry_hash_of(prev, position, event.notification_id, event.originator_id,
+                                 event.originator_version, event.topic, event.state)
         if not same_hash(computed, link.entry_hash):
             raise _Failed(position, f"entry hash mismatch at notification id {event.notification_id}: the "
                                     "event's payload, topic, originator, version or order was changed")

@@ -1,0 +1,137 @@
+"""Benchmark: chained append vs the library's unchained recorder, and offline verify throughput.
+
+    .venv/bin/python -m ops.bench.ledger [--events 4000] [--verify-events 100000] [--postgres-dsn DSN]
+
+Issue 2 section 5: on SQLite and PostgreSQL, with 1 and 8 concurrent writers and 1 and 10 events
+per save, appends/s of the chained recorder against eventsourcing's own recorder under the same
+load (target: chaining costs at most 15%), and ``verify`` events/s over 100,000 events (target
+>= 100,000/s). Without ``--postgres-dsn`` it starts an embedded PostgreSQL and stops it after.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from uuid import uuid4
+
+from eventsourcing.persistence import ApplicationRecorder, InfrastructureFactory, StoredEvent
+
+from ops.bootstrap import POSTGRES_FACTORY, SQLITE_FACTORY, postgres_env
+from ops.local_services import EmbeddedPostgres, create_database
+
+STATE = os.urandom(300)  # a typical sealed event payload size
+
+
+def make_recorder(persistence: str, target: str) -> ApplicationRecorder:
+    if "sqlite" in persistence:
+        env = {"PERSISTENCE_MODULE": persistence, "SQLITE_DBNAME": target}
+    else:
+        env = {**postgres_env(target), "PERSISTENCE_MODULE": persistence, "POSTGRES_POOL_SIZE": "10"}
+    factory = InfrastructureFactory.construct(env)  # type: ignore[arg-type]
+    return factory.application_recorder()
+
+
+def append_rate(recorder: ApplicationRecorder, total_events: int, writers: int, per_save: int) -> float:
+    saves_per_writer = max(1, total_events // (writers * per_save))
+    barrier = threading.Barrier(writers + 1)
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        batches = [
+            [StoredEvent(originator_id=uuid4(), originator_version=1, topic="bench.Event", state=STATE)]
+            if per_save == 1 else
+            [StoredEvent(originator_id=oid, originator_version=v, topic="bench.Event", state=STATE)
+             for oid in (uuid4(),) for v in range(1, per_save + 1)]
+            for _ in range(saves_per_writer)
+        ]
+        barrier.wait()
+        try:
+            for batch in batches:
+                recorder.insert_events(batch)
+        except BaseException as e:
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    if errors:
+        raise errors[0]
+    return saves_per_writer * writers * per_save / elapsed
+
+
+def run_appends(backend: str, new_target: Callable[[], str], events: int) -> list[str]:
+    chained, plain = (
+        (SQLITE_FACTORY, "eventsourcing.sqlite:SQLiteFactory") if backend == "sqlite"
+        else (POSTGRES_FACTORY, "eventsourcing.postgres:PostgresFactory")
+    )
+    rows = []
+    for writers in (1, 8):
+        for per_save in (1, 10):
+            rates = {}
+            for name, persistence in (("unchained", plain), ("chained", chained)):
+                recorder = make_recorder(persistence, new_target())
+                append_rate(recorder, max(200, events // 10), writers, per_save)  # warm-up
+                rates[name] = append_rate(recorder, events, writers, per_save)
+            cost = 100 * (1 - rates["chained"] / rates["unchained"])
+            rows.append(f"| {backend} | {writers} | {per_save} | {rates['unchained']:,.0f} | "
+                        f"{rates['chained']:,.0f} | {cost:+.1f}% |")
+            print(rows[-1], flush=True)
+    return rows
+
+
+def run_verify(backend: str, target: str, count: int) -> str:
+    from domain.integrity.verifier import verify_rows
+    from adapters.persistence.ledger_reader import PostgresLedgerReader, SQLiteLedgerReader
+
+    recorder = make_recorder(SQLITE_FACTORY if backend == "sqlite" else POSTGRES_FACTORY, target)
+    for _ in range(count // 100):
+        oid = uuid4()
+        recorder.insert_events([StoredEvent(oid, v, "bench.Event", STATE) for v in range(1, 101)])
+    reader = (SQLiteLedgerReader(Path(target)) if backend == "sqlite"
+              else PostgresLedgerReader(target, events_table="stored_events"))
+    started = time.perf_counter()
+    with reader.snapshot() as (events, chain):
+        report = verify_rows(events, chain)
+    elapsed = time.perf_counter() - started
+    assert report.ok and report.event_count == count, report.reason
+    return f"| {backend} | {count:,} | {elapsed:.2f} s | {count / elapsed:,.0f} events/s |"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=4000, help="events per append measurement")
+    parser.add_argument("--verify-events", type=int, default=100_000)
+    parser.add_argument("--postgres-dsn", default=None)
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="kyc-bench-"))
+    server = None
+    dsn = args.postgres_dsn
+    if dsn is None:
+        server = EmbeddedPostgres(tmp / "pgdata").start()
+        dsn = server.dsn
+    try:
+        counter = iter(range(10**6))
+        print("| backend | writers | events/save | unchained ev/s | chained ev/s | chain cost |")
+        print("|---|---|---|---|---|---|")
+        run_appends("sqlite", lambda: str(tmp / f"a{next(counter)}.db"), args.events)
+        run_appends("postgres", lambda: create_database(dsn), args.events)
+        print("\n| backend | events | verify time | throughput |\n|---|---|---|---|")
+        print(run_verify("sqlite", str(tmp / "verify.db"), args.verify_events), flush=True)
+        print(run_verify("postgres", create_database(dsn), args.verify_events), flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
