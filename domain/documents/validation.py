@@ -27,7 +27,7 @@ REPAIR_PENALTY = 0.05
 
 
 class CheckStatus(StrEnum):
-    PASS = "pass"  # noqa: S105 - a check status, not a password
+    PASS = "pass"
     FAIL = "fail"
     NOT_APPLICABLE = "not_applicable"
 
