@@ -90,8 +90,8 @@ def run_appends(backend: str, new_target: Callable[[], str], events: int) -> lis
 
 
 def run_verify(backend: str, target: str, count: int) -> str:
-    from domain.integrity.verifier import verify_rows
     from adapters.persistence.ledger_reader import PostgresLedgerReader, SQLiteLedgerReader
+    from domain.integrity.verifier import verify_rows
 
     recorder = make_recorder(SQLITE_FACTORY if backend == "sqlite" else POSTGRES_FACTORY, target)
     for _ in range(count // 100):
