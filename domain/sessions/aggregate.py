@@ -7,7 +7,6 @@ only change state, so replaying stored events never re-runs a guard or reads a c
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
@@ -33,24 +32,21 @@ from domain.sessions.errors import (
     SessionExpiredError,
     SessionNotExpiredError,
 )
+from domain.sessions.guards import (
+    parse_capture,
+    parse_outcome,
+    parse_reviewer_decision,
+    require_code,
+    require_sha256,
+)
 from domain.sessions.status import FINAL_STATUSES, SessionStatus, ensure_transition
 from domain.sessions.values import (
     ROUTE_STATUS,
-    CaptureKind,
     Decision,
     ReviewQueue,
     Route,
     check_result_to_record,
 )
-
-_SHA256 = re.compile(r"^[0-9a-f]{64}$")
-_CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,79}$")
-
-
-def _require_code(name: str, value: str) -> None:
-    # Free text invites personal data into the ledger; steps, topics and reasons are codes.
-    if not _CODE.match(value):
-        raise InvalidArgumentError(f"{name} must be a short lowercase code", field=name)
 
 
 class VerificationSession(LedgerAggregate):
@@ -171,14 +167,7 @@ class VerificationSession(LedgerAggregate):
         """Record a capture by content hash and encrypted-blob reference, never the bytes."""
         self._guard_open_for_user(now, "record a capture")
         self._guard_attempt_open(self.attempt)
-        try:
-            capture_kind = CaptureKind(kind)
-        except ValueError as exc:
-            raise InvalidArgumentError("unknown capture kind", kind=kind) from exc
-        if not _SHA256.match(content_sha256):
-            raise InvalidArgumentError("content_sha256 must be 64 lowercase hex digits")
-        if not blob_ref or len(blob_ref) > 500:
-            raise InvalidArgumentError("blob_ref must be a non-empty reference (max 500)")
+        capture_kind = parse_capture(kind, content_sha256, blob_ref)
         self._capture_recorded(
             attempt=self.attempt,
             kind=str(capture_kind),
@@ -227,7 +216,7 @@ class VerificationSession(LedgerAggregate):
         self._require_status("record extracted data", SessionStatus.PENDING)
         self._guard_attempt_open(attempt)
         for name, value in fields.items():
-            _require_code("field name", name)
+            require_code("field name", name)
             if not isinstance(value, PersonalData):
                 raise InvalidArgumentError("extracted values must be PersonalData", field=name)
         self._document_data_extracted(attempt=attempt, fields=dict(fields))
@@ -247,13 +236,8 @@ class VerificationSession(LedgerAggregate):
         self._guard_attempt_open(attempt)
         if self.missing_checks():
             raise ChecksIncompleteError("checks still missing", missing=self.missing_checks())
-        if not _SHA256.match(policy_hash):
-            raise InvalidArgumentError("policy_hash must be a sha256 hex digest")
-        try:
-            Decision(outcome["decision"])
-            route = Route(outcome["route"])
-        except (KeyError, ValueError) as exc:
-            raise InvalidArgumentError("outcome needs a valid decision and route") from exc
+        require_sha256("policy_hash", policy_hash)
+        _, route = parse_outcome(outcome)
         if route in (Route.RETRY, Route.ACTIVE_CHALLENGE) and self.retries_left <= 0:
             raise RetryLimitReachedError("no retries left for this route", max_retries=self.retries_left)
         ensure_transition(self.status, ROUTE_STATUS[route], f"route to {route.value}")
@@ -289,8 +273,8 @@ class VerificationSession(LedgerAggregate):
     # ------------------------------------------------------------------ retries and help
     def request_retry(self, step: str, reason: str, now: datetime) -> None:
         """A new attempt (seed 000 POST /kyc/retry; seed 002 retry logic), capped by max_retries."""
-        _require_code("step", step)
-        _require_code("reason", reason)
+        require_code("step", step)
+        require_code("reason", reason)
         if self.status == SessionStatus.MANUAL_REVIEW:
             ensure_transition(self.status, SessionStatus.PENDING, "request a retry")
             if self.is_overdue(now):
@@ -316,8 +300,8 @@ class VerificationSession(LedgerAggregate):
 
     def request_help(self, step: str, topic: str) -> None:
         """Log a help request for funnel analysis (seed 000 POST /kyc/help-request)."""
-        _require_code("step", step)
-        _require_code("topic", topic)
+        require_code("step", step)
+        require_code("topic", topic)
         self._require_status("request help", SessionStatus.PENDING, SessionStatus.MANUAL_REVIEW)
         self._help_requested(attempt=self.attempt, step=step, topic=topic)
 
@@ -328,7 +312,7 @@ class VerificationSession(LedgerAggregate):
     # ------------------------------------------------------------------ manual review
     def request_manual_review(self, reason: str) -> None:
         """Ask for a human (seed 000 POST /kyc/manual-review on persistent failure)."""
-        _require_code("reason", reason)
+        require_code("reason", reason)
         self._require_status("request manual review", SessionStatus.PENDING)
         self._manual_review_requested(attempt=self.attempt, queue=str(ReviewQueue.OPERATIONS), reason=reason)
 
@@ -340,7 +324,7 @@ class VerificationSession(LedgerAggregate):
 
     def claim_review(self, reviewer: str) -> None:
         """A reviewer takes the case; claiming twice by the same reviewer changes nothing."""
-        _require_code("reviewer", reviewer)
+        require_code("reviewer", reviewer)
         self._require_status("claim a review", SessionStatus.MANUAL_REVIEW)
         if self.reviewer == reviewer:
             return
@@ -354,16 +338,11 @@ class VerificationSession(LedgerAggregate):
 
     def decide_review(self, reviewer: str, decision: str, reason: str) -> None:
         """The reviewer's decision supersedes the policy's (seed 002 step 9 review outcomes)."""
-        _require_code("reason", reason)
+        require_code("reason", reason)
         self._require_status("decide a review", SessionStatus.MANUAL_REVIEW)
         if self.reviewer != reviewer:
             raise ReviewNotClaimedError("the review must be claimed by this reviewer first")
-        try:
-            verdict = Decision(decision)
-        except ValueError as exc:
-            raise InvalidArgumentError("unknown decision", decision=decision) from exc
-        if verdict == Decision.REVIEW:
-            raise InvalidArgumentError("a reviewer decides accepted or rejected")
+        verdict = parse_reviewer_decision(decision)
         if self.attempt in self.decisions:
             self._decision_superseded(attempt=self.attempt, superseded_by="review", reason=reason)
         self._review_decided(attempt=self.attempt, reviewer=reviewer, decision=str(verdict), reason=reason)
@@ -394,7 +373,7 @@ class VerificationSession(LedgerAggregate):
         self.ended_at = expired_at
 
     def cancel(self, reason: str, now: datetime) -> None:
-        _require_code("reason", reason)
+        require_code("reason", reason)
         ensure_transition(self.status, SessionStatus.CANCELLED, "cancel")
         self._cancelled(reason=reason, cancelled_at=now)
 

@@ -80,7 +80,5 @@ def decide(ledger: SessionTestLedger, tenant: str, session_id: Any, policy: Any 
     ledger.activate_policy(tenant, policy.to_dict(), policy.policy_hash)
     session = ledger.get_session(tenant, session_id)
     plan = plan_decision(ledger.session_events(tenant, session_id), session.attempt, policy)
-    ledger.record_decision(
-        tenant, session_id, plan.attempt, plan.policy_hash, plan.inputs, plan.outcome_record
-    )
+    ledger.record_decision(tenant, session_id, plan.attempt, plan.policy_hash, plan.inputs, plan.outcome_record)
     return plan.outcome_record

@@ -76,9 +76,7 @@ def test_every_session_event_class_has_an_explicit_stable_topic() -> None:
 
 def test_a_session_goes_from_creation_through_captures_and_checks_to_accepted(ledger) -> None:
     sid = new_session(ledger)
-    ledger.record_capture(
-        TENANT, sid, "document_front", SHA, "blob://doc-1", {"device_model": "x", "focus": 0.9}
-    )
+    ledger.record_capture(TENANT, sid, "document_front", SHA, "blob://doc-1", {"device_model": "x", "focus": 0.9})
     ledger.record_capture(TENANT, sid, "selfie", "b" * 64, "blob://selfie-1", {"camera": "front"})
     ledger.request_check(TENANT, sid, "liveness")
     complete_checks(ledger, sid)
@@ -135,9 +133,7 @@ def test_a_decision_waits_for_every_requested_check_and_is_recorded_once(ledger)
     policy_hash = DEFAULT_POLICY.policy_hash
     ledger.activate_policy(TENANT, DEFAULT_POLICY.to_dict(), policy_hash)
     with pytest.raises(ChecksIncompleteError):
-        ledger.record_decision(
-            TENANT, sid, 1, policy_hash, [], {"decision": "accepted", "route": "auto_approve"}
-        )
+        ledger.record_decision(TENANT, sid, 1, policy_hash, [], {"decision": "accepted", "route": "auto_approve"})
     ledger.record_check_result(TENANT, sid, 1, face(0.55))
     ledger.record_check_result(TENANT, sid, 1, ocr())
     assert ledger.get_session(TENANT, sid).awaiting_decision
@@ -156,9 +152,7 @@ def test_a_retry_route_opens_a_new_attempt_and_closes_the_old_one(ledger) -> Non
     assert (outcome["decision"], outcome["route"], outcome["retry_step"]) == ("rejected", "retry", "selfie")
     session = ledger.get_session(TENANT, sid)
     assert session.status == SessionStatus.PENDING and session.attempt == 2
-    assert session.retries == [
-        {"attempt": 2, "step": "selfie", "reason": "face_match_none,score_review_band"}
-    ]
+    assert session.retries == [{"attempt": 2, "step": "selfie", "reason": "face_match_none,score_review_band"}]
     with pytest.raises(AttemptClosedError):
         ledger.record_check_result(TENANT, sid, 1, face(0.9))
     complete_checks(ledger, sid, similarity=0.2, attempt=2)

@@ -40,9 +40,7 @@ COMMANDS = st.sampled_from(
 )
 
 
-def apply(
-    session: VerificationSession, command: str, clock: list[float], outcome: Outcome, sim: float
-) -> None:
+def apply(session: VerificationSession, command: str, clock: list[float], outcome: Outcome, sim: float) -> None:
     now = T0 + timedelta(seconds=clock[0])
     if command == "capture":
         session.record_capture("selfie", SHA, "blob://s", {"focus": 0.8}, now=now)
@@ -79,9 +77,7 @@ def apply(
 
 @settings(max_examples=300, deadline=None)
 @given(
-    steps=st.lists(
-        st.tuples(COMMANDS, st.sampled_from(list(Outcome)), st.floats(0.0, 1.0)), min_size=1, max_size=25
-    ),
+    steps=st.lists(st.tuples(COMMANDS, st.sampled_from(list(Outcome)), st.floats(0.0, 1.0)), min_size=1, max_size=25),
     max_retries=st.integers(0, 2),
 )
 def test_status_transitions_never_leave_the_legal_graph(steps, max_retries) -> None:

@@ -1,0 +1,61 @@
+"""Input guards shared by the session commands: codes instead of free text, hashes, enum parsing."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from domain.errors import InvalidArgumentError
+from domain.sessions.values import CaptureKind, Decision, Route
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_CODE = re.compile(r"^[a-z][a-z0-9_.:-]{0,79}$")
+
+
+def require_code(name: str, value: str) -> None:
+    """Steps, topics, reasons and reviewer ids are short codes: free text invites personal data."""
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise InvalidArgumentError(f"{name} must be a short lowercase code", field=name)
+
+
+def require_sha256(name: str, value: str) -> None:
+    if not isinstance(value, str) or not _SHA256.match(value):
+        raise InvalidArgumentError(f"{name} must be 64 lowercase hex digits", field=name)
+
+
+def parse_capture(kind: str, content_sha256: str, blob_ref: str) -> CaptureKind:
+    """A capture is recorded by kind, content hash and encrypted-blob reference, never bytes."""
+    try:
+        capture_kind = CaptureKind(kind)
+    except ValueError as exc:
+        raise InvalidArgumentError("unknown capture kind", kind=kind) from exc
+    require_sha256("content_sha256", content_sha256)
+    if not blob_ref or len(blob_ref) > 500:
+        raise InvalidArgumentError("blob_ref must be a non-empty reference (max 500)")
+    return capture_kind
+
+
+def parse_outcome(outcome: Mapping[str, Any]) -> tuple[Decision, Route]:
+    """The policy outcome must name a decision, a route, a numeric score and its breakdown."""
+    try:
+        decision, route = Decision(outcome["decision"]), Route(outcome["route"])
+    except (KeyError, ValueError) as exc:
+        raise InvalidArgumentError("outcome needs a valid decision and route") from exc
+    score = outcome.get("score")
+    if isinstance(score, bool) or not isinstance(score, int | float):
+        raise InvalidArgumentError("outcome needs a numeric score")
+    if not isinstance(outcome.get("score_breakdown"), list):
+        raise InvalidArgumentError("outcome needs its score breakdown")
+    return decision, route
+
+
+def parse_reviewer_decision(decision: str) -> Decision:
+    """A reviewer decides accepted or rejected (seed 002 step 9 review outcomes)."""
+    try:
+        verdict = Decision(decision)
+    except ValueError as exc:
+        raise InvalidArgumentError("unknown decision", decision=decision) from exc
+    if verdict == Decision.REVIEW:
+        raise InvalidArgumentError("a reviewer decides accepted or rejected")
+    return verdict
