@@ -10,7 +10,9 @@ to compliance escalation, never to an automatic decision. Here:
 - the date of birth and the nationality, when both the query and the list entry have them, "cut false
   hits" (seed 002 step 7): each one that clearly disagrees lowers the candidate by one level
   (hit -> near-hit -> cleared). Agreement never raises a level: the name decides, secondary
-  identifiers only dismiss.
+  identifiers only dismiss;
+- a match on an alias the list itself grades as weak (the UN's "Low" quality aliases, which the UN
+  describes as not sufficient on their own to identify a person) is at most a near-hit.
 
 The adapter computes scores; only these functions decide (ARCHITECTURE.md section 6).
 """
@@ -92,15 +94,23 @@ def nationality_agreement(query_alpha3: str | None, listed_alpha3: tuple[str, ..
     return Agreement.MATCH if query_alpha3.upper() in listed_alpha3 else Agreement.MISMATCH
 
 
+WEAK_ALIAS_QUALITIES = frozenset({"low"})
+
+
+def is_weak_alias(quality: str) -> bool:
+    return quality.strip().lower() in WEAK_ALIAS_QUALITIES
+
+
 def match_level(
     name_score: float,
     birth_date: Agreement,
     nationality: Agreement,
     thresholds: ScreeningThresholds,
+    weak_alias: bool = False,
 ) -> MatchLevel:
-    """The level of one candidate: name score against the thresholds, lowered one level per
-    disagreeing secondary identifier."""
-    if name_score >= thresholds.hit:
+    """The level of one candidate: name score against the thresholds (a weak alias reaches at most
+    a near-hit), lowered one level per disagreeing secondary identifier."""
+    if name_score >= thresholds.hit and not weak_alias:
         level = 2
     elif name_score >= thresholds.near:
         level = 1

@@ -13,12 +13,14 @@ ML_GROUPS: tuple[str, ...] = (
     # one line per area module, each exposing register(ml_subparsers) -> None
     "ops.cli_ml_face",
     "ops.cli_ml_document",
+    "ops.cli_ml_screening",
 )
 
 EVAL_SECTIONS: tuple[str, ...] = (
     # one line per module exposing report_section(data_dir: pathlib.Path) -> str (markdown)
     "ops.eval_face",
     "ops.eval_document",
+    "ops.eval_screening",
 )
 
 

@@ -27,7 +27,7 @@ class KyaRequestError(InvalidArgumentError):
 
 
 class SignalStatus(StrEnum):
-    PASS = "pass"  # noqa: S105  (an outcome, not a password)
+    PASS = "pass"
     WARN = "warn"  # plausible but inconsistent (e.g. phone country differs from declared country)
     FAIL = "fail"
     UNKNOWN = "unknown"  # could not be established (offline, no database): does not count

@@ -1,9 +1,13 @@
 """A prepared, in-memory index of every listed name for fast candidate retrieval ("blocking").
 
-Each name is folded once at build time. A query token finds the vocabulary tokens it resembles in one
-vectorised Jaro-Winkler pass (rapidfuzz ``cdist``) and, through postings, the names that contain them;
-only names sharing enough resembling tokens with the query are scored in full. Adjacent token pairs
-are also indexed joined, so "Abdulrahman" finds "Abdul Rahman" and the reverse.
+Each name is folded once at build time. The vocabulary of name tokens is bucketed by initial sound
+(``normalise.initial_class``: vowels together, c/k/q together). A query token is compared, in one
+vectorised pass (rapidfuzz ``cdist``), with the tokens of its own bucket only, and looked up by its
+consonant skeleton across all buckets; through postings that gives the names containing resembling
+tokens, and only names sharing enough of them are scored in full. Adjacent token pairs are also
+indexed joined, so "Abdulrahman" finds "Abdul Rahman" and the reverse. What blocking gives up: a
+token whose first sound differs *and* whose skeleton differs ("Yusuf"/"Jusuf") is not found through
+that token (the other tokens of the name may still find it).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler, Levenshtein
 
 from domain.ports.screening import ListedName, WatchlistEntry
-from ml.screening.normalise import FoldedName, fold_name
+from ml.screening.normalise import FoldedName, fold_name, initial_class, skeleton
 from ml.screening.similarity import SHORT_TOKEN
 
 # At or below the pairing thresholds on purpose: blocking must not lose what scoring would accept
@@ -67,6 +71,14 @@ class WatchlistIndex:
                         postings.append([])
                     postings[token_id].append(name_id)
         self.vocabulary = list(vocabulary)
+        buckets: dict[str, list[int]] = {}
+        by_skeleton: dict[str, list[int]] = {}
+        for token_id, token in enumerate(self.vocabulary):
+            buckets.setdefault(initial_class(token), []).append(token_id)
+            by_skeleton.setdefault(skeleton(token), []).append(token_id)
+        self._buckets = {k: (np.asarray(ids, dtype=np.int32), [self.vocabulary[i] for i in ids])
+                         for k, ids in buckets.items()}
+        self._by_skeleton = {k: np.asarray(ids, dtype=np.int32) for k, ids in by_skeleton.items()}
         self._postings = [np.asarray(sorted(set(p)), dtype=np.int32) for p in postings]
         self._content_counts = np.asarray(content_counts, dtype=np.int32)
 
@@ -97,11 +109,19 @@ class WatchlistIndex:
         return [self.names[n] for n in sorted(chosen)]
 
     def _resembling(self, token: str) -> np.ndarray:
-        """Vocabulary ids of tokens that resemble ``token`` (same measure as the scorer)."""
+        """Vocabulary ids of tokens that resemble ``token`` (same measures as the scorer)."""
+        same_skeleton = self._by_skeleton.get(skeleton(token), _NONE)
+        bucket = self._buckets.get(initial_class(token))
+        if bucket is None:
+            return same_skeleton
+        ids, tokens = bucket
         short = len(token) <= SHORT_TOKEN
         scores = process.cdist(
-            [token], self.vocabulary,
+            [token], tokens,
             scorer=Levenshtein.normalized_similarity if short else JaroWinkler.normalized_similarity,
             score_cutoff=SHORT_BLOCKING_MIN if short else BLOCKING_MIN, dtype=np.float32, workers=1,
         )
-        return np.flatnonzero(scores[0])
+        return np.union1d(ids[np.flatnonzero(scores[0])], same_skeleton)
+
+
+_NONE = np.zeros(0, dtype=np.int32)

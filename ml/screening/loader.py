@@ -61,6 +61,6 @@ def load_watchlists(folder: Path) -> Watchlist:
         raise WatchlistFormatError(
             "no OFAC sdn.csv, UN XML or CSL CSV list found", folder=str(folder)
         )
-    names = sorted({e.list_name for e in entries})
-    version = f"{len(files)} files, {len(entries)} entries, lists: " + "; ".join(names)
+    families = sorted({e.list_name.split(":")[0] for e in entries})
+    version = f"{len(files)} files, {len(entries)} entries: {', '.join(families)}"
     return Watchlist(tuple(entries), ModelProvenance(PROVENANCE_NAME, version, fingerprint(folder, files)))

@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from anyascii import anyascii
 
 # Connecting particles carry little identity: they count less in the score and are not used to find
-# candidates (a query sharing only "al" with a list name is not a candidate).
+# candidates (a query sharing only "al" with a list name is not a candidate). Short particles that are
+# also common family names elsewhere (Vietnamese Le, Chinese Du/Di/Da...) are deliberately not here.
 PARTICLES = frozenset(
-    {"al", "el", "ul", "bin", "ben", "ibn", "bint", "de", "da", "del", "della", "der", "di", "du",
-     "la", "le", "van", "von", "y", "and", "of", "the"}
+    {"al", "el", "ul", "bin", "ibn", "bint", "van", "von", "der", "del", "della", "dos", "das",
+     "and", "of", "the"}
 )
 PARTICLE_WEIGHT = 0.3
 
@@ -25,15 +26,27 @@ _VOWEL_RUNS = re.compile(r"[aeiouy]+")
 _REPEATS = re.compile(r"([^*])\1+")
 
 
+def _sounds(text: str) -> str:
+    for pattern, sound in _SOUNDS:
+        text = pattern.sub(sound, text)
+    return text
+
+
+def initial_class(token: str) -> str:
+    """The first sound of a token, vowels as one class ``*`` ("Omar"/"Umar", "Abu"/"Abou") and
+    c/q/k as ``k`` ("Karim"/"Carim"): the bucket the index searches for resembling tokens."""
+    head = _sounds(token[:2])[:1] if token else ""
+    return "*" if head in "aeiouy" else head
+
+
 def skeleton(token: str) -> str:
-    """First letter, then consonants with vowel runs as ``*`` and doubled letters collapsed:
-    "mohammed" = "muhammad" = "m*h*m*d" but "mahmoud" = "m*hm*d"; "dmitry" = "dmitriy"."""
+    """Initial class, then consonants with vowel runs as ``*`` and doubled letters collapsed:
+    "mohammed" = "muhammad" = "m*h*m*d" but "mahmoud" = "m*hm*d"; "omar" = "umar" = "*m*r"."""
     if len(token) < 4:
         return token
-    rest = token[1:]
-    for pattern, sound in _SOUNDS:
-        rest = pattern.sub(sound, rest)
-    return token[0] + _REPEATS.sub(r"\1", _VOWEL_RUNS.sub("*", rest))
+    body = _VOWEL_RUNS.sub("*", _sounds(token))
+    body = initial_class(token) + body[1:] if body[0] != "*" else body
+    return _REPEATS.sub(r"\1", body)
 
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb]")

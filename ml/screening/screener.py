@@ -16,6 +16,7 @@ from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult
 from domain.screening_rules import (
     ScreeningThresholds,
     birth_date_agreement,
+    is_weak_alias,
     match_level,
     nationality_agreement,
 )
@@ -72,7 +73,8 @@ class RapidfuzzSanctionsScreener:
                 name_score=round(score, 4),
                 birth_date=birth,
                 nationality=nationality,
-                level=match_level(score, birth, nationality, self.thresholds),
+                level=match_level(score, birth, nationality, self.thresholds,
+                                  weak_alias=is_weak_alias(candidate.listed.quality)),
             ))
         hits.sort(key=lambda h: (-h.name_score, h.list_name, h.entry_id))
         return ScreeningResult(

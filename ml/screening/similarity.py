@@ -69,10 +69,18 @@ def aligned_similarity(query: FoldedName, listed: FoldedName) -> float:
     return matched / total if total else 0.0
 
 
+# A compound written as one word or two ("Abdulrahman" / "Abdul Rahman") changes the token count by one
+# and the letters by (almost) nothing; anything else is a missing or extra name, which the alignment
+# already scores.
+JOINED_MAX_LENGTH_GAP = 2
+
+
 def joined_similarity(query: FoldedName, listed: FoldedName) -> float:
-    """Compare the names with spaces removed, in written and in sorted token order; only meaningful
-    when the token counts differ (a compound written as one word or two)."""
-    if len(query.tokens) == len(listed.tokens):
+    """Compare the names with spaces removed, in written and in sorted token order, when they differ
+    by one token and at most ``JOINED_MAX_LENGTH_GAP`` letters; else 0."""
+    if abs(len(query.tokens) - len(listed.tokens)) != 1:
+        return 0.0
+    if abs(len(query.joined) - len(listed.joined)) > JOINED_MAX_LENGTH_GAP:
         return 0.0
     written = Indel.normalized_similarity(query.joined, listed.joined)
     ordered = Indel.normalized_similarity("".join(sorted(query.tokens)), "".join(sorted(listed.tokens)))
