@@ -18,6 +18,7 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.credentials import CredentialSecret, new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
+from domain.sessions.commands import SessionCommands
 from domain.subjects import DataSubject, KeyDestruction, SubjectKeyShredder, subject_uuid
 from domain.tenancy import ApiKey, KeyRole, Plan, Tenant, api_key_uuid, tenant_uuid
 
@@ -41,7 +42,7 @@ class IssuedKey:
     role: str
 
 
-class KycLedger(Application[UUID]):
+class KycLedger(SessionCommands, Application[UUID]):
     """The ledger application. Persistence and sealing are configured by the composition root."""
 
     name = LEDGER_NAME
