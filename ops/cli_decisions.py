@@ -1,8 +1,10 @@
-"""``kycledger decisions replay|what-if``: re-run recorded decisions from the ledger alone (issue 3 s4).
+"""``kycledger decisions ...``: re-run recorded decisions from the ledger alone (issue 3 section 4).
 
 replay   re-runs every recorded decision from the events it names under the policy it names; exits 0
          only if each reproduces exactly, else prints each session with its differences and exits 1.
 what-if  evaluates another policy document over the same recorded inputs; writes nothing.
+default-policy / activate-policy  print the seed-derived default; make a document a tenant's policy
+         (an event carrying the document, so later decisions under it stay replayable).
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import InvalidArgumentError, NotFoundError
 from domain.policy_registry import TenantPolicyRegistry
-from ops.cli_common import add_location_args, guarded, print_json, runtime_from_args
-from policies.document import PolicyDocument
+from ops.cli_common import add_location_args, guarded, operator_context, print_json, runtime_from_args
+from policies.document import DEFAULT_POLICY, PolicyDocument
 from policies.inputs import TOPIC_CREATED
 from policies.replay import replay_session, what_if_session
 
@@ -37,6 +39,15 @@ def register(sub: Any) -> None:
     what_if.add_argument("--policy", required=True, type=Path, help="policy document (JSON)")
     _add_selection(what_if)
     what_if.set_defaults(func=guarded(_what_if))
+
+    show = d_sub.add_parser("default-policy", help="print the default policy document (a starting point)")
+    show.set_defaults(func=guarded(_default_policy))
+
+    activate = d_sub.add_parser("activate-policy", help="make a policy document a tenant's active policy")
+    activate.add_argument("--tenant", required=True)
+    activate.add_argument("--policy", required=True, type=Path, help="policy document (JSON)")
+    add_location_args(activate)
+    activate.set_defaults(func=guarded(_activate_policy))
 
 
 def _add_selection(parser: argparse.ArgumentParser) -> None:
@@ -112,12 +123,39 @@ def _replay(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
-def _what_if(args: argparse.Namespace) -> int:
+def _read_policy(path: Path) -> PolicyDocument:
     try:
-        document = json.loads(args.policy.read_text(encoding="utf-8"))
+        document = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as exc:
         raise InvalidArgumentError(f"cannot read policy file: {exc}") from None
-    policy = PolicyDocument.from_dict(document)
+    if not isinstance(document, dict):
+        raise InvalidArgumentError("a policy file holds one JSON object")
+    return PolicyDocument.from_dict(document)
+
+
+def _default_policy(args: argparse.Namespace) -> int:
+    print_json(DEFAULT_POLICY.to_dict())
+    return 0
+
+
+def _activate_policy(args: argparse.Namespace) -> int:
+    policy = _read_policy(args.policy)
+    with runtime_from_args(args) as runtime, operator_context("decisions-activate-policy"):
+        ledger = runtime.ledger
+        registry: TenantPolicyRegistry
+        try:
+            registry = ledger.repository.get(TenantPolicyRegistry.create_id(args.tenant))
+        except AggregateNotFoundError:
+            registry = TenantPolicyRegistry.open(args.tenant)
+        changed = registry.activate(policy.to_dict(), policy.policy_hash)
+        if changed:
+            ledger.save(registry)
+    print_json({"tenant": args.tenant, "policy_hash": policy.policy_hash, "changed": changed})
+    return 0
+
+
+def _what_if(args: argparse.Namespace) -> int:
+    policy = _read_policy(args.policy)
     rows: list[dict[str, Any]] = []
     transitions: Counter[str] = Counter()
     with runtime_from_args(args) as runtime:

@@ -96,3 +96,30 @@ def test_unknown_session_and_bad_policy_file_are_errors_not_crashes(location, tm
     assert main(["decisions", "what-if", "--policy", str(bad_policy), "--all", *location]) == 2
     err = capsys.readouterr().err
     assert '"code": "not_found"' in err and '"code": "invalid_policy"' in err
+
+
+def test_activated_tenant_policy_is_used_by_the_worker_and_replays(location, tmp_path, capsys) -> None:
+    strict = PolicyDocument(name="strict-alpha", version="2", accept_threshold=90)
+    policy_file = tmp_path / "strict.json"
+    assert main(["decisions", "default-policy"]) == 0
+    default = json.loads(capsys.readouterr().out)
+    assert PolicyDocument.from_dict(default) == DEFAULT_POLICY
+    policy_file.write_text(json.dumps(strict.to_dict()))
+    assert main(["decisions", "activate-policy", "--tenant", "ten_alpha", "--policy", str(policy_file), *location]) == 0
+    assert json.loads(capsys.readouterr().out) == {
+        "tenant": "ten_alpha",
+        "policy_hash": strict.policy_hash,
+        "changed": True,
+    }
+    runtime = open_location(location, tmp_path)
+    try:
+        ids = seed_sessions(runtime, 4, seed=3)
+        DecisionWorker(runtime.ledger).run_once()
+        used = {
+            runtime.ledger.repository.get(sid).tenant: runtime.ledger.repository.get(sid).decisions[1]["policy_hash"]
+            for sid in ids
+        }
+        assert used == {"ten_alpha": strict.policy_hash, "ten_beta": DEFAULT_POLICY.policy_hash}
+    finally:
+        runtime.close()
+    assert main(["decisions", "replay", "--all", *location]) == 0
