@@ -105,3 +105,32 @@ def test_sessions_reach_every_outcome_on_the_chained_ledger(tmp_path, monkeypatc
     assert report["ok"] is True
     assert main(["decisions", "replay", "--all", "--data-dir", str(tmp_path)]) == 0
     assert json.loads(capsys.readouterr().out.strip().splitlines()[-1])["reproduced"] == 4
+
+
+def test_the_composed_ledger_drives_a_session_through_its_commands(tmp_path) -> None:
+    runtime = open_ledger_at(tmp_path)
+    ledger = runtime.ledger
+    try:
+        with audit_context("ten_beta", "api", "req-1"):
+            sid = ledger.create_session(
+                "ten_beta", SessionConfiguration.build(checks=["ocr", "face_match", "liveness"])
+            )
+            ledger.record_capture("ten_beta", sid, "selfie", SHA, "blob://selfie", {"camera": "front"})
+            ledger.record_check_result("ten_beta", sid, 1, liveness(Outcome.UNCERTAIN))
+            ledger.record_check_result("ten_beta", sid, 1, face(0.9))
+            ledger.record_check_result("ten_beta", sid, 1, ocr())
+        DecisionWorker(ledger).run_once()
+        session = ledger.get_session("ten_beta", sid)
+        # seed 004 pattern C: passive liveness uncertain -> a second attempt with an active challenge
+        assert (session.status, session.attempt, session.liveness_type) == (SessionStatus.PENDING, 2, "active")
+        with audit_context("ten_beta", "ml-worker", "req-2"):
+            ledger.record_check_result("ten_beta", sid, 2, liveness(Outcome.PASS))
+            ledger.record_check_result("ten_beta", sid, 2, face(0.9))
+            ledger.record_check_result("ten_beta", sid, 2, ocr())
+        DecisionWorker(ledger).run_once()
+        session = ledger.get_session("ten_beta", sid)
+        # one retry raises the accept bar to 85; 100 points still pass
+        assert session.status == SessionStatus.VERIFIED
+        assert session.decisions[2]["outcome"]["accept_threshold"] == 85.0
+    finally:
+        runtime.close()
