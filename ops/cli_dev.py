@@ -21,7 +21,9 @@ import nats
 import uvicorn
 
 from api.app import create_app
+from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime, open_runtime
+from ops.decision_worker import DecisionWorker, PositionFile
 from ops.checkpointer import CheckpointSchedule
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.local_services import LocalNats, free_port
@@ -80,6 +82,9 @@ def run_dev(args: argparse.Namespace) -> int:
         schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
         schedule.start()
         stack.callback(schedule.stop)
+        worker = DecisionWorker(rt.ledger, PositionFile(data_dir / "decision-worker.position"))
+        decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
+        stack.callback(decisions.stop)
         app = create_app(rt.ledger, lambda: _readiness(rt, local_nats.url))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))
