@@ -38,15 +38,25 @@ class MxResolver(Protocol):
 
 
 class DnsPythonMxResolver:
-    """``MxResolver`` over dnspython with one overall time budget per lookup."""
+    """``MxResolver`` over dnspython with one overall time budget per lookup. ``resolver`` lets a
+    caller choose the name servers (tests point it at a silent local socket); by default the system
+    configuration is read at lookup time."""
 
-    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+    def __init__(self, timeout_s: float = DEFAULT_TIMEOUT_S, resolver: dns.resolver.Resolver | None = None) -> None:
         self.timeout_s = timeout_s
+        self._resolver = resolver
+
+    def _system_resolver(self) -> dns.resolver.Resolver | None:
+        if self._resolver is not None:
+            return self._resolver
+        try:
+            return dns.resolver.Resolver()
+        except (dns.resolver.NoResolverConfiguration, OSError):
+            return None
 
     def mail_domain(self, domain: str) -> MailDomain:
-        try:
-            resolver = dns.resolver.Resolver()
-        except (dns.resolver.NoResolverConfiguration, OSError):
+        resolver = self._system_resolver()
+        if resolver is None:
             return MailDomain.UNKNOWN
         resolver.lifetime = self.timeout_s
         try:
@@ -57,7 +67,7 @@ class DnsPythonMxResolver:
             return MailDomain.NO_MAIL
         except dns.resolver.NoAnswer:
             return self._implicit_mx(resolver, domain)
-        except (dns.exception.Timeout, dns.resolver.NoNameservers, dns.exception.DNSException, OSError):
+        except (dns.exception.DNSException, OSError):  # timeout, no name servers, no network
             return MailDomain.UNKNOWN
 
     @staticmethod

@@ -17,17 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import JaroWinkler
 
 from domain.ports.screening import ListedName, WatchlistEntry
 from ml.screening.normalise import FoldedName, fold_name, initial_class, skeleton
-from ml.screening.similarity import SHORT_TOKEN
 
-# At or below the pairing thresholds on purpose: blocking must not lose what scoring would accept
-# (similarity.token_similarity: Jaro-Winkler for longer tokens, Levenshtein for short ones, whose
-# skeleton floor needs one edit in four letters, 0.75, to get through).
+# Below the pairing threshold on purpose: blocking must not lose what scoring would accept. Scoring
+# uses Jaro-Winkler within an initial-sound bucket; across buckets only the skeleton floor can pair
+# two tokens, and the skeleton lookup finds those.
 BLOCKING_MIN = 0.78
-SHORT_BLOCKING_MIN = 0.75
 
 
 @dataclass(frozen=True)
@@ -115,12 +113,8 @@ class WatchlistIndex:
         if bucket is None:
             return same_skeleton
         ids, tokens = bucket
-        short = len(token) <= SHORT_TOKEN
-        scores = process.cdist(
-            [token], tokens,
-            scorer=Levenshtein.normalized_similarity if short else JaroWinkler.normalized_similarity,
-            score_cutoff=SHORT_BLOCKING_MIN if short else BLOCKING_MIN, dtype=np.float32, workers=1,
-        )
+        scores = process.cdist([token], tokens, scorer=JaroWinkler.normalized_similarity,
+                               score_cutoff=BLOCKING_MIN, dtype=np.float32, workers=1)
         return np.union1d(ids[np.flatnonzero(scores[0])], same_skeleton)
 
 

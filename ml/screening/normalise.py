@@ -67,6 +67,7 @@ class FoldedName:
     tokens: tuple[str, ...]
     weights: tuple[float, ...]
     skeletons: tuple[str, ...]
+    initials: tuple[str, ...]
 
     @property
     def joined(self) -> str:
@@ -91,4 +92,5 @@ def fold_name(text: str) -> FoldedName:
         tokens=tokens,
         weights=tuple(token_weight(t) for t in tokens),
         skeletons=tuple(skeleton(t) for t in tokens),
+        initials=tuple(initial_class(t) for t in tokens),
     )

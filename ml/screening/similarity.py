@@ -12,13 +12,15 @@ from __future__ import annotations
 
 from rapidfuzz.distance import Indel, JaroWinkler, Levenshtein
 
-from ml.screening.normalise import FoldedName
+from ml.screening.normalise import PARTICLES, FoldedName
 
 # Below this, two tokens are not considered spellings of the same name part.
 TOKEN_PAIR_MIN = 0.80
-# Jaro-Winkler is lenient on short strings ("ali"/"wali" = 0.92): tokens this short are compared by
-# normalised Levenshtein instead, where one edit in four letters is 0.75, below the pairing threshold.
-SHORT_TOKEN = 4
+# Jaro-Winkler rewards a shared beginning and forgives the rest ("ali"/"wali" = 0.92, "damanik"/"qasmani"
+# = 0.80): tokens that do not begin with the same sound (``normalise.initial_class``) are compared by
+# normalised Levenshtein instead, where "ali"/"wali" is 0.75, below the pairing threshold. The same
+# holds for a short token against a much longer one ("ja"/"jane" = 0.88 by Jaro-Winkler).
+SHORT_TOKEN = 3
 # Unmatched tokens of the listed name cost half their weight: lists give full names with patronymics
 # and middle names that a customer or a document often omits; unmatched query tokens cost in full.
 UNMATCHED_LISTED_WEIGHT = 0.5
@@ -26,25 +28,29 @@ UNMATCHED_LISTED_WEIGHT = 0.5
 # ("mohammed"/"muhammad", "dmitry"/"dmitriy", "yusuf"/"yousef"); they get at least this similarity.
 SKELETON_FLOOR = 0.90
 
-def token_similarity(a: str, b: str, same_skeleton: bool) -> float:
-    """Similarity of two name tokens; ``same_skeleton`` = their ``normalise.skeleton`` keys agree."""
+def token_similarity(a: str, b: str, same_initial: bool, same_skeleton: bool) -> float:
+    """Similarity of two name tokens given whether their initial sounds and their skeletons
+    (``normalise.initial_class`` / ``normalise.skeleton``) agree."""
     if a == b:
         return 1.0
-    if min(len(a), len(b)) <= SHORT_TOKEN:
-        score = Levenshtein.normalized_similarity(a, b)
-    else:
-        score = JaroWinkler.normalized_similarity(a, b)
+    short_mismatch = min(len(a), len(b)) <= SHORT_TOKEN and abs(len(a) - len(b)) > 1
+    measure = JaroWinkler if same_initial and not short_mismatch else Levenshtein
+    score: float = measure.normalized_similarity(a, b)
     if score < SKELETON_FLOOR and same_skeleton and len(a) >= 4 and len(b) >= 4:
         return SKELETON_FLOOR
     return score
 
 
 def paired_tokens(query: FoldedName, listed: FoldedName) -> list[tuple[float, int, int]]:
-    """Greedy one-to-one pairing of tokens by similarity: (similarity, query index, listed index)."""
+    """Greedy one-to-one pairing of tokens by similarity: (similarity, query index, listed index).
+    A particle pairs only with the same particle ("al" is not a misspelt "ali")."""
     candidates = []
     for i, q_token in enumerate(query.tokens):
         for j, l_token in enumerate(listed.tokens):
-            sim = token_similarity(q_token, l_token, query.skeletons[i] == listed.skeletons[j])
+            if q_token != l_token and (q_token in PARTICLES or l_token in PARTICLES):
+                continue
+            sim = token_similarity(q_token, l_token, query.initials[i] == listed.initials[j],
+                                   query.skeletons[i] == listed.skeletons[j])
             if sim >= TOKEN_PAIR_MIN:
                 candidates.append((sim, i, j))
     candidates.sort(reverse=True)
