@@ -1,0 +1,1 @@
+"""Read-model views in SQL (SQLite, PostgreSQL): rows and tracking position in one transaction."""

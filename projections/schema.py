@@ -1,0 +1,133 @@
+"""The read-model tables as data: names, columns and keys, with no SQL (ARCHITECTURE.md section 2).
+
+The SQL views in ``adapters/views/`` derive their DDL and upserts from these specs, so a table is
+declared once and every backend (in memory, SQLite, PostgreSQL) holds exactly the same rows.
+Column kinds: ``text``, ``int`` (64-bit), ``json`` (canonical JSON text: sorted keys, no spaces).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+ColumnKind = Literal["text", "int", "json"]
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One read-model table: ordered columns and the primary key (a prefix-free subset of them)."""
+
+    name: str
+    columns: tuple[tuple[str, ColumnKind], ...]
+    key: tuple[str, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(name for name, _ in self.columns)
+
+    def kind(self, column: str) -> ColumnKind:
+        for name, kind in self.columns:
+            if name == column:
+                return kind
+        raise KeyError(f"{self.name} has no column {column}")
+
+
+SESSIONS = TableSpec(
+    "rm_sessions",
+    (
+        ("session_id", "text"), ("tenant_id", "text"), ("status", "text"), ("attempt", "int"),
+        ("reference", "text"), ("checks", "json"), ("decision", "json"), ("review", "json"),
+        ("extracted_fields", "json"), ("created_at", "text"), ("expires_at", "text"),
+        ("updated_at", "text"), ("last_position", "int"),
+    ),
+    ("session_id",),
+)
+"""What ``GET /v1/sessions/{id}`` serves (seed 003 session flow and statuses). No personal values:
+``extracted_fields`` lists field names only; the values stay sealed in the ledger."""
+
+REVIEW_QUEUE = TableSpec(
+    "rm_review_queue",
+    (
+        ("session_id", "text"), ("tenant_id", "text"), ("queue", "text"), ("reason", "text"),
+        ("attempt", "int"), ("requested_at", "text"), ("claimed_by", "text"), ("position", "int"),
+    ),
+    ("session_id",),
+)
+"""Open manual reviews (seed 002 step 9): a row appears on ManualReviewRequested, leaves on a
+reviewer's decision, a retry or a cancellation."""
+
+AUDIT_TIMELINE = TableSpec(
+    "rm_audit_timeline",
+    (
+        ("session_id", "text"), ("version", "int"), ("tenant_id", "text"), ("topic", "text"),
+        ("notification_id", "int"), ("position", "int"), ("entry_hash", "text"), ("recorded_at", "text"),
+        ("actor", "text"), ("request_id", "text"), ("summary", "json"),
+    ),
+    ("session_id", "version"),
+)
+"""Every event of a session with its ledger position and chain entry hash (issue 6 audit)."""
+
+TENANTS = TableSpec(
+    "rm_tenants",
+    (("tenant_id", "text"), ("aggregate_id", "text"), ("plan", "text"), ("sandbox", "int"), ("suspended", "int")),
+    ("tenant_id",),
+)
+"""Plan per tenant: the Free plan is the sandbox (seed 001 section 7) and is never billed."""
+
+USAGE = TableSpec(
+    "rm_usage_events",
+    (
+        ("event_id", "text"), ("tenant_id", "text"), ("module", "text"), ("month", "text"),
+        ("session_id", "text"), ("billed", "int"), ("unit_price_micros", "int"), ("position", "int"),
+    ),
+    ("event_id",),
+)
+"""The metered events table (seed 001 section 7 "usage-based (metered events table)")."""
+
+INVOICE_LINES = TableSpec(
+    "rm_invoice_lines",
+    (
+        ("tenant_id", "text"), ("month", "text"), ("module", "text"), ("quantity", "int"),
+        ("unit_price_micros", "int"), ("amount_micros", "int"), ("event_ids", "json"),
+    ),
+    ("tenant_id", "month", "module"),
+)
+"""Billable usage per tenant, month and module; each line lists the event ids it counts."""
+
+QUOTA_COUNTERS = TableSpec(
+    "rm_quota_counters",
+    (("tenant_id", "text"), ("module", "text"), ("month", "text"), ("used", "int")),
+    ("tenant_id", "module", "month"),
+)
+"""Calls per module and month (seed 001 section 7 "Quota: per module"), sandbox included."""
+
+ERASURES = TableSpec(
+    "rm_erasures",
+    (
+        ("tenant_id", "text"), ("subject_id", "text"), ("key_id", "text"), ("key_destroyed_at", "text"),
+        ("reason", "text"), ("event_id", "text"), ("notification_id", "int"), ("position", "int"),
+        ("entry_hash", "text"),
+    ),
+    ("tenant_id", "subject_id"),
+)
+"""The register of erasures: one row per erased subject, pointing at its SubjectErased entry."""
+
+SESSION_SUBJECTS = TableSpec(
+    "rm_session_subjects",
+    (("session_id", "text"), ("subject_id", "text"), ("tenant_id", "text")),
+    ("session_id", "subject_id"),
+)
+"""Which data subjects a session holds personal data of (from DocumentDataExtracted): erasure by
+session finds its subjects here. Deleted when the subject is erased."""
+
+SUBJECTS = TableSpec(
+    "rm_subjects",
+    (("aggregate_id", "text"), ("tenant_id", "text"), ("subject_id", "text")),
+    ("aggregate_id",),
+)
+"""Data subjects known to the ledger (pseudonymous ids only), to name the subject of an erasure."""
+
+ALL_TABLES: tuple[TableSpec, ...] = (
+    SESSIONS, REVIEW_QUEUE, AUDIT_TIMELINE, TENANTS, USAGE, INVOICE_LINES, QUOTA_COUNTERS, ERASURES,
+    SESSION_SUBJECTS, SUBJECTS,
+)
