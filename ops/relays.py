@@ -14,11 +14,18 @@ the same view store), so a restart resumes where the last commit left off.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
+import json
+import sys
 from typing import Any
 
+import nats
+
+from adapters.nats.relay import NatsStreamRelay, RelayHandle, ensure_streams
 from adapters.views.runner import ProjectionRunner
 from adapters.views.sql_views import PostgresReadModelView, SQLiteReadModelView
-from ops.bootstrap import LedgerRuntime
+from ops.bootstrap import LedgerRuntime, open_runtime
 
 
 def open_read_model_view(rt: LedgerRuntime) -> Any:
@@ -35,3 +42,42 @@ def open_read_model_view(rt: LedgerRuntime) -> Any:
 def start_projections(rt: LedgerRuntime, poll_seconds: float = 0.05) -> ProjectionRunner:
     """Start the read-model projection in a background thread; ``.stop()`` ends it."""
     return ProjectionRunner(rt.ledger, open_read_model_view(rt)).start(poll_seconds)
+
+
+def start_relays(rt: LedgerRuntime, nats_url: str, poll_seconds: float = 0.02) -> RelayHandle:
+    """Start the NATS JetStream relay (decision and status streams) in a background thread.
+
+    Streams are created or updated before this returns; ``.stop()`` ends the relay.
+    """
+    relay = NatsStreamRelay(rt.ledger, open_read_model_view(rt))
+    return RelayHandle(relay, nats_url, poll_seconds).start()
+
+
+async def _relay_until_idle(rt: LedgerRuntime, nats_url: str) -> int:
+    nc = await nats.connect(nats_url, name="kycledger-relay-cli")
+    try:
+        js = nc.jetstream()
+        await ensure_streams(js)
+        return await NatsStreamRelay(rt.ledger, open_read_model_view(rt)).publish_pending(js)
+    finally:
+        await nc.drain()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m ops.relays --nats URL [--data-dir DIR | --db URL]``: publish what is pending, then exit."""
+    parser = argparse.ArgumentParser(prog="relays", description="publish pending ledger events to NATS")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--data-dir")
+    where.add_argument("--db")
+    parser.add_argument("--nats", required=True)
+    args = parser.parse_args(argv)
+    rt = open_runtime(data_dir=args.data_dir, db_url=args.db)
+    try:
+        print(json.dumps({"published": asyncio.run(_relay_until_idle(rt, args.nats))}), flush=True)
+        return 0
+    finally:
+        rt.close()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
