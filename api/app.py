@@ -1,38 +1,69 @@
 """The litestar application, assembled in one place (STYLE.md: litestar-fullstack habit).
 
-The API is thin: the composition root passes in the ledger and a readiness probe; controllers
-translate HTTP to commands and back.
+The API is thin: the composition root (``ops/api_wiring.py``) passes in ``ApiDependencies``;
+controllers listed in ``api/routes.py`` translate HTTP to commands and back. Every ``/v1`` and
+``/kyc`` request first passes the platform middleware (HMAC, rate limit, idempotency, audit context).
+
+Handlers get their collaborators by parameter name: ``deps: ApiDependencies`` and
+``principal: Principal`` (the authenticated caller), or via ``api.deps.deps_of(request)`` and
+``api.guards.principal_of(request)``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from litestar import Litestar, get
-from litestar.response import Response
-from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+from litestar import Litestar, Request
+from litestar.di import Provide
+from litestar.middleware import DefineMiddleware
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.spec import Server
 
-from domain.application import KycLedger
+from api.auth import Principal
+from api.deps import ApiDependencies
+from api.errors import EXCEPTION_HANDLERS
+from api.guards import principal_of
+from api.middleware import PlatformMiddleware
+from api.observability import ApiMetrics, ObservabilityMiddleware
+from api.openapi import finish_document
+from api.routes import ROUTE_HANDLERS
 
-ReadinessProbe = Callable[[], dict[str, bool]]
+API_TITLE = "kycledger API"
+API_VERSION = "1.0.0"
+API_DESCRIPTION = (
+    "Event-sourced eKYC ledger. Every /v1 and /kyc request is HMAC-signed (X-API-KEY, X-API-TIMESTAMP, "
+    "X-API-SIGN; optional X-API-NONCE) as described in api/SIGNING.md; errors are RFC 9457 problem+json "
+    "with code, message, details and trace_id; POSTs accept an Idempotency-Key."
+)
 
 
-def create_app(ledger: KycLedger, readiness: ReadinessProbe) -> Litestar:
-    """Build the HTTP app around ``ledger``; ``readiness`` reports each dependency's health."""
+def _principal(request: Request[Any, Any, Any]) -> Principal:
+    return principal_of(request)
 
-    @get("/healthz", operation_id="health", tags=["operations"], summary="Liveness of the process")
-    async def healthz() -> dict[str, str]:
-        return {"status": "ok"}
 
-    @get("/readyz", operation_id="readiness", tags=["operations"], summary="Readiness of every dependency",
-         sync_to_thread=True)
-    def readyz() -> Response[dict[str, Any]]:
-        checks = readiness()
-        ready = all(checks.values())
-        return Response({"ready": ready, "checks": checks},
-                        status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE)
-
-    app = Litestar(route_handlers=[healthz, readyz])
-    app.state.ledger = ledger
+def create_app(deps: ApiDependencies) -> Litestar:
+    """Build the HTTP app around ``deps``."""
+    metrics = ApiMetrics()
+    openapi = OpenAPIConfig(
+        title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
+        path="/", use_handler_docstrings=True,
+        render_plugins=[JsonRenderPlugin(path="/openapi.json"),
+                        *([SwaggerRenderPlugin(path="/docs")] if deps.settings.docs_enabled else [])],
+    )
+    app = Litestar(
+        route_handlers=list(ROUTE_HANDLERS),
+        openapi_config=openapi,
+        exception_handlers=EXCEPTION_HANDLERS,
+        middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
+                    DefineMiddleware(PlatformMiddleware, deps=deps)],
+        dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
+                      "principal": Provide(_principal, sync_to_thread=False)},
+        request_max_body_size=deps.settings.max_body_bytes,
+        debug=False,
+    )
+    app.state.deps = deps
+    app.state.metrics = metrics
+    # Generate now, with every route mounted, and complete it before the first request serves it.
+    finish_document(app.openapi_schema)
     return app

@@ -1,0 +1,32 @@
+"""HTTP state in the ledger's PostgreSQL database (tables ``http_*``, outside the event tables).
+
+Autocommit statements from a small pool: every check-and-count is one statement, so it is atomic
+across connections, processes and hosts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from psycopg_pool import ConnectionPool
+
+from adapters.http_state.sql_state import SqlHttpState
+
+
+class PostgresHttpState(SqlHttpState):
+    """Replay guard, rate/quota counters and idempotency records in PostgreSQL."""
+
+    def __init__(self, db_url: str, max_connections: int = 8) -> None:
+        self._pool = ConnectionPool(db_url, min_size=1, max_size=max_connections, open=True,
+                                    kwargs={"autocommit": True})
+        super().__init__(self._run)
+        self.create_tables(blob_type="BYTEA")
+
+    def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+        with self._pool.connection() as conn:
+            cursor = conn.execute(sql.replace("?", "%s"), tuple(params))  # type: ignore[arg-type]
+            return list(cursor.fetchall()) if cursor.description is not None else []
+
+    def close(self) -> None:
+        self._pool.close()

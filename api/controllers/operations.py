@@ -1,0 +1,48 @@
+"""Process health, readiness and Prometheus metrics: unauthenticated, no tenant data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+
+from api.deps import deps_of
+from api.dto import Dto
+from api.observability import METRICS_CONTENT_TYPE, ApiMetrics
+from api.openapi import ok
+
+
+class Health(Dto, frozen=True, kw_only=True):
+    status: str
+
+
+class Readiness(Dto, frozen=True, kw_only=True):
+    ready: bool
+    checks: dict[str, bool]
+
+
+class OperationsController(Controller):
+    path = "/"
+    tags = ("operations",)
+
+    @get("/healthz", operation_id="health", summary="Liveness of the process",
+         responses=ok(Health, {"status": "ok"}))
+    async def healthz(self) -> Health:
+        return Health(status="ok")
+
+    @get("/readyz", operation_id="readiness", summary="Readiness of every dependency (503 when one is down)",
+         sync_to_thread=True,
+         responses={**ok(Readiness, {"ready": True, "checks": {"ledger": True, "nats": True}}),
+                    **ok(Readiness, {"ready": False, "checks": {"ledger": True, "nats": False}}, status=503)})
+    def readyz(self, request: Request[Any, Any, Any]) -> Response[Readiness]:
+        checks = deps_of(request).readiness()
+        ready = all(checks.values())
+        return Response(Readiness(ready=ready, checks=checks),
+                        status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE)
+
+    @get("/metrics", operation_id="metrics", summary="Prometheus metrics (text exposition format)",
+         media_type=METRICS_CONTENT_TYPE)
+    async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        registry: ApiMetrics = request.app.state["metrics"]
+        return Response(registry.exposition(), media_type=METRICS_CONTENT_TYPE)

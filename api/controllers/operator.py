@@ -1,0 +1,214 @@
+"""Operator back-office (seed 001 sections 2 and 18): tenants, keys, plans, quotas, usage.
+
+Operator keys only. Operators act across tenants by design; every change is an event carrying the
+operator key as actor. A new key's secret appears in exactly one answer (seed 001 section 7).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated, Any
+
+import msgspec
+from litestar import Controller, get, post
+from litestar.params import Parameter
+
+from api.deps import ApiDependencies
+from api.dto import Dto
+from api.guards import operator_access
+from api.middleware import SECRET_OPT
+from api.openapi import body, ok
+from api.usage_report import tenant_usage
+from domain.application import IssuedKey
+from domain.tenancy import KeyRole, Plan
+from domain.usage import MONTHLY_QUOTAS, Module, billing_period, parse_plan, price_micro_usd
+
+TenantId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="tenant id (ten_...)")]
+KeyId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,100}$", description="API key id (kyck_...)")]
+Period = Annotated[str | None, Parameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", required=False,
+                                         description="billing month YYYY-MM (default: current)")]
+_PLAN = msgspec.Meta(pattern="^(free|pro|enterprise)$")
+_ROLE = msgspec.Meta(pattern="^(client|auditor|operator)$")
+_REASON = msgspec.Meta(min_length=1, max_length=500)
+_TENANT = "ten_0123456789abcdef"
+_KEY = "kyck_0123456789abcdef01234567"
+
+
+class TenantCreate(Dto, frozen=True, kw_only=True):
+    name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+    plan: Annotated[str, _PLAN] = Plan.FREE.value
+
+
+class PlanChange(Dto, frozen=True, kw_only=True):
+    plan: Annotated[str, _PLAN]
+
+
+class Reason(Dto, frozen=True, kw_only=True):
+    reason: Annotated[str, _REASON]
+
+
+class KeyCreate(Dto, frozen=True, kw_only=True):
+    role: Annotated[str, _ROLE] = KeyRole.CLIENT.value
+    sandbox: bool = False
+
+
+class KeyRotate(Dto, frozen=True, kw_only=True):
+    overlap_hours: Annotated[float, msgspec.Meta(ge=0, le=90 * 24)] = 24 * 7
+
+
+class IssuedKeyView(Dto, frozen=True, kw_only=True):
+    tenant_id: str
+    api_key_id: str
+    api_key_secret: str
+    role: str
+
+
+class TenantView(Dto, frozen=True, kw_only=True):
+    tenant_id: str
+    name: str
+    plan: str
+    suspended: bool
+
+
+class KeyView(Dto, frozen=True, kw_only=True):
+    api_key_id: str
+    tenant_id: str
+    role: str
+    sandbox: bool
+    revoked: bool
+
+
+_ISSUED = {"tenant_id": _TENANT, "api_key_id": _KEY, "api_key_secret": "kycs_shown-once-store-it-now", "role": "client"}
+_TENANT_VIEW = {"tenant_id": _TENANT, "name": "Acme Bank", "plan": "pro", "suspended": False}
+_KEY_VIEW = {"api_key_id": _KEY, "tenant_id": _TENANT, "role": "client", "sandbox": False, "revoked": False}
+
+
+def _issued(key: IssuedKey) -> IssuedKeyView:
+    return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
+                         role=key.role)
+
+
+def _tenant_view(deps: ApiDependencies, tenant_id: str) -> TenantView:
+    t = deps.ledger.get_tenant(tenant_id)
+    return TenantView(tenant_id=t.tenant_id_public, name=t.name, plan=t.plan, suspended=t.suspended)
+
+
+def _key_view(deps: ApiDependencies, key_id: str) -> KeyView:
+    k = deps.ledger.get_api_key(key_id)
+    return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=k.role, sandbox=k.sandbox,
+                   revoked=k.revoked)
+
+
+class OperatorTenantController(Controller):
+    path = "/v1/operator/tenants"
+    tags = ("operator",)
+    guards = (operator_access,)
+
+    @post("/", operation_id="createTenant", sync_to_thread=True, status_code=201, opt={SECRET_OPT: True},
+          summary="Create a tenant and its first client key (the secret is shown once)",
+          responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
+    def create(self, deps: ApiDependencies,
+               data: Annotated[TenantCreate, body({"name": "Acme Bank", "plan": "pro"})]) -> IssuedKeyView:
+        return _issued(deps.ledger.create_tenant(data.name, data.plan))
+
+    @get("/{tenant_id:str}", operation_id="getTenant", sync_to_thread=True, summary="A tenant",
+         responses=ok(TenantView, _TENANT_VIEW))
+    def get_tenant(self, deps: ApiDependencies, tenant_id: TenantId) -> TenantView:
+        return _tenant_view(deps, tenant_id)
+
+    @post("/{tenant_id:str}/plan", operation_id="changeTenantPlan", sync_to_thread=True, status_code=200,
+          summary="Move a tenant to another plan", responses=ok(TenantView, _TENANT_VIEW))
+    def change_plan(self, deps: ApiDependencies, tenant_id: TenantId,
+                    data: Annotated[PlanChange, body({"plan": "enterprise"})]) -> TenantView:
+        tenant = deps.ledger.get_tenant(tenant_id)
+        if tenant.plan != data.plan:
+            tenant.change_plan(parse_plan(data.plan).value)
+            deps.ledger.save(tenant)
+        return _tenant_view(deps, tenant_id)
+
+    @post("/{tenant_id:str}/suspend", operation_id="suspendTenant", sync_to_thread=True, status_code=200,
+          summary="Suspend a tenant: its keys are refused until reactivated",
+          responses=ok(TenantView, {**_TENANT_VIEW, "suspended": True}))
+    def suspend(self, deps: ApiDependencies, tenant_id: TenantId,
+                data: Annotated[Reason, body({"reason": "unpaid invoice 2025-09"})]) -> TenantView:
+        tenant = deps.ledger.get_tenant(tenant_id)
+        if not tenant.suspended:
+            tenant.suspend(data.reason)
+            deps.ledger.save(tenant)
+        return _tenant_view(deps, tenant_id)
+
+    @post("/{tenant_id:str}/reactivate", operation_id="reactivateTenant", sync_to_thread=True, status_code=200,
+          summary="Lift a suspension", responses=ok(TenantView, _TENANT_VIEW))
+    def reactivate(self, deps: ApiDependencies, tenant_id: TenantId) -> TenantView:
+        tenant = deps.ledger.get_tenant(tenant_id)
+        if tenant.suspended:
+            tenant.reactivate()
+            deps.ledger.save(tenant)
+        return _tenant_view(deps, tenant_id)
+
+    @post("/{tenant_id:str}/keys", operation_id="createApiKey", sync_to_thread=True, status_code=201,
+          opt={SECRET_OPT: True},
+          summary="A new API key for the tenant (the secret is shown once)",
+          responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
+    def create_key(self, deps: ApiDependencies, tenant_id: TenantId,
+                   data: Annotated[KeyCreate, body({"role": "auditor", "sandbox": False})]) -> IssuedKeyView:
+        return _issued(deps.ledger.create_api_key(tenant_id, data.role, data.sandbox))
+
+    @get("/{tenant_id:str}/usage", operation_id="getTenantUsage", sync_to_thread=True,
+         summary="Calls, billed calls, amounts and quota thresholds per module for one month",
+         responses=ok(dict[str, Any], {"tenant_id": _TENANT, "period": "2025-09", "plan": "pro",
+                                       "total_micro_usd": 150000, "modules": [
+                                           {"module": "face_match", "live_calls": 3, "sandbox_calls": 1,
+                                            "billed_calls": 3, "amount_micro_usd": 150000,
+                                            "monthly_quota": 5000, "thresholds_reached": []}]}))
+    def usage(self, deps: ApiDependencies, tenant_id: TenantId, period: Period = None) -> dict[str, Any]:
+        tenant = deps.ledger.get_tenant(tenant_id)
+        return tenant_usage(deps.ledger, tenant_id, period or billing_period(deps.clock()), tenant.plan)
+
+
+class OperatorKeyController(Controller):
+    path = "/v1/operator/keys"
+    tags = ("operator",)
+    guards = (operator_access,)
+
+    @get("/{key_id:str}", operation_id="getApiKey", sync_to_thread=True, summary="An API key (never its secret)",
+         responses=ok(KeyView, _KEY_VIEW))
+    def get_key(self, deps: ApiDependencies, key_id: KeyId) -> KeyView:
+        return _key_view(deps, key_id)
+
+    @post("/{key_id:str}/rotate", operation_id="rotateApiKey", sync_to_thread=True, status_code=200,
+          opt={SECRET_OPT: True},
+          summary="New secret (shown once); the previous one keeps working during the overlap",
+          responses=ok(IssuedKeyView, _ISSUED))
+    def rotate(self, deps: ApiDependencies, key_id: KeyId,
+               data: Annotated[KeyRotate, body({"overlap_hours": 168})]) -> IssuedKeyView:
+        return _issued(deps.ledger.rotate_api_key(key_id, timedelta(hours=data.overlap_hours)))
+
+    @post("/{key_id:str}/revoke", operation_id="revokeApiKey", sync_to_thread=True, status_code=200,
+          summary="End every secret of a key now", responses=ok(KeyView, {**_KEY_VIEW, "revoked": True}))
+    def revoke(self, deps: ApiDependencies, key_id: KeyId,
+               data: Annotated[Reason, body({"reason": "laptop stolen"})]) -> KeyView:
+        deps.ledger.revoke_api_key(key_id, data.reason)
+        return _key_view(deps, key_id)
+
+
+class PlanView(Dto, frozen=True, kw_only=True):
+    plan: str
+    monthly_quotas: dict[str, int]
+    price_micro_usd: dict[str, int]
+
+
+class OperatorPlanController(Controller):
+    path = "/v1/operator/plans"
+    tags = ("operator",)
+    guards = (operator_access,)
+
+    @get("/", operation_id="listPlans", summary="Plans with their monthly quotas and per-call prices",
+         responses=ok(list[PlanView], [{"plan": "pro", "monthly_quotas": {"liveness": 5000},
+                                        "price_micro_usd": {"liveness": 30000}}]))
+    async def plans(self) -> list[PlanView]:
+        return [PlanView(plan=plan.value,
+                         monthly_quotas={m.value: MONTHLY_QUOTAS[plan][m] for m in Module},
+                         price_micro_usd={m.value: price_micro_usd(plan, m, billed=True) for m in Module})
+                for plan in Plan]
+

@@ -1,0 +1,90 @@
+"""Per-route Prometheus metrics and one structured access-log line per request (issue 5).
+
+Routes are labelled by their template (``/v1/sessions/{session_id}``), never by the concrete path,
+so ids and personal data stay out of label values; unknown paths share one label. Each app has its
+own registry, so several apps (tests, workers) never collide.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+access_log = logging.getLogger("kycledger.api.access")
+
+LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 1.5, 2.0, 3.5, 5.0, 10.0, 30.0)
+METRICS_CONTENT_TYPE = CONTENT_TYPE_LATEST
+
+
+class ApiMetrics:
+    """The HTTP metrics of one app, plus hooks for routes to count check outcomes."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.latency = Histogram("kycledger_http_request_duration_seconds", "HTTP request latency by route",
+                                 ["method", "route"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.responses = Counter("kycledger_http_responses_total", "HTTP responses by route and status",
+                                 ["method", "route", "status"], registry=self.registry)
+        self.checks = Counter("kycledger_check_outcomes_total", "Check outcomes by check type",
+                              ["check", "outcome"], registry=self.registry)
+        self.check_latency = Histogram("kycledger_check_duration_seconds", "Check latency by check type",
+                                       ["check"], buckets=LATENCY_BUCKETS, registry=self.registry)
+
+    def observe_check(self, check: str, outcome: str, seconds: float) -> None:
+        """For product routes: one model check ran (``check`` and ``outcome`` are enum values)."""
+        self.checks.labels(check=check, outcome=outcome).inc()
+        self.check_latency.labels(check=check).observe(seconds)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def route_label(scope: Scope) -> str:
+    template = scope.get("path_template")
+    return str(template) if template else "unmatched"
+
+
+class ObservabilityMiddleware:
+    """Times every request, counts its status by route and logs one access line with its trace id."""
+
+    def __init__(self, app: ASGIApp, metrics: ApiMetrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_and_note(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_and_note)
+        finally:
+            elapsed = time.perf_counter() - started
+            method, route = str(scope.get("method", "")), route_label(scope)
+            self.metrics.latency.labels(method=method, route=route).observe(elapsed)
+            self.metrics.responses.labels(method=method, route=route, status=str(status)).inc()
+            state = scope.get("state") or {}
+            principal = state.get("principal")
+            access_log.info("%s %s %s", method, route, status, extra={
+                "trace_id": state.get("trace_id"), "status": status, "duration_ms": round(elapsed * 1000, 1),
+                "route": route, "tenant_id": getattr(principal, "tenant_id", None),
+                "key_id": getattr(principal, "key_id", None)})

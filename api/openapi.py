@@ -1,0 +1,103 @@
+"""OpenAPI 3.1 document: examples per operation, the HMAC security scheme, problem+json errors.
+
+Controllers describe their success answers with :func:`ok` (schema + example) and request bodies
+with :func:`body` (example). :func:`finish_document` then adds, to every operation, the error
+answers the platform can give (RFC 9457 problem+json), the HMAC headers as a security requirement
+on ``/v1`` and ``/kyc`` operations, and the optional ``Idempotency-Key`` header on their POSTs, so a
+client written from the document alone can sign and retry (issue 5 "Done when").
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.openapi.spec import (
+    Components,
+    Example,
+    OpenAPI,
+    OpenAPIMediaType,
+    OpenAPIResponse,
+    Parameter,
+    Reference,
+    Schema,
+    SecurityScheme,
+)
+from litestar.params import Body
+
+from api.errors import PROBLEM_JSON, PROBLEM_RESPONSE_DESCRIPTION
+
+SECURITY = [{"ApiKey": [], "ApiTimestamp": [], "ApiSign": []}]
+SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
+    "ApiKey": SecurityScheme(type="apiKey", name="X-API-KEY", security_scheme_in="header",
+                             description="public API key id (kyck_...)"),
+    "ApiTimestamp": SecurityScheme(type="apiKey", name="X-API-TIMESTAMP", security_scheme_in="header",
+                                   description="unix seconds; accepted within +-300 s of the server clock"),
+    "ApiSign": SecurityScheme(
+        type="apiKey", name="X-API-SIGN", security_scheme_in="header",
+        description="hex(hmac_sha256(secret, timestamp + '\\n' + method + '\\n' + path_with_query + '\\n' + "
+                    "hex(sha256(body)) [+ '\\n' + X-API-NONCE])); see api/SIGNING.md"),
+}
+
+PROTECTED_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+ALWAYS_ERRORS = (500,)
+
+
+def ok(data: Any, example: Any, status: int = 200, description: str = "Success") -> dict[int, ResponseSpec]:
+    """A response spec with its schema and one example (issue 5: every operation has an example)."""
+    return {status: ResponseSpec(data_container=data, description=description, generate_examples=False,
+                                 examples=[Example(summary="example", value=example)])}
+
+
+def body(example: Any, description: str | None = None) -> Any:
+    """``Body(...)`` parameter metadata carrying one request example."""
+    return Body(description=description, examples=[Example(summary="example", value=example)])
+
+
+def _problem_schema() -> Schema:
+    string, integer = Schema(type="string"), Schema(type="integer")  # type: ignore[arg-type]
+    return Schema(
+        type="object",  # type: ignore[arg-type]
+        required=["type", "title", "status", "detail", "code", "message", "details", "trace_id"],
+        properties={"type": string, "title": string, "status": integer, "detail": string, "code": string,
+                    "message": string, "details": Schema(type="object"),  # type: ignore[arg-type]
+                    "trace_id": string},
+    )
+
+
+def _problem_response(status: int) -> OpenAPIResponse:
+    example = {"type": "urn:kycledger:problem:not_found", "title": "Not Found", "status": 404,
+               "detail": "session not found", "code": "not_found", "message": "session not found",
+               "details": {}, "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}
+    return OpenAPIResponse(description=PROBLEM_RESPONSE_DESCRIPTION, content={PROBLEM_JSON: OpenAPIMediaType(
+        schema=Reference(ref="#/components/schemas/Problem"), example=example if status == 404 else None)})
+
+
+def _idempotency_header() -> Parameter:
+    return Parameter(name="Idempotency-Key", param_in="header", required=False,  # type: ignore[arg-type]
+                     description="retry-safe POST: same key + same body = same answer; other body = 422; "
+                                 "duplicate still running = 409 (1-255 visible ASCII characters)",
+                     schema=Schema(type="string", min_length=1, max_length=255))  # type: ignore[arg-type]
+
+
+def finish_document(doc: OpenAPI) -> OpenAPI:
+    """Add error answers, security and idempotency headers to every operation of ``doc``."""
+    components = doc.components if isinstance(doc.components, Components) else Components()
+    components.schemas = {**(components.schemas or {}), "Problem": _problem_schema()}
+    components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
+    doc.components = components
+    for path, item in (doc.paths or {}).items():
+        protected = path.startswith(("/v1/", "/kyc/"))
+        for method in ("get", "post", "put", "patch", "delete"):
+            operation = getattr(item, method, None)
+            if operation is None:
+                continue
+            responses = operation.responses if operation.responses is not None else {}
+            for status in (PROTECTED_ERRORS if protected else ()) + ALWAYS_ERRORS:
+                responses[str(status)] = _problem_response(status)
+            operation.responses = responses
+            if protected:
+                operation.security = SECURITY  # type: ignore[assignment]
+                if method == "post":
+                    operation.parameters = [*(operation.parameters or []), _idempotency_header()]
+    return doc

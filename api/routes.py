@@ -1,0 +1,23 @@
+"""The registry of controllers the app serves. One line per controller; keep it sorted by owner.
+
+The routes engineer appends product controllers (sessions, modules, verify, mobile, review,
+uploads) below the platform's own; ``api.app.create_app`` mounts everything listed here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.controllers.ledger import LedgerProofController
+from api.controllers.operations import OperationsController
+from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
+
+ROUTE_HANDLERS: tuple[Any, ...] = (
+    # platform (api_platform)
+    OperationsController,
+    OperatorTenantController,
+    OperatorKeyController,
+    OperatorPlanController,
+    LedgerProofController,
+    # product routes (routes engineer) go here
+)

@@ -1,0 +1,103 @@
+"""Composition root of the HTTP API: ``ApiDependencies`` from a ``LedgerRuntime``.
+
+The stores live on the ledger's own backend: a SQLite file ``http_state.db`` in the data dir, or
+``http_*`` tables in the PostgreSQL database; the in-memory ledger gets in-memory stores. Ledger
+proofs read the Merkle log and checkpoints the checkpointer writes (``ops.integrity_wiring``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from litestar import Litestar
+
+from adapters.http_state.memory_state import InMemoryHttpState
+from adapters.http_state.postgres_state import PostgresHttpState
+from adapters.http_state.sqlite_state import SQLiteHttpState
+from api.app import create_app
+from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
+from api.proofs import MerkleLedgerProofs
+from ops.bootstrap import LedgerRuntime
+from ops.integrity_wiring import checkpoint_notes, integrity_stores
+
+
+def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
+    """``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``."""
+    e = os.environ if env is None else env
+    defaults = ApiSettings()
+
+    def number(name: str, default: int) -> int:
+        raw = e.get(name)
+        if not raw:
+            return default
+        try:
+            value = int(raw)
+        except ValueError:
+            raise ValueError(f"{name} must be a whole number, got {raw!r}") from None
+        if value < 1:
+            raise ValueError(f"{name} must be positive, got {value}")
+        return value
+
+    return ApiSettings(
+        rate_limit_per_minute=number("KYC_RATE_LIMIT_PER_MINUTE", defaults.rate_limit_per_minute),
+        rate_limit_per_day=number("KYC_RATE_LIMIT_PER_DAY", defaults.rate_limit_per_day),
+        max_body_bytes=number("KYC_MAX_BODY_BYTES", defaults.max_body_bytes),
+        docs_enabled=e.get("KYC_API_DOCS", "1").lower() not in ("0", "false", "no"),
+    )
+
+
+def http_state(rt: LedgerRuntime) -> Any:
+    """The replay/rate/quota/idempotency stores on the runtime's backend."""
+    if rt.backend == "postgres":
+        assert rt.settings.db_url is not None
+        return PostgresHttpState(rt.settings.db_url)
+    if rt.backend == "sqlite":
+        assert rt.data_dir is not None
+        return SQLiteHttpState(rt.data_dir / "http_state.db")
+    return InMemoryHttpState()
+
+
+def ledger_ready(rt: LedgerRuntime) -> dict[str, bool]:
+    try:
+        rt.chain.chain_size()
+        return {"ledger": True}
+    except Exception:
+        return {"ledger": False}
+
+
+def build_api(
+    rt: LedgerRuntime,
+    *,
+    readiness: ReadinessProbe | None = None,
+    extensions: Mapping[str, Any] | None = None,
+    settings: ApiSettings | None = None,
+    clock: Clock = system_clock,
+) -> Litestar:
+    """The HTTP app for ``rt``; its stores close when the app shuts down.
+
+    ``readiness`` adds probes (e.g. NATS) to the ledger's own; ``extensions`` carries the product
+    routes' services (see ``api.deps``).
+    """
+    stack = contextlib.ExitStack()
+    state = http_state(rt)
+    stack.callback(state.close)
+    proofs = None
+    if rt.backend in ("sqlite", "postgres"):
+        nodes, _ = stack.enter_context(integrity_stores(rt))
+        proofs = MerkleLedgerProofs(nodes, lambda: checkpoint_notes(rt))
+
+    def probe() -> dict[str, bool]:
+        return {**ledger_ready(rt), **(readiness() if readiness is not None else {})}
+
+    deps = ApiDependencies(
+        ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
+        proofs=proofs, readiness=probe, clock=clock, settings=settings or api_settings_from_env(),
+        extensions=dict(extensions or {}),
+    )
+    app = create_app(deps)
+    closer: Callable[[], None] = stack.close
+    app.on_shutdown.append(closer)
+    return app
