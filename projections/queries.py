@@ -50,9 +50,9 @@ def invoice(reader: ViewReader, tenant_id: str, month: str) -> dict[str, Any]:
             "total_micros": sum(int(line["amount_micros"]) for line in lines)}
 
 
-def quota_usage(reader: ViewReader, tenant_id: str, month: str) -> dict[str, int]:
-    """Calls per module in ``month`` (sandbox included): what quota checks compare to the plan."""
-    rows = reader.select(QUOTA_COUNTERS, {"tenant_id": tenant_id, "month": month})
+def quota_usage(reader: ViewReader, tenant_id: str, month: str, sandbox: bool = False) -> dict[str, int]:
+    """Calls per module in ``month`` (live or sandbox): what quota checks compare to the plan."""
+    rows = reader.select(QUOTA_COUNTERS, {"tenant_id": tenant_id, "month": month, "sandbox": int(sandbox)})
     return {row["module"]: int(row["used"]) for row in rows}
 
 

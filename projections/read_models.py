@@ -18,7 +18,8 @@ from domain.sessions.status import SessionStatus
 from domain.sessions.values import ROUTE_STATUS, Decision, Route
 from domain.subjects import DataSubject
 from domain.tenancy import Tenant
-from projections.billing import meter_check, record_tenant
+from domain.usage import UsageRecord
+from projections.billing import meter_usage, record_tenant
 from projections.schema import (
     AUDIT_TIMELINE,
     ERASURES,
@@ -101,7 +102,6 @@ def _(event: VerificationSession.CheckCompleted, entry: LedgerEntry, tx: ViewTra
         "event_id": event_id(event),
     }
     _touch(tx, event, entry, checks=checks)
-    meter_check(tx, event, entry, event_id(event))
 
 
 @process_event.register
@@ -206,6 +206,11 @@ def _(event: Tenant.Reactivated, entry: LedgerEntry, tx: ViewTransaction) -> Non
     row = _tenant_row(tx, event)
     if row is not None:
         record_tenant(tx, row["tenant_id"], row["aggregate_id"], row["plan"], False)
+
+
+@process_event.register
+def _(event: UsageRecord.Created, entry: LedgerEntry, tx: ViewTransaction) -> None:
+    meter_usage(tx, event, entry, event_id(event))
 
 
 @process_event.register

@@ -78,7 +78,7 @@ USAGE = TableSpec(
     "rm_usage_events",
     (
         ("event_id", "text"), ("tenant_id", "text"), ("module", "text"), ("month", "text"),
-        ("session_id", "text"), ("billed", "int"), ("unit_price_micros", "int"), ("position", "int"),
+        ("call_id", "text"), ("sandbox", "int"), ("billed", "int"), ("price_micros", "int"), ("position", "int"),
     ),
     ("event_id",),
 )
@@ -88,18 +88,18 @@ INVOICE_LINES = TableSpec(
     "rm_invoice_lines",
     (
         ("tenant_id", "text"), ("month", "text"), ("module", "text"), ("quantity", "int"),
-        ("unit_price_micros", "int"), ("amount_micros", "int"), ("event_ids", "json"),
+        ("amount_micros", "int"), ("event_ids", "json"),
     ),
     ("tenant_id", "month", "module"),
 )
-"""Billable usage per tenant, month and module; each line lists the event ids it counts."""
+"""Billed usage per tenant, month and module; each line lists the event ids it counts."""
 
 QUOTA_COUNTERS = TableSpec(
     "rm_quota_counters",
-    (("tenant_id", "text"), ("module", "text"), ("month", "text"), ("used", "int")),
-    ("tenant_id", "module", "month"),
+    (("tenant_id", "text"), ("module", "text"), ("month", "text"), ("sandbox", "int"), ("used", "int")),
+    ("tenant_id", "module", "month", "sandbox"),
 )
-"""Calls per module and month (seed 001 section 7 "Quota: per module"), sandbox included."""
+"""Calls per module and month (seed 001 section 7 "Quota: per module"), live and sandbox apart."""
 
 ERASURES = TableSpec(
     "rm_erasures",

@@ -10,7 +10,8 @@ from domain.checks import CheckType, Outcome
 from domain.personal_data import PersonalData
 from domain.sessions import SessionConfiguration
 from domain.subjects import DataSubject, KeyDestruction
-from domain.tenancy import Tenant
+from domain.tenancy import Plan, Tenant
+from domain.usage import Module, UsageRecord, billing_period, price_micro_usd
 from projections.memory_view import InMemoryReadModelView
 from projections.read_models import PROJECTION_NAME, apply_event
 from projections.view import LedgerEntry
@@ -64,6 +65,17 @@ def review_session(ledger: SessionTestLedger, tenant: str) -> Any:
         ledger.record_check_result(tenant, sid, 1, result(CheckType.OCR, Outcome.PASS))
         decide(ledger, tenant, sid)
     return sid
+
+
+def meter(ledger: SessionTestLedger, tenant: str, module: str, call: str, *, sandbox: bool = False,
+          plan: Plan = Plan.PRO) -> None:
+    """Record one call's usage as the API does (priced by domain.usage)."""
+    with audit_context(tenant, "client:test", call):
+        m = Module(module)
+        ledger.save(UsageRecord(owner_tenant_id=tenant, key_id="key_1", module=module,
+                                period=billing_period(ledger.now()), sandbox=sandbox, billed=not sandbox,
+                                price_micro_usd=price_micro_usd(plan, m, not sandbox), used_in_period=1,
+                                call_id=call))
 
 
 def erase(ledger: SessionTestLedger, tenant: str, subject: str) -> None:

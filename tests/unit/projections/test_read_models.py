@@ -9,7 +9,6 @@ import pytest
 from domain.audit import audit_context
 from domain.errors import NotFoundError
 from projections import queries
-from projections.billing import PRICE_MICROS
 from projections.memory_view import InMemoryReadModelView
 from projections.read_models import PROJECTION_NAME, apply_event
 from projections.schema import ALL_TABLES, SESSION_SUBJECTS
@@ -18,6 +17,7 @@ from tests.unit.projections.support import (
     PII_NAME,
     entries,
     erase,
+    meter,
     open_tenant,
     project,
     review_session,
@@ -95,24 +95,21 @@ def test_manual_review_queue_follows_request_claim_and_decision(ledger: SessionT
 
 def test_invoice_lines_list_their_events_and_sandbox_is_never_billed(ledger: SessionTestLedger,
                                                                     view: InMemoryReadModelView) -> None:
-    open_tenant(ledger, "ten_pro", "pro")
-    open_tenant(ledger, "ten_free", "free")
-    paid = verified_session(ledger, "ten_pro")
-    verified_session(ledger, "ten_free", subject="subj_2")
+    for n, module in enumerate(["ocr", "ocr", "face_match", "liveness"]):
+        meter(ledger, "ten_pro", module, f"call-{n}")
+    meter(ledger, "ten_pro", "ocr", "call-sbx", sandbox=True)
     project(ledger, view)
-    completed = [f"{e.originator_id}:{e.originator_version}" for e, _ in entries(ledger)
-                 if e.originator_id == paid and type(e).__name__ == "CheckCompleted"]
-    month = next(e for e, _ in entries(ledger)).timestamp.strftime("%Y-%m")
+    usage = [(f"{e.originator_id}:{e.originator_version}", e) for e, _ in entries(ledger)]
+    month = usage[0][1].period
     with view.reader() as r:
         bill = queries.invoice(r, "ten_pro", month)
-        sandbox_bill = queries.invoice(r, "ten_free", month)
-        sandbox_quota = queries.quota_usage(r, "ten_free", month)
-    assert sorted(i for line in bill["lines"] for i in line["event_ids"]) == sorted(completed)
-    assert {line["module"]: line["amount_micros"] for line in bill["lines"]} == {
-        "ocr": PRICE_MICROS["ocr"], "face_match": PRICE_MICROS["face_match"], "liveness": PRICE_MICROS["liveness"]}
-    assert bill["total_micros"] == 80_000
-    assert sandbox_bill["lines"] == [] and sandbox_bill["total_micros"] == 0
-    assert sandbox_quota == {"ocr": 1, "face_match": 1, "liveness": 1}
+        live, sandbox = queries.quota_usage(r, "ten_pro", month), queries.quota_usage(r, "ten_pro", month, True)
+    by_module = {line["module"]: line for line in bill["lines"]}
+    assert sorted(by_module["ocr"]["event_ids"]) == sorted(i for i, e in usage if e.module == "ocr" and e.billed)
+    assert by_module["ocr"]["quantity"] == 2 and by_module["ocr"]["amount_micros"] == 2 * 120_000  # Pro: top of range
+    assert bill["total_micros"] == 2 * 120_000 + 50_000 + 30_000
+    assert all(i != usage[-1][0] for line in bill["lines"] for i in line["event_ids"])  # sandbox call absent
+    assert live == {"ocr": 2, "face_match": 1, "liveness": 1} and sandbox == {"ocr": 1}
 
 
 def test_erasure_is_registered_and_the_subject_links_are_purged(ledger: SessionTestLedger,
@@ -153,6 +150,7 @@ def test_a_batch_is_applied_once_and_a_failed_batch_leaves_nothing(ledger: Sessi
 
 def test_rebuild_from_zero_reproduces_every_table(ledger: SessionTestLedger, view: InMemoryReadModelView) -> None:
     open_tenant(ledger, "ten_pro", "pro")
+    meter(ledger, "ten_pro", "ocr", "call-1")
     verified_session(ledger, "ten_pro")
     review_session(ledger, "ten_pro")
     erase(ledger, "ten_pro", "subj_1")
