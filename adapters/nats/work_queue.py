@@ -1,0 +1,102 @@
+"""The ML job queue on NATS JetStream: a work-queue stream with one durable pull consumer.
+
+Jobs carry ids only (tenant, session, attempt, sandbox flag): nothing personal goes into NATS
+(ARCHITECTURE.md section 5). ``Nats-Msg-Id`` = ``<session>:<attempt>`` lets JetStream drop a
+duplicate publish within its dedupe window. A job is acked only after its events are recorded; a
+crashed worker's job is redelivered after ``ack_wait`` and re-running it is harmless because the
+pipeline records each check of an attempt once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+import nats
+from nats.errors import TimeoutError as NatsTimeoutError
+from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
+from nats.js.errors import NotFoundError
+
+STREAM = "KYC_ML_JOBS"
+SUBJECT = "kyc.ml.jobs"
+DURABLE = "ml-workers"
+ACK_WAIT_S = 120.0  # longer than the slowest document read on a loaded 2-core machine
+MAX_DELIVER = 5
+
+
+@dataclass(frozen=True)
+class MlJob:
+    tenant_id: str
+    session_id: UUID
+    attempt: int
+    sandbox: bool
+
+    @property
+    def job_id(self) -> str:
+        return f"{self.session_id}:{self.attempt}"
+
+    def encode(self) -> bytes:
+        return json.dumps({"tenant_id": self.tenant_id, "session_id": str(self.session_id),
+                           "attempt": self.attempt, "sandbox": self.sandbox}).encode()
+
+    @classmethod
+    def decode(cls, data: bytes) -> MlJob:
+        raw = json.loads(data)
+        return cls(str(raw["tenant_id"]), UUID(str(raw["session_id"])), int(raw["attempt"]), bool(raw["sandbox"]))
+
+
+async def ensure_stream(js: Any) -> None:
+    try:
+        await js.stream_info(STREAM)
+    except NotFoundError:
+        await js.add_stream(StreamConfig(name=STREAM, subjects=[SUBJECT], retention=RetentionPolicy.WORK_QUEUE))
+
+
+class JetStreamWorkQueue:
+    """Publishes ML jobs; connects lazily inside the caller's event loop."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self._nc: Any = None
+        self._js: Any = None
+        self._lock: asyncio.Lock | None = None
+
+    async def _jetstream(self) -> Any:
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            if self._js is None:
+                self._nc = await nats.connect(self.url, connect_timeout=5, max_reconnect_attempts=3)
+                self._js = self._nc.jetstream()
+                await ensure_stream(self._js)
+        return self._js
+
+    async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
+        job = MlJob(tenant_id, session_id, attempt, sandbox)
+        js = await self._jetstream()
+        await js.publish(SUBJECT, job.encode(), headers={"Nats-Msg-Id": job.job_id}, timeout=5)
+        return job.job_id
+
+    async def close(self) -> None:
+        if self._nc is not None:
+            await self._nc.close()
+            self._nc = self._js = None
+
+
+async def pull_subscription(js: Any) -> Any:
+    """The durable pull consumer every ML worker shares (each job goes to one worker)."""
+    await ensure_stream(js)
+    config = ConsumerConfig(durable_name=DURABLE, ack_policy=AckPolicy.EXPLICIT, ack_wait=ACK_WAIT_S,
+                            max_deliver=MAX_DELIVER)
+    return await js.pull_subscribe(SUBJECT, durable=DURABLE, stream=STREAM, config=config)
+
+
+async def fetch_one(subscription: Any, timeout: float) -> Any | None:
+    try:
+        messages = await subscription.fetch(1, timeout=timeout)
+    except NatsTimeoutError:
+        return None
+    return messages[0] if messages else None
