@@ -16,13 +16,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import TypeVar
 from uuid import UUID
 
 from domain.errors import DomainError
 from domain.liveness_challenge import ChallengeIssuer, LivenessChallenge
+from domain.sessions.aggregate import VerificationSession
+from domain.sessions.configuration import LivenessType
 
 T = TypeVar("T")
 TOKEN_PREFIX = "kct1."
@@ -117,3 +119,24 @@ class SessionChallenges:
         issuer = ChallengeIssuer(rng=_HmacStream(self._key, label), clock=lambda: issued_at,
                                  new_nonce=lambda: nonce, ttl=ttl)
         return issuer.issue()
+
+
+RETRY_TOPIC = "kycledger.session.RetryRequested"
+
+
+def attempt_started_at(session: VerificationSession, events: Iterable[object]) -> datetime:
+    """When the session's current attempt began: its creation, or the retry that opened it."""
+    started = session.created_at
+    for recorded in events:
+        if getattr(type(recorded), "TOPIC", "") == RETRY_TOPIC and getattr(recorded, "attempt", 0) == session.attempt:
+            started = getattr(recorded, "timestamp", started)
+    return started
+
+
+def session_challenge(challenges: SessionChallenges, session: VerificationSession,
+                      events: Iterable[object]) -> LivenessChallenge | None:
+    """The active challenge of the session's current attempt, or None under passive liveness."""
+    if session.liveness_type != LivenessType.ACTIVE:
+        return None
+    ttl = timedelta(seconds=int(session.configuration["session_ttl_seconds"]))
+    return challenges.challenge(session.id, session.attempt, attempt_started_at(session, events), ttl)

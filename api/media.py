@@ -18,6 +18,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import msgspec
 from PIL import Image, ImageOps
 
 from domain.errors import DomainError
@@ -163,3 +164,27 @@ def _check_dimensions(width: int, height: int, field: str) -> None:
 def image_from_base64(text: str, field: str) -> SanitizedImage:
     """``decode_base64_image`` then ``sanitize_image``."""
     return sanitize_image(decode_base64_image(text, field), field)
+
+
+FRAMES_MEDIA_TYPE = "application/x-kycledger-frames+msgpack"
+MAX_LIVENESS_FRAMES = 64
+
+
+class LivenessFrames(msgspec.Struct, frozen=True, kw_only=True):
+    """An active-liveness response as stored: the challenge nonce, frame times and sanitized frames."""
+
+    nonce: str
+    offsets_ms: list[int]
+    frames: list[bytes]
+
+    def __repr__(self) -> str:
+        return f"LivenessFrames({len(self.frames)} frames)"
+
+
+def pack_frames(frames: LivenessFrames) -> bytes:
+    """One blob for one response: its frames are judged together and erased together."""
+    return msgspec.msgpack.encode(frames)
+
+
+def unpack_frames(blob: bytes) -> LivenessFrames:
+    return msgspec.msgpack.decode(blob, type=LivenessFrames)

@@ -1,0 +1,169 @@
+"""What the product routes need beyond the platform: services, image intake, capture storage, views.
+
+The API may not import ``ops``; the composition root registers these services in
+``ApiDependencies.extensions`` (see ``PRODUCT_EXTENSION``) and the routes see them through the small
+``Pipeline`` and ``JobQueue`` Protocols below.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+from uuid import UUID
+
+import anyio.to_thread
+
+from api.client_token import ClientTokens, SessionChallenges, session_challenge
+from api.deps import ApiDependencies
+from api.errors import ApiProblem
+from api.media import MEDIA_ERROR_STATUS, SanitizedImage, image_from_base64
+from domain.checks import CheckResult
+from domain.errors import DomainError, NotFoundError
+from domain.personal_data import PersonalData
+from domain.ports.blobs import BlobStore, session_subject_id
+from domain.sessions.aggregate import VerificationSession
+
+PRODUCT_EXTENSION = "routes.product"
+T = TypeVar("T")
+
+
+class Pipeline(Protocol):
+    """``ops.pipeline.VerificationPipeline`` as the routes use it."""
+
+    def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,
+                        only: Any = None) -> list[str]:
+        """Run and record the missing checks of the session's current attempt."""
+        ...
+
+    def decide(self, session_id: UUID) -> bool:
+        """Have the decision worker decide the session now if its checks are all in."""
+        ...
+
+
+class JobQueue(Protocol):
+    """The JetStream work queue the ML workers consume."""
+
+    async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
+        """Queue the session's attempt for the ML workers; returns the job id."""
+        ...
+
+
+@dataclass(frozen=True)
+class ProductServices:
+    """Registered by ``ops.api_wiring`` under ``PRODUCT_EXTENSION``."""
+
+    pipeline: Any  # ops.pipeline.VerificationPipeline (typed loosely: api may not import ops)
+    blobs: BlobStore
+    tokens: ClientTokens
+    challenges: SessionChallenges
+    queue: JobQueue | None
+    record_module_call: Callable[..., None]
+    pipeline_label: Callable[[CheckResult, bool], CheckResult]
+
+
+def product(deps: ApiDependencies) -> ProductServices:
+    services = deps.extension(PRODUCT_EXTENSION)
+    assert isinstance(services, ProductServices)
+    return services
+
+
+async def in_thread(fn: Callable[..., T], *args: Any) -> T:
+    """Blocking work (models, ledger I/O) off the event loop; the audit context goes along."""
+    return await anyio.to_thread.run_sync(lambda: fn(*args))
+
+
+def read_image(text: str | None, field: str, *, required: bool = True) -> SanitizedImage | None:
+    """A sanitized image from a base64 field, or a 4xx problem with the media error's code."""
+    if text is None:
+        if required:
+            raise ApiProblem(422, "image_missing", f"{field} is required", field=field)
+        return None
+    try:
+        return image_from_base64(text, field)
+    except DomainError as exc:
+        raise ApiProblem(MEDIA_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+
+
+def parse_session_id(value: str) -> UUID:
+    """Session ids in paths; a malformed one is simply not found (no oracle on the format)."""
+    try:
+        return UUID(value)
+    except ValueError:
+        raise NotFoundError("session not found") from None
+
+
+def store_capture(deps: ApiDependencies, tenant_id: str, session_id: UUID, kind: str, content: bytes,
+                  media_type: str, metadata: Mapping[str, object]) -> str:
+    """Store media encrypted under the session subject's key and record the capture event."""
+    blobs = product(deps).blobs
+    stored = blobs.put(session_subject_id(tenant_id, session_id), content, media_type)
+    deps.ledger.record_capture(tenant_id, session_id, kind, stored.content_sha256, stored.ref,
+                               {**metadata, "received_at": deps.clock().isoformat()})
+    return stored.content_sha256
+
+
+def check_view(result: Mapping[str, Any]) -> dict[str, Any]:
+    return {"check": result["check"], "outcome": result["outcome"], "scores": result["scores"],
+            "reasons": result["reasons"], "sandbox": bool(result["details"].get("sandbox", False)),
+            "models": result["models"]}
+
+
+def result_view(result: CheckResult) -> dict[str, Any]:
+    return {"check": str(result.check), "outcome": str(result.outcome), "scores": dict(result.scores),
+            "reasons": list(result.reasons), "sandbox": bool(result.details.get("sandbox", False)),
+            "models": [{"name": m.name, "version": m.version, "weights_sha256": m.weights_sha256}
+                       for m in result.models]}
+
+
+def extracted_view(events: list[object], attempt: int) -> dict[str, str]:
+    """Decrypted extracted data of an attempt (the owner's view); erased values read as such."""
+    values: dict[str, str] = {}
+    for recorded in events:
+        if getattr(type(recorded), "TOPIC", "") != "kycledger.session.DocumentDataExtracted":
+            continue
+        if getattr(recorded, "attempt", 0) != attempt:
+            continue
+        fields: Mapping[str, PersonalData] = getattr(recorded, "fields", {})
+        for name, value in fields.items():
+            if name == "mrz":
+                continue  # the raw MRZ repeats the fields; callers get the parsed values
+            values[name] = "[erased]" if value.is_erased else value.value
+    return values
+
+
+def session_view(deps: ApiDependencies, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
+    """Seed 003 "Handling Results": status, checks with outcomes, extracted data, decision and reasons."""
+    events = list(deps.ledger.events.get(session.id))
+    attempt = session.attempt
+    decided = session.decisions.get(attempt) or (session.decisions.get(attempt - 1) if attempt > 1 else None)
+    decision = None
+    if decided is not None:
+        outcome = decided["outcome"]
+        decision = {"decision": outcome["decision"], "route": outcome["route"], "score": outcome["score"],
+                    "reasons": outcome["reason_codes"], "user_message": outcome["user_message"],
+                    "policy_hash": decided["policy_hash"]}
+    challenge = session_challenge(product(deps).challenges, session, events)
+    # After a retry the new attempt has no results yet: show the decided attempt's until it does.
+    shown = attempt if session.results.get(attempt) or attempt == 1 else attempt - 1
+    checks = session.results.get(shown, {})
+    return {
+        "id": str(session.id), "status": str(session.status), "attempt": attempt,
+        "reference": session.reference, "subject_id": session_subject_id(session.tenant, session.id),
+        "expires_at": session.expires_at.isoformat(), "liveness_type": session.liveness_type,
+        "checks_requested": session.required_checks,
+        "captures": sorted({str(c["kind"]) for c in session.captures.get(attempt, [])}),
+        "checks_attempt": shown,
+        "checks": [check_view(r) for r in checks.values()],
+        "extracted_data": extracted_view(events, shown),
+        "decision": decision,
+        "review": session.review_decision,
+        "retries_left": session.retries_left,
+        "challenge": challenge.to_record() if challenge and str(session.status) == "pending" else None,
+        "sandbox": sandbox,
+    }
+
+
+def now_iso(clock: Callable[[], datetime]) -> str:
+    return clock().isoformat()

@@ -1,0 +1,235 @@
+"""Session routes (seed 003 session-based flow; seed 002 step 1 configuration; issue 5 "Routes").
+
+create -> upload captures -> complete (queued for the ML workers) -> get (status, checks, extracted
+data, decision) -> cancel. Another tenant's session answers 404 on every route (the ledger's
+``get_session`` makes the two cases look the same). The ``/client/sessions`` routes accept the
+session-scoped client token instead of HMAC, for a browser capture page: uploads and status only.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from api.auth import Principal
+from api.client_token import CLIENT_TOKEN_HEADER, session_challenge
+from api.controllers.product import (
+    in_thread,
+    parse_session_id,
+    product,
+    read_image,
+    session_view,
+    store_capture,
+)
+from api.deps import ApiDependencies
+from api.errors import ApiProblem
+from api.guards import client_access
+from api.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames, pack_frames
+from api.metering import meter
+from api.openapi import body, ok
+from api.schemas.sessions import (
+    CancelRequest,
+    CaptureAccepted,
+    CaptureUpload,
+    CompleteAccepted,
+    SessionCreate,
+    SessionCreated,
+)
+from domain.audit import audit_context
+from domain.sessions.configuration import SessionConfiguration
+
+SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
+_SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
+DOCUMENT_NEEDING = frozenset({"ocr", "data_validation", "fraud", "age_verification", "screening", "kya",
+                              "face_match"})
+_CREATED = {"id": _SID, "status": "pending", "client_token": "kct1.dGVuX2F8...sig", "sandbox": False,
+            "expires_at": "2026-01-01T12:30:00+00:00",
+            "challenge": {"nonce": "9f2c6d0e1b7a4c3d8e5f6a7b8c9d0e1f", "actions": ["turn_left", "smile"],
+                          "issued_at": "2026-01-01T12:00:00+00:00", "expires_at": "2026-01-01T12:30:00+00:00",
+                          "max_capture_ms": 10000}}
+_ACCEPTED = {"session_id": _SID, "type": "selfie", "attempt": 1, "media_type": "image/jpeg", "width": 720,
+             "height": 960, "content_sha256": "3f" * 32, "frames": None}
+SESSION_VIEW_EXAMPLE: dict[str, Any] = {
+    "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
+    "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
+    "liveness_type": "passive", "checks_requested": ["ocr", "face_match", "liveness"],
+    "captures": ["document_front", "selfie"],
+    "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
+                "reasons": [], "sandbox": False,
+                "models": [{"name": "sface", "version": "2021dec", "weights_sha256": "0a" * 32}]}],
+    "extracted_data": {"surname": "ERIKSSON", "given_names": "ANNA MARIA", "birth_date": "1974-08-12"},
+    "decision": {"decision": "accepted", "route": "auto_approve", "score": 91.5, "reasons": [],
+                 "user_message": "Verification complete.", "policy_hash": "ab" * 32},
+    "review": None, "retries_left": 3, "challenge": None, "sandbox": False}
+_UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
+
+
+def accept_capture(deps: ApiDependencies, tenant_id: str, session_id: UUID, data: CaptureUpload) -> CaptureAccepted:
+    """Validate, store (encrypted) and record one capture of the session's current attempt."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    if data.type == "video":
+        raise ApiProblem(415, "video_not_supported", "send the active-liveness response as liveness_frames")
+    if data.type != "liveness_frames":
+        image = read_image(data.image_base64, "image_base64")
+        assert image is not None
+        digest = store_capture(deps, tenant_id, session_id, data.type, image.content, image.media_type,
+                               image.metadata())
+        return CaptureAccepted(session_id=str(session_id), type=data.type, attempt=session.attempt,
+                               content_sha256=digest, media_type=image.media_type, width=image.width,
+                               height=image.height)
+    frames, offsets, nonce = data.frames_base64 or [], data.frame_offsets_ms or [], data.challenge_nonce
+    if not 2 <= len(frames) <= MAX_LIVENESS_FRAMES or len(offsets) != len(frames) or nonce is None:
+        raise ApiProblem(422, "liveness_frames_invalid",
+                         f"send 2-{MAX_LIVENESS_FRAMES} frames_base64 with as many frame_offsets_ms and the "
+                         "challenge_nonce")
+    used = {str(c["metadata"].get("nonce")) for a in session.captures.values() for c in a
+            if c["kind"] == "liveness_frames"}
+    if nonce in used:  # single use (domain.liveness_challenge): a replayed response is refused
+        raise ApiProblem(409, "challenge_nonce_reused", "this challenge was already answered")
+    images = [read_image(f, f"frames_base64[{i}]") for i, f in enumerate(frames)]
+    packed = pack_frames(LivenessFrames(nonce=nonce, offsets_ms=list(offsets),
+                                        frames=[i.content for i in images if i is not None]))
+    digest = store_capture(deps, tenant_id, session_id, "liveness_frames", packed, FRAMES_MEDIA_TYPE,
+                           {"frames": len(frames), "nonce": nonce, "media_type": FRAMES_MEDIA_TYPE})
+    return CaptureAccepted(session_id=str(session_id), type=data.type, attempt=session.attempt,
+                           content_sha256=digest, media_type=FRAMES_MEDIA_TYPE, frames=len(frames))
+
+
+def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> list[str]:
+    """Captures the requested checks need that the attempt does not have yet."""
+    needed: set[str] = set()
+    if DOCUMENT_NEEDING & set(checks):
+        needed.add("document_front")
+    if "face_match" in checks:
+        needed.add("selfie")
+    if "liveness" in checks:
+        needed.add("liveness_frames" if liveness_type == "active" else "selfie")
+    return sorted(needed - kinds)
+
+
+def request_checks(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> tuple[int, list[str]]:
+    """Record ``CheckRequested`` for every configured check of the attempt (once each)."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    if str(session.status) != "pending":
+        raise ApiProblem(409, "illegal_status_transition", f"cannot complete: session is {session.status}")
+    kinds = {str(c["kind"]) for c in session.captures.get(session.attempt, [])}
+    missing = missing_captures(session.required_checks, session.liveness_type, kinds)
+    if missing:
+        raise ApiProblem(409, "captures_missing", "upload the missing captures first", missing=missing)
+    already = set(session.requested_checks.get(session.attempt, []))
+    for check in session.required_checks:
+        if check not in already:
+            deps.ledger.request_check(tenant_id, session_id, check)
+    return session.attempt, session.required_checks
+
+
+class SessionController(Controller):
+    path = "/v1/sessions"
+    tags = ("sessions",)
+    guards = (client_access,)
+
+    @post("/", operation_id="createSession", sync_to_thread=True, status_code=201,
+          summary="Open a verification session with its configuration (seed 002 step 1)",
+          responses=ok(SessionCreated, _CREATED, status=201, description="Created"))
+    def create(self, deps: ApiDependencies, principal: Principal,
+               data: Annotated[SessionCreate, body({"checks": ["ocr", "face_match", "liveness"],
+                                                    "liveness_type": "active", "reference": "customer-42"})],
+               ) -> SessionCreated:
+        configuration = SessionConfiguration.build(
+            accepted_documents=data.accepted_documents, accepted_countries=data.accepted_countries,
+            liveness_type=data.liveness_type, face_match_threshold=data.face_match_threshold,
+            max_retries=data.max_retries, session_ttl_seconds=data.session_ttl_seconds, checks=data.checks,
+            webhook_url=data.webhook_url)
+        session_id = deps.ledger.create_session(principal.tenant_id, configuration, data.reference, uuid4())
+        session = deps.ledger.get_session(principal.tenant_id, session_id)
+        services = product(deps)
+        challenge = session_challenge(services.challenges, session, ())
+        return SessionCreated(
+            id=str(session_id), status=str(session.status), expires_at=session.expires_at.isoformat(),
+            client_token=services.tokens.issue(principal.tenant_id, session_id, session.expires_at),
+            challenge=challenge.to_record() if challenge else None, sandbox=principal.sandbox)
+
+    @post("/{session_id:str}/documents", operation_id="uploadSessionCapture", sync_to_thread=True,
+          status_code=201, summary="Upload a capture: document_front | document_back | selfie | liveness_frames",
+          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+    def upload(self, deps: ApiDependencies, principal: Principal, session_id: SessionId,
+               data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)]) -> CaptureAccepted:
+        return accept_capture(deps, principal.tenant_id, parse_session_id(session_id), data)
+
+    @post("/{session_id:str}/complete", operation_id="completeSession", status_code=202,
+          summary="All captures are in: queue the checks for the ML workers (result by GET and webhook)",
+          responses=ok(CompleteAccepted, {"id": _SID, "status": "pending", "job_id": f"{_SID}:1",
+                                          "job_status": "queued", "checks_requested": ["ocr", "face_match"]},
+                       status=202, description="Queued"))
+    async def complete(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+                       session_id: SessionId) -> CompleteAccepted:
+        sid = parse_session_id(session_id)
+        attempt, checks = await in_thread(request_checks, deps, principal.tenant_id, sid)
+        await in_thread(meter, request, "workflow")
+        queue = product(deps).queue
+        if queue is None:
+            raise ApiProblem(503, "unavailable", "no ML work queue is configured")
+        job_id = await queue.enqueue(principal.tenant_id, sid, attempt, principal.sandbox)
+        return CompleteAccepted(id=str(sid), status="pending", job_id=job_id, job_status="queued",
+                                checks_requested=checks)
+
+    @get("/{session_id:str}", operation_id="getSession", sync_to_thread=True,
+         summary="Status, checks with outcomes, extracted data and the decision with its reasons",
+         responses=ok(dict[str, Any], SESSION_VIEW_EXAMPLE))
+    def get_session(self, deps: ApiDependencies, principal: Principal, session_id: SessionId) -> dict[str, Any]:
+        session = deps.ledger.get_session(principal.tenant_id, parse_session_id(session_id))
+        return session_view(deps, session, principal.sandbox)
+
+    @post("/{session_id:str}/cancel", operation_id="cancelSession", sync_to_thread=True, status_code=200,
+          summary="Cancel a pending session",
+          responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "status": "cancelled"}))
+    def cancel(self, deps: ApiDependencies, principal: Principal, session_id: SessionId,
+               data: Annotated[CancelRequest, body({"reason": "customer_abandoned"})]) -> dict[str, Any]:
+        sid = parse_session_id(session_id)
+        deps.ledger.cancel(principal.tenant_id, sid, data.reason)
+        return session_view(deps, deps.ledger.get_session(principal.tenant_id, sid), principal.sandbox)
+
+
+def _client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
+    tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
+    if str(sid) != session_id:
+        raise ApiProblem(401, "client_token_invalid", "client token invalid or expired")
+    return tenant_id, sid
+
+
+def _request_id(request: Request[Any, Any, Any]) -> str:
+    return str((request.scope.get("state") or {}).get("trace_id") or uuid4().hex)
+
+
+class ClientSessionController(Controller):
+    """Routes a browser capture page calls with the session's client token (no API secret there)."""
+
+    path = "/client/sessions"
+    tags = ("client capture",)
+
+    @post("/{session_id:str}/documents", operation_id="clientUploadCapture", sync_to_thread=True,
+          status_code=201, summary="Upload a capture with the session's client token (X-Client-Token)",
+          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+    def upload(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
+               data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)],
+               client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+               ) -> CaptureAccepted:
+        tenant_id, sid = _client_session(deps, client_token, session_id)
+        with audit_context(tenant_id, f"client-token:{sid}", _request_id(request)):
+            return accept_capture(deps, tenant_id, sid, data)
+
+    @get("/{session_id:str}", operation_id="clientGetSessionStatus", sync_to_thread=True,
+         summary="The session's status and challenge, with the session's client token",
+         responses=ok(dict[str, Any], {"id": _SID, "status": "pending", "attempt": 1, "challenge": None,
+                                       "captures": ["document_front"]}))
+    def status(self, deps: ApiDependencies, session_id: SessionId,
+               client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+               ) -> dict[str, Any]:
+        tenant_id, sid = _client_session(deps, client_token, session_id)
+        view = session_view(deps, deps.ledger.get_session(tenant_id, sid), sandbox=False)
+        # The capture page sees progress only: no extracted data, scores or decision reasons.
+        return {k: view[k] for k in ("id", "status", "attempt", "challenge", "captures")}
+

@@ -1,0 +1,107 @@
+"""Instant ``POST /v1/identity/verify`` (seed 003) and asynchronous ``POST /v1/kyc/verify`` (seed 001 §8.5).
+
+Both open an ordinary verification session (the same domain as the session routes), store the
+captures and request the checks. Instant runs the pipeline inline in a worker thread and answers
+with the decision; ``/v1/kyc/verify`` queues a job on the JetStream work queue and answers ``queued``
+(result by ``GET /v1/kyc/verify/{job_id}`` and the webhook). Active liveness needs a challenge issued
+beforehand (``POST /v1/liveness/challenges`` with the checks): pass its ``challenge_id`` and frames.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from api.auth import Principal
+from api.controllers.product import in_thread, parse_session_id, product, session_view
+from api.controllers.sessions import SESSION_VIEW_EXAMPLE, accept_capture, request_checks
+from api.deps import ApiDependencies
+from api.errors import ApiProblem
+from api.guards import client_access
+from api.metering import meter
+from api.openapi import body, ok
+from api.schemas.modules import VerifyRequest
+from api.schemas.sessions import CaptureUpload
+from domain.sessions.configuration import SessionConfiguration
+
+JobId = Annotated[str, Parameter(description="job id (the session id)", max_length=64)]
+_VERIFY_EXAMPLE = {"document_front": "/9j/4AAQSkZJRgABAQ...", "selfie": "/9j/4AAQSkZJRgABAQ...",
+                   "checks": ["ocr", "face_match", "liveness"], "country": "MA"}
+
+
+def open_verification(deps: ApiDependencies, principal: Principal, data: VerifyRequest) -> UUID:
+    """Create (or reuse the challenge's) session, store every capture and request its checks."""
+    tenant = principal.tenant_id
+    if data.challenge_id is not None:
+        session_id = parse_session_id(data.challenge_id)
+        session = deps.ledger.get_session(tenant, session_id)
+        if session.liveness_type != "active" or str(session.status) != "pending" or session.captures:
+            raise ApiProblem(409, "challenge_not_usable", "the challenge is not open for a verification")
+    else:
+        if data.frames_base64:
+            raise ApiProblem(422, "challenge_missing", "liveness frames answer a challenge: send challenge_id")
+        configuration = SessionConfiguration.build(checks=data.checks)
+        session_id = deps.ledger.create_session(tenant, configuration, data.reference, uuid4())
+    captures = [("document_front", data.document_front), ("document_back", data.document_back),
+                ("selfie", data.selfie)]
+    for kind, image in captures:
+        if image is not None:
+            accept_capture(deps, tenant, session_id, CaptureUpload(type=kind, image_base64=image))
+    if data.frames_base64:
+        accept_capture(deps, tenant, session_id, CaptureUpload(
+            type="liveness_frames", frames_base64=data.frames_base64, frame_offsets_ms=data.frame_offsets_ms,
+            challenge_nonce=data.challenge_nonce))
+    request_checks(deps, tenant, session_id)
+    return session_id
+
+
+def run_inline(deps: ApiDependencies, principal: Principal, session_id: UUID) -> dict[str, Any]:
+    pipeline = product(deps).pipeline
+    pipeline.process_session(principal.tenant_id, session_id, sandbox=principal.sandbox)
+    pipeline.decide(session_id)
+    return session_view(deps, deps.ledger.get_session(principal.tenant_id, session_id), principal.sandbox)
+
+
+class VerifyController(Controller):
+    path = "/v1"
+    tags = ("verification",)
+    guards = (client_access,)
+
+    @post("/identity/verify", operation_id="verifyIdentityInstant", status_code=200,
+          summary="Instant verification: all images in, the full result out (seed 003)",
+          responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "processing_ms": 1140, "usage": {"module": "workflow",
+                                                                                 "billed": True}}))
+    async def instant(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+                      data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
+        started = time.perf_counter()
+        session_id = await in_thread(open_verification, deps, principal, data)
+        receipt = await in_thread(meter, request, "workflow")
+        view = await in_thread(run_inline, deps, principal, session_id)
+        return {**view, "processing_ms": round((time.perf_counter() - started) * 1000),
+                "usage": receipt.as_usage()}
+
+    @post("/kyc/verify", operation_id="verifyKycAsync", status_code=202,
+          summary="Full workflow, asynchronous: answers a job id and queued (seed 001 section 8.5)",
+          responses=ok(dict[str, Any], {"job_id": SESSION_VIEW_EXAMPLE["id"], "status": "queued",
+                                        "usage": {"module": "workflow", "billed": True}}, status=202,
+                       description="Queued"))
+    async def queue(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+                    data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
+        queue = product(deps).queue
+        if queue is None:
+            raise ApiProblem(503, "unavailable", "no ML work queue is configured")
+        session_id = await in_thread(open_verification, deps, principal, data)
+        receipt = await in_thread(meter, request, "workflow")
+        await queue.enqueue(principal.tenant_id, session_id, 1, principal.sandbox)
+        return {"job_id": str(session_id), "status": "queued", "usage": receipt.as_usage()}
+
+    @get("/kyc/verify/{job_id:str}", operation_id="getKycVerifyJob", sync_to_thread=True,
+         summary="The job's session: status, checks, extracted data and decision",
+         responses=ok(dict[str, Any], SESSION_VIEW_EXAMPLE))
+    def job(self, deps: ApiDependencies, principal: Principal, job_id: JobId) -> dict[str, Any]:
+        session = deps.ledger.get_session(principal.tenant_id, parse_session_id(job_id))
+        return session_view(deps, session, principal.sandbox)

@@ -1,0 +1,85 @@
+"""Bodies of the standalone module routes, shaped as seed 001 section 8."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from api.dto import Dto
+
+B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
+SHORT = msgspec.Meta(max_length=320)
+
+
+class LivenessAnalyze(Dto, frozen=True, kw_only=True):
+    """Seed 001 section 8.1: ``image_live_base64`` + ``hints`` (passive), or frames for a challenge."""
+
+    image_live_base64: Annotated[str, B64] | None = None
+    hints: dict[str, bool] = msgspec.field(default_factory=dict)
+    frames_base64: list[str] | None = None
+    frame_offsets_ms: list[int] | None = None
+    challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
+    selfie_base64: Annotated[str, B64] | None = None
+
+
+class ChallengeCreate(Dto, frozen=True, kw_only=True):
+    """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
+
+    checks: list[str] = msgspec.field(default_factory=lambda: ["liveness"])
+    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class DocumentOcr(Dto, frozen=True, kw_only=True):
+    """Seed 001 section 8.2."""
+
+    image_front_base64: Annotated[str, B64]
+    image_back_base64: Annotated[str, B64] | None = None
+    document_hint: Annotated[str, msgspec.Meta(
+        pattern="^(auto|passport|id_card|driver_license|residence_permit)$")] = "auto"
+    country_hint: Annotated[str, msgspec.Meta(pattern="^(auto|[A-Z]{2,3})$")] = "auto"
+
+
+class DocumentValidate(Dto, frozen=True, kw_only=True):
+    """Seed 001 section 8.3: MRZ text, a PDF417 ``barcode_payload``, or an OCR result carrying ``fields.mrz``."""
+
+    mrz: Annotated[str, msgspec.Meta(min_length=10, max_length=300)] | None = None
+    barcode_payload: Annotated[str, msgspec.Meta(min_length=10, max_length=5000)] | None = None
+    ocr_result: dict[str, Any] | None = None
+    min_age: Annotated[int, msgspec.Meta(ge=0, le=120)] = 18
+
+
+class FaceMatch(Dto, frozen=True, kw_only=True):
+    """Seed 001 section 8.4."""
+
+    image_live_base64: Annotated[str, B64]
+    image_reference_base64: Annotated[str, B64]
+    threshold: Annotated[float, msgspec.Meta(gt=0, le=1)] | None = None
+
+
+class KyaCheck(Dto, frozen=True, kw_only=True):
+    """Seed 001 section 3 module 6 (basic profile)."""
+
+    phone: Annotated[str, SHORT] | None = None
+    email: Annotated[str, SHORT] | None = None
+    declared_name: Annotated[str, SHORT] | None = None
+    document_name: Annotated[str, SHORT] | None = None
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Za-z]{2,3}$")] | None = None
+    ip: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+
+
+class VerifyRequest(Dto, frozen=True, kw_only=True):
+    """Seed 003 instant verification (also the body of the asynchronous ``/v1/kyc/verify``)."""
+
+    document_front: Annotated[str, B64]
+    selfie: Annotated[str, B64]
+    document_back: Annotated[str, B64] | None = None
+    checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
+    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
+    document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
+    frames_base64: list[str] | None = None
+    frame_offsets_ms: list[int] | None = None

@@ -1,0 +1,69 @@
+"""Bodies of the session routes (seed 002 step 1 configuration, seed 003 session-based flow)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import msgspec
+
+from api.dto import Dto
+
+CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
+CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video)$")
+BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
+
+
+class SessionCreate(Dto, frozen=True, kw_only=True):
+    """Seed 002 step 1 configuration table; defaults are the seed's example values."""
+
+    checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
+    liveness_type: Annotated[str, msgspec.Meta(pattern="^(passive|active)$")] = "passive"
+    accepted_documents: list[str] | None = None
+    accepted_countries: list[str] = msgspec.field(default_factory=list)
+    face_match_threshold: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.65
+    max_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
+    session_ttl_seconds: Annotated[int, msgspec.Meta(ge=60, le=604800)] = 1800
+    webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
+    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class CaptureUpload(Dto, frozen=True, kw_only=True):
+    """One capture: ``image_base64`` for images, ``frames_base64`` + offsets + nonce for liveness frames."""
+
+    type: Annotated[str, CAPTURE_TYPE]
+    image_base64: Annotated[str, BASE64_IMAGE] | None = None
+    frames_base64: list[str] | None = None
+    frame_offsets_ms: list[int] | None = None
+    challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
+
+
+class CancelRequest(Dto, frozen=True, kw_only=True):
+    reason: Annotated[str, CODE] = "client_cancelled"
+
+
+class SessionCreated(Dto, frozen=True, kw_only=True):
+    id: str
+    status: str
+    client_token: str
+    expires_at: str
+    challenge: dict[str, Any] | None
+    sandbox: bool
+
+
+class CaptureAccepted(Dto, frozen=True, kw_only=True):
+    session_id: str
+    type: str
+    attempt: int
+    content_sha256: str
+    media_type: str
+    width: int | None = None
+    height: int | None = None
+    frames: int | None = None
+
+
+class CompleteAccepted(Dto, frozen=True, kw_only=True):
+    id: str
+    status: str
+    job_id: str
+    job_status: str
+    checks_requested: list[str]

@@ -1,0 +1,121 @@
+"""The ML worker process and the product wiring the API and the worker share.
+
+``start_ml_worker(runtime, nats_url)`` consumes the JetStream work queue in a background thread
+(its own event loop): for each job it runs the pipeline in a thread, then asks the decision worker
+to decide, and only then acks. A job whose session moved on is acked without work; an error naks
+it with a delay (redelivered up to ``MAX_DELIVER`` times). ``product_services(runtime, ...)`` builds
+what the routes read from ``ApiDependencies.extensions["routes.product"]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import nats
+
+from adapters.blobs import LocalDiskBlobStore
+from adapters.nats.work_queue import JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
+from api.client_token import ClientTokens, SessionChallenges
+from api.controllers.product import PRODUCT_EXTENSION, ProductServices
+from ml.kya.checker import OfflineKyaChecker
+from ops.bootstrap import LedgerRuntime
+from ops.ml_services import build_ml_services
+from ops.pipeline import VerificationPipeline, record_module_call, sandbox_label
+from ops.sandbox import build_sandbox_services
+
+log = logging.getLogger("kycledger.ml_worker")
+
+
+def blob_store(runtime: LedgerRuntime) -> LocalDiskBlobStore:
+    """The embedded blob store under the data dir (an S3 adapter implements the same port)."""
+    root = (runtime.data_dir or Path(".kycledger")) / "blobs"
+    return LocalDiskBlobStore(root, runtime.vault.data_key, runtime.kek.derive("blob-address"))
+
+
+def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) -> VerificationPipeline:
+    """The pipeline over this runtime; real models load on first use, once per process."""
+    return VerificationPipeline(
+        ledger=runtime.ledger, blobs=blob_store(runtime), real=lambda: build_ml_services(watchlist_dir),
+        sandbox=build_sandbox_services(OfflineKyaChecker(None)),
+        challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
+
+
+def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline,
+                     nats_url: str | None) -> dict[str, Any]:
+    """``ApiDependencies.extensions`` entries for the product routes."""
+    services = ProductServices(
+        pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
+        challenges=pipeline.challenges, queue=JetStreamWorkQueue(nats_url) if nats_url else None,
+        record_module_call=record_module_call, pipeline_label=sandbox_label)
+    return {PRODUCT_EXTENSION: services}
+
+
+@dataclass
+class MlWorkerStats:
+    processed: int = 0
+    failed: int = 0
+
+
+class MlWorkerHandle:
+    """A running ML worker; ``stop()`` ends it after the job in hand."""
+
+    def __init__(self, pipeline: VerificationPipeline, nats_url: str) -> None:
+        self.pipeline = pipeline
+        self.nats_url = nats_url
+        self.stats = MlWorkerStats()
+        self.ready = threading.Event()
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="kycledger-ml-worker", daemon=True)
+
+    def start(self) -> MlWorkerHandle:
+        self._thread.start()
+        if not self.ready.wait(15):
+            raise RuntimeError(f"ML worker could not subscribe to NATS at {self.nats_url}")
+        return self
+
+    def stop(self, timeout: float = 30.0) -> None:
+        self._stopping.set()
+        self._thread.join(timeout)
+
+    def _run(self) -> None:
+        asyncio.run(self._consume())
+
+    async def _consume(self) -> None:
+        nc = await nats.connect(self.nats_url, connect_timeout=5)
+        try:
+            subscription = await pull_subscription(nc.jetstream())
+            self.ready.set()
+            while not self._stopping.is_set():
+                message = await fetch_one(subscription, timeout=0.5)
+                if message is not None:
+                    await self._handle(message)
+        finally:
+            await nc.close()
+
+    async def _handle(self, message: Any) -> None:
+        job = MlJob.decode(message.data)
+        try:
+            await asyncio.to_thread(self.process, job)
+        except Exception:
+            self.stats.failed += 1
+            log.exception("ML job %s failed; redelivering later", job.job_id)
+            await message.nak(delay=5)
+            return
+        self.stats.processed += 1
+        await message.ack()
+
+    def process(self, job: MlJob) -> None:
+        """Run and record the job's checks, then let the decision worker decide (idempotent)."""
+        self.pipeline.process_session(job.tenant_id, job.session_id, sandbox=job.sandbox)
+        self.pipeline.decide(job.session_id)
+
+
+def start_ml_worker(runtime: LedgerRuntime, nats_url: str, pipeline: VerificationPipeline | None = None,
+                    watchlist_dir: Path | None = None) -> MlWorkerHandle:
+    """Start consuming ML jobs for ``runtime``; call ``stop()`` on the handle to end it."""
+    return MlWorkerHandle(pipeline or build_pipeline(runtime, watchlist_dir), nats_url).start()

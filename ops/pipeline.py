@@ -1,0 +1,316 @@
+"""The verification pipeline: a session's captures in, recorded ``CheckCompleted`` events out.
+
+For the current attempt of a session it reads the captures from the blob store, runs every requested
+check that has no result yet through the ML ports (seed 001 section 3 "Full workflow": liveness ->
+ocr -> validate -> face_match; seed 002 steps 4-7), and records, in this order, the extracted
+document data (``DocumentDataExtracted`` with ``PersonalData``) and one ``CheckCompleted`` per check
+with its model provenance. The decision is the decision worker's (``ops.decision_worker``): after
+recording, ``decide`` asks it to consider the session at once (it is exactly-once, so the background
+worker and this call never both decide).
+
+Idempotent per check and attempt: a check that already has a result for the attempt is not run
+again, and a session that moved on (decided, retried, cancelled) is left alone, so a redelivered job
+is harmless. Sandbox principals get the ``ops.sandbox`` adapter set and every result says so.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+
+from api.client_token import SessionChallenges, session_challenge
+from api.media import unpack_frames
+from domain.application import KycLedger
+from domain.audit import audit_context
+from domain.checks import CheckResult, CheckType, Outcome
+from domain.documents.validation import CheckStatus, DocumentValidation
+from domain.errors import ConflictError, DomainError
+from domain.personal_data import PersonalData
+from domain.ports.blobs import BlobStore, session_subject_id
+from domain.ports.document import DocumentReading, to_check_results
+from domain.ports.face import FaceMatchResult, FaceNotFoundError, InvalidImageError
+from domain.ports.kya import KyaReport, KyaRequest, kya_check_result
+from domain.ports.liveness import CapturedFrame, ChallengeResponse, LivenessResult
+from domain.ports.screening import ScreeningQuery, ScreeningResult, screening_check_result
+from domain.sessions.aggregate import VerificationSession
+from domain.sessions.status import SessionStatus
+from ops.decision_worker import DecisionWorker
+from ops.ml_services import MlServices
+
+PIPELINE_ACTOR = "system:ml-pipeline"
+DEFAULT_MIN_AGE = 18  # seed 003 age_verification; a tenant policy setting once policies carry one
+DOCUMENT_CHECKS = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD,
+                             CheckType.AGE_VERIFICATION})
+PORTRAIT_MEDIA_TYPE = "image/jpeg"
+
+
+@dataclass(frozen=True)
+class DocumentOutcome:
+    reading: DocumentReading
+    validation: DocumentValidation
+    results: dict[CheckType, CheckResult]
+
+
+def sandbox_label(result: CheckResult, sandbox: bool) -> CheckResult:
+    """Mark a sandbox result in its details: never presented as a real score."""
+    return replace(result, details={**result.details, "sandbox": True}) if sandbox else result
+
+
+def capture_failure(check: CheckType, reason: str) -> CheckResult:
+    """A check that could not run on what was captured: a recorded fact (no score invented)."""
+    return CheckResult(check=check, outcome=Outcome.FAIL, reasons=(reason,))
+
+
+def age_result(validation: DocumentValidation) -> CheckResult:
+    check = next((c for c in validation.checks if c.name == "min_age"), None)
+    if check is None or check.status is CheckStatus.NOT_APPLICABLE:
+        return CheckResult(check=CheckType.AGE_VERIFICATION, outcome=Outcome.UNCERTAIN,
+                           reasons=(check.reason if check else "no_birth_date",))
+    passed = check.status is CheckStatus.PASS
+    return CheckResult(check=CheckType.AGE_VERIFICATION, outcome=Outcome.PASS if passed else Outcome.FAIL,
+                       reasons=() if passed else (check.reason,), details={"min_age": DEFAULT_MIN_AGE})
+
+
+def screening_query(fields: Mapping[str, PersonalData]) -> ScreeningQuery | None:
+    """Name, birth date and nationality read from the document (personal: kept in memory only)."""
+    name = " ".join(fields[k].value for k in ("given_names", "surname") if k in fields).strip()
+    if not name:
+        return None
+    birth = None
+    if "birth_date" in fields:
+        try:
+            birth = date.fromisoformat(fields["birth_date"].value)
+        except ValueError:
+            birth = None
+    nationality = fields["nationality"].value if "nationality" in fields else None
+    valid_nationality = nationality if nationality and len(nationality) == 3 and nationality.isalpha() else None
+    return ScreeningQuery(name=name, date_of_birth=birth, nationality=valid_nationality)
+
+
+class VerificationPipeline:
+    """Runs checks through the ML ports and records them; one instance per process."""
+
+    def __init__(self, ledger: KycLedger, blobs: BlobStore, real: Callable[[], MlServices],
+                 sandbox: MlServices, challenges: SessionChallenges,
+                 today: Callable[[], date] = lambda: datetime.now(UTC).date()) -> None:
+        self.ledger = ledger
+        self.blobs = blobs
+        self._real = real
+        self._sandbox = sandbox
+        self.challenges = challenges
+        self.today = today
+
+    def services(self, sandbox: bool) -> MlServices:
+        return self._sandbox if sandbox else self._real()
+
+    # ------------------------------------------------------------------ module operations
+    def read_document(self, front: bytes, back: bytes | None, subject_id: str, sandbox: bool) -> DocumentOutcome:
+        ml = self.services(sandbox)
+        with ml.document_lock:
+            reading = ml.document_reader.read(front, back, subject_id=subject_id)
+        validation = ml.document_validator.validate(reading, today=self.today(), min_age=DEFAULT_MIN_AGE)
+        quality, ocr, data, fraud = to_check_results(reading, validation)
+        results = {r.check: sandbox_label(r, sandbox) for r in (ocr, data, fraud, age_result(validation))}
+        results[CheckType.QUALITY] = sandbox_label(quality, sandbox)
+        return DocumentOutcome(reading, validation, results)
+
+    def match_faces(self, probe: bytes, reference: bytes, threshold: float | None, sandbox: bool) -> FaceMatchResult:
+        ml = self.services(sandbox)
+        with ml.face_lock:
+            return ml.face_matcher.match(probe, reference, threshold)
+
+    def passive_liveness(self, image: bytes, sandbox: bool) -> LivenessResult:
+        ml = self.services(sandbox)
+        with ml.face_lock:
+            return ml.passive_liveness.check(image)
+
+    def active_liveness(self, session: VerificationSession, frames_blob: bytes, selfie: bytes | None,
+                        received_at: datetime, used_nonces: frozenset[str], sandbox: bool) -> LivenessResult:
+        events = list(self.ledger.events.get(session.id))
+        challenge = session_challenge(self.challenges, session, events)
+        if challenge is None:
+            raise ConflictError("the session does not use active liveness")
+        packed = unpack_frames(frames_blob)
+        response = ChallengeResponse(nonce=packed.nonce, frames=tuple(
+            CapturedFrame(image, offset) for image, offset in zip(packed.frames, packed.offsets_ms, strict=True)))
+        ml = self.services(sandbox)
+        with ml.face_lock:
+            return ml.active_liveness.check(challenge, response, selfie, received_at, used_nonces)
+
+    def kya(self, request: KyaRequest, sandbox: bool) -> KyaReport:
+        return self.services(sandbox).kya.check(request)
+
+    def screen(self, query: ScreeningQuery, sandbox: bool) -> ScreeningResult:
+        return self.services(sandbox).require_screener().screen(query)
+
+    # ------------------------------------------------------------------ sessions
+    def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,
+                        only: frozenset[CheckType] | None = None) -> list[str]:
+        """Run and record the missing checks of the current attempt; the checks recorded."""
+        actor = PIPELINE_ACTOR + (":sandbox" if sandbox else "")
+        with audit_context(tenant_id, actor, f"pipeline-{session_id}"):
+            session = self.ledger.get_session(tenant_id, session_id)
+            if session.status != SessionStatus.PENDING or session.attempt in session.decisions:
+                return []
+            attempt = session.attempt
+            done = set(session.results.get(attempt, {}))
+            wanted = [CheckType(c) for c in session.required_checks
+                      if c not in done and (only is None or CheckType(c) in only)]
+            if not wanted:
+                return []
+            results, extracted = self._run_checks(session, attempt, wanted, sandbox)
+            return self._record(tenant_id, session_id, attempt, results, extracted, done)
+
+    def _captures(self, session: VerificationSession, attempt: int) -> dict[str, dict[str, object]]:
+        latest: dict[str, dict[str, object]] = {}
+        for capture in session.captures.get(attempt, []):
+            latest[str(capture["kind"])] = capture
+        return latest
+
+    def _blob(self, subject: str, capture: Mapping[str, object] | None) -> bytes | None:
+        return None if capture is None else self.blobs.get(subject, str(capture["blob_ref"]))
+
+    def _run_checks(self, session: VerificationSession, attempt: int, wanted: list[CheckType],
+                    sandbox: bool) -> tuple[list[CheckResult], dict[str, PersonalData]]:
+        subject = session_subject_id(session.tenant, session.id)
+        captures = self._captures(session, attempt)
+        selfie = self._blob(subject, captures.get("selfie"))
+        front = self._blob(subject, captures.get("document_front"))
+        results: list[CheckResult] = []
+        extracted: dict[str, PersonalData] = {}
+        needs_document = any(c in DOCUMENT_CHECKS or c in (CheckType.SCREENING, CheckType.KYA, CheckType.FACE_MATCH)
+                             for c in wanted)
+        document: DocumentOutcome | None = None
+        if needs_document and front is not None:
+            document = self.read_document(front, self._blob(subject, captures.get("document_back")), subject, sandbox)
+            extracted = dict(document.reading.fields)
+            results.append(document.results[CheckType.QUALITY])
+        for check in wanted:
+            if check in DOCUMENT_CHECKS:
+                results.append(document.results[check] if document else capture_failure(check, "document_missing"))
+            elif check is CheckType.FACE_MATCH:
+                results.append(self._face_match(session, selfie, document, sandbox))
+            elif check is CheckType.LIVENESS:
+                results.append(self._liveness(session, subject, captures, selfie, sandbox))
+            elif check is CheckType.SCREENING:
+                results.append(self._screening(document, sandbox))
+            elif check is CheckType.KYA:
+                results.append(self._kya(document, sandbox))
+        return results, extracted
+
+    def _face_match(self, session: VerificationSession, selfie: bytes | None, document: DocumentOutcome | None,
+                    sandbox: bool) -> CheckResult:
+        if selfie is None:
+            return capture_failure(CheckType.FACE_MATCH, "selfie_missing")
+        if document is None:
+            return capture_failure(CheckType.FACE_MATCH, "document_missing")
+        portrait = document.reading.portrait_jpeg
+        if portrait is None:
+            return capture_failure(CheckType.FACE_MATCH, "document_portrait_not_found")
+        threshold = float(session.configuration["face_match_threshold"])
+        try:
+            return sandbox_label(self.match_faces(selfie, portrait, threshold, sandbox).to_check_result(), sandbox)
+        except (FaceNotFoundError, InvalidImageError) as exc:
+            return capture_failure(CheckType.FACE_MATCH, exc.code)
+
+    def _liveness(self, session: VerificationSession, subject: str, captures: Mapping[str, Mapping[str, object]],
+                  selfie: bytes | None, sandbox: bool) -> CheckResult:
+        try:
+            if session.liveness_type == "active":
+                frames = captures.get("liveness_frames")
+                if frames is None:
+                    return capture_failure(CheckType.LIVENESS, "liveness_frames_missing")
+                metadata = frames["metadata"]
+                assert isinstance(metadata, Mapping)
+                used = frozenset(str(c["metadata"].get("nonce")) for a in session.captures.values() for c in a
+                                 if c["kind"] == "liveness_frames" and c is not frames)
+                received = datetime.fromisoformat(str(metadata["received_at"]))
+                blob = self._blob(subject, frames)
+                assert blob is not None
+                result = self.active_liveness(session, blob, selfie, received, used, sandbox)
+            else:
+                if selfie is None:
+                    return capture_failure(CheckType.LIVENESS, "selfie_missing")
+                result = self.passive_liveness(selfie, sandbox)
+        except (FaceNotFoundError, InvalidImageError) as exc:
+            return capture_failure(CheckType.LIVENESS, exc.code)
+        return sandbox_label(result.to_check_result(), sandbox)
+
+    def _screening(self, document: DocumentOutcome | None, sandbox: bool) -> CheckResult:
+        query = screening_query(document.reading.fields) if document else None
+        if query is None:  # nothing to screen: a human must look, never a silent pass
+            return CheckResult(check=CheckType.SCREENING, outcome=Outcome.UNCERTAIN, reasons=("no_name_to_screen",))
+        return sandbox_label(screening_check_result(self.screen(query, sandbox)), sandbox)
+
+    def _kya(self, document: DocumentOutcome | None, sandbox: bool) -> CheckResult:
+        fields = document.reading.fields if document else {}
+        name = " ".join(fields[k].value for k in ("given_names", "surname") if k in fields).strip() or None
+        country = fields["nationality"].value if "nationality" in fields else None
+        if not (name or country):
+            return CheckResult(check=CheckType.KYA, outcome=Outcome.UNCERTAIN, reasons=("kya_no_input",))
+        report = self.kya(KyaRequest(document_name=name, country=country), sandbox)
+        return sandbox_label(kya_check_result(report), sandbox)
+
+    def _record(self, tenant_id: str, session_id: UUID, attempt: int, results: list[CheckResult],
+                extracted: dict[str, PersonalData], done: set[str]) -> list[str]:
+        """Record extracted data first, then each result; stop quietly when the session moved on."""
+        recorded: list[str] = []
+        try:
+            if extracted and "ocr" not in done:
+                self._retrying(lambda: self.ledger.record_extracted_data(tenant_id, session_id, attempt, extracted))
+            for result in results:
+                if str(result.check) in done:
+                    continue
+                self._retrying(lambda r=result: self.ledger.record_check_result(tenant_id, session_id, attempt, r))
+                done.add(str(result.check))
+                recorded.append(str(result.check))
+        except ConflictError:
+            pass  # attempt closed or decided meanwhile: the recorded facts stand, nothing to add
+        except DomainError as exc:
+            if exc.code != "illegal_status_transition":
+                raise
+        return recorded
+
+    @staticmethod
+    def _retrying(command: Callable[[], None], attempts: int = 5) -> None:
+        """Another writer (an upload, a help request) may move the version on: re-read and retry."""
+        for remaining in range(attempts, 0, -1):
+            try:
+                command()
+                return
+            except IntegrityError:
+                if remaining == 1:
+                    raise
+
+    def decide(self, session_id: UUID) -> bool:
+        """Let the decision worker decide the session now if all its checks are in."""
+        return DecisionWorker(self.ledger).consider(session_id)
+
+
+def record_module_call(ledger: KycLedger, tenant_id: str, session_id: UUID, checks: list[CheckResult],
+                       extracted: Mapping[str, PersonalData] | None = None, name: str = "module") -> None:
+    """Record a standalone module call as a one-check session, in one write, ended at once.
+
+    The call's facts (requested check, extracted data, result with provenance) are events like any
+    session's; ending it (``module_call_completed``) in the same write keeps the decision worker from
+    deciding a single-module call as if it were a verification.
+    """
+    from domain.sessions.configuration import SessionConfiguration
+
+    requested = tuple(dict.fromkeys(str(c.check) for c in checks if c.check is not CheckType.QUALITY))
+    configuration = SessionConfiguration.build(checks=requested or ("ocr",))
+    now = ledger.now()
+    session = VerificationSession.start(tenant_id, configuration, now=now, reference=f"module:{name}",
+                                        session_id=session_id)
+    for check in requested:
+        session.request_check(check)
+    if extracted:
+        session.record_extracted_data(1, extracted)
+    for result in checks:
+        session.record_check_result(1, result)
+    session.cancel("module_call_completed", now=now)
+    ledger.save(session)

@@ -1,0 +1,157 @@
+"""Sandbox adapters: deterministic outcomes from documented magic inputs, never real scores.
+
+Chosen by the pipeline for sandbox keys (issue 5 "Sandbox keys"; seed 001 section 13 environments).
+No model runs: an outcome is read from the input itself, so integrators can drive every branch of
+their code. Every result carries the provenance ``sandbox`` and the pipeline adds ``sandbox: true``
+to every check and API body; sandbox calls are never billed.
+
+Magic inputs (documented in the API reference):
+
+- Images (document front, selfie, liveness image or first frame): the image's mean colour.
+  Mostly **red** (R >= 150, G and B <= 100) -> ``fail``; mostly **blue** (B >= 150, R and G <= 100)
+  -> ``uncertain``; anything else (any real photo) -> ``pass``.
+- Face match: the *selfie's* colour decides; similarity 0.95 (pass), threshold - 0.05 (uncertain),
+  0.05 (fail).
+- Document: pass reads the sandbox persona below with a valid document; uncertain reads no
+  machine-readable zone; fail reads an expired document.
+- Screening: a name containing ``SANDBOX HIT`` is a hit, ``SANDBOX NEAR`` a near-hit, else clear.
+- KYA: the offline KYA rules (deterministic, no network) run as they are.
+- Active liveness: the nonce, expiry and reuse rules apply as in production (they are not scores).
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Container
+from datetime import date, datetime
+
+from PIL import Image, ImageStat
+
+from domain.checks import ModelProvenance, Outcome
+from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
+from domain.liveness_challenge import LivenessChallenge, admission_failure, rejected_response
+from domain.personal_data import PersonalData
+from domain.ports.document import DetectedDocument, DocumentReading, DocumentType, QualityReport
+from domain.ports.face import (
+    DEFAULT_SIMILARITY_THRESHOLD,
+    FaceMatchResult,
+    FaceQuality,
+    FaceQualityMeasures,
+    MatchStrength,
+)
+from domain.ports.kya import KyaChecker
+from domain.ports.liveness import ChallengeResponse, LivenessMode, LivenessResult, SpoofType
+from domain.ports.screening import (
+    EntityKind,
+    ListedName,
+    NameKind,
+    ScreeningHit,
+    ScreeningQuery,
+    ScreeningResult,
+)
+from domain.screening_rules import Agreement, MatchLevel, ScreeningThresholds
+from ops.ml_services import MlServices
+
+SANDBOX = ModelProvenance(name="sandbox", version="1", weights_sha256="0" * 64)
+SANDBOX_PERSONA = {"surname": "SANDBOX", "given_names": "TEST PERSON", "document_number": "SBX000001",
+                   "nationality": "UTO", "sex": "F", "issuing_country": "UTO", "birth_date": "1990-01-01",
+                   "expiry_date": "2035-01-01"}
+
+
+def magic_outcome(image: bytes) -> Outcome:
+    """The outcome a sandbox image asks for, by its mean colour (see the module docstring)."""
+    with Image.open(io.BytesIO(image)) as decoded:
+        red, green, blue = ImageStat.Stat(decoded.convert("RGB").resize((32, 32))).mean
+    if red >= 150 and green <= 100 and blue <= 100:
+        return Outcome.FAIL
+    if blue >= 150 and red <= 100 and green <= 100:
+        return Outcome.UNCERTAIN
+    return Outcome.PASS
+
+
+_SIMILARITY = {Outcome.PASS: 0.95, Outcome.FAIL: 0.05}
+_STRENGTH = {Outcome.PASS: MatchStrength.STRONG, Outcome.UNCERTAIN: MatchStrength.WEAK,
+             Outcome.FAIL: MatchStrength.NONE}
+_NO_QUALITY = FaceQuality(measures=FaceQualityMeasures(face_count=1, face_width_px=0.0, face_width_ratio=0.0,
+                                                       detection_score=0.0, yaw_deg=0.0, roll_deg=0.0,
+                                                       blur_variance=0.0, brightness=0.0), issues=())
+
+
+class SandboxDocumentReader:
+    def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> DocumentReading:
+        outcome = magic_outcome(front)
+        values = dict(SANDBOX_PERSONA) if outcome is not Outcome.UNCERTAIN else {}
+        if outcome is Outcome.FAIL:
+            values["expiry_date"] = "2020-01-01"
+        return DocumentReading(
+            detected=DetectedDocument(type=DocumentType.PASSPORT, country="UTO", confidence=1.0, basis="sandbox"),
+            fields={k: PersonalData.of(subject_id, v) for k, v in values.items()},
+            quality=QualityReport(sharpness=0.0, brightness=0.0, glare_ratio=0.0, document_found=True,
+                                  skew_degrees=0.0, frame_coverage=0.0),
+            printed_text=(f"sandbox:{outcome.value}",), portrait_jpeg=front, models=(SANDBOX,))
+
+
+class SandboxDocumentValidator:
+    def validate(self, reading: DocumentReading, *, today: date, min_age: int) -> DocumentValidation:
+        verdict = reading.printed_text[0].removeprefix("sandbox:") if reading.printed_text else "pass"
+        if verdict == Outcome.UNCERTAIN:
+            return DocumentValidation(False, (ValidationCheck("mrz_present", CheckStatus.NOT_APPLICABLE,
+                                                              "no_machine_readable_data"),), 0.0)
+        expired = verdict == Outcome.FAIL
+        expiry = ValidationCheck("not_expired", CheckStatus.FAIL, "document_expired") if expired \
+            else ValidationCheck("not_expired", CheckStatus.PASS)
+        return DocumentValidation(not expired, (ValidationCheck("mrz_checksum", CheckStatus.PASS), expiry),
+                                  0.5 if expired else 1.0)
+
+
+class SandboxFaceMatcher:
+    def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+        limit = DEFAULT_SIMILARITY_THRESHOLD if threshold is None else threshold
+        outcome = magic_outcome(probe)
+        similarity = _SIMILARITY.get(outcome, max(0.0, limit - 0.05))
+        return FaceMatchResult(cosine=similarity, similarity=similarity, threshold=limit,
+                               strength=_STRENGTH[outcome], probe_quality=_NO_QUALITY,
+                               reference_quality=_NO_QUALITY, models=(SANDBOX,))
+
+
+def _liveness(outcome: Outcome, mode: LivenessMode) -> LivenessResult:
+    spoof = {Outcome.PASS: SpoofType.NONE, Outcome.FAIL: SpoofType.SCREEN}.get(outcome, SpoofType.UNKNOWN)
+    return LivenessResult(mode=mode, outcome=outcome, spoof_type=spoof, confidence=1.0,
+                          reasons=() if outcome is Outcome.PASS else (f"sandbox_{outcome.value}",),
+                          models=(SANDBOX,))
+
+
+class SandboxPassiveLiveness:
+    def check(self, image: bytes) -> LivenessResult:
+        return _liveness(magic_outcome(image), LivenessMode.PASSIVE)
+
+
+class SandboxActiveLiveness:
+    def check(self, challenge: LivenessChallenge, response: ChallengeResponse, selfie: bytes | None,
+              received_at: datetime, used_nonces: Container[str]) -> LivenessResult:
+        refusal = admission_failure(challenge, response.nonce, received_at, used_nonces)
+        if refusal is not None:
+            return rejected_response(refusal, (SANDBOX,))
+        return _liveness(magic_outcome(response.frames[0].image), LivenessMode.ACTIVE)
+
+
+class SandboxScreener:
+    thresholds = ScreeningThresholds()
+
+    def screen(self, query: ScreeningQuery) -> ScreeningResult:
+        name = query.name.upper()
+        level = MatchLevel.HIT if "SANDBOX HIT" in name else MatchLevel.NEAR_HIT if "SANDBOX NEAR" in name else None
+        hits = () if level is None else (ScreeningHit(
+            list_name="sandbox", entry_id="SBX-1", entity_kind=EntityKind.INDIVIDUAL,
+            matched_name=ListedName(f"{level.value.upper()} SANDBOX", NameKind.PRIMARY), matched_name_index=0,
+            name_score=1.0 if level is MatchLevel.HIT else 0.86, birth_date=Agreement.UNKNOWN,
+            nationality=Agreement.UNKNOWN, level=level),)
+        return ScreeningResult(hits=hits, thresholds=self.thresholds, lists=SANDBOX, candidates_scored=len(hits))
+
+
+def build_sandbox_services(kya: KyaChecker) -> MlServices:
+    """The sandbox adapter set; ``kya`` is the offline (deterministic, network-free) KYA checker."""
+    return MlServices(document_reader=SandboxDocumentReader(), document_validator=SandboxDocumentValidator(),
+                      face_matcher=SandboxFaceMatcher(), passive_liveness=SandboxPassiveLiveness(),
+                      active_liveness=SandboxActiveLiveness(), kya=kya, screener=SandboxScreener(), sandbox=True)
+
