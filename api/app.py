@@ -11,6 +11,7 @@ Handlers get their collaborators by parameter name: ``deps: ApiDependencies`` an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from litestar import Litestar, Request
@@ -42,8 +43,8 @@ def _principal(request: Request[Any, Any, Any]) -> Principal:
     return principal_of(request)
 
 
-def create_app(deps: ApiDependencies) -> Litestar:
-    """Build the HTTP app around ``deps``."""
+def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HANDLERS) -> Litestar:
+    """Build the HTTP app around ``deps`` serving ``route_handlers`` (default: the registry)."""
     metrics = ApiMetrics()
     openapi = OpenAPIConfig(
         title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
@@ -52,7 +53,7 @@ def create_app(deps: ApiDependencies) -> Litestar:
                         *([SwaggerRenderPlugin(path="/docs")] if deps.settings.docs_enabled else [])],
     )
     app = Litestar(
-        route_handlers=list(ROUTE_HANDLERS),
+        route_handlers=list(route_handlers),
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),

@@ -30,7 +30,7 @@ class ModuleUsage:
 def _events(ledger: KycLedger) -> Any:
     start: int | None = None
     while True:
-        page = ledger.notification_log.select(start, PAGE, topics=USAGE_TOPICS, inclusive_of_start=False)
+        page = ledger.recorder.select_notifications(start, PAGE, topics=USAGE_TOPICS, inclusive_of_start=False)
         if not page:
             return
         for notification in page:

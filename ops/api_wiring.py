@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from litestar import Litestar
@@ -20,6 +20,7 @@ from adapters.http_state.sqlite_state import SQLiteHttpState
 from api.app import create_app
 from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
 from api.proofs import MerkleLedgerProofs
+from api.routes import ROUTE_HANDLERS
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import checkpoint_notes, integrity_stores
 
@@ -75,6 +76,7 @@ def build_api(
     extensions: Mapping[str, Any] | None = None,
     settings: ApiSettings | None = None,
     clock: Clock = system_clock,
+    route_handlers: Sequence[Any] = ROUTE_HANDLERS,
 ) -> Litestar:
     """The HTTP app for ``rt``; its stores close when the app shuts down.
 
@@ -97,7 +99,7 @@ def build_api(
         proofs=proofs, readiness=probe, clock=clock, settings=settings or api_settings_from_env(),
         extensions=dict(extensions or {}),
     )
-    app = create_app(deps)
+    app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close
     app.on_shutdown.append(closer)
     return app

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.guards import auditor_access
 from api.openapi import ok
+from api.params import Deps
 
 _HEX = "a" * 64
 MAX_SIZE = 2**53  # JSON-safe integers only; anything larger is a 400, not an overflow
@@ -52,7 +52,7 @@ class LedgerProofController(Controller):
          summary="Every signed checkpoint (C2SP signed-note text), oldest first",
          responses=ok(Checkpoints, {"tree_size": 42, "checkpoints": [
              "kycledger.local/ledger\n42\nq83vEjxU1A2kB6c3...=\n\n\u2014 kycledger-checkpoint AbCd...==\n"]}))
-    def checkpoints(self, deps: ApiDependencies) -> Checkpoints:
+    def checkpoints(self, deps: Deps) -> Checkpoints:
         if deps.proofs is None:
             raise ApiProblem(503, "proofs_unavailable", "this deployment serves no ledger proofs")
         return Checkpoints(tree_size=deps.proofs.size(), checkpoints=deps.proofs.checkpoints())
@@ -61,9 +61,9 @@ class LedgerProofController(Controller):
          summary="RFC 9162 inclusion proof of the event at chain position N in the tree of size M",
          responses=ok(InclusionProof, {"position": 3, "tree_size": 8, "leaf_hash": _HEX, "root_hash": _HEX,
                                        "proof": [_HEX, _HEX, _HEX]}))
-    def inclusion(self, deps: ApiDependencies,
-                  position: Annotated[int, Parameter(ge=1, le=MAX_SIZE, description="chain position, 1-based")],
-                  size: Annotated[int, Parameter(ge=1, le=MAX_SIZE, description="tree size")]) -> InclusionProof:
+    def inclusion(self, deps: Deps,
+                  position: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE, description="chain position, 1-based")],
+                  size: Annotated[int, QueryParameter(ge=1, le=MAX_SIZE, description="tree size")]) -> InclusionProof:
         if deps.proofs is None:
             raise ApiProblem(503, "proofs_unavailable", "this deployment serves no ledger proofs")
         return InclusionProof(**deps.proofs.inclusion(position, size))
@@ -72,9 +72,9 @@ class LedgerProofController(Controller):
          summary="RFC 9162 consistency proof between trees of size N and M",
          responses=ok(ConsistencyProof, {"first_size": 4, "second_size": 8, "first_root_hash": _HEX,
                                          "second_root_hash": _HEX, "proof": [_HEX]}))
-    def consistency(self, deps: ApiDependencies,
-                    first: Annotated[int, Parameter(query="from", ge=0, le=MAX_SIZE, description="older size")],
-                    second: Annotated[int, Parameter(query="to", ge=0, le=MAX_SIZE, description="newer size")],
+    def consistency(self, deps: Deps,
+                    first: Annotated[int, QueryParameter(name="from", ge=0, le=MAX_SIZE, description="older size")],
+                    second: Annotated[int, QueryParameter(name="to", ge=0, le=MAX_SIZE, description="newer size")],
                     ) -> ConsistencyProof:
         if deps.proofs is None:
             raise ApiProblem(503, "proofs_unavailable", "this deployment serves no ledger proofs")

@@ -11,21 +11,21 @@ from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
-from litestar.params import Parameter
+from litestar.params import PathParameter, QueryParameter
 
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.guards import operator_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
+from api.params import Deps
 from api.usage_report import tenant_usage
 from domain.application import IssuedKey
 from domain.tenancy import KeyRole, Plan
 from domain.usage import MONTHLY_QUOTAS, Module, billing_period, parse_plan, price_micro_usd
 
-TenantId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="tenant id (ten_...)")]
-KeyId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,100}$", description="API key id (kyck_...)")]
-Period = Annotated[str | None, Parameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", required=False,
+TenantId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="tenant id (ten_...)")]
+KeyId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_\-]{1,100}$", description="API key id (kyck_...)")]
+Period = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", required=False,
                                          description="billing month YYYY-MM (default: current)")]
 _PLAN = msgspec.Meta(pattern="^(free|pro|enterprise)$")
 _ROLE = msgspec.Meta(pattern="^(client|auditor|operator)$")
@@ -88,12 +88,12 @@ def _issued(key: IssuedKey) -> IssuedKeyView:
                          role=key.role)
 
 
-def _tenant_view(deps: ApiDependencies, tenant_id: str) -> TenantView:
+def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
     t = deps.ledger.get_tenant(tenant_id)
     return TenantView(tenant_id=t.tenant_id_public, name=t.name, plan=t.plan, suspended=t.suspended)
 
 
-def _key_view(deps: ApiDependencies, key_id: str) -> KeyView:
+def _key_view(deps: Deps, key_id: str) -> KeyView:
     k = deps.ledger.get_api_key(key_id)
     return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=k.role, sandbox=k.sandbox,
                    revoked=k.revoked)
@@ -107,18 +107,18 @@ class OperatorTenantController(Controller):
     @post("/", operation_id="createTenant", sync_to_thread=True, status_code=201, opt={SECRET_OPT: True},
           summary="Create a tenant and its first client key (the secret is shown once)",
           responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
-    def create(self, deps: ApiDependencies,
+    def create(self, deps: Deps,
                data: Annotated[TenantCreate, body({"name": "Acme Bank", "plan": "pro"})]) -> IssuedKeyView:
         return _issued(deps.ledger.create_tenant(data.name, data.plan))
 
     @get("/{tenant_id:str}", operation_id="getTenant", sync_to_thread=True, summary="A tenant",
          responses=ok(TenantView, _TENANT_VIEW))
-    def get_tenant(self, deps: ApiDependencies, tenant_id: TenantId) -> TenantView:
+    def get_tenant(self, deps: Deps, tenant_id: TenantId) -> TenantView:
         return _tenant_view(deps, tenant_id)
 
     @post("/{tenant_id:str}/plan", operation_id="changeTenantPlan", sync_to_thread=True, status_code=200,
           summary="Move a tenant to another plan", responses=ok(TenantView, _TENANT_VIEW))
-    def change_plan(self, deps: ApiDependencies, tenant_id: TenantId,
+    def change_plan(self, deps: Deps, tenant_id: TenantId,
                     data: Annotated[PlanChange, body({"plan": "enterprise"})]) -> TenantView:
         tenant = deps.ledger.get_tenant(tenant_id)
         if tenant.plan != data.plan:
@@ -129,7 +129,7 @@ class OperatorTenantController(Controller):
     @post("/{tenant_id:str}/suspend", operation_id="suspendTenant", sync_to_thread=True, status_code=200,
           summary="Suspend a tenant: its keys are refused until reactivated",
           responses=ok(TenantView, {**_TENANT_VIEW, "suspended": True}))
-    def suspend(self, deps: ApiDependencies, tenant_id: TenantId,
+    def suspend(self, deps: Deps, tenant_id: TenantId,
                 data: Annotated[Reason, body({"reason": "unpaid invoice 2025-09"})]) -> TenantView:
         tenant = deps.ledger.get_tenant(tenant_id)
         if not tenant.suspended:
@@ -139,7 +139,7 @@ class OperatorTenantController(Controller):
 
     @post("/{tenant_id:str}/reactivate", operation_id="reactivateTenant", sync_to_thread=True, status_code=200,
           summary="Lift a suspension", responses=ok(TenantView, _TENANT_VIEW))
-    def reactivate(self, deps: ApiDependencies, tenant_id: TenantId) -> TenantView:
+    def reactivate(self, deps: Deps, tenant_id: TenantId) -> TenantView:
         tenant = deps.ledger.get_tenant(tenant_id)
         if tenant.suspended:
             tenant.reactivate()
@@ -150,7 +150,7 @@ class OperatorTenantController(Controller):
           opt={SECRET_OPT: True},
           summary="A new API key for the tenant (the secret is shown once)",
           responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
-    def create_key(self, deps: ApiDependencies, tenant_id: TenantId,
+    def create_key(self, deps: Deps, tenant_id: TenantId,
                    data: Annotated[KeyCreate, body({"role": "auditor", "sandbox": False})]) -> IssuedKeyView:
         return _issued(deps.ledger.create_api_key(tenant_id, data.role, data.sandbox))
 
@@ -161,7 +161,7 @@ class OperatorTenantController(Controller):
                                            {"module": "face_match", "live_calls": 3, "sandbox_calls": 1,
                                             "billed_calls": 3, "amount_micro_usd": 150000,
                                             "monthly_quota": 5000, "thresholds_reached": []}]}))
-    def usage(self, deps: ApiDependencies, tenant_id: TenantId, period: Period = None) -> dict[str, Any]:
+    def usage(self, deps: Deps, tenant_id: TenantId, period: Period = None) -> dict[str, Any]:
         tenant = deps.ledger.get_tenant(tenant_id)
         return tenant_usage(deps.ledger, tenant_id, period or billing_period(deps.clock()), tenant.plan)
 
@@ -173,20 +173,20 @@ class OperatorKeyController(Controller):
 
     @get("/{key_id:str}", operation_id="getApiKey", sync_to_thread=True, summary="An API key (never its secret)",
          responses=ok(KeyView, _KEY_VIEW))
-    def get_key(self, deps: ApiDependencies, key_id: KeyId) -> KeyView:
+    def get_key(self, deps: Deps, key_id: KeyId) -> KeyView:
         return _key_view(deps, key_id)
 
     @post("/{key_id:str}/rotate", operation_id="rotateApiKey", sync_to_thread=True, status_code=200,
           opt={SECRET_OPT: True},
           summary="New secret (shown once); the previous one keeps working during the overlap",
           responses=ok(IssuedKeyView, _ISSUED))
-    def rotate(self, deps: ApiDependencies, key_id: KeyId,
+    def rotate(self, deps: Deps, key_id: KeyId,
                data: Annotated[KeyRotate, body({"overlap_hours": 168})]) -> IssuedKeyView:
         return _issued(deps.ledger.rotate_api_key(key_id, timedelta(hours=data.overlap_hours)))
 
     @post("/{key_id:str}/revoke", operation_id="revokeApiKey", sync_to_thread=True, status_code=200,
           summary="End every secret of a key now", responses=ok(KeyView, {**_KEY_VIEW, "revoked": True}))
-    def revoke(self, deps: ApiDependencies, key_id: KeyId,
+    def revoke(self, deps: Deps, key_id: KeyId,
                data: Annotated[Reason, body({"reason": "laptop stolen"})]) -> KeyView:
         deps.ledger.revoke_api_key(key_id, data.reason)
         return _key_view(deps, key_id)

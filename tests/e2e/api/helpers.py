@@ -6,7 +6,7 @@ Used by the platform's e2e tests and available to the routes engineer's (``tests
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 
 from api.client import KycClient
 from api.deps import ApiSettings
+from api.routes import ROUTE_HANDLERS
 from domain.application import IssuedKey
 from domain.audit import PLATFORM_TENANT, audit_context
 from ops.api_wiring import build_api
@@ -28,9 +29,10 @@ class SettableClock:
     """Wall time plus an offset the test moves."""
 
     offset: timedelta = field(default_factory=timedelta)
+    frozen: datetime | None = None  # when set, time stands still (exact edge tests)
 
     def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
+        return (self.frozen or datetime.now(UTC)) + self.offset
 
     def unix(self) -> float:
         return self().timestamp()
@@ -45,10 +47,12 @@ class ApiStack:
 
     @classmethod
     def start(cls, data_dir: Path, *, in_memory: bool = False, settings: ApiSettings | None = None,
-              extensions: Mapping[str, Any] | None = None, db_url: str | None = None) -> ApiStack:
+              extensions: Mapping[str, Any] | None = None, db_url: str | None = None,
+              extra_handlers: Sequence[Any] = ()) -> ApiStack:
         rt = open_runtime(data_dir=data_dir, db_url=db_url, in_memory=in_memory)
         clock = SettableClock()
-        app = build_api(rt, settings=settings or ApiSettings(), clock=clock, extensions=extensions)
+        app = build_api(rt, settings=settings or ApiSettings(), clock=clock, extensions=extensions,
+                        route_handlers=(*ROUTE_HANDLERS, *extra_handlers))
         http = TestClient(app, raise_server_exceptions=False)
         http.__enter__()
         return cls(rt=rt, app=app, http=http, clock=clock)
