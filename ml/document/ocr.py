@@ -1,25 +1,52 @@
-"""rapidocr 3.x text reading, configured for a 2-core CPU and loaded once per process.
+"""rapidocr 3.x text reading for a 2-core CPU: detection and recognition as separate steps, loaded once.
 
-Settings (ARCHITECTURE.md §7): detector input limited by its longest side (``Det.limit_type=max``,
-960 px), one or two onnxruntime intra-op threads, the angle classifier off (images are rectified
-upright first). Model paths are given explicitly so rapidocr never looks for (or downloads) others.
+The document reader needs the text *lines* of the whole page (to find the MRZ band and the printed lines)
+but recognises only a few of them (issue 4 latency target), so detection and recognition are exposed
+separately instead of rapidocr's all-in-one call, which recognises every line.
+
+Settings (ARCHITECTURE.md §7, measured for issue 4 with ``ops.bench.document``): the detector input is
+limited by its longest side (``Det.limit_type=max``) to 640 px, enough for the MRZ and the printed lines
+of a page (OCR-B MRZ glyphs are still ~20 px tall there) at less than half the cost of 960 px; crops for
+recognition are cut from the full-resolution page. Two onnxruntime intra-op threads, one inter-op; the
+angle classifier off (pages are rectified upright first). Model paths are explicit so rapidocr never
+looks for (or downloads) others. Both models run once at load so the first read is not a cold start.
 """
 
 from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
+
+import cv2
+import numpy as np
+from numpy.typing import NDArray
 
 from domain.checks import ModelProvenance
 from ml.document import models
 from ml.document.errors import ModelMissingError
 from ml.document.images import Image
 
-DET_LIMIT_SIDE = 960
+DET_LIMIT_SIDE = 640
+MIN_TEXT_SCORE = 0.5  # rapidocr's own default (Global.text_score): lower-scored lines are noise
+REC_BATCH = 6  # rapidocr's default batch; lines are batched by similar width, padding stays small
 _THREADS = max(1, min(2, os.cpu_count() or 1))
+
+
+@dataclass(frozen=True, eq=False)  # compared by identity: the quad is an array
+class TextBox:
+    """One detected text line: its quadrilateral (tl, tr, br, bl) and bounding box (x, y, width, height)."""
+
+    quad: NDArray[np.float32]
+    box: tuple[int, int, int, int]
+
+    @property
+    def reading_key(self) -> tuple[int, int]:
+        """Top to bottom (by the line's centre), then left to right."""
+        return self.box[1] + self.box[3] // 2, self.box[0]
 
 
 @dataclass(frozen=True)
@@ -31,38 +58,87 @@ class OcrLine:
     box: tuple[int, int, int, int]
 
 
+def _text_box(quad: NDArray[np.float32]) -> TextBox:
+    xs, ys = quad[:, 0], quad[:, 1]
+    x, y = int(xs.min()), int(ys.min())
+    return TextBox(quad, (x, y, int(xs.max()) - x, int(ys.max()) - y))
+
+
+def _crop(image: Image, quad: NDArray[np.float32], max_aspect: float | None) -> Image:
+    """The line warped to an upright rectangle (rotated when it is taller than wide: vertical text),
+    squeezed horizontally to ``max_aspect`` (width / height) at most: recognition time grows with width."""
+    width = max(1, int(max(np.linalg.norm(quad[0] - quad[1]), np.linalg.norm(quad[2] - quad[3]))))
+    height = max(1, int(max(np.linalg.norm(quad[0] - quad[3]), np.linalg.norm(quad[1] - quad[2]))))
+    out_width = min(width, round(max_aspect * height)) if max_aspect else width
+    target = np.array([[0, 0], [out_width, 0], [out_width, height], [0, height]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad, target)
+    crop: Image = cv2.warpPerspective(image, matrix, (out_width, height),
+                                      borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    return np.ascontiguousarray(np.rot90(crop)) if height >= 1.5 * width else crop
+
+
+def _warm_up_page() -> Image:
+    page = np.full((420, 640, 3), 255, dtype=np.uint8)
+    cv2.putText(page, "P<UTOWARM<<UP<<<<<<<<<<", (20, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.2, (0, 0, 0), 3)
+    return page
+
+
 class RapidOcrEngine:
-    """A loaded rapidocr pipeline; use :func:`shared_engine` to get the process-wide instance."""
+    """Loaded rapidocr models; use :func:`shared_engine` to get the process-wide instance."""
 
     def __init__(self) -> None:
         try:
             from rapidocr import RapidOCR
+            from rapidocr.ch_ppocr_rec import TextRecInput
         except ImportError as exc:  # pragma: no cover - depends on the installation
             raise ModelMissingError("rapidocr is not installed; run: pip install 'rapidocr>=3,<4'") from exc
         det, rec, cls = models.ocr_detector(), models.ocr_recognizer(), models.ocr_classifier()
         self.provenance: tuple[ModelProvenance, ...] = (det.provenance, rec.provenance)
         params: dict[str, Any] = {
-            "Global.log_level": "warning", "Global.use_cls": False,
+            "Global.log_level": "warning", "Global.use_cls": False, "Global.text_score": MIN_TEXT_SCORE,
             "Det.model_path": str(det.path), "Rec.model_path": str(rec.path), "Cls.model_path": str(cls.path),
-            "Det.limit_type": "max", "Det.limit_side_len": DET_LIMIT_SIDE,
+            "Det.limit_type": "max", "Det.limit_side_len": DET_LIMIT_SIDE, "Rec.rec_batch_num": REC_BATCH,
             "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
-        self._engine = RapidOCR(params=params)
+        engine = RapidOCR(params=params)
+        # rapidocr loads its models on first use: run both now (also the onnxruntime first-run cost), then
+        # keep the loaded detector and recogniser to call them separately.
+        page = _warm_up_page()
+        engine(page, use_det=True, use_cls=False, use_rec=False)
+        engine(page[170:215, 10:560], use_det=False, use_cls=False, use_rec=True)
+        if engine.text_det is None or engine.text_rec is None:  # pragma: no cover - rapidocr API change
+            raise ModelMissingError("rapidocr did not load its detector/recogniser; check rapidocr>=3,<4")
+        self._detector, self._recogniser, self._rec_input = engine.text_det, engine.text_rec, TextRecInput
         self._lock = threading.Lock()  # onnxruntime sessions are shared; one image at a time per engine
+
+    def detect(self, image: Image) -> list[TextBox]:
+        """Every text line's box, top to bottom then left to right."""
+        with self._lock:
+            out = self._detector(image)
+        if out.boxes is None:
+            return []
+        return sorted((_text_box(np.asarray(q, dtype=np.float32)) for q in out.boxes),
+                      key=lambda b: b.reading_key)
+
+    def recognise(self, image: Image, boxes: Sequence[TextBox], *,
+                  max_aspect: float | None = None) -> list[OcrLine]:
+        """The text of each box, in the order given; empty and low-score readings are left out.
+        ``max_aspect`` squeezes long lines to at most that width / height before recognition."""
+        if not boxes:
+            return []
+        crops = [_crop(image, b.quad, max_aspect) for b in boxes]
+        with self._lock:
+            out = self._recogniser(self._rec_input(img=crops))
+        lines = []
+        for b, text, score in zip(boxes, out.txts or (), out.scores, strict=True):
+            if str(text).strip() and float(score) >= MIN_TEXT_SCORE:
+                lines.append(OcrLine(str(text), float(score), b.box))
+        return lines
 
     def read_lines(self, image: Image) -> list[OcrLine]:
         """All text lines, top to bottom then left to right."""
-        with self._lock:
-            out = self._engine(image, use_det=True, use_cls=False, use_rec=True)
-        if out.boxes is None or out.txts is None:
-            return []
-        lines = []
-        for box, text, score in zip(out.boxes, out.txts, out.scores, strict=True):
-            xs, ys = [float(p[0]) for p in box], [float(p[1]) for p in box]
-            x, y = int(min(xs)), int(min(ys))
-            lines.append(OcrLine(str(text), float(score), (x, y, int(max(xs)) - x, int(max(ys)) - y)))
-        return sorted(lines, key=lambda ln: (ln.box[1] + ln.box[3] // 2, ln.box[0]))
+        return self.recognise(image, self.detect(image))
 
 
 @cache

@@ -10,9 +10,7 @@ from datetime import date
 from domain.documents import dates
 from domain.documents.aamva import parse_aamva
 from domain.documents.aamva_fields import LicenceData, licence_data
-from domain.documents.errors import MrzFormatError
-from domain.documents.mrz import MrzRecord, parse_mrz
-from domain.documents.mrz_text import find_mrz_lines
+from domain.documents.mrz import MrzRecord
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
 from domain.ports.document import DocumentReading
@@ -20,18 +18,11 @@ from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
-from ml.document.ocr import OcrLine, RapidOcrEngine, shared_engine
+from ml.document.ocr import RapidOcrEngine, shared_engine
+from ml.document.page_text import read_page_text
 from ml.document.pdf417 import decode_pdf417
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
-
-
-def read_mrz(lines: list[OcrLine]) -> MrzRecord | None:
-    """The MRZ among OCR lines, parsed with OCR repair; ``None`` when there is none."""
-    try:
-        return parse_mrz(find_mrz_lines(line.text for line in lines))
-    except MrzFormatError:
-        return None
 
 
 def read_licence(image: Image) -> LicenceData | None:
@@ -68,7 +59,12 @@ def _licence_fields(lic: LicenceData) -> dict[str, str]:
 
 
 class OpenCvRapidOcrDocumentReader:
-    """Reads passports, ID cards (MRZ) and North American licences (PDF417 on the back)."""
+    """Reads passports, ID cards (MRZ) and North American licences (PDF417 on the back).
+
+    ``printed_text`` holds the printed lines outside the MRZ, top to bottom: all of them when the page
+    has no MRZ, else the lines down to where the MRZ's number and surname are shown (see
+    :mod:`ml.document.page_text`; that is what the MRZ-vs-printed check needs, at a fraction of the cost).
+    """
 
     def __init__(self, *, today: Callable[[], date] = date.today, ocr: RapidOcrEngine | None = None,
                  portraits: YuNetPortraitExtractor | None = None) -> None:
@@ -91,8 +87,8 @@ class OpenCvRapidOcrDocumentReader:
         document = rectify(frame, region)
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
-        lines = self._ocr.read_lines(document)
-        mrz = read_mrz(lines)
+        text = read_page_text(self._ocr, document, self._today)
+        mrz = text.mrz
         lap("ocr_mrz_ms")
         licence = read_licence(decode_image(back)) if back is not None else None
         if licence is None and mrz is None:
@@ -101,8 +97,7 @@ class OpenCvRapidOcrDocumentReader:
         portrait = self._portraits.extract(document)
         signals = forensic_signals(frame, front)
         lap("portrait_forensics_ms")
-        mrz_text = set(mrz.lines) if mrz else set()
-        printed = tuple(ln.text for ln in lines if "".join(ln.text.split()).upper() not in mrz_text)
+        printed = text.printed
         # The MRZ wins over the barcode where both exist: it is check-digit protected.
         values = _licence_fields(licence) if licence else {}
         values |= _mrz_fields(mrz, self._today()) if mrz else {}
