@@ -9,7 +9,8 @@ inherits its parent's status by walking the class hierarchy, so a new domain err
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+import secrets
+from collections.abc import Mapping, MutableMapping
 from typing import Any
 
 import msgspec
@@ -114,14 +115,17 @@ def problem_bytes(p: Problem) -> bytes:
     return msgspec.json.encode(p)
 
 
-def trace_id_of(scope: Mapping[str, Any]) -> str:
-    state = scope.get("state") or {}
-    value = state.get("trace_id") if isinstance(state, Mapping) else None
-    return str(value) if value else "unknown"
+def trace_id_of(scope: MutableMapping[str, Any]) -> str:
+    """The request's trace id; requests that matched no route (404/405) get one here."""
+    state = scope.setdefault("state", {})
+    if not state.get("trace_id"):
+        state["trace_id"] = secrets.token_hex(16)
+    return str(state["trace_id"])
 
 
 def _response(p: Problem, headers: Mapping[str, str] | None = None) -> Response[bytes]:
-    return Response(problem_bytes(p), status_code=p.status, media_type=PROBLEM_JSON, headers=dict(headers or {}))
+    return Response(problem_bytes(p), status_code=p.status, media_type=PROBLEM_JSON,
+                    headers={**dict(headers or {}), "X-Trace-Id": p.trace_id})
 
 
 def handle_domain_error(request: Request[Any, Any, Any], exc: DomainError) -> Response[bytes]:
