@@ -1,0 +1,273 @@
+"""The webhook dispatcher: turns ledger events into signed deliveries and delivers them with retries.
+
+Two loops over one ledger:
+- ``schedule_pending`` follows the notification log (position kept in the read-model store, saved
+  after the deliveries it created are stored) and, for each status message of a tenant, creates one
+  ``WebhookDelivery`` per endpoint that wants that event type. Delivery ids derive from endpoint and
+  message, so a re-read after a crash finds the delivery already there and creates nothing twice.
+- ``deliver_due`` sends every delivery whose time has come, records the attempt as a ledger event
+  (status code, error, next attempt) and disables an endpoint that answered 410.
+Payloads are seed 003's ``verification.completed`` and the status events, thin and PII-free.
+
+For ``kycledger dev``: ``handle = start_webhook_dispatcher(runtime, allow_private=False)``;
+``handle.stop()``. Tests and local development pass ``allow_private=True`` to reach 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import random
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, Protocol
+from uuid import UUID, uuid4
+
+from eventsourcing.application import AggregateNotFoundError
+
+from adapters.views.log_follower import LogFollower
+from adapters.webhooks.address_policy import resolve_target
+from adapters.webhooks.http_sender import PinnedHttpSender, SendResult
+from adapters.webhooks.signing import webhook_headers
+from domain.audit import audit_context
+from domain.errors import NotFoundError
+from domain.webhooks import (
+    DEFAULT_SECRET_OVERLAP,
+    AttemptOutcome,
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    delivery_uuid,
+    endpoint_uuid,
+    new_webhook_secret,
+)
+from ops.bootstrap import LedgerRuntime
+from ops.relays import open_read_model_view
+from projections.status_events import completion_payload, status_message
+from projections.view import ReadModelView, canonical_json
+
+log = logging.getLogger("kycledger.webhooks")
+
+DISPATCHER_NAME = "webhook_dispatcher"
+ACTOR = "system:webhook-dispatcher"
+ENDPOINT_TOPIC = "kycledger.webhooks.EndpointRegistered"
+DELIVERY_TOPIC = "kycledger.webhooks.DeliveryScheduled"
+
+
+class WebhookSender(Protocol):
+    """Port: POST one signed webhook and report what happened."""
+
+    def send(self, url: str, headers: dict[str, str], body: bytes, now: datetime) -> SendResult:
+        """Send ``body`` with ``headers`` to ``url``; never raises for network or HTTP failures."""
+        ...
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- commands the API calls -----------------------------------------------------------------------
+
+def register_endpoint(app: Any, tenant_id: str, url: str, event_types: list[str],
+                      allow_private: bool = False) -> tuple[str, str]:
+    """Register a tenant's endpoint; returns (endpoint id, whsec_ secret), the secret shown once."""
+    resolve_target(url, allow_private)  # refuse internal targets up front (checked again per attempt)
+    endpoint_id = "whe_" + uuid4().hex[:16]
+    secret = new_webhook_secret()
+    app.save(WebhookEndpoint.register(tenant_id, endpoint_id, url, event_types, secret))
+    return endpoint_id, secret.reveal()
+
+
+def get_endpoint(app: Any, tenant_id: str, endpoint_id: str) -> WebhookEndpoint:
+    try:
+        endpoint: object = app.repository.get(endpoint_uuid(tenant_id, endpoint_id))
+    except AggregateNotFoundError:
+        raise NotFoundError("webhook endpoint not found", endpoint_id=endpoint_id) from None
+    assert isinstance(endpoint, WebhookEndpoint)
+    return endpoint
+
+
+def rotate_endpoint_secret(app: Any, tenant_id: str, endpoint_id: str, now: datetime) -> str:
+    """A new current secret; the previous one keeps signing during the overlap. Returns the new one."""
+    endpoint = get_endpoint(app, tenant_id, endpoint_id)
+    secret = new_webhook_secret()
+    endpoint.rotate_secret(secret, now + DEFAULT_SECRET_OVERLAP)
+    app.save(endpoint)
+    return secret.reveal()
+
+
+def get_delivery(app: Any, tenant_id: str, endpoint_id: str, message_id: str) -> WebhookDelivery:
+    try:
+        delivery: object = app.repository.get(delivery_uuid(tenant_id, endpoint_id, message_id))
+    except AggregateNotFoundError:
+        raise NotFoundError("webhook delivery not found", message_id=message_id) from None
+    assert isinstance(delivery, WebhookDelivery)
+    return delivery
+
+
+def redeliver(app: Any, tenant_id: str, endpoint_id: str, message_id: str, now: datetime) -> None:
+    """Manual redelivery: the same message, the same ``webhook-id``, due now."""
+    delivery = get_delivery(app, tenant_id, endpoint_id, message_id)
+    delivery.request_redelivery(now)
+    app.save(delivery)
+
+
+# --- the dispatcher -------------------------------------------------------------------------------
+
+class WebhookDispatcher:
+    """Schedules deliveries from the log and sends the due ones (single process)."""
+
+    def __init__(self, app: Any, positions: ReadModelView, sender: WebhookSender,
+                 clock: Callable[[], datetime] = utc_now, rng: random.Random | None = None) -> None:
+        self.app = app
+        self.positions = positions
+        self.sender = sender
+        self.clock = clock
+        self.rng = rng or random.Random()  # noqa: S311 - jitter, not security
+        self.follower = LogFollower(app)
+        self.endpoints: dict[str, set[str]] = {}  # tenant -> endpoint ids
+        self.due: list[tuple[datetime, UUID]] = []
+        self._rebuild()
+
+    def _scan(self, topic: str) -> list[Any]:
+        found, start = [], 1
+        while True:
+            page = self.app.recorder.select_notifications(start, 500, topics=[topic])
+            if not page:
+                return found
+            found.extend(page)
+            start = page[-1].id + 1
+
+    def _rebuild(self) -> None:
+        """After a restart: the endpoints of each tenant and the deliveries still pending."""
+        for n in self._scan(ENDPOINT_TOPIC):
+            event = self.app.mapper.to_domain_event(n)
+            self.endpoints.setdefault(event.owner_tenant_id, set()).add(event.endpoint_id)
+        for n in self._scan(DELIVERY_TOPIC):
+            self._track(UUID(str(n.originator_id)))
+
+    def _track(self, delivery_id: UUID) -> None:
+        delivery = self.app.repository.get(delivery_id)
+        if delivery.status == DeliveryStatus.PENDING and delivery.next_attempt_at is not None:
+            heapq.heappush(self.due, (delivery.next_attempt_at, delivery_id))
+
+    def schedule_pending(self) -> int:
+        """Create deliveries for every event after the saved position; returns how many were created."""
+        created = 0
+        while True:
+            page = self.follower.next_batch(self.positions.position(DISPATCHER_NAME))
+            if page is None:
+                return created
+            batch, end = page
+            for event, entry in batch:
+                if isinstance(event, WebhookEndpoint.Created):
+                    self.endpoints.setdefault(event.owner_tenant_id, set()).add(event.endpoint_id)
+                elif isinstance(event, WebhookDelivery.RedeliveryRequested):
+                    self._track(event.originator_id)  # requested by the API, in any process
+                message = status_message(event, entry)
+                if message is None:
+                    continue
+                bodies = [(message.name, message.payload)]
+                if message.completes:
+                    bodies.append(("verification.completed", completion_payload(message)))
+                for event_type, data in bodies:
+                    created += self._schedule(message.tenant_id, f"{message.event_id}/{event_type}", event_type,
+                                              data, event.timestamp)
+            with self.positions.transaction(DISPATCHER_NAME, end):
+                pass  # deliveries are stored; now the position
+
+    def _schedule(self, tenant: str, message_id: str, event_type: str, data: dict[str, Any],
+                  occurred_at: datetime) -> int:
+        created = 0
+        for endpoint_id in sorted(self.endpoints.get(tenant, ())):
+            endpoint = get_endpoint(self.app, tenant, endpoint_id)
+            if not endpoint.wants(event_type):
+                continue
+            delivery_id = delivery_uuid(tenant, endpoint_id, message_id)
+            try:
+                self.app.repository.get(delivery_id)
+                continue  # scheduled before a crash: nothing to do
+            except AggregateNotFoundError:
+                pass
+            payload = {"type": event_type, "timestamp": occurred_at.isoformat(), "data": data}
+            with audit_context(tenant, ACTOR, f"webhook-{message_id}"):
+                delivery = WebhookDelivery(owner_tenant_id=tenant, endpoint_id=endpoint_id, message_id=message_id,
+                                           event_type=event_type, payload=payload, due_at=self.clock())
+                self.app.save(delivery)
+            heapq.heappush(self.due, (delivery.next_attempt_at or self.clock(), delivery.id))
+            created += 1
+        return created
+
+    def deliver_due(self) -> list[AttemptOutcome]:
+        """Attempt every delivery due at ``clock()``; returns the outcomes in order."""
+        outcomes: list[AttemptOutcome] = []
+        while self.due and self.due[0][0] <= self.clock():
+            _, delivery_id = heapq.heappop(self.due)
+            delivery = self.app.repository.get(delivery_id)
+            if delivery.status != DeliveryStatus.PENDING or delivery.next_attempt_at is None \
+                    or delivery.next_attempt_at > self.clock():
+                continue  # stale heap entry (redelivered or rescheduled): the current one is queued
+            outcomes.append(self._attempt(delivery))
+        return outcomes
+
+    def _attempt(self, delivery: WebhookDelivery) -> AttemptOutcome:
+        now = self.clock()
+        endpoint = get_endpoint(self.app, delivery.owner_tenant_id, delivery.endpoint_id)
+        with audit_context(delivery.owner_tenant_id, ACTOR, f"webhook-{delivery.message_id}"):
+            if endpoint.disabled:
+                outcome = delivery.record_attempt(now, None, "endpoint_disabled", None, 0.0, 0)
+                outcome = AttemptOutcome.GONE if outcome is not AttemptOutcome.SUCCEEDED else outcome
+                self.app.save(delivery)
+                return outcome
+            body = canonical_json(delivery.payload).encode()
+            secrets = [s.reveal() for s in endpoint.signing_secrets(now)]
+            headers = webhook_headers(secrets, delivery.message_id, int(now.timestamp()), body)
+            result = self.sender.send(endpoint.url, headers, body, now)
+            outcome = delivery.record_attempt(now, result.status_code, result.error, result.retry_after,
+                                              self.rng.uniform(-1.0, 1.0), result.duration_ms)
+            if outcome is AttemptOutcome.GONE:
+                endpoint.disable("receiver_answered_410")
+            self.app.save(delivery, endpoint)
+        if delivery.next_attempt_at is not None and delivery.status == DeliveryStatus.PENDING:
+            heapq.heappush(self.due, (delivery.next_attempt_at, delivery.id))
+        log.info("webhook %s attempt %d: %s", delivery.message_id, delivery.attempts, outcome)
+        return outcome
+
+
+class DispatcherHandle:
+    """The dispatcher in a background thread: schedules and delivers every ``poll_seconds``."""
+
+    def __init__(self, dispatcher: WebhookDispatcher, poll_seconds: float) -> None:
+        self.dispatcher = dispatcher
+        self.poll_seconds = poll_seconds
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="webhook-dispatcher", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self.dispatcher.schedule_pending()
+                self.dispatcher.deliver_due()
+                self._stop.wait(self.poll_seconds)
+        except Exception as exc:  # surfaced by stop()
+            log.exception("webhook dispatcher stopped")
+            self.error = exc
+
+    def start(self) -> DispatcherHandle:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        if self.error is not None:
+            raise self.error
+
+
+def start_webhook_dispatcher(rt: LedgerRuntime, allow_private: bool = False, poll_seconds: float = 0.2,
+                             timeout_s: float = 10.0) -> DispatcherHandle:
+    """Start the dispatcher in a background thread; ``.stop()`` ends it after the current round."""
+    sender = PinnedHttpSender(allow_private=allow_private, timeout_s=timeout_s)
+    return DispatcherHandle(WebhookDispatcher(rt.ledger, open_read_model_view(rt), sender), poll_seconds).start()
