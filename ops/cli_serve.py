@@ -1,0 +1,55 @@
+"""``kycledger serve``: the HTTP API in production configuration (uvicorn, N worker processes).
+
+Configuration comes from the environment (``KYC_DB_URL`` or ``KYC_DATA_DIR``, ``KYC_KEK``/``KYC_KEK_FILE``,
+``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``,
+``KYC_LOG_LEVEL``); ``--data-dir``/``--db`` override it. Each worker builds its own app from the same
+settings through :func:`app_factory`; the stores they share (replay guard, rate and quota counters,
+idempotency) live in the database, so limits hold across workers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any
+
+import uvicorn
+from litestar import Litestar
+
+from api.logs import configure_logging
+from ops.api_wiring import build_api
+from ops.bootstrap import open_runtime
+
+
+def register(sub: Any) -> None:
+    serve = sub.add_parser("serve", help="serve the HTTP API (production configuration)")
+    where = serve.add_mutually_exclusive_group()
+    where.add_argument("--data-dir", help="embedded ledger folder (SQLite); default $KYC_DATA_DIR or .kycledger")
+    where.add_argument("--db", help="PostgreSQL URL; default $KYC_DB_URL")
+    serve.add_argument("--host", default=os.environ.get("KYC_HOST", "127.0.0.1"))
+    serve.add_argument("--port", type=int, default=int(os.environ.get("KYC_PORT", "8000")))
+    serve.add_argument("--workers", type=int, default=int(os.environ.get("KYC_WORKERS", "1")))
+    serve.set_defaults(func=run_serve)
+
+
+def app_factory() -> Litestar:
+    """One worker's app, from the environment (uvicorn calls this in each worker process)."""
+    configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))
+    rt = open_runtime()
+    app = build_api(rt)
+    app.on_shutdown.append(rt.close)
+    return app
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    if args.workers < 1:
+        raise SystemExit("--workers must be at least 1")
+    # Workers are fresh processes: pass the location through the environment they inherit.
+    if args.data_dir:
+        os.environ["KYC_DATA_DIR"] = args.data_dir
+    if args.db:
+        os.environ["KYC_DB_URL"] = args.db
+    configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))
+    uvicorn.run("ops.cli_serve:app_factory", factory=True, host=args.host, port=args.port, workers=args.workers,
+                log_config=None, access_log=False, proxy_headers=True, lifespan="on")
+    return 0
