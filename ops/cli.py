@@ -16,6 +16,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_ledger",
     "ops.cli_ml",
     "ops.cli_decisions",
+    "ops.cli_serve",
 )
 
 
