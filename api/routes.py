@@ -9,8 +9,13 @@ from __future__ import annotations
 from typing import Any
 
 from api.controllers.ledger import LedgerProofController
+from api.controllers.mobile import MobileController
+from api.controllers.modules import ModuleController
 from api.controllers.operations import OperationsController
 from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
+from api.controllers.review import ReviewController
+from api.controllers.sessions import ClientSessionController, SessionController
+from api.controllers.verify import VerifyController
 
 ROUTE_HANDLERS: tuple[Any, ...] = (
     # platform (api_platform)
@@ -20,4 +25,10 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     OperatorPlanController,
     LedgerProofController,
     # product routes (routes engineer) go here
+    SessionController,
+    ClientSessionController,
+    VerifyController,
+    ModuleController,
+    MobileController,
+    ReviewController,
 )

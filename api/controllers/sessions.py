@@ -15,7 +15,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
 from api.auth import Principal
-from api.client_token import CLIENT_TOKEN_HEADER, session_challenge
+from api.client_token import CLIENT_TOKEN_HEADER, InvalidClientTokenError, session_challenge
 from api.controllers.product import (
     in_thread,
     parse_session_id,
@@ -194,7 +194,10 @@ class SessionController(Controller):
 
 
 def _client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
-    tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
+    try:
+        tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
+    except InvalidClientTokenError as exc:
+        raise ApiProblem(401, exc.code, exc.message) from None
     if str(sid) != session_id:
         raise ApiProblem(401, "client_token_invalid", "client token invalid or expired")
     return tenant_id, sid

@@ -8,7 +8,9 @@ from pathlib import Path
 from typing import Any
 
 from api.client import KycClient
+from api.controllers.mobile import MobileController
 from api.controllers.modules import ModuleController
+from api.controllers.review import ReviewController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
 
@@ -17,7 +19,7 @@ FACES = DATA / "faces" / "face_recognition"
 MRZ_TD3 = DATA / "mrz" / "images" / "passporteye" / "passport-td3.jpg"
 SANCTIONS = DATA / "sanctions"
 PRODUCT_CONTROLLERS: tuple[Any, ...] = (SessionController, ClientSessionController, VerifyController,
-                                        ModuleController)
+                                        ModuleController, MobileController, ReviewController)
 
 
 def b64(path: Path) -> str:

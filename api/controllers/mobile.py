@@ -1,0 +1,178 @@
+"""The mobile flow of seed 000 section 4, mapped onto the same session domain (no second implementation).
+
+``/kyc/id-scan`` is a ``document_front`` capture whose document checks run at once (the app shows
+the OCR result for confirmation); ``/kyc/selfie`` is a ``selfie`` capture whose face match and
+liveness run at once; retry, manual review and help requests are the session's own commands. When
+every configured check is in, the decision worker decides, exactly as for the session routes.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+import msgspec
+from litestar import Controller, Request, get, post
+from litestar.params import Parameter
+
+from api.auth import Principal
+from api.controllers.product import check_view, extracted_view, in_thread, parse_session_id, product
+from api.controllers.sessions import accept_capture
+from api.deps import ApiDependencies
+from api.dto import Dto
+from api.errors import ApiProblem
+from api.guards import client_access
+from api.metering import meter
+from api.openapi import body, ok
+from api.schemas.sessions import CODE, CaptureUpload
+from domain.checks import CheckType
+
+DOCUMENT = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.AGE_VERIFICATION})
+FACE = frozenset({CheckType.FACE_MATCH, CheckType.LIVENESS})
+_SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
+
+
+class IdScan(Dto, frozen=True, kw_only=True):
+    sessionId: str
+    rawImage: Annotated[str, msgspec.Meta(min_length=1)]
+    userId: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    cameraParams: dict[str, Any] | None = None
+
+
+class Selfie(Dto, frozen=True, kw_only=True):
+    sessionId: str
+    selfieImage: Annotated[str, msgspec.Meta(min_length=1)]
+    instructionsCompleted: list[str] = msgspec.field(default_factory=list)
+
+
+class SessionStep(Dto, frozen=True, kw_only=True):
+    sessionId: str
+    step: Annotated[str, CODE] = "all"
+    reason: Annotated[str, CODE] = "user_request"
+    topic: Annotated[str, CODE] = "general"
+
+
+def _scan_id(session_id: UUID, attempt: int) -> str:
+    return f"{session_id}.{attempt}"
+
+
+def scan_view(deps: ApiDependencies, tenant_id: str, session_id: UUID, attempt: int) -> dict[str, Any]:
+    """Seed 000 ``IDScanResult``: status, OCR data (name, dob, expiry) and the MRZ/PDF417 found."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    results = session.results.get(attempt, {})
+    data = extracted_view(list(deps.ledger.events.get(session_id)), attempt)
+    ocr = results.get("ocr")
+    status = "pending" if ocr is None else "success" if ocr["outcome"] == "pass" else "failed"
+    basis = ocr["details"].get("basis") if ocr else None
+    return {"scanId": _scan_id(session_id, attempt), "sessionId": str(session_id), "status": status,
+            "ocr": {"name": " ".join(p for p in (data.get("given_names"), data.get("surname")) if p),
+                    "dob": data.get("birth_date", ""), "expiry": data.get("expiry_date", "")},
+            "idType": ocr["details"].get("document_type") if ocr else None,
+            "mrzFound": basis == "mrz", "pdf417Found": basis == "barcode",
+            "checks": [check_view(r) for name, r in results.items()
+                       if CheckType(name) in DOCUMENT | {CheckType.QUALITY}]}
+
+
+def liveness_view(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
+    """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    results = session.results.get(session.attempt, {})
+    live, match = results.get("liveness"), results.get("face_match")
+    return {"sessionId": str(session_id), "attempt": session.attempt, "sessionStatus": str(session.status),
+            "livenessStatus": live["outcome"] if live else "pending",
+            "livenessPassed": bool(live and live["outcome"] == "pass"),
+            "match": bool(match and match["outcome"] == "pass"),
+            "faceMatchScore": match["scores"].get("similarity") if match else None,
+            "status": "pending" if not (live and match) else
+            "success" if live["outcome"] == match["outcome"] == "pass" else "failed"}
+
+
+class MobileController(Controller):
+    path = "/kyc"
+    tags = ("mobile",)
+    guards = (client_access,)
+
+    @post("/id-scan", operation_id="mobileIdScan", status_code=201,
+          summary="Scan the ID: document capture, OCR and MRZ/PDF417 at once (seed 000 §4)",
+          responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "sessionId": _SID, "status": "success",
+                                        "ocr": {"name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12",
+                                                "expiry": "2032-04-15"}, "idType": "passport",
+                                        "mrzFound": True, "pdf417Found": False, "checks": []},
+                       status=201, description="Scanned"))
+    async def id_scan(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+                      data: Annotated[IdScan, body({"sessionId": _SID, "rawImage": "/9j/4AAQ..."})]) -> dict[str, Any]:
+        sid = parse_session_id(data.sessionId)
+        upload = CaptureUpload(type="document_front", image_base64=data.rawImage)
+        accepted = await in_thread(accept_capture, deps, principal.tenant_id, sid, upload)
+        await in_thread(meter, request, "ocr")
+        pipeline = product(deps).pipeline
+        await in_thread(lambda: pipeline.process_session(principal.tenant_id, sid, sandbox=principal.sandbox,
+                                                         only=DOCUMENT))
+        await in_thread(pipeline.decide, sid)
+        return await in_thread(scan_view, deps, principal.tenant_id, sid, accepted.attempt)
+
+    @get("/id-scan/{scan_id:str}", operation_id="mobileGetIdScan", sync_to_thread=True,
+         summary="A scan's result and status",
+         responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "status": "success"}))
+    def get_scan(self, deps: ApiDependencies, principal: Principal,
+                 scan_id: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
+        session_text, _, attempt = scan_id.rpartition(".")
+        if not attempt.isdigit():
+            raise ApiProblem(404, "not_found", "scan not found")
+        return scan_view(deps, principal.tenant_id, parse_session_id(session_text), int(attempt))
+
+    @post("/selfie", operation_id="mobileSelfie", status_code=201,
+          summary="Selfie: liveness and face match against the scanned ID at once (seed 000 §4)",
+          responses=ok(dict[str, Any], {"sessionId": _SID, "livenessStatus": "pass", "livenessPassed": True,
+                                        "match": True, "faceMatchScore": 0.84, "status": "success"},
+                       status=201, description="Checked"))
+    async def selfie(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+                     data: Annotated[Selfie, body({"sessionId": _SID, "selfieImage": "/9j/4AAQ...",
+                                                   "instructionsCompleted": ["blink", "smile"]})]) -> dict[str, Any]:
+        sid = parse_session_id(data.sessionId)
+        await in_thread(accept_capture, deps, principal.tenant_id, sid,
+                        CaptureUpload(type="selfie", image_base64=data.selfieImage))
+        await in_thread(meter, request, "face_match")
+        pipeline = product(deps).pipeline
+        await in_thread(lambda: pipeline.process_session(principal.tenant_id, sid, sandbox=principal.sandbox,
+                                                         only=FACE))
+        await in_thread(pipeline.decide, sid)
+        return await in_thread(liveness_view, deps, principal.tenant_id, sid)
+
+    @get("/liveness/{session_id:str}", operation_id="mobileLivenessStatus", sync_to_thread=True,
+         summary="Current match and liveness status", responses=ok(dict[str, Any], {"sessionId": _SID,
+                                                                                    "livenessStatus": "pending"}))
+    def liveness(self, deps: ApiDependencies, principal: Principal,
+                 session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
+        return liveness_view(deps, principal.tenant_id, parse_session_id(session_id))
+
+    @post("/retry", operation_id="mobileRetry", sync_to_thread=True, status_code=200,
+          summary="Retry a step: a new attempt, capped by max_retries",
+          responses=ok(dict[str, Any], {"sessionId": _SID, "attempt": 2, "status": "pending"}))
+    def retry(self, deps: ApiDependencies, principal: Principal,
+              data: Annotated[SessionStep, body({"sessionId": _SID, "step": "selfie", "reason": "face_mismatch"})],
+              ) -> dict[str, Any]:
+        sid = parse_session_id(data.sessionId)
+        deps.ledger.request_retry(principal.tenant_id, sid, data.step, data.reason)
+        session = deps.ledger.get_session(principal.tenant_id, sid)
+        return {"sessionId": str(sid), "attempt": session.attempt, "status": str(session.status)}
+
+    @post("/manual-review", operation_id="mobileManualReview", sync_to_thread=True, status_code=200,
+          summary="Ask for manual review on persistent failure",
+          responses=ok(dict[str, Any], {"sessionId": _SID, "status": "manual_review"}))
+    def manual_review(self, deps: ApiDependencies, principal: Principal,
+                      data: Annotated[SessionStep, body({"sessionId": _SID, "reason": "persistent_failure"})],
+                      ) -> dict[str, Any]:
+        sid = parse_session_id(data.sessionId)
+        deps.ledger.request_manual_review(principal.tenant_id, sid, data.reason)
+        return {"sessionId": str(sid), "status": str(deps.ledger.get_session(principal.tenant_id, sid).status)}
+
+    @post("/help-request", operation_id="mobileHelpRequest", sync_to_thread=True, status_code=200,
+          summary="Log a help request for funnel analysis",
+          responses=ok(dict[str, Any], {"sessionId": _SID, "logged": True}))
+    def help_request(self, deps: ApiDependencies, principal: Principal,
+                     data: Annotated[SessionStep, body({"sessionId": _SID, "step": "id_scan", "topic": "glare"})],
+                     ) -> dict[str, Any]:
+        sid = parse_session_id(data.sessionId)
+        deps.ledger.request_help(principal.tenant_id, sid, data.step, data.topic)
+        return {"sessionId": str(sid), "logged": True}
