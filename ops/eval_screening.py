@@ -51,6 +51,11 @@ class KnownName:
     list_name: str
     entity_id: str
     name: str
+    name_type: str = ""
+
+    @property
+    def weak_alias(self) -> bool:
+        return self.name_type == "alias:Low"
 
     @property
     def key(self) -> tuple[str, str]:
@@ -59,7 +64,7 @@ class KnownName:
 
 def read_known_names(data_dir: Path) -> list[KnownName]:
     with (data_dir / "sanctions" / "known_names.csv").open(encoding="utf-8") as handle:
-        return [KnownName(r["list"], r["entity_id"], r["name"]) for r in csv.DictReader(handle)]
+        return [KnownName(r["list"], r["entity_id"], r["name"], r["name_type"]) for r in csv.DictReader(handle)]
 
 
 def split_of(key: tuple[str, str]) -> str:
@@ -117,17 +122,19 @@ def non_listed_people(seed: int, count: int, listed_folded: set[str]) -> list[tu
     return people
 
 
-def target_scores(
+def target_levels(
     screener: RapidfuzzSanctionsScreener, names: Sequence[KnownName], seed: int
-) -> dict[str, list[float]]:
-    """Per variant, the score each positive's own entry reached (0 when not even a candidate)."""
+) -> dict[str, list[MatchLevel | None]]:
+    """Per variant, the level each positive's own entry reached (``None``: below the near-hit score).
+    Levels include the domain rules, e.g. UN "Low" quality aliases are at most near-hits."""
     rng = random.Random(seed)  # noqa: S311  (reproducible test data, not security)
-    scores: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    levels: dict[str, list[MatchLevel | None]] = {v: [] for v in VARIANTS}
     for known in names:
         for variant, text in variants(known.name, rng).items():
-            best = screener.best_scores(ScreeningQuery(text))
-            scores[variant].append(best[known.key][0] if known.key in best else 0.0)
-    return scores
+            hits = screener.screen(ScreeningQuery(text)).hits
+            own = [h.level for h in hits if (h.list_name, h.entry_id) == known.key]
+            levels[variant].append(own[0] if own else None)
+    return levels
 
 
 def best_negative_scores(
@@ -188,6 +195,14 @@ def _rate(scores: Sequence[float], threshold: float) -> float:
     return sum(s >= threshold for s in scores) / len(scores) if scores else 0.0
 
 
+def _found(levels: Sequence[MatchLevel | None], accepted: frozenset[MatchLevel]) -> float:
+    return sum(level in accepted for level in levels) / len(levels) if levels else 0.0
+
+
+HIT_ONLY = frozenset({MatchLevel.HIT})
+FLAGGED = frozenset({MatchLevel.HIT, MatchLevel.NEAR_HIT})
+
+
 def _false_levels(
     screener: RapidfuzzSanctionsScreener, people: Sequence[tuple[str, int, str]]
 ) -> tuple[int, int]:
@@ -218,9 +233,10 @@ def report_section(data_dir: Path, people_per_split: int = 3000) -> str:
         near=lowest_within_budget(tune_negatives, NEAR_BUDGET_PER_1000),
     )
     conf = screener.thresholds
-    tune_recall = target_scores(screener, tune_names, seed=11)
-    exact_all = target_scores(screener, known, seed=12)["as_listed"]
-    report_recall = target_scores(screener, report_names, seed=13)
+    tune_recall = target_levels(screener, tune_names, seed=11)
+    exact_all = target_levels(screener, known, seed=12)["as_listed"]
+    report_recall = target_levels(screener, report_names, seed=13)
+    weak = sum(1 for k in known if k.weak_alias)
     negatives = best_negative_scores(screener, report_people)
     false_hits, false_near = _false_levels(screener, report_people)
     per_k = 1000 / len(report_people)
@@ -233,16 +249,17 @@ def report_section(data_dir: Path, people_per_split: int = 3000) -> str:
         "Method:\n\n" + method + "\n",
         f"Thresholds tuned on the tune split: hit {tuned.hit}, near {tuned.near}; configured defaults "
         f"(`ScreeningThresholds`): hit {conf.hit}, near {conf.near}. Figures below use the configured defaults.\n",
-        f"Recall on all {len(known)} names of `known_names.csv` as printed: "
-        f"{_rate(exact_all, conf.hit):.2%} at hit level, {_rate(exact_all, conf.near):.2%} at near-hit level.\n",
-        f"| variant (report split: {len(report_names)} names) | n | recall at hit | recall at near-hit or hit "
-        "| tune split, near-hit or hit |",
+        f"Recall on all {len(known)} names of `known_names.csv` as printed: {_found(exact_all, HIT_ONLY):.2%} "
+        f"hits, {_found(exact_all, FLAGGED):.2%} hits or near-hits. ({weak} of them are UN \"Low\" quality "
+        "aliases, which the rules cap at near-hit: the UN says such aliases alone do not identify.)\n",
+        f"| variant (report split: {len(report_names)} names) | n | found as hit | found as hit or near-hit "
+        "| tune split: hit or near-hit |",
         "| --- | --- | --- | --- | --- |",
     ]
     for variant in VARIANTS:
         scores, tune_scores = report_recall[variant], tune_recall[variant]
-        lines.append(f"| {variant} | {len(scores)} | {_rate(scores, conf.hit):.2%} | "
-                     f"{_rate(scores, conf.near):.2%} | {_rate(tune_scores, conf.near):.2%} |")
+        lines.append(f"| {variant} | {len(scores)} | {_found(scores, HIT_ONLY):.2%} | "
+                     f"{_found(scores, FLAGGED):.2%} | {_found(tune_scores, FLAGGED):.2%} |")
     lines += [
         "",
         f"False hits per 1,000 generated non-listed names ({len(report_people)}, report seed): name only "

@@ -20,6 +20,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import JaroWinkler
 
 from domain.ports.screening import ListedName, WatchlistEntry
+from ml.screening.batch import NameMatrix
 from ml.screening.normalise import FoldedName, fold_name, initial_class, skeleton
 
 # Below the pairing threshold on purpose: blocking must not lose what scoring would accept. Scoring
@@ -79,16 +80,20 @@ class WatchlistIndex:
         self._by_skeleton = {k: np.asarray(ids, dtype=np.int32) for k, ids in by_skeleton.items()}
         self._postings = [np.asarray(sorted(set(p)), dtype=np.int32) for p in postings]
         self._content_counts = np.asarray(content_counts, dtype=np.int32)
+        self.matrix = NameMatrix([n.folded for n in self.names])
 
     def __len__(self) -> int:
         return len(self.names)
 
     def candidates(self, query: FoldedName) -> list[IndexedName]:
-        """Names sharing at least two resembling tokens with the query (or one, when either side
+        return [self.names[n] for n in self.candidate_ids(query)]
+
+    def candidate_ids(self, query: FoldedName) -> np.ndarray:
+        """Ids of the names sharing at least two resembling tokens with the query (or one, when either side
         has only one), or a joined pair. Fewer shared tokens cannot reach the near-hit score."""
         tokens, joined = blocking_keys(query)
         if not tokens:
-            return []
+            return _NONE
         keys = tokens + joined
         shared: Counter[int] = Counter()
         via_joined: set[int] = set()
@@ -104,7 +109,7 @@ class WatchlistIndex:
         need = min(2, len(tokens))
         chosen = {n for n, count in shared.items() if count >= min(need, int(self._content_counts[n]))}
         chosen |= via_joined
-        return [self.names[n] for n in sorted(chosen)]
+        return np.asarray(sorted(chosen), dtype=np.int32)
 
     def _resembling(self, token: str) -> np.ndarray:
         """Vocabulary ids of tokens that resemble ``token`` (same measures as the scorer)."""

@@ -23,7 +23,6 @@ from domain.screening_rules import (
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
-from ml.screening.similarity import name_similarity
 
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
@@ -48,9 +47,10 @@ class RapidfuzzSanctionsScreener:
         """Best name score per (list, entry id) among the candidates, with the name that gave it."""
         folded = fold_name(query.name)
         best: dict[tuple[str, str], tuple[float, IndexedName]] = {}
-        for candidate in self.index.candidates(folded):
+        ids = self.index.candidate_ids(folded)
+        for name_id, score in zip(ids.tolist(), self.index.matrix.scores(folded, ids).tolist(), strict=True):
+            candidate = self.index.names[name_id]
             key = (candidate.entry.list_name, candidate.entry.entry_id)
-            score = name_similarity(folded, candidate.folded)
             if key not in best or score > best[key][0]:
                 best[key] = (score, candidate)
         return best

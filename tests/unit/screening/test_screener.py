@@ -17,7 +17,9 @@ from domain.ports.screening import (
     screening_check_result,
 )
 from domain.screening_rules import Agreement, ListedBirthDate, MatchLevel, ScreeningThresholds
+from ml.screening.normalise import fold_name
 from ml.screening.screener import RapidfuzzSanctionsScreener
+from ml.screening.similarity import name_similarity
 
 pytestmark = pytest.mark.unit
 
@@ -100,3 +102,15 @@ def test_for_folder_loads_once_per_process(tmp_path: Path) -> None:
     first = RapidfuzzSanctionsScreener.for_folder(tmp_path)
     assert RapidfuzzSanctionsScreener.for_folder(tmp_path) is first
     assert first.screen(ScreeningQuery("Jane Roe")).outcome is Outcome.FAIL
+
+
+@pytest.mark.parametrize("query", ["Dmitry Yuryevich Kohroshev", "Yasin Saleh Abdulrahman", "Al Dima Kho",
+                                   "Anna Anna Novak", "Ivanova", "Chen Li Rossi Eva"])
+def test_vectorised_scores_equal_the_reference_scalar_scores(query: str) -> None:
+    import numpy as np
+
+    folded = fold_name(query)
+    every_name = np.arange(len(SCREENER.index), dtype=np.int32)
+    batch = SCREENER.index.matrix.scores(folded, every_name)
+    scalar = [name_similarity(folded, n.folded) for n in SCREENER.index.names]
+    assert batch.tolist() == pytest.approx(scalar, abs=1e-6)
