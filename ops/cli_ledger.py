@@ -11,6 +11,7 @@ from typing import Any
 
 from adapters.integrity.ed25519_keys import load_private_key_file, public_key_bytes
 from domain.integrity.verifier import VerificationReport
+from ops.bundle import verify_bundle_file
 from ops.cli_common import add_location_args, guarded, print_json, runtime_from_args
 from ops.export import write_export
 from ops.integrity_wiring import build_checkpointer, checkpoint_notes, integrity_stores, trusted_public_key
@@ -26,6 +27,7 @@ def register(sub: Any) -> None:
     where.add_argument("--data-dir")
     where.add_argument("--db")
     where.add_argument("--export", help="an export file (offline: no database needed)")
+    where.add_argument("--bundle", help="an evidence bundle (offline): events, proofs, checkpoint, policies")
     verify.add_argument("--public-key", help="pin the trusted checkpoint key: base64 raw key, or a PEM file")
     verify.add_argument("--json", action="store_true")
     verify.set_defaults(func=guarded(_verify))
@@ -69,6 +71,8 @@ def _print_report(report: VerificationReport, key: bytes, as_json: bool) -> int:
 
 def _verify(args: argparse.Namespace) -> int:
     pinned = _pinned_key(args.public_key)
+    if args.bundle:
+        return verify_bundle_file(Path(args.bundle), pinned, args.json)
     if args.export:
         try:
             report, key = verify_export(Path(args.export), pinned)
