@@ -63,7 +63,7 @@ class WatchlistIndex:
                 name_id = len(self.names)
                 self.names.append(IndexedName(entry, name_index, folded))
                 tokens, joined = blocking_keys(folded)
-                content_counts.append(len(tokens))
+                content_counts.append(_counted(tokens))
                 for token in (*tokens, *joined):
                     token_id = vocabulary.setdefault(token, len(vocabulary))
                     if token_id == len(postings):
@@ -85,12 +85,11 @@ class WatchlistIndex:
     def __len__(self) -> int:
         return len(self.names)
 
-    def candidates(self, query: FoldedName) -> list[IndexedName]:
-        return [self.names[n] for n in self.candidate_ids(query)]
-
     def candidate_ids(self, query: FoldedName) -> np.ndarray:
-        """Ids of the names sharing at least two resembling tokens with the query (or one, when either side
-        has only one), or a joined pair. Fewer shared tokens cannot reach the near-hit score."""
+        """Ids of the names sharing at least two resembling tokens with the query (one, when either side
+        has only one token of 3+ letters), or a joined pair. With fewer, the unpaired tokens of 3+
+        letters keep the score under the near-hit threshold (similarity.aligned_similarity: at best
+        (8+8)/(8+3+8+1.5) = 0.78 for one paired 8-letter token)."""
         tokens, joined = blocking_keys(query)
         if not tokens:
             return _NONE
@@ -106,7 +105,7 @@ class WatchlistIndex:
                 shared.update(names.tolist())
             else:
                 via_joined.update(names.tolist())
-        need = min(2, len(tokens))
+        need = min(2, _counted(tokens))
         chosen = {n for n, count in shared.items() if count >= min(need, int(self._content_counts[n]))}
         chosen |= via_joined
         return np.asarray(sorted(chosen), dtype=np.int32)
@@ -124,3 +123,8 @@ class WatchlistIndex:
 
 
 _NONE = np.zeros(0, dtype=np.int32)
+COUNTED_TOKEN_LENGTH = 3  # initials and two-letter tokens weigh too little to keep a score down
+
+
+def _counted(tokens: list[str]) -> int:
+    return sum(len(t) >= COUNTED_TOKEN_LENGTH for t in tokens)
