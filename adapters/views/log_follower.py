@@ -34,7 +34,7 @@ class LogFollower:
         self.topics = list(topics)
         self._next_chain: dict[int, int] = {}  # notification id -> chain position of the next entry
 
-    def _chain_position_after(self, notification_id: int) -> int:
+    def chain_position_after(self, notification_id: int) -> int:
         """The chain position of the first entry whose notification id is greater than ``notification_id``."""
         cached = self._next_chain.get(notification_id)
         if cached is not None:
@@ -58,7 +58,7 @@ class LogFollower:
         notifications = self.app.recorder.select_notifications(after + 1, self.batch_size)
         if not notifications:
             return None
-        start = self._chain_position_after(after)
+        start = self.chain_position_after(after)
         links = self.chain.select_chain(start, len(notifications))
         if len(links) < len(notifications):
             raise ChainMismatchError(f"{len(notifications)} notifications after {after} but {len(links)} chain rows")
