@@ -16,6 +16,7 @@ is harmless. Sandbox principals get the ``ops.sandbox`` adapter set and every re
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from uuid import UUID
@@ -185,17 +186,24 @@ class VerificationPipeline:
         needs_document = any(c in DOCUMENT_CHECKS or c in (CheckType.SCREENING, CheckType.KYA, CheckType.FACE_MATCH)
                              for c in wanted)
         document: DocumentOutcome | None = None
-        if needs_document and front is not None:
-            document = self.read_document(front, self._blob(subject, captures.get("document_back")), subject, sandbox)
-            extracted = dict(document.reading.fields)
-            results.append(document.results[CheckType.QUALITY])
+        # Liveness needs only the selfie and frames: it runs beside the document read (another model
+        # family, another lock), so the two slowest checks overlap on the 2 cores.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            liveness = pool.submit(self._liveness, session, subject, captures, selfie, sandbox) \
+                if CheckType.LIVENESS in wanted else None
+            if needs_document and front is not None:
+                back = self._blob(subject, captures.get("document_back"))
+                document = self.read_document(front, back, subject, sandbox)
+                extracted = dict(document.reading.fields)
+                results.append(document.results[CheckType.QUALITY])
+            liveness_result = liveness.result() if liveness is not None else None
         for check in wanted:
             if check in DOCUMENT_CHECKS:
                 results.append(document.results[check] if document else capture_failure(check, "document_missing"))
             elif check is CheckType.FACE_MATCH:
                 results.append(self._face_match(session, selfie, document, sandbox))
-            elif check is CheckType.LIVENESS:
-                results.append(self._liveness(session, subject, captures, selfie, sandbox))
+            elif check is CheckType.LIVENESS and liveness_result is not None:
+                results.append(liveness_result)
             elif check is CheckType.SCREENING:
                 results.append(self._screening(document, sandbox))
             elif check is CheckType.KYA:
