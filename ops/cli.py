@@ -17,6 +17,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_ml",
     "ops.cli_decisions",
     "ops.cli_serve",
+    "ops.cli_audit",
 )
 
 
