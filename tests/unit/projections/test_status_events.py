@@ -1,0 +1,69 @@
+"""Session events as seed 000 / seed 003 status messages: names, thin payloads, completion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from projections.status_events import (
+    DECISION_MADE,
+    LIVENESS_STATUS,
+    MANUAL_REVIEW_REQUESTED,
+    SCAN_STATUS,
+    SESSION_CREATED,
+    StatusMessage,
+    completion_payload,
+    status_message,
+)
+from projections.view import LedgerEntry
+from tests.unit.projections.support import PII_NAME, entries, review_session, verified_session
+from tests.unit.sessions.support import SessionTestLedger
+
+pytestmark = pytest.mark.unit
+
+
+def _messages(ledger: SessionTestLedger) -> list[StatusMessage]:
+    found = [status_message(e, entry) for e, entry in entries(ledger)]
+    return [m for m in found if m is not None]
+
+
+def test_a_verified_session_emits_the_seed_event_names_in_order() -> None:
+    ledger = SessionTestLedger()
+    verified_session(ledger, "ten_a")
+    messages = _messages(ledger)
+    assert messages[0].name == SESSION_CREATED
+    assert [m.name for m in messages][1:3] == [SCAN_STATUS, SCAN_STATUS]  # capture, then OCR requested
+    assert {m.name for m in messages} >= {LIVENESS_STATUS, DECISION_MADE}
+    decision = messages[-1]
+    assert decision.is_decision and decision.completes
+    assert decision.payload["status"] == "verified" and decision.payload["decision"] == "accepted"
+    assert not any(m.completes for m in messages[:-1])
+
+
+def test_manual_review_is_requested_and_does_not_complete() -> None:
+    ledger = SessionTestLedger()
+    review_session(ledger, "ten_a")
+    messages = _messages(ledger)
+    review = next(m for m in messages if m.name == MANUAL_REVIEW_REQUESTED)
+    assert review.payload["status"] == "manual_review" and review.payload["queue"] == "operations"
+    assert not any(m.completes for m in messages)
+
+
+def test_payloads_are_thin_and_carry_the_ledger_position() -> None:
+    ledger = SessionTestLedger()
+    verified_session(ledger, "ten_a")
+    messages = _messages(ledger)
+    assert PII_NAME not in json.dumps([m.payload for m in messages])
+    assert all(m.payload["ledger"]["notification_id"] > 0 and m.event_id == m.payload["event_id"] for m in messages)
+    completed = completion_payload(messages[-1])
+    assert completed["event"] == "verification.completed" and completed["status"] == "verified"
+    assert set(completed) <= {"event", "event_id", "tenant_id", "session_id", "status", "decision", "reason_codes",
+                              "attempt", "occurred_at", "ledger"}
+
+
+def test_events_that_change_no_status_publish_nothing() -> None:
+    ledger = SessionTestLedger()
+    verified_session(ledger, "ten_a")
+    extracted = next(e for e, _ in entries(ledger) if type(e).__name__ == "DocumentDataExtracted")
+    assert status_message(extracted, LedgerEntry(1, 1, "00")) is None
