@@ -41,7 +41,7 @@ STATUS_BY_CODE: dict[str, int] = {
     "face_not_found": 422,
     "model_unavailable": 503,
     # domain/integrity
-    "merkle_range_invalid": 400,
+    "merkle_range_invalid": 422,
     "merkle_node_missing": 404,
 }
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import msgspec
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.spec import (
     Components,
@@ -77,12 +78,33 @@ def _idempotency_header() -> Parameter:
     return Parameter(name="Idempotency-Key", param_in="header", required=False,  # type: ignore[arg-type]
                      description="retry-safe POST: same key + same body = same answer; other body = 422; "
                                  "duplicate still running = 409 (1-255 visible ASCII characters)",
-                     schema=Schema(type="string", min_length=1, max_length=255))  # type: ignore[arg-type]
+                     schema=Schema(type="string", min_length=1, max_length=255,  # type: ignore[arg-type]
+                                   pattern="^[!-~]{1,255}$"))
+
+
+def _strict_struct_names() -> set[str]:
+    """Names of every msgspec Struct that refuses unknown fields (``Dto`` and the like)."""
+    names: set[str] = set()
+    todo: list[type[msgspec.Struct]] = [msgspec.Struct]
+    while todo:
+        cls = todo.pop()
+        todo.extend(cls.__subclasses__())
+        if getattr(cls, "__struct_config__", None) is not None and cls.__struct_config__.forbid_unknown_fields:
+            names.add(cls.__name__)
+    return names
 
 
 def finish_document(doc: OpenAPI) -> OpenAPI:
-    """Add error answers, security and idempotency headers to every operation of ``doc``."""
+    """Add error answers, security and idempotency headers to every operation of ``doc``.
+
+    Bodies that refuse unknown fields say so (``additionalProperties: false``), so generated
+    clients and fuzzers do not send fields the server rejects.
+    """
     components = doc.components if isinstance(doc.components, Components) else Components()
+    strict = _strict_struct_names()
+    for name, component in (components.schemas or {}).items():
+        if isinstance(component, Schema) and name.rsplit("_", 1)[-1] in strict and component.type == "object":
+            component.additional_properties = False
     components.schemas = {**(components.schemas or {}), "Problem": _problem_schema()}
     components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
     doc.components = components

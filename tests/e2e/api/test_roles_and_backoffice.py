@@ -124,6 +124,6 @@ def test_auditor_gets_verifiable_inclusion_and_consistency_proofs(stack: ApiStac
                        bytes.fromhex(consistency["first_root_hash"]), bytes.fromhex(consistency["second_root_hash"]))
 
     beyond = auditor.get("/v1/ledger/inclusion", params={"position": second + 5, "size": second + 10})
-    assert beyond.status_code == 400 and beyond.json()["code"] == "merkle_range_invalid"
+    assert beyond.status_code == 422 and beyond.json()["code"] == "merkle_range_invalid"
     backwards = auditor.get("/v1/ledger/consistency", params={"from": 5, "to": 2})
-    assert backwards.status_code == 400
+    assert backwards.status_code == 422
