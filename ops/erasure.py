@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -47,6 +49,8 @@ from domain.retention import (
 from domain.subjects import subject_uuid
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
+
+log = logging.getLogger("kycledger.retention")
 
 RECEIPT_FORMAT = "kycledger-erasure-receipt"
 ACTOR = "system:retention"
@@ -256,3 +260,39 @@ def verify_receipt(receipt: dict[str, Any], pinned_key: bytes | None = None) -> 
     except (KeyError, ValueError, TypeError) as e:
         return False, f"the receipt is malformed: {type(e).__name__}"
     return True, ""
+
+
+class SweeperHandle:
+    """Runs ``ErasureEngine.sweep`` every ``interval_seconds`` in a background thread."""
+
+    def __init__(self, engine: ErasureEngine, interval_seconds: float) -> None:
+        self.engine = engine
+        self.interval_seconds = interval_seconds
+        self.error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="retention-sweeper", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            while not self._stop.is_set():
+                self.engine.sweep()
+                self._stop.wait(self.interval_seconds)
+        except Exception as exc:  # surfaced by stop()
+            log.exception("retention sweeper stopped")
+            self.error = exc
+
+    def start(self) -> SweeperHandle:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+        if self.error is not None:
+            raise self.error
+
+
+def start_retention_sweeper(rt: LedgerRuntime, blobs: BlobStore | None,
+                            interval_seconds: float = 3600.0) -> SweeperHandle:
+    """Purge media past retention and shred subjects whose hold ended, now and then every interval."""
+    return SweeperHandle(ErasureEngine(rt, blobs), interval_seconds).start()

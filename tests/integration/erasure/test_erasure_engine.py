@@ -7,6 +7,7 @@ import base64
 import copy
 import hashlib
 import logging
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -24,7 +25,14 @@ from domain.ports.blobs import session_subject_id
 from domain.sessions import SessionConfiguration
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
-from ops.erasure import ErasureEngine, place_legal_hold, processing_restricted, set_media_retention, verify_receipt
+from ops.erasure import (
+    ErasureEngine,
+    place_legal_hold,
+    processing_restricted,
+    set_media_retention,
+    start_retention_sweeper,
+    verify_receipt,
+)
 from ops.local_services import LocalNats
 from ops.relays import open_read_model_view, start_relays
 from projections import queries
@@ -201,3 +209,20 @@ def test_a_legal_hold_restricts_now_defers_erasure_and_shreds_when_it_ends(ledge
     assert topics.count("kycledger.subject.SubjectErased") == 1
     assert {"kycledger.retention.LegalHoldPlaced", "kycledger.retention.ErasureRequested",
             "kycledger.retention.SubjectShredded"} <= set(topics)
+
+
+def test_the_background_sweeper_shreds_when_a_hold_ends(ledger: LedgerRuntime) -> None:
+    blobs = _blobs(ledger)
+    _, subject = _session_with_media(ledger, blobs)
+    with audit_context(TENANT, "operator:mlro", "req-hold"):
+        place_legal_hold(ledger.ledger, TENANT, subject, "aml_review", datetime.now(UTC) + timedelta(seconds=0.5))
+    ErasureEngine(ledger, blobs).erase_subject(TENANT, subject, "gdpr_art17")
+    assert ledger.vault.data_key(subject, create=False) is not None
+    time.sleep(0.6)
+    sweeper = start_retention_sweeper(ledger, blobs, interval_seconds=0.05)
+    deadline = time.monotonic() + 10
+    while ledger.vault.data_key(subject, create=False) is not None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    sweeper.stop()
+    assert ledger.vault.data_key(subject, create=False) is None
+    assert not processing_restricted(ledger.ledger, TENANT, subject, datetime.now(UTC))

@@ -67,3 +67,17 @@ def test_events_that_change_no_status_publish_nothing() -> None:
     verified_session(ledger, "ten_a")
     extracted = next(e for e, _ in entries(ledger) if type(e).__name__ == "DocumentDataExtracted")
     assert status_message(extracted, LedgerEntry(1, 1, "00")) is None
+
+
+def test_an_expired_session_completes_its_verification() -> None:
+    from domain.audit import audit_context
+    from domain.sessions import SessionConfiguration
+
+    ledger = SessionTestLedger()
+    with audit_context("ten_a", "system:test", "req-exp"):
+        sid = ledger.create_session("ten_a", SessionConfiguration.build(session_ttl_seconds=60))
+        ledger.clock.advance(61)
+        ledger.expire("ten_a", sid)
+    expired = _messages(ledger)[-1]
+    assert expired.name == "session.expired" and expired.completes and expired.payload["status"] == "expired"
+    assert completion_payload(expired)["status"] == "expired"
