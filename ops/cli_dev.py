@@ -23,8 +23,8 @@ import uvicorn
 from api.app import create_app
 from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime, open_runtime
-from ops.decision_worker import DecisionWorker, PositionFile
 from ops.checkpointer import CheckpointSchedule
+from ops.decision_worker import DecisionWorker, PositionFile
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.local_services import LocalNats, free_port
 from ops.settings import DEFAULT_DATA_DIR

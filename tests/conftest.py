@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,18 +27,26 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
+def _private_dir(prefix: str) -> Path:
+    # Not pytest's tmp_path_factory: pytest prunes old base temp dirs, which removes a running
+    # server's files when several pytest sessions share the machine.
+    return Path(tempfile.mkdtemp(prefix=prefix))
+
+
 @pytest.fixture(scope="session")
-def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_dsn() -> Iterator[str]:
     """Admin DSN of a real PostgreSQL server for this test session."""
     given = os.environ.get("KYC_TEST_POSTGRES_DSN")
     if given:
         yield given
         return
-    server = EmbeddedPostgres(tmp_path_factory.mktemp("pg") / "pgdata").start()
+    root = _private_dir("kycledger-test-pg-")
+    server = EmbeddedPostgres(root / "pgdata").start()
     try:
         yield server.dsn
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)
 
 
 @pytest.fixture
@@ -46,10 +56,12 @@ def fresh_postgres_db(postgres_dsn: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def nats_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def nats_url() -> Iterator[str]:
     """URL of a real nats-server with JetStream on 127.0.0.1 for this test session."""
-    server = LocalNats(tmp_path_factory.mktemp("nats")).start()
+    root = _private_dir("kycledger-test-nats-")
+    server = LocalNats(root).start()
     try:
         yield server.url
     finally:
         server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, ProcessRecorder, StoredEvent
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -26,6 +26,7 @@ from psycopg import Connection, sql
 from psycopg.errors import UniqueViolation
 
 from adapters.persistence.chain_rows import ChainRow, extend_chain
+from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
 
 APPEND_ONLY_FUNCTION = "kycledger_refuse_change"
 
@@ -71,10 +72,57 @@ class PostgresChainMixin:
                     ).format(trigger, sql.SQL(when), target, sql.SQL(level), fn)
                 )
 
+    group_commit: GroupCommit | None = None
+
+    def enable_group_commit(self) -> None:
+        self.group_commit = GroupCommit(self._write_group)
+
+    def _tail_query(self) -> sql.Composable:
+        return sql.SQL("SELECT position, entry_hash FROM {} ORDER BY position DESC LIMIT 1").format(
+            self._ident(self.chain_table_name))
+
+    def _insert_chain(self, curs: Any, rows: Sequence[ChainRow]) -> None:
+        curs.executemany(
+            sql.SQL("INSERT INTO {} (position, notification_id, entry_hash) VALUES (%s, %s, %s)").format(
+                self._ident(self.chain_table_name)),
+            [(r.position, r.notification_id, r.entry_hash) for r in rows],
+        )
+
+    def _write_group(self, group: list[PendingSave]) -> None:
+        """One transaction, one lock, one commit for many saves; each save in its own SAVEPOINT."""
+        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
+            self._lock_table(curs)  # type: ignore[attr-defined]
+            self._notify_channel(curs)  # type: ignore[attr-defined]
+            curs.execute(self._tail_query())
+            row = curs.fetchone()
+            tail = (int(row["position"]), bytes(row["entry_hash"])) if row else None
+            events: list[StoredEvent] = []
+            ids: list[int] = []
+            for pending in group:
+                pg_events = [
+                    self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)  # type: ignore[attr-defined]
+                    for e in pending.events
+                ]
+                try:
+                    with conn.transaction():  # a SAVEPOINT: a conflicting save fails alone
+                        self._insert_events(curs, pending.events, **pending.kwargs)  # type: ignore[attr-defined]
+                        curs.execute(self.insert_events_statement, (pg_events,))  # type: ignore[attr-defined]
+                        saved = [r["notification_id"] for r in curs.fetchall()]
+                except (UniqueViolation, IntegrityError) as error:
+                    pending.error = error if isinstance(error, IntegrityError) else IntegrityError(error)
+                    continue
+                pending.notification_ids = saved
+                events.extend(pending.events)
+                ids.extend(saved)
+            if events:
+                self._insert_chain(curs, extend_chain(tail, events, ids))
+
     @retry((IntegrityError,), max_attempts=1)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
+        if self.group_commit is not None:
+            return self.group_commit.submit(stored_events, kwargs)
         pg_events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)  # type: ignore[attr-defined]
             for e in stored_events
@@ -89,23 +137,13 @@ class PostgresChainMixin:
                     try:
                         self._lock_table(curs)  # type: ignore[attr-defined]
                         self._notify_channel(curs)  # type: ignore[attr-defined]
-                        tail_curs.execute(
-                            sql.SQL(
-                                "SELECT position, entry_hash FROM {} ORDER BY position DESC LIMIT 1"
-                            ).format(self._ident(self.chain_table_name))
-                        )
+                        tail_curs.execute(self._tail_query())
                         curs.execute(self.insert_events_statement, (pg_events,))  # type: ignore[attr-defined]
                         pipeline.sync()
                         ids = [row["notification_id"] for row in curs.fetchall()]
                         row = tail_curs.fetchone()
                         tail = (int(row["position"]), bytes(row["entry_hash"])) if row else None
-                        rows = extend_chain(tail, stored_events, ids)
-                        curs.executemany(
-                            sql.SQL(
-                                "INSERT INTO {} (position, notification_id, entry_hash) VALUES (%s, %s, %s)"
-                            ).format(self._ident(self.chain_table_name)),
-                            [(r.position, r.notification_id, r.entry_hash) for r in rows],
-                        )
+                        self._insert_chain(curs, extend_chain(tail, stored_events, ids))
                         # No sync here: the chain insert travels with the COMMIT, so the table lock
                         # is held for one round trip more than eventsourcing's own insert, not two.
                     except UniqueViolation as e:
@@ -164,10 +202,25 @@ class ChainedPostgresProcessRecorder(PostgresChainMixin, PostgresProcessRecorder
 
 
 class Factory(PostgresFactory):
-    """``PERSISTENCE_MODULE=adapters.persistence.chained_postgres:Factory`` selects this factory."""
+    """``PERSISTENCE_MODULE=adapters.persistence.chained_postgres:Factory`` selects this factory.
+
+    ``KYC_GROUP_COMMIT=0`` turns group commit off (one transaction per save, as eventsourcing does).
+    """
 
     application_recorder_class = ChainedPostgresApplicationRecorder
     process_recorder_class = ChainedPostgresProcessRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if group_commit_enabled(self.env) and isinstance(recorder, PostgresChainMixin):
+            recorder.enable_group_commit()
+        return recorder
+
+    def process_recorder(self) -> ProcessRecorder:
+        recorder = super().process_recorder()
+        if group_commit_enabled(self.env) and isinstance(recorder, PostgresChainMixin):
+            recorder.enable_group_commit()
+        return recorder
 
 
 def grant_append_only(conn: Connection[Any], schema: str, tables: Sequence[str], role: str) -> None:

@@ -6,10 +6,12 @@ append-only: UPDATE and DELETE abort (SQLite has no TRUNCATE; a bare DELETE hits
 
 from __future__ import annotations
 
+import sqlite3
+from abc import abstractmethod
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, TypeVar
 
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import ApplicationRecorder, IntegrityError, ProcessRecorder, StoredEvent
 from eventsourcing.sqlite import (
     SQLiteApplicationRecorder,
     SQLiteCursor,
@@ -19,6 +21,9 @@ from eventsourcing.sqlite import (
 )
 
 from adapters.persistence.chain_rows import ChainRow, extend_chain
+from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
+
+R = TypeVar("R")
 
 APPEND_ONLY_MESSAGE = "kycledger ledger tables are append-only"
 
@@ -92,29 +97,65 @@ class SQLiteChainMixin:
         return [r.entry_hash for r in self.select_chain(start, limit)]
 
 
-class ChainedSQLiteApplicationRecorder(SQLiteChainMixin, SQLiteApplicationRecorder):
-    def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *self.chain_create_statements()]
+class _ChainedRecorderMixin(SQLiteChainMixin):
+    """Chaining inside the inserting transaction, per save or per group of saves."""
+
+    group_commit: GroupCommit | None = None
+
+    @abstractmethod
+    def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        """Insert the events (and any tracking record) without chaining; return notification ids."""
 
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        ids = super()._insert_events(c, stored_events, **kwargs)
+        ids = self._insert_rows(c, stored_events, **kwargs)
         if stored_events:
-            self._append_chain(c, stored_events, list(ids or ()))
+            self._append_chain(c, stored_events, ids)
         return ids
 
+    def enable_group_commit(self) -> None:
+        self.group_commit = GroupCommit(self._write_group)
 
-class ChainedSQLiteProcessRecorder(SQLiteChainMixin, SQLiteProcessRecorder):
+    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
+        if self.group_commit is None or not stored_events:
+            return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
+        return self.group_commit.submit(stored_events, kwargs)
+
+    def _write_group(self, group: list[PendingSave]) -> None:
+        with self.datastore.transaction(commit=True) as c:
+            events: list[StoredEvent] = []
+            ids: list[int] = []
+            for number, pending in enumerate(group):
+                c.execute(f"SAVEPOINT kyc_save_{number}")
+                try:
+                    saved = self._insert_rows(c, pending.events, **pending.kwargs)
+                except sqlite3.IntegrityError as error:
+                    c.execute(f"ROLLBACK TO kyc_save_{number}")
+                    pending.error = IntegrityError(error)
+                else:
+                    pending.notification_ids = saved
+                    events.extend(pending.events)
+                    ids.extend(saved)
+                c.execute(f"RELEASE kyc_save_{number}")
+            if events:
+                self._append_chain(c, events, ids)
+
+
+class ChainedSQLiteApplicationRecorder(_ChainedRecorderMixin, SQLiteApplicationRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.chain_create_statements()]
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        ids = SQLiteApplicationRecorder._insert_events(self, c, stored_events, **kwargs)
-        if stored_events:
-            self._append_chain(c, stored_events, list(ids or ()))
+    def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        return list(SQLiteApplicationRecorder._insert_events(self, c, stored_events, **kwargs) or ())
+
+
+class ChainedSQLiteProcessRecorder(_ChainedRecorderMixin, SQLiteProcessRecorder):
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.chain_create_statements()]
+
+    def _insert_rows(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int]:
+        ids = list(SQLiteApplicationRecorder._insert_events(self, c, stored_events, **kwargs) or ())
         tracking = kwargs.get("tracking")
         if tracking is not None:
             self._insert_tracking(c, tracking)
@@ -122,7 +163,22 @@ class ChainedSQLiteProcessRecorder(SQLiteChainMixin, SQLiteProcessRecorder):
 
 
 class Factory(SQLiteFactory):
-    """``PERSISTENCE_MODULE=adapters.persistence.chained_sqlite:Factory`` selects this factory."""
+    """``PERSISTENCE_MODULE=adapters.persistence.chained_sqlite:Factory`` selects this factory.
+
+    ``KYC_GROUP_COMMIT=0`` turns group commit off (one transaction per save, as eventsourcing does).
+    """
 
     application_recorder_class = ChainedSQLiteApplicationRecorder
     process_recorder_class = ChainedSQLiteProcessRecorder
+
+    def application_recorder(self) -> ApplicationRecorder:
+        return _with_group_commit(super().application_recorder(), self.env)
+
+    def process_recorder(self) -> ProcessRecorder:
+        return _with_group_commit(super().process_recorder(), self.env)
+
+
+def _with_group_commit(recorder: R, env: Any) -> R:
+    if group_commit_enabled(env) and isinstance(recorder, _ChainedRecorderMixin):
+        recorder.enable_group_commit()
+    return recorder
