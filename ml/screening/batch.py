@@ -26,6 +26,8 @@ from ml.screening.similarity import (
     joined_similarity,
 )
 
+WIDTH_GROUPS = ((0, 3), (3, 5), (5, 8), (8, 1 << 30))
+
 
 class NameMatrix:
     """The tokens and weights of every indexed name as padded arrays, with per-token features."""
@@ -55,18 +57,28 @@ class NameMatrix:
 
     def scores(self, query: FoldedName, candidates: np.ndarray) -> np.ndarray:
         """``name_similarity(query, names[c])`` for every candidate row ``c``."""
+        result = np.zeros(candidates.size, dtype=np.float64)
         if candidates.size == 0 or not query.tokens:
-            return np.zeros(candidates.size, dtype=np.float64)
-        width = int(self.token_count[candidates].max())
-        ids = self.token_ids[candidates, :width]
-        listed_weights = self.weights[candidates, :width].astype(np.float64)
+            return result
+        ids = self.token_ids[candidates]
         distinct = np.unique(ids[ids >= 0])
-        columns = np.searchsorted(distinct, np.where(ids >= 0, ids, distinct[0]))
-        pair = self._token_matrix(query, distinct)[:, columns]  # (query tokens, candidates, width)
-        pair = np.where(ids[None, :, :] >= 0, pair, 0.0).transpose(1, 0, 2).copy()
-        aligned = _greedy_aligned(pair, np.asarray(query.weights, dtype=np.float64), listed_weights)
-        self._apply_joined(query, candidates, aligned)
-        return aligned
+        token_sims = self._token_matrix(query, distinct)
+        query_weights = np.asarray(query.weights, dtype=np.float64)
+        counts = self.token_count[candidates]
+        # Score names of similar length together: one long entity name must not pad every row.
+        for low, high in WIDTH_GROUPS:
+            rows = np.flatnonzero((counts > low) & (counts <= high))
+            if rows.size == 0:
+                continue
+            width = int(counts[rows].max())
+            group_ids = ids[rows, :width]
+            columns = np.searchsorted(distinct, np.where(group_ids >= 0, group_ids, distinct[0]))
+            pair = token_sims[:, columns]  # (query tokens, names, width)
+            pair = np.where(group_ids[None, :, :] >= 0, pair, 0.0).transpose(1, 0, 2).copy()
+            listed_weights = self.weights[candidates[rows], :width].astype(np.float64)
+            result[rows] = _greedy_aligned(pair, query_weights, listed_weights)
+        self._apply_joined(query, candidates, result)
+        return result
 
     def _token_matrix(self, query: FoldedName, distinct: np.ndarray) -> np.ndarray:
         """Token similarity (``similarity._pair_similarity``) of each query token to each distinct
@@ -100,7 +112,7 @@ class NameMatrix:
 
 
 def _greedy_aligned(pair: np.ndarray, query_weights: np.ndarray, listed_weights: np.ndarray) -> np.ndarray:
-    """Greedy pairing on (candidates, query tokens, width) similarities; ties go to the highest
+    """Greedy pairing on (candidates, query tokens, width) similarities; ties go to the lowest
     (query index, listed index), as in ``similarity.paired_tokens``."""
     n, rows, width = pair.shape
     everyone = np.arange(n)
@@ -108,12 +120,12 @@ def _greedy_aligned(pair: np.ndarray, query_weights: np.ndarray, listed_weights:
     matched_listed = np.zeros(n)
     for _ in range(min(rows, width)):
         flat = pair.reshape(n, -1)
-        last = flat.shape[1] - 1 - flat[:, ::-1].argmax(axis=1)
-        best = flat[everyone, last]
+        first = flat.argmax(axis=1)
+        best = flat[everyone, first]
         took = best > 0
         if not took.any():
             break
-        i, j = np.divmod(last, width)
+        i, j = np.divmod(first, width)
         matched += np.where(took, best * (query_weights[i] + listed_weights[everyone, j]), 0.0)
         matched_listed += np.where(took, listed_weights[everyone, j], 0.0)
         pair[everyone[took], i[took], :] = 0.0

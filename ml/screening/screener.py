@@ -10,10 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import rapidfuzz
 
 from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult, Watchlist
 from domain.screening_rules import (
+    MatchLevel,
     ScreeningThresholds,
     birth_date_agreement,
     is_weak_alias,
@@ -43,12 +45,14 @@ class RapidfuzzSanctionsScreener:
         """The screener for a list folder, loaded and indexed once per process."""
         return _cached(str(folder.resolve()), thresholds or ScreeningThresholds())
 
-    def best_scores(self, query: ScreeningQuery) -> dict[tuple[str, str], tuple[float, IndexedName]]:
-        """Best name score per (list, entry id) among the candidates, with the name that gave it."""
-        folded = fold_name(query.name)
+    def best_scores(
+        self, query: ScreeningQuery, min_score: float = 0.0
+    ) -> dict[tuple[str, str], tuple[float, IndexedName]]:
+        """Best name score per (list, entry id) among the candidates scoring at least ``min_score``,
+        with the name that gave it."""
+        ids, scores = self._scored(query)
         best: dict[tuple[str, str], tuple[float, IndexedName]] = {}
-        ids = self.index.candidate_ids(folded)
-        for name_id, score in zip(ids.tolist(), self.index.matrix.scores(folded, ids).tolist(), strict=True):
+        for name_id, score in self._at_least(ids, scores, min_score):
             candidate = self.index.names[name_id]
             key = (candidate.entry.list_name, candidate.entry.entry_id)
             if key not in best or score > best[key][0]:
@@ -56,31 +60,50 @@ class RapidfuzzSanctionsScreener:
         return best
 
     def screen(self, query: ScreeningQuery) -> ScreeningResult:
-        best = self.best_scores(query)
-        hits = []
-        for score, candidate in best.values():
-            if score < self.thresholds.near:
-                continue
-            entry = candidate.entry
-            birth = birth_date_agreement(query.year, entry.birth_dates)
-            nationality = nationality_agreement(query.nationality, entry.nationalities)
-            hits.append(ScreeningHit(
-                list_name=entry.list_name,
-                entry_id=entry.entry_id,
-                entity_kind=entry.kind,
-                matched_name=candidate.listed,
-                matched_name_index=candidate.name_index,
-                name_score=round(score, 4),
-                birth_date=birth,
-                nationality=nationality,
-                level=match_level(score, birth, nationality, self.thresholds,
-                                  weak_alias=is_weak_alias(candidate.listed.quality)),
-            ))
-        hits.sort(key=lambda h: (-h.name_score, h.list_name, h.entry_id))
+        ids, scores = self._scored(query)
+        best: dict[tuple[str, str], ScreeningHit] = {}
+        for name_id, score in self._at_least(ids, scores, self.thresholds.near):
+            hit = self._hit(query, self.index.names[name_id], score)
+            key = (hit.list_name, hit.entry_id)
+            # Per entry, keep the name with the highest level, then score (a strong primary name
+            # outranks a slightly closer weak alias of the same entry).
+            if key not in best or (_RANK[hit.level], hit.name_score) > (_RANK[best[key].level], best[key].name_score):
+                best[key] = hit
+        hits = sorted(best.values(), key=lambda h: (-h.name_score, h.list_name, h.entry_id))
         return ScreeningResult(
             hits=tuple(hits), thresholds=self.thresholds, lists=self.watchlist.provenance,
-            candidates_scored=len(best), scorer=SCORER,
+            candidates_scored=int(ids.size), scorer=SCORER,
         )
+
+    def _scored(self, query: ScreeningQuery) -> tuple[np.ndarray, np.ndarray]:
+        folded = fold_name(query.name)
+        ids = self.index.candidate_ids(folded)
+        return ids, self.index.matrix.scores(folded, ids)
+
+    @staticmethod
+    def _at_least(ids: np.ndarray, scores: np.ndarray, min_score: float) -> list[tuple[int, float]]:
+        kept = scores >= min_score
+        return list(zip(ids[kept].tolist(), scores[kept].tolist(), strict=True))
+
+    def _hit(self, query: ScreeningQuery, candidate: IndexedName, score: float) -> ScreeningHit:
+        entry = candidate.entry
+        birth = birth_date_agreement(query.year, entry.birth_dates)
+        nationality = nationality_agreement(query.nationality, entry.nationalities)
+        return ScreeningHit(
+            list_name=entry.list_name,
+            entry_id=entry.entry_id,
+            entity_kind=entry.kind,
+            matched_name=candidate.listed,
+            matched_name_index=candidate.name_index,
+            name_score=round(score, 4),
+            birth_date=birth,
+            nationality=nationality,
+            level=match_level(score, birth, nationality, self.thresholds,
+                              weak_alias=is_weak_alias(candidate.listed.quality)),
+        )
+
+
+_RANK = {MatchLevel.CLEARED: 0, MatchLevel.NEAR_HIT: 1, MatchLevel.HIT: 2}
 
 
 @lru_cache(maxsize=4)

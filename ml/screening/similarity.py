@@ -53,7 +53,7 @@ def paired_tokens(query: FoldedName, listed: FoldedName) -> list[tuple[float, in
                                    query.skeletons[i] == listed.skeletons[j])
             if sim >= TOKEN_PAIR_MIN:
                 candidates.append((sim, i, j))
-    candidates.sort(reverse=True)
+    candidates.sort(key=lambda c: (-c[0], c[1], c[2]))  # best first; ties to the lowest positions
     used_q: set[int] = set()
     used_l: set[int] = set()
     pairs = []
