@@ -1,4 +1,8 @@
-"""``kycledger dev``: the whole embedded stack in the foreground (SQLite ledger, local NATS, API).
+"""``kycledger dev``: the whole embedded stack in the foreground.
+
+SQLite ledger, a local nats-server with JetStream, the HTTP API, the ML worker on the JetStream
+work queue, and the log followers: checkpoint signer, decision worker, read models, NATS relay,
+webhook dispatcher and retention sweeper.
 
 Prints ``kycledger ready: http://127.0.0.1:PORT nats://127.0.0.1:NPORT`` once it serves; SIGTERM
 or Ctrl-C stops everything it started, in reverse order.
@@ -20,14 +24,19 @@ from typing import Any
 import nats
 import uvicorn
 
-from api.app import create_app
+from ops.api_wiring import build_api
 from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.checkpointer import CheckpointSchedule
 from ops.decision_worker import DecisionWorker, PositionFile
+from ops.erasure import start_retention_sweeper
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.local_services import LocalNats, free_port
+from ops.ml_services import watchlist_dir_from_env
+from ops.ml_worker import blob_store, build_pipeline, product_services, start_ml_worker
+from ops.relays import start_projections, start_relays
 from ops.settings import DEFAULT_DATA_DIR
+from ops.webhook_dispatcher import start_webhook_dispatcher
 
 
 def register(sub: Any) -> None:
@@ -50,17 +59,6 @@ def _nats_ready(url: str) -> bool:
     return asyncio.run(probe())
 
 
-def _readiness(rt: LedgerRuntime, nats_url: str) -> dict[str, bool]:
-    def ledger_ok() -> bool:
-        try:
-            rt.chain.chain_size()
-            return True
-        except Exception:
-            return False
-
-    return {"ledger": ledger_ok(), "nats": _nats_ready(nats_url)}
-
-
 def _port_is_free(port: int) -> bool:
     with socket.socket() as s:
         return s.connect_ex(("127.0.0.1", port)) != 0
@@ -78,14 +76,12 @@ def run_dev(args: argparse.Namespace) -> int:
         stack.callback(rt.close)
         local_nats.start()
         stack.callback(local_nats.stop)
-        nodes, store = stack.enter_context(integrity_stores(rt))
-        schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
-        schedule.start()
-        stack.callback(schedule.stop)
-        worker = DecisionWorker(rt.ledger, PositionFile(data_dir / "decision-worker.position"))
-        decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
-        stack.callback(decisions.stop)
-        app = create_app(rt.ledger, lambda: _readiness(rt, local_nats.url))
+        _start_followers(rt, local_nats.url, data_dir, stack)
+        pipeline = build_pipeline(rt, watchlist_dir_from_env())
+        ml_worker = start_ml_worker(rt, local_nats.url, pipeline=pipeline)
+        stack.callback(ml_worker.stop)
+        app = build_api(rt, readiness=lambda: {"nats": _nats_ready(local_nats.url)},
+                        extensions=product_services(rt, pipeline, local_nats.url))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))
         threading.Thread(target=_announce, args=(server, port, local_nats.url), daemon=True).start()
@@ -95,6 +91,22 @@ def run_dev(args: argparse.Namespace) -> int:
         with contextlib.suppress(SystemExit, KeyboardInterrupt):
             server.run()
     return 0
+
+
+def _start_followers(rt: LedgerRuntime, nats_url: str, data_dir: Path, stack: contextlib.ExitStack) -> None:
+    """Everything that follows the ledger's log; each is stopped in reverse order on exit."""
+    nodes, store = stack.enter_context(integrity_stores(rt))
+    schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
+    schedule.start()
+    stack.callback(schedule.stop)
+    worker = DecisionWorker(rt.ledger, PositionFile(data_dir / "decision-worker.position"))
+    decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
+    stack.callback(decisions.stop)
+    stack.callback(start_projections(rt).stop)
+    stack.callback(start_relays(rt, nats_url).stop)
+    # Local development may deliver webhooks to 127.0.0.1; production (`serve`) never does.
+    stack.callback(start_webhook_dispatcher(rt, allow_private=True).stop)
+    stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:
