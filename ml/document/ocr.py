@@ -6,10 +6,11 @@ separately instead of rapidocr's all-in-one call, which recognises every line.
 
 Settings (ARCHITECTURE.md §7, measured for issue 4 with ``ops.bench.document``): the detector input is
 limited by its longest side (``Det.limit_type=max``) to 640 px, enough for the MRZ and the printed lines
-of a page (OCR-B MRZ glyphs are still ~20 px tall there) at less than half the cost of 960 px; crops for
-recognition are cut from the full-resolution page. Two onnxruntime intra-op threads, one inter-op; the
-angle classifier off (pages are rectified upright first). Model paths are explicit so rapidocr never
-looks for (or downloads) others. Both models run once at load so the first read is not a cold start.
+of a page (MRZ glyphs are still ~15 px tall there) at about half the cost of 960 px; crops for
+recognition are cut from the full-resolution page. Two onnxruntime intra-op threads that do not spin
+(see :func:`_onnx_session`), one inter-op; the angle classifier off (pages are rectified upright
+first). Model paths are explicit so rapidocr never looks for (or downloads) others. Both models run
+once at load so the first read is not a cold start.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -33,7 +35,7 @@ from ml.document.images import Image
 DET_LIMIT_SIDE = 640
 MIN_TEXT_SCORE = 0.5  # rapidocr's own default (Global.text_score): lower-scored lines are noise
 REC_BATCH = 6  # rapidocr's default batch; lines are batched by similar width, padding stays small
-_THREADS = max(1, min(2, os.cpu_count() or 1))
+OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
 
 
 @dataclass(frozen=True, eq=False)  # compared by identity: the quad is an array
@@ -58,6 +60,20 @@ class OcrLine:
     box: tuple[int, int, int, int]
 
 
+class TextLineOcr(Protocol):
+    """Text lines of an image in two steps: find them all, then read the ones that matter."""
+
+    def detect(self, image: Image) -> list[TextBox]:
+        """Every text line's box, top to bottom then left to right."""
+        ...
+
+    def recognise(self, image: Image, boxes: Sequence[TextBox], *,
+                  max_aspect: float | None = None) -> list[OcrLine]:
+        """The text of each box, in the order given; empty and low-score readings are left out.
+        ``max_aspect`` squeezes long lines to at most that width / height before recognition."""
+        ...
+
+
 def _text_box(quad: NDArray[np.float32]) -> TextBox:
     xs, ys = quad[:, 0], quad[:, 1]
     x, y = int(xs.min()), int(ys.min())
@@ -72,9 +88,29 @@ def _crop(image: Image, quad: NDArray[np.float32], max_aspect: float | None) -> 
     out_width = min(width, round(max_aspect * height)) if max_aspect else width
     target = np.array([[0, 0], [out_width, 0], [out_width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad, target)
-    crop: Image = cv2.warpPerspective(image, matrix, (out_width, height),
-                                      borderMode=cv2.BORDER_REPLICATE, flags=cv2.INTER_CUBIC)
+    crop = np.asarray(cv2.warpPerspective(image, matrix, (out_width, height), borderMode=cv2.BORDER_REPLICATE,
+                                          flags=cv2.INTER_CUBIC), dtype=np.uint8)
     return np.ascontiguousarray(np.rot90(crop)) if height >= 1.5 * width else crop
+
+
+def _onnx_session(path: Path, threads: int) -> Any:
+    """An onnxruntime CPU session whose idle threads sleep instead of spinning.
+
+    onnxruntime's intra-op threads spin-wait between operators by default. On a 2-core machine shared
+    with other work that burns the core the other process needs: measured under load (``ops.bench.document``)
+    2 spinning threads used 864 ms CPU per read against 526 ms for 1 thread, and were slower in wall time
+    too; 2 non-spinning threads used 552-589 ms CPU and were the fastest, and still use both cores when
+    they are free.
+    """
+    import onnxruntime as ort
+
+    options = ort.SessionOptions()
+    options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+    options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    options.enable_cpu_mem_arena = False  # rapidocr's setting: input sizes vary per page and per line
+    options.log_severity_level = 3
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    return ort.InferenceSession(str(path), sess_options=options, providers=["CPUExecutionProvider"])
 
 
 def _warm_up_page() -> Image:
@@ -86,7 +122,7 @@ def _warm_up_page() -> Image:
 class RapidOcrEngine:
     """Loaded rapidocr models; use :func:`shared_engine` to get the process-wide instance."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, threads: int = OCR_THREADS) -> None:
         try:
             from rapidocr import RapidOCR
             from rapidocr.ch_ppocr_rec import TextRecInput
@@ -98,19 +134,26 @@ class RapidOcrEngine:
             "Global.log_level": "warning", "Global.use_cls": False, "Global.text_score": MIN_TEXT_SCORE,
             "Det.model_path": str(det.path), "Rec.model_path": str(rec.path), "Cls.model_path": str(cls.path),
             "Det.limit_type": "max", "Det.limit_side_len": DET_LIMIT_SIDE, "Rec.rec_batch_num": REC_BATCH,
-            "EngineConfig.onnxruntime.intra_op_num_threads": _THREADS,
+            "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
         engine = RapidOCR(params=params)
-        # rapidocr loads its models on first use: run both now (also the onnxruntime first-run cost), then
-        # keep the loaded detector and recogniser to call them separately.
-        page = _warm_up_page()
+        # rapidocr loads its models on first use: run both once, then keep the loaded detector and
+        # recogniser (with their pre/post-processing) to call them separately.
+        page, line = _warm_up_page(), (slice(170, 215), slice(10, 560))
         engine(page, use_det=True, use_cls=False, use_rec=False)
-        engine(page[170:215, 10:560], use_det=False, use_cls=False, use_rec=True)
+        engine(page[line], use_det=False, use_cls=False, use_rec=True)
         if engine.text_det is None or engine.text_rec is None:  # pragma: no cover - rapidocr API change
             raise ModelMissingError("rapidocr did not load its detector/recogniser; check rapidocr>=3,<4")
-        self._detector, self._recogniser, self._rec_input = engine.text_det, engine.text_rec, TextRecInput
-        self._lock = threading.Lock()  # onnxruntime sessions are shared; one image at a time per engine
+        self._detector: Any = engine.text_det
+        self._recogniser: Any = engine.text_rec
+        self._rec_input: Any = TextRecInput
+        # rapidocr cannot pass onnxruntime's spinning option: give both its session wrappers our own.
+        self._detector.session.session = _onnx_session(det.path, threads)
+        self._recogniser.session.session = _onnx_session(rec.path, threads)
+        self._lock: threading.Lock = threading.Lock()  # onnxruntime sessions are shared; one image at a time per engine
+        self.detect(page)  # onnxruntime's first run of a session is slow: not on a user's read
+        self._recogniser(self._rec_input(img=[page[line]]))
 
     def detect(self, image: Image) -> list[TextBox]:
         """Every text line's box, top to bottom then left to right."""

@@ -29,9 +29,9 @@ from domain.documents.mrz_text import find_mrz_lines
 from domain.documents.validation import CheckStatus, validate_document
 from ml.document.images import Image
 from ml.document.mrz_band import MRZ_MAX_ASPECT, mrz_band
-from ml.document.ocr import OcrLine, RapidOcrEngine, TextBox
+from ml.document.ocr import OcrLine, TextBox, TextLineOcr
 
-PRINTED_BATCH = 4  # lines recognised between two looks at the agreement: fewer wastes less, more batch better
+PRINTED_BATCH = 3  # lines recognised between two looks at the agreement: fewer wastes less
 CHAR_ASPECT = 0.5  # detected box width / height per printed character (0.46-0.55 on the ICAO specimens)
 _AGREEMENT = "mrz_vs_printed"
 _NEEDED = frozenset({"document_number", "surname"})  # what the domain's agreement check looks for
@@ -83,7 +83,7 @@ def _likelihood_order(boxes: list[TextBox], mrz: MrzRecord) -> list[TextBox]:
     return sorted(boxes, key=misfit)
 
 
-def _printed_until_shown(ocr: RapidOcrEngine, page: Image, rest: list[TextBox], mrz: MrzRecord,
+def _printed_until_shown(ocr: TextLineOcr, page: Image, rest: list[TextBox], mrz: MrzRecord,
                          today: date) -> tuple[list[OcrLine], int]:
     lines: list[OcrLine] = []
     shown: frozenset[str] = frozenset()
@@ -98,7 +98,7 @@ def _printed_until_shown(ocr: RapidOcrEngine, page: Image, rest: list[TextBox], 
     return lines, len(ordered)
 
 
-def read_page_text(ocr: RapidOcrEngine, page: Image, today: Callable[[], date]) -> PageText:
+def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> PageText:
     """Detect, read the MRZ band, then printed lines until the MRZ-vs-printed agreement is visible."""
     boxes = ocr.detect(page)
     band = mrz_band(boxes)
