@@ -22,7 +22,8 @@ from ml.document.page_text import read_mrz, read_page_text
 from ml.document.quality import assess_quality
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
-from ops.eval_document import _mrz_image_ok, evaluate_pdf417_images
+from ops.eval_document_mrz import mrz_image_ok
+from ops.eval_document_reads import evaluate_pdf417_images
 
 pytestmark = pytest.mark.integration
 
@@ -40,7 +41,7 @@ def reader() -> OpenCvRapidOcrDocumentReader:
 def test_reads_the_mrz_of_a_specimen_end_to_end(reader: OpenCvRapidOcrDocumentReader, file: str) -> None:
     item = next(i for i in IMAGES if i["file"] == file)
     reading = reader.read((DATA / "mrz" / file).read_bytes(), subject_id="subject-1")
-    assert _mrz_image_ok(reading.mrz, item["expected_fields"])
+    assert mrz_image_ok(reading.mrz, item["expected_fields"])
     assert reading.detected.country == "UTO"
     assert reading.detected.type is (DocumentType.PASSPORT if "td3" in file else DocumentType.ID_CARD)
     assert reading.fields["birth_date"].value == "1974-08-12"
