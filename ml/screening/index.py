@@ -96,8 +96,7 @@ class WatchlistIndex:
         keys = tokens + joined
         shared: Counter[int] = Counter()
         via_joined: set[int] = set()
-        for row, key in enumerate(keys):
-            hits = self._resembling(key)
+        for row, hits in enumerate(self._resembling(keys)):
             if hits.size == 0:
                 continue
             names = np.unique(np.concatenate([self._postings[h] for h in hits]))
@@ -110,16 +109,23 @@ class WatchlistIndex:
         chosen |= via_joined
         return np.asarray(sorted(chosen), dtype=np.int32)
 
-    def _resembling(self, token: str) -> np.ndarray:
-        """Vocabulary ids of tokens that resemble ``token`` (same measures as the scorer)."""
-        same_skeleton = self._by_skeleton.get(skeleton(token), _NONE)
-        bucket = self._buckets.get(initial_class(token))
-        if bucket is None:
-            return same_skeleton
-        ids, tokens = bucket
-        scores = process.cdist([token], tokens, scorer=JaroWinkler.normalized_similarity,
-                               score_cutoff=BLOCKING_MIN, dtype=np.float32, workers=1)
-        return np.union1d(ids[np.flatnonzero(scores[0])], same_skeleton)
+    def _resembling(self, keys: list[str]) -> list[np.ndarray]:
+        """For each key, the vocabulary ids of tokens that resemble it: Jaro-Winkler within the key's
+        initial-sound bucket (one ``cdist`` call per bucket), plus the same skeleton anywhere."""
+        found = [self._by_skeleton.get(skeleton(key), _NONE) for key in keys]
+        by_bucket: dict[str, list[int]] = {}
+        for row, key in enumerate(keys):
+            by_bucket.setdefault(initial_class(key), []).append(row)
+        for bucket_key, rows in by_bucket.items():
+            bucket = self._buckets.get(bucket_key)
+            if bucket is None:
+                continue
+            ids, tokens = bucket
+            scores = process.cdist([keys[r] for r in rows], tokens, scorer=JaroWinkler.normalized_similarity,
+                                   score_cutoff=BLOCKING_MIN, dtype=np.float32, workers=1)
+            for offset, row in enumerate(rows):
+                found[row] = np.union1d(ids[np.flatnonzero(scores[offset])], found[row])
+        return found
 
 
 _NONE = np.zeros(0, dtype=np.int32)
