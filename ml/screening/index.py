@@ -23,9 +23,10 @@ from domain.ports.screening import ListedName, WatchlistEntry
 from ml.screening.batch import NameMatrix
 from ml.screening.normalise import FoldedName, fold_name, initial_class, skeleton
 
-# Below the pairing threshold on purpose: blocking must not lose what scoring would accept. Scoring
-# uses Jaro-Winkler within an initial-sound bucket; across buckets only the skeleton floor can pair
-# two tokens, and the skeleton lookup finds those.
+# Below the pairing threshold on purpose: within an initial-sound bucket, blocking must not lose what
+# scoring (Jaro-Winkler there) would accept. Across buckets, scoring can still pair a long token whose
+# first letter alone differs (Levenshtein >= 0.8); blocking finds such a name through its skeleton or
+# its other tokens only (the module docstring's "what blocking gives up").
 BLOCKING_MIN = 0.78
 
 
