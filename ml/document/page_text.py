@@ -19,6 +19,7 @@ recognised, as before, and the MRZ is looked for among all of them.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -46,6 +47,7 @@ class PageText:
     lines_detected: int
     lines_recognised: int
     mrz_from_band: bool  # the fast path found the MRZ; False = every line was read
+    timings_ms: dict[str, float]  # ocr_detect_ms, ocr_band_ms, then ocr_printed_ms or ocr_all_lines_ms
 
 
 def read_mrz(lines: list[OcrLine]) -> MrzRecord | None:
@@ -100,14 +102,27 @@ def _printed_until_shown(ocr: TextLineOcr, page: Image, rest: list[TextBox], mrz
 
 def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> PageText:
     """Detect, read the MRZ band, then printed lines until the MRZ-vs-printed agreement is visible."""
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = round((now - clock) * 1000, 1)
+        clock = now
+
     boxes = ocr.detect(page)
+    lap("ocr_detect_ms")
     band = mrz_band(boxes)
     mrz = read_mrz(ocr.recognise(page, band, max_aspect=MRZ_MAX_ASPECT)) if band else None
+    lap("ocr_band_ms")
     if mrz is None:
         lines = ocr.recognise(page, boxes)
         mrz = read_mrz(lines)
-        return PageText(mrz, _printed(lines, mrz), len(boxes), len(boxes) + len(band), False)
+        lap("ocr_all_lines_ms")
+        return PageText(mrz, _printed(lines, mrz), len(boxes), len(boxes) + len(band), False, timings)
     rest = [b for b in boxes if b not in band]
     lines, read = _printed_until_shown(ocr, page, rest, mrz, today())
     lines.sort(key=lambda ln: (ln.box[1] + ln.box[3] // 2, ln.box[0]))  # reading order, as a full read
-    return PageText(mrz, _printed(lines, mrz), len(boxes), len(band) + min(read, len(rest)), True)
+    lap("ocr_printed_ms")
+    return PageText(mrz, _printed(lines, mrz), len(boxes), len(band) + min(read, len(rest)), True, timings)

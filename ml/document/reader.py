@@ -90,6 +90,7 @@ class OpenCvRapidOcrDocumentReader:
         text = read_page_text(self._ocr, document, self._today)
         mrz = text.mrz
         lap("ocr_mrz_ms")
+        timings |= text.timings_ms
         licence = read_licence(decode_image(back)) if back is not None else None
         if licence is None and mrz is None:
             licence = read_licence(document)

@@ -1,7 +1,8 @@
 """Document latency on 2 cores: full read (rectify + OCR + MRZ + portrait + forensics) and PDF417 decode.
 
 Run: .venv/bin/pytest tests/benchmark/test_document_bench.py --benchmark-enable -q
-Figures only; no timed assertions.
+Figures only; no timed assertions (issue 4 target: read p95 <= 700 ms, PDF417 p95 <= 100 ms). For p95,
+per-stage times, CPU time and the machine load, run ``python -m ops.bench.document``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ml.document.reader import OpenCvRapidOcrDocumentReader
 pytestmark = pytest.mark.benchmark
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+SPECIMENS = ["passport-td3.jpg", "passport-td3.png", "passport-td2.jpg", "passport-td2.png"]
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +27,12 @@ def reader() -> OpenCvRapidOcrDocumentReader:
     return OpenCvRapidOcrDocumentReader(today=lambda: date(2010, 1, 1))
 
 
-def test_document_read_td3(benchmark, reader: OpenCvRapidOcrDocumentReader) -> None:
-    front = (DATA / "mrz" / "images" / "passporteye" / "passport-td3.jpg").read_bytes()
-    reading = benchmark.pedantic(reader.read, args=(front,), kwargs={"subject_id": "bench"}, rounds=5,
+@pytest.mark.parametrize("name", SPECIMENS)
+def test_document_read(benchmark, reader: OpenCvRapidOcrDocumentReader, name: str) -> None:
+    front = (DATA / "mrz" / "images" / "passporteye" / name).read_bytes()
+    reading = benchmark.pedantic(reader.read, args=(front,), kwargs={"subject_id": "bench"}, rounds=8,
                                  warmup_rounds=1)
-    assert reading.mrz is not None
+    assert reading.mrz is not None and reading.mrz.check_digits_valid
 
 
 def test_pdf417_decode(benchmark) -> None:
