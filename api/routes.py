@@ -16,6 +16,7 @@ from api.controllers.operator import OperatorKeyController, OperatorPlanControll
 from api.controllers.review import ReviewController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
+from api.web.registry import WEB_CONTROLLERS
 
 ROUTE_HANDLERS: tuple[Any, ...] = (
     # platform (api_platform)
@@ -31,4 +32,5 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     ModuleController,
     MobileController,
     ReviewController,
+    *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

@@ -1,0 +1,9 @@
+"""The web client's controllers, appended to ``api.routes.ROUTE_HANDLERS`` in one line."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from api.web.controller import WebPageController
+
+WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController,)

@@ -1,0 +1,94 @@
+"""Browser test fixtures: Debian's Chromium driven by Playwright, and the real app on 127.0.0.1.
+
+Chromium is installed by ``ops/install_chromium.sh`` when missing (``ops.browser.ensure_chromium``).
+The server is the real litestar app (``ops.api_wiring.build_api``) with the product services, real
+models in the pipeline and real NATS (``nats_url``); the ML worker consumes queued jobs.
+Each test writes a screenshot of every screen it passes through under its tmp dir (``Screens``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwright
+
+from api.deps import ApiSettings
+from ops.api_wiring import build_api
+from ops.bootstrap import LedgerRuntime, open_runtime
+from ops.browser import chromium_args, ensure_chromium
+from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
+from tests.browser.server import ThreadedServer
+
+SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
+
+
+@dataclass
+class WebStack:
+    rt: LedgerRuntime
+    server: ThreadedServer
+    worker: MlWorkerHandle
+
+    @property
+    def url(self) -> str:
+        return self.server.url
+
+
+@dataclass
+class Screens:
+    """Saves numbered screenshots of one test's screens."""
+
+    folder: Path
+    taken: list[Path] = field(default_factory=list)
+
+    def shot(self, page: Page, name: str) -> Path:
+        path = self.folder / f"{len(self.taken) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Path:
+    return ensure_chromium()
+
+
+@pytest.fixture(scope="session")
+def playwright_driver() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def web_stack(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Iterator[WebStack]:
+    rt = open_runtime(data_dir=tmp_path_factory.mktemp("web-ledger"))
+    pipeline = build_pipeline(rt, watchlist_dir=SHARED / "sanctions")
+    app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
+                    extensions=product_services(rt, pipeline, nats_url))
+    server = ThreadedServer.start(app)
+    worker = start_ml_worker(rt, nats_url, pipeline=pipeline)
+    try:
+        yield WebStack(rt, server, worker)
+    finally:
+        worker.stop()
+        server.stop()
+        rt.close()
+
+
+@pytest.fixture
+def screens(tmp_path: Path) -> Screens:
+    folder = tmp_path / "screens"
+    folder.mkdir()
+    return Screens(folder)
+
+
+def open_browser(driver: Playwright, chromium: Path, profile: Path, fake_video: Path | None = None,
+                 **options: Any) -> BrowserContext:
+    """A fresh headless Chromium profile; with ``fake_video`` the camera plays that Y4M file."""
+    args = [a for a in chromium_args(profile, fake_video) if not a.startswith(("--user-data-dir", "--headless"))]
+    options.setdefault("viewport", {"width": 430, "height": 900})  # a phone-sized screen (seed 000)
+    return driver.chromium.launch_persistent_context(
+        str(profile), executable_path=str(chromium), headless=True, args=args, **options)
