@@ -44,7 +44,9 @@ class Principal:
 
     @property
     def actor(self) -> str:
-        return f"key:{self.key_id}"
+        """``key:<id>``; a sandbox key acts as ``key:<id>:sandbox``, so every event it causes says so
+        (issue 5: the sandbox flag on every event of a sandbox session, via the audit context)."""
+        return f"key:{self.key_id}" + (":sandbox" if self.sandbox else "")
 
 
 def body_digest(body: bytes) -> str:

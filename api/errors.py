@@ -40,6 +40,9 @@ STATUS_BY_CODE: dict[str, int] = {
     "invalid_image": 422,
     "face_not_found": 422,
     "model_unavailable": 503,
+    # domain/retention.py, domain/webhooks.py
+    "processing_restricted": 409,
+    "webhook_endpoint_disabled": 409,
     # domain/integrity
     "merkle_range_invalid": 422,
     "merkle_node_missing": 404,

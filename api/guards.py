@@ -49,3 +49,12 @@ def auditor_access(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteH
 def operator_access(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
     if principal_of(connection).role != "operator":
         raise _forbidden()
+
+
+def auditor_query_access(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """Auditor and operator keys, any method: for read-only queries sent as POST (what-if bodies).
+
+    Such a handler writes nothing but the record of the read itself.
+    """
+    if principal_of(connection).role not in ("auditor", "operator"):
+        raise _forbidden()

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.controllers.audit import AuditController
+from api.controllers.erasure import ErasureController
 from api.controllers.ledger import LedgerProofController
 from api.controllers.mobile import MobileController
 from api.controllers.modules import ModuleController
@@ -16,6 +18,7 @@ from api.controllers.operator import OperatorKeyController, OperatorPlanControll
 from api.controllers.review import ReviewController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
+from api.controllers.webhooks import WebhookController
 from api.web.registry import WEB_CONTROLLERS
 
 ROUTE_HANDLERS: tuple[Any, ...] = (
@@ -32,5 +35,9 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     ModuleController,
     MobileController,
     ReviewController,
+    # issue 6 HTTP surfaces: audit, erasure and retention, webhook management
+    AuditController,
+    ErasureController,
+    WebhookController,
     *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

@@ -18,7 +18,6 @@ subjects whose hold ended. API and pipeline call ``processing_restricted`` befor
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import threading
 from collections.abc import Callable
@@ -29,13 +28,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from adapters.views.log_follower import LogFollower
 from adapters.views.runner import ProjectionRunner
-from domain.audit import audit_context
-from domain.errors import DomainError
-from domain.integrity.chain import entry_hash_of, same_hash
-from domain.integrity.merkle import ProofVerificationError, verify_consistency, verify_inclusion
+from domain.audit import audit_context, current_audit
+from domain.errors import AuditContextMissingError, DomainError
 from domain.integrity.merkle_store import MerkleLog
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
@@ -48,13 +44,12 @@ from domain.retention import (
 )
 from domain.subjects import subject_uuid
 from ops.bootstrap import LedgerRuntime
+from ops.erasure_receipt import ERASED_TOPIC, RECEIPT_FORMAT, verify_receipt
 from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
 
 log = logging.getLogger("kycledger.retention")
 
-RECEIPT_FORMAT = "kycledger-erasure-receipt"
 ACTOR = "system:retention"
-ERASED_TOPIC = "kycledger.subject.SubjectErased"
 SESSION_CREATED = "kycledger.session.Created"
 EXTRACTED_TOPIC = "kycledger.session.DocumentDataExtracted"
 ERASURE_REQUESTED = "kycledger.retention.ErasureRequested"
@@ -62,6 +57,17 @@ ERASURE_REQUESTED = "kycledger.retention.ErasureRequested"
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
+
+
+def _context(tenant_id: str, request_id: str) -> Any:
+    """The caller's audit context when one is in force for this tenant (an API request: the events
+    then name the requesting key), else the retention process's own."""
+    try:
+        caller = current_audit()
+    except AuditContextMissingError:
+        return audit_context(tenant_id, ACTOR, request_id)
+    same = caller.tenant_id == tenant_id
+    return audit_context(tenant_id, caller.actor if same else ACTOR, caller.request_id if same else request_id)
 
 
 def _b64(data: bytes) -> str:
@@ -134,7 +140,7 @@ class ErasureEngine:
 
     # ---------------------------------------------------------------- erasure
     def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> dict[str, Any]:
-        with audit_context(tenant_id, ACTOR, f"erasure-{subject_id}"):
+        with _context(tenant_id, f"erasure-{subject_id}"):
             retention = subject_retention(self.app, tenant_id, subject_id)
             deferred = retention.request_erasure(reason, self.clock())
             self.app.save(retention)
@@ -158,7 +164,7 @@ class ErasureEngine:
         with integrity_stores(self.rt) as (nodes, store):
             checkpointer = build_checkpointer(self.rt, nodes, store)
             previous = store.latest() or checkpointer.checkpoint_now()  # signed before the erasure
-            with audit_context(tenant_id, ACTOR, f"erasure-{subject_id}"):
+            with _context(tenant_id, f"erasure-{subject_id}"):
                 evidence = self.app.erase_subject(tenant_id, subject_id, reason)
                 refs = list(self.blobs.purge(subject_id)) if self.blobs is not None else []
                 erased = self._erased_notification(tenant_id, subject_id)
@@ -229,39 +235,6 @@ class ErasureEngine:
         return report
 
 
-# --- offline verification of a receipt -----------------------------------------------------------
-
-def verify_receipt(receipt: dict[str, Any], pinned_key: bytes | None = None) -> tuple[bool, str]:
-    """(ok, reason): signatures, the erased entry's hash and both proofs, with no database."""
-    try:
-        key = pinned_key or base64.b64decode(receipt["public_key"])
-        try:
-            previous = verify_checkpoint_signature(key, base64.b64decode(receipt["previous_checkpoint"]))
-            current = verify_checkpoint_signature(key, base64.b64decode(receipt["checkpoint"]))
-        except DomainError as e:
-            return False, f"a checkpoint is not validly signed by the ledger key: {e.message}"
-        event = receipt["event"]
-        position = int(event["position"])
-        computed = entry_hash_of(bytes.fromhex(event["prev_hash"]), position, int(event["notification_id"]),
-                                 UUID(event["originator_id"]), int(event["originator_version"]), event["topic"],
-                                 base64.b64decode(event["state"]))
-        if event["topic"] != ERASED_TOPIC or not same_hash(computed, bytes.fromhex(event["entry_hash"])):
-            return False, f"the erasure entry at position {position} does not match its stored bytes"
-        if json.loads(base64.b64decode(event["state"]))["key_id"] != receipt["key_id"]:
-            return False, "the receipt's key id differs from the recorded one"
-        if not previous.size < position <= current.size:
-            return False, f"position {position} is not between the two checkpoints ({previous.size}, {current.size}]"
-        verify_inclusion(computed, position - 1, current.size, [bytes.fromhex(p) for p in receipt["inclusion_proof"]],
-                         current.root_hash)
-        verify_consistency(previous.size, current.size, [bytes.fromhex(p) for p in receipt["consistency_proof"]],
-                           previous.root_hash, current.root_hash)
-    except ProofVerificationError as e:
-        return False, f"proof failed: {e.message}"
-    except (KeyError, ValueError, TypeError) as e:
-        return False, f"the receipt is malformed: {type(e).__name__}"
-    return True, ""
-
-
 class SweeperHandle:
     """Runs ``ErasureEngine.sweep`` every ``interval_seconds`` in a background thread."""
 
@@ -296,3 +269,6 @@ def start_retention_sweeper(rt: LedgerRuntime, blobs: BlobStore | None,
                             interval_seconds: float = 3600.0) -> SweeperHandle:
     """Purge media past retention and shred subjects whose hold ended, now and then every interval."""
     return SweeperHandle(ErasureEngine(rt, blobs), interval_seconds).start()
+
+
+__all__ = ["ErasureEngine", "processing_restricted", "start_retention_sweeper", "verify_receipt"]

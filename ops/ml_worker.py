@@ -23,6 +23,7 @@ from adapters.nats.work_queue import JetStreamWorkQueue, MlJob, fetch_one, pull_
 from api.client_token import ClientTokens, SessionChallenges
 from api.controllers.product import PRODUCT_EXTENSION, ProductServices
 from ml.kya.checker import OfflineKyaChecker
+from ops.api_services import platform_services
 from ops.bootstrap import LedgerRuntime
 from ops.ml_services import build_ml_services
 from ops.pipeline import VerificationPipeline, record_module_call, sandbox_label
@@ -45,14 +46,16 @@ def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) ->
         challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
 
 
-def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline,
-                     nats_url: str | None) -> dict[str, Any]:
-    """``ApiDependencies.extensions`` entries for the product routes."""
+def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: str | None,
+                     allow_private_webhooks: bool = False) -> dict[str, Any]:
+    """``ApiDependencies.extensions`` entries for the product routes, plus the audit, erasure and
+    webhook services (``ops.api_services``); ``allow_private_webhooks`` only for local development."""
     services = ProductServices(
         pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
         challenges=pipeline.challenges, queue=JetStreamWorkQueue(nats_url) if nats_url else None,
         record_module_call=record_module_call, pipeline_label=sandbox_label)
-    return {PRODUCT_EXTENSION: services}
+    return {PRODUCT_EXTENSION: services,
+            **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
 
 
 @dataclass

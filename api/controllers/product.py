@@ -19,6 +19,7 @@ from api.client_token import ClientTokens, SessionChallenges, session_challenge
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.media import MEDIA_ERROR_STATUS, SanitizedImage, image_from_base64
+from api.restriction import refuse_if_restricted
 from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
 from domain.personal_data import PersonalData
@@ -98,6 +99,7 @@ def store_capture(deps: ApiDependencies, tenant_id: str, session_id: UUID, kind:
                   media_type: str, metadata: Mapping[str, object]) -> str:
     """Store media encrypted under the session subject's key and record the capture event."""
     blobs = product(deps).blobs
+    refuse_if_restricted(deps.ledger, tenant_id, session_subject_id(tenant_id, session_id), deps.clock())
     stored = blobs.put(session_subject_id(tenant_id, session_id), content, media_type)
     deps.ledger.record_capture(tenant_id, session_id, kind, stored.content_sha256, stored.ref,
                                {**metadata, "received_at": deps.clock().isoformat()})

@@ -1,0 +1,81 @@
+"""The audit, erasure and webhook services the API reaches through ``api.services`` (issue 6).
+
+``platform_services(runtime, blobs)`` returns the ``ApiDependencies.extensions`` entries; the ML
+worker's ``product_services`` merges them in, so every app built for the product routes (``dev``,
+``serve``, tests) also serves audit, erasure and webhook management.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from api.services import AUDIT_EXTENSION, ERASURE_EXTENSION, WEBHOOKS_EXTENSION
+from domain.ports.blobs import BlobStore
+from ops.bootstrap import LedgerRuntime
+from ops.bundle import build_bundle
+from ops.erasure import ErasureEngine, media_retention, place_legal_hold, set_media_retention, subject_retention
+from ops.relays import open_read_model_view
+from ops.webhook_admin import LedgerWebhookAdmin
+
+
+class BundleEvidence:
+    """``api.services.EvidenceService`` over ``ops.bundle.build_bundle``."""
+
+    def __init__(self, rt: LedgerRuntime) -> None:
+        self.rt = rt
+        # Bundles may sign a fresh checkpoint; one at a time keeps the checkpoint store's writer single.
+        self._lock = threading.Lock()
+
+    def bundle(self, tenant_id: str, session_id: UUID | None = None, start: datetime | None = None,
+               end: datetime | None = None) -> dict[str, Any]:
+        with self._lock:
+            return build_bundle(self.rt, tenant_id, session_id, start, end)
+
+
+class EngineErasure:
+    """``api.services.ErasureService`` over ``ops.erasure.ErasureEngine``.
+
+    Called inside the request's audit context, so the erasure events name the requesting key.
+    """
+
+    def __init__(self, rt: LedgerRuntime, blobs: BlobStore | None) -> None:
+        self.rt = rt
+        view = open_read_model_view(rt) if rt.backend in ("sqlite", "postgres") else None
+        self.engine = ErasureEngine(rt, blobs, view)
+        self._lock = threading.Lock()  # one shred at a time: each signs checkpoints around itself
+
+    def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> dict[str, Any]:
+        with self._lock:
+            return self.engine.erase_subject(tenant_id, subject_id, reason)
+
+    def erase_session(self, tenant_id: str, session_id: UUID, reason: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return self.engine.erase_session(tenant_id, session_id, reason)
+
+    def place_hold(self, tenant_id: str, subject_id: str, basis: str, until: datetime) -> None:
+        place_legal_hold(self.rt.ledger, tenant_id, subject_id, basis, until)
+
+    def release_hold(self, tenant_id: str, subject_id: str, at: datetime) -> None:
+        retention = subject_retention(self.rt.ledger, tenant_id, subject_id)
+        retention.release_hold(at)
+        self.rt.ledger.save(retention)
+
+    def set_media_retention(self, tenant_id: str, days: int) -> None:
+        set_media_retention(self.rt.ledger, tenant_id, days)
+
+    def media_retention_days(self, tenant_id: str) -> int:
+        return int(media_retention(self.rt.ledger, tenant_id).days)
+
+
+def platform_services(rt: LedgerRuntime, blobs: BlobStore | None,
+                      allow_private_webhooks: bool = False) -> dict[str, Any]:
+    """``ApiDependencies.extensions`` entries for the audit, erasure and webhook routes.
+
+    ``allow_private_webhooks`` lets endpoints on 127.0.0.1 and private networks register (local
+    development and tests only; production refuses them, and the dispatcher checks again per attempt).
+    """
+    return {AUDIT_EXTENSION: BundleEvidence(rt), ERASURE_EXTENSION: EngineErasure(rt, blobs),
+            WEBHOOKS_EXTENSION: LedgerWebhookAdmin(rt.ledger, allow_private=allow_private_webhooks)}
