@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from domain.ports.document import ForensicSignal
-from ml.document.images import Image, to_gray
+from ml.document.images import Image, as_image, to_gray
 
 _SIDE = 512
 
@@ -37,7 +37,7 @@ def screen_moire(image: Image) -> ForensicSignal:
 
 def error_level(image: Image) -> ForensicSignal:
     ok, buf = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, 90])
-    resaved = cv2.imdecode(buf, cv2.IMREAD_COLOR) if ok else image
+    resaved = as_image(cv2.imdecode(buf, cv2.IMREAD_COLOR)) if ok else image
     diff = cv2.absdiff(image, resaved).astype(np.float32).mean(axis=2)
     h, w = (diff.shape[0] // 16) * 16, (diff.shape[1] // 16) * 16
     blocks = diff[:h, :w].reshape(h // 16, 16, w // 16, 16).mean(axis=(1, 3))

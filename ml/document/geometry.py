@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
-from ml.document.images import Image, to_gray
+from ml.document.images import Image, as_image, to_gray
 
 MIN_AREA_SHARE = 0.2  # a quadrilateral smaller than this share of the frame is a photo or a field box
 WORK_SIDE = 800  # contours are searched on a downscaled copy: faster and less noisy
@@ -39,7 +39,7 @@ def find_document(image: Image) -> DocumentRegion:
     scale = WORK_SIDE / max(h, w) if max(h, w) > WORK_SIDE else 1.0
     small = to_gray(image)
     if scale != 1.0:
-        small = cv2.resize(small, (round(w * scale), round(h * scale)))
+        small = as_image(cv2.resize(small, (round(w * scale), round(h * scale))))
     edges = cv2.dilate(cv2.Canny(cv2.GaussianBlur(small, (5, 5), 0), 40, 120), np.ones((3, 3), np.uint8))
     contours, _ = cv2.findContours(edges, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     frame_area = small.shape[0] * small.shape[1]
@@ -65,5 +65,4 @@ def rectify(image: Image, region: DocumentRegion) -> Image:
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(region.corners, target)
-    warped: Image = cv2.warpPerspective(image, matrix, (width, height))
-    return warped
+    return as_image(cv2.warpPerspective(image, matrix, (width, height)))

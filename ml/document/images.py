@@ -19,8 +19,14 @@ def decode_image(data: bytes) -> Image:
     image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
     if image is None or image.size == 0:
         raise ImageUnreadableError("bytes are not a decodable image", size=len(data))
-    return image
+    return as_image(image)
+
+
+def as_image(array: object) -> Image:
+    """An OpenCV result typed as our 8-bit image (no copy when it already is one; OpenCV's stubs type
+    every result as a generic array)."""
+    return np.asarray(array, dtype=np.uint8)
 
 
 def to_gray(image: Image) -> Image:
-    return image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    return image if image.ndim == 2 else as_image(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY))

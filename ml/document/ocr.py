@@ -30,7 +30,7 @@ from numpy.typing import NDArray
 from domain.checks import ModelProvenance
 from ml.document import models
 from ml.document.errors import ModelMissingError
-from ml.document.images import Image
+from ml.document.images import Image, as_image
 
 DET_LIMIT_SIDE = 640
 MIN_TEXT_SCORE = 0.5  # rapidocr's own default (Global.text_score): lower-scored lines are noise
@@ -88,8 +88,8 @@ def _crop(image: Image, quad: NDArray[np.float32], max_aspect: float | None) -> 
     out_width = min(width, round(max_aspect * height)) if max_aspect else width
     target = np.array([[0, 0], [out_width, 0], [out_width, height], [0, height]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(quad, target)
-    crop = np.asarray(cv2.warpPerspective(image, matrix, (out_width, height), borderMode=cv2.BORDER_REPLICATE,
-                                          flags=cv2.INTER_CUBIC), dtype=np.uint8)
+    crop = as_image(cv2.warpPerspective(image, matrix, (out_width, height), borderMode=cv2.BORDER_REPLICATE,
+                                        flags=cv2.INTER_CUBIC))
     return np.ascontiguousarray(np.rot90(crop)) if height >= 1.5 * width else crop
 
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
-from ml.document.images import Image, to_gray
+from ml.document.images import Image, as_image, to_gray
 
 _ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
                8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
@@ -37,8 +37,9 @@ class Pdf417Symbol:
 
 
 def _read(gray: Image, mode: zxingcpp.TextMode) -> list[zxingcpp.Barcode]:
-    return list(zxingcpp.read_barcodes(gray, formats=zxingcpp.BarcodeFormat.PDF417, text_mode=mode,
-                                       try_rotate=True, try_downscale=True, try_invert=True))
+    formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.PDF417)
+    return list(zxingcpp.read_barcodes(gray, formats=formats, text_mode=mode, try_rotate=True,
+                                       try_downscale=True, try_invert=True))
 
 
 def _deskew(gray: Image) -> Image:
@@ -53,12 +54,12 @@ def _deskew(gray: Image) -> Image:
         return gray
     h, w = gray.shape[:2]
     matrix = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    return cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255)
+    return as_image(cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255))
 
 
 def _attempts(gray: Image) -> list[Image]:
     h, w = gray.shape[:2]
-    enlarged = cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC) if max(h, w) < 1200 else gray
+    enlarged = as_image(cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)) if max(h, w) < 1200 else gray
     return [gray, _deskew(gray), enlarged]
 
 
