@@ -40,6 +40,7 @@ from domain.ports.screening import ScreeningQuery, ScreeningResult, screening_ch
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.status import SessionStatus
 from ops.decision_worker import DecisionWorker
+from ops.erasure import processing_restricted
 from ops.ml_services import MlServices
 
 PIPELINE_ACTOR = "system:ml-pipeline"
@@ -47,6 +48,7 @@ DEFAULT_MIN_AGE = 18  # seed 003 age_verification; a tenant policy setting once 
 DOCUMENT_CHECKS = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD,
                              CheckType.AGE_VERIFICATION})
 PORTRAIT_MEDIA_TYPE = "image/jpeg"
+RESTRICTED = "processing_restricted"
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,7 @@ class VerificationPipeline:
         self._sandbox = sandbox
         self.challenges = challenges
         self.today = today
+        self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
 
     def services(self, sandbox: bool) -> MlServices:
         return self._sandbox if sandbox else self._real()
@@ -156,6 +159,11 @@ class VerificationPipeline:
         with audit_context(tenant_id, actor, f"pipeline-{session_id}"):
             session = self.ledger.get_session(tenant_id, session_id)
             if session.status != SessionStatus.PENDING or session.attempt in session.decisions:
+                return []
+            if processing_restricted(self.ledger, tenant_id, session_subject_id(tenant_id, session_id), self.now()):
+                # GDPR Art. 18 (domain.retention): no check may use a restricted subject's data; the
+                # session ends with the reason on record instead of waiting to expire.
+                self.ledger.cancel(tenant_id, session_id, RESTRICTED)
                 return []
             attempt = session.attempt
             done = set(session.results.get(attempt, {}))
