@@ -7,6 +7,7 @@ or different file raises ``ModelUnavailableError`` naming it and the install ste
 
 from __future__ import annotations
 
+import atexit
 import importlib.metadata
 import importlib.util
 import math
@@ -94,9 +95,15 @@ class MediaPipeFaceLandmarker:
         self._mp = mp
         self._landmarker = vision.FaceLandmarker.create_from_options(options)
         self._lock = threading.Lock()
+        self._closed = False
+        # Close while the interpreter is whole: mediapipe's own __del__ at shutdown fails noisily.
+        atexit.register(self.close)
 
     def close(self) -> None:
-        self._landmarker.close()
+        with self._lock:
+            if not self._closed:
+                self._closed = True
+                self._landmarker.close()
 
     def measure(self, image: BgrImage) -> FrameSignals:
         """Signals of the first (most confident) face of a BGR frame."""
