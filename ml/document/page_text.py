@@ -3,7 +3,8 @@
 Recognition is the cost (~10-120 ms per line on one core, a data page has ~30 lines), so:
 
 1. detect every line once (cheap at 640 px, see :mod:`ml.document.ocr`);
-2. recognise only the MRZ band (:func:`ml.document.mrz_band.mrz_band`) and parse it;
+2. recognise only the MRZ band (:func:`ml.document.mrz_band.mrz_band`), squeezed, and parse it (again
+   unsqueezed when its check digits fail);
 3. recognise other lines only until the visual zone shows what the domain's MRZ-vs-printed check needs
    (the MRZ's document number and surname: ``domain/documents/validation.py``, seed 001 'coherence').
    Lines are tried most-likely first: a line about as long as the surname or number printed alone.
@@ -115,6 +116,11 @@ def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> 
     lap("ocr_detect_ms")
     band = mrz_band(boxes)
     mrz = read_mrz(ocr.recognise(page, band, max_aspect=MRZ_MAX_ASPECT)) if band else None
+    if mrz is not None and not mrz.check_digits_valid:
+        # The squeeze costs nothing on a clean line; on a poor one it may cost a character, so a read
+        # whose check digits fail gets a second, unsqueezed look before it is accepted as it is.
+        second = read_mrz(ocr.recognise(page, band))
+        mrz = second if second is not None and second.check_digits_valid else mrz
     lap("ocr_band_ms")
     if mrz is None:
         lines = ocr.recognise(page, boxes)

@@ -104,6 +104,20 @@ def test_reads_the_band_squeezed_then_stops_once_number_and_surname_are_shown() 
     assert agreement(text.printed) is CheckStatus.PASS
 
 
+def test_a_band_read_with_failing_check_digits_gets_a_second_unsqueezed_look() -> None:
+    class SqueezeHurts(FakeTextLineOcr):
+        def recognise(self, image: Image, boxes: Sequence[TextBox], *,
+                      max_aspect: float | None = None) -> list[OcrLine]:
+            lines = super().recognise(image, boxes, max_aspect=max_aspect)
+            hurt = [OcrLine(ln.text.replace("L898902C36", "L898902C86"), ln.score, ln.box) for ln in lines]
+            return hurt if max_aspect else lines
+
+    ocr = SqueezeHurts(passport_page(["ERIKSSON", "L898902C3"]))
+    text = read_page_text(ocr, PAGE, lambda: TODAY)
+    assert ocr.squeezes[:2] == [MRZ_MAX_ASPECT, None]
+    assert text.mrz is not None and text.mrz.check_digits_valid and text.mrz.document_number == "L898902C3"
+
+
 def test_a_value_split_over_two_lines_reads_every_line_and_keeps_the_domains_verdict() -> None:
     page = passport_page([*LABELS[:6], "ERIKS", "SON", *LABELS[6:], "L898902C3"])
     ocr = FakeTextLineOcr(page)
