@@ -15,6 +15,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_tenants",
     "ops.cli_ledger",
     "ops.cli_ml",
+    "ops.cli_worker",
     "ops.cli_decisions",
     "ops.cli_serve",
     "ops.cli_audit",

@@ -25,18 +25,11 @@ import nats
 import uvicorn
 
 from ops.api_wiring import build_api
-from ops.background import BackgroundLoop
-from ops.bootstrap import LedgerRuntime, open_runtime
-from ops.checkpointer import CheckpointSchedule
-from ops.decision_worker import DecisionWorker, PositionFile
-from ops.erasure import start_retention_sweeper
-from ops.integrity_wiring import build_checkpointer, integrity_stores
+from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats, free_port
-from ops.ml_services import watchlist_dir_from_env
-from ops.ml_worker import blob_store, build_pipeline, product_services, start_ml_worker
-from ops.relays import start_projections, start_relays
+from ops.ml_worker import product_services
 from ops.settings import DEFAULT_DATA_DIR
-from ops.webhook_dispatcher import start_webhook_dispatcher
+from ops.stack import start_followers, start_ml
 
 
 def register(sub: Any) -> None:
@@ -76,10 +69,9 @@ def run_dev(args: argparse.Namespace) -> int:
         stack.callback(rt.close)
         local_nats.start()
         stack.callback(local_nats.stop)
-        _start_followers(rt, local_nats.url, data_dir, stack)
-        pipeline = build_pipeline(rt, watchlist_dir_from_env())
-        ml_worker = start_ml_worker(rt, local_nats.url, pipeline=pipeline)
-        stack.callback(ml_worker.stop)
+        # Local development may deliver webhooks to 127.0.0.1; production never does.
+        start_followers(rt, local_nats.url, data_dir, stack, allow_private_webhooks=True)
+        pipeline = start_ml(rt, local_nats.url, stack)
         app = build_api(rt, readiness=lambda: {"nats": _nats_ready(local_nats.url)},
                         extensions=product_services(rt, pipeline, local_nats.url))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
@@ -91,22 +83,6 @@ def run_dev(args: argparse.Namespace) -> int:
         with contextlib.suppress(SystemExit, KeyboardInterrupt):
             server.run()
     return 0
-
-
-def _start_followers(rt: LedgerRuntime, nats_url: str, data_dir: Path, stack: contextlib.ExitStack) -> None:
-    """Everything that follows the ledger's log; each is stopped in reverse order on exit."""
-    nodes, store = stack.enter_context(integrity_stores(rt))
-    schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
-    schedule.start()
-    stack.callback(schedule.stop)
-    worker = DecisionWorker(rt.ledger, PositionFile(data_dir / "decision-worker.position"))
-    decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
-    stack.callback(decisions.stop)
-    stack.callback(start_projections(rt).stop)
-    stack.callback(start_relays(rt, nats_url).stop)
-    # Local development may deliver webhooks to 127.0.0.1; production (`serve`) never does.
-    stack.callback(start_webhook_dispatcher(rt, allow_private=True).stop)
-    stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

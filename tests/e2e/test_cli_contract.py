@@ -62,3 +62,21 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "dev signs checkpoints on its schedule"
+
+
+def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path, nats_url: str) -> None:
+    proc = subprocess.Popen([KYCLEDGER, "worker", "--data-dir", str(tmp_path / "d"), "--nats", nats_url,
+                             "--state-dir", str(tmp_path / "state"), "--no-ml"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "1"})
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        assert line.startswith("kycledger worker running (sqlite, nats://127.0.0.1:"), line
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not list((tmp_path / "d" / "checkpoints").glob("*.note")):
+            time.sleep(0.2)
+        assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "the worker signs checkpoints"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=30) == 0

@@ -1,0 +1,46 @@
+"""The processes that follow the ledger's log, started together by ``dev`` and ``worker``."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from ops.background import BackgroundLoop
+from ops.bootstrap import LedgerRuntime
+from ops.checkpointer import CheckpointSchedule
+from ops.decision_worker import DecisionWorker, PositionFile
+from ops.erasure import start_retention_sweeper
+from ops.integrity_wiring import build_checkpointer, integrity_stores
+from ops.ml_services import watchlist_dir_from_env
+from ops.ml_worker import blob_store, build_pipeline, start_ml_worker
+from ops.pipeline import VerificationPipeline
+from ops.relays import start_projections, start_relays
+from ops.webhook_dispatcher import start_webhook_dispatcher
+
+
+def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: contextlib.ExitStack, *,
+                    allow_private_webhooks: bool) -> None:
+    """Checkpoint signer, decision worker, read models, NATS relay, webhooks, retention sweeper.
+
+    Each is stopped, in reverse order, when ``stack`` closes. ``allow_private_webhooks`` is for
+    local development only: production never delivers to loopback or private addresses.
+    """
+    state_dir.mkdir(parents=True, exist_ok=True)
+    nodes, store = stack.enter_context(integrity_stores(rt))
+    schedule = CheckpointSchedule(build_checkpointer(rt, nodes, store), rt.settings.checkpoint_interval_s)
+    schedule.start()
+    stack.callback(schedule.stop)
+    worker = DecisionWorker(rt.ledger, PositionFile(state_dir / "decision-worker.position"))
+    decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
+    stack.callback(decisions.stop)
+    stack.callback(start_projections(rt).stop)
+    stack.callback(start_relays(rt, nats_url).stop)
+    stack.callback(start_webhook_dispatcher(rt, allow_private=allow_private_webhooks).stop)
+    stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
+
+
+def start_ml(rt: LedgerRuntime, nats_url: str, stack: contextlib.ExitStack) -> VerificationPipeline:
+    """The verification pipeline and the ML worker consuming the JetStream work queue."""
+    pipeline = build_pipeline(rt, watchlist_dir_from_env())
+    stack.callback(start_ml_worker(rt, nats_url, pipeline=pipeline).stop)
+    return pipeline
