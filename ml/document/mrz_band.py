@@ -27,18 +27,18 @@ MRZ_MAX_ASPECT = 44 * 22 / 48
 
 
 def _long(box: TextBox) -> bool:
-    _, _, w, h = box.box
-    return h > 0 and w / h >= MIN_ASPECT
+    return box.thickness > 0 and box.length / box.thickness >= MIN_ASPECT
 
 
 def _continues(upper: TextBox, lower: TextBox) -> bool:
-    """``upper`` is the MRZ line right above ``lower``: same length, same left edge, no gap between."""
-    ux, uy, uw, uh = upper.box
-    lx, ly, lw, lh = lower.box
-    same_length = abs(uw - lw) <= SAME_LENGTH * lw
-    same_left = abs(ux - lx) <= SAME_LENGTH * lw
+    """``upper`` is the MRZ line right above ``lower``: same length, same left edge, no gap between.
+    Lengths are measured along the lines, so a page left slightly tilted still groups its MRZ."""
+    ux, uy, _, uh = upper.box
+    lx, ly, _, _ = lower.box
+    same_length = abs(upper.length - lower.length) <= SAME_LENGTH * lower.length
+    same_left = abs(ux - lx) <= SAME_LENGTH * lower.length
     gap = ly - (uy + uh)
-    return same_length and same_left and uy < ly and gap <= MAX_GAP_LINES * lh
+    return same_length and same_left and uy < ly and gap <= MAX_GAP_LINES * lower.thickness
 
 
 def mrz_band(boxes: Sequence[TextBox]) -> list[TextBox]:

@@ -46,6 +46,16 @@ class TextBox:
     box: tuple[int, int, int, int]
 
     @property
+    def length(self) -> float:
+        """Along the line (top edge), whatever its slant: the bounding box grows taller when tilted."""
+        return float(np.linalg.norm(self.quad[1] - self.quad[0]))
+
+    @property
+    def thickness(self) -> float:
+        """Across the line (left edge)."""
+        return float(np.linalg.norm(self.quad[3] - self.quad[0]))
+
+    @property
     def reading_key(self) -> tuple[int, int]:
         """Top to bottom (by the line's centre), then left to right."""
         return self.box[1] + self.box[3] // 2, self.box[0]

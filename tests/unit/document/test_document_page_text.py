@@ -82,6 +82,20 @@ def test_band_keeps_three_lines_for_td1_and_skips_a_long_printed_line_of_another
     assert mrz_band([address, *td1]) == td1
 
 
+def test_band_found_on_a_tilted_page() -> None:
+    def tilted(x: float, y: float, length: float, thickness: float, degrees: float = 5.0) -> TextBox:
+        a = np.radians(degrees)
+        along, across = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+        tl = np.array([x, y])
+        quad = np.array([tl, tl + length * along, tl + length * along + thickness * across,
+                         tl + thickness * across], dtype=np.float32)
+        xs, ys = quad[:, 0], quad[:, 1]
+        return TextBox(quad, (int(xs.min()), int(ys.min()), int(xs.max() - xs.min()), int(ys.max() - ys.min())))
+
+    mrz = [tilted(60, 690, 1090, 50), tilted(55, 745, 1090, 52)]  # axis-aligned boxes: only 7.5:1
+    assert mrz_band([tilted(300, 100, 200, 40), *mrz]) == mrz
+
+
 def test_no_band_without_two_long_lines_alike() -> None:
     assert mrz_band([box(300, 40 + 45 * i, 200, 40) for i in range(10)]) == []
     assert mrz_band([box(60, 690, 1090, 50)]) == []  # one long line is not an MRZ
