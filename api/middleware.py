@@ -211,9 +211,14 @@ SECRET_OPT = "shows_secret"
 """Handler ``opt`` flag: its success answer carries a secret, so it is never stored for replay."""
 
 
+SHOWN_SECRET = "shown_secret"
+"""Request-state flag a handler sets when this particular answer carried a secret (e.g. a session's
+webhook secret): like ``SECRET_OPT``, the answer is then never stored for replay."""
+
+
 def _shows_secret(scope: Scope) -> bool:
     handler = scope.get("route_handler")
-    return bool(getattr(handler, "opt", {}).get(SECRET_OPT))
+    return bool(getattr(handler, "opt", {}).get(SECRET_OPT)) or bool((scope.get("state") or {}).get(SHOWN_SECRET))
 
 
 def _secret_marker(status: int) -> StoredResponse:

@@ -68,6 +68,11 @@ class WebhookAdmin(Protocol):
         """Register an endpoint (its URL must resolve to public addresses); (endpoint id, whsec_ secret)."""
         ...
 
+    def register_session(self, tenant_id: str, session_id: UUID, url: str) -> str:
+        """The endpoint of a session's own ``webhook_url`` (seed 003): it hears that session's
+        ``verification.completed`` only; returns its whsec_ secret, shown once."""
+        ...
+
     def rotate_secret(self, tenant_id: str, endpoint_id: str, now: datetime) -> tuple[str, datetime]:
         """A new signing secret; the previous one keeps signing until the returned time."""
         ...

@@ -16,15 +16,15 @@ from uuid import UUID
 from adapters.webhooks.address_policy import resolve_target
 from domain.errors import InvalidArgumentError
 from domain.webhooks import DEFAULT_SECRET_OVERLAP, WebhookDelivery, WebhookEndpoint
-from ops.webhook_dispatcher import (
-    DELIVERY_TOPIC,
-    ENDPOINT_TOPIC,
+from ops.webhook_commands import (
     get_delivery,
     get_endpoint,
     redeliver,
     register_endpoint,
+    register_session_endpoint,
     rotate_endpoint_secret,
 )
+from ops.webhook_dispatcher import DELIVERY_TOPIC, ENDPOINT_TOPIC
 
 MAX_DELIVERIES = 200
 
@@ -71,6 +71,12 @@ class LedgerWebhookAdmin:
         except ValueError:  # e.g. a port out of range: the URL is malformed, not our failure
             raise InvalidArgumentError("webhook URL is malformed") from None
         return register_endpoint(self.app, tenant_id, url, event_types, self.allow_private)
+
+    def register_session(self, tenant_id: str, session_id: UUID, url: str) -> str:
+        try:
+            return register_session_endpoint(self.app, tenant_id, str(session_id), url, self.allow_private)
+        except ValueError:
+            raise InvalidArgumentError("webhook URL is malformed") from None
 
     def rotate_secret(self, tenant_id: str, endpoint_id: str, now: datetime) -> tuple[str, datetime]:
         return rotate_endpoint_secret(self.app, tenant_id, endpoint_id, now), now + DEFAULT_SECRET_OVERLAP

@@ -22,29 +22,34 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
-from uuid import UUID, uuid4
+from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
 from adapters.views.log_follower import LogFollower
-from adapters.webhooks.address_policy import resolve_target
 from adapters.webhooks.http_sender import PinnedHttpSender, SendResult
 from adapters.webhooks.signing import webhook_headers
 from domain.audit import audit_context
-from domain.errors import NotFoundError
+from domain.usage import QuotaThreshold
 from domain.webhooks import (
-    DEFAULT_SECRET_OVERLAP,
     AttemptOutcome,
     DeliveryStatus,
     WebhookDelivery,
     WebhookEndpoint,
     delivery_uuid,
-    endpoint_uuid,
-    new_webhook_secret,
 )
 from ops.bootstrap import LedgerRuntime
 from ops.relays import open_read_model_view
-from projections.status_events import completion_payload, status_message
+from ops.webhook_commands import (  # the API-facing commands used to live here: re-exported
+    SESSION_ENDPOINT_PREFIX,
+    get_delivery,
+    get_endpoint,
+    redeliver,
+    register_endpoint,
+    rotate_endpoint_secret,
+    session_endpoint_id,
+)
+from projections.status_events import QUOTA_THRESHOLD, completion_payload, quota_payload, status_message
 from projections.view import ReadModelView, canonical_json
 
 log = logging.getLogger("kycledger.webhooks")
@@ -65,52 +70,6 @@ class WebhookSender(Protocol):
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-# --- commands the API calls -----------------------------------------------------------------------
-
-def register_endpoint(app: Any, tenant_id: str, url: str, event_types: list[str],
-                      allow_private: bool = False) -> tuple[str, str]:
-    """Register a tenant's endpoint; returns (endpoint id, whsec_ secret), the secret shown once."""
-    resolve_target(url, allow_private)  # refuse internal targets up front (checked again per attempt)
-    endpoint_id = "whe_" + uuid4().hex[:16]
-    secret = new_webhook_secret()
-    app.save(WebhookEndpoint.register(tenant_id, endpoint_id, url, event_types, secret))
-    return endpoint_id, secret.reveal()
-
-
-def get_endpoint(app: Any, tenant_id: str, endpoint_id: str) -> WebhookEndpoint:
-    try:
-        endpoint: object = app.repository.get(endpoint_uuid(tenant_id, endpoint_id))
-    except AggregateNotFoundError:
-        raise NotFoundError("webhook endpoint not found", endpoint_id=endpoint_id) from None
-    assert isinstance(endpoint, WebhookEndpoint)
-    return endpoint
-
-
-def rotate_endpoint_secret(app: Any, tenant_id: str, endpoint_id: str, now: datetime) -> str:
-    """A new current secret; the previous one keeps signing during the overlap. Returns the new one."""
-    endpoint = get_endpoint(app, tenant_id, endpoint_id)
-    secret = new_webhook_secret()
-    endpoint.rotate_secret(secret, now + DEFAULT_SECRET_OVERLAP)
-    app.save(endpoint)
-    return secret.reveal()
-
-
-def get_delivery(app: Any, tenant_id: str, endpoint_id: str, message_id: str) -> WebhookDelivery:
-    try:
-        delivery: object = app.repository.get(delivery_uuid(tenant_id, endpoint_id, message_id))
-    except AggregateNotFoundError:
-        raise NotFoundError("webhook delivery not found", message_id=message_id) from None
-    assert isinstance(delivery, WebhookDelivery)
-    return delivery
-
-
-def redeliver(app: Any, tenant_id: str, endpoint_id: str, message_id: str, now: datetime) -> None:
-    """Manual redelivery: the same message, the same ``webhook-id``, due now."""
-    delivery = get_delivery(app, tenant_id, endpoint_id, message_id)
-    delivery.request_redelivery(now)
-    app.save(delivery)
 
 
 # --- the dispatcher -------------------------------------------------------------------------------
@@ -165,22 +124,34 @@ class WebhookDispatcher:
                     self.endpoints.setdefault(event.owner_tenant_id, set()).add(event.endpoint_id)
                 elif isinstance(event, WebhookDelivery.RedeliveryRequested):
                     self._track(event.originator_id)  # requested by the API, in any process
-                message = status_message(event, entry)
-                if message is None:
-                    continue
-                bodies = [(message.name, message.payload)]
-                if message.completes:
-                    bodies.append(("verification.completed", completion_payload(message)))
-                for event_type, data in bodies:
-                    created += self._schedule(message.tenant_id, f"{message.event_id}/{event_type}", event_type,
-                                              data, event.timestamp)
+                for tenant, session, event_type, message_id, data in self._messages(event, entry):
+                    created += self._schedule(tenant, session, message_id, event_type, data, event.timestamp)
             with self.positions.transaction(DISPATCHER_NAME, end):
                 pass  # deliveries are stored; now the position
 
-    def _schedule(self, tenant: str, message_id: str, event_type: str, data: dict[str, Any],
+    @staticmethod
+    def _messages(event: Any, entry: Any) -> list[tuple[str, str | None, str, str, dict[str, Any]]]:
+        """(tenant, session id or None, event type, message id, payload) of every webhook ``event`` causes."""
+        if isinstance(event, QuotaThreshold.Created):  # seed 001 section 7: 80% and 100% of a quota
+            payload = quota_payload(event)
+            return [(event.owner_tenant_id, None, QUOTA_THRESHOLD, f"{payload['event_id']}/{QUOTA_THRESHOLD}",
+                     payload)]
+        message = status_message(event, entry)
+        if message is None:
+            return []
+        bodies = [(message.name, message.payload)]
+        if message.completes:
+            bodies.append(("verification.completed", completion_payload(message)))
+        return [(message.tenant_id, message.session_id, name, f"{message.event_id}/{name}", data)
+                for name, data in bodies]
+
+    def _schedule(self, tenant: str, session: str | None, message_id: str, event_type: str, data: dict[str, Any],
                   occurred_at: datetime) -> int:
         created = 0
+        own_session_endpoint = session_endpoint_id(session) if session else None
         for endpoint_id in sorted(self.endpoints.get(tenant, ())):
+            if endpoint_id.startswith(SESSION_ENDPOINT_PREFIX) and endpoint_id != own_session_endpoint:
+                continue  # a session's webhook_url hears about that session only (seed 003)
             endpoint = get_endpoint(self.app, tenant, endpoint_id)
             if not endpoint.wants(event_type):
                 continue
@@ -271,3 +242,7 @@ def start_webhook_dispatcher(rt: LedgerRuntime, allow_private: bool = False, pol
     """Start the dispatcher in a background thread; ``.stop()`` ends it after the current round."""
     sender = PinnedHttpSender(allow_private=allow_private, timeout_s=timeout_s)
     return DispatcherHandle(WebhookDispatcher(rt.ledger, open_read_model_view(rt), sender), poll_seconds).start()
+
+
+__all__ = ["WebhookDispatcher", "get_delivery", "get_endpoint", "redeliver", "register_endpoint",
+           "rotate_endpoint_secret", "start_webhook_dispatcher"]

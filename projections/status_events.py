@@ -132,3 +132,13 @@ def completion_payload(message: StatusMessage) -> dict[str, Any]:
     keep = ("tenant_id", "session_id", "status", "decision", "reason_codes", "attempt", "occurred_at", "ledger")
     return {"event": VERIFICATION_COMPLETED, "event_id": message.event_id,
             **{k: message.payload[k] for k in keep if k in message.payload}}
+
+
+QUOTA_THRESHOLD = "quota.threshold_reached"  # seed 001 section 7: soft-limit events at 80% and 100%
+
+
+def quota_payload(event: Any) -> dict[str, Any]:
+    """The thin webhook body of a ``QuotaThreshold`` event: module, month, percent and counts."""
+    return {"event": QUOTA_THRESHOLD, "event_id": event_id(event), "tenant_id": event.owner_tenant_id,
+            "module": event.module, "period": event.period, "percent": event.percent, "used": event.used,
+            "limit": event.limit, "sandbox": event.sandbox, "occurred_at": event.timestamp.isoformat()}

@@ -29,6 +29,7 @@ from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames, pack_frames
 from api.metering import meter
+from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
 from api.schemas.sessions import (
     CancelRequest,
@@ -38,6 +39,7 @@ from api.schemas.sessions import (
     SessionCreate,
     SessionCreated,
 )
+from api.services import webhook_admin
 from domain.audit import audit_context
 from domain.sessions.configuration import SessionConfiguration
 
@@ -134,7 +136,7 @@ class SessionController(Controller):
     @post("/", operation_id="createSession", sync_to_thread=True, status_code=201,
           summary="Open a verification session with its configuration (seed 002 step 1)",
           responses=ok(SessionCreated, _CREATED, status=201, description="Created"))
-    def create(self, deps: ApiDependencies, principal: Principal,
+    def create(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
                data: Annotated[SessionCreate, body({"checks": ["ocr", "face_match", "liveness"],
                                                     "liveness_type": "active", "reference": "customer-42"})],
                ) -> SessionCreated:
@@ -143,14 +145,22 @@ class SessionController(Controller):
             liveness_type=data.liveness_type, face_match_threshold=data.face_match_threshold,
             max_retries=data.max_retries, session_ttl_seconds=data.session_ttl_seconds, checks=data.checks,
             webhook_url=data.webhook_url)
-        session_id = deps.ledger.create_session(principal.tenant_id, configuration, data.reference, uuid4())
+        session_id = uuid4()
+        # The session's own webhook_url is checked (SSRF) and registered before the session exists, so a
+        # refused URL leaves no session behind; its signing secret is shown in this answer only.
+        webhook_secret = webhook_admin(deps).register_session(principal.tenant_id, session_id, data.webhook_url) \
+            if data.webhook_url else None
+        if webhook_secret is not None:
+            request.scope.setdefault("state", {})[SHOWN_SECRET] = True  # never replayed (api.middleware)
+        deps.ledger.create_session(principal.tenant_id, configuration, data.reference, session_id)
         session = deps.ledger.get_session(principal.tenant_id, session_id)
         services = product(deps)
         challenge = session_challenge(services.challenges, session, ())
         return SessionCreated(
             id=str(session_id), status=str(session.status), expires_at=session.expires_at.isoformat(),
             client_token=services.tokens.issue(principal.tenant_id, session_id, session.expires_at),
-            challenge=challenge.to_record() if challenge else None, sandbox=principal.sandbox)
+            challenge=challenge.to_record() if challenge else None, sandbox=principal.sandbox,
+            webhook_secret=webhook_secret)
 
     @post("/{session_id:str}/documents", operation_id="uploadSessionCapture", sync_to_thread=True,
           status_code=201, summary="Upload a capture: document_front | document_back | selfie | liveness_frames",

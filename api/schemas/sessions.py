@@ -48,6 +48,7 @@ class SessionCreated(Dto, frozen=True, kw_only=True):
     expires_at: str
     challenge: dict[str, Any] | None
     sandbox: bool
+    webhook_secret: str | None = None  # whsec_ signing secret of webhook_url, in this answer only
 
 
 class CaptureAccepted(Dto, frozen=True, kw_only=True):

@@ -19,29 +19,40 @@ from uuid import UUID
 
 import pytest
 
-from api.deps import ApiSettings
 from domain.audit import audit_context
+from domain.ports.blobs import session_subject_id
 from domain.sessions.configuration import SessionConfiguration
+from domain.webhooks import WebhookEndpoint, new_webhook_secret
 from tests.e2e.api.helpers import ApiStack
+from tests.e2e.audit.support import start_stack
 
 pytestmark = pytest.mark.e2e
 
-CROSS_TENANT_TAGS = {"operator", "ledger"}  # back-office and audit: role-guarded, not tenant-scoped
+CROSS_TENANT_TAGS = {"operator", "ledger"}  # back-office and ledger proofs: role-guarded, not tenant-scoped
+AUDITOR_TAGS = {"audit"}  # tenant-scoped, for auditor keys: walked with tenant B's auditor key
 SESSION_ID_NAMES = {"session_id", "sessionId", "job_id", "jobId", "scan_id", "scanId", "case_id", "caseId"}
 
 
 @pytest.fixture(scope="module")
-def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiStack, dict[str, str], Any]]:
-    stack = ApiStack.start(Path(tmp_path_factory.mktemp("isolation")),
-                           settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000))
+def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiStack, dict[str, str], dict[str, Any]]]:
+    # Every service wired (product, audit, erasure, webhooks), so a route answers from its own logic
+    # rather than "not configured".
+    stack = start_stack(Path(tmp_path_factory.mktemp("isolation")))
     owner = stack.new_tenant(name="Tenant A")
     with audit_context(owner.tenant_id, f"key:{owner.key_id}", "isolation-setup"):
         session_id = stack.rt.ledger.create_session(owner.tenant_id, SessionConfiguration.build())
+        endpoint = WebhookEndpoint.register(owner.tenant_id, "whe_tenant_a_hook", "https://a.example/hook",
+                                            ["verification.completed"], new_webhook_secret())
+        stack.rt.ledger.save(endpoint)
     owner_key = stack.new_key(owner.tenant_id)
     ids = {name: str(session_id) for name in SESSION_ID_NAMES}
-    ids |= {"tenant_id": owner.tenant_id, "key_id": owner_key.key_id}
+    ids |= {"tenant_id": owner.tenant_id, "key_id": owner_key.key_id, "endpoint_id": endpoint.endpoint_id,
+            "subject_id": session_subject_id(owner.tenant_id, session_id)}
+    tenant_b = stack.new_tenant(name="Tenant B")
+    intruders = {"client": stack.client(tenant_b),
+                 "auditor": stack.client(stack.new_key(tenant_b.tenant_id, role="auditor"))}
     try:
-        yield stack, ids, stack.client(stack.new_tenant(name="Tenant B"))
+        yield stack, ids, intruders
     finally:
         stack.close()
 
@@ -86,7 +97,7 @@ def _with_foreign_ids(value: Any, ids: dict[str, str]) -> tuple[Any, bool]:
 
 
 def test_every_resource_route_hides_another_tenants_ids(walk: tuple[ApiStack, dict[str, str], Any]) -> None:
-    stack, ids, intruder = walk
+    stack, ids, intruders = walk
     checked, problems = [], []
     for method, template, operation in _operations(stack):
         params = re.findall(r"{([^}:]+)(?::[^}]*)?}", template)
@@ -99,13 +110,19 @@ def test_every_resource_route_hides_another_tenants_ids(walk: tuple[ApiStack, di
             continue
         path = re.sub(r"{([^}:]+)(?::[^}]*)?}", lambda m: ids[m.group(1)], template)
         content = b"" if body is None else json.dumps(body).encode()
-        answer = intruder.request(method, path, content=content)
+        # Audit routes are for auditor keys: tenant B's auditor must not reach tenant A's cases either.
+        audit = AUDITOR_TAGS & set(operation.get("tags", []))
+        answer = intruders["auditor" if audit else "client"].request(method, path, content=content)
         expected = 403 if CROSS_TENANT_TAGS & set(operation.get("tags", [])) else 404
         checked.append(f"{method} {template}")
         if answer.status_code != expected:
             problems.append(f"{method} {template}: expected {expected}, got {answer.status_code} {answer.text[:200]}")
     assert not problems, "\n".join(problems)
     assert len(checked) >= 9, checked  # the platform's own tenant/key routes at least
+    for route in ("GET /v1/audit/sessions/{session_id}", "POST /v1/subjects/{subject_id}/erasure",
+                  "POST /v1/sessions/{session_id}/erasure", "DELETE /v1/webhooks/{endpoint_id}",
+                  "POST /v1/webhooks/{endpoint_id}/redeliver", "POST /v1/audit/sessions/{session_id}/what-if"):
+        assert route in checked, route  # the issue-6 surfaces are walked too
 
 
 def test_the_owner_reaches_its_own_session(walk: tuple[ApiStack, dict[str, str], Any]) -> None:

@@ -59,6 +59,13 @@ def decided_session(stack: ApiStack, client: KycClient, tenant_id: str, similari
                     face_outcome: Outcome = Outcome.PASS) -> str:
     """A captured session whose checks are recorded and decided by the decision worker."""
     sid = captured_session(client)
+    decide_captured(stack, tenant_id, sid, similarity, face_outcome)
+    return sid
+
+
+def decide_captured(stack: ApiStack, tenant_id: str, sid: str, similarity: float = 0.9,
+                    face_outcome: Outcome = Outcome.PASS) -> None:
+    """Record face-match and liveness results as the ML pipeline does, then let the worker decide."""
     results = [CheckResult(check=CheckType.FACE_MATCH, outcome=face_outcome,
                            scores={"similarity": similarity}, models=(MODEL,)),
                CheckResult(check=CheckType.LIVENESS, outcome=Outcome.PASS, scores={"confidence": 0.9},
@@ -69,7 +76,6 @@ def decided_session(stack: ApiStack, client: KycClient, tenant_id: str, similari
         for result in results:
             stack.rt.ledger.record_check_result(tenant_id, UUID(sid), 1, result)
     assert DecisionWorker(stack.rt.ledger).consider(UUID(sid))
-    return sid
 
 
 def topics(stack: ApiStack, topic: str) -> list[Any]:
