@@ -22,6 +22,7 @@ from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
 from litestar.openapi.spec import Server
 
 from api.auth import Principal
+from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import ApiDependencies
 from api.errors import EXCEPTION_HANDLERS
 from api.guards import principal_of
@@ -65,6 +66,11 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
     )
     app.state.deps = deps
     app.state.metrics = metrics
+    # Per-check metrics come from the pipeline when it runs in this process (instant verify, mobile,
+    # and the embedded ML worker of ``kycledger dev``).
+    observers = getattr(getattr(deps.extensions.get(PRODUCT_EXTENSION), "pipeline", None), "check_observers", None)
+    if isinstance(observers, list):
+        observers.append(metrics.observe_check)
     # Generate now, with every route mounted, and complete it before the first request serves it.
     finish_document(app.openapi_schema)
     return app

@@ -12,7 +12,7 @@ import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 Scope = MutableMapping[str, Any]
@@ -40,9 +40,12 @@ class ApiMetrics:
                               ["check", "outcome"], registry=self.registry)
         self.check_latency = Histogram("kycledger_check_duration_seconds", "Check latency by check type",
                                        ["check"], buckets=LATENCY_BUCKETS, registry=self.registry)
+        self.queue_depth = Gauge("kycledger_ml_queue_depth", "ML jobs queued or in progress (JetStream work queue)",
+                                 registry=self.registry)
 
     def observe_check(self, check: str, outcome: str, seconds: float) -> None:
-        """For product routes: one model check ran (``check`` and ``outcome`` are enum values)."""
+        """One model check ran and was recorded (``check`` and ``outcome`` are enum values); the
+        verification pipeline calls this for every check it records (``api.app.create_app`` wires it)."""
         self.checks.labels(check=check, outcome=outcome).inc()
         self.check_latency.labels(check=check).observe(seconds)
 

@@ -38,7 +38,13 @@ SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
         type="apiKey", name="X-API-SIGN", security_scheme_in="header",
         description="hex(hmac_sha256(secret, timestamp + '\\n' + method + '\\n' + path_with_query + '\\n' + "
                     "hex(sha256(body)) [+ '\\n' + X-API-NONCE])); see api/SIGNING.md"),
+    "ClientToken": SecurityScheme(
+        type="apiKey", name="X-Client-Token", security_scheme_in="header",
+        description="session-scoped client token (kct1...) from createSession, for a browser or mobile capture "
+                    "page on /client/sessions/{id}: uploads and status of that one session only, no API secret"),
 }
+CLIENT_TOKEN_SECURITY = [{"ClientToken": []}]
+CLIENT_PREFIX = "/client/"
 
 PROTECTED_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
 ALWAYS_ERRORS = (500,)
@@ -118,6 +124,8 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
             for status in (PROTECTED_ERRORS if protected else ()) + ALWAYS_ERRORS:
                 responses[str(status)] = _problem_response(status)
             operation.responses = responses
+            if path.startswith(CLIENT_PREFIX):
+                operation.security = CLIENT_TOKEN_SECURITY  # type: ignore[assignment]
             if protected:
                 operation.security = SECURITY  # type: ignore[assignment]
                 if method == "post":

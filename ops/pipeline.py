@@ -15,9 +15,10 @@ is harmless. Sandbox principals get the ``ops.sandbox`` adapter set and every re
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from uuid import UUID
 
@@ -28,11 +29,10 @@ from api.media import unpack_frames
 from domain.application import KycLedger
 from domain.audit import audit_context
 from domain.checks import CheckResult, CheckType, Outcome
-from domain.documents.validation import CheckStatus, DocumentValidation
 from domain.errors import ConflictError, DomainError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
-from domain.ports.document import DocumentReading, to_check_results
+from domain.ports.document import to_check_results
 from domain.ports.face import FaceMatchResult, FaceNotFoundError, InvalidImageError
 from domain.ports.kya import KyaReport, KyaRequest, kya_check_result
 from domain.ports.liveness import CapturedFrame, ChallengeResponse, LivenessResult
@@ -42,56 +42,20 @@ from domain.sessions.status import SessionStatus
 from ops.decision_worker import DecisionWorker
 from ops.erasure import processing_restricted
 from ops.ml_services import MlServices
+from ops.pipeline_results import (
+    DEFAULT_MIN_AGE,
+    DOCUMENT_CHECKS,
+    PIPELINE_ACTOR,
+    RESTRICTED,
+    DocumentOutcome,
+    age_result,
+    capture_failure,
+    record_module_call,
+    sandbox_label,
+    screening_query,
+)
 
-PIPELINE_ACTOR = "system:ml-pipeline"
-DEFAULT_MIN_AGE = 18  # seed 003 age_verification; a tenant policy setting once policies carry one
-DOCUMENT_CHECKS = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD,
-                             CheckType.AGE_VERIFICATION})
-PORTRAIT_MEDIA_TYPE = "image/jpeg"
-RESTRICTED = "processing_restricted"
-
-
-@dataclass(frozen=True)
-class DocumentOutcome:
-    reading: DocumentReading
-    validation: DocumentValidation
-    results: dict[CheckType, CheckResult]
-
-
-def sandbox_label(result: CheckResult, sandbox: bool) -> CheckResult:
-    """Mark a sandbox result in its details: never presented as a real score."""
-    return replace(result, details={**result.details, "sandbox": True}) if sandbox else result
-
-
-def capture_failure(check: CheckType, reason: str) -> CheckResult:
-    """A check that could not run on what was captured: a recorded fact (no score invented)."""
-    return CheckResult(check=check, outcome=Outcome.FAIL, reasons=(reason,))
-
-
-def age_result(validation: DocumentValidation) -> CheckResult:
-    check = next((c for c in validation.checks if c.name == "min_age"), None)
-    if check is None or check.status is CheckStatus.NOT_APPLICABLE:
-        return CheckResult(check=CheckType.AGE_VERIFICATION, outcome=Outcome.UNCERTAIN,
-                           reasons=(check.reason if check else "no_birth_date",))
-    passed = check.status is CheckStatus.PASS
-    return CheckResult(check=CheckType.AGE_VERIFICATION, outcome=Outcome.PASS if passed else Outcome.FAIL,
-                       reasons=() if passed else (check.reason,), details={"min_age": DEFAULT_MIN_AGE})
-
-
-def screening_query(fields: Mapping[str, PersonalData]) -> ScreeningQuery | None:
-    """Name, birth date and nationality read from the document (personal: kept in memory only)."""
-    name = " ".join(fields[k].value for k in ("given_names", "surname") if k in fields).strip()
-    if not name:
-        return None
-    birth = None
-    if "birth_date" in fields:
-        try:
-            birth = date.fromisoformat(fields["birth_date"].value)
-        except ValueError:
-            birth = None
-    nationality = fields["nationality"].value if "nationality" in fields else None
-    valid_nationality = nationality if nationality and len(nationality) == 3 and nationality.isalpha() else None
-    return ScreeningQuery(name=name, date_of_birth=birth, nationality=valid_nationality)
+log = logging.getLogger("kycledger.pipeline")
 
 
 class VerificationPipeline:
@@ -107,6 +71,9 @@ class VerificationPipeline:
         self.challenges = challenges
         self.today = today
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
+        # Called once per recorded check with (check, outcome, seconds): the API's Prometheus hook
+        # (api.observability.ApiMetrics.observe_check) registers itself here when both share a process.
+        self.check_observers: list[Callable[[str, str, float], None]] = []
 
     def services(self, sandbox: bool) -> MlServices:
         return self._sandbox if sandbox else self._real()
@@ -171,8 +138,19 @@ class VerificationPipeline:
                       if c not in done and (only is None or CheckType(c) in only)]
             if not wanted:
                 return []
-            results, extracted = self._run_checks(session, attempt, wanted, sandbox)
-            return self._record(tenant_id, session_id, attempt, results, extracted, done)
+            results, extracted, seconds = self._run_checks(session, attempt, wanted, sandbox)
+            recorded = self._record(tenant_id, session_id, attempt, results, extracted, done)
+            for result in results:
+                if str(result.check) in recorded:
+                    self._observe(result, seconds.get(result.check, 0.0))
+            return recorded
+
+    def _observe(self, result: CheckResult, seconds: float) -> None:
+        for observer in self.check_observers:
+            try:
+                observer(str(result.check), str(result.outcome), seconds)
+            except Exception:  # metrics never fail a verification
+                log.exception("check observer failed")
 
     def _captures(self, session: VerificationSession, attempt: int) -> dict[str, dict[str, object]]:
         latest: dict[str, dict[str, object]] = {}
@@ -184,7 +162,7 @@ class VerificationPipeline:
         return None if capture is None else self.blobs.get(subject, str(capture["blob_ref"]))
 
     def _run_checks(self, session: VerificationSession, attempt: int, wanted: list[CheckType],
-                    sandbox: bool) -> tuple[list[CheckResult], dict[str, PersonalData]]:
+                    sandbox: bool) -> tuple[list[CheckResult], dict[str, PersonalData], dict[CheckType, float]]:
         subject = session_subject_id(session.tenant, session.id)
         captures = self._captures(session, attempt)
         selfie = self._blob(subject, captures.get("selfie"))
@@ -194,6 +172,8 @@ class VerificationPipeline:
         needs_document = any(c in DOCUMENT_CHECKS or c in (CheckType.SCREENING, CheckType.KYA, CheckType.FACE_MATCH)
                              for c in wanted)
         document: DocumentOutcome | None = None
+        seconds: dict[CheckType, float] = {}
+        started = time.perf_counter()
         # Liveness needs only the selfie and frames: it runs beside the document read (another model
         # family, another lock), so the two slowest checks overlap on the 2 cores.
         with ThreadPoolExecutor(max_workers=1) as pool:
@@ -202,10 +182,14 @@ class VerificationPipeline:
             if needs_document and front is not None:
                 back = self._blob(subject, captures.get("document_back"))
                 document = self.read_document(front, back, subject, sandbox)
+                seconds.update(dict.fromkeys((*DOCUMENT_CHECKS, CheckType.QUALITY), time.perf_counter() - started))
                 extracted = dict(document.reading.fields)
                 results.append(document.results[CheckType.QUALITY])
             liveness_result = liveness.result() if liveness is not None else None
+            if liveness is not None:  # ran beside the document read: its wall time is at most this
+                seconds[CheckType.LIVENESS] = time.perf_counter() - started
         for check in wanted:
+            step = time.perf_counter()
             if check in DOCUMENT_CHECKS:
                 results.append(document.results[check] if document else capture_failure(check, "document_missing"))
             elif check is CheckType.FACE_MATCH:
@@ -216,7 +200,9 @@ class VerificationPipeline:
                 results.append(self._screening(document, sandbox))
             elif check is CheckType.KYA:
                 results.append(self._kya(document, sandbox))
-        return results, extracted
+            if check in (CheckType.FACE_MATCH, CheckType.SCREENING, CheckType.KYA):
+                seconds[check] = time.perf_counter() - step
+        return results, extracted, seconds
 
     def _face_match(self, session: VerificationSession, selfie: bytes | None, document: DocumentOutcome | None,
                     sandbox: bool) -> CheckResult:
@@ -307,26 +293,4 @@ class VerificationPipeline:
         return DecisionWorker(self.ledger).consider(session_id)
 
 
-def record_module_call(ledger: KycLedger, tenant_id: str, session_id: UUID, checks: list[CheckResult],
-                       extracted: Mapping[str, PersonalData] | None = None, name: str = "module") -> None:
-    """Record a standalone module call as a one-check session, in one write, ended at once.
-
-    The call's facts (requested check, extracted data, result with provenance) are events like any
-    session's; ending it (``module_call_completed``) in the same write keeps the decision worker from
-    deciding a single-module call as if it were a verification.
-    """
-    from domain.sessions.configuration import SessionConfiguration
-
-    requested = tuple(dict.fromkeys(str(c.check) for c in checks if c.check is not CheckType.QUALITY))
-    configuration = SessionConfiguration.build(checks=requested or ("ocr",))
-    now = ledger.now()
-    session = VerificationSession.start(tenant_id, configuration, now=now, reference=f"module:{name}",
-                                        session_id=session_id)
-    for check in requested:
-        session.request_check(check)
-    if extracted:
-        session.record_extracted_data(1, extracted)
-    for result in checks:
-        session.record_check_result(1, result)
-    session.cancel("module_call_completed", now=now)
-    ledger.save(session)
+__all__ = ["PIPELINE_ACTOR", "VerificationPipeline", "record_module_call", "sandbox_label"]

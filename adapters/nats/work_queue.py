@@ -80,6 +80,12 @@ class JetStreamWorkQueue:
         await js.publish(SUBJECT, job.encode(), headers={"Nats-Msg-Id": job.job_id}, timeout=5)
         return job.job_id
 
+    async def depth(self) -> int:
+        """Jobs in the work-queue stream: queued plus in progress (a work queue drops acked jobs)."""
+        js = await self._jetstream()
+        info = await js.stream_info(STREAM)
+        return int(info.state.messages)
+
     async def close(self) -> None:
         if self._nc is not None:
             await self._nc.close()

@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from litestar import Controller, Request, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
+from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import deps_of
 from api.dto import Dto
 from api.observability import METRICS_CONTENT_TYPE, ApiMetrics
 from api.openapi import ok
+
+log = logging.getLogger("kycledger.api")
 
 
 class Health(Dto, frozen=True, kw_only=True):
@@ -45,4 +50,10 @@ class OperationsController(Controller):
          media_type=METRICS_CONTENT_TYPE)
     async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         registry: ApiMetrics = request.app.state["metrics"]
+        queue = getattr(request.app.state["deps"].extensions.get(PRODUCT_EXTENSION), "queue", None)
+        if queue is not None:
+            try:  # a scrape must answer even when NATS does not: the gauge keeps its last value then
+                registry.queue_depth.set(await asyncio.wait_for(queue.depth(), timeout=2.0))
+            except Exception:
+                log.warning("ML queue depth unavailable")
         return Response(registry.exposition(), media_type=METRICS_CONTENT_TYPE)

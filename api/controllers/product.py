@@ -50,6 +50,10 @@ class JobQueue(Protocol):
         """Queue the session's attempt for the ML workers; returns the job id."""
         ...
 
+    async def depth(self) -> int:
+        """Jobs waiting or in progress (the queue-depth gauge)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ProductServices:
