@@ -80,7 +80,7 @@ def _likelihood_order(boxes: list[TextBox], mrz: MrzRecord) -> list[TextBox]:
     wanted = [CHAR_ASPECT * len(v.replace(" ", "")) for v in (mrz.surname, mrz.document_number) if v]
 
     def misfit(box: TextBox) -> float:
-        aspect = box.box[2] / max(1, box.box[3])
+        aspect = box.length / max(1.0, box.thickness)
         return min((abs(math.log(aspect / w)) for w in wanted), default=0.0)
 
     return sorted(boxes, key=misfit)

@@ -72,6 +72,24 @@ def test_reading_only_the_needed_lines_gives_the_full_reads_mrz_and_verdict(file
     assert agreement(fast.printed) is agreement(full_printed) is CheckStatus.PASS
 
 
+@pytest.mark.parametrize(("file", "change"), [("images/passporteye/passport-td3.jpg", "tilt 4 degrees"),
+                                              ("images/passporteye/passport-td2.png", "half size, JPEG q40")])
+def test_the_band_holds_on_a_tilted_or_small_poor_page(file: str, change: str) -> None:
+    image = decode_image((DATA / "mrz" / file).read_bytes())
+    page = rectify(image, find_document(image))
+    if change.startswith("tilt"):
+        h, w = page.shape[:2]
+        page = cv2.warpAffine(page, cv2.getRotationMatrix2D((w / 2, h / 2), 4, 1.0), (w, h), borderValue=(255,) * 3)
+    else:
+        small = cv2.resize(page, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+        page = cv2.imdecode(cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 40])[1], cv2.IMREAD_COLOR)
+    fast = read_page_text(shared_engine(), page, lambda: SPECIMEN_DAY)
+    full = read_mrz(shared_engine().read_lines(page))
+    assert fast.mrz_from_band and fast.mrz is not None and full is not None
+    assert fast.mrz.lines == full.lines and fast.mrz.check_digits_valid
+    assert fast.lines_recognised <= fast.lines_detected // 2
+
+
 def test_provenance_hashes_are_the_installed_files() -> None:
     det = models.ocr_detector()
     assert det.provenance.weights_sha256 == hashlib.sha256(det.path.read_bytes()).hexdigest()
