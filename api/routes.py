@@ -13,6 +13,7 @@ from api.controllers.erasure import ErasureController
 from api.controllers.ledger import LedgerProofController
 from api.controllers.mobile import MobileController
 from api.controllers.modules import ModuleController
+from api.controllers.multipart import ClientMultipartCaptureController, MultipartCaptureController
 from api.controllers.operations import OperationsController
 from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
 from api.controllers.review import ReviewController
@@ -39,5 +40,7 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     AuditController,
     ErasureController,
     WebhookController,
+    MultipartCaptureController,
+    ClientMultipartCaptureController,
     *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

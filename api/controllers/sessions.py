@@ -203,7 +203,13 @@ class SessionController(Controller):
         return session_view(deps, deps.ledger.get_session(principal.tenant_id, sid), principal.sandbox)
 
 
-def _client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
+def sandbox_actor_suffix(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> str:
+    """``:sandbox`` when a sandbox key opened the session: its client-token events say so too."""
+    created = next(iter(deps.ledger.session_events(tenant_id, session_id)), None)
+    return ":sandbox" if created is not None and str(getattr(created, "actor", "")).endswith(":sandbox") else ""
+
+
+def client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
     try:
         tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
     except InvalidClientTokenError as exc:
@@ -230,8 +236,9 @@ class ClientSessionController(Controller):
                data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)],
                client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
                ) -> CaptureAccepted:
-        tenant_id, sid = _client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}", _request_id(request)):
+        tenant_id, sid = client_session(deps, client_token, session_id)
+        with audit_context(tenant_id, f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
+                           _request_id(request)):
             return accept_capture(deps, tenant_id, sid, data)
 
     @get("/{session_id:str}", operation_id="clientGetSessionStatus", sync_to_thread=True,
@@ -241,7 +248,7 @@ class ClientSessionController(Controller):
     def status(self, deps: ApiDependencies, session_id: SessionId,
                client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
                ) -> dict[str, Any]:
-        tenant_id, sid = _client_session(deps, client_token, session_id)
+        tenant_id, sid = client_session(deps, client_token, session_id)
         view = session_view(deps, deps.ledger.get_session(tenant_id, sid), sandbox=False)
         # The capture page sees progress only: no extracted data, scores or decision reasons.
         return {k: view[k] for k in ("id", "status", "attempt", "challenge", "captures")}

@@ -24,7 +24,7 @@ from domain.ports.blobs import session_subject_id
 from domain.sessions.configuration import SessionConfiguration
 from domain.webhooks import WebhookEndpoint, new_webhook_secret
 from tests.e2e.api.helpers import ApiStack
-from tests.e2e.audit.support import start_stack
+from tests.e2e.audit.support import SELFIE, start_stack
 
 pytestmark = pytest.mark.e2e
 
@@ -96,6 +96,14 @@ def _with_foreign_ids(value: Any, ids: dict[str, str]) -> tuple[Any, bool]:
     return value, False
 
 
+def _multipart_capture() -> tuple[bytes, dict[str, str]]:
+    boundary = "isolation-walker"
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"type\"\r\n\r\nselfie\r\n"
+            f"--{boundary}\r\nContent-Disposition: form-data; name=\"image\"; filename=\"s.jpg\"\r\n"
+            "Content-Type: image/jpeg\r\n\r\n").encode() + SELFIE.read_bytes() + f"\r\n--{boundary}--\r\n".encode()
+    return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+
+
 def test_every_resource_route_hides_another_tenants_ids(walk: tuple[ApiStack, dict[str, str], Any]) -> None:
     stack, ids, intruders = walk
     checked, problems = [], []
@@ -110,9 +118,12 @@ def test_every_resource_route_hides_another_tenants_ids(walk: tuple[ApiStack, di
             continue
         path = re.sub(r"{([^}:]+)(?::[^}]*)?}", lambda m: ids[m.group(1)], template)
         content = b"" if body is None else json.dumps(body).encode()
+        headers = None
+        if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
+            content, headers = _multipart_capture()  # a valid form, so only the id can refuse it
         # Audit routes are for auditor keys: tenant B's auditor must not reach tenant A's cases either.
         audit = AUDITOR_TAGS & set(operation.get("tags", []))
-        answer = intruders["auditor" if audit else "client"].request(method, path, content=content)
+        answer = intruders["auditor" if audit else "client"].request(method, path, content=content, headers=headers)
         expected = 403 if CROSS_TENANT_TAGS & set(operation.get("tags", [])) else 404
         checked.append(f"{method} {template}")
         if answer.status_code != expected:

@@ -1,0 +1,94 @@
+"""Capture uploads as ``multipart/form-data`` (issue 5: images as multipart as well as base64 JSON).
+
+Same rules as the JSON upload (``api.controllers.sessions.accept_capture``): the image is sniffed,
+size- and dimension-checked, re-encoded without metadata, stored encrypted under the session
+subject's key and recorded as a capture; a restricted subject is refused. The HMAC signature covers
+the raw multipart body exactly as sent. Liveness frames stay JSON (they need offsets and a nonce).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+from uuid import UUID, uuid4
+
+from litestar import Controller, Request, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, Parameter
+
+from api.client_token import CLIENT_TOKEN_HEADER
+from api.controllers.product import in_thread, parse_session_id, store_capture
+from api.controllers.sessions import _ACCEPTED, SessionId, client_session, sandbox_actor_suffix
+from api.deps import ApiDependencies
+from api.errors import ApiProblem
+from api.guards import client_access
+from api.media import MAX_IMAGE_BYTES, MEDIA_ERROR_STATUS, sanitize_image
+from api.openapi import ok
+from api.params import Caller, Deps
+from api.schemas.sessions import CaptureAccepted
+from domain.audit import audit_context
+from domain.errors import DomainError
+
+IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie"})
+
+
+@dataclass
+class MultipartCapture:
+    """``type``: document_front | document_back | selfie; ``image``: JPEG, PNG or WebP (max 10 MB)."""
+
+    type: str
+    image: UploadFile
+
+
+Form = Annotated[MultipartCapture, Body(media_type=RequestEncodingType.MULTI_PART,
+                                        description="form fields: type, image (file)")]
+
+
+async def _accept(deps: ApiDependencies, tenant_id: str, session_id: UUID, data: MultipartCapture) -> CaptureAccepted:
+    if data.type not in IMAGE_KINDS:
+        raise ApiProblem(422, "capture_type_invalid", "multipart uploads take document_front, document_back or selfie",
+                         allowed=sorted(IMAGE_KINDS))
+    content = await data.image.read(MAX_IMAGE_BYTES + 1)
+    return await in_thread(accept_image, deps, tenant_id, session_id, data.type, content)
+
+
+def accept_image(deps: ApiDependencies, tenant_id: str, session_id: UUID, kind: str,
+                 content: bytes) -> CaptureAccepted:
+    session = deps.ledger.get_session(tenant_id, session_id)
+    try:
+        image = sanitize_image(content, "image")
+    except DomainError as exc:
+        raise ApiProblem(MEDIA_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+    digest = store_capture(deps, tenant_id, session_id, kind, image.content, image.media_type, image.metadata())
+    return CaptureAccepted(session_id=str(session_id), type=kind, attempt=session.attempt, content_sha256=digest,
+                           media_type=image.media_type, width=image.width, height=image.height)
+
+
+class MultipartCaptureController(Controller):
+    path = "/v1/sessions"
+    tags = ("sessions",)
+    guards = (client_access,)
+
+    @post("/{session_id:str}/documents/multipart", operation_id="uploadSessionCaptureMultipart", status_code=201,
+          summary="Upload a capture as multipart/form-data (type + image file)",
+          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+    async def upload(self, deps: Deps, principal: Caller, session_id: SessionId, data: Form) -> CaptureAccepted:
+        return await _accept(deps, principal.tenant_id, parse_session_id(session_id), data)
+
+
+class ClientMultipartCaptureController(Controller):
+    path = "/client/sessions"
+    tags = ("client capture",)
+
+    @post("/{session_id:str}/documents/multipart", operation_id="clientUploadCaptureMultipart", status_code=201,
+          summary="Upload a capture as multipart/form-data with the session's client token",
+          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+    async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId, data: Form,
+                     client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+                     ) -> CaptureAccepted:
+        tenant_id, sid = await in_thread(client_session, deps, client_token, session_id)
+        actor = f"client-token:{sid}" + await in_thread(sandbox_actor_suffix, deps, tenant_id, sid)
+        request_id = str((request.scope.get("state") or {}).get("trace_id") or uuid4().hex)
+        with audit_context(tenant_id, actor, request_id):
+            return await _accept(deps, tenant_id, sid, data)
