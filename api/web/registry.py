@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.web.capture_api import CaptureWebController
 from api.web.controller import WebPageController
 
-WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController,)
+WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController, CaptureWebController)

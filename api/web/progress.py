@@ -1,0 +1,54 @@
+"""What the capture page may see of its session: progress, the user's own OCR fields, the verdict.
+
+Built from the same views the mobile routes serve (``api.controllers.mobile``: seed 000
+``IDScanResult`` and ``LivenessCheckResult``), reduced for a browser holding only a client token:
+the OCR fields the person confirms (name, date of birth, expiry; seed 000 "Show extracted OCR data
+for confirmation"), Match/Mismatch, liveness pass/fail, and the policy's user-facing message.
+Never scores, reason codes or fraud details (seed 002: rejection messages never reveal fraud logic).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from api.client_token import session_challenge
+from api.controllers.mobile import liveness_view, scan_view
+from api.controllers.product import product
+from api.deps import ApiDependencies
+
+
+def _decision(session: Any) -> dict[str, Any] | None:
+    decided = session.decisions.get(session.attempt)
+    if decided is None:
+        return None
+    outcome = decided["outcome"]
+    return {"decision": outcome["decision"], "route": outcome["route"], "user_message": outcome["user_message"],
+            "retry_step": outcome.get("retry_step"), "attempt": session.attempt}
+
+
+def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
+    """The page's view of the session's current attempt."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    events = list(deps.ledger.events.get(session_id))
+    attempt = session.attempt
+    scan = scan_view(deps, tenant_id, session_id, attempt)
+    face = liveness_view(deps, tenant_id, session_id)
+    challenge = session_challenge(product(deps).challenges, session, events)
+    status = str(session.status)
+    return {
+        "id": str(session_id), "status": status, "attempt": attempt, "retries_left": session.retries_left,
+        "liveness_type": session.liveness_type, "checks": list(session.required_checks),
+        "accepted_documents": list(session.configuration.get("accepted_documents", [])),
+        "captures": sorted({str(c["kind"]) for c in session.captures.get(attempt, [])}),
+        "challenge": challenge.to_record() if challenge and status == "pending" else None,
+        "scan": {"status": scan["status"], "name": scan["ocr"]["name"], "dob": scan["ocr"]["dob"],
+                 "expiry": scan["ocr"]["expiry"], "id_type": scan["idType"], "mrz_found": scan["mrzFound"],
+                 "pdf417_found": scan["pdf417Found"]},
+        "face": {"liveness": face["livenessStatus"], "match": face["match"],
+                 "match_requested": "face_match" in session.required_checks,
+                 "checked": face["faceMatchScore"] is not None or face["livenessStatus"] != "pending"},
+        "decision": _decision(session),
+        "review_requested": status == "manual_review",
+        "expires_at": session.expires_at.isoformat(),
+    }

@@ -1,0 +1,82 @@
+// Camera access, quick client-side quality checks and frame capture for the capture page.
+// The checks are cheap heuristics on a small grey copy of the alignment frame, for guidance only
+// (seed 000 "guides to position document"); the server's quality gate decides.
+
+export async function openCamera(video, facingMode) {
+  const stream = await navigator.mediaDevices.getUserMedia({
+    video: { facingMode, width: { ideal: 1280 }, height: { ideal: 960 } }, audio: false });
+  video.srcObject = stream;
+  await video.play();
+  const track = stream.getVideoTracks()[0];
+  const caps = track.getCapabilities ? track.getCapabilities() : {};
+  return { stream, track, hasTorch: Boolean(caps.torch) };
+}
+
+export function closeCamera(camera) {
+  if (camera) camera.stream.getTracks().forEach((t) => t.stop());
+}
+
+export async function setTorch(camera, on) {
+  await camera.track.applyConstraints({ advanced: [{ torch: on }] });
+}
+
+// Grey pixels of the document frame region (the overlay's 8%..92% x 16%..84%) at width w.
+function greyRegion(video, w) {
+  const sx = video.videoWidth * 0.08, sy = video.videoHeight * 0.16;
+  const sw = video.videoWidth * 0.84, sh = video.videoHeight * 0.68;
+  const h = Math.max(1, Math.round(w * sh / sw));
+  const canvas = new OffscreenCanvas(w, h);
+  const ctx = canvas.getContext("2d", { willReadFrequently: true });
+  ctx.drawImage(video, sx, sy, sw, sh, 0, 0, w, h);
+  const rgba = ctx.getImageData(0, 0, w, h).data;
+  const grey = new Float32Array(w * h);
+  for (let i = 0; i < grey.length; i++) grey[i] = 0.299 * rgba[4 * i] + 0.587 * rgba[4 * i + 1] + 0.114 * rgba[4 * i + 2];
+  return { grey, w, h };
+}
+
+// { ok, problem, message }: too dark, glare, blur, move closer.
+export function documentQuality(video) {
+  if (!video.videoWidth) return { ok: false, problem: "starting", message: "Starting the camera…" };
+  const { grey, w, h } = greyRegion(video, 200);
+  let sum = 0, bright = 0;
+  for (const v of grey) { sum += v; if (v > 245) bright += 1; }
+  const mean = sum / grey.length;
+  let lapSum = 0, lapSq = 0, n = 0, minX = w, maxX = 0;
+  for (let y = 1; y < h - 1; y++) {
+    for (let x = 1; x < w - 1; x++) {
+      const i = y * w + x;
+      const lap = 4 * grey[i] - grey[i - 1] - grey[i + 1] - grey[i - w] - grey[i + w];
+      lapSum += lap; lapSq += lap * lap; n += 1;
+      if (Math.abs(lap) > 40) { if (x < minX) minX = x; if (x > maxX) maxX = x; }
+    }
+  }
+  const sharpness = lapSq / n - (lapSum / n) ** 2;
+  if (mean < 50) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
+  if (bright / grey.length > 0.04) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
+  if (sharpness < 40) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
+  if (maxX - minX < 0.6 * w) return { ok: false, problem: "too_far", message: "Move closer: fill the frame" };
+  return { ok: true, problem: "", message: "✓ Looks good: hold still and capture" };
+}
+
+// A JPEG (base64, no data: prefix) of the current video frame, at most maxWidth wide.
+export async function grabJpeg(video, maxWidth, quality = 0.9) {
+  for (let waited = 0; !video.videoWidth && waited < 5000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  if (!video.videoWidth) throw new Error("The camera shows no picture yet. Please try again.");
+  const scale = Math.min(1, maxWidth / video.videoWidth);
+  const w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
+  const canvas = new OffscreenCanvas(w, h);
+  canvas.getContext("2d").drawImage(video, 0, 0, w, h);
+  const blob = await canvas.convertToBlob({ type: "image/jpeg", quality });
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  let text = "";
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(text);
+}
+
+// A small in-memory preview (object URL) for the compare row; revoked by the page when done.
+export async function previewUrl(video, maxWidth = 320) {
+  const scale = Math.min(1, maxWidth / video.videoWidth);
+  const canvas = new OffscreenCanvas(Math.round(video.videoWidth * scale), Math.round(video.videoHeight * scale));
+  canvas.getContext("2d").drawImage(video, 0, 0, canvas.width, canvas.height);
+  return URL.createObjectURL(await canvas.convertToBlob({ type: "image/jpeg", quality: 0.8 }));
+}

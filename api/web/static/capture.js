@@ -1,0 +1,331 @@
+// The capture client (seed 000): "Scan your ID" then "Selfie & Liveness Check", then the result.
+// It holds only the session's client token (from its own URL); every step is recorded server-side,
+// so a reload (or another device opening the same link) resumes where the session stands.
+import { ApiError, Session } from "./net.js";
+import { closeCamera, documentQuality, grabJpeg, openCamera, previewUrl, setTorch } from "./camera.js";
+
+const $ = (id) => document.getElementById(id);
+const FINAL = ["verified", "failed", "expired", "cancelled"];
+const ACTIONS = { blink: "Blink twice", turn_left: "Turn your head to the left", turn_right: "Turn your head to the right",
+  smile: "Smile", look: "Look straight at the camera" };
+const TITLES = { scan: "Scan your ID", confirm: "Scan your ID", selfie: "Selfie & Liveness Check",
+  result: "Selfie & Liveness Check", done: "Verification", loading: "Verify your identity" };
+const FRAME_EVERY_MS = 250;
+// Checks that read the document (api.controllers.sessions.DOCUMENT_NEEDING): without them, no scan step.
+const DOCUMENT_CHECKS = ["ocr", "data_validation", "fraud", "age_verification", "screening", "kya", "face_match"];
+
+const token = decodeURIComponent(location.pathname.split("/capture/")[1] || "");
+const session = new Session(token);
+const storeKey = `kycledger-capture:${session.id}`;
+const state = Object.assign({ docType: null, confirmedAttempt: 0, failures: 0, countedAttempt: 0 },
+  JSON.parse(sessionStorage.getItem(storeKey) || "{}"));
+const previews = { id: null, selfie: null };  // object URLs in memory only, revoked when done
+let progress = null, camera = null, qualityTimer = null, screen = "loading", busy = false;
+
+function save() { sessionStorage.setItem(storeKey, JSON.stringify(state)); }
+function say(text) { $("announce").textContent = text; }
+function alertUser(text) { const a = $("alert"); a.textContent = text; a.hidden = !text; }
+function logEvent(name) {
+  const li = document.createElement("li");
+  li.textContent = `${new Date().toLocaleTimeString()} ${name}`;
+  $("live-log").prepend(li);
+}
+
+function show(name) {
+  screen = name;
+  for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== `screen-${name}`;
+  $("title").textContent = TITLES[name];
+  const step = { scan: "scan", confirm: "scan", selfie: "selfie", result: "selfie", done: "result" }[name];
+  for (const li of document.querySelectorAll(".stepper li")) {
+    if (li.dataset.step === step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
+  }
+  document.body.dataset.screen = name;
+  $("title").focus();
+}
+
+async function stopCamera() {
+  clearInterval(qualityTimer); qualityTimer = null;
+  closeCamera(camera); camera = null;
+}
+
+async function startCamera(video, facing) {
+  await stopCamera();
+  try {
+    camera = await openCamera(video, facing);
+  } catch (e) {
+    alertUser("We cannot use your camera. Allow camera access for this page, then reload.");
+    throw e;
+  }
+  return camera;
+}
+
+// ---- routing from the server's view of the session -------------------------------------------
+function needsBack() { return state.docType === "driver_license"; }
+
+async function route(p) {
+  progress = p;
+  const face = p.face, captures = new Set(p.captures);
+  if (FINAL.includes(p.status) || p.status === "manual_review" || p.decision) {
+    return face.checked ? showResult(p) : showDone(p);
+  }
+  if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c))) {
+    if (!captures.has("document_front") || (needsBack() && !captures.has("document_back"))) return showScan(p);
+    if (p.scan.status === "pending") return checkDocument();
+    if (state.confirmedAttempt !== p.attempt) return showConfirm(p);
+  }
+  if (!face.checked) return showSelfie(p);
+  return showResult(p);
+}
+
+// ---- Scan your ID ---------------------------------------------------------------------------
+async function showScan(p) {
+  show("scan");
+  const accepted = new Set(p.accepted_documents);
+  for (const input of document.querySelectorAll("input[name=doc]")) {
+    input.disabled = accepted.size > 0 && !accepted.has(input.value);
+    if (state.docType) input.checked = input.value === state.docType;
+  }
+  const back = p.captures.includes("document_front") && needsBack();
+  document.querySelectorAll("input[name=doc]").forEach((i) => { i.disabled = i.disabled || back; });
+  $("scan-side").textContent = back
+    ? "Back side: place the back with the barcode (PDF417) inside the frame."
+    : "Front side: place the page with your photo and the MRZ lines inside the frame.";
+  $("capture-doc").textContent = back ? "Capture back side" : "Capture front side";
+  say(back ? "Scan the back of your driver licence." : "Scan your ID: align your document inside the frame.");
+  const cam = await startCamera($("doc-video"), "environment");
+  $("flash").disabled = !cam.hasTorch;
+  $("flash").textContent = cam.hasTorch ? "Flash: off" : "Flash: not available";
+  let lastProblem = null;
+  qualityTimer = setInterval(() => {
+    const q = documentQuality($("doc-video"));
+    const g = $("doc-guidance");
+    g.textContent = q.message;
+    g.className = q.ok ? "good" : "bad";
+    g.dataset.problem = q.problem;
+    if (q.problem !== lastProblem) { lastProblem = q.problem; say(q.message); }
+  }, 400);
+}
+
+async function captureDocument() {
+  if (busy) return;
+  busy = true;
+  try {
+    const docType = document.querySelector("input[name=doc]:checked").value;
+    state.docType = docType; save();
+    const back = progress.captures.includes("document_front") && needsBack();
+    const video = $("doc-video");
+    const image = await grabJpeg(video, 1600, 0.92);
+    if (!back) { if (previews.id) URL.revokeObjectURL(previews.id); previews.id = await previewUrl(video); }
+    say("Uploading…");
+    await session.upload({ type: back ? "document_back" : "document_front", image_base64: image });
+    logEvent(back ? "document back uploaded" : "document front uploaded");
+    const p = await session.progress();
+    if (needsBack() && !p.captures.includes("document_back")) return route(p);
+    await stopCamera();
+    await checkDocument();
+  } catch (e) { failed(e); } finally { busy = false; }
+}
+
+async function checkDocument() {
+  show("confirm");
+  $("scan-outcome").textContent = "Reading your document…";
+  $("confirm").disabled = true; $("retake").disabled = true;
+  say("Reading your document. This takes a few seconds.");
+  const p = await session.runChecks("document");
+  return showConfirm(p);
+}
+
+function showConfirm(p) {
+  progress = p;
+  show("confirm");
+  const s = p.scan;
+  $("f-name").textContent = s.name || "not read";
+  $("f-dob").textContent = s.dob || "not read";
+  $("f-expiry").textContent = s.expiry || "not read";
+  $("f-basis").textContent = s.mrz_found ? "MRZ (machine-readable zone)" : s.pdf417_found ? "PDF417 barcode" : "printed text";
+  const ok = s.status === "success";
+  $("scan-outcome").textContent = ok ? "✓ We read your document. Are these details correct?"
+    : "✗ We could not read your document well. Please retake it.";
+  $("scan-outcome").className = ok ? "message ok" : "message bad";
+  $("confirm").disabled = !ok;
+  $("retake").disabled = p.retries_left < 1;
+  say(ok ? `We read: ${s.name}. Confirm to continue.` : "We could not read your document. Retake it.");
+}
+
+// ---- Selfie & Liveness ----------------------------------------------------------------------
+async function showSelfie(p) {
+  show("selfie");
+  const actions = p.liveness_type === "active" && p.challenge ? [...p.challenge.actions, "look"] : ["look"];
+  const list = $("steps");
+  list.replaceChildren(...actions.map((a, i) => {
+    const li = document.createElement("li");
+    li.textContent = `${i + 1}. ${ACTIONS[a] || a}`;
+    li.dataset.action = a;
+    return li;
+  }));
+  $("instruction").textContent = "Put your face inside the oval, then press Start.";
+  say("Selfie and liveness check. Put your face inside the oval, then press Start.");
+  $("start-liveness").disabled = false;
+  await startCamera($("face-video"), "user");
+}
+
+async function runLiveness() {
+  if (busy) return;
+  busy = true;
+  $("start-liveness").disabled = true;
+  try {
+    const p = progress, video = $("face-video");
+    const active = p.liveness_type === "active" && p.challenge;
+    const items = [...$("steps").children];
+    const slot = active ? Math.min(2500, Math.floor(p.challenge.max_capture_ms / items.length)) : 1200;
+    const frames = [], offsets = [], started = performance.now();
+    let selfie = null;
+    for (const item of items) {
+      items.forEach((li) => li.classList.toggle("now", li === item));
+      $("instruction").textContent = ACTIONS[item.dataset.action] || item.dataset.action;
+      say($("instruction").textContent);
+      const until = performance.now() + slot;
+      while (performance.now() < until) {
+        if (active && frames.length < 60) {
+          frames.push(await grabJpeg(video, 480, 0.85));
+          offsets.push(Math.round(performance.now() - started));
+        }
+        await new Promise((r) => setTimeout(r, FRAME_EVERY_MS));
+      }
+      item.classList.remove("now"); item.classList.add("done");
+      if (item.dataset.action === "look") {
+        selfie = await grabJpeg(video, 1280, 0.92);
+        if (previews.selfie) URL.revokeObjectURL(previews.selfie);
+        previews.selfie = await previewUrl(video);
+      }
+    }
+    await stopCamera();
+    $("instruction").textContent = "Checking…";
+    say("Uploading and checking. Please wait.");
+    if (active) {
+      await session.upload({ type: "liveness_frames", frames_base64: frames, frame_offsets_ms: offsets,
+        challenge_nonce: p.challenge.nonce });
+      logEvent(`${frames.length} liveness frames uploaded`);
+    }
+    await session.upload({ type: "selfie", image_base64: selfie });
+    logEvent("selfie uploaded");
+    frames.length = 0; selfie = null;  // nothing of the capture stays in memory beyond the preview
+    await showResult(await session.runChecks("face"));
+  } catch (e) { failed(e); } finally { busy = false; }
+}
+
+function showResult(p) {
+  progress = p;
+  show("result");
+  $("id-photo").src = previews.id || "";
+  $("id-photo").alt = previews.id ? "Photo of your ID document" : "ID photo (not kept in the browser after a reload)";
+  $("selfie-photo").src = previews.selfie || "";
+  const face = p.face, badge = $("badge");
+  badge.hidden = !face.match_requested;
+  document.querySelector(".compare").hidden = !face.match_requested;
+  if (!face.checked) { badge.className = "badge pending"; badge.textContent = "… Checking"; }
+  else if (face.match) { badge.className = "badge match"; badge.textContent = "✓ Match"; }
+  else { badge.className = "badge mismatch"; badge.textContent = "✗ Mismatch"; }
+  badge.dataset.match = String(face.match);
+  const live = { pass: "✓ passed", fail: "✗ not passed", uncertain: "? not certain", pending: "… checking" }[face.liveness]
+    || face.liveness;
+  $("liveness-line").textContent = `Liveness: ${live}`;
+  const good = (face.match || !face.match_requested) && face.liveness === "pass";
+  if (face.checked && !good && state.countedAttempt !== p.attempt) {
+    state.failures += 1; state.countedAttempt = p.attempt; save();
+  }
+  const message = $("user-message");
+  message.hidden = !p.decision;
+  if (p.decision) {
+    message.textContent = p.decision.user_message;
+    message.className = p.decision.decision === "accepted" ? "message ok" : p.decision.decision === "rejected" ? "message bad" : "message";
+  }
+  const canRetry = p.status === "pending" && p.retries_left > 0;
+  $("retry").disabled = !canRetry;
+  $("accept").disabled = !(good || FINAL.includes(p.status) || p.status === "manual_review");
+  $("mismatch-help").hidden = !face.checked || good;
+  $("manual-review").hidden = !(p.status === "pending" && face.checked && !good && (state.failures >= 2 || !canRetry));
+  say(`${face.match_requested ? badge.textContent + ". " : ""}Liveness ${live}.${p.decision ? " " + p.decision.user_message : ""}`);
+}
+
+function showDone(p) {
+  progress = p;
+  show("done");
+  const titles = { verified: "✓ Verified", failed: "✗ Not verified", manual_review: "⏳ Under review",
+    expired: "Session expired", cancelled: "Session cancelled", pending: "⏳ Checking" };
+  $("done-title").textContent = titles[p.status] || p.status;
+  $("done-message").textContent = p.decision ? p.decision.user_message
+    : p.status === "manual_review" ? "A person will review your verification. You will be told the result."
+      : "We are finishing your verification…";
+  document.body.dataset.status = p.status;
+  say(`${$("done-title").textContent}. ${$("done-message").textContent}`);
+  if (FINAL.includes(p.status) || p.status === "manual_review") {
+    for (const k of Object.keys(previews)) { if (previews[k]) URL.revokeObjectURL(previews[k]); previews[k] = null; }
+  }
+}
+
+function failed(e) {
+  if (e instanceof ApiError && e.status === 401) alertUser("This link is invalid or has expired. Ask for a new one.");
+  else alertUser(e && e.message ? e.message : "Something went wrong. Please try again.");
+}
+
+async function act(fn) {
+  if (busy) return;
+  busy = true;
+  try { alertUser(""); await fn(); } catch (e) { failed(e); } finally { busy = false; }
+}
+
+// ---- wiring ---------------------------------------------------------------------------------
+$("capture-doc").addEventListener("click", captureDocument);
+$("flash").addEventListener("click", async () => {
+  const on = $("flash").getAttribute("aria-pressed") !== "true";
+  await setTorch(camera, on);
+  $("flash").setAttribute("aria-pressed", String(on));
+  $("flash").textContent = on ? "Flash: on" : "Flash: off";
+});
+$("help").addEventListener("click", () => act(async () => {
+  const panel = $("help-panel");
+  panel.hidden = !panel.hidden;
+  $("help").setAttribute("aria-expanded", String(!panel.hidden));
+  if (!panel.hidden) {
+    const topic = ($("doc-guidance").dataset.problem || "general").replace("starting", "general");
+    await session.step("/help", { step: "id_scan", topic });
+  }
+}));
+$("confirm").addEventListener("click", () => act(async () => {
+  state.confirmedAttempt = progress.attempt; save();
+  await route(await session.progress());
+}));
+$("retake").addEventListener("click", () => act(async () => {
+  await route(await session.step("/retry", { step: "id_scan", reason: "user_retake" }));
+}));
+$("start-liveness").addEventListener("click", runLiveness);
+$("retry").addEventListener("click", () => act(async () => {
+  // A new attempt needs every capture again (the server checks captures per attempt).
+  await route(await session.step("/retry", { step: "selfie", reason: "user_retry" }));
+}));
+$("manual-review").addEventListener("click", () => act(async () => {
+  showDone(await session.step("/manual-review", { reason: "persistent_failure" }));
+}));
+$("accept").addEventListener("click", () => act(async () => showDone(await session.progress())));
+
+async function main() {
+  if (!session.id) { alertUser("This link is invalid or has expired. Ask for a new one."); return; }
+  try {
+    const resent = await session.flushQueue();
+    if (resent) logEvent(`${resent} queued upload(s) sent after reload`);
+    await route(await session.progress());
+  } catch (e) { failed(e); return; }
+  session.follow(({ events, progress: p }) => {
+    for (const name of events) logEvent(name);
+    if (!p || !p.status) return;
+    progress = p;
+    if (events.includes("decision.made") || events.includes("manual_review.requested")
+        || events.includes("review.decided")) {
+      if (screen === "result") showResult(p);
+      else if (screen === "done") showDone(p);
+    }
+  }, (mode) => { document.body.dataset.live = mode; });
+}
+
+main();

@@ -1,0 +1,217 @@
+"""The capture client in headless Chromium with a fake camera, against the real app and real models.
+
+Videos are built at test time from ../shared/data (``ops.fake_camera``): the ICAO "Utopia" TD3
+specimen carrying a real face photo (faces/face_recognition/obama.jpg) held to the rear camera,
+the same person's other photo (obama2.jpg, labelled "same" in faces/pairs.csv) in front of the
+front camera, and a printed photo held to the camera (spoof/silent_face/image_F1.jpg, a real
+presentation attack). The specimen expired in 2012 and is fictional, so the genuine flow ends in
+whatever the real models and the default policy decide; the test asserts the screens and that a
+decision was made and recorded, not a particular verdict.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Playwright, Route
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from api.client import KycClient
+from domain.audit import PLATFORM_TENANT, audit_context
+from ops.fake_camera import document_video, face_video, still_photo_video
+from tests.browser.conftest import SHARED, Screens, WebStack, open_browser
+
+pytestmark = pytest.mark.e2e
+
+SPECIMEN = SHARED / "mrz" / "images" / "passporteye" / "passport-td3.jpg"
+FACES = SHARED / "faces"
+STILL_PHOTO = SHARED / "spoof" / "silent_face" / "image_F1.jpg"
+
+
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    with (FACES / "pairs.csv").open() as f:
+        same = {(r["img_a"], r["img_b"]) for r in csv.DictReader(f) if r["same"] == "1"}
+    assert ("face_recognition/obama.jpg", "face_recognition/obama2.jpg") in same  # a labelled genuine pair
+    folder = tmp_path_factory.mktemp("videos")
+    return {"document": document_video(SPECIMEN, FACES / "face_recognition" / "obama.jpg", folder / "document.y4m"),
+            "face": face_video(FACES / "face_recognition" / "obama2.jpg", folder / "face.y4m"),
+            "still": still_photo_video(STILL_PHOTO, folder / "still.y4m")}
+
+
+@pytest.fixture(scope="module")
+def api_client(web_stack: WebStack) -> Iterator[KycClient]:
+    with audit_context(PLATFORM_TENANT, "operator:test", "browser-tests"):
+        issued = web_stack.rt.ledger.create_tenant("Browser Test Tenant", "pro")
+    client = KycClient(web_stack.url, issued.key_id, issued.secret.reveal(), timeout=120)
+    yield client
+    client.close()
+
+
+def new_session(client: KycClient, **configuration: Any) -> tuple[str, str]:
+    answer = client.post("/v1/sessions", configuration)
+    assert answer.status_code == 201, answer.text
+    return answer.json()["id"], answer.json()["client_token"]
+
+
+def browser(driver: Playwright, chromium: Path, tmp: Path, video: Path) -> BrowserContext:
+    profile = tmp / f"profile-{video.stem}-{time.monotonic_ns()}"
+    return open_browser(driver, chromium, profile, video, permissions=["camera"])
+
+
+def wait_screen(page: Page, name: str, timeout: float = 60_000) -> None:
+    try:
+        page.wait_for_function(f"() => document.body.dataset.screen === '{name}'", timeout=timeout)
+    except PlaywrightTimeout:
+        state = page.evaluate("() => [document.body.dataset.screen, document.getElementById('alert').textContent]")
+        raise AssertionError(f"screen {name!r} not reached: on {state[0]!r}, alert {state[1]!r}") from None
+
+
+def topics(stack: WebStack, sid: str) -> list[str]:
+    from uuid import UUID
+    return [type(e).TOPIC.rsplit(".", 1)[-1] for e in stack.rt.ledger.events.get(UUID(sid))]
+
+
+def queued_uploads(page: Page) -> int:
+    count: int = page.evaluate("""() => new Promise((resolve) => {
+        const open = indexedDB.open('kycledger-capture', 1);
+        open.onsuccess = () => { const tx = open.result.transaction('pending-uploads', 'readonly');
+          const c = tx.objectStore('pending-uploads').count(); c.onsuccess = () => resolve(c.result); };
+        open.onerror = () => resolve(-1); })""")
+    return count
+
+
+def test_genuine_flow_scan_confirm_selfie_match_and_decision(
+        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(api_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
+                             max_retries=1)
+    url = f"{web_stack.url}/capture/{token}"
+    # Rear camera: the document. The page holds no secret, only the client token in its URL.
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        wait_screen(page, "scan")
+        page.wait_for_function("() => !document.getElementById('doc-guidance').textContent.startsWith('Starting')")
+        assert page.locator("#title").inner_text() == "Scan your ID"
+        assert page.locator(".frame-doc").is_visible() and page.locator("#privacy").is_visible()
+        assert page.locator("#announce").get_attribute("aria-live") == "polite"
+        screens.shot(page, "scan-your-id")
+        page.locator("#help").press("Enter")  # keyboard operable; records a help request
+        expect_help = page.locator("#help-panel")
+        expect_help.wait_for(state="visible")
+        screens.shot(page, "scan-help")
+        page.locator("#capture-doc").click()
+        wait_screen(page, "confirm")
+        page.wait_for_function("() => !document.getElementById('confirm').disabled", timeout=90_000)
+        assert "ERIKSSON" in page.locator("#f-name").inner_text()
+        assert page.locator("#f-dob").inner_text() == "1974-08-12"
+        assert "MRZ" in page.locator("#f-basis").inner_text()
+        screens.shot(page, "confirm-extracted-fields")
+        assert queued_uploads(page) == 0  # the document image left the browser once uploaded
+    # Front camera (another device, or the same link reopened): the session resumes from the server.
+    with browser(playwright_driver, chromium, tmp_path, videos["face"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        wait_screen(page, "confirm")
+        page.locator("#confirm").click()
+        wait_screen(page, "selfie")
+        assert page.locator("#title").inner_text() == "Selfie & Liveness Check"
+        assert page.locator(".frame-face").is_visible()
+        screens.shot(page, "selfie-oval")
+        page.locator("#start-liveness").click()
+        wait_screen(page, "result", timeout=120_000)
+        page.wait_for_function("() => document.getElementById('badge').dataset.match !== undefined")
+        badge = page.locator("#badge").inner_text()
+        assert badge in ("✓ Match", "✗ Mismatch")  # a symbol and a word, never colour alone
+        assert page.locator("#selfie-photo").get_attribute("src", timeout=5_000)
+        page.wait_for_function("() => !document.getElementById('user-message').hidden", timeout=60_000)
+        screens.shot(page, "selfie-result")
+        message = page.locator("#user-message").inner_text()
+        assert message and "fraud" not in message.lower()
+        if page.locator("#accept").is_enabled():
+            page.locator("#accept").click()
+            wait_screen(page, "done")
+            screens.shot(page, "done")
+        page.wait_for_function("() => document.body.dataset.live === 'live'", timeout=10_000)
+        log = page.locator("#live-log").inner_text()
+        assert "selfie uploaded" in log
+    recorded = topics(web_stack, sid)
+    assert recorded.count("DecisionMade") == 1 and "HelpRequested" in recorded
+    assert recorded.count("CaptureRecorded") == 2
+    print(f"\ngenuine flow: badge {badge!r}, user message {message!r}, events {recorded}")
+    print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_a_still_photo_held_to_the_camera_fails_liveness_then_manual_review(
+        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(api_client, checks=["liveness"], liveness_type="active", max_retries=1)
+    with browser(playwright_driver, chromium, tmp_path, videos["still"]) as context:
+        page = context.new_page()
+        page.goto(f"{web_stack.url}/capture/{token}")
+        for attempt in (1, 2):
+            wait_screen(page, "selfie")
+            steps = page.locator("#steps li")
+            assert steps.count() >= 3  # the server's challenge, step by step, then "look straight"
+            screens.shot(page, f"challenge-attempt-{attempt}")
+            page.locator("#start-liveness").click()
+            page.wait_for_function("() => document.querySelector('#steps li.now') !== null")
+            screens.shot(page, f"challenge-step-attempt-{attempt}")
+            wait_screen(page, "result", timeout=120_000)
+            assert page.locator("#liveness-line").inner_text() == "Liveness: ✗ not passed"
+            page.wait_for_function("() => !document.getElementById('user-message').hidden", timeout=60_000)
+            screens.shot(page, f"liveness-failed-attempt-{attempt}")
+            if attempt == 1:
+                assert page.locator("#retry").is_enabled()
+                page.locator("#retry").click()
+        review = page.locator("#manual-review")
+        assert review.is_visible()  # offered after repeated failure
+        review.click()
+        wait_screen(page, "done")
+        assert page.locator("#done-title").inner_text() == "⏳ Under review"
+        screens.shot(page, "manual-review-requested")
+    recorded = topics(web_stack, sid)
+    assert "ManualReviewRequested" in recorded and recorded.count("RetryRequested") == 1
+    print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_a_network_drop_mid_upload_recovers_without_duplicate_events(
+        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(api_client, checks=["ocr"], liveness_type="passive")
+    attempts: list[str] = []
+    replayed: list[str] = []
+
+    def drop_first_answer(route: Route) -> None:
+        attempts.append(route.request.headers.get("idempotency-key", ""))
+        if len(attempts) == 1:
+            route.fetch(timeout=60_000)  # the server receives and records the upload ...
+            route.abort("connectionreset")  # ... and the answer is lost on the way back
+        else:
+            route.continue_()
+
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.on("console", lambda m: print("console:", m.text))
+        page.on("response", lambda r: replayed.append(r.url) if r.headers.get("idempotent-replayed") else None)
+        page.route("**/client/sessions/*/captures", drop_first_answer)
+        page.goto(f"{web_stack.url}/capture/{token}")
+        wait_screen(page, "scan")
+        page.wait_for_function("() => !document.getElementById('doc-guidance').textContent.startsWith('Starting')")
+        screens.shot(page, "scan-before-drop")
+        page.locator("#capture-doc").click()
+        wait_screen(page, "confirm", timeout=90_000)
+        page.wait_for_function("() => !document.getElementById('retake').disabled || "
+                               "!document.getElementById('confirm').disabled", timeout=90_000)
+        screens.shot(page, "confirm-after-recovery")
+        assert queued_uploads(page) == 0
+    assert len(attempts) >= 2 and len(set(attempts)) == 1  # retried under the same Idempotency-Key
+    assert replayed, "the retry was answered from the idempotency store"
+    assert topics(web_stack, sid).count("CaptureRecorded") == 1
+    print("screenshots:", *screens.taken, sep="\n  ")
