@@ -22,7 +22,6 @@ from api.params import Caller, Deps
 from api.services import webhook_admin
 
 EndpointId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="endpoint id (whe_...)")]
-_EVENT = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.]{0,79}$")
 _ENDPOINT = "whe_0123456789abcdef"
 _MESSAGE = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21:9/verification.completed"
 _VIEW = {"endpoint_id": _ENDPOINT, "url": "https://example.com/webhooks", "event_types": ["verification.completed"],
@@ -36,7 +35,8 @@ _DELIVERY = {"message_id": _MESSAGE, "endpoint_id": _ENDPOINT, "event_type": "ve
 
 class EndpointCreate(Dto, frozen=True, kw_only=True):
     url: Annotated[str, msgspec.Meta(min_length=8, max_length=2048)]
-    event_types: Annotated[list[Annotated[str, _EVENT]], msgspec.Meta(min_length=1, max_length=32)]
+    # item names are checked by the domain (422): litestar's schema does not carry per-item patterns
+    event_types: Annotated[list[str], msgspec.Meta(min_length=1, max_length=32)]
 
 
 class EndpointCreated(Dto, frozen=True, kw_only=True):
