@@ -2,7 +2,8 @@
 
 Configuration comes from the environment (``KYC_DB_URL`` or ``KYC_DATA_DIR``, ``KYC_KEK``/``KYC_KEK_FILE``,
 ``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``,
-``KYC_LOG_LEVEL``); ``--data-dir``/``--db`` override it. Each worker builds its own app from the same
+``KYC_LOG_LEVEL``, ``KYC_NATS_URL`` for the ML work queue, ``KYC_WATCHLIST_DIR``); ``--data-dir``/``--db``
+override it. Each worker builds its own app from the same
 settings through :func:`app_factory`; the stores they share (replay guard, rate and quota counters,
 idempotency) live in the database, so limits hold across workers.
 """
@@ -19,6 +20,8 @@ from litestar import Litestar
 from api.logs import configure_logging
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
+from ops.ml_services import watchlist_dir_from_env
+from ops.ml_worker import build_pipeline, product_services
 
 
 def register(sub: Any) -> None:
@@ -29,6 +32,7 @@ def register(sub: Any) -> None:
     serve.add_argument("--host", default=os.environ.get("KYC_HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("KYC_PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("KYC_WORKERS", "1")))
+    serve.add_argument("--nats", default=None, help="NATS URL of the ML work queue; default $KYC_NATS_URL")
     serve.set_defaults(func=run_serve)
 
 
@@ -36,7 +40,11 @@ def app_factory() -> Litestar:
     """One worker's app, from the environment (uvicorn calls this in each worker process)."""
     configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))
     rt = open_runtime()
-    app = build_api(rt)
+    nats_url = os.environ.get("KYC_NATS_URL") or None
+    pipeline = build_pipeline(rt, watchlist_dir_from_env())
+    # Sessions are queued to the ML workers on NATS (``kycledger worker``); instant verify and the
+    # standalone modules run in this process. Webhooks never go to private addresses here.
+    app = build_api(rt, extensions=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)
     return app
 
@@ -49,6 +57,8 @@ def run_serve(args: argparse.Namespace) -> int:
         os.environ["KYC_DATA_DIR"] = args.data_dir
     if args.db:
         os.environ["KYC_DB_URL"] = args.db
+    if args.nats:
+        os.environ["KYC_NATS_URL"] = args.nats
     configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))
     uvicorn.run("ops.cli_serve:app_factory", factory=True, host=args.host, port=args.port, workers=args.workers,
                 log_config=None, access_log=False, proxy_headers=True, lifespan="on")

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from ops.local_services import free_port
+
 pytestmark = pytest.mark.e2e
 
 KYCLEDGER = str(Path(sys.executable).parent / "kycledger")
@@ -80,3 +82,34 @@ def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path, nats_url
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+
+
+def test_serve_answers_the_product_routes(tmp_path: Path, nats_url: str) -> None:
+    from api.client import KycClient
+
+    data = str(tmp_path / "d")
+    issued = json.loads(_run("tenants", "create", "--name", "Served", "--plan", "pro", "--data-dir", data,
+                             "--json").stdout)
+    port = free_port()
+    proc = subprocess.Popen([KYCLEDGER, "serve", "--data-dir", data, "--port", str(port), "--nats", nats_url],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            env={**os.environ, "KYC_LOG_LEVEL": "WARNING"})
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(url + "/readyz", timeout=1):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        client = KycClient(url, issued["api_key_id"], issued["api_key_secret"])
+        created = client.post("/v1/sessions", {"checks": ["ocr", "face_match"]})
+        assert created.status_code == 201, created.text
+        session_id = created.json()["id"]
+        fetched = client.get(f"/v1/sessions/{session_id}")
+        assert fetched.status_code == 200 and fetched.json()["status"] == "pending"
+        client.close()
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
