@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.integrity.chain import GENESIS_HASH, ChainRecord, entry_hash
+from domain.integrity.chain import GENESIS_HASH, entry_hash_of
 
 
 @dataclass(frozen=True)
@@ -36,16 +36,7 @@ def extend_chain(
     rows: list[ChainRow] = []
     for event, notification_id in zip(stored_events, notification_ids, strict=True):
         position += 1
-        prev = entry_hash(
-            prev,
-            ChainRecord(
-                position=position,
-                notification_id=notification_id,
-                originator_id=as_uuid(event.originator_id),
-                originator_version=event.originator_version,
-                topic=event.topic,
-                state=bytes(event.state),
-            ),
-        )
+        prev = entry_hash_of(prev, position, notification_id, as_uuid(event.originator_id),
+                             event.originator_version, event.topic, bytes(event.state))
         rows.append(ChainRow(position, notification_id, prev))
     return rows

@@ -14,7 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import ApplicationRecorder, IntegrityError, ProcessRecorder, StoredEvent
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InterfaceError,
+    OperationalError,
+    ProcessRecorder,
+    StoredEvent,
+)
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
@@ -75,7 +82,7 @@ class PostgresChainMixin:
     group_commit: GroupCommit | None = None
 
     def enable_group_commit(self) -> None:
-        self.group_commit = GroupCommit(self._write_group)
+        self.group_commit = GroupCommit(self._write_group, self._insert_one)
 
     def _tail_query(self) -> sql.Composable:
         return sql.SQL("SELECT position, entry_hash FROM {} ORDER BY position DESC LIMIT 1").format(
@@ -117,12 +124,16 @@ class PostgresChainMixin:
             if events:
                 self._insert_chain(curs, extend_chain(tail, events, ids))
 
-    @retry((IntegrityError,), max_attempts=1)
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if not stored_events:
             return []
         if self.group_commit is not None:
             return self.group_commit.submit(stored_events, kwargs)
+        return self._insert_one(stored_events, kwargs)
+
+    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as eventsourcing's own insert
+    def _insert_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
+        """One save in its own transaction, pipelined: lock, tail read and insert in one round trip."""
         pg_events = [
             self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)  # type: ignore[attr-defined]
             for e in stored_events

@@ -115,7 +115,10 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
         return ids
 
     def enable_group_commit(self) -> None:
-        self.group_commit = GroupCommit(self._write_group)
+        self.group_commit = GroupCommit(self._write_group, self._write_one)
+
+    def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int] | None:
+        return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if self.group_commit is None or not stored_events:

@@ -42,11 +42,18 @@ class GroupCommit:
     """Leader/follower batching of saves; ``write_group`` commits a group in one transaction.
 
     ``write_group`` must set ``notification_ids`` or ``error`` on each pending save; if it raises,
-    every save of the group that has neither gets that error (nothing of the group was committed).
+    every save of the group gets that error (nothing of the group was committed). A group of one
+    goes through ``write_one``, the recorder's ordinary single-save path.
     """
 
-    def __init__(self, write_group: Callable[[list[PendingSave]], None], max_group: int = MAX_GROUP) -> None:
+    def __init__(
+        self,
+        write_group: Callable[[list[PendingSave]], None],
+        write_one: Callable[[Sequence[StoredEvent], dict[str, Any]], Sequence[int] | None],
+        max_group: int = MAX_GROUP,
+    ) -> None:
         self._write_group = write_group
+        self._write_one = write_one
         self._max_group = max_group
         self._lock = threading.Lock()
         self._queue: list[PendingSave] = []
@@ -76,7 +83,10 @@ class GroupCommit:
                     self._leading = False
                     return
             try:
-                self._write_group(group)
+                if len(group) == 1:  # nobody to share with: the plain per-save path, no savepoint
+                    group[0].notification_ids = self._write_one(group[0].events, group[0].kwargs)
+                else:
+                    self._write_group(group)
             except BaseException as error:
                 for pending in group:
                     if pending.error is None:
