@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from uuid import UUID
 
@@ -40,3 +42,42 @@ def extend_chain(
                              event.originator_version, event.topic, bytes(event.state))
         rows.append(ChainRow(position, notification_id, prev))
     return rows
+
+
+class TailCache:
+    """The chain tail this process last committed, to skip re-reading it on the next save.
+
+    Used by the SQLite recorders only, where chain positions equal rowids (rows are never deleted
+    and a rolled-back insert frees its rowids). So the cached tail is current exactly when it sits
+    right before the first rowid just inserted under the write lock; otherwise, e.g. after another
+    process wrote, the caller reads the tail from the table. A tail is cached only after its
+    transaction committed, never from one that rolled back.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tail: tuple[int, bytes] | None = None
+        self._staged = threading.local()
+
+    def lookup(self, first_new_notification_id: int) -> tuple[int, bytes] | None:
+        with self._lock:
+            tail = self._tail
+        return tail if tail is not None and tail[0] == first_new_notification_id - 1 else None
+
+    def stage(self, tail: tuple[int, bytes]) -> None:
+        self._staged.tail = tail
+
+    @contextmanager
+    def committing(self) -> Iterator[None]:
+        """Around a write transaction: promote what it staged if (and only if) it committed."""
+        self._staged.tail = None
+        try:
+            yield
+        except BaseException:
+            self._staged.tail = None
+            raise
+        staged, self._staged.tail = self._staged.tail, None
+        if staged is not None:
+            with self._lock:
+                if self._tail is None or staged[0] > self._tail[0]:
+                    self._tail = staged

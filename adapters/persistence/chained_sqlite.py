@@ -20,7 +20,7 @@ from eventsourcing.sqlite import (
     SQLiteProcessRecorder,
 )
 
-from adapters.persistence.chain_rows import ChainRow, extend_chain
+from adapters.persistence.chain_rows import ChainRow, TailCache, extend_chain
 from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
 
 R = TypeVar("R")
@@ -58,20 +58,30 @@ class SQLiteChainMixin:
             *append_only_triggers(chain),
         ]
 
+    @property
+    def tail_cache(self) -> TailCache:
+        cache: TailCache | None = self.__dict__.get("_tail_cache")
+        if cache is None:
+            cache = self.__dict__.setdefault("_tail_cache", TailCache())
+        return cache
+
     def _append_chain(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], ids: Sequence[int]
     ) -> None:
         # We already hold SQLite's write lock (our INSERTs came first), so the tail is stable.
-        c.execute(
-            f"SELECT position, entry_hash FROM {self.chain_table_name} ORDER BY position DESC LIMIT 1"
-        )
-        row = c.fetchone()
-        tail = (int(row[0]), bytes(row[1])) if row is not None else None
+        tail = self.tail_cache.lookup(ids[0])
+        if tail is None:
+            c.execute(
+                f"SELECT position, entry_hash FROM {self.chain_table_name} ORDER BY position DESC LIMIT 1"
+            )
+            row = c.fetchone()
+            tail = (int(row[0]), bytes(row[1])) if row is not None else None
         rows = extend_chain(tail, stored_events, ids)
         c.executemany(
             f"INSERT INTO {self.chain_table_name} (position, notification_id, entry_hash) VALUES (?,?,?)",
             [(r.position, r.notification_id, r.entry_hash) for r in rows],
         )
+        self.tail_cache.stage((rows[-1].position, rows[-1].entry_hash))
 
     def chain_size(self) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -118,15 +128,16 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
         self.group_commit = GroupCommit(self._write_group, self._write_one)
 
     def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int] | None:
-        return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
+        with self.tail_cache.committing():
+            return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if self.group_commit is None or not stored_events:
-            return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
+            return self._write_one(stored_events, kwargs)
         return self.group_commit.submit(stored_events, kwargs)
 
     def _write_group(self, group: list[PendingSave]) -> None:
-        with self.datastore.transaction(commit=True) as c:
+        with self.tail_cache.committing(), self.datastore.transaction(commit=True) as c:
             events: list[StoredEvent] = []
             ids: list[int] = []
             for number, pending in enumerate(group):

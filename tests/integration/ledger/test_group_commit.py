@@ -89,3 +89,34 @@ def test_group_commit_can_be_turned_off(backend: str, tmp_path: Path, request: p
     assert len(recorder.insert_events([_event(oid, 1), _event(oid, 2)])) == 2
     with pytest.raises(IntegrityError):
         recorder.insert_events([_event(oid, 2)])
+
+
+@pytest.mark.parametrize("group", ["0", "1"])
+def test_two_processes_writing_one_sqlite_file_keep_one_valid_chain(tmp_path: Path, request: pytest.FixtureRequest,
+                                                                    group: str) -> None:
+    # Two recorder instances stand for two processes: each caches the tail it last wrote, and
+    # must notice the other's writes instead of chaining onto a stale tail.
+    first, reader_factory = _recorder("sqlite", tmp_path, request, group)
+    second, _ = _recorder("sqlite", tmp_path, request, group)
+    for i in range(30):
+        writer = first if i % 3 else second
+        writer.insert_events([_event(uuid4(), 1)])
+    with reader_factory().snapshot() as (events, chain):
+        report = verify_rows(events, chain)
+    assert report.ok, report.reason
+    assert report.event_count == 30
+
+
+def test_a_rolled_back_save_is_never_cached_as_the_tail(tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    recorder, reader_factory = _recorder("sqlite", tmp_path, request, "0")
+    other, _ = _recorder("sqlite", tmp_path, request, "0")
+    oid = uuid4()
+    recorder.insert_events([_event(oid, 1)])
+    with pytest.raises(IntegrityError):
+        recorder.insert_events([_event(uuid4(), 1), _event(oid, 1)])  # rolls back: nothing kept
+    other.insert_events([_event(uuid4(), 1)])  # takes the rowid the failed save had used
+    recorder.insert_events([_event(uuid4(), 1)])
+    with reader_factory().snapshot() as (events, chain):
+        report = verify_rows(events, chain)
+    assert report.ok, report.reason
+    assert report.event_count == 3
