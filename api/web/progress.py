@@ -13,18 +13,26 @@ from typing import Any
 from uuid import UUID
 
 from api.client_token import session_challenge
-from api.controllers.mobile import liveness_view, scan_view
+from api.controllers.mobile import scan_view
 from api.controllers.product import product
 from api.deps import ApiDependencies
 
 
-def _decision(session: Any) -> dict[str, Any] | None:
-    decided = session.decisions.get(session.attempt)
+def _decision(session: Any, attempt: int) -> dict[str, Any] | None:
+    decided = session.decisions.get(attempt)
     if decided is None:
         return None
     outcome = decided["outcome"]
     return {"decision": outcome["decision"], "route": outcome["route"], "user_message": outcome["user_message"],
-            "retry_step": outcome.get("retry_step"), "attempt": session.attempt}
+            "retry_step": outcome.get("retry_step"), "attempt": attempt}
+
+
+def _face(session: Any, attempt: int) -> dict[str, Any]:
+    results = session.results.get(attempt, {})
+    live, match = results.get("liveness"), results.get("face_match")
+    return {"liveness": live["outcome"] if live else "pending", "match": bool(match and match["outcome"] == "pass"),
+            "match_requested": "face_match" in session.required_checks,
+            "checked": live is not None or match is not None}
 
 
 def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
@@ -32,8 +40,11 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
     session = deps.ledger.get_session(tenant_id, session_id)
     events = list(deps.ledger.events.get(session_id))
     attempt = session.attempt
+    # A decision may open the next attempt at once (retry, active challenge): until that attempt has
+    # captures, the page shows the decided attempt's result and message (as api session_view does).
+    fresh = attempt > 1 and not session.captures.get(attempt) and (attempt - 1) in session.decisions
+    shown = attempt - 1 if fresh else attempt
     scan = scan_view(deps, tenant_id, session_id, attempt)
-    face = liveness_view(deps, tenant_id, session_id)
     challenge = session_challenge(product(deps).challenges, session, events)
     status = str(session.status)
     return {
@@ -45,10 +56,9 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "scan": {"status": scan["status"], "name": scan["ocr"]["name"], "dob": scan["ocr"]["dob"],
                  "expiry": scan["ocr"]["expiry"], "id_type": scan["idType"], "mrz_found": scan["mrzFound"],
                  "pdf417_found": scan["pdf417Found"]},
-        "face": {"liveness": face["livenessStatus"], "match": face["match"],
-                 "match_requested": "face_match" in session.required_checks,
-                 "checked": face["faceMatchScore"] is not None or face["livenessStatus"] != "pending"},
-        "decision": _decision(session),
+        "face": _face(session, shown),
+        "decision": _decision(session, shown),
+        "next_attempt_open": fresh and status == "pending",
         "review_requested": status == "manual_review",
         "expires_at": session.expires_at.isoformat(),
     }

@@ -6,7 +6,13 @@ export async function openCamera(video, facingMode) {
   const stream = await navigator.mediaDevices.getUserMedia({
     video: { facingMode, width: { ideal: 1280 }, height: { ideal: 960 } }, audio: false });
   video.srcObject = stream;
-  await video.play();
+  // play() may stay pending while the page is not visible: wait for the first picture, with a cap.
+  video.play().catch(() => {});
+  await new Promise((resolve) => {
+    if (video.videoWidth) { resolve(); return; }
+    video.addEventListener("loadedmetadata", resolve, { once: true });
+    setTimeout(resolve, 3000);
+  });
   const track = stream.getVideoTracks()[0];
   const caps = track.getCapabilities ? track.getCapabilities() : {};
   return { stream, track, hasTorch: Boolean(caps.torch) };

@@ -65,7 +65,8 @@ function needsBack() { return state.docType === "driver_license"; }
 async function route(p) {
   progress = p;
   const face = p.face, captures = new Set(p.captures);
-  if (FINAL.includes(p.status) || p.status === "manual_review" || p.decision) {
+  const continuing = Boolean(p.decision && p.next_attempt_open && state.continuedFrom === p.decision.attempt);
+  if (FINAL.includes(p.status) || p.status === "manual_review" || (p.decision && !continuing)) {
     return face.checked ? showResult(p) : showDone(p);
   }
   if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c))) {
@@ -73,7 +74,7 @@ async function route(p) {
     if (p.scan.status === "pending") return checkDocument();
     if (state.confirmedAttempt !== p.attempt) return showConfirm(p);
   }
-  if (!face.checked) return showSelfie(p);
+  if (continuing || !face.checked) return showSelfie(p);
   return showResult(p);
 }
 
@@ -92,7 +93,8 @@ async function showScan(p) {
     : "Front side: place the page with your photo and the MRZ lines inside the frame.";
   $("capture-doc").textContent = back ? "Capture back side" : "Capture front side";
   say(back ? "Scan the back of your driver licence." : "Scan your ID: align your document inside the frame.");
-  const cam = await startCamera($("doc-video"), "environment");
+  let cam;
+  try { cam = await startCamera($("doc-video"), "environment"); } catch (e) { return; }
   $("flash").disabled = !cam.hasTorch;
   $("flash").textContent = cam.hasTorch ? "Flash: off" : "Flash: not available";
   let lastProblem = null;
@@ -166,7 +168,7 @@ async function showSelfie(p) {
   $("instruction").textContent = "Put your face inside the oval, then press Start.";
   say("Selfie and liveness check. Put your face inside the oval, then press Start.");
   $("start-liveness").disabled = false;
-  await startCamera($("face-video"), "user");
+  startCamera($("face-video"), "user").catch(() => { $("start-liveness").disabled = true; });
 }
 
 async function runLiveness() {
@@ -240,10 +242,10 @@ function showResult(p) {
     message.textContent = p.decision.user_message;
     message.className = p.decision.decision === "accepted" ? "message ok" : p.decision.decision === "rejected" ? "message bad" : "message";
   }
-  const canRetry = p.status === "pending" && p.retries_left > 0;
+  const canRetry = p.status === "pending" && (p.next_attempt_open || p.retries_left > 0);
   $("retry").disabled = !canRetry;
   $("accept").disabled = !(good || FINAL.includes(p.status) || p.status === "manual_review");
-  $("mismatch-help").hidden = !face.checked || good;
+  $("mismatch-help").hidden = !face.checked || !face.match_requested || face.match;
   $("manual-review").hidden = !(p.status === "pending" && face.checked && !good && (state.failures >= 2 || !canRetry));
   say(`${face.match_requested ? badge.textContent + ". " : ""}Liveness ${live}.${p.decision ? " " + p.decision.user_message : ""}`);
 }
@@ -301,8 +303,14 @@ $("retake").addEventListener("click", () => act(async () => {
 }));
 $("start-liveness").addEventListener("click", runLiveness);
 $("retry").addEventListener("click", () => act(async () => {
-  // A new attempt needs every capture again (the server checks captures per attempt).
-  await route(await session.step("/retry", { step: "selfie", reason: "user_retry" }));
+  // A new attempt needs every capture again (the server checks captures per attempt). When the
+  // policy's decision already opened it (retry, active challenge), continue there.
+  if (progress.next_attempt_open) {
+    state.continuedFrom = progress.decision.attempt; save();
+    await route(await session.progress());
+  } else {
+    await route(await session.step("/retry", { step: "selfie", reason: "user_retry" }));
+  }
 }));
 $("manual-review").addEventListener("click", () => act(async () => {
   showDone(await session.step("/manual-review", { reason: "persistent_failure" }));
