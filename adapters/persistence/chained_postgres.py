@@ -89,10 +89,13 @@ class PostgresChainMixin:
             self._ident(self.chain_table_name))
 
     def _insert_chain(self, curs: Any, rows: Sequence[ChainRow]) -> None:
-        curs.executemany(
-            sql.SQL("INSERT INTO {} (position, notification_id, entry_hash) VALUES (%s, %s, %s)").format(
-                self._ident(self.chain_table_name)),
-            [(r.position, r.notification_id, r.entry_hash) for r in rows],
+        # One statement for the whole save, whatever its size (executemany would send one per row).
+        curs.execute(
+            sql.SQL(
+                "INSERT INTO {} (position, notification_id, entry_hash) "
+                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])"
+            ).format(self._ident(self.chain_table_name)),
+            ([r.position for r in rows], [r.notification_id for r in rows], [r.entry_hash for r in rows]),
         )
 
     def _write_group(self, group: list[PendingSave]) -> None:
