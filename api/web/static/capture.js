@@ -219,9 +219,14 @@ async function runLiveness() {
 function showResult(p) {
   progress = p;
   show("result");
-  $("id-photo").src = previews.id || "";
-  $("id-photo").alt = previews.id ? "Photo of your ID document" : "ID photo (not kept in the browser after a reload)";
-  $("selfie-photo").src = previews.selfie || "";
+  // Previews live in this page's memory only: after a reload or on another device there is none.
+  for (const [id, url, none] of [["id-photo", previews.id, "ID photo: not kept on this device"],
+    ["selfie-photo", previews.selfie, "Selfie: not kept on this device"]]) {
+    const img = $(id);
+    img.hidden = !url;
+    if (url) img.src = url; else img.removeAttribute("src");
+    img.nextElementSibling.textContent = url ? (id === "id-photo" ? "ID photo" : "Your selfie") : none;
+  }
   const face = p.face, badge = $("badge");
   badge.hidden = !face.match_requested;
   document.querySelector(".compare").hidden = !face.match_requested;
