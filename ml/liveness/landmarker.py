@@ -7,7 +7,6 @@ or different file raises ``ModelUnavailableError`` naming it and the install ste
 
 from __future__ import annotations
 
-import atexit
 import importlib.metadata
 import importlib.util
 import math
@@ -96,14 +95,18 @@ class MediaPipeFaceLandmarker:
         self._landmarker = vision.FaceLandmarker.create_from_options(options)
         self._lock = threading.Lock()
         self._closed = False
-        # Close while the interpreter is whole: mediapipe's own __del__ at shutdown fails noisily.
-        atexit.register(self.close)
+        # Close before interpreter shutdown tears down the thread pool mediapipe's close() needs:
+        # threading's exit hooks run before atexit's and before concurrent.futures' own (LIFO).
+        threading._register_atexit(self.close)  # type: ignore[attr-defined]
 
     def close(self) -> None:
         with self._lock:
             if not self._closed:
                 self._closed = True
-                self._landmarker.close()
+                try:
+                    self._landmarker.close()
+                except RuntimeError:  # too late in shutdown; mark it closed so its __del__ is a no-op
+                    self._landmarker._handle = None
 
     def measure(self, image: BgrImage) -> FrameSignals:
         """Signals of the first (most confident) face of a BGR frame."""

@@ -20,6 +20,7 @@ from api.deps import ApiSettings
 from ops.api_wiring import build_api
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.browser import chromium_args, ensure_chromium
+from ops.local_services import LocalNats
 from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
 from tests.browser.server import ThreadedServer
 
@@ -56,26 +57,32 @@ def chromium() -> Path:
     return ensure_chromium()
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: Playwright's sync API keeps an event loop running in the main thread
+# while it is started, which would break every later test that calls asyncio.run().
+@pytest.fixture(scope="module")
 def playwright_driver() -> Iterator[Playwright]:
     with sync_playwright() as driver:
         yield driver
 
 
-@pytest.fixture(scope="session")
-def web_stack(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Iterator[WebStack]:
+# Its own NATS server and module scope: an ML worker left running on the shared test NATS would
+# take other tests' jobs from the common work queue.
+@pytest.fixture(scope="module")
+def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
+    nats_server = LocalNats(tmp_path_factory.mktemp("web-nats")).start()
     rt = open_runtime(data_dir=tmp_path_factory.mktemp("web-ledger"))
     pipeline = build_pipeline(rt, watchlist_dir=SHARED / "sanctions")
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
-                    extensions=product_services(rt, pipeline, nats_url))
+                    extensions=product_services(rt, pipeline, nats_server.url))
     server = ThreadedServer.start(app)
-    worker = start_ml_worker(rt, nats_url, pipeline=pipeline)
+    worker = start_ml_worker(rt, nats_server.url, pipeline=pipeline)
     try:
         yield WebStack(rt, server, worker)
     finally:
         worker.stop()
         server.stop()
         rt.close()
+        nats_server.stop()
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.local_services import free_port
+from ops.local_services import LocalNats, free_port
 
 pytestmark = pytest.mark.e2e
 
@@ -66,8 +66,9 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
     assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "dev signs checkpoints on its schedule"
 
 
-def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path, nats_url: str) -> None:
-    proc = subprocess.Popen([KYCLEDGER, "worker", "--data-dir", str(tmp_path / "d"), "--nats", nats_url,
+def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path) -> None:
+    own_nats = LocalNats(tmp_path / "nats").start()  # its relays must not write into the shared server
+    proc = subprocess.Popen([KYCLEDGER, "worker", "--data-dir", str(tmp_path / "d"), "--nats", own_nats.url,
                              "--state-dir", str(tmp_path / "state"), "--no-ml"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "1"})
@@ -82,6 +83,7 @@ def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path, nats_url
     finally:
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(timeout=30) == 0
+        own_nats.stop()
 
 
 def test_serve_answers_the_product_routes(tmp_path: Path, nats_url: str) -> None:

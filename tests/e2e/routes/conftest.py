@@ -16,13 +16,17 @@ from api.deps import ApiSettings
 from api.routes import ROUTE_HANDLERS
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
+from ops.local_services import LocalNats
 from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
 from tests.e2e.api.helpers import ApiStack, SettableClock
 from tests.e2e.routes.support import PRODUCT_CONTROLLERS, SANCTIONS
 
 
 @pytest.fixture(scope="session")
-def routes_stack(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Iterator[tuple[ApiStack, MlWorkerHandle]]:
+def routes_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiStack, MlWorkerHandle]]:
+    # Its own NATS: this worker lives for the whole session and must not take other tests' jobs.
+    nats_server = LocalNats(Path(tmp_path_factory.mktemp("routes-nats"))).start()
+    nats_url = nats_server.url
     data_dir = Path(tmp_path_factory.mktemp("routes"))
     rt = open_runtime(data_dir=data_dir)
     pipeline = build_pipeline(rt, watchlist_dir=SANCTIONS)
@@ -40,6 +44,7 @@ def routes_stack(tmp_path_factory: pytest.TempPathFactory, nats_url: str) -> Ite
     finally:
         worker.stop()
         stack.close()
+        nats_server.stop()
 
 
 @pytest.fixture(scope="session")
