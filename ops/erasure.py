@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -43,6 +42,7 @@ from domain.retention import (
     tenant_retention_uuid,
 )
 from domain.subjects import subject_uuid
+from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime
 from ops.erasure_receipt import ERASED_TOPIC, RECEIPT_FORMAT, verify_receipt
 from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
@@ -235,40 +235,20 @@ class ErasureEngine:
         return report
 
 
-class SweeperHandle:
-    """Runs ``ErasureEngine.sweep`` every ``interval_seconds`` in a background thread."""
-
-    def __init__(self, engine: ErasureEngine, interval_seconds: float) -> None:
-        self.engine = engine
-        self.interval_seconds = interval_seconds
-        self.error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="retention-sweeper", daemon=True)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
-                self.engine.sweep()
-                self._stop.wait(self.interval_seconds)
-        except Exception as exc:  # surfaced by stop()
-            log.exception("retention sweeper stopped")
-            self.error = exc
-
-    def start(self) -> SweeperHandle:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=60)
-        if self.error is not None:
-            raise self.error
+def _sweep_step(engine: ErasureEngine) -> int:
+    engine.sweep()
+    return 0  # then wait the whole interval
 
 
 def start_retention_sweeper(rt: LedgerRuntime, blobs: BlobStore | None,
-                            interval_seconds: float = 3600.0) -> SweeperHandle:
-    """Purge media past retention and shred subjects whose hold ended, now and then every interval."""
-    return SweeperHandle(ErasureEngine(rt, blobs), interval_seconds).start()
+                            interval_seconds: float = 3600.0) -> BackgroundLoop:
+    """Purge media past retention and shred subjects whose hold ended, now and then every interval.
+
+    A failed sweep is logged and retried at the next interval (``BackgroundLoop``): retention must
+    not stop for good because the database blinked once.
+    """
+    engine = ErasureEngine(rt, blobs)
+    return BackgroundLoop("retention-sweeper", lambda: _sweep_step(engine), idle_seconds=interval_seconds).start()
 
 
 __all__ = ["ErasureEngine", "processing_restricted", "start_retention_sweeper", "verify_receipt"]

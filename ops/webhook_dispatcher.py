@@ -18,7 +18,6 @@ from __future__ import annotations
 import heapq
 import logging
 import random
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, Protocol
@@ -38,6 +37,7 @@ from domain.webhooks import (
     WebhookEndpoint,
     delivery_uuid,
 )
+from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime
 from ops.relays import open_read_model_view
 from ops.webhook_commands import (  # the API-facing commands used to live here: re-exported
@@ -206,42 +206,22 @@ class WebhookDispatcher:
         return outcome
 
 
-class DispatcherHandle:
-    """The dispatcher in a background thread: schedules and delivers every ``poll_seconds``."""
-
-    def __init__(self, dispatcher: WebhookDispatcher, poll_seconds: float) -> None:
-        self.dispatcher = dispatcher
-        self.poll_seconds = poll_seconds
-        self.error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="webhook-dispatcher", daemon=True)
-
-    def _run(self) -> None:
-        try:
-            while not self._stop.is_set():
-                self.dispatcher.schedule_pending()
-                self.dispatcher.deliver_due()
-                self._stop.wait(self.poll_seconds)
-        except Exception as exc:  # surfaced by stop()
-            log.exception("webhook dispatcher stopped")
-            self.error = exc
-
-    def start(self) -> DispatcherHandle:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=60)
-        if self.error is not None:
-            raise self.error
+def _dispatch_step(dispatcher: WebhookDispatcher) -> int:
+    dispatcher.schedule_pending()
+    dispatcher.deliver_due()
+    return 0  # then wait poll_seconds
 
 
 def start_webhook_dispatcher(rt: LedgerRuntime, allow_private: bool = False, poll_seconds: float = 0.2,
-                             timeout_s: float = 10.0) -> DispatcherHandle:
-    """Start the dispatcher in a background thread; ``.stop()`` ends it after the current round."""
+                             timeout_s: float = 10.0) -> BackgroundLoop:
+    """Start the dispatcher in a background thread; ``.stop()`` ends it after the current round.
+
+    A failed round is logged and the next one runs (``BackgroundLoop``): deliveries are rebuilt
+    from the ledger, so nothing is lost, and one bad moment never stops webhooks for good.
+    """
     sender = PinnedHttpSender(allow_private=allow_private, timeout_s=timeout_s)
-    return DispatcherHandle(WebhookDispatcher(rt.ledger, open_read_model_view(rt), sender), poll_seconds).start()
+    dispatcher = WebhookDispatcher(rt.ledger, open_read_model_view(rt), sender)
+    return BackgroundLoop("webhook-dispatcher", lambda: _dispatch_step(dispatcher), idle_seconds=poll_seconds).start()
 
 
 __all__ = ["WebhookDispatcher", "get_delivery", "get_endpoint", "redeliver", "register_endpoint",
