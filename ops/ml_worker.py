@@ -19,9 +19,12 @@ from typing import Any
 import nats
 
 from adapters.blobs import LocalDiskBlobStore
-from adapters.nats.work_queue import JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
+from adapters.nats.session_feed import NatsSessionEventFeed
+from adapters.nats.work_queue import SUBJECT, JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
+from adapters.telemetry import extract_trace_context, job_span
 from api.client_token import ClientTokens, SessionChallenges
 from api.controllers.product import PRODUCT_EXTENSION, ProductServices
+from api.web.live import SESSION_FEED_EXTENSION
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
 from ops.bootstrap import LedgerRuntime
@@ -54,7 +57,8 @@ def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nat
         pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
         challenges=pipeline.challenges, queue=JetStreamWorkQueue(nats_url) if nats_url else None,
         record_module_call=record_module_call, pipeline_label=sandbox_label)
-    return {PRODUCT_EXTENSION: services,
+    live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(nats_url)} if nats_url else {}  # SSE fed from NATS
+    return {PRODUCT_EXTENSION: services, **live,
             **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
 
 
@@ -103,7 +107,10 @@ class MlWorkerHandle:
     async def _handle(self, message: Any) -> None:
         job = MlJob.decode(message.data)
         try:
-            await asyncio.to_thread(self.process, job)
+            # The job's span continues the trace of the request that queued it (traceparent header);
+            # to_thread copies the context, so the pipeline's spans are its children.
+            with job_span(SUBJECT, job.job_id, job.attempt, job.sandbox, extract_trace_context(message.headers)):
+                await asyncio.to_thread(self.process, job)
         except Exception:
             self.stats.failed += 1
             log.exception("ML job %s failed; redelivering later", job.job_id)

@@ -3,15 +3,22 @@
 Event names are seed 000's (``scan.status.updated``, ``liveness.status.updated``,
 ``manual_review.requested``) plus ``decision.made``, ``retry.requested`` and the final statuses, as
 ``projections.status_events`` names them for NATS and webhooks. The stream follows the session's
-own events in the ledger (the source the NATS relay also follows) and each message carries the
-page's PII-reduced progress view (``api.web.progress``), so a reconnect needs no replay.
+own events as the NATS relay publishes them (issue 7: "over SSE or WebSocket fed from NATS; polling
+only as a fallback"): when the composition root registers a :class:`SessionEventFeed` under
+``SESSION_FEED_EXTENSION``, the stream subscribes to ``kyc.<tenant>.sessions.<id>.>``, then catches
+up from the ledger, then forwards each message; it reads the ledger again only when the feed stays
+silent for ``RELAY_LAG_SECONDS`` (relay down or behind) or cannot be opened. Without a feed it polls
+the ledger. Each message carries the page's PII-reduced progress view (``api.web.progress``) and
+the session version as its SSE id, so a reconnect (``Last-Event-ID``) needs no replay.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import AsyncIterator
-from typing import Any
+from contextlib import AbstractAsyncContextManager, AsyncExitStack
+from typing import Any, Protocol
 from uuid import UUID
 
 import anyio
@@ -33,7 +40,12 @@ from projections.status_events import (
     SESSION_EXPIRED,
 )
 
+log = logging.getLogger("kycledger.web.live")
+
+SESSION_FEED_EXTENSION = "web.session_feed"
 POLL_SECONDS = 0.4
+RELAY_LAG_SECONDS = 2.0  # a feed silent this long: read the ledger once (the relay may be down or behind)
+BURST = 64  # messages already delivered are sent as one SSE message with one progress read
 HEARTBEAT_SECONDS = 15.0
 _SCAN = frozenset({"ocr", "data_validation", "fraud", "quality", "age_verification", "document_front",
                    "document_back", "address_proof"})
@@ -42,6 +54,23 @@ _BY_TOPIC = {"Created": SESSION_CREATED, "DecisionMade": DECISION_MADE,
              "ManualReviewRequested": MANUAL_REVIEW_REQUESTED, "ReviewDecided": REVIEW_DECIDED,
              "RetryRequested": RETRY_REQUESTED, "Expired": SESSION_EXPIRED, "Cancelled": SESSION_CANCELLED}
 FINAL = frozenset({"verified", "failed", "expired", "cancelled"})
+
+
+class SessionEventSubscription(Protocol):
+    """One session's status messages as they are published, from the moment of subscribing."""
+
+    async def next(self, timeout: float) -> dict[str, Any] | None:
+        """The next message's payload (``projections.status_events.status_message`` shape: ``event``,
+        ``event_id`` = ``<session id>:<version>``, ...), or None if none arrives within ``timeout`` s."""
+        ...
+
+
+class SessionEventFeed(Protocol):
+    """Live per-session status messages (the NATS subjects ``kyc.<tenant>.sessions.<id>.>``)."""
+
+    def subscribe(self, tenant_id: str, session_id: str) -> AbstractAsyncContextManager[SessionEventSubscription]:
+        """Subscribe to one session; the interest is registered on entry and dropped on exit."""
+        ...
 
 
 def event_name(event: Any) -> str | None:
@@ -63,15 +92,22 @@ def _read(deps: ApiDependencies, tenant_id: str, session_id: UUID, after: int) -
     return last, names, capture_progress(deps, tenant_id, session_id) if events else {}
 
 
-async def session_stream(deps: ApiDependencies, tenant_id: str, session_id: UUID,
-                         after: int = 0) -> AsyncIterator[ServerSentEventMessage]:
-    """Messages for every status change after version ``after``, until the session is final."""
+def _message(names: list[str], progress: dict[str, Any], version: int) -> ServerSentEventMessage:
+    data = json.dumps({"events": names, "progress": progress}, separators=(",", ":"))
+    return ServerSentEventMessage(data=data, event=names[-1], id=str(version))
+
+
+def _version(payload: dict[str, Any]) -> int:
+    return int(str(payload.get("event_id", "")).rsplit(":", 1)[-1] or 0)
+
+
+async def _polled(deps: ApiDependencies, tenant_id: str, session_id: UUID,
+                  after: int) -> AsyncIterator[ServerSentEventMessage]:
     version, quiet = after, 0.0
     while True:
         version_now, names, progress = await anyio.to_thread.run_sync(_read, deps, tenant_id, session_id, version)
         if names:
-            data = json.dumps({"events": names, "progress": progress}, separators=(",", ":"))
-            yield ServerSentEventMessage(data=data, event=names[-1], id=str(version_now))
+            yield _message(names, progress, version_now)
             quiet = 0.0
         version = version_now
         if progress.get("status") in FINAL:
@@ -81,3 +117,54 @@ async def session_stream(deps: ApiDependencies, tenant_id: str, session_id: UUID
         if quiet >= HEARTBEAT_SECONDS:
             yield ServerSentEventMessage(comment="keep-alive")
             quiet = 0.0
+
+
+async def _fed(deps: ApiDependencies, subscription: SessionEventSubscription, tenant_id: str, session_id: UUID,
+               after: int) -> AsyncIterator[ServerSentEventMessage]:
+    # Subscribed before this catch-up read, so no message falls between the two; anything the
+    # ledger already showed arrives again from the relay and is dropped by its version.
+    version, quiet = after, 0.0
+    lagging = True  # read the ledger once now (catch-up), then only when the feed is silent
+    while True:
+        if lagging:
+            version_now, names, progress = await anyio.to_thread.run_sync(_read, deps, tenant_id, session_id, version)
+        else:
+            payload = await subscription.next(RELAY_LAG_SECONDS)
+            if payload is None:
+                lagging, quiet = True, quiet + RELAY_LAG_SECONDS
+                if quiet >= HEARTBEAT_SECONDS:
+                    yield ServerSentEventMessage(comment="keep-alive")
+                    quiet = 0.0
+                continue
+            fresh = [payload]
+            while len(fresh) < BURST and (more := await subscription.next(0)) is not None:
+                fresh.append(more)
+            fresh = [p for p in fresh if _version(p) > version]
+            if not fresh:
+                continue
+            names = [str(p["event"]) for p in fresh]
+            version_now = max(_version(p) for p in fresh)
+            progress = await anyio.to_thread.run_sync(capture_progress, deps, tenant_id, session_id)
+        if names:
+            yield _message(names, progress, version_now)
+            quiet = 0.0
+        version, lagging = max(version, version_now), False
+        if progress.get("status") in FINAL:
+            return
+
+
+async def session_stream(deps: ApiDependencies, tenant_id: str, session_id: UUID,
+                         after: int = 0) -> AsyncIterator[ServerSentEventMessage]:
+    """Messages for every status change after version ``after``, until the session is final."""
+    feed: SessionEventFeed | None = deps.extensions.get(SESSION_FEED_EXTENSION)
+    async with AsyncExitStack() as stack:
+        subscription: SessionEventSubscription | None = None
+        if feed is not None:
+            try:
+                subscription = await stack.enter_async_context(feed.subscribe(tenant_id, str(session_id)))
+            except Exception:  # the feed is an optimisation: the ledger always has the truth
+                log.warning("live feed unavailable for session %s; polling the ledger", session_id, exc_info=True)
+        stream = _polled(deps, tenant_id, session_id, after) if subscription is None \
+            else _fed(deps, subscription, tenant_id, session_id, after)
+        async for message in stream:
+            yield message
