@@ -24,6 +24,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from adapters.telemetry import record_check_span, traced
 from api.client_token import SessionChallenges, session_challenge
 from api.media import unpack_frames
 from domain.application import KycLedger
@@ -123,7 +124,8 @@ class VerificationPipeline:
                         only: frozenset[CheckType] | None = None) -> list[str]:
         """Run and record the missing checks of the current attempt; the checks recorded."""
         actor = PIPELINE_ACTOR + (":sandbox" if sandbox else "")
-        with audit_context(tenant_id, actor, f"pipeline-{session_id}"):
+        with traced("pipeline.process_session", {"kyc.sandbox": sandbox}), \
+                audit_context(tenant_id, actor, f"pipeline-{session_id}"):
             session = self.ledger.get_session(tenant_id, session_id)
             if session.status != SessionStatus.PENDING or session.attempt in session.decisions:
                 return []
@@ -139,10 +141,12 @@ class VerificationPipeline:
             if not wanted:
                 return []
             results, extracted, seconds = self._run_checks(session, attempt, wanted, sandbox)
+            ran_until = time.time_ns()
             recorded = self._record(tenant_id, session_id, attempt, results, extracted, done)
             for result in results:
                 if str(result.check) in recorded:
                     self._observe(result, seconds.get(result.check, 0.0))
+                    record_check_span(result, seconds.get(result.check, 0.0), ran_until)
             return recorded
 
     def _observe(self, result: CheckResult, seconds: float) -> None:

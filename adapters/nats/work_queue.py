@@ -4,7 +4,8 @@ Jobs carry ids only (tenant, session, attempt, sandbox flag): nothing personal g
 (ARCHITECTURE.md section 5). ``Nats-Msg-Id`` = ``<session>:<attempt>`` lets JetStream drop a
 duplicate publish within its dedupe window. A job is acked only after its events are recorded; a
 crashed worker's job is redelivered after ``ack_wait`` and re-running it is harmless because the
-pipeline records each check of an attempt once.
+pipeline records each check of an attempt once. With tracing on, the publish is a producer span and
+its W3C ``traceparent`` rides in the message headers (``adapters.telemetry.propagation``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import nats
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
 from nats.js.errors import NotFoundError
+from opentelemetry.trace import SpanKind
+
+from adapters.telemetry import inject_trace_headers, traced
 
 STREAM = "KYC_ML_JOBS"
 SUBJECT = "kyc.ml.jobs"
@@ -77,7 +81,11 @@ class JetStreamWorkQueue:
     async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
         job = MlJob(tenant_id, session_id, attempt, sandbox)
         js = await self._jetstream()
-        await js.publish(SUBJECT, job.encode(), headers={"Nats-Msg-Id": job.job_id}, timeout=5)
+        attributes = {"messaging.system": "nats", "messaging.destination.name": SUBJECT,
+                      "messaging.operation.type": "publish", "messaging.message.id": job.job_id}
+        with traced(f"publish {SUBJECT}", attributes, SpanKind.PRODUCER):
+            headers = inject_trace_headers({"Nats-Msg-Id": job.job_id})
+            await js.publish(SUBJECT, job.encode(), headers=headers, timeout=5)
         return job.job_id
 
     async def depth(self) -> int:
