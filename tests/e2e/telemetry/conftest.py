@@ -29,14 +29,15 @@ from tests.e2e.routes.support import PRODUCT_CONTROLLERS
 
 
 @pytest.fixture(scope="session")
-def spans() -> InMemorySpanExporter:
+def spans() -> Iterator[InMemorySpanExporter]:
     exporter = InMemorySpanExporter()
     current = trace.get_tracer_provider()
     provider = current if isinstance(current, TracerProvider) else TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     if provider is not current:
         trace.set_tracer_provider(provider)
-    return exporter
+    yield exporter
+    exporter.shutdown()  # later tests in the session keep a provider but no longer accumulate spans
 
 
 @contextmanager
