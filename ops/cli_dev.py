@@ -29,7 +29,7 @@ from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats, free_port
 from ops.ml_worker import product_services
 from ops.settings import DEFAULT_DATA_DIR
-from ops.stack import start_followers, start_ml
+from ops.stack import start_followers, start_ml, start_tracing
 
 
 def register(sub: Any) -> None:
@@ -67,6 +67,7 @@ def run_dev(args: argparse.Namespace) -> int:
     local_nats = LocalNats(data_dir / "nats", port=args.nats_port or 0)
     with contextlib.ExitStack() as stack:
         stack.callback(rt.close)
+        start_tracing(stack)
         local_nats.start()
         stack.callback(local_nats.stop)
         # Local development may deliver webhooks to 127.0.0.1; production never does.

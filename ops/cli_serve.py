@@ -17,6 +17,7 @@ from typing import Any
 import uvicorn
 from litestar import Litestar
 
+from adapters.telemetry import configure_tracing
 from api.logs import configure_logging
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
@@ -46,6 +47,9 @@ def app_factory() -> Litestar:
     # standalone modules run in this process. Webhooks never go to private addresses here.
     app = build_api(rt, extensions=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)
+    provider = configure_tracing()  # KYC_OTEL_EXPORTER; none configured: tracing is a no-op
+    if provider is not None:
+        app.on_shutdown.append(provider.shutdown)
     return app
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ops.bootstrap import open_runtime
 from ops.cli_common import add_location_args
-from ops.stack import start_followers, start_ml
+from ops.stack import start_followers, start_ml, start_tracing
 
 
 def register(sub: Any) -> None:
@@ -33,6 +33,7 @@ def run_worker(args: argparse.Namespace) -> int:
     rt = open_runtime(data_dir=args.data_dir, db_url=args.db)
     with contextlib.ExitStack() as stack:
         stack.callback(rt.close)
+        start_tracing(stack)
         start_followers(rt, args.nats, Path(args.state_dir), stack, allow_private_webhooks=False)
         if not args.no_ml:
             start_ml(rt, args.nats, stack)

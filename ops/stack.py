@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
+from adapters.telemetry import configure_tracing
 from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime
 from ops.checkpointer import CheckpointSchedule
@@ -37,6 +38,13 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
     stack.callback(start_relays(rt, nats_url).stop)
     stack.callback(start_webhook_dispatcher(rt, allow_private=allow_private_webhooks).stop)
     stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
+
+
+def start_tracing(stack: contextlib.ExitStack) -> None:
+    """OpenTelemetry from ``KYC_OTEL_EXPORTER`` (none set: no-op); flushed when ``stack`` closes."""
+    provider = configure_tracing()
+    if provider is not None:
+        stack.callback(provider.shutdown)
 
 
 def start_ml(rt: LedgerRuntime, nats_url: str, stack: contextlib.ExitStack) -> VerificationPipeline:
