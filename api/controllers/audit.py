@@ -20,9 +20,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter, QueryParameter
 
 from api.audit_views import decision_provenance, timeline_entry
-from api.auth import Principal
 from api.controllers.product import parse_session_id
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.guards import auditor_access, auditor_query_access
@@ -59,7 +57,7 @@ class WhatIfRequest(Dto, frozen=True, kw_only=True):
     policy: dict[str, Any]
 
 
-def record_read(deps: ApiDependencies, request: Request[Any, Any, Any], principal: Principal, resource: str,
+def record_read(deps: Deps, request: Request[Any, Any, Any], principal: Caller, resource: str,
                 scope: str) -> None:
     """The read itself becomes a ledger event (inside the request's audit context)."""
     request_id = str((request.scope.get("state") or {}).get("trace_id") or "untraced")
@@ -72,7 +70,7 @@ def _note_text(bundle: dict[str, Any]) -> dict[str, Any]:
     return {"tree_size": int(note.split("\n")[1]), "note": note}
 
 
-def session_audit(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
+def session_audit(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any]:
     session = deps.ledger.get_session(tenant_id, session_id)  # NotFoundError for another tenant's
     bundle = evidence(deps).bundle(tenant_id, session_id=session_id)
     events = {e.originator_version: e for e in deps.ledger.events.get(session_id)}
@@ -85,7 +83,7 @@ def session_audit(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> di
             "public_key": bundle["public_key"]}
 
 
-def _session_events(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> list[Any]:
+def _session_events(deps: Deps, tenant_id: str, session_id: UUID) -> list[Any]:
     deps.ledger.get_session(tenant_id, session_id)
     return list(deps.ledger.events.get(session_id))
 

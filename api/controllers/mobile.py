@@ -15,15 +15,14 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from api.auth import Principal
 from api.controllers.product import check_view, extracted_view, in_thread, parse_session_id, product
 from api.controllers.sessions import accept_capture
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
+from api.params import Caller, Deps
 from api.schemas.sessions import CODE, CaptureUpload
 from domain.checks import CheckType
 
@@ -56,7 +55,7 @@ def _scan_id(session_id: UUID, attempt: int) -> str:
     return f"{session_id}.{attempt}"
 
 
-def scan_view(deps: ApiDependencies, tenant_id: str, session_id: UUID, attempt: int) -> dict[str, Any]:
+def scan_view(deps: Deps, tenant_id: str, session_id: UUID, attempt: int) -> dict[str, Any]:
     """Seed 000 ``IDScanResult``: status, OCR data (name, dob, expiry) and the MRZ/PDF417 found."""
     session = deps.ledger.get_session(tenant_id, session_id)
     results = session.results.get(attempt, {})
@@ -73,7 +72,7 @@ def scan_view(deps: ApiDependencies, tenant_id: str, session_id: UUID, attempt: 
                        if CheckType(name) in DOCUMENT | {CheckType.QUALITY}]}
 
 
-def liveness_view(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
+def liveness_view(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any]:
     """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score."""
     session = deps.ledger.get_session(tenant_id, session_id)
     results = session.results.get(session.attempt, {})
@@ -99,7 +98,7 @@ class MobileController(Controller):
                                                 "expiry": "2032-04-15"}, "idType": "passport",
                                         "mrzFound": True, "pdf417Found": False, "checks": []},
                        status=201, description="Scanned"))
-    async def id_scan(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def id_scan(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[IdScan, body({"sessionId": _SID, "rawImage": "/9j/4AAQ..."})]) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
         upload = CaptureUpload(type="document_front", image_base64=data.rawImage)
@@ -114,7 +113,7 @@ class MobileController(Controller):
     @get("/id-scan/{scan_id:str}", operation_id="mobileGetIdScan", sync_to_thread=True,
          summary="A scan's result and status",
          responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "status": "success"}))
-    def get_scan(self, deps: ApiDependencies, principal: Principal,
+    def get_scan(self, deps: Deps, principal: Caller,
                  scan_id: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
         session_text, _, attempt = scan_id.rpartition(".")
         if not attempt.isdigit():
@@ -126,7 +125,7 @@ class MobileController(Controller):
           responses=ok(dict[str, Any], {"sessionId": _SID, "livenessStatus": "pass", "livenessPassed": True,
                                         "match": True, "faceMatchScore": 0.84, "status": "success"},
                        status=201, description="Checked"))
-    async def selfie(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def selfie(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                      data: Annotated[Selfie, body({"sessionId": _SID, "selfieImage": "/9j/4AAQ...",
                                                    "instructionsCompleted": ["blink", "smile"]})]) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
@@ -142,14 +141,14 @@ class MobileController(Controller):
     @get("/liveness/{session_id:str}", operation_id="mobileLivenessStatus", sync_to_thread=True,
          summary="Current match and liveness status", responses=ok(dict[str, Any], {"sessionId": _SID,
                                                                                     "livenessStatus": "pending"}))
-    def liveness(self, deps: ApiDependencies, principal: Principal,
+    def liveness(self, deps: Deps, principal: Caller,
                  session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
         return liveness_view(deps, principal.tenant_id, parse_session_id(session_id))
 
     @post("/retry", operation_id="mobileRetry", sync_to_thread=True, status_code=200,
           summary="Retry a step: a new attempt, capped by max_retries",
           responses=ok(dict[str, Any], {"sessionId": _SID, "attempt": 2, "status": "pending"}))
-    def retry(self, deps: ApiDependencies, principal: Principal,
+    def retry(self, deps: Deps, principal: Caller,
               data: Annotated[SessionStep, body({"sessionId": _SID, "step": "selfie", "reason": "face_mismatch"})],
               ) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
@@ -160,7 +159,7 @@ class MobileController(Controller):
     @post("/manual-review", operation_id="mobileManualReview", sync_to_thread=True, status_code=200,
           summary="Ask for manual review on persistent failure",
           responses=ok(dict[str, Any], {"sessionId": _SID, "status": "manual_review"}))
-    def manual_review(self, deps: ApiDependencies, principal: Principal,
+    def manual_review(self, deps: Deps, principal: Caller,
                       data: Annotated[SessionStep, body({"sessionId": _SID, "reason": "persistent_failure"})],
                       ) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
@@ -170,7 +169,7 @@ class MobileController(Controller):
     @post("/help-request", operation_id="mobileHelpRequest", sync_to_thread=True, status_code=200,
           summary="Log a help request for funnel analysis",
           responses=ok(dict[str, Any], {"sessionId": _SID, "logged": True}))
-    def help_request(self, deps: ApiDependencies, principal: Principal,
+    def help_request(self, deps: Deps, principal: Caller,
                      data: Annotated[SessionStep, body({"sessionId": _SID, "step": "id_scan", "topic": "glare"})],
                      ) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)

@@ -15,14 +15,13 @@ from uuid import uuid4
 
 from litestar import Controller, Request, post
 
-from api.auth import Principal
 from api.controllers.product import in_thread, parse_session_id, product, read_image, result_view
 from api.controllers.sessions import accept_capture, request_checks
-from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
+from api.params import Caller, Deps
 from api.schemas.modules import ChallengeCreate, DocumentOcr, DocumentValidate, FaceMatch, KyaCheck, LivenessAnalyze
 from api.schemas.sessions import CaptureUpload
 from domain.checks import CheckResult, CheckType, Outcome
@@ -66,7 +65,7 @@ class ModuleController(Controller):
               "nonce": "9f2c6d0e1b7a4c3d8e5f6a7b8c9d0e1f", "actions": ["blink", "smile"],
               "issued_at": "2026-01-01T12:00:00+00:00", "expires_at": "2026-01-01T12:30:00+00:00",
               "max_capture_ms": 10000}}, status=201, description="Created"))
-    def challenge(self, deps: ApiDependencies, principal: Principal,
+    def challenge(self, deps: Deps, principal: Caller,
                   data: Annotated[ChallengeCreate, body({"checks": ["liveness"]})]) -> dict[str, Any]:
         from api.client_token import session_challenge
 
@@ -83,7 +82,7 @@ class ModuleController(Controller):
                                         "outcome": "pass", "mode": "passive", "reasons": [], "scores": {},
                                         "models": _MODELS, "processing_ms": 428, "sandbox": False,
                                         "usage": {"module": "liveness", "billed": True}}))
-    async def liveness(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def liveness(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        data: Annotated[LivenessAnalyze, body({"image_live_base64": "/9j/4AAQ...",
                                                               "hints": {"pose": True, "blink": True}})],
                        ) -> dict[str, Any]:
@@ -136,7 +135,7 @@ class ModuleController(Controller):
                                         "quality": {"sharpness": 812.4, "glare": 0.01, "issues": []},
                                         "checks": [], "processing_ms": 900, "sandbox": False,
                                         "usage": {"module": "ocr", "billed": True}}))
-    async def ocr(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def ocr(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                   data: Annotated[DocumentOcr, body({"image_front_base64": "/9j/4AAQ...", "document_hint": "auto",
                                                      "country_hint": "auto"})]) -> dict[str, Any]:
         started = time.perf_counter()
@@ -170,7 +169,7 @@ class ModuleController(Controller):
           responses=ok(dict[str, Any], {"document_valid": True, "confidence": 0.9,
                                         "checks": [{"name": "mrz_checksum", "status": "pass"}],
                                         "usage": {"module": "validate", "billed": True}}))
-    def validate(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    def validate(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                  data: Annotated[DocumentValidate, body({"mrz": "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<\n"
                                                                 "L898902C36UTO7408122F1204159ZE184226B<<<<<10"})],
                  ) -> dict[str, Any]:
@@ -195,7 +194,7 @@ class ModuleController(Controller):
           responses=ok(dict[str, Any], {"match": True, "similarity": 0.84, "threshold": 0.75, "strength": "strong",
                                         "cosine": 0.6, "quality": {"probe": [], "reference": []}, "models": _MODELS,
                                         "processing_ms": 120, "sandbox": False, "usage": _USAGE}))
-    async def face_match(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def face_match(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                          data: Annotated[FaceMatch, body({"image_live_base64": "/9j/4AAQ...",
                                                           "image_reference_base64": "/9j/4AAQ...", "threshold": 0.75})],
                          ) -> dict[str, Any]:
@@ -218,7 +217,7 @@ class ModuleController(Controller):
           responses=ok(dict[str, Any], {"outcome": "pass", "score": 1.0, "reasons": [], "signals": {
               "phone_format": {"status": "pass", "reason": "e164_valid"}}, "sandbox": False,
               "usage": {"module": "kya", "billed": True}}))
-    def kya(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    def kya(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
             data: Annotated[KyaCheck, body({"phone": "+33612345678", "email": "anna@example.com",
                                             "declared_name": "Anna Maria Eriksson", "country": "FR"})],
             ) -> dict[str, Any]:

@@ -20,7 +20,6 @@ from litestar.params import Body, Parameter
 from api.client_token import CLIENT_TOKEN_HEADER
 from api.controllers.product import in_thread, parse_session_id, store_capture
 from api.controllers.sessions import _ACCEPTED, SessionId, client_session, sandbox_actor_suffix
-from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MAX_IMAGE_BYTES, MEDIA_ERROR_STATUS, sanitize_image
@@ -45,7 +44,7 @@ Form = Annotated[MultipartCapture, Body(media_type=RequestEncodingType.MULTI_PAR
                                         description="form fields: type, image (file)")]
 
 
-async def _accept(deps: ApiDependencies, tenant_id: str, session_id: UUID, data: MultipartCapture) -> CaptureAccepted:
+async def _accept(deps: Deps, tenant_id: str, session_id: UUID, data: MultipartCapture) -> CaptureAccepted:
     if data.type not in IMAGE_KINDS:
         raise ApiProblem(422, "capture_type_invalid", "multipart uploads take document_front, document_back or selfie",
                          allowed=sorted(IMAGE_KINDS))
@@ -53,7 +52,7 @@ async def _accept(deps: ApiDependencies, tenant_id: str, session_id: UUID, data:
     return await in_thread(accept_image, deps, tenant_id, session_id, data.type, content)
 
 
-def accept_image(deps: ApiDependencies, tenant_id: str, session_id: UUID, kind: str,
+def accept_image(deps: Deps, tenant_id: str, session_id: UUID, kind: str,
                  content: bytes) -> CaptureAccepted:
     session = deps.ledger.get_session(tenant_id, session_id)
     try:

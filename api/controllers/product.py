@@ -16,9 +16,9 @@ from uuid import UUID
 import anyio.to_thread
 
 from api.client_token import ClientTokens, SessionChallenges, session_challenge
-from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.media import MEDIA_ERROR_STATUS, SanitizedImage, image_from_base64
+from api.params import Deps
 from api.restriction import refuse_if_restricted
 from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
@@ -68,7 +68,7 @@ class ProductServices:
     pipeline_label: Callable[[CheckResult, bool], CheckResult]
 
 
-def product(deps: ApiDependencies) -> ProductServices:
+def product(deps: Deps) -> ProductServices:
     services = deps.extension(PRODUCT_EXTENSION)
     assert isinstance(services, ProductServices)
     return services
@@ -99,7 +99,7 @@ def parse_session_id(value: str) -> UUID:
         raise NotFoundError("session not found") from None
 
 
-def store_capture(deps: ApiDependencies, tenant_id: str, session_id: UUID, kind: str, content: bytes,
+def store_capture(deps: Deps, tenant_id: str, session_id: UUID, kind: str, content: bytes,
                   media_type: str, metadata: Mapping[str, object]) -> str:
     """Store media encrypted under the session subject's key and record the capture event."""
     blobs = product(deps).blobs
@@ -139,7 +139,7 @@ def extracted_view(events: list[object], attempt: int) -> dict[str, str]:
     return values
 
 
-def session_view(deps: ApiDependencies, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
+def session_view(deps: Deps, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
     """Seed 003 "Handling Results": status, checks with outcomes, extracted data, decision and reasons."""
     events = list(deps.ledger.events.get(session.id))
     attempt = session.attempt

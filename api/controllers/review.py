@@ -14,12 +14,11 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
-from api.auth import Principal
 from api.controllers.product import parse_session_id, session_view
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.guards import client_access
 from api.openapi import body, ok
+from api.params import Caller, Deps
 from api.schemas.sessions import CODE
 from domain.errors import NotFoundError
 
@@ -32,11 +31,11 @@ class ReviewDecision(Dto, frozen=True, kw_only=True):
     reason: Annotated[str, CODE]
 
 
-def reviewer_of(principal: Principal) -> str:
+def reviewer_of(principal: Caller) -> str:
     return principal.actor.lower()
 
 
-def review_queue(deps: ApiDependencies, tenant_id: str) -> list[dict[str, Any]]:
+def review_queue(deps: Deps, tenant_id: str) -> list[dict[str, Any]]:
     log = deps.ledger.notification_log
     seen: dict[UUID, None] = {}
     start = 1
@@ -67,13 +66,13 @@ class ReviewController(Controller):
     @get("/", operation_id="listReviewQueue", sync_to_thread=True, summary="Sessions waiting for a reviewer",
          responses=ok(dict[str, Any], {"cases": [{"id": _SID, "queue": "operations", "reviewer": None,
                                                   "attempt": 1, "reference": "customer-42"}]}))
-    def queue(self, deps: ApiDependencies, principal: Principal) -> dict[str, Any]:
+    def queue(self, deps: Deps, principal: Caller) -> dict[str, Any]:
         return {"cases": review_queue(deps, principal.tenant_id)}
 
     @post("/{session_id:str}/claim", operation_id="claimReview", sync_to_thread=True, status_code=200,
           summary="Take a case (claiming it twice is harmless; another reviewer's case is a 409)",
           responses=ok(dict[str, Any], {"id": _SID, "status": "manual_review", "reviewer": "key:kyck_0123"}))
-    def claim(self, deps: ApiDependencies, principal: Principal,
+    def claim(self, deps: Deps, principal: Caller,
               session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
         sid = parse_session_id(session_id)
         deps.ledger.claim_review(principal.tenant_id, sid, reviewer_of(principal))
@@ -83,7 +82,7 @@ class ReviewController(Controller):
     @post("/{session_id:str}/decision", operation_id="decideReview", sync_to_thread=True, status_code=200,
           summary="Accept or reject with a reason code; supersedes the policy's decision",
           responses=ok(dict[str, Any], {"id": _SID, "status": "verified"}))
-    def decide(self, deps: ApiDependencies, principal: Principal,
+    def decide(self, deps: Deps, principal: Caller,
                session_id: Annotated[str, Parameter(max_length=64)],
                data: Annotated[ReviewDecision, body({"decision": "accepted", "reason": "documents_verified"})],
                ) -> dict[str, Any]:

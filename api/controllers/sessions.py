@@ -14,7 +14,6 @@ from uuid import UUID, uuid4
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from api.auth import Principal
 from api.client_token import CLIENT_TOKEN_HEADER, InvalidClientTokenError, session_challenge
 from api.controllers.product import (
     in_thread,
@@ -24,13 +23,13 @@ from api.controllers.product import (
     session_view,
     store_capture,
 )
-from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames, pack_frames
 from api.metering import meter
 from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
+from api.params import Caller, Deps
 from api.schemas.sessions import (
     CancelRequest,
     CaptureAccepted,
@@ -69,7 +68,7 @@ SESSION_VIEW_EXAMPLE: dict[str, Any] = {
 _UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
 
 
-def accept_capture(deps: ApiDependencies, tenant_id: str, session_id: UUID, data: CaptureUpload) -> CaptureAccepted:
+def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUpload) -> CaptureAccepted:
     """Validate, store (encrypted) and record one capture of the session's current attempt."""
     session = deps.ledger.get_session(tenant_id, session_id)
     if data.type == "video":
@@ -112,7 +111,7 @@ def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> 
     return sorted(needed - kinds)
 
 
-def request_checks(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> tuple[int, list[str]]:
+def request_checks(deps: Deps, tenant_id: str, session_id: UUID) -> tuple[int, list[str]]:
     """Record ``CheckRequested`` for every configured check of the attempt (once each)."""
     session = deps.ledger.get_session(tenant_id, session_id)
     if str(session.status) != "pending":
@@ -136,7 +135,7 @@ class SessionController(Controller):
     @post("/", operation_id="createSession", sync_to_thread=True, status_code=201,
           summary="Open a verification session with its configuration (seed 002 step 1)",
           responses=ok(SessionCreated, _CREATED, status=201, description="Created"))
-    def create(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    def create(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                data: Annotated[SessionCreate, body({"checks": ["ocr", "face_match", "liveness"],
                                                     "liveness_type": "active", "reference": "customer-42"})],
                ) -> SessionCreated:
@@ -165,7 +164,7 @@ class SessionController(Controller):
     @post("/{session_id:str}/documents", operation_id="uploadSessionCapture", sync_to_thread=True,
           status_code=201, summary="Upload a capture: document_front | document_back | selfie | liveness_frames",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
-    def upload(self, deps: ApiDependencies, principal: Principal, session_id: SessionId,
+    def upload(self, deps: Deps, principal: Caller, session_id: SessionId,
                data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)]) -> CaptureAccepted:
         return accept_capture(deps, principal.tenant_id, parse_session_id(session_id), data)
 
@@ -174,7 +173,7 @@ class SessionController(Controller):
           responses=ok(CompleteAccepted, {"id": _SID, "status": "pending", "job_id": f"{_SID}:1",
                                           "job_status": "queued", "checks_requested": ["ocr", "face_match"]},
                        status=202, description="Queued"))
-    async def complete(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def complete(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        session_id: SessionId) -> CompleteAccepted:
         sid = parse_session_id(session_id)
         attempt, checks = await in_thread(request_checks, deps, principal.tenant_id, sid)
@@ -189,27 +188,27 @@ class SessionController(Controller):
     @get("/{session_id:str}", operation_id="getSession", sync_to_thread=True,
          summary="Status, checks with outcomes, extracted data and the decision with its reasons",
          responses=ok(dict[str, Any], SESSION_VIEW_EXAMPLE))
-    def get_session(self, deps: ApiDependencies, principal: Principal, session_id: SessionId) -> dict[str, Any]:
+    def get_session(self, deps: Deps, principal: Caller, session_id: SessionId) -> dict[str, Any]:
         session = deps.ledger.get_session(principal.tenant_id, parse_session_id(session_id))
         return session_view(deps, session, principal.sandbox)
 
     @post("/{session_id:str}/cancel", operation_id="cancelSession", sync_to_thread=True, status_code=200,
           summary="Cancel a pending session",
           responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "status": "cancelled"}))
-    def cancel(self, deps: ApiDependencies, principal: Principal, session_id: SessionId,
+    def cancel(self, deps: Deps, principal: Caller, session_id: SessionId,
                data: Annotated[CancelRequest, body({"reason": "customer_abandoned"})]) -> dict[str, Any]:
         sid = parse_session_id(session_id)
         deps.ledger.cancel(principal.tenant_id, sid, data.reason)
         return session_view(deps, deps.ledger.get_session(principal.tenant_id, sid), principal.sandbox)
 
 
-def sandbox_actor_suffix(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> str:
+def sandbox_actor_suffix(deps: Deps, tenant_id: str, session_id: UUID) -> str:
     """``:sandbox`` when a sandbox key opened the session: its client-token events say so too."""
     created = next(iter(deps.ledger.session_events(tenant_id, session_id)), None)
     return ":sandbox" if created is not None and str(getattr(created, "actor", "")).endswith(":sandbox") else ""
 
 
-def client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
+def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:
     try:
         tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
     except InvalidClientTokenError as exc:
@@ -232,7 +231,7 @@ class ClientSessionController(Controller):
     @post("/{session_id:str}/documents", operation_id="clientUploadCapture", sync_to_thread=True,
           status_code=201, summary="Upload a capture with the session's client token (X-Client-Token)",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
-    def upload(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
+    def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)],
                client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
                ) -> CaptureAccepted:
@@ -245,7 +244,7 @@ class ClientSessionController(Controller):
          summary="The session's status and challenge, with the session's client token",
          responses=ok(dict[str, Any], {"id": _SID, "status": "pending", "attempt": 1, "challenge": None,
                                        "captures": ["document_front"]}))
-    def status(self, deps: ApiDependencies, session_id: SessionId,
+    def status(self, deps: Deps, session_id: SessionId,
                client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
                ) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)

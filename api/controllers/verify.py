@@ -16,14 +16,13 @@ from uuid import UUID, uuid4
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from api.auth import Principal
 from api.controllers.product import in_thread, parse_session_id, product, session_view
 from api.controllers.sessions import SESSION_VIEW_EXAMPLE, accept_capture, request_checks
-from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
+from api.params import Caller, Deps
 from api.schemas.modules import VerifyRequest
 from api.schemas.sessions import CaptureUpload
 from domain.sessions.configuration import SessionConfiguration
@@ -33,7 +32,7 @@ _VERIFY_EXAMPLE = {"document_front": "/9j/4AAQSkZJRgABAQ...", "selfie": "/9j/4AA
                    "checks": ["ocr", "face_match", "liveness"], "country": "MA"}
 
 
-def open_verification(deps: ApiDependencies, principal: Principal, data: VerifyRequest) -> UUID:
+def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUID:
     """Create (or reuse the challenge's) session, store every capture and request its checks."""
     tenant = principal.tenant_id
     if data.challenge_id is not None:
@@ -59,7 +58,7 @@ def open_verification(deps: ApiDependencies, principal: Principal, data: VerifyR
     return session_id
 
 
-def run_inline(deps: ApiDependencies, principal: Principal, session_id: UUID) -> dict[str, Any]:
+def run_inline(deps: Deps, principal: Caller, session_id: UUID) -> dict[str, Any]:
     pipeline = product(deps).pipeline
     pipeline.process_session(principal.tenant_id, session_id, sandbox=principal.sandbox)
     pipeline.decide(session_id)
@@ -75,7 +74,7 @@ class VerifyController(Controller):
           summary="Instant verification: all images in, the full result out (seed 003)",
           responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "processing_ms": 1140, "usage": {"module": "workflow",
                                                                                  "billed": True}}))
-    async def instant(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def instant(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
         started = time.perf_counter()
         session_id = await in_thread(open_verification, deps, principal, data)
@@ -89,7 +88,7 @@ class VerifyController(Controller):
           responses=ok(dict[str, Any], {"job_id": SESSION_VIEW_EXAMPLE["id"], "status": "queued",
                                         "usage": {"module": "workflow", "billed": True}}, status=202,
                        description="Queued"))
-    async def queue(self, request: Request[Any, Any, Any], deps: ApiDependencies, principal: Principal,
+    async def queue(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                     data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
         queue = product(deps).queue
         if queue is None:
@@ -102,6 +101,6 @@ class VerifyController(Controller):
     @get("/kyc/verify/{job_id:str}", operation_id="getKycVerifyJob", sync_to_thread=True,
          summary="The job's session: status, checks, extracted data and decision",
          responses=ok(dict[str, Any], SESSION_VIEW_EXAMPLE))
-    def job(self, deps: ApiDependencies, principal: Principal, job_id: JobId) -> dict[str, Any]:
+    def job(self, deps: Deps, principal: Caller, job_id: JobId) -> dict[str, Any]:
         session = deps.ledger.get_session(principal.tenant_id, parse_session_id(job_id))
         return session_view(deps, session, principal.sandbox)
