@@ -6,10 +6,12 @@ Event names are seed 000's (``scan.status.updated``, ``liveness.status.updated``
 own events as the NATS relay publishes them (issue 7: "over SSE or WebSocket fed from NATS; polling
 only as a fallback"): when the composition root registers a :class:`SessionEventFeed` under
 ``SESSION_FEED_EXTENSION``, the stream subscribes to ``kyc.<tenant>.sessions.<id>.>``, then catches
-up from the ledger, then forwards each message; it reads the ledger again only when the feed stays
-silent for ``RELAY_LAG_SECONDS`` (relay down or behind) or cannot be opened. Without a feed it polls
-the ledger. Each message carries the page's PII-reduced progress view (``api.web.progress``) and
-the session version as its SSE id, so a reconnect (``Last-Event-ID``) needs no replay.
+up from the ledger, then sends one message per relay message (or burst), named and versioned from
+the ledger state it announced, with the progress of that same state; it reads the ledger unprompted
+only when the feed stays silent for ``RELAY_LAG_SECONDS`` (relay down or behind) or cannot be
+opened. Without a feed it polls the ledger. Each message carries the page's PII-reduced progress
+view (``api.web.progress``) and the session version as its SSE id, so a reconnect
+(``Last-Event-ID``) needs no replay.
 """
 
 from __future__ import annotations
@@ -87,9 +89,16 @@ def event_name(event: Any) -> str | None:
 
 def _read(deps: ApiDependencies, tenant_id: str, session_id: UUID, after: int) -> tuple[int, list[str], dict[str, Any]]:
     events = list(deps.ledger.events.get(session_id, gt=after))
+    if not events:
+        return after, [], {}
+    while True:  # names and progress of one state: no event may land between the two reads unnamed
+        progress = capture_progress(deps, tenant_id, session_id)
+        newer = list(deps.ledger.events.get(session_id, gt=events[-1].originator_version))
+        if not newer:
+            break
+        events += newer
     names = [n for n in (event_name(e) for e in events) if n is not None]
-    last = events[-1].originator_version if events else after
-    return last, names, capture_progress(deps, tenant_id, session_id) if events else {}
+    return events[-1].originator_version, names, progress
 
 
 def _message(names: list[str], progress: dict[str, Any], version: int) -> ServerSentEventMessage:
@@ -139,12 +148,11 @@ async def _fed(deps: ApiDependencies, subscription: SessionEventSubscription, te
             fresh = [payload]
             while len(fresh) < BURST and (more := await subscription.next(0)) is not None:
                 fresh.append(more)
-            fresh = [p for p in fresh if _version(p) > version]
-            if not fresh:
-                continue
-            names = [str(p["event"]) for p in fresh]
-            version_now = max(_version(p) for p in fresh)
-            progress = await anyio.to_thread.run_sync(capture_progress, deps, tenant_id, session_id)
+            if max(_version(p) for p in fresh) <= version:
+                continue  # already sent (caught up from the ledger before the relay published it)
+            # The relay's message says the session moved: one read gives the names of every event
+            # since the last message with the progress of that same state (a burst is one message).
+            version_now, names, progress = await anyio.to_thread.run_sync(_read, deps, tenant_id, session_id, version)
         if names:
             yield _message(names, progress, version_now)
             quiet = 0.0

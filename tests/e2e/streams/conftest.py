@@ -30,11 +30,13 @@ from tests.e2e.routes.support import PRODUCT_CONTROLLERS, SANCTIONS
 
 
 class RecordingSubscription:
-    def __init__(self, inner: Any, delivered: list[dict[str, Any]]) -> None:
+    def __init__(self, inner: Any, delivered: list[dict[str, Any]], waiting: threading.Event) -> None:
         self.inner = inner
         self.delivered = delivered
+        self.waiting = waiting
 
     async def next(self, timeout: float) -> dict[str, Any] | None:
+        self.waiting.set()  # the stream has caught up from the ledger and now waits on NATS
         payload: dict[str, Any] | None = await self.inner.next(timeout)
         if payload is not None:
             self.delivered.append(payload)
@@ -42,7 +44,8 @@ class RecordingSubscription:
 
 
 class RecordingFeed:
-    """The real NATS feed; remembers each subscription's delivered payloads and signals when it is live."""
+    """The real NATS feed; remembers each subscription's delivered payloads and signals (``ready``)
+    when a stream, caught up from the ledger, first waits on NATS."""
 
     def __init__(self, inner: NatsSessionEventFeed) -> None:
         self.inner = inner
@@ -56,8 +59,7 @@ class RecordingFeed:
     async def subscribe(self, tenant_id: str, session_id: str) -> AsyncIterator[RecordingSubscription]:
         async with self.inner.subscribe(tenant_id, session_id) as subscription:
             delivered = self.delivered.setdefault(session_id, [])
-            self.ready(session_id).set()
-            yield RecordingSubscription(subscription, delivered)
+            yield RecordingSubscription(subscription, delivered, self.ready(session_id))
 
 
 class StreamsStack:

@@ -84,16 +84,17 @@ def test_the_live_stream_forwards_what_the_relay_publishes(streams_stack: Stream
                                                            no_ledger_fallback: None) -> None:
     client, sid, token = _drive(streams_stack)
     reader = LiveReader(streams_stack, sid, token).start()
-    assert streams_stack.feed.ready(sid).wait(30), "the live stream never subscribed to NATS"
+    assert streams_stack.feed.ready(sid).wait(30), "the live stream never waited on NATS"
     _upload_and_cancel(client, sid)
     messages = reader.join()
 
     names = [name for m in messages for name in m["events"]]
     assert SCAN_STATUS in names and names[-1] == SESSION_CANCELLED
     assert messages[-1]["progress"]["status"] == "cancelled" and messages[-1]["event"] == SESSION_CANCELLED
-    # the capture and the cancellation happened after the subscription: they came from NATS
+    # the capture happened after the subscription and the ledger fallback is out of reach: the relay's
+    # message on NATS is what woke the stream (a message may also carry later events of the ledger)
     delivered = [p["event"] for p in streams_stack.feed.delivered[sid]]
-    assert SCAN_STATUS in delivered and SESSION_CANCELLED in delivered
+    assert SCAN_STATUS in delivered
     ids = [int(m["id"]) for m in messages]
     assert ids == sorted(ids) and len(set(ids)) == len(ids)  # versions only move forward, no duplicates
 
