@@ -32,7 +32,7 @@ from domain.integrity.checkpoint import (
     SignedCheckpoint,
     sign_checkpoint,
 )
-from domain.integrity.merkle import verify_consistency
+from domain.integrity.merkle import ProofVerificationError, verify_consistency
 from domain.integrity.merkle_store import ChainReader, MerkleLog
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,11 @@ class Checkpointer:
 class CheckpointSchedule:
     """Runs ``checkpoint_if_grown`` now and then every ``interval_seconds`` in a thread.
 
-    ``stop()`` ends it cleanly between runs and re-raises the error that stopped it, if any;
-    only ``ConflictError`` (another signer extended the log first) is retried at the next tick.
+    ``stop()`` ends it cleanly between runs and re-raises the error that stopped it, if any.
+    It stops only for what must never be signed over: a log that shrank or forked below the last
+    checkpoint (``CheckpointRegressionError``, a failed consistency proof). Anything else (another
+    signer extending the log first, a locked or unreachable database, a full disk) is logged and
+    tried again at the next tick, so one bad moment does not end checkpointing for good.
     Stores used here must allow use from this thread (sqlite3: ``check_same_thread=False``).
     """
 
@@ -117,6 +120,7 @@ class CheckpointSchedule:
         self._thread: threading.Thread | None = None
         self._failure: BaseException | None = None
         self.runs = 0
+        self.failures = 0
 
     def start(self) -> None:
         if self._thread is not None:
@@ -134,10 +138,13 @@ class CheckpointSchedule:
                 self._checkpointer.checkpoint_if_grown()
             except ConflictError:
                 logger.warning("another signer extended the Merkle log; retrying next tick")
-            except BaseException as error:
-                logger.exception("checkpoint schedule stopped")
+            except (CheckpointRegressionError, ProofVerificationError) as error:
+                logger.error("checkpoint schedule stopped: the log no longer extends the signed one")
                 self._failure = error
                 return
+            except Exception as error:
+                self.failures += 1
+                logger.warning("checkpoint attempt failed (%s); retrying next tick", type(error).__name__)
             self.runs += 1
             self._stopping.wait(self._interval)
 

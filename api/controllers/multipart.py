@@ -15,16 +15,15 @@ from uuid import UUID, uuid4
 from litestar import Controller, Request, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
-from litestar.params import Body, Parameter
+from litestar.params import Body
 
-from api.client_token import CLIENT_TOKEN_HEADER
 from api.controllers.product import in_thread, parse_session_id, store_capture
 from api.controllers.sessions import _ACCEPTED, SessionId, client_session, sandbox_actor_suffix
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MAX_IMAGE_BYTES, MEDIA_ERROR_STATUS, sanitize_image
 from api.openapi import ok
-from api.params import Caller, Deps
+from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import CaptureAccepted
 from domain.audit import audit_context
 from domain.errors import DomainError
@@ -84,7 +83,7 @@ class ClientMultipartCaptureController(Controller):
           summary="Upload a capture as multipart/form-data with the session's client token",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId, data: Form,
-                     client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+                     client_token: ClientToken = None,
                      ) -> CaptureAccepted:
         tenant_id, sid = await in_thread(client_session, deps, client_token, session_id)
         actor = f"client-token:{sid}" + await in_thread(sandbox_actor_suffix, deps, tenant_id, sid)

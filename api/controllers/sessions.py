@@ -14,7 +14,7 @@ from uuid import UUID, uuid4
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
-from api.client_token import CLIENT_TOKEN_HEADER, InvalidClientTokenError, session_challenge
+from api.client_token import InvalidClientTokenError, session_challenge
 from api.controllers.product import (
     in_thread,
     parse_session_id,
@@ -29,7 +29,7 @@ from api.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames, pa
 from api.metering import meter
 from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
-from api.params import Caller, Deps
+from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import (
     CancelRequest,
     CaptureAccepted,
@@ -233,7 +233,7 @@ class ClientSessionController(Controller):
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)],
-               client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+               client_token: ClientToken = None,
                ) -> CaptureAccepted:
         tenant_id, sid = client_session(deps, client_token, session_id)
         with audit_context(tenant_id, f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
@@ -245,7 +245,7 @@ class ClientSessionController(Controller):
          responses=ok(dict[str, Any], {"id": _SID, "status": "pending", "attempt": 1, "challenge": None,
                                        "captures": ["document_front"]}))
     def status(self, deps: Deps, session_id: SessionId,
-               client_token: Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)] = None,
+               client_token: ClientToken = None,
                ) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         view = session_view(deps, deps.ledger.get_session(tenant_id, sid), sandbox=False)

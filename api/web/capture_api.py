@@ -13,23 +13,22 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import Parameter
+from litestar.params import JSONBody, Parameter
 from litestar.response import ServerSentEvent
 
-from api.client_token import CLIENT_TOKEN_HEADER, InvalidClientTokenError
+from api.client_token import InvalidClientTokenError
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
 from api.controllers.sessions import accept_capture
-from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
+from api.params import ClientToken, Deps
 from api.schemas.sessions import CODE, CaptureUpload
 from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
 from domain.audit import audit_context
 
-Token = Annotated[str | None, Parameter(header=CLIENT_TOKEN_HEADER, required=False)]
 SessionId = Annotated[str, Parameter(max_length=64)]
 STEPS = {"document": DOCUMENT, "face": FACE}
 
@@ -40,7 +39,7 @@ class StepRequest(Dto, frozen=True, kw_only=True):
     topic: Annotated[str, CODE] = "general"
 
 
-def client_session(deps: ApiDependencies, token: str | None, session_id: str) -> tuple[str, UUID]:
+def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:
     """(tenant, session) the token authorises; 401 for a bad, expired or other session's token."""
     try:
         tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
@@ -63,15 +62,15 @@ class CaptureWebController(Controller):
 
     @get("/{session_id:str}/progress", operation_id="clientCaptureProgress", sync_to_thread=True,
          summary="The capture page's view: progress, OCR fields to confirm, Match/Mismatch, user message")
-    def progress(self, deps: ApiDependencies, session_id: SessionId, client_token: Token = None) -> dict[str, Any]:
+    def progress(self, deps: Deps, session_id: SessionId, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/captures", operation_id="clientCaptureIdempotent", status_code=201,
           summary="Upload a capture (document_front | document_back | selfie | liveness_frames); "
                   "retries with the same Idempotency-Key are recorded once")
-    async def upload(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-                     client_token: Token = None) -> Response[bytes]:
+    async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                     client_token: ClientToken = None) -> Response[bytes]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         body = await request.body()
         try:
@@ -92,8 +91,9 @@ class CaptureWebController(Controller):
 
     @post("/{session_id:str}/checks/{step:str}", operation_id="clientRunChecks", status_code=200,
           summary="Run the document or face checks of the current attempt now and decide if all are in")
-    async def run_checks(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-                         step: Annotated[str, Parameter(max_length=16)], client_token: Token = None) -> dict[str, Any]:
+    async def run_checks(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                         step: Annotated[str, Parameter(max_length=16)],
+                         client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         if step not in STEPS:
             raise ApiProblem(404, "not_found", "step is 'document' or 'face'")
@@ -105,8 +105,8 @@ class CaptureWebController(Controller):
 
     @post("/{session_id:str}/retry", operation_id="clientRetry", sync_to_thread=True, status_code=200,
           summary="Start a new attempt (capped by the session's max_retries)")
-    def retry(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-              data: StepRequest, client_token: Token = None) -> dict[str, Any]:
+    def retry(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+              data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
             deps.ledger.request_retry(tenant_id, sid, data.step, data.reason)
@@ -114,8 +114,8 @@ class CaptureWebController(Controller):
 
     @post("/{session_id:str}/manual-review", operation_id="clientManualReview", sync_to_thread=True,
           status_code=200, summary="Ask for a person to review the case after repeated failure")
-    def manual_review(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-                      data: StepRequest, client_token: Token = None) -> dict[str, Any]:
+    def manual_review(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                      data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
             deps.ledger.request_manual_review(tenant_id, sid, data.reason)
@@ -123,8 +123,8 @@ class CaptureWebController(Controller):
 
     @post("/{session_id:str}/help", operation_id="clientHelpRequest", sync_to_thread=True, status_code=200,
           summary="Record a help request (funnel analysis)")
-    def help_request(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-                     data: StepRequest, client_token: Token = None) -> dict[str, Any]:
+    def help_request(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                     data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
             deps.ledger.request_help(tenant_id, sid, data.step, data.topic)
@@ -133,8 +133,8 @@ class CaptureWebController(Controller):
     @get("/{session_id:str}/live", operation_id="clientLiveStatus", sync_to_thread=False,
          summary="Server-sent events: scan.status.updated, liveness.status.updated, manual_review.requested, "
                  "decision.made ... with the page's progress view")
-    def live(self, request: Request[Any, Any, Any], deps: ApiDependencies, session_id: SessionId,
-             client_token: Token = None) -> ServerSentEvent:
+    def live(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+             client_token: ClientToken = None) -> ServerSentEvent:
         tenant_id, sid = client_session(deps, client_token, session_id)
         last = request.headers.get("last-event-id", "0")
         after = int(last) if last.isdigit() else 0

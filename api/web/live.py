@@ -27,7 +27,7 @@ import anyio
 import anyio.to_thread
 from litestar.response import ServerSentEventMessage
 
-from api.deps import ApiDependencies
+from api.params import Deps
 from api.web.progress import capture_progress
 from projections.status_events import (
     CHECK_STATUS,
@@ -87,7 +87,7 @@ def event_name(event: Any) -> str | None:
     return None
 
 
-def _read(deps: ApiDependencies, tenant_id: str, session_id: UUID, after: int) -> tuple[int, list[str], dict[str, Any]]:
+def _read(deps: Deps, tenant_id: str, session_id: UUID, after: int) -> tuple[int, list[str], dict[str, Any]]:
     events = list(deps.ledger.events.get(session_id, gt=after))
     if not events:
         return after, [], {}
@@ -110,7 +110,7 @@ def _version(payload: dict[str, Any]) -> int:
     return int(str(payload.get("event_id", "")).rsplit(":", 1)[-1] or 0)
 
 
-async def _polled(deps: ApiDependencies, tenant_id: str, session_id: UUID,
+async def _polled(deps: Deps, tenant_id: str, session_id: UUID,
                   after: int) -> AsyncIterator[ServerSentEventMessage]:
     version, quiet = after, 0.0
     while True:
@@ -128,7 +128,7 @@ async def _polled(deps: ApiDependencies, tenant_id: str, session_id: UUID,
             quiet = 0.0
 
 
-async def _fed(deps: ApiDependencies, subscription: SessionEventSubscription, tenant_id: str, session_id: UUID,
+async def _fed(deps: Deps, subscription: SessionEventSubscription, tenant_id: str, session_id: UUID,
                after: int) -> AsyncIterator[ServerSentEventMessage]:
     # Subscribed before this catch-up read, so no message falls between the two; anything the
     # ledger already showed arrives again from the relay and is dropped by its version.
@@ -161,7 +161,7 @@ async def _fed(deps: ApiDependencies, subscription: SessionEventSubscription, te
             return
 
 
-async def session_stream(deps: ApiDependencies, tenant_id: str, session_id: UUID,
+async def session_stream(deps: Deps, tenant_id: str, session_id: UUID,
                          after: int = 0) -> AsyncIterator[ServerSentEventMessage]:
     """Messages for every status change after version ``after``, until the session is final."""
     feed: SessionEventFeed | None = deps.extensions.get(SESSION_FEED_EXTENSION)

@@ -82,8 +82,9 @@ def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path) -> None:
         assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "the worker signs checkpoints"
     finally:
         proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        code = proc.wait(timeout=30)
         own_nats.stop()
+    assert code == 0, proc.stderr.read() if proc.stderr else ""
 
 
 def test_serve_answers_the_product_routes(tmp_path: Path, nats_url: str) -> None:

@@ -173,7 +173,7 @@ def test_schedule_checkpoints_as_the_chain_grows_and_stops_cleanly(tmp_path: Pat
     assert [s.checkpoint.size for s in store.added] == [4, 7]
 
 
-def test_schedule_retries_conflicts_and_surfaces_other_failures(tmp_path: Path) -> None:
+def test_schedule_retries_transient_failures_and_stops_on_a_regression(tmp_path: Path) -> None:
     chain = FakeChainReader(entries(2))
     store = FakeCheckpointStore()
     store.fail_with = ConflictError("another signer won")
@@ -183,6 +183,9 @@ def test_schedule_retries_conflicts_and_surfaces_other_failures(tmp_path: Path) 
     wait_for(lambda: schedule.runs >= 2)
     assert schedule.running  # conflicts do not stop it
     store.fail_with = OSError("disk full")
+    wait_for(lambda: schedule.failures >= 2)
+    assert schedule.running  # nor does a transient failure: it is retried at the next tick
+    store.fail_with = CheckpointRegressionError("the log is smaller than the last signed checkpoint")
     wait_for(lambda: not schedule.running)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(CheckpointRegressionError):
         schedule.stop(timeout=5)
