@@ -20,6 +20,7 @@ from typing import Any
 import psycopg
 
 from adapters.crypto.kek import KeyEncryptionKey
+from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from domain.errors import SubjectErasedError
 from domain.subjects import KeyDestruction
 
@@ -143,7 +144,8 @@ class PostgresSubjectKeyVault(SubjectKeyVault):
         super().__init__(kek)
         self.conninfo = conninfo
         self.schema = schema
-        with self._connect() as db:
+        with self._connect() as db, db.transaction():
+            db.execute(SCHEMA_LOCK_SQL)
             db.execute(
                 f'CREATE TABLE IF NOT EXISTS "{schema}".kycledger_subject_keys (subject_id text PRIMARY KEY, '
                 "key_id text NOT NULL, wrapped bytea NOT NULL, created_at timestamptz NOT NULL DEFAULT now())"

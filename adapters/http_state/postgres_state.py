@@ -11,7 +11,8 @@ from typing import Any
 
 from psycopg_pool import ConnectionPool
 
-from adapters.http_state.sql_state import SqlHttpState
+from adapters.http_state.sql_state import SCHEMA, SqlHttpState
+from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
 
 class PostgresHttpState(SqlHttpState):
@@ -21,7 +22,10 @@ class PostgresHttpState(SqlHttpState):
         self._pool = ConnectionPool(db_url, min_size=1, max_size=max_connections, open=True,
                                     kwargs={"autocommit": True})
         super().__init__(self._run)
-        self.create_tables(blob_type="BYTEA")
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute(SCHEMA_LOCK_SQL)  # concurrent first starts run one at a time (see pg_schema)
+            for statement in SCHEMA:
+                conn.execute(statement)
 
     def _run(self, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
         with self._pool.connection() as conn:

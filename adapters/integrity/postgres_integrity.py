@@ -14,6 +14,7 @@ from typing import Any
 from psycopg import Connection
 from psycopg.errors import UniqueViolation
 
+from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from domain.errors import ConflictError
 from domain.integrity.checkpoint import SignedCheckpoint, parse_signed_checkpoint
 from domain.integrity.merkle_store import MissingTreeNodeError, NodeKey, StoredNode
@@ -66,7 +67,7 @@ CHECKPOINT_SCHEMA = [
 def _create(connection: Connection[Any], statements: Sequence[str]) -> None:
     with connection.transaction():
         # Serialise concurrent first starts: CREATE OR REPLACE races fail with "tuple concurrently updated".
-        connection.execute("SELECT pg_advisory_xact_lock(hashtext('kycledger.integrity.schema'))")
+        connection.execute(SCHEMA_LOCK_SQL)
         for statement in statements:
             connection.execute(statement.encode())
 

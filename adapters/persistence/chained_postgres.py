@@ -34,6 +34,7 @@ from psycopg.errors import UniqueViolation
 
 from adapters.persistence.chain_rows import ChainRow, extend_chain
 from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
+from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
 APPEND_ONLY_FUNCTION = "kycledger_refuse_change"
 
@@ -49,6 +50,10 @@ class PostgresChainMixin:
 
     def _ident(self, name: str) -> sql.Composable:
         return sql.SQL("{}.{}").format(sql.Identifier(self.datastore.schema), sql.Identifier(name))
+
+    def _create_table(self, curs: Any) -> None:
+        curs.execute(SCHEMA_LOCK_SQL)  # serialise concurrent first starts (see pg_schema)
+        super()._create_table(curs)  # type: ignore[misc]
 
     def _add_chain_statements(self) -> None:
         chain = self._ident(self.chain_table_name)

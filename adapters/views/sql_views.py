@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from projections.schema import ALL_TABLES, TableSpec
 from projections.view import Row, StaleBatchError, ViewReader, ViewTransaction, canonical_json
 
@@ -177,6 +178,7 @@ class PostgresReadModelView:
 
     def _create(self) -> None:
         with self._lock, self._conn.transaction():
+            self._conn.execute(SCHEMA_LOCK_SQL)  # concurrent first starts run one at a time
             for table in self.specs:
                 self._conn.execute(_ddl(table, POSTGRES_TYPES))
             self._conn.execute(f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (projection text PRIMARY KEY, "
