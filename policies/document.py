@@ -59,6 +59,10 @@ class PolicyDocument:
     liveness_fail_max_retries: int = 1  # seed 002 "Liveness failed: allow retry (limited)"
     active_challenge_on_uncertain: bool = True
     on_retries_exhausted: str = "manual_review"  # seed 002 retry logic: escalate to next tier
+    # Seed 002 session configuration: accepted documents and countries. Documents written before
+    # this rule existed have no "document" section and read back with it off, so their decisions
+    # replay exactly as they were made.
+    enforce_document_acceptance: bool = True
 
     def __post_init__(self) -> None:
         if set(self.weights) != set(FACTORS):
@@ -80,7 +84,7 @@ class PolicyDocument:
 
     def to_dict(self) -> dict[str, Any]:
         """The canonical content: numbers as floats so equal policies hash equally."""
-        return {
+        content: dict[str, Any] = {
             "schema": SCHEMA,
             "name": self.name,
             "version": self.version,
@@ -95,6 +99,9 @@ class PolicyDocument:
                 "on_retries_exhausted": self.on_retries_exhausted,
             },
         }
+        if self.enforce_document_acceptance:  # omitted when off: older documents keep their hash
+            content["document"] = {"enforce_acceptance": True}
+        return content
 
     @property
     def policy_hash(self) -> str:
@@ -104,7 +111,7 @@ class PolicyDocument:
     def from_dict(cls, data: Mapping[str, Any]) -> PolicyDocument:
         """Parse and validate a document (e.g. a tenant's JSON file); unknown keys are errors."""
         try:
-            top = {"schema", "name", "version", "weights", "bands", "face_match", "retry"}
+            top = {"schema", "name", "version", "weights", "bands", "face_match", "retry", "document"}
             _only_keys(data, top, "policy")
             if data.get("schema") != SCHEMA:
                 raise InvalidPolicyError("unsupported policy schema", schema=data.get("schema"))
@@ -124,6 +131,11 @@ class PolicyDocument:
                 raise InvalidPolicyError("liveness_fail_max_retries must be an integer")
             if not isinstance(challenge, bool):
                 raise InvalidPolicyError("active_challenge_on_uncertain must be true or false")
+            document = data.get("document", {"enforce_acceptance": False})
+            _only_keys(document, {"enforce_acceptance"}, "document")
+            enforce = document["enforce_acceptance"]
+            if not isinstance(enforce, bool):
+                raise InvalidPolicyError("document.enforce_acceptance must be true or false")
             return cls(
                 name=str(data["name"]),
                 version=str(data["version"]),
@@ -136,6 +148,7 @@ class PolicyDocument:
                 liveness_fail_max_retries=fail_retries,
                 active_challenge_on_uncertain=challenge,
                 on_retries_exhausted=str(retry["on_retries_exhausted"]),
+                enforce_document_acceptance=enforce,
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise InvalidPolicyError(f"malformed policy document: {exc!r}") from exc

@@ -19,6 +19,8 @@ USER_MESSAGES: dict[str, str] = {
     # seed 002 "Document expired"
     "document_expired": "Your document has expired. Please use a valid ID.",
     "document_invalid": "We couldn't verify your document. Please retake the photo or use a different ID.",
+    # ours (seed 002 lists accepted documents per session but gives no text for a refused one)
+    "document_not_accepted": "This type of ID can't be used here. Please use one of the accepted IDs.",
     # seed 002 "Face match failed"
     "face_mismatch": "We couldn't verify your identity. Please ensure the selfie matches your ID photo.",
     # seed 002 "Blurry document"
@@ -37,6 +39,7 @@ MESSAGE_PRIORITY: tuple[str, ...] = (
     "liveness_failed",
     "document_expired",
     "document_invalid",
+    "document_not_accepted",
     "face_mismatch",
     "retake_capture",
     "active_challenge",

@@ -183,4 +183,38 @@ def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcom
     return RuleOutcome("screening_gate", detail="screening clear")
 
 
-GATES = (quality_gate, liveness_gate, face_match_gate, document_gate, fraud_gate, age_gate, screening_gate)
+def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """The session accepts only its configured document types and issuing countries (seed 002).
+
+    A document of another type or country is refused with a retry to capture an accepted one;
+    a restricted session whose document's country could not be read goes to review.
+    """
+    rule = "document_acceptance"
+    if not policy.enforce_document_acceptance:
+        return RuleOutcome(rule, detail="not enforced by this policy version")
+    ocr = inputs.result(CheckType.OCR)
+    if ocr is None:
+        return _not_run(rule, CheckType.OCR)
+    config = inputs.configuration
+    doc_type = ocr.details.get("document_type")
+    accepted = [str(d) for d in config.accepted_documents]
+    if isinstance(doc_type, str) and doc_type and doc_type not in accepted:
+        return RuleOutcome(rule, Decision.REJECTED, ("document_type_not_accepted",),
+                           f"document type {doc_type} not in accepted {accepted}", retryable=True,
+                           retry_step="document_capture", message="document_not_accepted")
+    if not config.accepted_countries:
+        return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} accepted; any country")
+    country = ocr.details.get("country")
+    if not isinstance(country, str) or not country:
+        return RuleOutcome(rule, Decision.REVIEW, ("document_country_unknown",),
+                           f"issuing country unreadable; session accepts {list(config.accepted_countries)}",
+                           message="under_review")
+    if country not in config.accepted_countries:
+        return RuleOutcome(rule, Decision.REJECTED, ("document_country_not_accepted",),
+                           f"issuing country {country} not in accepted {list(config.accepted_countries)}",
+                           retryable=True, retry_step="document_capture", message="document_not_accepted")
+    return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} from {country} accepted")
+
+
+GATES = (quality_gate, document_acceptance_gate, liveness_gate, face_match_gate, document_gate, fraud_gate,
+         age_gate, screening_gate)
