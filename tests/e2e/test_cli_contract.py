@@ -81,10 +81,20 @@ def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path) -> None:
             time.sleep(0.2)
         assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "the worker signs checkpoints"
     finally:
-        proc.send_signal(signal.SIGTERM)
-        code = proc.wait(timeout=30)
+        code = _terminate(proc)
         own_nats.stop()
     assert code == 0, proc.stderr.read() if proc.stderr else ""
+
+
+def _terminate(proc: subprocess.Popen[str], timeout: float = 30) -> int | None:
+    """SIGTERM and wait; a process that does not stop in time is killed (never leaked) and None returned."""
+    proc.send_signal(signal.SIGTERM)
+    try:
+        return proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        return None
 
 
 def test_serve_answers_the_product_routes(tmp_path: Path, nats_url: str) -> None:
