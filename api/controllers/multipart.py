@@ -3,7 +3,9 @@
 Same rules as the JSON upload (``api.controllers.sessions.accept_capture``): the image is sniffed,
 size- and dimension-checked, re-encoded without metadata, stored encrypted under the session
 subject's key and recorded as a capture; a restricted subject is refused. The HMAC signature covers
-the raw multipart body exactly as sent. Liveness frames stay JSON (they need offsets and a nonce).
+the raw multipart body exactly as sent. Liveness frames stay JSON (they need offsets and a nonce); a
+liveness video (``type=video``, file field ``video``, field ``challenge_nonce``) takes the JSON
+route's video path (``api.controllers.sessions.accept_video``).
 """
 
 from __future__ import annotations
@@ -18,13 +20,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from api.controllers.product import in_thread, parse_session_id, store_capture
-from api.controllers.sessions import _ACCEPTED, SessionId, client_session, sandbox_actor_suffix
+from api.controllers.sessions import _ACCEPTED, SessionId, accept_video, client_session, sandbox_actor_suffix
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MAX_IMAGE_BYTES, MEDIA_ERROR_STATUS, sanitize_image
 from api.openapi import ok
 from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import CaptureAccepted
+from api.video import MAX_VIDEO_BYTES
 from domain.audit import audit_context
 from domain.errors import DomainError
 
@@ -33,20 +36,31 @@ IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie"})
 
 @dataclass
 class MultipartCapture:
-    """``type``: document_front | document_back | selfie; ``image``: JPEG, PNG or WebP (max 10 MB)."""
+    """``type``: document_front | document_back | selfie with ``image`` (JPEG, PNG or WebP, max 10 MB),
+    or video with ``video`` (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``."""
 
     type: str
-    image: UploadFile
+    image: UploadFile | None = None
+    video: UploadFile | None = None
+    challenge_nonce: str | None = None
 
 
 Form = Annotated[MultipartCapture, Body(media_type=RequestEncodingType.MULTI_PART,
-                                        description="form fields: type, image (file)")]
+                                        description="form fields: type, image or video (file), challenge_nonce")]
 
 
 async def _accept(deps: Deps, tenant_id: str, session_id: UUID, data: MultipartCapture) -> CaptureAccepted:
+    if data.type == "video":
+        if data.video is None:
+            raise ApiProblem(422, "video_missing", "the video file field is required", field="video")
+        video = await data.video.read(MAX_VIDEO_BYTES + 1)
+        return await in_thread(accept_video, deps, tenant_id, session_id, video, data.challenge_nonce, "video")
     if data.type not in IMAGE_KINDS:
-        raise ApiProblem(422, "capture_type_invalid", "multipart uploads take document_front, document_back or selfie",
-                         allowed=sorted(IMAGE_KINDS))
+        raise ApiProblem(422, "capture_type_invalid",
+                         "multipart uploads take document_front, document_back, selfie or video",
+                         allowed=sorted(IMAGE_KINDS | {"video"}))
+    if data.image is None:
+        raise ApiProblem(422, "image_missing", "the image file field is required", field="image")
     content = await data.image.read(MAX_IMAGE_BYTES + 1)
     return await in_thread(accept_image, deps, tenant_id, session_id, data.type, content)
 

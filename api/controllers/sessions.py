@@ -39,7 +39,9 @@ from api.schemas.sessions import (
     SessionCreated,
 )
 from api.services import webhook_admin
+from api.video import VIDEO_ERROR_STATUS, decode_base64_video, sample_video
 from domain.audit import audit_context
+from domain.errors import DomainError
 from domain.sessions.configuration import SessionConfiguration
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
@@ -72,7 +74,9 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
     """Validate, store (encrypted) and record one capture of the session's current attempt."""
     session = deps.ledger.get_session(tenant_id, session_id)
     if data.type == "video":
-        raise ApiProblem(415, "video_not_supported", "send the active-liveness response as liveness_frames")
+        if data.video_base64 is None:
+            raise ApiProblem(422, "video_missing", "video_base64 is required", field="video_base64")
+        return accept_video(deps, tenant_id, session_id, decode_video(data.video_base64), data.challenge_nonce)
     if data.type != "liveness_frames":
         image = read_image(data.image_base64, "image_base64")
         assert image is not None
@@ -86,10 +90,7 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
         raise ApiProblem(422, "liveness_frames_invalid",
                          f"send 2-{MAX_LIVENESS_FRAMES} frames_base64 with as many frame_offsets_ms and the "
                          "challenge_nonce")
-    used = {str(c["metadata"].get("nonce")) for a in session.captures.values() for c in a
-            if c["kind"] == "liveness_frames"}
-    if nonce in used:  # single use (domain.liveness_challenge): a replayed response is refused
-        raise ApiProblem(409, "challenge_nonce_reused", "this challenge was already answered")
+    refuse_reused_nonce(session, nonce)
     images = [read_image(f, f"frames_base64[{i}]") for i, f in enumerate(frames)]
     packed = pack_frames(LivenessFrames(nonce=nonce, offsets_ms=list(offsets),
                                         frames=[i.content for i in images if i is not None]))
@@ -97,6 +98,44 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
                            {"frames": len(frames), "nonce": nonce, "media_type": FRAMES_MEDIA_TYPE})
     return CaptureAccepted(session_id=str(session_id), type=data.type, attempt=session.attempt,
                            content_sha256=digest, media_type=FRAMES_MEDIA_TYPE, frames=len(frames))
+
+
+def refuse_reused_nonce(session: Any, nonce: str) -> None:
+    used = {str(c["metadata"].get("nonce")) for a in session.captures.values() for c in a
+            if c["kind"] == "liveness_frames"}
+    if nonce in used:  # single use (domain.liveness_challenge): a replayed response is refused
+        raise ApiProblem(409, "challenge_nonce_reused", "this challenge was already answered")
+
+
+def decode_video(text: str) -> bytes:
+    try:
+        return decode_base64_video(text, "video_base64")
+    except DomainError as exc:
+        raise ApiProblem(VIDEO_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+
+
+def accept_video(deps: Deps, tenant_id: str, session_id: UUID, content: bytes,
+                 nonce: str | None, field: str = "video_base64") -> CaptureAccepted:
+    """A liveness video answers the challenge like ``liveness_frames``: its sampled frames are stored.
+
+    Only the evenly sampled, re-encoded frames are kept (``api.video``: data minimisation, and the
+    evidence is exactly what the liveness model judged); the pipeline reads them as liveness frames.
+    """
+    session = deps.ledger.get_session(tenant_id, session_id)
+    if nonce is None:
+        raise ApiProblem(422, "liveness_frames_invalid", "a liveness video needs the challenge_nonce")
+    refuse_reused_nonce(session, nonce)
+    try:
+        video = sample_video(content, field)
+    except DomainError as exc:
+        raise ApiProblem(VIDEO_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+    packed = pack_frames(LivenessFrames(nonce=nonce, offsets_ms=video.offsets_ms, frames=video.frames))
+    digest = store_capture(deps, tenant_id, session_id, "liveness_frames", packed, FRAMES_MEDIA_TYPE,
+                           {"frames": len(video.frames), "nonce": nonce, "media_type": FRAMES_MEDIA_TYPE,
+                            **video.metadata()})
+    return CaptureAccepted(session_id=str(session_id), type="video", attempt=session.attempt,
+                           content_sha256=digest, media_type=FRAMES_MEDIA_TYPE, width=video.width,
+                           height=video.height, frames=len(video.frames))
 
 
 def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> list[str]:
@@ -162,7 +201,7 @@ class SessionController(Controller):
             webhook_secret=webhook_secret)
 
     @post("/{session_id:str}/documents", operation_id="uploadSessionCapture", sync_to_thread=True,
-          status_code=201, summary="Upload a capture: document_front | document_back | selfie | liveness_frames",
+          status_code=201, summary="Upload a capture: document_front, document_back, selfie, liveness_frames, video",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     def upload(self, deps: Deps, principal: Caller, session_id: SessionId,
                data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)]) -> CaptureAccepted:

@@ -11,6 +11,7 @@ from api.dto import Dto
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
 CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video)$")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
+BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 10 MB decoded, 15 s, 600 frames)")
 
 
 class SessionCreate(Dto, frozen=True, kw_only=True):
@@ -28,12 +29,14 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
 
 
 class CaptureUpload(Dto, frozen=True, kw_only=True):
-    """One capture: ``image_base64`` for images, ``frames_base64`` + offsets + nonce for liveness frames."""
+    """One capture: ``image_base64`` for images, ``frames_base64`` + offsets + nonce for liveness frames,
+    ``video_base64`` + nonce for a short liveness video (MP4 or WebM, <= 15 s, sampled into frames)."""
 
     type: Annotated[str, CAPTURE_TYPE]
     image_base64: Annotated[str, BASE64_IMAGE] | None = None
     frames_base64: list[str] | None = None
     frame_offsets_ms: list[int] | None = None
+    video_base64: Annotated[str, BASE64_VIDEO] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
 
 
