@@ -40,6 +40,7 @@ from policies.process import plan_decision
 log = logging.getLogger("kycledger.decision_worker")
 
 WORKER_ACTOR = "system:decision-worker"
+SANDBOX_SUFFIX = ":sandbox"  # api.auth.Principal.actor: a sandbox key acts as key:<id>:sandbox
 TRIGGER_TOPICS = ("kycledger.session.CheckCompleted",)
 CREATED_TOPIC = "kycledger.session.Created"
 # Fault injection for the crash test only: exit hard right after the N-th decision is stored and
@@ -153,6 +154,17 @@ class DecisionWorker:
         registry.activate(DEFAULT_POLICY.to_dict(), DEFAULT_POLICY.policy_hash)
         return DEFAULT_POLICY, registry
 
+    def actor_for(self, session_id: UUID) -> str:
+        """The worker's actor, marked ``:sandbox`` when a sandbox key opened the session.
+
+        Issue 5: every event of a sandbox session carries the sandbox marker. The session's first
+        event (``Created``) was recorded under the opening key's actor, which is the recorded flag;
+        the pipeline marks its results the same way (``ops.pipeline``, ``PIPELINE_ACTOR:sandbox``).
+        """
+        created = next(iter(self.app.events.get(session_id, limit=1)), None)
+        sandbox = created is not None and str(getattr(created, "actor", "")).endswith(SANDBOX_SUFFIX)
+        return WORKER_ACTOR + (SANDBOX_SUFFIX if sandbox else "")
+
     def consider(self, session_id: UUID) -> bool:
         """Decide the session's current attempt if it awaits one; True if a decision was stored."""
         for _ in range(5):  # a concurrent writer moves the version on: re-read and look again
@@ -162,7 +174,7 @@ class DecisionWorker:
                 return False
             request_id = f"decision-{session.id}-{session.attempt}"
             try:
-                with audit_context(session.tenant, WORKER_ACTOR, request_id):
+                with audit_context(session.tenant, self.actor_for(session.id), request_id):
                     policy, new_registry = self._policy_for(session.tenant)
                     events = list(self.app.events.get(session.id))
                     plan = plan_decision(events, session.attempt, policy)
@@ -201,7 +213,7 @@ class DecisionWorker:
             if not due or session.awaiting_decision:
                 continue
             try:
-                with audit_context(session.tenant, WORKER_ACTOR, f"expire-{session.id}"):
+                with audit_context(session.tenant, self.actor_for(session.id), f"expire-{session.id}"):
                     session.expire(now)
                     self.app.save(session)
             except (IntegrityError, DomainError):
