@@ -56,6 +56,12 @@ def ok(data: Any, example: Any, status: int = 200, description: str = "Success")
                                  examples=[Example(summary="example", value=example)])}
 
 
+def text_ok(example: str, media_type: str, description: str = "Success") -> dict[int, ResponseSpec]:
+    """A 200 text answer (Prometheus exposition, server-sent events) with one example."""
+    return {200: ResponseSpec(data_container=str, description=description, generate_examples=False,
+                              media_type=media_type, examples=[Example(summary="example", value=example)])}
+
+
 def body(example: Any, description: str | None = None) -> Any:
     """``Body(...)`` parameter metadata carrying one request example."""
     return Body(description=description, examples=[Example(summary="example", value=example)])

@@ -13,9 +13,15 @@ from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import deps_of
 from api.dto import Dto
 from api.observability import METRICS_CONTENT_TYPE, ApiMetrics
-from api.openapi import ok
+from api.openapi import ok, text_ok
 
 log = logging.getLogger("kycledger.api")
+_METRICS_EXAMPLE = ("# HELP kycledger_http_responses_total HTTP responses by route and status\n"
+                    "# TYPE kycledger_http_responses_total counter\n"
+                    'kycledger_http_responses_total{method="GET",route="/v1/sessions/{session_id:str}",'
+                    'status="200"} 42.0\n'
+                    "# HELP kycledger_ml_queue_depth ML jobs queued or in progress (JetStream work queue)\n"
+                    "# TYPE kycledger_ml_queue_depth gauge\nkycledger_ml_queue_depth 3.0\n")
 
 
 class Health(Dto, frozen=True, kw_only=True):
@@ -47,7 +53,7 @@ class OperationsController(Controller):
                         status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE)
 
     @get("/metrics", operation_id="metrics", summary="Prometheus metrics (text exposition format)",
-         media_type=METRICS_CONTENT_TYPE)
+         media_type=METRICS_CONTENT_TYPE, responses=text_ok(_METRICS_EXAMPLE, METRICS_CONTENT_TYPE))
     async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         registry: ApiMetrics = request.app.state["metrics"]
         queue = getattr(request.app.state["deps"].extensions.get(PRODUCT_EXTENSION), "queue", None)

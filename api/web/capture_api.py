@@ -13,17 +13,18 @@ from uuid import UUID
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
-from litestar.params import JSONBody, Parameter
+from litestar.params import Parameter
 from litestar.response import ServerSentEvent
 
 from api.client_token import InvalidClientTokenError
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
-from api.controllers.sessions import accept_capture
+from api.controllers.sessions import _ACCEPTED, accept_capture, sandbox_actor_suffix
 from api.dto import Dto
 from api.errors import ApiProblem
+from api.openapi import body, ok, text_ok
 from api.params import ClientToken, Deps
-from api.schemas.sessions import CODE, CaptureUpload
+from api.schemas.sessions import CODE, CaptureAccepted, CaptureUpload
 from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
@@ -54,6 +55,28 @@ def _trace(request: Request[Any, Any, Any]) -> str:
     return str((request.scope.get("state") or {}).get("trace_id") or "web")
 
 
+def _actor(deps: Deps, tenant_id: str, sid: UUID) -> str:
+    """``client-token:<id>``, with ``:sandbox`` when a sandbox key opened the session (issue 5: every
+    event of a sandbox session carries the marker)."""
+    return f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
+
+
+_SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
+_PROGRESS = {
+    "id": _SID, "status": "pending", "attempt": 1, "retries_left": 3, "liveness_type": "passive",
+    "checks": ["ocr", "face_match", "liveness"], "accepted_documents": ["passport"],
+    "captures": ["document_front", "selfie"], "challenge": None,
+    "scan": {"status": "done", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",
+             "id_type": "passport", "mrz_found": True, "pdf417_found": False},
+    "face": {"liveness": "pass", "match": True, "match_requested": True, "checked": True},
+    "decision": None, "next_attempt_open": False, "review_requested": False,
+    "expires_at": "2026-01-01T12:30:00+00:00"}
+_STEP_EXAMPLE = {"step": "face", "reason": "user_request", "topic": "camera"}
+StepBody = Annotated[StepRequest, body(_STEP_EXAMPLE)]
+_LIVE_EXAMPLE = ('id: 7\nevent: scan.status.updated\ndata: {"id": "' + _SID + '", "status": "pending", '
+                 '"scan": {"status": "done"}}\n\n')
+
+
 class CaptureWebController(Controller):
     """What the capture page calls, authorised by the session's client token."""
 
@@ -61,14 +84,16 @@ class CaptureWebController(Controller):
     tags = ("client capture",)
 
     @get("/{session_id:str}/progress", operation_id="clientCaptureProgress", sync_to_thread=True,
-         summary="The capture page's view: progress, OCR fields to confirm, Match/Mismatch, user message")
+         summary="The capture page's view: progress, OCR fields to confirm, Match/Mismatch, user message",
+         responses=ok(dict[str, Any], _PROGRESS))
     def progress(self, deps: Deps, session_id: SessionId, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/captures", operation_id="clientCaptureIdempotent", status_code=201,
           summary="Upload a capture (document_front | document_back | selfie | liveness_frames); "
-                  "retries with the same Idempotency-Key are recorded once")
+                  "retries with the same Idempotency-Key are recorded once",
+          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                      client_token: ClientToken = None) -> Response[bytes]:
         tenant_id, sid = client_session(deps, client_token, session_id)
@@ -81,7 +106,7 @@ class CaptureWebController(Controller):
             raise ApiProblem(400, "invalid_json", "the body is not JSON") from None
 
         def work() -> Any:
-            with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
+            with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):
                 return accept_capture(deps, tenant_id, sid, data)
 
         answer, replayed = await run_once(deps, sid, request.headers.get("idempotency-key"),
@@ -90,7 +115,8 @@ class CaptureWebController(Controller):
                         headers={"Idempotent-Replayed": "true"} if replayed else {})
 
     @post("/{session_id:str}/checks/{step:str}", operation_id="clientRunChecks", status_code=200,
-          summary="Run the document or face checks of the current attempt now and decide if all are in")
+          summary="Run the document or face checks of the current attempt now and decide if all are in",
+          responses=ok(dict[str, Any], _PROGRESS))
     async def run_checks(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                          step: Annotated[str, Parameter(max_length=16)],
                          client_token: ClientToken = None) -> dict[str, Any]:
@@ -98,41 +124,46 @@ class CaptureWebController(Controller):
         if step not in STEPS:
             raise ApiProblem(404, "not_found", "step is 'document' or 'face'")
         pipeline = product(deps).pipeline
+        sandbox = bool(await in_thread(sandbox_actor_suffix, deps, tenant_id, sid))  # sandbox models, marked
         # Checks already recorded for the attempt are not run again: a retried call is harmless.
-        await in_thread(lambda: pipeline.process_session(tenant_id, sid, sandbox=False, only=STEPS[step]))
+        await in_thread(lambda: pipeline.process_session(tenant_id, sid, sandbox=sandbox, only=STEPS[step]))
         await in_thread(pipeline.decide, sid)
         return await in_thread(capture_progress, deps, tenant_id, sid)
 
     @post("/{session_id:str}/retry", operation_id="clientRetry", sync_to_thread=True, status_code=200,
-          summary="Start a new attempt (capped by the session's max_retries)")
+          summary="Start a new attempt (capped by the session's max_retries)",
+          responses=ok(dict[str, Any], {**_PROGRESS, "attempt": 2, "retries_left": 2, "captures": []}))
     def retry(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-              data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
+              data: StepBody, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
+        with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):
             deps.ledger.request_retry(tenant_id, sid, data.step, data.reason)
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/manual-review", operation_id="clientManualReview", sync_to_thread=True,
-          status_code=200, summary="Ask for a person to review the case after repeated failure")
+          status_code=200, summary="Ask for a person to review the case after repeated failure",
+          responses=ok(dict[str, Any], {**_PROGRESS, "status": "manual_review", "review_requested": True}))
     def manual_review(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-                      data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
+                      data: StepBody, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
+        with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):
             deps.ledger.request_manual_review(tenant_id, sid, data.reason)
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/help", operation_id="clientHelpRequest", sync_to_thread=True, status_code=200,
-          summary="Record a help request (funnel analysis)")
+          summary="Record a help request (funnel analysis)",
+          responses=ok(dict[str, Any], {"logged": True}))
     def help_request(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-                     data: JSONBody[StepRequest], client_token: ClientToken = None) -> dict[str, Any]:
+                     data: StepBody, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}", _trace(request)):
+        with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):
             deps.ledger.request_help(tenant_id, sid, data.step, data.topic)
         return {"logged": True}
 
     @get("/{session_id:str}/live", operation_id="clientLiveStatus", sync_to_thread=False,
          summary="Server-sent events: scan.status.updated, liveness.status.updated, manual_review.requested, "
-                 "decision.made ... with the page's progress view")
+                 "decision.made ... with the page's progress view",
+         responses=text_ok(_LIVE_EXAMPLE, "text/event-stream"))
     def live(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
              client_token: ClientToken = None) -> ServerSentEvent:
         tenant_id, sid = client_session(deps, client_token, session_id)
