@@ -91,7 +91,7 @@ class CaptureWebController(Controller):
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/captures", operation_id="clientCaptureIdempotent", status_code=201,
-          summary="Upload a capture (document_front | document_back | selfie | liveness_frames); "
+          summary="Upload a capture (document_front | document_back | selfie | liveness_frames | video); "
                   "retries with the same Idempotency-Key are recorded once",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,

@@ -8,6 +8,7 @@ liveness check reads; the check's recorded result (with model provenance) shows 
 from __future__ import annotations
 
 import base64
+import tempfile
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -34,7 +35,19 @@ def _active_session(stack: ApiStack) -> tuple[KycClient, dict[str, Any], str]:
     return client, created.json(), tenant.tenant_id
 
 
-def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path) -> None:
+def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    temp_root = tmp_path / "server-temp"
+    temp_root.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))  # where api.video makes its private copy
+    made: list[Path] = []
+
+    class Recorded(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
+        def __enter__(self) -> str:
+            made.append(Path(self.name))
+            return super().__enter__()
+
+    monkeypatch.setattr(tempfile, "TemporaryDirectory", Recorded)
     client, session, tenant_id = _active_session(stack)
     sid, nonce = str(session["id"]), session["challenge"]["nonce"]
     video = face_video(tmp_path / "answer.mp4", seconds=3.0, fps=10.0)
@@ -44,6 +57,8 @@ def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path
     assert answer.status_code == 201, answer.text
     body = answer.json()
     assert body["type"] == "video" and body["media_type"] == FRAMES_MEDIA_TYPE and body["frames"] == 15
+    assert len(made) == 1 and made[0].parent == temp_root  # the private copy was made there ...
+    assert list(temp_root.iterdir()) == []  # ... and is gone once the answer is sent
     recorded = stack.rt.ledger.get_session(tenant_id, UUID(sid)).captures[1]
     assert [c["kind"] for c in recorded] == ["liveness_frames"]
     metadata = recorded[0]["metadata"]
@@ -56,6 +71,10 @@ def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path
     final = wait_for(client, sid)
     liveness = {c["check"]: c for c in final["checks"]}["liveness"]
     assert liveness["models"] and "liveness_frames_missing" not in liveness["reasons"]
+    # the model judged the sampled frames: their span is the video's (2.9 s) and one face runs through them
+    assert 2500 <= liveness["scores"]["capture_span_ms"] <= 3000
+    assert liveness["scores"]["identity_min_cosine"] > 0.8
+    assert liveness["outcome"] == "fail"  # a still photo drifting sideways performs no challenge action
     replay = client.post(f"/v1/sessions/{sid}/documents",
                          {"type": "video", "video_base64": base64.b64encode(video).decode(),
                           "challenge_nonce": nonce})
