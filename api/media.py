@@ -103,22 +103,32 @@ def sniff_format(data: bytes) -> str | None:
     return None
 
 
-def decode_base64_image(text: str, field: str) -> bytes:
-    """Base64 (standard or URL-safe, optional ``data:`` prefix) to bytes, size-checked first."""
+def decode_base64_media(text: str, field: str, *, kind: str, max_bytes: int,
+                        invalid: type[DomainError]) -> bytes:
+    """Base64 (standard or URL-safe, optional ``data:`` prefix) to bytes, size-checked first.
+
+    ``kind`` names the media in messages ("image", "video"); ``invalid`` is the error for bad input.
+    """
     if not isinstance(text, str) or not text:
-        raise InvalidImageDataError("image must be a non-empty base64 string", field=field)
+        raise invalid(f"{kind} must be a non-empty base64 string", field=field)
     if text.startswith("data:"):
         text = text.partition(",")[2]
     # Refuse before decoding: base64 is 4 characters per 3 bytes.
-    if len(text) > (MAX_IMAGE_BYTES * 4) // 3 + 8:
-        raise MediaTooLargeError("image larger than 10 MB", field=field, limit_bytes=MAX_IMAGE_BYTES)
+    if len(text) > (max_bytes * 4) // 3 + 8:
+        raise MediaTooLargeError(f"{kind} larger than {max_bytes // 1_000_000} MB", field=field,
+                                 limit_bytes=max_bytes)
     compact = "".join(text.split())
     try:
         if "-" in compact or "_" in compact:
             return base64.urlsafe_b64decode(compact + "=" * (-len(compact) % 4))
         return base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
     except (binascii.Error, ValueError):
-        raise InvalidImageDataError("image is not valid base64", field=field) from None
+        raise invalid(f"{kind} is not valid base64", field=field) from None
+
+
+def decode_base64_image(text: str, field: str) -> bytes:
+    """An image's bytes from base64, at most 10 MB."""
+    return decode_base64_media(text, field, kind="image", max_bytes=MAX_IMAGE_BYTES, invalid=InvalidImageDataError)
 
 
 def sanitize_image(data: bytes, field: str) -> SanitizedImage:

@@ -14,8 +14,6 @@ biometric images is data minimisation, and the evidence is exactly the input the
 
 from __future__ import annotations
 
-import base64
-import binascii
 import os
 import tempfile
 from dataclasses import dataclass
@@ -24,7 +22,14 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from api.media import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE, MIN_IMAGE_SIDE, MediaTooLargeError
+from api.media import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
+    MIN_IMAGE_SIDE,
+    MediaTooLargeError,
+    decode_base64_media,
+)
 from domain.errors import DomainError
 
 MAX_VIDEO_BYTES = MAX_IMAGE_BYTES  # seed 001 section 11: the image limit applies to every upload
@@ -88,20 +93,8 @@ def sniff_video(data: bytes) -> str | None:
 
 
 def decode_base64_video(text: str, field: str) -> bytes:
-    """Base64 (standard or URL-safe, optional ``data:`` prefix) to bytes, size-checked first."""
-    if not isinstance(text, str) or not text:
-        raise InvalidVideoDataError("video must be a non-empty base64 string", field=field)
-    if text.startswith("data:"):
-        text = text.partition(",")[2]
-    if len(text) > (MAX_VIDEO_BYTES * 4) // 3 + 8:  # refuse before decoding
-        raise MediaTooLargeError("video larger than 10 MB", field=field, limit_bytes=MAX_VIDEO_BYTES)
-    compact = "".join(text.split())
-    try:
-        if "-" in compact or "_" in compact:
-            return base64.urlsafe_b64decode(compact + "=" * (-len(compact) % 4))
-        return base64.b64decode(compact + "=" * (-len(compact) % 4), validate=True)
-    except (binascii.Error, ValueError):
-        raise InvalidVideoDataError("video is not valid base64", field=field) from None
+    """A video's bytes from base64, at most 10 MB."""
+    return decode_base64_media(text, field, kind="video", max_bytes=MAX_VIDEO_BYTES, invalid=InvalidVideoDataError)
 
 
 def sample_video(data: bytes, field: str, samples: int = SAMPLED_FRAMES,
