@@ -248,6 +248,7 @@ def sandbox_actor_suffix(deps: Deps, tenant_id: str, session_id: UUID) -> str:
 
 
 def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:
+    """(tenant, session) the client token authorises; 401 for a bad, expired or other session's token."""
     try:
         tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
     except InvalidClientTokenError as exc:

@@ -16,10 +16,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent
 
-from api.client_token import InvalidClientTokenError
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
-from api.controllers.sessions import _ACCEPTED, accept_capture, sandbox_actor_suffix
+from api.controllers.sessions import _ACCEPTED, accept_capture, client_session, sandbox_actor_suffix
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.openapi import body, ok, text_ok
@@ -38,17 +37,6 @@ class StepRequest(Dto, frozen=True, kw_only=True):
     step: Annotated[str, CODE] = "all"
     reason: Annotated[str, CODE] = "user_request"
     topic: Annotated[str, CODE] = "general"
-
-
-def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:
-    """(tenant, session) the token authorises; 401 for a bad, expired or other session's token."""
-    try:
-        tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
-    except InvalidClientTokenError as exc:
-        raise ApiProblem(401, exc.code, exc.message) from None
-    if str(sid) != session_id:
-        raise ApiProblem(401, "client_token_invalid", "client token invalid or expired")
-    return tenant_id, sid
 
 
 def _trace(request: Request[Any, Any, Any]) -> str:
