@@ -58,12 +58,29 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
             assert json.loads(response.read()) == {"ready": True, "checks": {"ledger": True, "nats": True}}
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert children, "dev should run a nats-server child"
+        _signed_session_round_trip(http_url, str(tmp_path / "d"))
     finally:
-        proc.send_signal(signal.SIGTERM)
-        assert proc.wait(timeout=30) == 0
+        assert _terminate(proc) == 0
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "dev signs checkpoints on its schedule"
+
+
+def _signed_session_round_trip(url: str, data_dir: str) -> None:
+    """A tenant made by the CLI on dev's data dir drives the product routes with signed requests."""
+    from api.client import KycClient
+
+    issued = json.loads(_run("tenants", "create", "--name", "Dev", "--plan", "pro", "--data-dir", data_dir,
+                             "--json").stdout)
+    client = KycClient(url, issued["api_key_id"], issued["api_key_secret"])
+    try:
+        created = client.post("/v1/sessions", {"checks": ["ocr", "face_match"]})
+        assert created.status_code == 201, created.text
+        fetched = client.get(f"/v1/sessions/{created.json()['id']}")
+        assert fetched.status_code == 200 and fetched.json()["status"] == "pending"
+        assert client.get("/v1/sessions/00000000-0000-0000-0000-000000000000").status_code == 404
+    finally:
+        client.close()
 
 
 def test_worker_runs_the_followers_and_stops_on_sigterm(tmp_path: Path) -> None:
