@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import time
 from pathlib import Path
 
 from adapters.telemetry import configure_tracing
@@ -18,6 +19,23 @@ from ops.pipeline import VerificationPipeline
 from ops.relays import start_projections, start_relays
 from ops.webhook_dispatcher import start_webhook_dispatcher
 
+EXPIRY_SWEEP_SECONDS = 15.0
+
+
+class _Every:
+    """True at most once per ``seconds`` (monotonic clock); the first call is due."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._next = 0.0
+
+    def due(self) -> bool:
+        now = time.monotonic()
+        if now < self._next:
+            return False
+        self._next = now + self.seconds
+        return True
+
 
 def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: contextlib.ExitStack, *,
                     allow_private_webhooks: bool) -> None:
@@ -32,7 +50,12 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
     schedule.start()
     stack.callback(schedule.stop)
     worker = DecisionWorker(rt.ledger, PositionFile(state_dir / "decision-worker.position"))
-    decisions = BackgroundLoop("decision-worker", lambda: worker.run_once() + worker.expire_overdue()).start()
+    sweep = _Every(EXPIRY_SWEEP_SECONDS)  # the TTL sweep loads every open session: not every 0.5 s
+
+    def decide() -> int:
+        return worker.run_once() + (worker.expire_overdue() if sweep.due() else 0)
+
+    decisions = BackgroundLoop("decision-worker", decide).start()
     stack.callback(decisions.stop)
     stack.callback(start_projections(rt).stop)
     stack.callback(start_relays(rt, nats_url).stop)
