@@ -80,6 +80,9 @@ class NatsStreamRelay:
             self.published += sent
 
 
+RETRY_PAUSE_SECONDS = 1.0
+
+
 class RelayHandle:
     """A relay running its own asyncio loop in a background thread."""
 
@@ -88,6 +91,7 @@ class RelayHandle:
         self.nats_url = nats_url
         self.poll_seconds = poll_seconds
         self.error: BaseException | None = None
+        self.failures = 0
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="nats-relay", daemon=True)
@@ -114,7 +118,16 @@ class RelayHandle:
             await ensure_streams(js)
             self._ready.set()
             while not self._stop.is_set():
-                if await self.relay.publish_pending(js) == 0:
+                try:
+                    published = await self.relay.publish_pending(js)
+                except Exception as exc:
+                    # A publish timeout or a locked database: the position was not advanced and
+                    # Nats-Msg-Id dedupes a republish, so retry after a pause instead of dying.
+                    self.failures += 1
+                    log.warning("NATS relay round failed (%s); retrying", type(exc).__name__)
+                    await asyncio.sleep(RETRY_PAUSE_SECONDS)
+                    continue
+                if published == 0:
                     await asyncio.sleep(self.poll_seconds)
         finally:
             await nc.drain()

@@ -148,3 +148,35 @@ def test_ids_that_are_not_subject_tokens_are_refused() -> None:
         session_subject("ten.a", "s1", "scan.status.updated")
     with pytest.raises(UnsafeSubjectTokenError):
         session_subject("ten_a", "s>", "scan.status.updated")
+
+
+def test_a_failed_round_is_retried_and_the_relay_keeps_going(tmp_path: Path, nats_url: str,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from adapters.nats import relay as relay_module
+
+    monkeypatch.setattr(relay_module, "RETRY_PAUSE_SECONDS", 0.05)
+    original = relay_module.NatsStreamRelay.publish_pending
+    failures = {"left": 2}
+
+    async def flaky(self: Any, js: Any) -> int:
+        if failures["left"]:
+            failures["left"] -= 1
+            raise TimeoutError("simulated publish timeout")
+        return await original(self, js)
+
+    monkeypatch.setattr(relay_module.NatsStreamRelay, "publish_pending", flaky)
+    rt = open_ledger_at(tmp_path)
+    tenant = new_tenant()
+    try:
+        handle = start_relays(rt, nats_url, poll_seconds=0.01)
+        try:
+            drive_sessions(rt, tenant)
+            expected = _expected(rt, tenant)
+            wait_relayed(rt, handle)
+            assert handle.failures == 2 and handle.error is None
+        finally:
+            handle.stop()
+        sessions, _ = asyncio.run(_collect(nats_url, tenant))
+    finally:
+        rt.close()
+    assert [(m.subject, m.headers["Nats-Msg-Id"]) for m in sessions] == expected
