@@ -31,7 +31,8 @@ class ProjectionRunner:
         self.follower = LogFollower(app, batch_size=batch_size)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self.error: BaseException | None = None
+        self.failures = 0
+        self.last_error: BaseException | None = None
 
     def _commit(self, batch: Batch, end: int) -> None:
         with self.view.transaction(self.name, end) as tx:
@@ -61,23 +62,29 @@ class ProjectionRunner:
     # ------------------------------------------------------------------ background thread
     def start(self, poll_seconds: float = 0.05) -> ProjectionRunner:
         def loop() -> None:
+            consecutive = 0
             while not self._stop.is_set():
                 try:
-                    if self.run_once() == 0:
-                        self._stop.wait(poll_seconds)
-                except Exception as exc:  # surfaced by stop(); the loop must not spin on a bad event
-                    log.exception("projection %s stopped", self.name)
-                    self.error = exc
-                    return
+                    applied = self.run_once()
+                except Exception as exc:
+                    # The position did not move, so nothing is lost: back off (up to 30 s, so a bad
+                    # event cannot spin the loop) and try again; a locked or restarted database heals.
+                    consecutive += 1
+                    self.failures += 1
+                    self.last_error = exc
+                    log.error("projection %s round failed (%s); retrying", self.name, type(exc).__name__)
+                    self._stop.wait(min(30.0, poll_seconds * 2 ** min(consecutive, 10)))
+                    continue
+                consecutive = 0
+                if applied == 0:
+                    self._stop.wait(poll_seconds)
 
         self._thread = threading.Thread(target=loop, name=f"projection-{self.name}", daemon=True)
         self._thread.start()
         return self
 
     def stop(self) -> None:
-        """Stop after the current batch; re-raise the error that stopped the loop, if any."""
+        """Stop after the current batch (failed rounds are counted in ``failures``, not raised)."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
-        if self.error is not None:
-            raise self.error

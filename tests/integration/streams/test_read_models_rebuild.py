@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,38 @@ def test_two_runners_on_one_view_apply_each_event_once(tmp_path: Path) -> None:
         assert applied == total
         month_usage = view.dump()["rm_quota_counters"]
         assert sum(r["used"] for r in month_usage) == 5
+    finally:
+        view.close()
+        rt.close()
+
+
+def test_the_background_runner_retries_a_failed_round_and_catches_up(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    rt = open_ledger_at(tmp_path)
+    view = open_read_model_view(rt)
+    try:
+        _drive(rt)
+        runner = ProjectionRunner(rt.ledger, view, batch_size=7)
+        original, failures = runner._commit, {"left": 2}
+
+        def flaky_commit(batch: Any, end: int) -> None:
+            if failures["left"]:
+                failures["left"] -= 1
+                raise OSError("database is locked")
+            original(batch, end)
+
+        monkeypatch.setattr(runner, "_commit", flaky_commit)
+        runner.start(poll_seconds=0.01)
+        try:
+            deadline = time.monotonic() + 20
+            while view.position(runner.name) < rt.ledger.recorder.max_notification_id():
+                assert time.monotonic() < deadline, "the runner did not catch up"
+                time.sleep(0.02)
+        finally:
+            runner.stop()
+        assert runner.failures == 2 and isinstance(runner.last_error, OSError)
+        before = view.dump()
+        assert ProjectionRunner(rt.ledger, view).rebuild() > 0 and view.dump() == before  # nothing lost or doubled
     finally:
         view.close()
         rt.close()
