@@ -153,22 +153,23 @@ def test_ids_that_are_not_subject_tokens_are_refused() -> None:
 def test_a_failed_round_is_retried_and_the_relay_keeps_going(tmp_path: Path, nats_url: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from adapters.nats import relay as relay_module
+    from ops.relays import open_read_model_view
 
     monkeypatch.setattr(relay_module, "RETRY_PAUSE_SECONDS", 0.05)
-    original = relay_module.NatsStreamRelay.publish_pending
-    failures = {"left": 2}
-
-    async def flaky(self: Any, js: Any) -> int:
-        if failures["left"]:
-            failures["left"] -= 1
-            raise TimeoutError("simulated publish timeout")
-        return await original(self, js)
-
-    monkeypatch.setattr(relay_module.NatsStreamRelay, "publish_pending", flaky)
     rt = open_ledger_at(tmp_path)
     tenant = new_tenant()
     try:
-        handle = start_relays(rt, nats_url, poll_seconds=0.01)
+        relay = relay_module.NatsStreamRelay(rt.ledger, open_read_model_view(rt))
+        original, failures = relay.publish_pending, {"left": 2}
+
+        async def flaky(js: Any) -> int:  # only this relay instance fails: others may run in-process
+            if failures["left"]:
+                failures["left"] -= 1
+                raise TimeoutError("simulated publish timeout")
+            return await original(js)
+
+        relay.publish_pending = flaky  # type: ignore[method-assign]
+        handle = relay_module.RelayHandle(relay, nats_url, poll_seconds=0.01).start()
         try:
             drive_sessions(rt, tenant)
             expected = _expected(rt, tenant)
