@@ -1,7 +1,8 @@
 """Per-key rate limits (seed 001 sections 6 and 11: 60 requests/minute and 50,000/day by default).
 
 Fixed windows counted with one atomic upsert per window in a store shared by every worker, so
-concurrent requests cannot pass the limit: exactly ``limit`` hits see a count within it. Answers
+concurrent requests cannot pass the limit: exactly ``limit`` hits see a count within it. Windows
+are counted shortest first and a request refused by one is not counted in the longer ones. Answers
 carry the IETF draft ``RateLimit-Limit``/``-Remaining``/``-Reset`` headers (the tightest window) and,
 on 429, ``Retry-After``.
 """
@@ -64,6 +65,11 @@ def count_request(deps: ApiDependencies, key_id: str) -> RateDecision:
     for window_s, limit in ((60, deps.settings.rate_limit_per_minute), (86_400, deps.settings.rate_limit_per_day)):
         count = deps.rate_counter.hit(f"key:{key_id}", window_s, now)
         windows.append(RateWindow(limit=limit, count=count, reset_s=_reset_after(now, window_s)))
+        if windows[-1].exceeded:
+            # A request refused by the minute window must not use up the day's budget: counted
+            # there, a burst of refused requests racing the allowed ones could push an allowed one
+            # over the daily limit (and a client that backs off would lose its day to 429s).
+            break
     decision = RateDecision(tuple(windows))
     if not decision.allowed:
         headers = {**decision.headers(), "Retry-After": str(decision.reported.reset_s)}

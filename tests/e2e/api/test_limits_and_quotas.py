@@ -63,6 +63,18 @@ def test_daily_limit_applies_after_the_minute_resets(limited: ApiStack) -> None:
     assert int(answers[-1].headers["retry-after"]) == 24 * 3600 - (12 * 3600 + 70)
 
 
+def test_requests_refused_by_the_minute_limit_do_not_use_up_the_day(limited: ApiStack) -> None:
+    client = limited.client(limited.new_tenant())
+    first = [client.get("/v1/probe/whoami").status_code for _ in range(PER_MINUTE + 3)]
+    assert first == [200] * PER_MINUTE + [429] * 3
+    limited.clock.frozen = NOON + timedelta(minutes=1)
+    try:
+        answers = [client.get("/v1/probe/whoami").status_code for _ in range(4)]
+    finally:
+        limited.clock.frozen = NOON
+    assert answers == [200, 200, 200, 429]  # 8 per day: the three refused requests did not count
+
+
 def test_concurrent_requests_cannot_exceed_the_limit(limited: ApiStack) -> None:
     client = limited.client(limited.new_tenant())
     with ThreadPoolExecutor(max_workers=8) as pool:
