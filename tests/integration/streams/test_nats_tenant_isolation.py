@@ -31,6 +31,7 @@ def secured_nats(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port)
+        assert process.poll() is None, "nats-server exited: is the port taken by another process?"
         yield port
     finally:
         process.terminate()
@@ -64,7 +65,11 @@ async def _scenario(port: int) -> dict[str, Any]:
     for tenant in TENANTS:
         await js.publish(decisions_subject(tenant), f'{{"tenant_id":"{tenant}","n":2}}'.encode(),
                          headers={"Nats-Msg-Id": f"{tenant}-2"})
-    live = await asyncio.wait_for(own_live.get(), 5)
+    try:
+        live = await asyncio.wait_for(own_live.get(), 15)
+    except TimeoutError:
+        raise AssertionError(f"tenant a got no live message: connected={tenant_a.is_connected}, "
+                             f"client errors {errors}") from None
     await asyncio.sleep(0.3)
     stored = (await js.stream_info(DECISIONS_STREAM)).state.messages
     await tenant_a.close()
