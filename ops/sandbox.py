@@ -28,6 +28,8 @@ from datetime import date, datetime
 from PIL import Image, ImageStat
 
 from domain.checks import ModelProvenance, Outcome
+from domain.documents.mrz import MrzRecord, parse_mrz
+from domain.documents.mrz_chars import check_digit
 from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
 from domain.liveness_challenge import LivenessChallenge, admission_failure, rejected_response
 from domain.personal_data import PersonalData
@@ -77,15 +79,34 @@ _NO_QUALITY = FaceQuality(measures=FaceQualityMeasures(face_count=1, face_width_
                                                        blur_variance=0.0, brightness=0.0), issues=())
 
 
+def sandbox_mrz(expiry_date: str) -> MrzRecord:
+    """The persona's TD3 machine-readable zone (real check digits), parsed by the production parser."""
+    p = SANDBOX_PERSONA
+    name = f"{p['surname']}<<{p['given_names'].replace(' ', '<')}"
+    line1 = f"P<{p['issuing_country']}{name}".ljust(44, "<")
+    number, birth, expiry = p["document_number"], _yymmdd(p["birth_date"]), _yymmdd(expiry_date)
+    personal = "<" * 14
+    body = (f"{number}{check_digit(number)}{p['nationality']}{birth}{check_digit(birth)}{p['sex']}"
+            f"{expiry}{check_digit(expiry)}{personal}{check_digit(personal)}")
+    composite = body[0:10] + body[13:20] + body[21:43]
+    return parse_mrz([line1, body + check_digit(composite)], repair=False)
+
+
+def _yymmdd(iso: str) -> str:
+    return iso[2:4] + iso[5:7] + iso[8:10]
+
+
 class SandboxDocumentReader:
     def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> DocumentReading:
         outcome = magic_outcome(front)
         values = dict(SANDBOX_PERSONA) if outcome is not Outcome.UNCERTAIN else {}
         if outcome is Outcome.FAIL:
             values["expiry_date"] = "2020-01-01"
+        mrz = sandbox_mrz(values["expiry_date"]) if values else None  # uncertain: no MRZ read
         return DocumentReading(
-            detected=DetectedDocument(type=DocumentType.PASSPORT, country="UTO", confidence=1.0, basis="sandbox"),
-            fields={k: PersonalData.of(subject_id, v) for k, v in values.items()},
+            detected=DetectedDocument(type=DocumentType.PASSPORT, country="UTO", confidence=1.0,
+                                      basis="mrz" if mrz else "sandbox"),
+            fields={k: PersonalData.of(subject_id, v) for k, v in values.items()}, mrz=mrz,
             quality=QualityReport(sharpness=0.0, brightness=0.0, glare_ratio=0.0, document_found=True,
                                   skew_degrees=0.0, frame_coverage=0.0),
             printed_text=(f"sandbox:{outcome.value}",), portrait_jpeg=front, models=(SANDBOX,))

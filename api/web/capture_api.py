@@ -57,12 +57,26 @@ _PROGRESS = {
     "scan": {"status": "done", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",
              "id_type": "passport", "mrz_found": True, "pdf417_found": False},
     "face": {"liveness": "pass", "match": True, "match_requested": True, "checked": True},
-    "decision": None, "next_attempt_open": False, "review_requested": False,
-    "expires_at": "2026-01-01T12:30:00+00:00"}
+    "decision": None, "next_attempt_open": False, "review_requested": False, "failed_attempts": 0,
+    "expires_at": "2026-01-01T12:30:00+00:00", "sandbox": False}
 _STEP_EXAMPLE = {"step": "face", "reason": "user_request", "topic": "camera"}
 StepBody = Annotated[StepRequest, body(_STEP_EXAMPLE)]
 _LIVE_EXAMPLE = ('id: 7\nevent: scan.status.updated\ndata: {"id": "' + _SID + '", "status": "pending", '
                  '"scan": {"status": "done"}}\n\n')
+
+
+# What each step reads: without it the checks would record a failure ("document_missing") that
+# the attempt could not take back, so a premature call is refused instead.
+STEP_CAPTURES = {"document": frozenset({"document_front"}),
+                 "face": frozenset({"selfie", "liveness_frames", "video"})}
+
+
+def _require_captures(deps: Deps, tenant_id: str, sid: UUID, step: str) -> None:
+    session = deps.ledger.get_session(tenant_id, sid)
+    have = {str(c["kind"]) for c in session.captures.get(session.attempt, [])}
+    if str(session.status) == "pending" and not have & STEP_CAPTURES[step]:
+        raise ApiProblem(409, "capture_missing", f"upload the {step} capture of this attempt first",
+                         step=step, attempt=session.attempt)
 
 
 class CaptureWebController(Controller):
@@ -111,6 +125,7 @@ class CaptureWebController(Controller):
         tenant_id, sid = client_session(deps, client_token, session_id)
         if step not in STEPS:
             raise ApiProblem(404, "not_found", "step is 'document' or 'face'")
+        await in_thread(_require_captures, deps, tenant_id, sid, step)
         pipeline = product(deps).pipeline
         sandbox = bool(await in_thread(sandbox_actor_suffix, deps, tenant_id, sid))  # sandbox models, marked
         # Checks already recorded for the attempt are not run again: a retried call is harmless.

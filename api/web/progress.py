@@ -60,5 +60,10 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "decision": _decision(session, shown),
         "next_attempt_open": fresh and status == "pending",
         "review_requested": status == "manual_review",
+        # Attempts the policy did not accept, counted by the server so that "request manual review
+        # after repeated failure" (seed 000) holds on another device or after a reload.
+        "failed_attempts": sum(1 for d in session.decisions.values() if d["outcome"]["decision"] != "accepted"),
         "expires_at": session.expires_at.isoformat(),
+        # A sandbox key opened the session: its results are simulated (ops.sandbox), and the page says so.
+        "sandbox": bool(events) and str(getattr(events[0], "actor", "")).endswith(":sandbox"),
     }

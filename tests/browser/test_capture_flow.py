@@ -1,89 +1,45 @@
 """The capture client in headless Chromium with a fake camera, against the real app and real models.
 
-Videos are built at test time from ../shared/data (``ops.fake_camera``): the ICAO "Utopia" TD3
-specimen carrying a real face photo (faces/face_recognition/obama.jpg) held to the rear camera,
-the same person's other photo (obama2.jpg, labelled "same" in faces/pairs.csv) in front of the
-front camera, and a printed photo held to the camera (spoof/silent_face/image_F1.jpg, a real
-presentation attack). The specimen expired in 2012 and is fictional, so the genuine flow ends in
-whatever the real models and the default policy decide; the test asserts the screens and that a
-decision was made and recorded, not a particular verdict.
+The fake camera plays videos built from ../shared/data (``tests.browser.capture_steps``). The
+specimen expired in 2012 and is fictional and the selfie is a photo, so the genuine flow ends in
+whatever the real models and the default policy decide for that capture; the test asserts the
+screens, the face match of a labelled same-person pair, and that the decision was made and recorded.
 """
 
 from __future__ import annotations
 
-import csv
-import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Playwright, Route
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import Playwright, Route
 
 from api.client import KycClient
-from domain.audit import PLATFORM_TENANT, audit_context
-from ops.fake_camera import document_video, face_video, still_photo_video
-from tests.browser.conftest import SHARED, Screens, WebStack, open_browser
+from tests.browser.capture_steps import (
+    browser,
+    build_videos,
+    new_session,
+    queued_uploads,
+    recorded_events,
+    tenant_client,
+    topics,
+    wait_screen,
+)
+from tests.browser.conftest import Screens, WebStack
 
 pytestmark = pytest.mark.e2e
-
-SPECIMEN = SHARED / "mrz" / "images" / "passporteye" / "passport-td3.jpg"
-FACES = SHARED / "faces"
-STILL_PHOTO = SHARED / "spoof" / "silent_face" / "image_F1.jpg"
 
 
 @pytest.fixture(scope="module")
 def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    with (FACES / "pairs.csv").open() as f:
-        same = {(r["img_a"], r["img_b"]) for r in csv.DictReader(f) if r["same"] == "1"}
-    assert ("face_recognition/obama.jpg", "face_recognition/obama2.jpg") in same  # a labelled genuine pair
-    folder = tmp_path_factory.mktemp("videos")
-    return {"document": document_video(SPECIMEN, FACES / "face_recognition" / "obama.jpg", folder / "document.y4m"),
-            "face": face_video(FACES / "face_recognition" / "obama2.jpg", folder / "face.y4m"),
-            "still": still_photo_video(STILL_PHOTO, folder / "still.y4m")}
+    return build_videos(tmp_path_factory.mktemp("videos"))
 
 
 @pytest.fixture(scope="module")
 def api_client(web_stack: WebStack) -> Iterator[KycClient]:
-    with audit_context(PLATFORM_TENANT, "operator:test", "browser-tests"):
-        issued = web_stack.rt.ledger.create_tenant("Browser Test Tenant", "pro")
-    client = KycClient(web_stack.url, issued.key_id, issued.secret.reveal(), timeout=120)
+    client = tenant_client(web_stack, "Browser Test Tenant")
     yield client
     client.close()
-
-
-def new_session(client: KycClient, **configuration: Any) -> tuple[str, str]:
-    answer = client.post("/v1/sessions", configuration)
-    assert answer.status_code == 201, answer.text
-    return answer.json()["id"], answer.json()["client_token"]
-
-
-def browser(driver: Playwright, chromium: Path, tmp: Path, video: Path) -> BrowserContext:
-    profile = tmp / f"profile-{video.stem}-{time.monotonic_ns()}"
-    return open_browser(driver, chromium, profile, video, permissions=["camera"])
-
-
-def wait_screen(page: Page, name: str, timeout: float = 60_000) -> None:
-    try:
-        page.wait_for_function(f"() => document.body.dataset.screen === '{name}'", timeout=timeout)
-    except PlaywrightTimeout:
-        state = page.evaluate("() => [document.body.dataset.screen, document.getElementById('alert').textContent]")
-        raise AssertionError(f"screen {name!r} not reached: on {state[0]!r}, alert {state[1]!r}") from None
-
-
-def topics(stack: WebStack, sid: str) -> list[str]:
-    from uuid import UUID
-    return [type(e).TOPIC.rsplit(".", 1)[-1] for e in stack.rt.ledger.events.get(UUID(sid))]
-
-
-def queued_uploads(page: Page) -> int:
-    count: int = page.evaluate("""() => new Promise((resolve) => {
-        const open = indexedDB.open('kycledger-capture', 1);
-        open.onsuccess = () => { const tx = open.result.transaction('pending-uploads', 'readonly');
-          const c = tx.objectStore('pending-uploads').count(); c.onsuccess = () => resolve(c.result); };
-        open.onerror = () => resolve(-1); })""")
-    return count
 
 
 def test_genuine_flow_scan_confirm_selfie_match_and_decision(
@@ -129,17 +85,23 @@ def test_genuine_flow_scan_confirm_selfie_match_and_decision(
         wait_screen(page, "result", timeout=120_000)
         page.wait_for_function("() => document.getElementById('badge').dataset.match !== undefined")
         badge = page.locator("#badge").inner_text()
-        assert badge in ("✓ Match", "✗ Mismatch")  # a symbol and a word, never colour alone
+        assert badge == "✓ Match"  # the labelled same-person pair; a symbol and a word, never colour alone
+        assert page.locator("#sandbox-banner").is_hidden()  # a live key: real models, no test-mode banner
         assert page.locator("#selfie-photo").is_visible()  # the selfie preview beside the ID photo
         page.wait_for_function("() => !document.getElementById('user-message').hidden", timeout=60_000)
         screens.shot(page, "selfie-result")
         message = page.locator("#user-message").inner_text()
         assert message and "fraud" not in message.lower()
-        if page.locator("#accept").is_enabled():
+        # The page shows the decision the ledger recorded: its user message and what it allows next.
+        outcome = next(e for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade").outcome
+        assert message == outcome["user_message"]
+        assert page.locator("#accept").is_enabled() == (outcome["decision"] == "accepted")
+        assert page.locator("#retry").is_enabled() == (outcome["route"] in ("retry", "active_challenge"))
+        if outcome["decision"] == "accepted":
             page.locator("#accept").click()
             wait_screen(page, "done")
             screens.shot(page, "done")
-        elif page.locator("#retry").is_enabled():  # the policy asked for another attempt
+        elif outcome["route"] in ("retry", "active_challenge"):  # the policy asked for another attempt
             page.locator("#retry").click()
             wait_screen(page, "scan")
             screens.shot(page, "next-attempt-scan")
@@ -149,7 +111,8 @@ def test_genuine_flow_scan_confirm_selfie_match_and_decision(
     recorded = topics(web_stack, sid)
     assert recorded.count("DecisionMade") == 1 and "HelpRequested" in recorded
     assert recorded.count("CaptureRecorded") == 2
-    print(f"\ngenuine flow: badge {badge!r}, user message {message!r}, events {recorded}")
+    print(f"\ngenuine flow: badge {badge!r}, decision {outcome['decision']}/{outcome['route']} "
+          f"{outcome['reason_codes']}, user message {message!r}, events {recorded}")
     print("screenshots:", *screens.taken, sep="\n  ")
 
 

@@ -17,7 +17,7 @@ const DOCUMENT_CHECKS = ["ocr", "data_validation", "fraud", "age_verification", 
 const token = decodeURIComponent(location.pathname.split("/capture/")[1] || "");
 const session = new Session(token);
 const storeKey = `kycledger-capture:${session.id}`;
-const state = Object.assign({ docType: null, confirmedAttempt: 0, failures: 0, countedAttempt: 0 },
+const state = Object.assign({ docType: null, confirmedAttempt: 0 },
   JSON.parse(sessionStorage.getItem(storeKey) || "{}"));
 const previews = { id: null, selfie: null };  // object URLs in memory only, revoked when done
 let progress = null, camera = null, qualityTimer = null, screen = "loading", busy = false;
@@ -64,6 +64,7 @@ function needsBack() { return state.docType === "driver_license"; }
 
 async function route(p) {
   progress = p;
+  $("sandbox-banner").hidden = !p.sandbox;
   const face = p.face, captures = new Set(p.captures);
   const continuing = Boolean(p.decision && p.next_attempt_open && state.continuedFrom === p.decision.attempt);
   if (FINAL.includes(p.status) || p.status === "manual_review" || (p.decision && !continuing)) {
@@ -238,9 +239,6 @@ function showResult(p) {
     || face.liveness;
   $("liveness-line").textContent = `Liveness: ${live}`;
   const good = (face.match || !face.match_requested) && face.liveness === "pass";
-  if (face.checked && !good && state.countedAttempt !== p.attempt) {
-    state.failures += 1; state.countedAttempt = p.attempt; save();
-  }
   const message = $("user-message");
   message.hidden = !p.decision;
   if (p.decision) {
@@ -251,7 +249,9 @@ function showResult(p) {
   $("retry").disabled = !canRetry;
   $("accept").disabled = !(good || FINAL.includes(p.status) || p.status === "manual_review");
   $("mismatch-help").hidden = !face.checked || !face.match_requested || face.match;
-  $("manual-review").hidden = !(p.status === "pending" && face.checked && !good && (state.failures >= 2 || !canRetry));
+  // Repeated failure (seed 000): counted by the server, so it holds across devices and reloads.
+  $("manual-review").hidden = !(p.status === "pending" && face.checked && !good
+    && (p.failed_attempts >= 2 || !canRetry));
   say(`${face.match_requested ? badge.textContent + ". " : ""}Liveness ${live}.${p.decision ? " " + p.decision.user_message : ""}`);
 }
 

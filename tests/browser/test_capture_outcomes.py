@@ -1,0 +1,131 @@
+"""The capture page's other endings in headless Chromium: accepted (sandbox) and manual review.
+
+- Accepted: the shared data holds no unexpired document and no video of a live person, so the real
+  models cannot honestly accept a case here (see the genuine flow in ``test_capture_flow``). A
+  sandbox key drives the accepted screens instead: its results are the documented simulated ones
+  (``ops.sandbox``), marked in every event, and the page shows a test-mode banner throughout.
+- Manual review: the real models, with the document's portrait (obama.jpg) and another person in
+  front of the camera (biden.jpg, labelled "different" in faces/pairs.csv). After two failed
+  attempts on two devices the page offers "Request manual review" (seed 000), counted by the
+  server, and the case goes to the review queue.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Playwright
+
+from api.client import KycClient
+from tests.browser.capture_steps import (
+    browser,
+    build_videos,
+    new_session,
+    recorded_events,
+    scan_document,
+    take_selfie,
+    tenant_client,
+    topics,
+    wait_screen,
+)
+from tests.browser.conftest import Screens, WebStack
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return build_videos(tmp_path_factory.mktemp("videos"))
+
+
+@pytest.fixture(scope="module")
+def live_client(web_stack: WebStack) -> Iterator[KycClient]:
+    client = tenant_client(web_stack, "Browser Outcomes Tenant")
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="module")
+def sandbox_client(web_stack: WebStack) -> Iterator[KycClient]:
+    client = tenant_client(web_stack, "Browser Sandbox Tenant", sandbox=True)
+    yield client
+    client.close()
+
+
+def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
+        web_stack: WebStack, sandbox_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(sandbox_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
+    url = f"{web_stack.url}/capture/{token}"
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        wait_screen(page, "scan")
+        assert page.locator("#sandbox-banner").is_visible()
+        assert "not an identity verification" in page.locator("#sandbox-banner").inner_text()
+        scan_document(page)
+        assert page.locator("#f-name").inner_text() == "TEST PERSON SANDBOX"  # ops.sandbox.SANDBOX_PERSONA
+        screens.shot(page, "sandbox-confirm")
+    with browser(playwright_driver, chromium, tmp_path, videos["face"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        take_selfie(page)
+        assert page.locator("#badge").inner_text() == "✓ Match"
+        assert page.locator("#liveness-line").inner_text() == "Liveness: ✓ passed"
+        assert page.locator("#sandbox-banner").is_visible()
+        assert page.locator("#accept").is_enabled() and page.locator("#retry").is_disabled()
+        assert page.locator("#manual-review").is_hidden()
+        screens.shot(page, "sandbox-result")
+        page.locator("#accept").click()
+        wait_screen(page, "done")
+        assert page.locator("#done-title").inner_text() == "✓ Verified"
+        assert page.locator("body").get_attribute("data-status") == "verified"
+        screens.shot(page, "sandbox-verified")
+    events = recorded_events(web_stack, sid)
+    decisions = [e.outcome for e in events if type(e).__name__ == "DecisionMade"]  # type: ignore[attr-defined]
+    assert [(d["decision"], d["route"]) for d in decisions] == [("accepted", "auto_approve")]
+    assert all(str(e.actor).endswith(":sandbox") for e in events)  # every event marked
+    print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_after_repeated_failure_the_person_can_request_manual_review(
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
+                             max_retries=3)
+    url = f"{web_stack.url}/capture/{token}"
+    for attempt in (1, 2):
+        # Each attempt on two devices (fresh browser profiles): the document, then the face.
+        with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+            page = context.new_page()
+            page.goto(url)
+            if attempt == 2:  # the link reopened shows the last result first; Retry starts attempt 2
+                wait_screen(page, "result")
+                page.locator("#retry").click()
+            scan_document(page)
+        with browser(playwright_driver, chromium, tmp_path, videos["other_face"]) as context:
+            page = context.new_page()
+            page.goto(url)
+            take_selfie(page)
+            assert page.locator("#badge").inner_text() == "✗ Mismatch"
+            assert page.locator("#mismatch-help").is_visible()
+            assert page.locator("#retry").is_enabled()  # retries remain ...
+            screens.shot(page, f"mismatch-attempt-{attempt}")
+            review = page.locator("#manual-review")
+            if attempt == 1:
+                assert review.is_hidden()  # ... and one failure is not yet "repeated"
+                continue
+            assert review.is_visible()  # a second failed attempt: the person may ask for a human
+            review.press("Enter")  # keyboard operable
+            wait_screen(page, "done")
+            assert page.locator("#done-title").inner_text() == "⏳ Under review"
+            assert page.locator("body").get_attribute("data-status") == "manual_review"
+            screens.shot(page, "under-review")
+    names = topics(web_stack, sid)
+    assert names.count("DecisionMade") == 2 and names[-1] == "ManualReviewRequested"
+    queue = live_client.get("/v1/reviews")
+    assert queue.status_code == 200
+    assert [c["id"] for c in queue.json()["cases"]] == [sid]  # waiting for a reviewer
+    print("screenshots:", *screens.taken, sep="\n  ")
