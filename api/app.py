@@ -71,6 +71,12 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
     observers = getattr(getattr(deps.extensions.get(PRODUCT_EXTENSION), "pipeline", None), "check_observers", None)
     if isinstance(observers, list):
         observers.append(metrics.observe_check)
+    # Services holding connections (the live feed, the work queue) close them in the server's loop.
+    product_services = deps.extensions.get(PRODUCT_EXTENSION)
+    for service in (*deps.extensions.values(), getattr(product_services, "queue", None)):
+        closer = getattr(service, "aclose", None)
+        if callable(closer):
+            app.on_shutdown.append(closer)
     # Generate now, with every route mounted, and complete it before the first request serves it.
     finish_document(app.openapi_schema)
     return app

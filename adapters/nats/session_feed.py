@@ -3,13 +3,15 @@
 Implements ``api.web.live.SessionEventFeed`` (structurally: adapters may not import the API) with a
 core NATS subscription on ``kyc.<tenant>.sessions.<session id>.>``, the subjects the relay
 (``adapters.nats.relay``) publishes to JetStream; a JetStream publish is also delivered to core
-subscribers, so no consumer state is created per page. Messages published before the subscription
-are not replayed: the SSE stream catches up from the ledger right after subscribing.
+subscribers, so no consumer state is created per page, and all pages of a process share one
+connection. Messages published before the subscription are not replayed: the SSE stream catches up
+from the ledger right after subscribing.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -18,6 +20,7 @@ from typing import Any
 import nats
 from nats.aio.msg import Msg
 
+from adapters.nats.connection import LoopConnections
 from adapters.nats.streams import token
 
 MAX_PENDING = 1000  # one session publishes a few dozen messages; more means a stuck reader
@@ -45,25 +48,30 @@ class NatsSessionSubscription:
 
 
 class NatsSessionEventFeed:
-    """Opens one NATS connection per followed session (a capture page follows exactly one)."""
+    """Subscribes each followed session on the process's shared connection (``LoopConnections``)."""
 
     def __init__(self, nats_url: str, connect_timeout: float = 2.0) -> None:
         self.nats_url = nats_url
-        self.connect_timeout = connect_timeout
+        self._connections = LoopConnections(nats_url, name="kycledger-live", connect_timeout=connect_timeout)
 
     def subject(self, tenant_id: str, session_id: str) -> str:
         return f"kyc.{token(tenant_id, 'tenant_id')}.sessions.{token(session_id, 'session_id')}.>"
 
     @asynccontextmanager
     async def subscribe(self, tenant_id: str, session_id: str) -> AsyncIterator[NatsSessionSubscription]:
-        """Subscribed on entry (the server has registered the interest); unsubscribed and closed on exit."""
+        """Subscribed on entry (the server has registered the interest); unsubscribed on exit."""
         subject = self.subject(tenant_id, session_id)
-        nc = await nats.connect(self.nats_url, name="kycledger-live", connect_timeout=self.connect_timeout,
-                                max_reconnect_attempts=3, allow_reconnect=True)
+        nc = await self._connections.get()
+        subscription = NatsSessionSubscription()
+        sub = await nc.subscribe(subject, cb=subscription.receive, pending_msgs_limit=MAX_PENDING)
         try:
-            subscription = NatsSessionSubscription()
-            await nc.subscribe(subject, cb=subscription.receive, pending_msgs_limit=MAX_PENDING)
             await nc.flush()  # the SUB has reached the server before the caller reads the ledger
             yield subscription
         finally:
-            await nc.close()
+            if not nc.is_closed:
+                with contextlib.suppress(nats.errors.Error):  # the connection may be going away
+                    await sub.unsubscribe()
+
+    async def aclose(self) -> None:
+        """Close the shared connection of the running loop (application shutdown)."""
+        await self._connections.aclose()

@@ -10,18 +10,18 @@ its W3C ``traceparent`` rides in the message headers (``adapters.telemetry.propa
 
 from __future__ import annotations
 
-import asyncio
 import json
+import weakref
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-import nats
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.api import AckPolicy, ConsumerConfig, RetentionPolicy, StreamConfig
 from nats.js.errors import NotFoundError
 from opentelemetry.trace import SpanKind
 
+from adapters.nats.connection import LoopConnections
 from adapters.telemetry import inject_trace_headers, traced
 
 STREAM = "KYC_ML_JOBS"
@@ -60,23 +60,21 @@ async def ensure_stream(js: Any) -> None:
 
 
 class JetStreamWorkQueue:
-    """Publishes ML jobs; connects lazily inside the caller's event loop."""
+    """Publishes ML jobs on the process's shared connection (``LoopConnections``): opened lazily in
+    the caller's event loop, and opened again after nats-py gave up reconnecting."""
 
     def __init__(self, url: str) -> None:
         self.url = url
-        self._nc: Any = None
-        self._js: Any = None
-        self._lock: asyncio.Lock | None = None
+        self._connections = LoopConnections(url, name="kycledger-work-queue")
+        self._ready: weakref.WeakSet[Any] = weakref.WeakSet()  # connections whose stream was ensured
 
     async def _jetstream(self) -> Any:
-        if self._lock is None:
-            self._lock = asyncio.Lock()
-        async with self._lock:
-            if self._js is None:
-                self._nc = await nats.connect(self.url, connect_timeout=5, max_reconnect_attempts=3)
-                self._js = self._nc.jetstream()
-                await ensure_stream(self._js)
-        return self._js
+        nc = await self._connections.get()
+        js = nc.jetstream()
+        if nc not in self._ready:
+            await ensure_stream(js)  # idempotent: two first callers at once both succeed
+            self._ready.add(nc)
+        return js
 
     async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
         job = MlJob(tenant_id, session_id, attempt, sandbox)
@@ -95,9 +93,10 @@ class JetStreamWorkQueue:
         return int(info.state.messages)
 
     async def close(self) -> None:
-        if self._nc is not None:
-            await self._nc.close()
-            self._nc = self._js = None
+        """Close the running loop's connection (application shutdown)."""
+        await self._connections.aclose()
+
+    aclose = close
 
 
 async def pull_subscription(js: Any) -> Any:

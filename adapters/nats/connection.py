@@ -1,0 +1,49 @@
+"""One lazily opened NATS connection per event loop, opened again once it has closed for good.
+
+An API process serves every request from one event loop, so its capture pages' live feeds and its
+work-queue publishes share one connection instead of opening one per page. nats-py gives up
+reconnecting after ``max_reconnect_attempts`` and leaves the client closed: the next caller then
+gets a fresh connection instead of an error until the process restarts. Connections are per loop
+because a nats-py client belongs to the loop it was opened in (tests run several loops).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import weakref
+from typing import Any
+
+import nats
+
+
+class LoopConnections:
+    """``await connections.get()``: the running loop's open connection to ``url``."""
+
+    def __init__(self, url: str, *, name: str, connect_timeout: float = 5.0, max_reconnect_attempts: int = 3) -> None:
+        self.url = url
+        self._options: dict[str, Any] = {"name": name, "connect_timeout": connect_timeout,
+                                         "max_reconnect_attempts": max_reconnect_attempts}
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
+        self._locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = weakref.WeakKeyDictionary()
+        self._guard = threading.Lock()  # loops of different threads may ask at once
+
+    async def get(self) -> Any:
+        loop = asyncio.get_running_loop()
+        with self._guard:
+            lock = self._locks.get(loop)
+            if lock is None:
+                lock = self._locks[loop] = asyncio.Lock()
+        async with lock:
+            client = self._clients.get(loop)
+            if client is None or client.is_closed:
+                client = await nats.connect(self.url, **self._options)
+                self._clients[loop] = client
+            return client
+
+    async def aclose(self) -> None:
+        """Close the running loop's connection (at application shutdown); a later ``get`` reopens."""
+        with self._guard:
+            client = self._clients.pop(asyncio.get_running_loop(), None)
+        if client is not None and not client.is_closed:
+            await client.close()
