@@ -17,8 +17,10 @@ from litestar import Litestar
 from adapters.http_state.memory_state import InMemoryHttpState
 from adapters.http_state.postgres_state import PostgresHttpState
 from adapters.http_state.sqlite_state import SQLiteHttpState
+from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, PillowImageSanitizer
 from api.app import create_app
 from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
+from api.media import MEDIA_EXTENSION, MediaServices
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
 from ops.bootstrap import LedgerRuntime
@@ -61,6 +63,12 @@ def http_state(rt: LedgerRuntime) -> Any:
     return InMemoryHttpState()
 
 
+def media_services() -> MediaServices:
+    """Image and video intake for the routes: Pillow, OpenCV, and the stored liveness-frames format."""
+    return MediaServices(images=PillowImageSanitizer(), videos=OpenCvVideoSampler(),
+                         frames=MsgpackLivenessFramesCodec())
+
+
 def ledger_ready(rt: LedgerRuntime) -> dict[str, bool]:
     try:
         rt.chain.chain_size()
@@ -81,7 +89,8 @@ def build_api(
     """The HTTP app for ``rt``; its stores close when the app shuts down.
 
     ``readiness`` adds probes (e.g. NATS) to the ledger's own; ``extensions`` carries the product
-    routes' services (see ``api.deps``).
+    routes' services (see ``api.deps``); the media services (``media_services``) are added unless
+    ``extensions`` brings its own under ``MEDIA_EXTENSION``.
     """
     stack = contextlib.ExitStack()
     state = http_state(rt)
@@ -97,7 +106,7 @@ def build_api(
     deps = ApiDependencies(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=probe, clock=clock, settings=settings or api_settings_from_env(),
-        extensions=dict(extensions or {}),
+        extensions={MEDIA_EXTENSION: media_services(), **(extensions or {})},
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

@@ -24,9 +24,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
+from adapters.media import MsgpackLivenessFramesCodec
 from adapters.telemetry import record_check_span, traced
 from api.client_token import SessionChallenges, session_challenge
-from api.media import unpack_frames
 from domain.application import KycLedger
 from domain.audit import audit_context
 from domain.checks import CheckResult, CheckType, Outcome
@@ -106,7 +106,7 @@ class VerificationPipeline:
         challenge = session_challenge(self.challenges, session, events)
         if challenge is None:
             raise ConflictError("the session does not use active liveness")
-        packed = unpack_frames(frames_blob)
+        packed = MsgpackLivenessFramesCodec().unpack(frames_blob)
         response = ChallengeResponse(nonce=packed.nonce, frames=tuple(
             CapturedFrame(image, offset) for image, offset in zip(packed.frames, packed.offsets_ms, strict=True)))
         ml = self.services(sandbox)

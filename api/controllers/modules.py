@@ -89,7 +89,7 @@ class ModuleController(Controller):
         started = time.perf_counter()
         services = product(deps)
         if data.challenge_id is None:
-            image = read_image(data.image_live_base64, "image_live_base64")
+            image = read_image(deps, data.image_live_base64, "image_live_base64")
             assert image is not None
             receipt = await in_thread(meter, request, "liveness")
             result = await in_thread(services.pipeline.passive_liveness, image.content, principal.sandbox)
@@ -140,8 +140,8 @@ class ModuleController(Controller):
                                                      "country_hint": "auto"})]) -> dict[str, Any]:
         started = time.perf_counter()
         services = product(deps)
-        front = read_image(data.image_front_base64, "image_front_base64")
-        back = read_image(data.image_back_base64, "image_back_base64", required=False)
+        front = read_image(deps, data.image_front_base64, "image_front_base64")
+        back = read_image(deps, data.image_back_base64, "image_back_base64", required=False)
         assert front is not None
         receipt = await in_thread(meter, request, "ocr")
         sid = uuid4()
@@ -200,8 +200,8 @@ class ModuleController(Controller):
                          ) -> dict[str, Any]:
         started = time.perf_counter()
         services = product(deps)
-        live = read_image(data.image_live_base64, "image_live_base64")
-        reference = read_image(data.image_reference_base64, "image_reference_base64")
+        live = read_image(deps, data.image_live_base64, "image_live_base64")
+        reference = read_image(deps, data.image_reference_base64, "image_reference_base64")
         assert live is not None and reference is not None
         receipt = await in_thread(meter, request, "face_match")
         result = await in_thread(services.pipeline.match_faces, live.content, reference.content, data.threshold,

@@ -23,13 +23,13 @@ from api.controllers.product import in_thread, parse_session_id, store_capture
 from api.controllers.sessions import _ACCEPTED, SessionId, accept_video, client_session, sandbox_actor_suffix
 from api.errors import ApiProblem
 from api.guards import client_access
-from api.media import MAX_IMAGE_BYTES, MEDIA_ERROR_STATUS, sanitize_image
+from api.media import MEDIA_ERROR_STATUS, media, media_problem
 from api.openapi import ok
 from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import CaptureAccepted
-from api.video import MAX_VIDEO_BYTES
 from domain.audit import audit_context
 from domain.errors import DomainError
+from domain.ports.media import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
 
 IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie"})
 
@@ -69,9 +69,9 @@ def accept_image(deps: Deps, tenant_id: str, session_id: UUID, kind: str,
                  content: bytes) -> CaptureAccepted:
     session = deps.ledger.get_session(tenant_id, session_id)
     try:
-        image = sanitize_image(content, "image")
+        image = media(deps).images.sanitize(content, "image")
     except DomainError as exc:
-        raise ApiProblem(MEDIA_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+        raise media_problem(exc, MEDIA_ERROR_STATUS) from None
     digest = store_capture(deps, tenant_id, session_id, kind, image.content, image.media_type, image.metadata())
     return CaptureAccepted(session_id=str(session_id), type=kind, attempt=session.attempt, content_sha256=digest,
                            media_type=image.media_type, width=image.width, height=image.height)

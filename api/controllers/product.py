@@ -17,13 +17,14 @@ import anyio.to_thread
 
 from api.client_token import ClientTokens, SessionChallenges, session_challenge
 from api.errors import ApiProblem
-from api.media import MEDIA_ERROR_STATUS, SanitizedImage, image_from_base64
+from api.media import MEDIA_ERROR_STATUS, image_from_base64, media, media_problem
 from api.params import Deps
 from api.restriction import refuse_if_restricted
 from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
+from domain.ports.media import SanitizedImage
 from domain.sessions.aggregate import VerificationSession
 
 PRODUCT_EXTENSION = "routes.product"
@@ -79,16 +80,16 @@ async def in_thread(fn: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(lambda: fn(*args))
 
 
-def read_image(text: str | None, field: str, *, required: bool = True) -> SanitizedImage | None:
+def read_image(deps: Deps, text: str | None, field: str, *, required: bool = True) -> SanitizedImage | None:
     """A sanitized image from a base64 field, or a 4xx problem with the media error's code."""
     if text is None:
         if required:
             raise ApiProblem(422, "image_missing", f"{field} is required", field=field)
         return None
     try:
-        return image_from_base64(text, field)
+        return image_from_base64(media(deps).images, text, field)
     except DomainError as exc:
-        raise ApiProblem(MEDIA_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+        raise media_problem(exc, MEDIA_ERROR_STATUS) from None
 
 
 def parse_session_id(value: str) -> UUID:

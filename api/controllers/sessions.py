@@ -25,7 +25,7 @@ from api.controllers.product import (
 )
 from api.errors import ApiProblem
 from api.guards import client_access
-from api.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames, pack_frames
+from api.media import VIDEO_ERROR_STATUS, decode_base64_video, media, media_problem
 from api.metering import meter
 from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
@@ -39,9 +39,9 @@ from api.schemas.sessions import (
     SessionCreated,
 )
 from api.services import webhook_admin
-from api.video import VIDEO_ERROR_STATUS, decode_base64_video, sample_video
 from domain.audit import audit_context
 from domain.errors import DomainError
+from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
 from domain.sessions.configuration import SessionConfiguration
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
@@ -78,7 +78,7 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
             raise ApiProblem(422, "video_missing", "video_base64 is required", field="video_base64")
         return accept_video(deps, tenant_id, session_id, decode_video(data.video_base64), data.challenge_nonce)
     if data.type != "liveness_frames":
-        image = read_image(data.image_base64, "image_base64")
+        image = read_image(deps, data.image_base64, "image_base64")
         assert image is not None
         digest = store_capture(deps, tenant_id, session_id, data.type, image.content, image.media_type,
                                image.metadata())
@@ -91,9 +91,9 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
                          f"send 2-{MAX_LIVENESS_FRAMES} frames_base64 with as many frame_offsets_ms and the "
                          "challenge_nonce")
     refuse_reused_nonce(session, nonce)
-    images = [read_image(f, f"frames_base64[{i}]") for i, f in enumerate(frames)]
-    packed = pack_frames(LivenessFrames(nonce=nonce, offsets_ms=list(offsets),
-                                        frames=[i.content for i in images if i is not None]))
+    images = [read_image(deps, f, f"frames_base64[{i}]") for i, f in enumerate(frames)]
+    packed = media(deps).frames.pack(LivenessFrames(nonce=nonce, offsets_ms=list(offsets),
+                                                    frames=[i.content for i in images if i is not None]))
     digest = store_capture(deps, tenant_id, session_id, "liveness_frames", packed, FRAMES_MEDIA_TYPE,
                            {"frames": len(frames), "nonce": nonce, "media_type": FRAMES_MEDIA_TYPE})
     return CaptureAccepted(session_id=str(session_id), type=data.type, attempt=session.attempt,
@@ -111,25 +111,26 @@ def decode_video(text: str) -> bytes:
     try:
         return decode_base64_video(text, "video_base64")
     except DomainError as exc:
-        raise ApiProblem(VIDEO_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
+        raise media_problem(exc, VIDEO_ERROR_STATUS) from None
 
 
 def accept_video(deps: Deps, tenant_id: str, session_id: UUID, content: bytes,
                  nonce: str | None, field: str = "video_base64") -> CaptureAccepted:
     """A liveness video answers the challenge like ``liveness_frames``: its sampled frames are stored.
 
-    Only the evenly sampled, re-encoded frames are kept (``api.video``: data minimisation, and the
+    Only the evenly sampled, re-encoded frames are kept (``VideoSampler``: data minimisation, and the
     evidence is exactly what the liveness model judged); the pipeline reads them as liveness frames.
     """
     session = deps.ledger.get_session(tenant_id, session_id)
     if nonce is None:
         raise ApiProblem(422, "liveness_frames_invalid", "a liveness video needs the challenge_nonce")
     refuse_reused_nonce(session, nonce)
+    services = media(deps)
     try:
-        video = sample_video(content, field)
+        video = services.videos.sample(content, field)
     except DomainError as exc:
-        raise ApiProblem(VIDEO_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, **exc.details) from None
-    packed = pack_frames(LivenessFrames(nonce=nonce, offsets_ms=video.offsets_ms, frames=video.frames))
+        raise media_problem(exc, VIDEO_ERROR_STATUS) from None
+    packed = services.frames.pack(LivenessFrames(nonce=nonce, offsets_ms=video.offsets_ms, frames=video.frames))
     digest = store_capture(deps, tenant_id, session_id, "liveness_frames", packed, FRAMES_MEDIA_TYPE,
                            {"frames": len(video.frames), "nonce": nonce, "media_type": FRAMES_MEDIA_TYPE,
                             **video.metadata()})

@@ -1,7 +1,7 @@
 """Liveness videos through the public API: JSON, client token and multipart; sampled frames reach the pipeline.
 
 Videos are built at test time from a real face photo (../shared/data/faces) by ``cv2.VideoWriter``.
-Only the sampled frames are stored (``api.video``), as a ``liveness_frames`` capture the active
+Only the sampled frames are stored (``OpenCvVideoSampler``), as a ``liveness_frames`` capture the active
 liveness check reads; the check's recorded result (with model provenance) shows they got there.
 """
 
@@ -15,9 +15,10 @@ from uuid import UUID
 
 import pytest
 
+from adapters.media import MsgpackLivenessFramesCodec
 from api.client import KycClient
-from api.media import FRAMES_MEDIA_TYPE, unpack_frames
 from domain.ports.blobs import session_subject_id
+from domain.ports.media import FRAMES_MEDIA_TYPE
 from ops.ml_worker import blob_store
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import FACES, wait_for
@@ -39,7 +40,7 @@ def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     temp_root = tmp_path / "server-temp"
     temp_root.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))  # where api.video makes its private copy
+    monkeypatch.setattr(tempfile, "tempdir", str(temp_root))  # where the video sampler makes its private copy
     made: list[Path] = []
 
     class Recorded(tempfile.TemporaryDirectory):  # type: ignore[type-arg]
@@ -63,8 +64,8 @@ def test_json_video_is_sampled_stored_and_judged(stack: ApiStack, tmp_path: Path
     assert [c["kind"] for c in recorded] == ["liveness_frames"]
     metadata = recorded[0]["metadata"]
     assert metadata["source"] == "video" and metadata["container"] == "mp4" and metadata["decoded_frames"] == 30
-    stored = unpack_frames(blob_store(stack.rt).get(session_subject_id(tenant_id, UUID(sid)),
-                                                    str(recorded[0]["blob_ref"])))
+    blob = blob_store(stack.rt).get(session_subject_id(tenant_id, UUID(sid)), str(recorded[0]["blob_ref"]))
+    stored = MsgpackLivenessFramesCodec().unpack(blob)
     assert stored.nonce == nonce and len(stored.frames) == 15 and stored.offsets_ms == sorted(stored.offsets_ms)
     assert all(frame[:3] == b"\xff\xd8\xff" for frame in stored.frames)
     assert client.post(f"/v1/sessions/{sid}/complete").status_code == 202

@@ -1,4 +1,4 @@
-"""``api.video``: real MP4/WebM videos built from face photos are sampled; bad ones refused; no temp file left."""
+"""``OpenCvVideoSampler``: real MP4/WebM videos made from face photos are sampled, bad ones refused, no temp left."""
 
 from __future__ import annotations
 
@@ -8,18 +8,23 @@ import cv2
 import numpy as np
 import pytest
 
-from api.media import MediaTooLargeError
-from api.video import (
+from adapters.media import OpenCvVideoSampler, sniff_video
+from domain.ports.media import (
     MAX_VIDEO_BYTES,
+    SAMPLED_FRAMES,
     InvalidVideoDataError,
+    MediaTooLargeError,
+    SampledVideo,
     UnsupportedVideoTypeError,
     VideoTooLongError,
-    sample_video,
-    sniff_video,
 )
 from tests.integration.video.support import FACES, face_video
 
 pytestmark = pytest.mark.integration
+
+
+def sample_video(data: bytes, field: str, samples: int = SAMPLED_FRAMES, temp_root: Path | None = None) -> SampledVideo:
+    return OpenCvVideoSampler(samples=samples, temp_root=temp_root).sample(data, field)
 
 
 def test_opencv_here_decodes_with_ffmpeg() -> None:

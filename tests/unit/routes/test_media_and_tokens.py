@@ -12,20 +12,30 @@ from uuid import uuid4
 import pytest
 from PIL import Image
 
+from adapters.media import PillowImageSanitizer
 from api.client_token import ClientTokens, InvalidClientTokenError, SessionChallenges
-from api.media import (
+from api.media import image_from_base64 as image_from_base64_with
+from domain.ports.media import (
     MAX_IMAGE_BYTES,
     ImageDimensionsError,
     InvalidImageDataError,
     MediaTooLargeError,
+    SanitizedImage,
     UnsupportedMediaTypeError,
-    image_from_base64,
-    sanitize_image,
 )
 
 pytestmark = pytest.mark.unit
 
 KEY = b"k" * 32
+SANITIZER = PillowImageSanitizer()
+
+
+def sanitize_image(data: bytes, field: str) -> SanitizedImage:
+    return SANITIZER.sanitize(data, field)
+
+
+def image_from_base64(text: str, field: str) -> SanitizedImage:
+    return image_from_base64_with(SANITIZER, text, field)
 
 
 def jpeg_with_exif() -> bytes:

@@ -1,0 +1,81 @@
+"""``ImageSanitizer`` on Pillow: JPEG/PNG/WebP by magic bytes, header-checked, re-encoded without metadata.
+
+The rules and limits are the port's (``domain.ports.media``, seed 001 sections 6 and 11). Pillow's
+own ``MAX_IMAGE_PIXELS`` guard is set to the same pixel budget as a second line behind the header
+check: Pillow applies it while opening, before any pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from PIL import Image, ImageOps
+
+from domain.ports.media import (
+    MAX_IMAGE_BYTES,
+    MAX_IMAGE_PIXELS,
+    ImageDimensionsError,
+    InvalidImageDataError,
+    MediaTooLargeError,
+    SanitizedImage,
+    UnsupportedMediaTypeError,
+    image_dimensions_error,
+)
+
+# Process-wide on purpose: every Pillow decode in this process gets the same bomb guard (Pillow
+# warns above this and refuses above twice this; the warning is turned into an error below).
+Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+
+_MEDIA_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+# High quality: OCR and face models read these pixels. Pillow carries a source JPEG's comment and a
+# source PNG's ICC profile into a re-encoding unless told otherwise, hence the explicit empty values.
+_SAVE_OPTIONS: dict[str, dict[str, object]] = {
+    "JPEG": {"quality": 95, "subsampling": 0, "comment": b""},
+    "PNG": {"optimize": False, "icc_profile": None},
+    "WEBP": {"quality": 95},
+}
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The image format named by the magic bytes: ``JPEG``, ``PNG``, ``WEBP`` or None."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "JPEG"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "PNG"
+    if len(data) >= 12 and data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "WEBP"
+    return None
+
+
+class PillowImageSanitizer:
+    """Decodes with Pillow (orientation applied) and re-encodes the pixels in the same format."""
+
+    def sanitize(self, data: bytes, field: str) -> SanitizedImage:
+        if len(data) > MAX_IMAGE_BYTES:
+            raise MediaTooLargeError("image larger than 10 MB", field=field, limit_bytes=MAX_IMAGE_BYTES)
+        kind = sniff_image(data)
+        if kind is None:
+            raise UnsupportedMediaTypeError("image must be JPEG, PNG or WebP", field=field,
+                                            accepted=sorted(_MEDIA_TYPES.values()))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(io.BytesIO(data), formats=[kind]) as image:
+                    refused = image_dimensions_error(*image.size, field)  # from the header: nothing decoded yet
+                    if refused is not None:
+                        raise refused
+                    image.load()
+                    upright = ImageOps.exif_transpose(image)
+                    pixels = upright.convert("RGB") if upright.mode not in ("RGB", "L", "RGBA") else upright
+                    if kind == "JPEG" and pixels.mode == "RGBA":
+                        pixels = pixels.convert("RGB")
+                    out = io.BytesIO()
+                    pixels.save(out, format=kind, **_SAVE_OPTIONS[kind])  # no exif/icc/xmp passed on
+                    width, height = pixels.size
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageDimensionsError("image has too many pixels", field=field,
+                                       limit_pixels=MAX_IMAGE_PIXELS) from None
+        except (OSError, SyntaxError, ValueError, EOFError):
+            raise InvalidImageDataError("image data is corrupt or truncated", field=field) from None
+        return SanitizedImage(content=out.getvalue(), media_type=_MEDIA_TYPES[kind], width=width, height=height)
