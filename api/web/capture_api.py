@@ -24,6 +24,7 @@ from api.errors import ApiProblem
 from api.openapi import body, ok, text_ok
 from api.params import ClientToken, Deps
 from api.schemas.sessions import CODE, CaptureAccepted, CaptureUpload
+from api.web.handoff import capture_link, qr_svg
 from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
@@ -162,6 +163,20 @@ class CaptureWebController(Controller):
         with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):
             deps.ledger.request_help(tenant_id, sid, data.step, data.topic)
         return {"logged": True}
+
+    @get("/{session_id:str}/handoff.svg", operation_id="clientHandoffQr", sync_to_thread=True,
+         summary="A QR code of this session's capture link, to continue on a phone (seed 000 mobile ↔ web)",
+         responses=text_ok('<svg xmlns="http://www.w3.org/2000/svg" ...></svg>', "image/svg+xml"))
+    def handoff(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                client_token: ClientToken = None) -> Response[bytes]:
+        tenant_id, sid = client_session(deps, client_token, session_id)
+        status = str(deps.ledger.get_session(tenant_id, sid).status)
+        if status != "pending":
+            raise ApiProblem(409, "session_not_pending", f"the session is {status}: nothing to continue",
+                             session_status=status)
+        link = capture_link(str(request.base_url), client_token or "")
+        return Response(qr_svg(link), media_type="image/svg+xml",
+                        headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 
     @get("/{session_id:str}/live", operation_id="clientLiveStatus", sync_to_thread=False,
          summary="Server-sent events: scan.status.updated, liveness.status.updated, manual_review.requested, "

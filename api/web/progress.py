@@ -44,7 +44,7 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
     # captures, the page shows the decided attempt's result and message (as api session_view does).
     fresh = attempt > 1 and not session.captures.get(attempt) and (attempt - 1) in session.decisions
     shown = attempt - 1 if fresh else attempt
-    scan = scan_view(deps, tenant_id, session_id, attempt)
+    scan = scan_view(deps, tenant_id, session_id, shown)
     challenge = session_challenge(product(deps).challenges, session, events)
     status = str(session.status)
     return {

@@ -86,7 +86,12 @@ def scan_document(page: Page) -> None:
     page.wait_for_function("() => !document.getElementById('doc-guidance').textContent.startsWith('Starting')")
     page.locator("#capture-doc").click()
     wait_screen(page, "confirm")
-    page.wait_for_function("() => !document.getElementById('confirm').disabled", timeout=90_000)
+    try:
+        page.wait_for_function("() => !document.getElementById('confirm').disabled", timeout=90_000)
+    except PlaywrightTimeout:
+        outcome = page.evaluate("() => [document.getElementById('scan-outcome').textContent, "
+                                "document.getElementById('alert').textContent]")
+        raise AssertionError(f"the document was not read: {outcome}") from None
 
 
 def take_selfie(page: Page) -> None:

@@ -182,6 +182,14 @@ def test_a_network_drop_mid_upload_recovers_without_duplicate_events(
                                "!document.getElementById('confirm').disabled", timeout=90_000)
         screens.shot(page, "confirm-after-recovery")
         assert queued_uploads(page) == 0
+        # An OCR-only session is decided on the document: the page shows the policy's own message
+        # and what it allows next (the white specimen scan is too bright for the quality gate).
+        outcome = next(e for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade").outcome
+        assert page.locator("#scan-outcome").inner_text() == f"✗ {outcome['user_message']}"
+        assert (outcome["decision"], outcome["route"]) == ("rejected", "retry")
+        assert page.locator("#confirm").is_disabled() and page.locator("#retake").is_enabled()
+        page.locator("#retake").click()  # continues in the attempt the decision opened
+        wait_screen(page, "scan")
     assert len(attempts) >= 2 and len(set(attempts)) == 1  # retried under the same Idempotency-Key
     assert replayed, "the retry was answered from the idempotency store"
     assert topics(web_stack, sid).count("CaptureRecorded") == 1

@@ -8,6 +8,8 @@
   front of the camera (biden.jpg, labelled "different" in faces/pairs.csv). After two failed
   attempts on two devices the page offers "Request manual review" (seed 000), counted by the
   server, and the case goes to the review queue.
+- Hand-off: a computer without a camera shows a QR code of the link (seed 000 "mobile ↔ web");
+  the code, read back with zxing-cpp from the page's pixels, opens the same session on a phone.
 """
 
 from __future__ import annotations
@@ -15,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
+import zxingcpp
 from playwright.sync_api import Playwright
 
 from api.client import KycClient
@@ -30,7 +35,7 @@ from tests.browser.capture_steps import (
     topics,
     wait_screen,
 )
-from tests.browser.conftest import Screens, WebStack
+from tests.browser.conftest import Screens, WebStack, open_browser
 
 pytestmark = pytest.mark.e2e
 
@@ -128,4 +133,32 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
     queue = live_client.get("/v1/reviews")
     assert queue.status_code == 200
     assert [c["id"] for c in queue.json()["cases"]] == [sid]  # waiting for a reviewer
+    print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    _, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
+    url = f"{web_stack.url}/capture/{token}"
+    laptop = open_browser(playwright_driver, chromium, tmp_path / "profile-no-camera")  # no camera at all
+    with laptop:
+        page = laptop.new_page()
+        page.goto(url)
+        wait_screen(page, "scan")
+        page.wait_for_function("() => document.getElementById('handoff').open")  # opened by the camera failure
+        qr = page.locator("#handoff-qr")
+        qr.wait_for(state="visible")
+        page.wait_for_function("() => document.getElementById('handoff-qr').naturalWidth > 0")
+        assert "camera" in page.locator("#alert").inner_text()
+        screens.shot(page, "no-camera-handoff")
+        png = np.frombuffer(qr.screenshot(), np.uint8)
+    decoded = zxingcpp.read_barcodes(cv2.imdecode(png, cv2.IMREAD_COLOR))
+    assert [(d.format, d.text) for d in decoded] == [(zxingcpp.BarcodeFormat.QRCode, url)]
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as phone:  # the phone scans it
+        page = phone.new_page()
+        page.goto(decoded[0].text)
+        scan_document(page)
+        assert "ERIKSSON" in page.locator("#f-name").inner_text()
+        screens.shot(page, "phone-continues")
     print("screenshots:", *screens.taken, sep="\n  ")

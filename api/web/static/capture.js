@@ -68,7 +68,9 @@ async function route(p) {
   const face = p.face, captures = new Set(p.captures);
   const continuing = Boolean(p.decision && p.next_attempt_open && state.continuedFrom === p.decision.attempt);
   if (FINAL.includes(p.status) || p.status === "manual_review" || (p.decision && !continuing)) {
-    return face.checked ? showResult(p) : showDone(p);
+    // A session without face checks is decided on the document alone: its result is the scan screen's.
+    const documentOnly = !face.checked && p.scan.status !== "pending" && p.status === "pending";
+    return face.checked ? showResult(p) : documentOnly ? showConfirm(p) : showDone(p);
   }
   if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c))) {
     if (!captures.has("document_front") || (needsBack() && !captures.has("document_back"))) return showScan(p);
@@ -95,7 +97,7 @@ async function showScan(p) {
   $("capture-doc").textContent = back ? "Capture back side" : "Capture front side";
   say(back ? "Scan the back of your driver licence." : "Scan your ID: align your document inside the frame.");
   let cam;
-  try { cam = await startCamera($("doc-video"), "environment"); } catch (e) { return; }
+  try { cam = await startCamera($("doc-video"), "environment"); } catch (e) { $("handoff").open = true; return; }
   $("flash").disabled = !cam.hasTorch;
   $("flash").textContent = cam.hasTorch ? "Flash: off" : "Flash: not available";
   let lastProblem = null;
@@ -146,13 +148,17 @@ function showConfirm(p) {
   $("f-dob").textContent = s.dob || "not read";
   $("f-expiry").textContent = s.expiry || "not read";
   $("f-basis").textContent = s.mrz_found ? "MRZ (machine-readable zone)" : s.pdf417_found ? "PDF417 barcode" : "printed text";
-  const ok = s.status === "success";
-  $("scan-outcome").textContent = ok ? "✓ We read your document. Are these details correct?"
-    : "✗ We could not read your document well. Please retake it.";
+  const read = s.status === "success";
+  // Decided already (no face checks in this session): the policy's own message says what to do.
+  const decided = p.decision && !p.face.checked ? p.decision : null;
+  const ok = read && (!decided || decided.decision === "accepted");
+  $("scan-outcome").textContent = decided ? `${ok ? "✓" : "✗"} ${decided.user_message}`
+    : read ? "✓ We read your document. Are these details correct?"
+      : "✗ We could not read your document well. Please retake it.";
   $("scan-outcome").className = ok ? "message ok" : "message bad";
   $("confirm").disabled = !ok;
-  $("retake").disabled = p.retries_left < 1;
-  say(ok ? `We read: ${s.name}. Confirm to continue.` : "We could not read your document. Retake it.");
+  $("retake").disabled = !(p.status === "pending" && (p.next_attempt_open || p.retries_left > 0));
+  say(`${$("scan-outcome").textContent.slice(2)}${ok && !decided ? " Confirm to continue." : ""}`);
 }
 
 // ---- Selfie & Liveness ----------------------------------------------------------------------
@@ -299,11 +305,25 @@ $("help").addEventListener("click", () => act(async () => {
     await session.step("/help", { step: "id_scan", topic });
   }
 }));
+$("handoff").addEventListener("toggle", async () => {
+  const img = $("handoff-qr");
+  if (!$("handoff").open || !img.hidden) return;
+  try {
+    img.src = await session.handoffImage();  // an object URL in memory, gone with the page
+    img.hidden = false;
+    say("A code to continue on your phone is shown. Scan it with your phone's camera.");
+  } catch (e) { failed(e); }  // not act(): a camera alert already shown must stay
+});
 $("confirm").addEventListener("click", () => act(async () => {
+  if (progress.decision && !progress.face.checked) return showDone(await session.progress());  // decided
   state.confirmedAttempt = progress.attempt; save();
   await route(await session.progress());
 }));
 $("retake").addEventListener("click", () => act(async () => {
+  if (progress.next_attempt_open) {  // the policy's decision already opened the next attempt
+    state.continuedFrom = progress.decision.attempt; save();
+    return route(await session.progress());
+  }
   await route(await session.step("/retry", { step: "id_scan", reason: "user_retake" }));
 }));
 $("start-liveness").addEventListener("click", runLiveness);

@@ -45,6 +45,13 @@ export class Session {
     }
   }
 
+  // The QR code of this page's link (cross-device hand-off) as an object URL; the caller revokes it.
+  async handoffImage() {
+    const response = await fetch(`${this.base}/handoff.svg`, { headers: { "X-Client-Token": this.token }, cache: "no-store" });
+    if (!response.ok) throw new ApiError(response.status, "handoff", "The code to continue on a phone is not available.");
+    return URL.createObjectURL(await response.blob());
+  }
+
   progress() { return this.call("/progress"); }
   step(path, data) { return this.call(path, { method: "POST", body: JSON.stringify(data) }); }
   runChecks(step) { return this.call(`/checks/${step}`, { method: "POST", body: "{}" }); }

@@ -1,4 +1,5 @@
-"""Capture-page check runs: refused before the step's capture exists, and the progress it reports.
+"""Capture-page routes: check runs refused before the step's capture exists, the progress they
+report, and the cross-device hand-off QR code.
 
 Running the document or face checks before the capture is uploaded used to record a failed check
 ("document_missing") that the attempt could not take back; it is now a 409 that records nothing.
@@ -68,3 +69,19 @@ def _red_jpeg(path: Path) -> Path:
     from PIL import Image
     Image.new("RGB", (320, 240), (210, 30, 30)).save(path, "JPEG")
     return path
+
+
+def test_the_handoff_qr_code_is_served_to_the_token_holder_of_a_pending_session(stack: ApiStack) -> None:
+    _, sid, token = _open(stack, sandbox=False)
+    answer = stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=token)
+    assert answer.status_code == 200, answer.text
+    assert answer.headers["content-type"].startswith("image/svg+xml")
+    assert answer.headers["cache-control"] == "no-store"  # it carries the client token
+    assert answer.text.startswith("<svg") and "continue on your phone" in answer.text
+    assert stack.http.get(f"/client/sessions/{sid}/handoff.svg").status_code == 401
+    other = _open(stack, sandbox=False)[2]
+    assert stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=other).status_code == 401
+    review = stack.http.post(f"/client/sessions/{sid}/manual-review", headers=token, json={})
+    assert review.status_code == 200 and review.json()["status"] == "manual_review"
+    closed = stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=token)
+    assert closed.status_code == 409 and closed.json()["code"] == "session_not_pending"
