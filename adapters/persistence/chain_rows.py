@@ -1,16 +1,32 @@
-"""Shared chain bookkeeping for the chained recorders (no driver code here)."""
+"""Shared chain bookkeeping for the chained recorders (no driver code here).
+
+The writers' hashing is split in two so that as little as possible runs under the write lock:
+``entry_bodies`` (before the lock) does everything the entry hash binds of an event that does not
+depend on its place in the chain, including the SHA-256 of the stored state; ``link_chain`` (under
+the lock, once the notification ids are known) adds the previous hash, the position and the id.
+The bytes hashed are exactly those of ``domain.integrity.chain.entry_hash_of`` (the frozen
+encoding); tests/unit/ledger/test_chain_fast_path.py holds the two equal on the published vectors
+and on arbitrary inputs, and ``verify`` re-derives every hash with ``entry_hash_of`` itself.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import struct
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import UUID
 
 from eventsourcing.persistence import StoredEvent
 
-from domain.integrity.chain import GENESIS_HASH, entry_hash_of
+from domain.integrity.chain import ENTRY_DOMAIN, GENESIS_HASH, HASH_SIZE
+
+_sha256 = hashlib.sha256
+_DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN  # lp(ENTRY_DOMAIN)
+_pack_link = struct.Struct(">QQ").pack  # u64(position) || u64(notification_id)
+_pack_origin = struct.Struct(">I16sQ").pack  # lp(16 raw UUID bytes) || u64(originator_version)
 
 
 @dataclass(frozen=True)
@@ -22,8 +38,55 @@ class ChainRow:
     entry_hash: bytes
 
 
+class ChainTail(NamedTuple):
+    """The last chain row: its position, entry hash and the notification id of its event."""
+
+    position: int
+    entry_hash: bytes
+    notification_id: int
+
+
+ChainParams = tuple[int, int, bytes]  # (position, notification_id, entry_hash), ready for the driver
+
+
 def as_uuid(originator_id: UUID | str) -> UUID:
     return originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
+
+
+def entry_bodies(stored_events: Sequence[StoredEvent]) -> list[bytes]:
+    """``lp(originator_id) || u64(version) || lp(topic) || SHA-256(state)`` of each event."""
+    bodies: list[bytes] = []
+    for event in stored_events:
+        try:
+            origin = _pack_origin(16, as_uuid(event.originator_id).bytes, event.originator_version)
+        except struct.error:
+            raise ValueError("originator_version must fit in u64") from None
+        topic = event.topic.encode("utf-8")
+        bodies.append(b"".join((origin, len(topic).to_bytes(4, "big"), topic, _sha256(event.state).digest())))
+    return bodies
+
+
+def link_chain(tail: ChainTail | None, bodies: Sequence[bytes], notification_ids: Sequence[int]) -> list[ChainParams]:
+    """Chain rows for freshly inserted events (given by their ``entry_bodies``), continuing ``tail``."""
+    if len(notification_ids) != len(bodies):
+        raise RuntimeError("recorder returned a notification id count unlike the event count")
+    position, prev = (tail.position, tail.entry_hash) if tail is not None else (0, GENESIS_HASH)
+    if len(prev) != HASH_SIZE:
+        raise ValueError("prev_hash must be 32 bytes")
+    rows: list[ChainParams] = []
+    try:
+        for body, notification_id in zip(bodies, notification_ids, strict=True):
+            position += 1
+            prev = _sha256(b"".join((_DOMAIN_PREFIX, prev, _pack_link(position, notification_id), body))).digest()
+            rows.append((position, notification_id, prev))
+    except struct.error:
+        raise ValueError("position and notification_id must fit in u64") from None
+    return rows
+
+
+def tail_of(rows: Sequence[ChainParams]) -> ChainTail:
+    position, notification_id, entry_hash = rows[-1]
+    return ChainTail(position, entry_hash, notification_id)
 
 
 def extend_chain(
@@ -32,52 +95,49 @@ def extend_chain(
     notification_ids: Sequence[int],
 ) -> list[ChainRow]:
     """Chain rows for freshly inserted events, continuing from ``tail`` (last position, hash)."""
-    if len(notification_ids) != len(stored_events):
-        raise RuntimeError("recorder returned a notification id count unlike the event count")
-    position, prev = tail if tail is not None else (0, GENESIS_HASH)
-    rows: list[ChainRow] = []
-    for event, notification_id in zip(stored_events, notification_ids, strict=True):
-        position += 1
-        prev = entry_hash_of(prev, position, notification_id, as_uuid(event.originator_id),
-                             event.originator_version, event.topic, bytes(event.state))
-        rows.append(ChainRow(position, notification_id, prev))
-    return rows
+    start = ChainTail(tail[0], tail[1], 0) if tail is not None else None
+    return [ChainRow(*row) for row in link_chain(start, entry_bodies(stored_events), notification_ids)]
 
 
 class TailCache:
     """The chain tail this process last committed, to skip re-reading it on the next save.
 
-    Used by the SQLite recorders only, where chain positions equal rowids (rows are never deleted
-    and a rolled-back insert frees its rowids). So the cached tail is current exactly when it sits
-    right before the first rowid just inserted under the write lock; otherwise, e.g. after another
-    process wrote, the caller reads the tail from the table. A tail is cached only after its
-    transaction committed, never from one that rolled back.
+    A cached tail is current exactly when the first notification id just issued under the write
+    lock directly follows the cached tail's id: ids are handed out in order under that lock and
+    every insert takes the next one(s), committed or rolled back (SQLite: rowid = max + 1, rows are
+    never deleted and a rolled-back insert frees its rowids; PostgreSQL: a ``bigserial`` sequence
+    with cache 1, whose values are consumed even by inserts that roll back). So any write by another
+    process or connection in between shows up as a gap, and the caller reads the tail from the table.
+    Writers ``promote`` a tail only after its transaction committed, never one that rolled back.
+    ``hits`` and ``misses`` count lookups (approximately, under threads): they are statistics.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._tail: tuple[int, bytes] | None = None
-        self._staged = threading.local()
+        self._tail: ChainTail | None = None
+        self.hits = 0
+        self.misses = 0
+        self.last_lookup_hit = False
 
-    def lookup(self, first_new_notification_id: int) -> tuple[int, bytes] | None:
+    def lookup(self, first_new_notification_id: int) -> ChainTail | None:
+        tail = self._tail  # one reference read: no lock needed
+        hit = tail is not None and tail.notification_id == first_new_notification_id - 1
+        self.last_lookup_hit = hit
+        if hit:
+            self.hits += 1
+            return tail
+        self.misses += 1
+        return None
+
+    def holds_tail(self) -> bool:
+        return self._tail is not None
+
+    def clear(self) -> None:
         with self._lock:
-            tail = self._tail
-        return tail if tail is not None and tail[0] == first_new_notification_id - 1 else None
+            self._tail = None
 
-    def stage(self, tail: tuple[int, bytes]) -> None:
-        self._staged.tail = tail
-
-    @contextmanager
-    def committing(self) -> Iterator[None]:
-        """Around a write transaction: promote what it staged if (and only if) it committed."""
-        self._staged.tail = None
-        try:
-            yield
-        except BaseException:
-            self._staged.tail = None
-            raise
-        staged, self._staged.tail = self._staged.tail, None
-        if staged is not None:
-            with self._lock:
-                if self._tail is None or staged[0] > self._tail[0]:
-                    self._tail = staged
+    def promote(self, committed: ChainTail) -> None:
+        """Remember the tail a transaction left once it committed (a later one is never replaced)."""
+        with self._lock:  # a thread that committed earlier may get here later: never go back
+            if self._tail is None or committed.position > self._tail.position:
+                self._tail = committed

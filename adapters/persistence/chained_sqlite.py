@@ -20,7 +20,7 @@ from eventsourcing.sqlite import (
     SQLiteProcessRecorder,
 )
 
-from adapters.persistence.chain_rows import ChainRow, TailCache, extend_chain
+from adapters.persistence.chain_rows import ChainRow, ChainTail, TailCache, entry_bodies, link_chain, tail_of
 from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
 
 R = TypeVar("R")
@@ -67,23 +67,22 @@ class SQLiteChainMixin:
             cache = self.__dict__.setdefault("_tail_cache", TailCache())
         return cache
 
-    def _append_chain(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], ids: Sequence[int]
-    ) -> None:
+    def _append_chain(self, c: SQLiteCursor, bodies: Sequence[bytes], ids: Sequence[int]) -> ChainTail:
+        """Chain the events just inserted (their ``entry_bodies`` and ids); return the new tail."""
         # We already hold SQLite's write lock (our INSERTs came first), so the tail is stable.
         tail = self.tail_cache.lookup(ids[0])
         if tail is None:
             c.execute(
-                f"SELECT position, entry_hash FROM {self.chain_table_name} ORDER BY position DESC LIMIT 1"
+                f"SELECT position, entry_hash, notification_id FROM {self.chain_table_name} "
+                "ORDER BY position DESC LIMIT 1"
             )
             row = c.fetchone()
-            tail = (int(row[0]), bytes(row[1])) if row is not None else None
-        rows = extend_chain(tail, stored_events, ids)
+            tail = ChainTail(int(row[0]), bytes(row[1]), int(row[2])) if row is not None else None
+        rows = link_chain(tail, bodies, ids)
         c.executemany(
-            f"INSERT INTO {self.chain_table_name} (position, notification_id, entry_hash) VALUES (?,?,?)",
-            [(r.position, r.notification_id, r.entry_hash) for r in rows],
+            f"INSERT INTO {self.chain_table_name} (position, notification_id, entry_hash) VALUES (?,?,?)", rows
         )
-        self.tail_cache.stage((rows[-1].position, rows[-1].entry_hash))
+        return tail_of(rows)
 
     def chain_size(self) -> int:
         with self.datastore.transaction(commit=False) as c:
@@ -121,27 +120,36 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
     def _insert_events(
         self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
+        # eventsourcing's hook; our own writes go through _write_one, but whoever calls this chains too.
         ids = self._insert_rows(c, stored_events, **kwargs)
         if stored_events:
-            self._append_chain(c, stored_events, ids)
+            self._append_chain(c, entry_bodies(stored_events), ids)
         return ids
 
     def enable_group_commit(self) -> None:
         self.group_commit = GroupCommit(self._write_group, self._write_one)
-
-    def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int] | None:
-        with self.tail_cache.committing():
-            return super().insert_events(stored_events, **kwargs)  # type: ignore[misc]
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if self.group_commit is None or not stored_events:
             return self._write_one(stored_events, kwargs)
         return self.group_commit.submit(stored_events, kwargs)
 
+    def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
+        """One save in its own transaction, as eventsourcing's ``insert_events``, chained."""
+        bodies = entry_bodies(stored_events)  # before queueing for the write lock
+        with self.datastore.transaction(commit=True) as c:
+            ids = self._insert_rows(c, stored_events, **kwargs)
+            tail = self._append_chain(c, bodies, ids) if stored_events else None
+        if tail is not None:
+            self.tail_cache.promote(tail)  # only reached once the transaction committed
+        return ids
+
     def _write_group(self, group: list[PendingSave]) -> None:
-        with self.tail_cache.committing(), self.datastore.transaction(commit=True) as c:
-            events: list[StoredEvent] = []
-            ids: list[int] = []
+        bodies = [entry_bodies(pending.events) for pending in group]  # before taking the write lock
+        chained: list[bytes] = []
+        ids: list[int] = []
+        tail = None
+        with self.datastore.transaction(commit=True) as c:
             for number, pending in enumerate(group):
                 c.execute(f"SAVEPOINT kyc_save_{number}")
                 try:
@@ -151,11 +159,13 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
                     pending.error = IntegrityError(error)
                 else:
                     pending.notification_ids = saved
-                    events.extend(pending.events)
+                    chained.extend(bodies[number])
                     ids.extend(saved)
                 c.execute(f"RELEASE kyc_save_{number}")
-            if events:
-                self._append_chain(c, events, ids)
+            if chained:
+                tail = self._append_chain(c, chained, ids)
+        if tail is not None:
+            self.tail_cache.promote(tail)
 
 
 class ChainedSQLiteApplicationRecorder(_ChainedRecorderMixin, SQLiteApplicationRecorder):
