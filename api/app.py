@@ -36,7 +36,11 @@ API_VERSION = "1.0.0"
 API_DESCRIPTION = (
     "Event-sourced eKYC ledger. Every /v1 and /kyc request is HMAC-signed (X-API-KEY, X-API-TIMESTAMP, "
     "X-API-SIGN; optional X-API-NONCE) as described in api/SIGNING.md; errors are RFC 9457 problem+json "
-    "with code, message, details and trace_id; POSTs accept an Idempotency-Key."
+    "with code, message, details and trace_id; POSTs accept an Idempotency-Key. Sandbox keys get "
+    "simulated results from documented magic inputs (an image whose mean colour is mostly red asks for "
+    "fail, mostly blue for uncertain, any other picture for pass; a name containing SANDBOX HIT or "
+    "SANDBOX NEAR for a screening hit or near-hit), are never billed and mark every event; a session "
+    "belongs to the environment of the key that opened it and is not found by keys of the other one."
 )
 
 

@@ -37,6 +37,28 @@ def current_audit() -> AuditContext:
     return ctx
 
 
+SANDBOX_MARK = ":sandbox"
+"""Suffix of the actor of every event a sandbox key causes (``key:<id>:sandbox``), and of every
+system or client-token actor acting on a session a sandbox key opened."""
+
+
+def is_sandbox_actor(actor: str) -> bool:
+    return actor.endswith(SANDBOX_MARK)
+
+
+def calling_key_environment() -> str | None:
+    """``"sandbox"`` or ``"live"`` when an API key (actor ``key:...``) is the caller, else None.
+
+    Sessions belong to the environment of the key that opened them: a key of the other environment
+    must not see or drive them (as in any sandbox/live split), while system processes, operators
+    and a session's own client token are not environment-bound.
+    """
+    ctx = _current.get()
+    if ctx is None or not ctx.actor.startswith("key:"):
+        return None
+    return "sandbox" if is_sandbox_actor(ctx.actor) else "live"
+
+
 def current_tenant_id() -> str:
     return current_audit().tenant_id
 

@@ -39,7 +39,7 @@ from api.schemas.sessions import (
     SessionCreated,
 )
 from api.services import webhook_admin
-from domain.audit import audit_context
+from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
 from domain.sessions.configuration import SessionConfiguration
@@ -244,8 +244,8 @@ class SessionController(Controller):
 
 def sandbox_actor_suffix(deps: Deps, tenant_id: str, session_id: UUID) -> str:
     """``:sandbox`` when a sandbox key opened the session: its client-token events say so too."""
-    created = next(iter(deps.ledger.session_events(tenant_id, session_id)), None)
-    return ":sandbox" if created is not None and str(getattr(created, "actor", "")).endswith(":sandbox") else ""
+    deps.ledger.get_session(tenant_id, session_id)  # the tenant's own session, or NotFoundError
+    return SANDBOX_MARK if deps.ledger.session_environment(session_id) == "sandbox" else ""
 
 
 def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:

@@ -65,5 +65,5 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "failed_attempts": sum(1 for d in session.decisions.values() if d["outcome"]["decision"] != "accepted"),
         "expires_at": session.expires_at.isoformat(),
         # A sandbox key opened the session: its results are simulated (ops.sandbox), and the page says so.
-        "sandbox": bool(events) and str(getattr(events[0], "actor", "")).endswith(":sandbox"),
+        "sandbox": deps.ledger.session_environment(session_id) == "sandbox",
     }

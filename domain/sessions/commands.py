@@ -16,6 +16,7 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
+from domain.audit import calling_key_environment, is_sandbox_actor
 from domain.checks import CheckResult
 from domain.errors import NotFoundError
 from domain.personal_data import PersonalData
@@ -56,7 +57,17 @@ class SessionCommands:
             raise NotFoundError("session not found", session_id=str(session_id)) from None
         if not isinstance(session, VerificationSession) or session.tenant != tenant_id:
             raise NotFoundError("session not found", session_id=str(session_id))
+        caller = calling_key_environment()
+        if caller is not None and self.session_environment(session_id) != caller:
+            # A live key and a sandbox session (or the reverse) look like another tenant's session.
+            raise NotFoundError("session not found", session_id=str(session_id))
         return session
+
+    def session_environment(self, session_id: UUID) -> str:
+        """``"sandbox"`` when a sandbox key opened the session (its ``Created`` actor says so), else ``"live"``."""
+        created = next(iter(self.events.get(session_id, limit=1)), None)
+        actor = str(getattr(created, "actor", ""))
+        return "sandbox" if is_sandbox_actor(actor) else "live"
 
     def session_events(self, tenant_id: str, session_id: UUID) -> list[DomainEventProtocol[UUID]]:
         """Every recorded event of the session, in order (replay reads these)."""
