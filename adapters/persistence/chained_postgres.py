@@ -1,9 +1,9 @@
 """PostgreSQL recorders that hash-chain every event in the inserting transaction (production).
 
 Inserts already take an EXCLUSIVE lock on the events table (eventsourcing serialises writers so
-that notification ids commit in order); the chain tail is read under that same lock, so chain
-positions are gap-free and in commit order even with many concurrent writers. The tail read is
-pipelined with the insert: chaining adds no network round trip to a save.
+that notification ids commit in order); the chain is extended under that same lock, so chain
+positions are gap-free and in commit order even with many concurrent writers. The write path is in
+``pg_chain_writer``: chaining adds no network round trip to a save.
 
 Append-only is enforced twice: a trigger refuses UPDATE, DELETE and TRUNCATE for every role (even
 the owner), and ``grant_append_only`` gives the application role INSERT and SELECT only.
@@ -14,42 +14,27 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from eventsourcing.persistence import (
-    ApplicationRecorder,
-    IntegrityError,
-    InterfaceError,
-    OperationalError,
-    ProcessRecorder,
-    StoredEvent,
-)
+from eventsourcing.persistence import ApplicationRecorder, ProcessRecorder
 from eventsourcing.postgres import (
     PostgresApplicationRecorder,
     PostgresDatastore,
     PostgresFactory,
     PostgresProcessRecorder,
 )
-from eventsourcing.utils import retry
 from psycopg import Connection, sql
-from psycopg.errors import UniqueViolation
 
-from adapters.persistence.chain_rows import ChainRow, extend_chain
-from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
+from adapters.persistence.chain_rows import ChainRow
+from adapters.persistence.group_commit import group_commit_enabled
+from adapters.persistence.pg_chain_writer import PostgresChainWriter
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
 APPEND_ONLY_FUNCTION = "kycledger_refuse_change"
 
 
-class PostgresChainMixin:
+class PostgresChainMixin(PostgresChainWriter):
     datastore: PostgresDatastore
     events_table_name: str
     sql_create_statements: list[Any]
-
-    @property
-    def chain_table_name(self) -> str:
-        return f"{self.events_table_name}_chain"
-
-    def _ident(self, name: str) -> sql.Composable:
-        return sql.SQL("{}.{}").format(sql.Identifier(self.datastore.schema), sql.Identifier(name))
 
     def _create_table(self, curs: Any) -> None:
         curs.execute(SCHEMA_LOCK_SQL)  # serialise concurrent first starts (see pg_schema)
@@ -84,95 +69,6 @@ class PostgresChainMixin:
                         "EXCEPTION WHEN duplicate_object THEN NULL; END$$"
                     ).format(trigger, sql.SQL(when), target, sql.SQL(level), fn)
                 )
-
-    group_commit: GroupCommit | None = None
-
-    def enable_group_commit(self) -> None:
-        self.group_commit = GroupCommit(self._write_group, self._insert_one)
-
-    def _tail_query(self) -> sql.Composable:
-        return sql.SQL("SELECT position, entry_hash FROM {} ORDER BY position DESC LIMIT 1").format(
-            self._ident(self.chain_table_name))
-
-    def _insert_chain(self, curs: Any, rows: Sequence[ChainRow]) -> None:
-        # One statement for the whole save, whatever its size (executemany would send one per row).
-        curs.execute(
-            sql.SQL(
-                "INSERT INTO {} (position, notification_id, entry_hash) "
-                "SELECT * FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[])"
-            ).format(self._ident(self.chain_table_name)),
-            ([r.position for r in rows], [r.notification_id for r in rows], [r.entry_hash for r in rows]),
-        )
-
-    def _write_group(self, group: list[PendingSave]) -> None:
-        """One transaction, one lock, one commit for many saves; each save in its own SAVEPOINT."""
-        with self.datastore.get_connection() as conn, conn.transaction(), conn.cursor() as curs:
-            self._lock_table(curs)  # type: ignore[attr-defined]
-            self._notify_channel(curs)  # type: ignore[attr-defined]
-            curs.execute(self._tail_query())
-            row = curs.fetchone()
-            tail = (int(row["position"]), bytes(row["entry_hash"])) if row else None
-            events: list[StoredEvent] = []
-            ids: list[int] = []
-            for pending in group:
-                pg_events = [
-                    self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)  # type: ignore[attr-defined]
-                    for e in pending.events
-                ]
-                try:
-                    with conn.transaction():  # a SAVEPOINT: a conflicting save fails alone
-                        self._insert_events(curs, pending.events, **pending.kwargs)  # type: ignore[attr-defined]
-                        curs.execute(self.insert_events_statement, (pg_events,))  # type: ignore[attr-defined]
-                        saved = [r["notification_id"] for r in curs.fetchall()]
-                except (UniqueViolation, IntegrityError) as error:
-                    pending.error = error if isinstance(error, IntegrityError) else IntegrityError(error)
-                    continue
-                pending.notification_ids = saved
-                events.extend(pending.events)
-                ids.extend(saved)
-            if events:
-                self._insert_chain(curs, extend_chain(tail, events, ids))
-
-    def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
-        if not stored_events:
-            return []
-        if self.group_commit is not None:
-            return self.group_commit.submit(stored_events, kwargs)
-        return self._insert_one(stored_events, kwargs)
-
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as eventsourcing's own insert
-    def _insert_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
-        """One save in its own transaction, pipelined: lock, tail read and insert in one round trip."""
-        pg_events = [
-            self.construct_pg_stored_event(e.originator_id, e.originator_version, e.topic, e.state)  # type: ignore[attr-defined]
-            for e in stored_events
-        ]
-        exc: Exception | None = None
-        ids: list[int] = []
-        with self.datastore.get_connection() as conn:
-            with conn.pipeline() as pipeline, conn.transaction():
-                with conn.cursor() as curs:
-                    self._insert_events(curs, stored_events, **kwargs)  # type: ignore[attr-defined]
-                with conn.cursor() as tail_curs, conn.cursor() as curs:
-                    try:
-                        self._lock_table(curs)  # type: ignore[attr-defined]
-                        self._notify_channel(curs)  # type: ignore[attr-defined]
-                        tail_curs.execute(self._tail_query())
-                        curs.execute(self.insert_events_statement, (pg_events,))  # type: ignore[attr-defined]
-                        pipeline.sync()
-                        ids = [row["notification_id"] for row in curs.fetchall()]
-                        row = tail_curs.fetchone()
-                        tail = (int(row["position"]), bytes(row["entry_hash"])) if row else None
-                        self._insert_chain(curs, extend_chain(tail, stored_events, ids))
-                        # No sync here: the chain insert travels with the COMMIT, so the table lock
-                        # is held for one round trip more than eventsourcing's own insert, not two.
-                    except UniqueViolation as e:
-                        exc = IntegrityError(e)
-                    except Exception as e:
-                        exc = e
-            if exc:
-                raise exc
-        return ids
 
     def chain_size(self) -> int:
         with self.datastore.get_connection() as conn, conn.cursor() as curs:
