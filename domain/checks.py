@@ -24,6 +24,7 @@ class CheckType(StrEnum):
     AGE_VERIFICATION = "age_verification"
     KYA = "kya"
     SCREENING = "screening"
+    ADDRESS_PROOF = "address_proof"  # seed 002 step 1 ``require_address_proof``
 
 
 class Outcome(StrEnum):

@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from domain.ports.address_proof import AddressProofReader
 from domain.ports.document import DocumentReader, DocumentValidator
 from domain.ports.face import FaceMatcher, ModelUnavailableError
 from domain.ports.kya import KyaChecker
@@ -37,6 +38,7 @@ class MlServices:
     passive_liveness: PassiveLivenessChecker
     active_liveness: ActiveLivenessChecker
     kya: KyaChecker
+    address_proof_reader: AddressProofReader  # shares the document OCR engine: use document_lock
     screener: SanctionsScreener | None
     sandbox: bool = False
     document_lock: threading.Lock = field(default_factory=threading.Lock)
@@ -67,6 +69,7 @@ def build_ml_services(watchlist_dir: Path | None = None) -> MlServices:
         if cache_key in _built:
             return _built[cache_key]
         # Imported here: the composition root must stay importable where the ML extras are absent.
+        from ml.address_proof.reader import RapidOcrAddressProofReader
         from ml.document.reader import OpenCvRapidOcrDocumentReader
         from ml.document.validator import RuleBasedDocumentValidator
         from ml.face import SFaceMatcher, YuNetSFaceAnalyzer
@@ -87,6 +90,7 @@ def build_ml_services(watchlist_dir: Path | None = None) -> MlServices:
             active_liveness=MediaPipeActiveLivenessChecker(analyzer=analyzer),
             # No MX lookups on the request path: DNS would add seconds and leak applicant domains.
             kya=OfflineKyaChecker(None),
+            address_proof_reader=RapidOcrAddressProofReader(),
             screener=RapidfuzzSanctionsScreener.for_folder(folder) if folder is not None else None,
         )
         _built[cache_key] = services

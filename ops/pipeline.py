@@ -43,6 +43,7 @@ from domain.sessions.status import SessionStatus
 from ops.decision_worker import DecisionWorker
 from ops.erasure import processing_restricted
 from ops.ml_services import MlServices
+from ops.pipeline_address_proof import FIELD_CHECK, address_proof_check
 from ops.pipeline_results import (
     DEFAULT_MIN_AGE,
     DOCUMENT_CHECKS,
@@ -173,8 +174,8 @@ class VerificationPipeline:
         front = self._blob(subject, captures.get("document_front"))
         results: list[CheckResult] = []
         extracted: dict[str, PersonalData] = {}
-        needs_document = any(c in DOCUMENT_CHECKS or c in (CheckType.SCREENING, CheckType.KYA, CheckType.FACE_MATCH)
-                             for c in wanted)
+        needs_document = any(c in DOCUMENT_CHECKS or c in (CheckType.SCREENING, CheckType.KYA, CheckType.FACE_MATCH,
+                                                           CheckType.ADDRESS_PROOF) for c in wanted)
         document: DocumentOutcome | None = None
         seconds: dict[CheckType, float] = {}
         started = time.perf_counter()
@@ -204,7 +205,12 @@ class VerificationPipeline:
                 results.append(self._screening(document, sandbox))
             elif check is CheckType.KYA:
                 results.append(self._kya(document, sandbox))
-            if check in (CheckType.FACE_MATCH, CheckType.SCREENING, CheckType.KYA):
+            elif check is CheckType.ADDRESS_PROOF:  # the holder's name comes from this attempt's document
+                proof, sealed = address_proof_check(self.services(sandbox), self._blob(subject, captures.get(
+                    "address_proof")), document.reading.fields if document else {}, subject, self.today())
+                results.append(proof)
+                extracted.update(sealed)
+            if check in (CheckType.FACE_MATCH, CheckType.SCREENING, CheckType.KYA, CheckType.ADDRESS_PROOF):
                 seconds[check] = time.perf_counter() - step
         return results, extracted, seconds
 
@@ -266,8 +272,9 @@ class VerificationPipeline:
         """Record extracted data first, then each result; stop quietly when the session moved on."""
         recorded: list[str] = []
         try:
-            if extracted and "ocr" not in done:
-                self._retrying(lambda: self.ledger.record_extracted_data(tenant_id, session_id, attempt, extracted))
+            fresh = {k: v for k, v in extracted.items() if FIELD_CHECK.get(k, "ocr") not in done}
+            if fresh:
+                self._retrying(lambda: self.ledger.record_extracted_data(tenant_id, session_id, attempt, fresh))
             for result in results:
                 if str(result.check) in done:
                     continue

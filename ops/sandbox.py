@@ -17,13 +17,16 @@ Magic inputs (documented in the API reference):
 - Screening: a name containing ``SANDBOX HIT`` is a hit, ``SANDBOX NEAR`` a near-hit, else clear.
 - KYA: the offline KYA rules (deterministic, no network) run as they are.
 - Active liveness: the nonce, expiry and reuse rules apply as in production (they are not scores).
+- Address proof (image colour as above): pass reads a letter to the sandbox persona dated today
+  (with a sandbox ID document read, the production rules pass it); fail reads a letter to another
+  person (``holder_name_mismatch``); uncertain reads no text (``address_proof_unreadable``).
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Container
-from datetime import date, datetime
+from collections.abc import Callable, Container
+from datetime import UTC, date, datetime
 
 from PIL import Image, ImageStat
 
@@ -33,6 +36,7 @@ from domain.documents.mrz_chars import check_digit
 from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
 from domain.liveness_challenge import LivenessChallenge, admission_failure, rejected_response
 from domain.personal_data import PersonalData
+from domain.ports.address_proof import AddressDocumentReading, PrintedLine
 from domain.ports.document import DetectedDocument, DocumentReading, DocumentType, QualityReport
 from domain.ports.face import (
     DEFAULT_SIMILARITY_THRESHOLD,
@@ -170,9 +174,28 @@ class SandboxScreener:
         return ScreeningResult(hits=hits, thresholds=self.thresholds, lists=SANDBOX, candidates_scored=len(hits))
 
 
+class SandboxAddressProofReader:
+    """A one-page letter laid out like a bill; ``today`` dates it (the pipeline's clock by default)."""
+
+    def __init__(self, today: Callable[[], date] = lambda: datetime.now(UTC).date()) -> None:
+        self.today = today
+
+    def read(self, image: bytes) -> AddressDocumentReading:
+        outcome = magic_outcome(image)
+        if outcome is Outcome.UNCERTAIN:
+            return AddressDocumentReading(lines=(), models=(SANDBOX,))
+        holder = f"{SANDBOX_PERSONA['given_names']} {SANDBOX_PERSONA['surname']}".title()
+        addressee = holder if outcome is Outcome.PASS else "Other Resident"
+        texts = ("Sandbox Utilities", f"Statement date {self.today().isoformat()}", addressee,
+                 "1 Sandbox Street", "Utopia City", "SB1 1AA", "Your sandbox statement")
+        lines = tuple(PrintedLine(text, (90, 100 + 40 * i, 20 * len(text), 30)) for i, text in enumerate(texts))
+        return AddressDocumentReading(lines=lines, models=(SANDBOX,))
+
+
 def build_sandbox_services(kya: KyaChecker) -> MlServices:
     """The sandbox adapter set; ``kya`` is the offline (deterministic, network-free) KYA checker."""
     return MlServices(document_reader=SandboxDocumentReader(), document_validator=SandboxDocumentValidator(),
                       face_matcher=SandboxFaceMatcher(), passive_liveness=SandboxPassiveLiveness(),
-                      active_liveness=SandboxActiveLiveness(), kya=kya, screener=SandboxScreener(), sandbox=True)
+                      active_liveness=SandboxActiveLiveness(), kya=kya,
+                      address_proof_reader=SandboxAddressProofReader(), screener=SandboxScreener(), sandbox=True)
 

@@ -25,6 +25,8 @@ USER_MESSAGES: dict[str, str] = {
     "face_mismatch": "We couldn't verify your identity. Please ensure the selfie matches your ID photo.",
     # seed 002 "Blurry document"
     "retake_capture": "We couldn't read your document. Please retake with better lighting.",
+    # ours (seed 002 asks for an address document but gives no text for a refused one)
+    "address_proof_retry": "We couldn't confirm your address. Please upload a recent bill or statement in your name.",
     "liveness_retry": "We need another look. Please try again, ensuring you're in a well-lit area.",
     "active_challenge": "Please complete a short check: follow the on-screen prompts.",
     "under_review": "Thanks, your verification is being reviewed. We'll let you know the result.",
@@ -42,6 +44,7 @@ MESSAGE_PRIORITY: tuple[str, ...] = (
     "document_not_accepted",
     "face_mismatch",
     "retake_capture",
+    "address_proof_retry",
     "active_challenge",
     "liveness_retry",
     "under_review",

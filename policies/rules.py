@@ -216,5 +216,23 @@ def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> 
     return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} from {country} accepted")
 
 
+def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+    """Seed 002 ``require_address_proof``: uncertain -> manual review; fail (the document names someone
+    else, or none was captured) -> rejected, retry the address capture. Not a scoring factor: the
+    policy's weights (seed 001 section 4) stay as they are and sessions without it score as before."""
+    result = inputs.result(CheckType.ADDRESS_PROOF)
+    if result is None:
+        return _not_run("address_proof_gate", CheckType.ADDRESS_PROOF)
+    if result.outcome == Outcome.FAIL:
+        codes = ("address_proof_failed", *(f"address_proof:{r}" for r in result.reasons))
+        return RuleOutcome("address_proof_gate", Decision.REJECTED, codes, "address proof check failed",
+                           retryable=True, retry_step="address_capture", message="address_proof_retry")
+    if result.outcome == Outcome.UNCERTAIN:
+        codes = ("address_proof_uncertain", *(f"address_proof:{r}" for r in result.reasons))
+        return RuleOutcome("address_proof_gate", Decision.REVIEW, codes, "address proof needs a person",
+                           message="under_review")
+    return RuleOutcome("address_proof_gate", detail="address proof matches the holder")
+
+
 GATES = (quality_gate, document_acceptance_gate, liveness_gate, face_match_gate, document_gate, fraud_gate,
-         age_gate, screening_gate)
+         age_gate, screening_gate, address_proof_gate)

@@ -20,7 +20,14 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from api.controllers.product import in_thread, parse_session_id, store_capture
-from api.controllers.sessions import _ACCEPTED, SessionId, accept_video, client_session, sandbox_actor_suffix
+from api.controllers.sessions import (
+    _ACCEPTED,
+    SessionId,
+    accept_video,
+    client_session,
+    refuse_unwanted_capture,
+    sandbox_actor_suffix,
+)
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MEDIA_ERROR_STATUS, media, media_problem
@@ -31,13 +38,14 @@ from domain.audit import audit_context
 from domain.errors import DomainError
 from domain.ports.media import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
 
-IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie"})
+IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie", "address_proof"})
 
 
 @dataclass
 class MultipartCapture:
-    """``type``: document_front | document_back | selfie with ``image`` (JPEG, PNG or WebP, max 10 MB),
-    or video with ``video`` (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``."""
+    """``type``: document_front | document_back | selfie | address_proof with ``image`` (JPEG, PNG or WebP,
+    max 10 MB; address_proof only for a session with require_address_proof), or video with ``video``
+    (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``."""
 
     type: str
     image: UploadFile | None = None
@@ -57,7 +65,7 @@ async def _accept(deps: Deps, tenant_id: str, session_id: UUID, data: MultipartC
         return await in_thread(accept_video, deps, tenant_id, session_id, video, data.challenge_nonce, "video")
     if data.type not in IMAGE_KINDS:
         raise ApiProblem(422, "capture_type_invalid",
-                         "multipart uploads take document_front, document_back, selfie or video",
+                         "multipart uploads take document_front, document_back, selfie, address_proof or video",
                          allowed=sorted(IMAGE_KINDS | {"video"}))
     if data.image is None:
         raise ApiProblem(422, "image_missing", "the image file field is required", field="image")
@@ -68,6 +76,7 @@ async def _accept(deps: Deps, tenant_id: str, session_id: UUID, data: MultipartC
 def accept_image(deps: Deps, tenant_id: str, session_id: UUID, kind: str,
                  content: bytes) -> CaptureAccepted:
     session = deps.ledger.get_session(tenant_id, session_id)
+    refuse_unwanted_capture(session, kind)
     try:
         image = media(deps).images.sanitize(content, "image")
     except DomainError as exc:
@@ -83,7 +92,7 @@ class MultipartCaptureController(Controller):
     guards = (client_access,)
 
     @post("/{session_id:str}/documents/multipart", operation_id="uploadSessionCaptureMultipart", status_code=201,
-          summary="Upload a capture as multipart/form-data (type + image file)",
+          summary="Upload a capture as multipart/form-data (type + image file; address_proof too)",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     async def upload(self, deps: Deps, principal: Caller, session_id: SessionId, data: Form) -> CaptureAccepted:
         return await _accept(deps, principal.tenant_id, parse_session_id(session_id), data)

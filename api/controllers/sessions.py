@@ -12,7 +12,8 @@ from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.openapi.spec import Example
+from litestar.params import Body, Parameter
 
 from api.client_token import InvalidClientTokenError, session_challenge
 from api.controllers.product import (
@@ -39,6 +40,7 @@ from api.schemas.sessions import (
     SessionCreated,
 )
 from api.services import webhook_admin
+from domain.address_proof.capture import ensure_capture_wanted
 from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
@@ -68,11 +70,27 @@ SESSION_VIEW_EXAMPLE: dict[str, Any] = {
                  "user_message": "Verification complete.", "policy_hash": "ab" * 32},
     "review": None, "retries_left": 3, "challenge": None, "sandbox": False}
 _UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
+_UPLOAD_BODY = Body(examples=[
+    Example(summary="selfie", value=_UPLOAD_EXAMPLE),
+    Example(summary="address_proof (session created with require_address_proof: true)",
+            value={"type": "address_proof", "image_base64": "iVBORw0KGgoAAAANSUhEUgAA..."})])
+_CREATE_BODY = Body(examples=[
+    Example(summary="passive liveness", value={"checks": ["ocr", "face_match", "liveness"],
+                                               "liveness_type": "active", "reference": "customer-42"}),
+    Example(summary="with proof of address (seed 002 require_address_proof)",
+            value={"checks": ["ocr", "data_validation", "face_match", "liveness"], "require_address_proof": True,
+                   "reference": "customer-43"})])
+
+
+def refuse_unwanted_capture(session: Any, kind: str) -> None:
+    """An address document for a session that does not require one is refused before it is stored."""
+    ensure_capture_wanted(kind, bool(session.configuration.get("require_address_proof")))
 
 
 def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUpload) -> CaptureAccepted:
     """Validate, store (encrypted) and record one capture of the session's current attempt."""
     session = deps.ledger.get_session(tenant_id, session_id)
+    refuse_unwanted_capture(session, data.type)
     if data.type == "video":
         if data.video_base64 is None:
             raise ApiProblem(422, "video_missing", "video_base64 is required", field="video_base64")
@@ -142,6 +160,8 @@ def accept_video(deps: Deps, tenant_id: str, session_id: UUID, content: bytes,
 def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> list[str]:
     """Captures the requested checks need that the attempt does not have yet."""
     needed: set[str] = set()
+    if "address_proof" in checks:  # seed 002 require_address_proof: checked against the ID's name
+        needed |= {"address_proof", "document_front"}
     if DOCUMENT_NEEDING & set(checks):
         needed.add("document_front")
     if "face_match" in checks:
@@ -176,14 +196,12 @@ class SessionController(Controller):
           summary="Open a verification session with its configuration (seed 002 step 1)",
           responses=ok(SessionCreated, _CREATED, status=201, description="Created"))
     def create(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
-               data: Annotated[SessionCreate, body({"checks": ["ocr", "face_match", "liveness"],
-                                                    "liveness_type": "active", "reference": "customer-42"})],
-               ) -> SessionCreated:
+               data: Annotated[SessionCreate, _CREATE_BODY]) -> SessionCreated:
         configuration = SessionConfiguration.build(
             accepted_documents=data.accepted_documents, accepted_countries=data.accepted_countries,
             liveness_type=data.liveness_type, face_match_threshold=data.face_match_threshold,
-            max_retries=data.max_retries, session_ttl_seconds=data.session_ttl_seconds, checks=data.checks,
-            webhook_url=data.webhook_url)
+            require_address_proof=data.require_address_proof, max_retries=data.max_retries,
+            session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url)
         session_id = uuid4()
         # The session's own webhook_url is checked (SSRF) and registered before the session exists, so a
         # refused URL leaves no session behind; its signing secret is shown in this answer only.
@@ -202,10 +220,11 @@ class SessionController(Controller):
             webhook_secret=webhook_secret)
 
     @post("/{session_id:str}/documents", operation_id="uploadSessionCapture", sync_to_thread=True,
-          status_code=201, summary="Upload a capture: document_front, document_back, selfie, liveness_frames, video",
+          status_code=201, summary="Upload a capture: document_front, document_back, selfie, liveness_frames, video, "
+                                   "address_proof (409 address_proof_not_required unless the session requires it)",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     def upload(self, deps: Deps, principal: Caller, session_id: SessionId,
-               data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)]) -> CaptureAccepted:
+               data: Annotated[CaptureUpload, _UPLOAD_BODY]) -> CaptureAccepted:
         return accept_capture(deps, principal.tenant_id, parse_session_id(session_id), data)
 
     @post("/{session_id:str}/complete", operation_id="completeSession", status_code=202,
@@ -273,7 +292,7 @@ class ClientSessionController(Controller):
           status_code=201, summary="Upload a capture with the session's client token (X-Client-Token)",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-               data: Annotated[CaptureUpload, body(_UPLOAD_EXAMPLE)],
+               data: Annotated[CaptureUpload, _UPLOAD_BODY],
                client_token: ClientToken = None,
                ) -> CaptureAccepted:
         tenant_id, sid = client_session(deps, client_token, session_id)

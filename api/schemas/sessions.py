@@ -9,7 +9,9 @@ import msgspec
 from api.dto import Dto
 
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
-CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video)$")
+CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video|address_proof)$",
+                            description="address_proof: a utility bill, bank statement or tax letter; only for a "
+                                        "session created with require_address_proof: true")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 10 MB decoded, 15 s, 600 frames)")
 
@@ -22,6 +24,9 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
     accepted_documents: list[str] | None = None
     accepted_countries: list[str] = msgspec.field(default_factory=list)
     face_match_threshold: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.65
+    require_address_proof: Annotated[bool, msgspec.Meta(
+        description="an address document (type address_proof) must be uploaded and is checked against the "
+                    "ID's name, for an address and for a date in the last 3 months")] = False
     max_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
     session_ttl_seconds: Annotated[int, msgspec.Meta(ge=60, le=604800)] = 1800
     webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None

@@ -14,6 +14,7 @@ from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 
+from domain.address_proof.capture import ensure_capture_wanted
 from domain.base import LedgerAggregate
 from domain.checks import CheckResult, CheckType
 from domain.errors import InvalidArgumentError
@@ -124,7 +125,7 @@ class VerificationSession(LedgerAggregate):
 
     @property
     def required_checks(self) -> list[str]:
-        return [str(c) for c in self.configuration["checks"]]
+        return [str(c) for c in self.config.required_checks]
 
     def missing_checks(self) -> list[str]:
         done = self.results.get(self.attempt, {})
@@ -168,6 +169,7 @@ class VerificationSession(LedgerAggregate):
         self._guard_open_for_user(now, "record a capture")
         self._guard_attempt_open(self.attempt)
         capture_kind = parse_capture(kind, content_sha256, blob_ref)
+        ensure_capture_wanted(str(capture_kind), self.config.require_address_proof)
         self._capture_recorded(
             attempt=self.attempt,
             kind=str(capture_kind),

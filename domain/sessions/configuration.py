@@ -34,8 +34,9 @@ class LivenessType(StrEnum):
 
 
 # Seed 003 "Verification Checks" plus the issue's kya and screening; quality is a capture check
-# recorded by the ML side whenever it runs, never something a client requests.
-REQUESTABLE_CHECKS: frozenset[CheckType] = frozenset(CheckType) - {CheckType.QUALITY}
+# recorded by the ML side whenever it runs, never something a client requests. The address proof
+# check has one switch, seed 002's ``require_address_proof``: listing it in ``checks`` is refused.
+REQUESTABLE_CHECKS: frozenset[CheckType] = frozenset(CheckType) - {CheckType.QUALITY, CheckType.ADDRESS_PROOF}
 
 _COUNTRY = re.compile(r"^[A-Z]{2,3}$")  # ISO 3166 alpha-2 (seed 002) or alpha-3 (seed 001)
 MAX_SESSION_TTL_SECONDS = 7 * 24 * 3600
@@ -80,10 +81,18 @@ class SessionConfiguration:
         if len(set(self.checks)) != len(self.checks):
             raise InvalidSessionConfigurationError("checks must not repeat")
         for check in self.checks:
+            if check is CheckType.ADDRESS_PROOF:
+                raise InvalidSessionConfigurationError("request address_proof with require_address_proof: true")
             if check not in REQUESTABLE_CHECKS:
                 raise InvalidSessionConfigurationError("check cannot be requested", check=str(check))
         if self.webhook_url is not None and not self.webhook_url.startswith(("https://", "http://")):
             raise InvalidSessionConfigurationError("webhook_url must be an http(s) URL")
+
+    @property
+    def required_checks(self) -> tuple[CheckType, ...]:
+        """The checks an attempt needs before it can be decided: ``checks``, then the address proof
+        when ``require_address_proof`` is set (seed 002 step 1)."""
+        return (*self.checks, CheckType.ADDRESS_PROOF) if self.require_address_proof else self.checks
 
     @classmethod
     def build(
