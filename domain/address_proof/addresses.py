@@ -38,10 +38,10 @@ POSTCODES: dict[str, re.Pattern[str]] = {
     "NL": re.compile(r"\b[1-9]\d{3} ?[A-Z]{2}\s+[A-Z]{3,}"),
     # DE, FR, ES, IT...: five digits then the town, at the start of the line or after a comma
     "5-digit + town": re.compile(r"(?:^|,\s*)(?:[A-Z]{1,2}-)?\d{5}\s+[A-Z][A-Z' -]{2,}"),
+    # SG: "SINGAPORE 238859" (before IN: a town and six digits)
+    "SG": re.compile(r"\bSINGAPORE\s+\d{6}\b"),
     # IN: town then the six-digit PIN, ending the line ("MUMBAI - 400001", "PUNE 411 001")
     "IN": re.compile(r"[A-Z]{3,}\s*[-,]?\s*[1-9]\d{2}\s?\d{3}$"),
-    # SG: "SINGAPORE 238859"
-    "SG": re.compile(r"\bSINGAPORE\s+\d{6}\b"),
     # AU: state + four digits ("NSW 2000")
     "AU": re.compile(r"\b(?:NSW|VIC|QLD|WA|SA|TAS|ACT|NT)\s+\d{4}\b"),
 }
