@@ -99,83 +99,31 @@ def extend_chain(
     return [ChainRow(*row) for row in link_chain(start, entry_bodies(stored_events), notification_ids)]
 
 
-PENDING_WAIT_SECONDS = 0.25
-
-
-class PendingTail:
-    """The tail a write transaction leaves, from just before its COMMIT until its thread hears how
-    the COMMIT went: then ``settle`` records whether it committed."""
-
-    __slots__ = ("committed", "settled", "tail")
-
-    def __init__(self, tail: ChainTail) -> None:
-        self.tail = tail
-        self.committed = False
-        self.settled = threading.Event()
-
-
 class TailCache:
-    """The chain tail this process last committed, to skip re-reading it on the next save.
+    """The chain tail this process last committed, to skip re-reading it on the next save (SQLite).
 
     A cached tail is current exactly when the first notification id just issued under the write
-    lock directly follows the cached tail's id: ids are handed out in order under that lock and
-    every insert takes the next one(s), committed or rolled back (SQLite: rowid = max + 1, rows are
-    never deleted and a rolled-back insert frees its rowids; PostgreSQL: a ``bigserial`` sequence
-    with cache 1, whose values are consumed even by inserts that roll back). So any write by another
+    lock directly follows the cached tail's id: ids (rowids) are handed out as max + 1 under that
+    lock, rows are never deleted and a rolled-back insert frees its rowids, so any write by another
     process or connection in between shows up as a gap, and the caller reads the tail from the table.
-
-    Only committed tails are used. A writer ``stage``s its tail under the lock before committing and
-    ``settle``s it once it knows the outcome. The next writer of this process can get the lock before
-    that (the database released it at the COMMIT, the committing thread has yet to run): if its ids
-    follow the staged tail it waits for the outcome, which is already decided, instead of reading.
+    Writers ``promote`` a tail only after its transaction committed, never one that rolled back.
     ``hits`` and ``misses`` count lookups (approximately, under threads): they are statistics.
     """
 
-    def __init__(self, pending_wait: float = PENDING_WAIT_SECONDS) -> None:
-        self.pending_wait = pending_wait
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._tail: ChainTail | None = None
-        self._pending: PendingTail | None = None
         self.hits = 0
         self.misses = 0
-        self.last_lookup_hit = False
 
     def lookup(self, first_new_notification_id: int) -> ChainTail | None:
         """The committed tail that ``first_new_notification_id`` directly follows, if this process has it."""
-        expected = first_new_notification_id - 1
-        tail = self._tail  # one reference read each: no lock needed
-        if tail is None or tail.notification_id != expected:
-            pending = self._pending
-            tail = None
-            if (pending is not None and pending.tail.notification_id == expected
-                    and pending.settled.wait(self.pending_wait) and pending.committed):
-                tail = pending.tail
-        self.last_lookup_hit = tail is not None
-        if tail is None:
-            self.misses += 1
-        else:
+        tail = self._tail  # one reference read: no lock needed
+        if tail is not None and tail.notification_id == first_new_notification_id - 1:
             self.hits += 1
-        return tail
-
-    def holds_tail(self) -> bool:
-        return self._tail is not None
-
-    def clear(self) -> None:
-        with self._lock:
-            self._tail = None
-            self._pending = None
-
-    def stage(self, tail: ChainTail) -> PendingTail:
-        """Under the write lock, before COMMIT: the tail this transaction leaves if it commits."""
-        pending = self._pending = PendingTail(tail)
-        return pending
-
-    def settle(self, pending: PendingTail, committed: bool) -> None:
-        """After the COMMIT: promote the staged tail if it committed; wake whoever waits on it."""
-        if committed:
-            self.promote(pending.tail)
-        pending.committed = committed
-        pending.settled.set()
+            return tail
+        self.misses += 1
+        return None
 
     def promote(self, committed: ChainTail) -> None:
         """Remember a tail whose transaction committed (a later one is never replaced)."""

@@ -25,6 +25,7 @@ from psycopg import Connection, sql
 
 from adapters.persistence.chain_rows import ChainRow
 from adapters.persistence.group_commit import group_commit_enabled
+from adapters.persistence.pg_chain_sql import append_function, entry_hash_function
 from adapters.persistence.pg_chain_writer import PostgresChainWriter
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
@@ -56,6 +57,9 @@ class PostgresChainMixin(PostgresChainWriter):
                     "$$BEGIN RAISE EXCEPTION 'kycledger ledger tables are append-only (% on %)', "
                     "TG_OP, TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege'; END$$"
                 ).format(fn),
+                entry_hash_function(self.datastore.schema),
+                append_function(self.datastore.schema, self.events_table_name, self.chain_table_name,
+                                self.stored_event_type_name),  # type: ignore[attr-defined]
             ]
         )
         for table in (self.events_table_name, self.chain_table_name):

@@ -137,47 +137,35 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
     def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
         """One save in its own transaction, as eventsourcing's ``insert_events``, chained."""
         bodies = entry_bodies(stored_events)  # before queueing for the write lock
-        pending = None
-        try:
-            with self.datastore.transaction(commit=True) as c:
-                ids = self._insert_rows(c, stored_events, **kwargs)
-                if stored_events:
-                    pending = self.tail_cache.stage(self._append_chain(c, bodies, ids))
-        except BaseException:
-            if pending is not None:
-                self.tail_cache.settle(pending, committed=False)
-            raise
-        if pending is not None:
-            self.tail_cache.settle(pending, committed=True)
+        with self.datastore.transaction(commit=True) as c:
+            ids = self._insert_rows(c, stored_events, **kwargs)
+            tail = self._append_chain(c, bodies, ids) if stored_events else None
+        if tail is not None:
+            self.tail_cache.promote(tail)  # only reached once the transaction committed
         return ids
 
     def _write_group(self, group: list[PendingSave]) -> None:
         bodies = [entry_bodies(pending.events) for pending in group]  # before taking the write lock
         chained: list[bytes] = []
         ids: list[int] = []
-        staged = None
-        try:
-            with self.datastore.transaction(commit=True) as c:
-                for number, pending in enumerate(group):
-                    c.execute(f"SAVEPOINT kyc_save_{number}")
-                    try:
-                        saved = self._insert_rows(c, pending.events, **pending.kwargs)
-                    except sqlite3.IntegrityError as error:
-                        c.execute(f"ROLLBACK TO kyc_save_{number}")
-                        pending.error = IntegrityError(error)
-                    else:
-                        pending.notification_ids = saved
-                        chained.extend(bodies[number])
-                        ids.extend(saved)
-                    c.execute(f"RELEASE kyc_save_{number}")
-                if chained:
-                    staged = self.tail_cache.stage(self._append_chain(c, chained, ids))
-        except BaseException:
-            if staged is not None:
-                self.tail_cache.settle(staged, committed=False)
-            raise
-        if staged is not None:
-            self.tail_cache.settle(staged, committed=True)
+        tail = None
+        with self.datastore.transaction(commit=True) as c:
+            for number, pending in enumerate(group):
+                c.execute(f"SAVEPOINT kyc_save_{number}")
+                try:
+                    saved = self._insert_rows(c, pending.events, **pending.kwargs)
+                except sqlite3.IntegrityError as error:
+                    c.execute(f"ROLLBACK TO kyc_save_{number}")
+                    pending.error = IntegrityError(error)
+                else:
+                    pending.notification_ids = saved
+                    chained.extend(bodies[number])
+                    ids.extend(saved)
+                c.execute(f"RELEASE kyc_save_{number}")
+            if chained:
+                tail = self._append_chain(c, chained, ids)
+        if tail is not None:
+            self.tail_cache.promote(tail)
 
 
 class ChainedSQLiteApplicationRecorder(_ChainedRecorderMixin, SQLiteApplicationRecorder):
