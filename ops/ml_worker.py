@@ -19,6 +19,7 @@ from typing import Any
 import nats
 
 from adapters.blobs import LocalDiskBlobStore
+from adapters.nats.connection import close_quietly, reconnect_options
 from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.work_queue import SUBJECT, JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
 from adapters.telemetry import extract_trace_context, job_span
@@ -62,6 +63,9 @@ def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nat
             **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
 
 
+RECONNECT_PAUSE_SECONDS = 1.0
+
+
 @dataclass
 class MlWorkerStats:
     processed: int = 0
@@ -71,9 +75,11 @@ class MlWorkerStats:
 class MlWorkerHandle:
     """A running ML worker; ``stop()`` ends it after the job in hand."""
 
-    def __init__(self, pipeline: VerificationPipeline, nats_url: str) -> None:
+    def __init__(self, pipeline: VerificationPipeline, nats_url: str, reconnect_attempts: int = 60) -> None:
         self.pipeline = pipeline
         self.nats_url = nats_url
+        self.reconnect_attempts = reconnect_attempts  # nats-py's own, 2 s apart; then we connect anew
+        self.reconnects = 0
         self.stats = MlWorkerStats()
         self.ready = threading.Event()
         self._stopping = threading.Event()
@@ -82,6 +88,7 @@ class MlWorkerHandle:
     def start(self) -> MlWorkerHandle:
         self._thread.start()
         if not self.ready.wait(15):
+            self.stop(timeout=5)
             raise RuntimeError(f"ML worker could not subscribe to NATS at {self.nats_url}")
         return self
 
@@ -93,16 +100,30 @@ class MlWorkerHandle:
         asyncio.run(self._consume())
 
     async def _consume(self) -> None:
-        nc = await nats.connect(self.nats_url, connect_timeout=5)
-        try:
-            subscription = await pull_subscription(nc.jetstream())
-            self.ready.set()
-            while not self._stopping.is_set():
-                message = await fetch_one(subscription, timeout=0.5)
-                if message is not None:
-                    await self._handle(message)
-        finally:
-            await nc.close()
+        # Survives NATS outages: nats-py reconnects by itself for a while; a fetch that fails meanwhile,
+        # or a client that gave up, leads to a fresh connection after a pause. An unacked job is
+        # redelivered by JetStream after its ack wait, so nothing is lost in between.
+        while not self._stopping.is_set():
+            try:
+                nc = await nats.connect(self.nats_url, connect_timeout=5,
+                                        **reconnect_options(self.reconnect_attempts))
+            except Exception as exc:
+                log.warning("ML worker cannot reach NATS (%s); retrying", type(exc).__name__)
+                await asyncio.sleep(RECONNECT_PAUSE_SECONDS)
+                continue
+            try:
+                subscription = await pull_subscription(nc.jetstream())
+                self.ready.set()
+                while not self._stopping.is_set() and not nc.is_closed:
+                    message = await fetch_one(subscription, timeout=0.5)
+                    if message is not None:
+                        await self._handle(message)
+            except Exception as exc:
+                self.reconnects += 1
+                log.warning("ML worker lost NATS (%s); connecting again", type(exc).__name__)
+                await asyncio.sleep(RECONNECT_PAUSE_SECONDS)
+            finally:
+                await close_quietly(nc, drain=False)  # unacked jobs are redelivered anyway
 
     async def _handle(self, message: Any) -> None:
         job = MlJob.decode(message.data)

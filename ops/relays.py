@@ -22,6 +22,7 @@ from typing import Any
 
 import nats
 
+from adapters.nats.connection import close_quietly
 from adapters.nats.relay import NatsStreamRelay, RelayHandle, ensure_streams
 from adapters.views.runner import ProjectionRunner
 from adapters.views.sql_views import PostgresReadModelView, SQLiteReadModelView
@@ -60,7 +61,7 @@ async def _relay_until_idle(rt: LedgerRuntime, nats_url: str) -> int:
         await ensure_streams(js)
         return await NatsStreamRelay(rt.ledger, open_read_model_view(rt)).publish_pending(js)
     finally:
-        await nc.drain()
+        await close_quietly(nc)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,6 +10,7 @@ because a nats-py client belongs to the loop it was opened in (tests run several
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import weakref
 from typing import Any
@@ -46,4 +47,24 @@ class LoopConnections:
         with self._guard:
             client = self._clients.pop(asyncio.get_running_loop(), None)
         if client is not None and not client.is_closed:
+            await client.close()
+
+
+def reconnect_options(attempts: int) -> dict[str, Any]:
+    """nats-py options for ``attempts`` automatic reconnects (2 s apart); 0 = none: the client closes
+    as soon as the server goes away (nats-py reads a 0 limit as "unlimited", hence the switch)."""
+    if attempts < 0:
+        raise ValueError("reconnect attempts cannot be negative")
+    return {"allow_reconnect": False} if attempts == 0 else {"max_reconnect_attempts": attempts}
+
+
+async def close_quietly(client: Any, drain: bool = True) -> None:
+    """Drain ``client`` when it is connected (``drain``), else just close it: at shutdown the server
+    may already be gone (a service manager signals every process of the group at once), which is
+    not an error. A pull consumer should not drain: draining waits for its open fetch (up to 30 s)."""
+    if drain and client.is_connected:
+        with contextlib.suppress(Exception):
+            await client.drain()
+    if not client.is_closed:
+        with contextlib.suppress(Exception):
             await client.close()

@@ -20,6 +20,7 @@ import nats
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError as StreamNotFoundError
 
+from adapters.nats.connection import close_quietly, reconnect_options
 from adapters.nats.streams import decisions_subject, session_subject, stream_configs
 from adapters.views.log_follower import LogFollower
 from projections.status_events import status_message
@@ -86,12 +87,15 @@ RETRY_PAUSE_SECONDS = 1.0
 class RelayHandle:
     """A relay running its own asyncio loop in a background thread."""
 
-    def __init__(self, relay: NatsStreamRelay, nats_url: str, poll_seconds: float) -> None:
+    def __init__(self, relay: NatsStreamRelay, nats_url: str, poll_seconds: float,
+                 reconnect_attempts: int = 60) -> None:
         self.relay = relay
         self.nats_url = nats_url
         self.poll_seconds = poll_seconds
+        self.reconnect_attempts = reconnect_attempts  # nats-py's own, 2 s apart; then we connect anew
         self.error: BaseException | None = None
         self.failures = 0
+        self.reconnects = 0
         self._stop = threading.Event()
         self._ready = threading.Event()
         self._thread = threading.Thread(target=self._run, name="nats-relay", daemon=True)
@@ -111,14 +115,24 @@ class RelayHandle:
             self.error = exc
             self._ready.set()
 
+    async def _connect(self) -> Any:
+        return await nats.connect(self.nats_url, name="kycledger-relay",
+                                  **reconnect_options(self.reconnect_attempts))
+
     async def _loop(self) -> None:
-        nc = await nats.connect(self.nats_url, name="kycledger-relay")
+        nc = await self._connect()
         try:
             js = nc.jetstream()
             await ensure_streams(js)
             self._ready.set()
             while not self._stop.is_set():
                 try:
+                    if nc.is_closed:  # nats-py gave up reconnecting (a long outage): start over
+                        nc = await self._connect()
+                        js = nc.jetstream()
+                        await ensure_streams(js)
+                        self.reconnects += 1
+                        log.warning("NATS relay connected again after an outage")
                     published = await self.relay.publish_pending(js)
                 except Exception as exc:
                     # A publish timeout or a locked database: the position was not advanced and
@@ -130,7 +144,7 @@ class RelayHandle:
                 if published == 0:
                     await asyncio.sleep(self.poll_seconds)
         finally:
-            await nc.drain()
+            await close_quietly(nc)
 
     def stop(self) -> None:
         """Stop after the current batch; re-raise the error that stopped the relay, if any."""
