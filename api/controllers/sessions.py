@@ -75,8 +75,8 @@ _UPLOAD_BODY = Body(examples=[
     Example(summary="address_proof (session created with require_address_proof: true)",
             value={"type": "address_proof", "image_base64": "iVBORw0KGgoAAAANSUhEUgAA..."})])
 _CREATE_BODY = Body(examples=[
-    Example(summary="passive liveness", value={"checks": ["ocr", "face_match", "liveness"],
-                                               "liveness_type": "active", "reference": "customer-42"}),
+    Example(summary="active liveness", value={"checks": ["ocr", "face_match", "liveness"],
+                                              "liveness_type": "active", "reference": "customer-42"}),
     Example(summary="with proof of address (seed 002 require_address_proof)",
             value={"checks": ["ocr", "data_validation", "face_match", "liveness"], "require_address_proof": True,
                    "reference": "customer-43"})])
