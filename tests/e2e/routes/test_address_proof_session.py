@@ -9,12 +9,14 @@ reached a check result, a log line or a database file in plaintext.
 from __future__ import annotations
 
 import base64
+import io
 import logging
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import UUID
 
 import pytest
+from PIL import Image
 
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import FACES, MRZ_TD3, b64, wait_for
@@ -112,3 +114,31 @@ def test_an_address_document_is_refused_by_a_session_that_does_not_require_one(s
     assert accepted.status_code == 201, accepted.text
     missing = client.post(f"/v1/sessions/{wanted}/complete")
     assert missing.status_code == 409 and missing.json()["details"]["missing"] == ["document_front"]
+
+
+def _png(colour: tuple[int, int, int]) -> str:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(out, "PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def test_a_sandbox_address_proof_in_red_asks_for_another_address_document(stack: ApiStack) -> None:
+    """Sandbox magic colours (ops.sandbox): grey ID and selfie pass, a red address document fails."""
+    tenant = stack.new_tenant()
+    client = stack.client(stack.new_key(tenant.tenant_id, sandbox=True))
+    sid = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "require_address_proof": True,
+                                       "max_retries": 2}).json()["id"]
+    for kind, colour in (("document_front", (128, 120, 110)), ("selfie", (128, 120, 110)),
+                         ("address_proof", (200, 40, 40))):
+        answer = client.post(f"/v1/sessions/{sid}/documents", {"type": kind, "image_base64": _png(colour)})
+        assert answer.status_code == 201, answer.text
+    assert client.post(f"/v1/sessions/{sid}/complete").status_code == 202
+    final = wait_for(client, sid)
+    proof = next(c for c in final["checks"] if c["check"] == "address_proof")  # the decided attempt's
+    assert (proof["outcome"], proof["reasons"], proof["sandbox"]) == ("fail", ["holder_name_mismatch"], True)
+    decision = final["decision"]
+    assert (decision["decision"], decision["route"]) == ("rejected", "retry")
+    assert "address_proof:holder_name_mismatch" in decision["reasons"]
+    assert decision["user_message"].startswith("We couldn't confirm your address")
+    session = stack.rt.ledger.get_session(tenant.tenant_id, UUID(sid))
+    assert session.attempt == 2 and session.retries[-1]["step"] == "address_capture"
