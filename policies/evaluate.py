@@ -106,7 +106,7 @@ def evaluate(policy: PolicyDocument, inputs: DecisionInputs) -> DecisionOutcome:
     value, breakdown = score(policy, inputs)
     accept_at = effective_accept_threshold(policy, inputs.retries_used)
     banded = band(policy, value, inputs.retries_used)
-    gates = tuple(gate(policy, inputs) for gate in GATES)
+    gates = tuple(outcome for outcome in (gate(policy, inputs) for gate in GATES) if outcome is not None)
     band_codes: tuple[str, ...] = ()
     if banded == Decision.REVIEW:
         band_codes = ("score_review_band",)

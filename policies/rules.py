@@ -7,6 +7,7 @@ or a screening hit (ARCHITECTURE.md section 6), and improving any one check can 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -183,7 +184,7 @@ def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcom
     return RuleOutcome("screening_gate", detail="screening clear")
 
 
-def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
     """The session accepts only its configured document types and issuing countries (seed 002).
 
     A document of another type or country is refused with a retry to capture an accepted one;
@@ -191,7 +192,7 @@ def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> 
     """
     rule = "document_acceptance"
     if not policy.enforce_document_acceptance:
-        return RuleOutcome(rule, detail="not enforced by this policy version")
+        return None  # a gate added after v1: absent from records under policies that do not enforce it
     ocr = inputs.result(CheckType.OCR)
     if ocr is None:
         return _not_run(rule, CheckType.OCR)
@@ -216,10 +217,12 @@ def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> 
     return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} from {country} accepted")
 
 
-def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
+def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
     """Seed 002 ``require_address_proof``: uncertain -> manual review; fail (the document names someone
     else, or none was captured) -> rejected, retry the address capture. Not a scoring factor: the
     policy's weights (seed 001 section 4) stay as they are and sessions without it score as before."""
+    if not inputs.configuration.require_address_proof:
+        return None  # a gate added after v1: absent from records of sessions that never used it
     result = inputs.result(CheckType.ADDRESS_PROOF)
     if result is None:
         return _not_run("address_proof_gate", CheckType.ADDRESS_PROOF)
@@ -234,5 +237,9 @@ def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOu
     return RuleOutcome("address_proof_gate", detail="address proof matches the holder")
 
 
-GATES = (quality_gate, document_acceptance_gate, liveness_gate, face_match_gate, document_gate, fraud_gate,
-         age_gate, screening_gate, address_proof_gate)
+# Gates added after the first policy version answer None when they do not apply (the policy does not
+# enforce them, the session did not ask for them): a decision that never used them is recorded,
+# and replays, exactly as it did before they existed.
+Gate = Callable[[PolicyDocument, DecisionInputs], RuleOutcome | None]
+GATES: tuple[Gate, ...] = (quality_gate, document_acceptance_gate, liveness_gate, face_match_gate, document_gate,
+                           fraud_gate, age_gate, screening_gate, address_proof_gate)
