@@ -29,9 +29,10 @@ from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
 from domain.audit import audit_context
+from domain.checks import CheckType
 
 SessionId = Annotated[str, Parameter(max_length=64)]
-STEPS = {"document": DOCUMENT, "face": FACE}
+STEPS = {"document": DOCUMENT, "face": FACE, "address": frozenset({CheckType.ADDRESS_PROOF})}
 
 
 class StepRequest(Dto, frozen=True, kw_only=True):
@@ -58,6 +59,7 @@ _PROGRESS = {
     "scan": {"status": "done", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",
              "id_type": "passport", "mrz_found": True, "pdf417_found": False},
     "face": {"liveness": "pass", "match": True, "match_requested": True, "checked": True},
+    "address": {"required": False, "captured": False, "outcome": "pending"},
     "decision": None, "next_attempt_open": False, "review_requested": False, "failed_attempts": 0,
     "expires_at": "2026-01-01T12:30:00+00:00", "sandbox": False}
 _STEP_EXAMPLE = {"step": "face", "reason": "user_request", "topic": "camera"}
@@ -69,7 +71,8 @@ _LIVE_EXAMPLE = ('id: 7\nevent: scan.status.updated\ndata: {"id": "' + _SID + '"
 # What each step reads: without it the checks would record a failure ("document_missing") that
 # the attempt could not take back, so a premature call is refused instead.
 STEP_CAPTURES = {"document": frozenset({"document_front"}),
-                 "face": frozenset({"selfie", "liveness_frames", "video"})}
+                 "face": frozenset({"selfie", "liveness_frames", "video"}),
+                 "address": frozenset({"address_proof"})}
 
 
 def _require_captures(deps: Deps, tenant_id: str, sid: UUID, step: str) -> None:
@@ -125,7 +128,7 @@ class CaptureWebController(Controller):
                          client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         if step not in STEPS:
-            raise ApiProblem(404, "not_found", "step is 'document' or 'face'")
+            raise ApiProblem(404, "not_found", "step is 'document', 'face' or 'address'")
         await in_thread(_require_captures, deps, tenant_id, sid, step)
         pipeline = product(deps).pipeline
         sandbox = bool(await in_thread(sandbox_actor_suffix, deps, tenant_id, sid))  # sandbox models, marked

@@ -35,6 +35,14 @@ def _face(session: Any, attempt: int) -> dict[str, Any]:
             "checked": live is not None or match is not None}
 
 
+def _address(session: Any, attempt: int) -> dict[str, Any]:
+    """Seed 002 ``require_address_proof``: whether the step is needed, done, and how it went."""
+    result = session.results.get(attempt, {}).get("address_proof")
+    captured = any(str(c["kind"]) == "address_proof" for c in session.captures.get(attempt, []))
+    return {"required": bool(session.configuration.get("require_address_proof")), "captured": captured,
+            "outcome": result["outcome"] if result else "pending"}
+
+
 def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
     """The page's view of the session's current attempt."""
     session = deps.ledger.get_session(tenant_id, session_id)
@@ -57,6 +65,7 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
                  "expiry": scan["ocr"]["expiry"], "id_type": scan["idType"], "mrz_found": scan["mrzFound"],
                  "pdf417_found": scan["pdf417Found"]},
         "face": _face(session, shown),
+        "address": _address(session, shown),
         "decision": _decision(session, shown),
         "next_attempt_open": fresh and status == "pending",
         "review_requested": status == "manual_review",

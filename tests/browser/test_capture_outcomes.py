@@ -8,6 +8,8 @@
   front of the camera (biden.jpg, labelled "different" in faces/pairs.csv). After two failed
   attempts on two devices the page offers "Request manual review" (seed 000), counted by the
   server, and the case goes to the review queue.
+- Proof of address (seed 002 ``require_address_proof``): its own step between the ID and the selfie,
+  a bill rendered at test time in the ID holder's name, read by the real OCR.
 - Hand-off: a computer without a camera shows a QR code of the link (seed 000 "mobile ↔ web");
   the code, read back with zxing-cpp from the page's pixels, opens the same session on a phone.
 """
@@ -15,6 +17,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import cv2
@@ -36,6 +39,7 @@ from tests.browser.capture_steps import (
     wait_screen,
 )
 from tests.browser.conftest import Screens, WebStack, open_browser
+from tests.integration.address_proof.letters import Letter, render_letter
 
 pytestmark = pytest.mark.e2e
 
@@ -161,4 +165,44 @@ def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
         scan_document(page)
         assert "ERIKSSON" in page.locator("#f-name").inner_text()
         screens.shot(page, "phone-continues")
+    print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_a_session_requiring_proof_of_address_asks_for_it_between_id_and_selfie(
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
+                             require_address_proof=True)
+    url = f"{web_stack.url}/capture/{token}"
+    bill = tmp_path / "bill.png"  # rendered now (the shared data has no address documents), never committed
+    bill.write_bytes(render_letter(Letter(holder="Ms Anna Maria Eriksson",
+                                          address=("14 Willow Street", "Manchester M1 4BT"),
+                                          issued=date.today() - timedelta(days=20))))
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        wait_screen(page, "scan")
+        steps = page.locator(".stepper li:not([hidden])").all_inner_texts()
+        assert steps == ["1 Scan your ID", "2 Proof of address", "3 Selfie & Liveness", "4 Result"]
+        scan_document(page)
+        page.locator("#confirm").click()
+        wait_screen(page, "address")
+        assert page.locator("#address-send").is_disabled()
+        page.locator("#address-file").set_input_files(str(bill))
+        screens.shot(page, "proof-of-address")
+        page.locator("#address-send").click()
+        wait_screen(page, "selfie", timeout=90_000)  # uploaded and read: on to the selfie
+        assert page.locator("#address-file").input_value() == ""  # nothing of it kept in the page
+    with browser(playwright_driver, chromium, tmp_path, videos["face"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        take_selfie(page)
+        screens.shot(page, "result-with-address")
+    events = recorded_events(web_stack, sid)
+    address = [e.result for e in events if type(e).__name__ == "CheckCompleted"  # type: ignore[attr-defined]
+               and e.result["check"] == "address_proof"]  # type: ignore[attr-defined]
+    assert [a["outcome"] for a in address] == ["pass"], address
+    decision = next(e.outcome for e in events if type(e).__name__ == "DecisionMade")  # type: ignore[attr-defined]
+    gate = next(r for r in decision["rules"] if r["rule"] == "address_proof_gate")
+    assert gate["triggered"] is False and gate["detail"] == "address proof matches the holder"
     print("screenshots:", *screens.taken, sep="\n  ")

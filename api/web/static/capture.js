@@ -8,7 +8,7 @@ const $ = (id) => document.getElementById(id);
 const FINAL = ["verified", "failed", "expired", "cancelled"];
 const ACTIONS = { blink: "Blink twice", turn_left: "Turn your head to the left", turn_right: "Turn your head to the right",
   smile: "Smile", look: "Look straight at the camera" };
-const TITLES = { scan: "Scan your ID", confirm: "Scan your ID", selfie: "Selfie & Liveness Check",
+const TITLES = { scan: "Scan your ID", confirm: "Scan your ID", address: "Proof of address", selfie: "Selfie & Liveness Check",
   result: "Selfie & Liveness Check", done: "Verification", loading: "Verify your identity" };
 const FRAME_EVERY_MS = 250;
 // Checks that read the document (api.controllers.sessions.DOCUMENT_NEEDING): without them, no scan step.
@@ -35,7 +35,8 @@ function show(name) {
   screen = name;
   for (const s of document.querySelectorAll("main > section")) s.hidden = s.id !== `screen-${name}`;
   $("title").textContent = TITLES[name];
-  const step = { scan: "scan", confirm: "scan", selfie: "selfie", result: "selfie", done: "result" }[name];
+  const step = { scan: "scan", confirm: "scan", address: "address", selfie: "selfie", result: "selfie",
+    done: "result" }[name];
   for (const li of document.querySelectorAll(".stepper li")) {
     if (li.dataset.step === step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
   }
@@ -59,12 +60,23 @@ async function startCamera(video, facing) {
   return camera;
 }
 
+// The stepper lists the steps this session has, numbered in order.
+function showSteps(p) {
+  const labels = { scan: "Scan your ID", address: "Proof of address", selfie: "Selfie & Liveness", result: "Result" };
+  let n = 0;
+  for (const li of document.querySelectorAll(".stepper li")) {
+    li.hidden = li.dataset.step === "address" && !p.address.required;
+    if (!li.hidden) li.textContent = `${++n} ${labels[li.dataset.step]}`;
+  }
+}
+
 // ---- routing from the server's view of the session -------------------------------------------
 function needsBack() { return state.docType === "driver_license"; }
 
 async function route(p) {
   progress = p;
   $("sandbox-banner").hidden = !p.sandbox;
+  showSteps(p);
   const face = p.face, captures = new Set(p.captures);
   const continuing = Boolean(p.decision && p.next_attempt_open && state.continuedFrom === p.decision.attempt);
   if (FINAL.includes(p.status) || p.status === "manual_review" || (p.decision && !continuing)) {
@@ -77,6 +89,7 @@ async function route(p) {
     if (p.scan.status === "pending") return checkDocument();
     if (state.confirmedAttempt !== p.attempt) return showConfirm(p);
   }
+  if (p.address.required && !p.address.captured) return showAddress(p);
   if (continuing || !face.checked) return showSelfie(p);
   return showResult(p);
 }
@@ -159,6 +172,34 @@ function showConfirm(p) {
   $("confirm").disabled = !ok;
   $("retake").disabled = !(p.status === "pending" && (p.next_attempt_open || p.retries_left > 0));
   say(`${$("scan-outcome").textContent.slice(2)}${ok && !decided ? " Confirm to continue." : ""}`);
+}
+
+// ---- Proof of address (seed 002 require_address_proof) -----------------------------------------
+function showAddress(p) {
+  show("address");
+  $("address-file").value = "";
+  $("address-send").disabled = true;
+  $("address-outcome").hidden = true;
+  say("Proof of address: choose a photo of a recent bill or statement with your name and address.");
+}
+
+async function sendAddress() {
+  const file = $("address-file").files[0];
+  if (!file) return;
+  if (file.size > 10 * 1024 * 1024) { alertUser("This file is larger than 10 MB. Choose a smaller photo."); return; }
+  $("address-send").disabled = true;
+  $("address-outcome").hidden = false;
+  $("address-outcome").className = "message";
+  $("address-outcome").textContent = "Sending and reading your document…";
+  const image = await new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result).split(",")[1]);
+    reader.onerror = () => reject(new Error("The file cannot be read. Choose another photo."));
+    reader.readAsDataURL(file);
+  });
+  await session.upload({ type: "address_proof", image_base64: image });
+  $("address-file").value = "";  // nothing of the document stays in the page
+  await route(await session.runChecks("address"));
 }
 
 // ---- Selfie & Liveness ----------------------------------------------------------------------
@@ -327,6 +368,8 @@ $("retake").addEventListener("click", () => act(async () => {
   await route(await session.step("/retry", { step: "id_scan", reason: "user_retake" }));
 }));
 $("start-liveness").addEventListener("click", runLiveness);
+$("address-file").addEventListener("change", () => { $("address-send").disabled = !$("address-file").files.length; });
+$("address-send").addEventListener("click", () => act(sendAddress));
 $("retry").addEventListener("click", () => act(async () => {
   // A new attempt needs every capture again (the server checks captures per attempt). When the
   // policy's decision already opened it (retry, active challenge), continue there.
