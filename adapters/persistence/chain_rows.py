@@ -27,6 +27,8 @@ _sha256 = hashlib.sha256
 _DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN  # lp(ENTRY_DOMAIN)
 _pack_link = struct.Struct(">QQ").pack  # u64(position) || u64(notification_id)
 _pack_origin = struct.Struct(">I16sQ").pack  # lp(16 raw UUID bytes) || u64(originator_version)
+_TOPIC_FIELDS: dict[str, bytes] = {}  # lp(topic as UTF-8) by topic: a ledger has a few hundred topics
+_MAX_CACHED_TOPICS = 4096
 
 
 @dataclass(frozen=True)
@@ -56,14 +58,25 @@ def as_uuid(originator_id: UUID | str) -> UUID:
 def entry_bodies(stored_events: Sequence[StoredEvent]) -> list[bytes]:
     """``lp(originator_id) || u64(version) || lp(topic) || SHA-256(state)`` of each event."""
     bodies: list[bytes] = []
+    append = bodies.append
     for event in stored_events:
+        originator_id = event.originator_id
+        if originator_id.__class__ is not UUID:
+            originator_id = UUID(str(originator_id))
         try:
-            origin = _pack_origin(16, as_uuid(event.originator_id).bytes, event.originator_version)
+            origin = _pack_origin(16, originator_id.bytes, event.originator_version)
         except struct.error:
             raise ValueError("originator_version must fit in u64") from None
-        topic = event.topic.encode("utf-8")
-        bodies.append(b"".join((origin, len(topic).to_bytes(4, "big"), topic, _sha256(event.state).digest())))
+        append(origin + (_TOPIC_FIELDS.get(event.topic) or _topic_field(event.topic)) + _sha256(event.state).digest())
     return bodies
+
+
+def _topic_field(topic: str) -> bytes:
+    encoded = topic.encode("utf-8")
+    field = len(encoded).to_bytes(4, "big") + encoded  # never empty, so `get(...) or` above is exact
+    if len(_TOPIC_FIELDS) < _MAX_CACHED_TOPICS:
+        _TOPIC_FIELDS[topic] = field
+    return field
 
 
 def link_chain(tail: ChainTail | None, bodies: Sequence[bytes], notification_ids: Sequence[int]) -> list[ChainParams]:
@@ -74,11 +87,12 @@ def link_chain(tail: ChainTail | None, bodies: Sequence[bytes], notification_ids
     if len(prev) != HASH_SIZE:
         raise ValueError("prev_hash must be 32 bytes")
     rows: list[ChainParams] = []
+    append = rows.append
     try:
         for body, notification_id in zip(bodies, notification_ids, strict=True):
             position += 1
-            prev = _sha256(b"".join((_DOMAIN_PREFIX, prev, _pack_link(position, notification_id), body))).digest()
-            rows.append((position, notification_id, prev))
+            prev = _sha256(_DOMAIN_PREFIX + prev + _pack_link(position, notification_id) + body).digest()
+            append((position, notification_id, prev))
     except struct.error:
         raise ValueError("position and notification_id must fit in u64") from None
     return rows
