@@ -85,6 +85,22 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
         nats_server.stop()
 
 
+@pytest.fixture(scope="module")
+def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The fake-camera videos of ``capture_steps.build_videos``, built once per module."""
+    from tests.browser.capture_steps import build_videos  # it imports this module
+    return build_videos(tmp_path_factory.mktemp("videos"))
+
+
+@pytest.fixture(scope="module")
+def live_client(web_stack: WebStack) -> Iterator[Any]:
+    """A signed API client of a new tenant's live key."""
+    from tests.browser.capture_steps import tenant_client
+    client = tenant_client(web_stack, "Browser Test Tenant")
+    yield client
+    client.close()
+
+
 @pytest.fixture
 def screens(tmp_path: Path) -> Screens:
     folder = tmp_path / "screens"

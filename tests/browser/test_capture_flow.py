@@ -8,7 +8,6 @@ screens, the face match of a labelled same-person pair, and that the decision wa
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,11 +16,9 @@ from playwright.sync_api import Playwright, Route
 from api.client import KycClient
 from tests.browser.capture_steps import (
     browser,
-    build_videos,
     new_session,
     queued_uploads,
     recorded_events,
-    tenant_client,
     topics,
     wait_screen,
 )
@@ -30,22 +27,10 @@ from tests.browser.conftest import Screens, WebStack
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_videos(tmp_path_factory.mktemp("videos"))
-
-
-@pytest.fixture(scope="module")
-def api_client(web_stack: WebStack) -> Iterator[KycClient]:
-    client = tenant_client(web_stack, "Browser Test Tenant")
-    yield client
-    client.close()
-
-
 def test_genuine_flow_scan_confirm_selfie_match_and_decision(
-        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
-    sid, token = new_session(api_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
+    sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
                              max_retries=1)
     url = f"{web_stack.url}/capture/{token}"
     # Rear camera: the document. The page holds no secret, only the client token in its URL.
@@ -117,9 +102,9 @@ def test_genuine_flow_scan_confirm_selfie_match_and_decision(
 
 
 def test_a_still_photo_held_to_the_camera_fails_liveness_on_every_attempt(
-        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
-    sid, token = new_session(api_client, checks=["liveness"], liveness_type="active", max_retries=1)
+    sid, token = new_session(live_client, checks=["liveness"], liveness_type="active", max_retries=1)
     with browser(playwright_driver, chromium, tmp_path, videos["still"]) as context:
         page = context.new_page()
         page.goto(f"{web_stack.url}/capture/{token}")
@@ -153,9 +138,9 @@ def test_a_still_photo_held_to_the_camera_fails_liveness_on_every_attempt(
 
 
 def test_a_network_drop_mid_upload_recovers_without_duplicate_events(
-        web_stack: WebStack, api_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
-    sid, token = new_session(api_client, checks=["ocr"], liveness_type="passive")
+    sid, token = new_session(live_client, checks=["ocr"], liveness_type="passive")
     attempts: list[str] = []
     replayed: list[str] = []
 

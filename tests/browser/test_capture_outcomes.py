@@ -29,7 +29,6 @@ from playwright.sync_api import Playwright
 from api.client import KycClient
 from tests.browser.capture_steps import (
     browser,
-    build_videos,
     new_session,
     recorded_events,
     scan_document,
@@ -42,18 +41,6 @@ from tests.browser.conftest import Screens, WebStack, open_browser
 from tests.integration.address_proof.letters import Letter, render_letter
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def videos(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return build_videos(tmp_path_factory.mktemp("videos"))
-
-
-@pytest.fixture(scope="module")
-def live_client(web_stack: WebStack) -> Iterator[KycClient]:
-    client = tenant_client(web_stack, "Browser Outcomes Tenant")
-    yield client
-    client.close()
 
 
 @pytest.fixture(scope="module")
