@@ -114,3 +114,13 @@ def tenant_client(stack: WebStack, name: str, *, sandbox: bool = False) -> KycCl
         if sandbox:
             issued = stack.rt.ledger.create_api_key(issued.tenant_id, "client", sandbox=True)
     return KycClient(stack.url, issued.key_id, issued.secret.reveal(), timeout=120)
+
+
+# WCAG checks the visible screen can fail (see the script's header).
+_AUDIT = (Path(__file__).with_name("a11y_audit.js")).read_text(encoding="utf-8")
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """What the visible screen does against the WCAG checks above (an empty list when none)."""
+    problems: list[str] = page.evaluate(_AUDIT)
+    return problems

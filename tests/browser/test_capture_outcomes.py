@@ -28,6 +28,7 @@ from playwright.sync_api import Playwright
 
 from api.client import KycClient
 from tests.browser.capture_steps import (
+    accessibility_problems,
     browser,
     new_session,
     recorded_events,
@@ -61,8 +62,10 @@ def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
         wait_screen(page, "scan")
         assert page.locator("#sandbox-banner").is_visible()
         assert "not an identity verification" in page.locator("#sandbox-banner").inner_text()
+        assert accessibility_problems(page) == []
         scan_document(page)
         assert page.locator("#f-name").inner_text() == "TEST PERSON SANDBOX"  # ops.sandbox.SANDBOX_PERSONA
+        assert accessibility_problems(page) == []
         screens.shot(page, "sandbox-confirm")
     with browser(playwright_driver, chromium, tmp_path, videos["face"]) as context:
         page = context.new_page()
@@ -73,11 +76,13 @@ def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
         assert page.locator("#sandbox-banner").is_visible()
         assert page.locator("#accept").is_enabled() and page.locator("#retry").is_disabled()
         assert page.locator("#manual-review").is_hidden()
+        assert accessibility_problems(page) == []
         screens.shot(page, "sandbox-result")
         page.locator("#accept").click()
         wait_screen(page, "done")
         assert page.locator("#done-title").inner_text() == "✓ Verified"
         assert page.locator("body").get_attribute("data-status") == "verified"
+        assert accessibility_problems(page) == []
         screens.shot(page, "sandbox-verified")
     events = recorded_events(web_stack, sid)
     decisions = [e.outcome for e in events if type(e).__name__ == "DecisionMade"]  # type: ignore[attr-defined]
@@ -114,6 +119,7 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
                 assert review.is_hidden()  # ... and one failure is not yet "repeated"
                 continue
             assert review.is_visible()  # a second failed attempt: the person may ask for a human
+            assert accessibility_problems(page) == []
             review.press("Enter")  # keyboard operable
             wait_screen(page, "done")
             assert page.locator("#done-title").inner_text() == "⏳ Under review"
@@ -175,6 +181,7 @@ def test_a_session_requiring_proof_of_address_asks_for_it_between_id_and_selfie(
         page.locator("#confirm").click()
         wait_screen(page, "address")
         assert page.locator("#address-send").is_disabled()
+        assert accessibility_problems(page) == []
         page.locator("#address-file").set_input_files(str(bill))
         screens.shot(page, "proof-of-address")
         page.locator("#address-send").click()
