@@ -22,6 +22,7 @@ from ops.bootstrap import LedgerRuntime
 from ops.browser import chromium_version
 from ops.bundle import build_bundle, verify_bundle, write_bundle
 from ops.decision_worker import DecisionWorker
+from tests.browser.capture_steps import accessibility_problems
 from tests.browser.conftest import Screens, WebStack, open_browser
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
 
@@ -121,6 +122,7 @@ def test_a_genuine_bundle_verifies_in_the_served_viewer_and_as_a_saved_file(
     policy = next(iter(bundle["policies"].values()))
     assert policy["name"] in provenance and next(iter(bundle["policies"])) in provenance
     assert "liveness_gate" in provenance and "score_band" in provenance  # the rule outcomes
+    assert accessibility_problems(page) == []
     screens.shot(page, "evidence-genuine-verified")
     # The same page saved as a local file works offline (inline scripts, no server).
     saved = tmp_path / "evidence.html"
@@ -150,5 +152,6 @@ def test_every_tampered_bundle_fails_in_the_browser_with_the_python_verifiers_re
         assert report["reason"] == expected.reason, name
         assert page.locator("#verdict").inner_text().startswith("✗ Verification failed")
         assert page.locator("#checks li[data-result=fail]").count() == 1
+        assert accessibility_problems(page) == []
         screens.shot(page, f"evidence-tampered-{name.replace(' ', '-')}")
     page.close()
