@@ -1,6 +1,7 @@
 """Shared chain bookkeeping for the chained recorders (no driver code here).
 
-The writers' hashing is split in two so that as little as possible runs under the write lock:
+The SQLite and in-memory writers hash in Python (PostgreSQL hashes inside the server, see
+``pg_chain_sql``). Their hashing is split in two so that as little as possible runs under the lock:
 ``entry_bodies`` (before the lock) does everything the entry hash binds of an event that does not
 depend on its place in the chain, including the SHA-256 of the stored state; ``link_chain`` (under
 the lock, once the notification ids are known) adds the previous hash, the position and the id.
