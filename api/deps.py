@@ -113,6 +113,9 @@ class ApiSettings:
     signature_tolerance_s: int = 300  # seed 001 section 17: +-5 minutes
     rate_limit_per_minute: int = 60  # seed 001 section 11 defaults
     rate_limit_per_day: int = 50_000
+    # Per session, on the client-token routes a browser calls: a capture flow makes a few dozen
+    # calls; this stops a leaked link or a looping page from hammering uploads and OCR.
+    client_rate_limit_per_minute: int = 120
     idempotency_ttl_s: int = 24 * 3600
     idempotency_lease_s: int = 300  # a crashed worker's in-flight claim frees itself after this
     max_body_bytes: int = 64 * 1024 * 1024  # several 10 MB images as base64 in one JSON body

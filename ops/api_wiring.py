@@ -28,7 +28,8 @@ from ops.integrity_wiring import checkpoint_notes, integrity_stores
 
 
 def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
-    """``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``."""
+    """``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_CLIENT_RATE_LIMIT_PER_MINUTE``,
+    ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``."""
     e = os.environ if env is None else env
     defaults = ApiSettings()
 
@@ -47,6 +48,8 @@ def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
     return ApiSettings(
         rate_limit_per_minute=number("KYC_RATE_LIMIT_PER_MINUTE", defaults.rate_limit_per_minute),
         rate_limit_per_day=number("KYC_RATE_LIMIT_PER_DAY", defaults.rate_limit_per_day),
+        client_rate_limit_per_minute=number("KYC_CLIENT_RATE_LIMIT_PER_MINUTE",
+                                            defaults.client_rate_limit_per_minute),
         max_body_bytes=number("KYC_MAX_BODY_BYTES", defaults.max_body_bytes),
         docs_enabled=e.get("KYC_API_DOCS", "1").lower() not in ("0", "false", "no"),
     )

@@ -15,7 +15,8 @@ from litestar import Controller, Request, get, post
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
-from api.client_token import InvalidClientTokenError, session_challenge
+from api.client_session import client_session
+from api.client_token import session_challenge
 from api.controllers.product import (
     in_thread,
     parse_session_id,
@@ -45,6 +46,7 @@ from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
 from domain.sessions.configuration import SessionConfiguration
+from domain.sessions.guards import ensure_capture_room
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
@@ -83,8 +85,10 @@ _CREATE_BODY = Body(examples=[
 
 
 def refuse_unwanted_capture(session: Any, kind: str) -> None:
-    """An address document for a session that does not require one is refused before it is stored."""
+    """Refused before anything is stored: an address document for a session that does not require
+    one, and a capture beyond the attempt's limit for its kind (the domain enforces both again)."""
     ensure_capture_wanted(kind, bool(session.configuration.get("require_address_proof")))
+    ensure_capture_room(session.captures.get(session.attempt, []), kind)
 
 
 def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUpload) -> CaptureAccepted:
@@ -265,17 +269,6 @@ def sandbox_actor_suffix(deps: Deps, tenant_id: str, session_id: UUID) -> str:
     """``:sandbox`` when a sandbox key opened the session: its client-token events say so too."""
     deps.ledger.get_session(tenant_id, session_id)  # the tenant's own session, or NotFoundError
     return SANDBOX_MARK if deps.ledger.session_environment(session_id) == "sandbox" else ""
-
-
-def client_session(deps: Deps, token: str | None, session_id: str) -> tuple[str, UUID]:
-    """(tenant, session) the client token authorises; 401 for a bad, expired or other session's token."""
-    try:
-        tenant_id, sid = product(deps).tokens.verify(token or "", deps.clock())
-    except InvalidClientTokenError as exc:
-        raise ApiProblem(401, exc.code, exc.message) from None
-    if str(sid) != session_id:
-        raise ApiProblem(401, "client_token_invalid", "client token invalid or expired")
-    return tenant_id, sid
 
 
 def _request_id(request: Request[Any, Any, Any]) -> str:

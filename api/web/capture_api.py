@@ -16,9 +16,10 @@ from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent
 
+from api.client_session import client_session
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
-from api.controllers.sessions import _ACCEPTED, accept_capture, client_session, sandbox_actor_suffix
+from api.controllers.sessions import _ACCEPTED, accept_capture, sandbox_actor_suffix
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.openapi import body, ok, text_ok

@@ -34,6 +34,7 @@ from domain.sessions.errors import (
     SessionNotExpiredError,
 )
 from domain.sessions.guards import (
+    ensure_capture_room,
     parse_capture,
     parse_outcome,
     parse_reviewer_decision,
@@ -170,6 +171,7 @@ class VerificationSession(LedgerAggregate):
         self._guard_attempt_open(self.attempt)
         capture_kind = parse_capture(kind, content_sha256, blob_ref)
         ensure_capture_wanted(str(capture_kind), self.config.require_address_proof)
+        ensure_capture_room(self.captures.get(self.attempt, []), str(capture_kind))
         self._capture_recorded(
             attempt=self.attempt,
             kind=str(capture_kind),

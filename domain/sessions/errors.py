@@ -35,6 +35,13 @@ class DecisionAlreadyRecordedError(ConflictError):
     code = "decision_already_recorded"
 
 
+class CaptureLimitReachedError(ConflictError):
+    """An attempt keeps at most ``MAX_CAPTURES_PER_KIND`` captures of each kind: more is a client
+    looping or abuse, and every capture is an event the session replays and a blob kept."""
+
+    code = "capture_limit_reached"
+
+
 class RetryLimitReachedError(ConflictError):
     """``max_retries`` of the session configuration (seed 002) is used up."""
 

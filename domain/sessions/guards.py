@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.errors import InvalidArgumentError
+from domain.sessions.errors import CaptureLimitReachedError
 from domain.sessions.values import CaptureKind, Decision, Route
 
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -34,6 +35,17 @@ def parse_capture(kind: str, content_sha256: str, blob_ref: str) -> CaptureKind:
     if not blob_ref or len(blob_ref) > 500:
         raise InvalidArgumentError("blob_ref must be a non-empty reference (max 500)")
     return capture_kind
+
+
+MAX_CAPTURES_PER_KIND = 5  # per attempt: retakes within an attempt, never an unbounded stream
+
+
+def ensure_capture_room(attempt_captures: Sequence[Mapping[str, Any]], kind: str) -> None:
+    """Refuse a capture once the attempt holds ``MAX_CAPTURES_PER_KIND`` of its kind."""
+    if sum(1 for c in attempt_captures if c.get("kind") == kind) >= MAX_CAPTURES_PER_KIND:
+        raise CaptureLimitReachedError(f"this attempt already has {MAX_CAPTURES_PER_KIND} {kind} captures; "
+                                       "start a new attempt to capture again", kind=kind,
+                                       limit=MAX_CAPTURES_PER_KIND)
 
 
 def parse_outcome(outcome: Mapping[str, Any]) -> tuple[Decision, Route]:

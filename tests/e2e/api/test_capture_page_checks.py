@@ -13,10 +13,14 @@ from uuid import UUID
 
 import pytest
 
+from api.deps import ApiSettings
+from domain.sessions.guards import MAX_CAPTURES_PER_KIND
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import SELFIE, b64, start_stack
 
 pytestmark = pytest.mark.e2e
+
+OTHER_FACE = SELFIE.with_name("obama2.jpg")
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +89,35 @@ def test_the_handoff_qr_code_is_served_to_the_token_holder_of_a_pending_session(
     assert review.status_code == 200 and review.json()["status"] == "manual_review"
     closed = stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=token)
     assert closed.status_code == 409 and closed.json()["code"] == "session_not_pending"
+
+
+def test_a_capture_beyond_the_attempts_limit_is_refused_before_anything_is_stored(stack: ApiStack) -> None:
+    tenant_id, sid, token = _open(stack, sandbox=False)
+    blobs = stack.rt.data_dir / "blobs"  # type: ignore[operator]
+    before = sum(1 for p in blobs.rglob("*") if p.is_file())
+    uploads = [SELFIE] * MAX_CAPTURES_PER_KIND + [OTHER_FACE]  # the refused one has content of its own
+    answers = [stack.http.post(f"/client/sessions/{sid}/captures", headers=token,
+                               json={"type": "selfie", "image_base64": b64(path)}) for path in uploads]
+    assert [a.status_code for a in answers] == [201] * MAX_CAPTURES_PER_KIND + [409]
+    assert answers[-1].json()["code"] == "capture_limit_reached"
+    recorded = stack.rt.ledger.get_session(tenant_id, UUID(sid)).captures[1]
+    assert len(recorded) == MAX_CAPTURES_PER_KIND  # the refused one was not recorded
+    assert answers[-1].json()["details"] == {"kind": "selfie", "limit": MAX_CAPTURES_PER_KIND}
+    after = sum(1 for p in blobs.rglob("*") if p.is_file())
+    assert after - before == 1  # the five identical selfies share one content-addressed blob; nothing else
+
+
+def test_client_token_routes_are_rate_limited_per_session(tmp_path: Path) -> None:
+    limited = start_stack(tmp_path, ApiSettings(rate_limit_per_minute=1_000, client_rate_limit_per_minute=3))
+    try:
+        first, second = (limited.client(limited.new_tenant()).post("/v1/sessions", {"checks": ["liveness"]}).json()
+                         for _ in range(2))
+        calls = [limited.http.get(f"/client/sessions/{first['id']}/progress",
+                                  headers={"X-Client-Token": first["client_token"]}) for _ in range(4)]
+        assert [c.status_code for c in calls] == [200, 200, 200, 429]
+        assert calls[-1].json()["code"] == "rate_limited" and int(calls[-1].headers["retry-after"]) > 0
+        other = limited.http.get(f"/client/sessions/{second['id']}/progress",
+                                 headers={"X-Client-Token": second["client_token"]})
+        assert other.status_code == 200  # another session has its own budget
+    finally:
+        limited.close()

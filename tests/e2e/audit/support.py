@@ -29,10 +29,10 @@ SELFIE = DATA / "faces" / "face_recognition" / "obama.jpg"
 MODEL = ModelProvenance(name="test-model", version="1", weights_sha256="0" * 64)
 
 
-def start_stack(data_dir: Path) -> ApiStack:
+def start_stack(data_dir: Path, settings: ApiSettings | None = None) -> ApiStack:
     rt = open_runtime(data_dir=data_dir)
     clock = SettableClock()
-    app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
+    app = build_api(rt, settings=settings or ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
                     clock=clock, extensions=product_services(rt, build_pipeline(rt), None,
                                                              allow_private_webhooks=True))
     http = TestClient(app, raise_server_exceptions=False)
