@@ -40,13 +40,24 @@ function greyRegion(video, w) {
   return { grey, w, h };
 }
 
+const GLARE_LEVEL = 250, GLARE_ABOVE_MEDIAN = 30, MAX_GLARE = 0.05;  // ml/document/quality.py
+// Variance of the Laplacian at 320 px: a sharp page gives thousands; a Gaussian blur of sigma 6 px
+// on a 1280 px frame (text no longer readable) gives about 40, sigma 3 about 500.
+const MIN_SHARPNESS = 150;
+
 // { ok, problem, message }: too dark, glare, blur, move closer.
 export function documentQuality(video) {
   if (!video.videoWidth) return { ok: false, problem: "starting", message: "Starting the camera…" };
-  const { grey, w, h } = greyRegion(video, 200);
+  const { grey, w, h } = greyRegion(video, 320);
   let sum = 0, bright = 0;
-  for (const v of grey) { sum += v; if (v > 245) bright += 1; }
+  for (const v of grey) { sum += v; if (v >= GLARE_LEVEL) bright += 1; }
   const mean = sum / grey.length;
+  // As the server's quality check (ml/document/quality.py): a highlight is blown out AND brighter
+  // than the document itself (the pixels brighter than the view's mean: the page, not the desk),
+  // so a white page is not mistaken for glare.
+  const page = grey.filter((v) => v > mean).sort();
+  const pageMedian = page.length ? page[page.length >> 1] : mean;
+  const glare = pageMedian + GLARE_ABOVE_MEDIAN < GLARE_LEVEL ? bright / grey.length : 0;
   let lapSum = 0, lapSq = 0, n = 0, minX = w, maxX = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
@@ -58,8 +69,8 @@ export function documentQuality(video) {
   }
   const sharpness = lapSq / n - (lapSum / n) ** 2;
   if (mean < 50) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
-  if (bright / grey.length > 0.04) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
-  if (sharpness < 40) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
+  if (glare >= MAX_GLARE) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
+  if (sharpness < MIN_SHARPNESS) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
   if (maxX - minX < 0.6 * w) return { ok: false, problem: "too_far", message: "Move closer: fill the frame" };
   return { ok: true, problem: "", message: "✓ Looks good: hold still and capture" };
 }

@@ -1,0 +1,76 @@
+"""Live guidance on the scan screen (issue 7, seed 000): too dark, glare, blur, move closer, or good.
+
+Each fake camera plays the document as held to the camera (``ops.fake_camera``) with one fault
+made in it at test time: a dim room, a lamp's reflection, an out-of-focus lens, the document held
+too far away. The page's quick checks run in the browser on the live video.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from playwright.sync_api import Playwright
+
+from ops.fake_camera import DOCUMENT_SIZE, Image, held_document, read_image, with_portrait, write_y4m
+from tests.browser.capture_steps import FACES, PORTRAIT, SPECIMEN, browser, new_session, wait_screen
+from tests.browser.conftest import Screens, WebStack
+
+pytestmark = pytest.mark.e2e
+
+
+def _dim(frame: Image) -> Image:
+    return (frame.astype(np.float32) * 0.15).astype(np.uint8)
+
+
+def _glare(frame: Image) -> Image:
+    # A page in ordinary room light (not the specimen's pure white) with a lamp's reflection on it.
+    out = (frame.astype(np.float32) * 0.8).astype(np.uint8)
+    h, w = out.shape[:2]
+    cv2.ellipse(out, (w // 2, h // 2), (w // 7, h // 9), 0, 0, 360, (255, 255, 255), -1)
+    return out
+
+
+def _blur(frame: Image) -> Image:
+    return cv2.GaussianBlur(frame, (0, 0), 9)
+
+
+def _far(frame: Image) -> Image:
+    small = cv2.resize(held_document(with_portrait(read_image(SPECIMEN), read_image(FACES / PORTRAIT))),
+                       None, fx=0.4, fy=0.4, interpolation=cv2.INTER_AREA)
+    canvas = np.full_like(frame, (38, 34, 30))
+    h, w = small.shape[:2]
+    top, left = (frame.shape[0] - h) // 2, (frame.shape[1] - w) // 2
+    canvas[top:top + h, left:left + w] = small
+    return canvas
+
+
+FAULTS: dict[str, tuple[Callable[[Image], Image], str]] = {
+    "good": (lambda frame: frame, ""), "dim": (_dim, "too_dark"), "glare": (_glare, "glare"),
+    "blur": (_blur, "blur"), "far": (_far, "too_far"),
+}
+
+
+@pytest.mark.parametrize("fault", list(FAULTS))
+def test_the_scan_screen_tells_what_is_wrong_with_the_picture(
+        fault: str, web_stack: WebStack, live_client: object, playwright_driver: Playwright, chromium: Path,
+        tmp_path: Path, screens: Screens) -> None:
+    make, expected = FAULTS[fault]
+    frame = held_document(with_portrait(read_image(SPECIMEN), read_image(FACES / PORTRAIT)))
+    assert frame.shape[1::-1] == DOCUMENT_SIZE
+    video = write_y4m(tmp_path / f"{fault}.y4m", make(frame))
+    _, token = new_session(live_client, checks=["ocr"], liveness_type="passive")  # type: ignore[arg-type]
+    with browser(playwright_driver, chromium, tmp_path, video) as context:
+        page = context.new_page()
+        page.goto(f"{web_stack.url}/capture/{token}")
+        wait_screen(page, "scan")
+        page.wait_for_function("() => (document.getElementById('doc-guidance').dataset.problem ?? 'starting')"
+                               " !== 'starting'")
+        problem = page.evaluate("() => document.getElementById('doc-guidance').dataset.problem")
+        message = page.locator("#doc-guidance").inner_text()
+        screens.shot(page, f"guidance-{fault}")
+    assert problem == expected, message
+    assert message.startswith("✓") == (expected == "")  # a symbol and words, not colour alone
