@@ -91,8 +91,11 @@ def test_genuine_flow_scan_confirm_selfie_match_and_decision(
             wait_screen(page, "scan")
             screens.shot(page, "next-attempt-scan")
         page.wait_for_function("() => document.body.dataset.live === 'live'", timeout=10_000)
+        # The server's own status events reach the page over the live stream (SSE, fed from NATS).
+        page.wait_for_function("() => document.getElementById('live-log').textContent.includes('decision.made')",
+                               timeout=15_000)
         log = page.locator("#live-log").text_content() or ""
-        assert "selfie uploaded" in log
+        assert "selfie uploaded" in log and "liveness.status.updated" in log
     recorded = topics(web_stack, sid)
     assert recorded.count("DecisionMade") == 1 and "HelpRequested" in recorded
     assert recorded.count("CaptureRecorded") == 2

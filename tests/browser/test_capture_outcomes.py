@@ -149,15 +149,24 @@ def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
         page.wait_for_function("() => document.getElementById('handoff-qr').naturalWidth > 0")
         assert "camera" in page.locator("#alert").inner_text()
         screens.shot(page, "no-camera-handoff")
-        png = np.frombuffer(qr.screenshot(), np.uint8)
-    decoded = zxingcpp.read_barcodes(cv2.imdecode(png, cv2.IMREAD_COLOR))
-    assert [(d.format, d.text) for d in decoded] == [(zxingcpp.BarcodeFormat.QRCode, url)]
-    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as phone:  # the phone scans it
-        page = phone.new_page()
-        page.goto(decoded[0].text)
-        scan_document(page)
-        assert "ERIKSSON" in page.locator("#f-name").inner_text()
-        screens.shot(page, "phone-continues")
+        decoded = zxingcpp.read_barcodes(cv2.imdecode(np.frombuffer(qr.screenshot(), np.uint8), cv2.IMREAD_COLOR))
+        assert [(d.format, d.text) for d in decoded] == [(zxingcpp.BarcodeFormat.QRCode, url)]
+        with browser(playwright_driver, chromium, tmp_path, videos["document"]) as phone:  # the phone scans it
+            on_phone = phone.new_page()
+            on_phone.goto(decoded[0].text)
+            scan_document(on_phone)
+            assert "ERIKSSON" in on_phone.locator("#f-name").inner_text()
+            screens.shot(on_phone, "phone-continues")
+        with browser(playwright_driver, chromium, tmp_path, videos["face"]) as phone:  # and takes the selfie
+            on_phone = phone.new_page()
+            on_phone.goto(url)
+            take_selfie(on_phone)
+        # The computer followed along live and shows the outcome the phone reached.
+        wait_screen(page, "result", timeout=30_000)
+        assert page.locator("#badge").inner_text() == "✓ Match"
+        log = page.locator("#live-log").text_content() or ""
+        assert "scan.status.updated" in log and "decision.made" in log  # the server's events, live
+        screens.shot(page, "computer-shows-outcome")
     print("screenshots:", *screens.taken, sep="\n  ")
 
 

@@ -396,10 +396,14 @@ async function main() {
     for (const name of events) logEvent(name);
     if (!p || !p.status) return;
     progress = p;
+    // This device handed off to a phone (QR code): it follows along and shows the outcome.
+    const handedOff = screen === "scan" && $("handoff").open;
+    if (handedOff && events.length) say("Your verification is continuing on your other device.");
     if (events.includes("decision.made") || events.includes("manual_review.requested")
         || events.includes("review.decided")) {
       if (screen === "result") showResult(p);
       else if (screen === "done") showDone(p);
+      else if (handedOff) route(p).catch(failed);
     }
   }, (mode) => { document.body.dataset.live = mode; });
 }

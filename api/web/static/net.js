@@ -96,11 +96,16 @@ export class Session {
           if (!response.ok || !response.body) throw new Error(`live status ${response.status}`);
           onMode("live");
           const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
-          let buffer = "";
+          let buffer = "", carry = "";
           for (;;) {
             const { value, done } = await reader.read();
             if (done) break;
-            buffer += value;
+            // SSE lines may end in CRLF, CR or LF (the server sends CRLF): normalise to LF, keeping
+            // a chunk's trailing CR until the next chunk shows whether an LF follows it.
+            let text = carry + value;
+            carry = text.endsWith("\r") ? "\r" : "";
+            if (carry) text = text.slice(0, -1);
+            buffer += text.replace(/\r\n|\r/g, "\n");
             let cut;
             while ((cut = buffer.indexOf("\n\n")) >= 0) {
               const block = buffer.slice(0, cut); buffer = buffer.slice(cut + 2);
