@@ -8,6 +8,7 @@ screens, the face match of a labelled same-person pair, and that the decision wa
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -182,3 +183,30 @@ def test_a_network_drop_mid_upload_recovers_without_duplicate_events(
     assert replayed, "the retry was answered from the idempotency store"
     assert topics(web_stack, sid).count("CaptureRecorded") == 1
     print("screenshots:", *screens.taken, sep="\n  ")
+
+
+def test_an_upload_queued_when_the_page_reloads_is_sent_after_the_reload_exactly_once(
+        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.goto(f"{web_stack.url}/capture/{token}")
+        wait_screen(page, "scan")
+        page.wait_for_function("() => !document.getElementById('doc-guidance').textContent.startsWith('Starting')")
+        page.route("**/client/sessions/*/captures", lambda route: route.abort("internetdisconnected"))
+        page.locator("#capture-doc").click()
+        deadline = time.monotonic() + 30
+        while queued_uploads(page) != 1:  # written to IndexedDB before the first try
+            assert time.monotonic() < deadline, "the upload was never queued"
+            time.sleep(0.1)
+        screens.shot(page, "upload-queued-offline")
+        assert topics(web_stack, sid).count("CaptureRecorded") == 0  # nothing reached the server yet
+        page.unroute("**/client/sessions/*/captures")
+        page.reload()  # the page (and its retrying upload) is gone; the queue in IndexedDB is not
+        page.wait_for_function("() => document.getElementById('live-log').textContent"
+                               ".includes('1 queued upload(s) sent after reload')", timeout=30_000)
+        wait_screen(page, "confirm", timeout=90_000)
+        screens.shot(page, "after-reload-confirm")
+        assert queued_uploads(page) == 0  # sent, then erased from the browser
+    assert topics(web_stack, sid).count("CaptureRecorded") == 1

@@ -70,8 +70,8 @@ export class Session {
   }
 
   async flushQueue() {
-    const items = (await queue("getAll")) || [];
-    for (const item of items.filter((i) => i.session === this.id)) await this.sendQueued(item);
+    const items = ((await queue("getAll")) || []).filter((i) => i.session === this.id);
+    for (const item of items) await this.sendQueued(item);
     return items.length;
   }
 
