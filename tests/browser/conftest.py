@@ -2,7 +2,8 @@
 
 Chromium is installed by ``ops/install_chromium.sh`` when missing (``ops.browser.ensure_chromium``).
 The server is the real litestar app (``ops.api_wiring.build_api``) with the product services, real
-models in the pipeline and real NATS (``nats_url``); the ML worker consumes queued jobs.
+models in the pipeline and real NATS (``nats_url``); the ML worker consumes queued jobs and the
+relay publishes every status change to JetStream, from which the pages' live status is fed.
 Each test writes a screenshot of every screen it passes through under its tmp dir (``Screens``).
 """
 
@@ -22,6 +23,7 @@ from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.browser import chromium_args, ensure_chromium
 from ops.local_services import LocalNats
 from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
+from ops.relays import start_relays
 from tests.browser.server import ThreadedServer
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
@@ -76,9 +78,11 @@ def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
                     extensions=product_services(rt, pipeline, nats_server.url))
     server = ThreadedServer.start(app)
     worker = start_ml_worker(rt, nats_server.url, pipeline=pipeline)
+    relay = start_relays(rt, nats_server.url)  # the pages' live status comes through NATS, as in production
     try:
         yield WebStack(rt, server, worker)
     finally:
+        relay.stop()
         worker.stop()
         server.stop()
         rt.close()
