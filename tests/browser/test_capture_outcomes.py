@@ -148,6 +148,8 @@ def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
         qr.wait_for(state="visible")
         page.wait_for_function("() => document.getElementById('handoff-qr').naturalWidth > 0")
         assert "camera" in page.locator("#alert").inner_text()
+        assert page.locator("#doc-guidance").inner_text() == "✗ No camera available"
+        assert page.locator("#capture-doc").is_disabled()  # nothing to capture from
         screens.shot(page, "no-camera-handoff")
         decoded = zxingcpp.read_barcodes(cv2.imdecode(np.frombuffer(qr.screenshot(), np.uint8), cv2.IMREAD_COLOR))
         assert [(d.format, d.text) for d in decoded] == [(zxingcpp.BarcodeFormat.QRCode, url)]

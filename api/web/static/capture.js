@@ -110,7 +110,15 @@ async function showScan(p) {
   $("capture-doc").textContent = back ? "Capture back side" : "Capture front side";
   say(back ? "Scan the back of your driver licence." : "Scan your ID: align your document inside the frame.");
   let cam;
-  try { cam = await startCamera($("doc-video"), "environment"); } catch (e) { $("handoff").open = true; return; }
+  $("capture-doc").disabled = false;
+  try { cam = await startCamera($("doc-video"), "environment"); } catch (e) {
+    // No usable camera here: nothing to capture; offer the phone instead.
+    $("doc-guidance").textContent = "✗ No camera available";
+    $("doc-guidance").dataset.problem = "no_camera";
+    $("capture-doc").disabled = true;
+    $("handoff").open = true;
+    return;
+  }
   $("flash").disabled = !cam.hasTorch;
   $("flash").textContent = cam.hasTorch ? "Flash: off" : "Flash: not available";
   let lastProblem = null;
