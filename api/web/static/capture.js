@@ -41,6 +41,7 @@ function show(name) {
     if (li.dataset.step === step) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");
   }
   document.body.dataset.screen = name;
+  $("handoff").hidden = !["scan", "selfie"].includes(name);  // continuing on a phone makes sense there
   $("title").focus();
 }
 
@@ -224,7 +225,7 @@ async function showSelfie(p) {
   $("instruction").textContent = "Put your face inside the oval, then press Start.";
   say("Selfie and liveness check. Put your face inside the oval, then press Start.");
   $("start-liveness").disabled = false;
-  startCamera($("face-video"), "user").catch(() => { $("start-liveness").disabled = true; });
+  startCamera($("face-video"), "user").catch(() => { $("start-liveness").disabled = true; $("handoff").open = true; });
 }
 
 async function runLiveness() {
@@ -405,7 +406,7 @@ async function main() {
     if (!p || !p.status) return;
     progress = p;
     // This device handed off to a phone (QR code): it follows along and shows the outcome.
-    const handedOff = screen === "scan" && $("handoff").open;
+    const handedOff = ["scan", "selfie"].includes(screen) && $("handoff").open;
     if (handedOff && events.length) say("Your verification is continuing on your other device.");
     if (events.includes("decision.made") || events.includes("manual_review.requested")
         || events.includes("review.decided")) {
