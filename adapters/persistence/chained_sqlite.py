@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Sequence
+from functools import cached_property
 from typing import Any, TypeVar
 from uuid import UUID
 
@@ -101,7 +102,7 @@ class SQLiteChainMixin:
     def chain_table_name(self) -> str:
         return f"{self.events_table_name}_chain"  # a view over the events table
 
-    @property
+    @cached_property
     def insert_chained_statement(self) -> str:
         return (
             f"INSERT INTO {self.events_table_name} (rowid, originator_id, originator_version, topic, state, "
