@@ -1,10 +1,10 @@
 """Shared chain bookkeeping for the chained recorders (no driver code here).
 
 The SQLite and in-memory writers hash in Python (PostgreSQL hashes inside the server, see
-``pg_chain_sql``). Their hashing is split in two so that as little as possible runs under the lock:
-``entry_bodies`` (before the lock) does everything the entry hash binds of an event that does not
-depend on its place in the chain, including the SHA-256 of the stored state; ``link_chain`` (under
-the lock, once the notification ids are known) adds the previous hash, the position and the id.
+``pg_chain_sql``). Their hashing is split in two: ``entry_bodies`` does everything the entry hash
+binds of an event that does not depend on its place in the chain, including the SHA-256 of the
+stored state; ``link_chain`` adds the previous hash, the position and the id (SQLite links onto the
+tail it guesses before taking the write lock and re-links only if the guess was stale).
 The bytes hashed are exactly those of ``domain.integrity.chain.entry_hash_of`` (the frozen
 encoding); tests/unit/ledger/test_chain_fast_path.py holds the two equal on the published vectors
 and on arbitrary inputs, and ``verify`` re-derives every hash with ``entry_hash_of`` itself.
@@ -115,14 +115,15 @@ def extend_chain(
 
 
 class TailCache:
-    """The chain tail this process last committed, to skip re-reading it on the next save (SQLite).
+    """The chain tail this process last committed: the SQLite writers' guess of the current tail.
 
-    A cached tail is current exactly when the first notification id just issued under the write
-    lock directly follows the cached tail's id: ids (rowids) are handed out as max + 1 under that
-    lock, rows are never deleted and a rolled-back insert frees its rowids, so any write by another
-    process or connection in between shows up as a gap, and the caller reads the tail from the table.
+    A writer chains its events onto the cached tail and inserts them at rowid = tail + 1 before it
+    knows whether the guess is current. Rowids are handed out as max + 1 under SQLite's write lock,
+    rows are never deleted and a rolled-back insert frees its rowids, so a cached tail is current
+    exactly when that insert does not collide: any write by another process or connection in
+    between took rowid tail + 1, the insert fails, and the writer reads the tail from the table.
     Writers ``promote`` a tail only after its transaction committed, never one that rolled back.
-    ``hits`` and ``misses`` count lookups (approximately, under threads): they are statistics.
+    ``hits`` and ``misses`` count guesses found current or not (approximately, under threads).
     """
 
     def __init__(self) -> None:
@@ -131,14 +132,16 @@ class TailCache:
         self.hits = 0
         self.misses = 0
 
-    def lookup(self, first_new_notification_id: int) -> ChainTail | None:
-        """The committed tail that ``first_new_notification_id`` directly follows, if this process has it."""
-        tail = self._tail  # one reference read: no lock needed
-        if tail is not None and tail.notification_id == first_new_notification_id - 1:
+    def guess(self) -> ChainTail | None:
+        """The last committed tail this process knows of (None before its first commit)."""
+        return self._tail  # one reference read: no lock needed
+
+    def note(self, current: bool) -> None:
+        """Count a guess that was current (a hit) or was not, or was missing (a miss)."""
+        if current:
             self.hits += 1
-            return tail
-        self.misses += 1
-        return None
+        else:
+            self.misses += 1
 
     def promote(self, committed: ChainTail) -> None:
         """Remember a tail whose transaction committed (a later one is never replaced)."""

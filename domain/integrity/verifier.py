@@ -102,6 +102,11 @@ def _walk(
             assert event is not None
             raise _Failed(position, f"event at notification id {event.notification_id} has no chain entry "
                                     "(a row was inserted outside the ledger)")
+        if link.position != position and event is not None and event.notification_id == link.notification_id:
+            # The events skip in step with the chain: whole rows are gone (on SQLite an event and its
+            # chain entry are one row, so deleting the event deletes both).
+            raise _Failed(position, f"chain jumps to position {link.position} where {position} was expected "
+                                    "and the events before it are missing too (a row was deleted)")
         if link.position != position:
             raise _Failed(position, f"chain jumps to position {link.position} where {position} was expected "
                                     "(a chain entry was deleted)")

@@ -2,6 +2,8 @@
 
 Each attack runs against SQLite and a real PostgreSQL. The attacker bypasses the append-only
 triggers (as a superuser could), edits raw rows, and the verifier must exit 1 naming the position.
+On SQLite an event's entry hash is a column of its own row (``<events>_chain`` is a view of it), so
+the attacker edits that column where on PostgreSQL it edits the chain table.
 """
 
 from __future__ import annotations
@@ -143,17 +145,25 @@ def test_an_inserted_row(ledger: Ledger, capsys: pytest.CaptureFixture[str]) -> 
 def test_swapped_rows(ledger: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     a, b = _nid(ledger, 2), _nid(ledger, 3)
     cols = "originator_id, originator_version, topic, state"
-    row_a = ledger.execute(ledger.q(f"SELECT {cols} FROM {ledger.events_table} WHERE {_id(ledger)}=?"), (a,))[0]
-    row_b = ledger.execute(ledger.q(f"SELECT {cols} FROM {ledger.events_table} WHERE {_id(ledger)}=?"), (b,))[0]
+    read = f"{cols}, entry_hash" if ledger.backend == "sqlite" else cols
+    row_a = ledger.execute(ledger.q(f"SELECT {read} FROM {ledger.events_table} WHERE {_id(ledger)}=?"), (a,))[0]
+    row_b = ledger.execute(ledger.q(f"SELECT {read} FROM {ledger.events_table} WHERE {_id(ledger)}=?"), (b,))[0]
+    if ledger.backend == "sqlite":  # the chain entries stay where they were: their hash goes back in
+        cols += ", entry_hash"
+        row_a, row_b = (*row_b[:4], row_a[4]), (*row_a[:4], row_b[4])
+    else:
+        row_a, row_b = row_b, row_a
     ledger.execute(ledger.q(f"DELETE FROM {ledger.events_table} WHERE {_id(ledger)} IN (?, ?)"), (a, b))
-    insert = f"INSERT INTO {ledger.events_table} ({_id(ledger)}, {cols}) VALUES (?, ?, ?, ?, ?)"
-    ledger.execute(ledger.q(insert), (a, *row_b))
-    ledger.execute(ledger.q(insert), (b, *row_a))
-    _failed_at(*ledger.verify(capsys), position=2)
+    values = ", ".join("?" * (len(row_a) + 1))
+    insert = f"INSERT INTO {ledger.events_table} ({_id(ledger)}, {cols}) VALUES ({values})"
+    ledger.execute(ledger.q(insert), (a, *row_a))
+    ledger.execute(ledger.q(insert), (b, *row_b))
+    assert "entry hash mismatch" in _failed_at(*ledger.verify(capsys), position=2)
 
 
 def test_a_truncated_tail(ledger: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
-    ledger.execute(ledger.q(f"DELETE FROM {ledger.events_table}_chain WHERE position > ?"), (7,))
+    if ledger.backend == "postgres":  # on SQLite deleting the events deletes their chain entries
+        ledger.execute(ledger.q(f"DELETE FROM {ledger.events_table}_chain WHERE position > ?"), (7,))
     ledger.execute(ledger.q(f"DELETE FROM {ledger.events_table} WHERE {_id(ledger)} > ?"), (_nid(ledger, 7),))
     assert "truncated" in _failed_at(*ledger.verify(capsys), position=8)
 
@@ -171,8 +181,7 @@ def test_history_rewritten_and_rechained(ledger: Ledger, capsys: pytest.CaptureF
 
         oid = oid if isinstance(oid, UUID) else UUID(oid)
         prev = entry_hash(prev, ChainRecord(position, n, oid, version, topic, bytes(state)))
-        ledger.execute(ledger.q(f"UPDATE {ledger.events_table}_chain SET entry_hash=? WHERE position=?"),
-                       (prev, position))
+        ledger.execute(ledger.q(_update_chain_hash(ledger)), (prev, position))
     assert "rewritten" in _failed_at(*ledger.verify(capsys), position=1)
 
 
@@ -244,6 +253,13 @@ def test_a_resigned_export_fails_against_the_pinned_key(
 
 def _id(ledger: Ledger) -> str:
     return "rowid" if ledger.backend == "sqlite" else "notification_id"
+
+
+def _update_chain_hash(ledger: Ledger) -> str:
+    """Set the entry hash of the chain entry at a position: (hash, position)."""
+    if ledger.backend == "sqlite":  # the entry at position p is the row at rowid p
+        return f"UPDATE {ledger.events_table} SET entry_hash=? WHERE rowid=?"
+    return f"UPDATE {ledger.events_table}_chain SET entry_hash=? WHERE position=?"
 
 
 def _nid(ledger: Ledger, position: int) -> int:

@@ -1,5 +1,5 @@
 """The writers' split hashing (``entry_bodies`` + ``link_chain``) is the frozen encoding, byte for byte,
-and the tail cache only ever offers a tail that the next notification id directly follows."""
+and the tail cache guesses only a tail that committed, never going back to an older one."""
 
 from __future__ import annotations
 
@@ -83,19 +83,19 @@ def test_rejects_what_entry_hash_of_rejects() -> None:
         link_chain(None, entry_bodies([event]), [1, 2])
 
 
-def test_tail_cache_offers_a_tail_only_when_the_next_id_follows_it() -> None:
+def test_tail_cache_guesses_the_last_promoted_tail_and_counts_what_the_writer_found() -> None:
     cache = TailCache()
-    assert cache.lookup(1) is None
-    cache.promote(ChainTail(5, b"h" * 32, 9))
-    assert cache.lookup(10) == ChainTail(5, b"h" * 32, 9)
-    assert cache.lookup(11) is None  # someone else took id 10: read the tail from the table
-    assert cache.lookup(9) is None
-    assert (cache.hits, cache.misses) == (1, 3)
+    assert cache.guess() is None
+    cache.promote(ChainTail(5, b"h" * 32, 5))
+    assert cache.guess() == ChainTail(5, b"h" * 32, 5)
+    cache.note(True)
+    cache.note(False)  # someone else took rowid 6: the writer read the tail from the table
+    cache.note(False)
+    assert (cache.hits, cache.misses) == (1, 2)
 
 
 def test_tail_cache_never_goes_back_to_an_older_tail() -> None:
     cache = TailCache()
     cache.promote(ChainTail(3, b"c" * 32, 3))
     cache.promote(ChainTail(2, b"b" * 32, 2))  # an older commit whose thread got here late
-    assert cache.lookup(4) == ChainTail(3, b"c" * 32, 3)
-    assert cache.lookup(3) is None
+    assert cache.guess() == ChainTail(3, b"c" * 32, 3)
