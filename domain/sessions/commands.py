@@ -9,6 +9,7 @@ The clock is ``self.now()``, overridable for tests and deterministic replays.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -28,6 +29,9 @@ if TYPE_CHECKING:  # provided by eventsourcing.application.Application at compos
     from eventsourcing.application import Repository
     from eventsourcing.domain import DomainEventProtocol
     from eventsourcing.persistence import EventStore, Recording
+
+
+ENVIRONMENT_MEMO_SIZE = 100_000  # session ids -> "sandbox"/"live": a few MB at most
 
 
 class SessionCommands:
@@ -64,10 +68,23 @@ class SessionCommands:
         return session
 
     def session_environment(self, session_id: UUID) -> str:
-        """``"sandbox"`` when a sandbox key opened the session (its ``Created`` actor says so), else ``"live"``."""
+        """``"sandbox"`` when a sandbox key opened the session (its ``Created`` actor says so), else ``"live"``.
+
+        Never changes for a session, so it is read once and remembered (a bounded memo: every
+        API-key call that loads a session asks)."""
+        memo: dict[UUID, str] = self.__dict__.setdefault("_session_environments", {})
+        known = memo.get(session_id)
+        if known is not None:
+            return known
         created = next(iter(self.events.get(session_id, limit=1)), None)
-        actor = str(getattr(created, "actor", ""))
-        return "sandbox" if is_sandbox_actor(actor) else "live"
+        environment = "sandbox" if is_sandbox_actor(str(getattr(created, "actor", ""))) else "live"
+        if created is not None:
+            if len(memo) >= ENVIRONMENT_MEMO_SIZE:
+                # oldest first; another thread changing the memo meanwhile only skips one eviction
+                with contextlib.suppress(RuntimeError, KeyError, StopIteration):
+                    memo.pop(next(iter(memo)))
+            memo[session_id] = environment
+        return environment
 
     def session_events(self, tenant_id: str, session_id: UUID) -> list[DomainEventProtocol[UUID]]:
         """Every recorded event of the session, in order (replay reads these)."""
