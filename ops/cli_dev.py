@@ -26,11 +26,10 @@ from typing import Any
 import uvicorn
 
 from adapters.nats.accounts import InternalRole
-from adapters.nats.authority import local_server_config
 from adapters.nats.endpoint import NatsTarget, connect
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.local_services import LocalNats, free_port
+from ops.local_services import LocalNats, accounts_nats, free_port
 from ops.ml_worker import product_services
 from ops.nats_access import nats_authority
 from ops.nats_account_sync import LedgerRevocations
@@ -96,10 +95,8 @@ def run_dev(args: argparse.Namespace) -> int:
 
 def _local_nats(rt: Any, nats_dir: Path, port: int) -> LocalNats:
     """The dev nats-server, configured with kycledger's operator and the revocations due now."""
-    authority = nats_authority(rt)
     revoked = LedgerRevocations(rt.ledger).now(rt.ledger.clock())
-    return LocalNats(nats_dir, port=port, server_config=lambda chosen: local_server_config(
-        authority, chosen, nats_dir, nats_dir / "accounts", revoked))
+    return accounts_nats(nats_dir, nats_authority(rt), port, revoked)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

@@ -16,13 +16,15 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
+
+from adapters.nats.authority import NatsAuthority, local_server_config
 
 
 def free_port() -> int:
@@ -98,6 +100,15 @@ class LocalNats:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+def accounts_nats(store_dir: Path, authority: NatsAuthority, port: int = 0,
+                  revocations: Mapping[str, int] | None = None) -> LocalNats:
+    """A LocalNats running kycledger's NATS accounts (``adapters/nats/ACCOUNTS.md``): anonymous
+    clients are refused; account JWTs pushed to it are kept under ``store_dir/accounts``."""
+    revoked = dict(revocations or {})
+    return LocalNats(store_dir, port=port, server_config=lambda chosen: local_server_config(
+        authority, chosen, store_dir, store_dir / "accounts", revoked))
 
 
 @dataclass
