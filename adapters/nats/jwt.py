@@ -92,15 +92,15 @@ def encode_jwt(issuer: NKey, subject: str, name: str, nats: dict[str, Any], issu
 def decode_claims(token: str, issuer_public_key: str | None = None) -> dict[str, Any]:
     """The claims of a NATS JWT; with ``issuer_public_key``, only if that key signed it (else ValueError)."""
     header, claims, signature = token.split(".")
-    decoded: dict[str, Any] = json.loads(_unb64url(claims))
     if issuer_public_key is not None:
-        if decoded.get("iss") != issuer_public_key:
-            raise ValueError("JWT issued by another key")
         verifier = Ed25519PublicKey.from_public_bytes(base64.b32decode(issuer_public_key)[1:-2])
         try:
             verifier.verify(_unb64url(signature), f"{header}.{claims}".encode("ascii"))
         except InvalidSignature as exc:
-            raise ValueError("JWT signature does not verify") from exc
+            raise ValueError("JWT signature does not verify with the issuer's key") from exc
+    decoded: dict[str, Any] = json.loads(_unb64url(claims))
+    if issuer_public_key is not None and decoded.get("iss") != issuer_public_key:
+        raise ValueError("JWT names another issuer")
     return decoded
 
 

@@ -14,6 +14,7 @@ from typing import Annotated, Any, Protocol
 
 import msgspec
 from litestar import Controller, get, post
+from litestar.datastructures import CacheControlHeader
 
 from api.deps import ApiDependencies
 from api.dto import Dto
@@ -109,6 +110,7 @@ class NatsCredentialController(Controller):
     path = "/v1/nats/credentials"
     tags = ("nats",)
     guards = (client_access,)
+    cache_control = CacheControlHeader(no_store=True)  # answers carry a seed: never kept by a cache
 
     @get("/", operation_id="getNatsCredential", sync_to_thread=True,
          summary="The tenant's NATS user: public key, dates, subjects and consumers (never the seed)",
