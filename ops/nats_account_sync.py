@@ -44,7 +44,11 @@ class LedgerRevocations:
         self._suspended_since: dict[str, datetime] = {}
 
     def _catch_up(self) -> None:
-        while page := self.ledger.recorder.select_notifications(self._after + 1, PAGE, topics=list(ACCESS_TOPICS)):
+        # Read up to the log's end as it is now, then start after it next time: a scan by topic that
+        # found nothing must not re-read the whole tail of a large log every second.
+        end = self.ledger.recorder.max_notification_id() or 0
+        while page := self.ledger.recorder.select_notifications(self._after + 1, PAGE, stop=end,
+                                                                topics=list(ACCESS_TOPICS)):
             for notification in page:
                 aggregate = self.ledger.repository.get(UUID(str(notification.originator_id)))
                 if isinstance(aggregate, TenantNatsUser):
@@ -55,6 +59,7 @@ class LedgerRevocations:
                     else:
                         self._suspended_since.pop(aggregate.tenant_id_public, None)
             self._after = page[-1].id
+        self._after = max(self._after, end)
 
     def now(self, at: datetime) -> dict[str, int]:
         self._catch_up()
