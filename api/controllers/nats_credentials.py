@@ -23,9 +23,10 @@ from api.guards import client_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from domain.nats_access import MAX_ROTATION_OVERLAP
 
 NATS_CREDENTIALS_EXTENSION = "nats.credentials"
-MAX_OVERLAP_SECONDS = 7 * 24 * 3600
+MAX_OVERLAP_SECONDS = int(MAX_ROTATION_OVERLAP.total_seconds())
 
 PublicKey = Annotated[str, msgspec.Meta(pattern=r"^U[A-Z2-7]{55}$", description="an nkey user public key you "
                                                                                    "made yourself (nsc, nk): the "
