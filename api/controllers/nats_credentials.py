@@ -117,6 +117,7 @@ class NatsCredentialController(Controller):
          summary="The tenant's NATS user: public key, dates, subjects and consumers (never the seed)",
          responses=ok(dict[str, Any], _DESCRIBED))
     def describe(self, deps: Deps, principal: Caller) -> dict[str, Any]:
+        """404 ``not_found`` until a credential was issued."""
         return nats_credentials(deps).describe(principal.tenant_id)
 
     @post("/", operation_id="issueNatsCredential", sync_to_thread=True, status_code=201, opt={SECRET_OPT: True},
@@ -124,6 +125,11 @@ class NatsCredentialController(Controller):
           responses=ok(NatsCredential, _ISSUED, status=201, description="Issued"))
     def issue(self, deps: Deps, principal: Caller,
               data: Annotated[IssueRequest, body({})]) -> NatsCredential:
+        """Connect with nats-py: ``nats.connect(url, user_credentials=RawCredentials(creds),
+        inbox_prefix=inbox_prefix)``; subscribe to ``subjects.live`` (or ``decisions``/``sessions``) and
+        replay with ``pull_subscribe(subjects.decisions, durable=durable, stream=streams.decisions)``.
+        Anything else, another tenant's subjects above all, is refused by the NATS server. Send
+        ``{"public_key": "U..."}`` to keep your own seed: the answer then has no ``user_seed``/``creds``."""
         issued = nats_credentials(deps).issue(principal.tenant_id, data.public_key)
         return msgspec.convert(issued, NatsCredential)
 
@@ -133,5 +139,7 @@ class NatsCredentialController(Controller):
           responses=ok(NatsCredential, {**_ISSUED, "previous_key_valid_until": "2026-01-01T12:10:00+00:00"}))
     def rotate(self, deps: Deps, principal: Caller,
                data: Annotated[RotateRequest, body({"overlap_seconds": 600})]) -> NatsCredential:
+        """The replaced credential is refused once ``overlap_seconds`` (0-604800) have passed, its open
+        connections closed; an older one still in an overlap ends now. 404 if none was issued yet."""
         issued = nats_credentials(deps).rotate(principal.tenant_id, data.overlap_seconds, data.public_key)
         return msgspec.convert(issued, NatsCredential)
