@@ -14,6 +14,7 @@ from api.controllers.ledger import LedgerProofController
 from api.controllers.mobile import MobileController
 from api.controllers.modules import ModuleController
 from api.controllers.multipart import ClientMultipartCaptureController, MultipartCaptureController
+from api.controllers.nats_credentials import NatsCredentialController
 from api.controllers.operations import OperationsController
 from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
 from api.controllers.review import ReviewController
@@ -42,5 +43,6 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     WebhookController,
     MultipartCaptureController,
     ClientMultipartCaptureController,
+    NatsCredentialController,  # a tenant's NATS credential (adapters/nats/ACCOUNTS.md)
     *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

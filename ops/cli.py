@@ -19,6 +19,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_decisions",
     "ops.cli_serve",
     "ops.cli_audit",
+    "ops.cli_nats",
 )
 
 

@@ -1,8 +1,10 @@
 """``kycledger dev``: the whole embedded stack in the foreground.
 
 SQLite ledger, a local nats-server with JetStream, the HTTP API, the ML worker on the JetStream
-work queue, and the log followers: checkpoint signer, decision worker, read models, NATS relay,
-webhook dispatcher and retention sweeper.
+work queue, and the log followers: checkpoint signer, decision worker, read models, NATS relay and
+account sync, webhook dispatcher and retention sweeper. The nats-server runs kycledger's accounts
+(``adapters/nats/ACCOUNTS.md``), as in production: anonymous clients are refused, every component
+connects as its own user, and tenants connect with ``kycledger nats credentials``.
 
 Prints ``kycledger ready: http://127.0.0.1:PORT nats://127.0.0.1:NPORT`` once it serves; SIGTERM
 or Ctrl-C stops everything it started, in reverse order.
@@ -21,13 +23,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-import nats
 import uvicorn
 
+from adapters.nats.accounts import InternalRole
+from adapters.nats.endpoint import NatsTarget, connect
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.local_services import LocalNats, free_port
+from ops.local_services import LocalNats, accounts_nats, free_port
 from ops.ml_worker import product_services
+from ops.nats_access import nats_authority
+from ops.nats_account_sync import LedgerRevocations
 from ops.settings import DEFAULT_DATA_DIR
 from ops.stack import start_followers, start_ml, start_tracing
 
@@ -40,10 +45,10 @@ def register(sub: Any) -> None:
     dev.set_defaults(func=run_dev)
 
 
-def _nats_ready(url: str) -> bool:
+def _nats_ready(target: NatsTarget) -> bool:
     async def probe() -> bool:
         try:
-            conn = await nats.connect(url, connect_timeout=1, max_reconnect_attempts=0)
+            conn = await connect(target, connect_timeout=1, max_reconnect_attempts=0)
         except Exception:
             return False
         await conn.close()
@@ -64,7 +69,7 @@ def run_dev(args: argparse.Namespace) -> int:
         print(f"error: port {port} on 127.0.0.1 is in use", file=sys.stderr)
         return 2
     rt = open_runtime(data_dir=data_dir)
-    local_nats = LocalNats(data_dir / "nats", port=args.nats_port or 0)
+    local_nats = _local_nats(rt, data_dir / "nats", args.nats_port or 0)
     with contextlib.ExitStack() as stack:
         stack.callback(rt.close)
         start_tracing(stack)
@@ -73,7 +78,8 @@ def run_dev(args: argparse.Namespace) -> int:
         # Local development may deliver webhooks to 127.0.0.1; production never does.
         start_followers(rt, local_nats.url, data_dir, stack, allow_private_webhooks=True)
         pipeline = start_ml(rt, local_nats.url, stack)
-        app = build_api(rt, readiness=lambda: {"nats": _nats_ready(local_nats.url)},
+        probe = nats_authority(rt).internal_endpoint(local_nats.url, InternalRole.API)
+        app = build_api(rt, readiness=lambda: {"nats": _nats_ready(probe)},
                         extensions=product_services(rt, pipeline, local_nats.url,
                                                                allow_private_webhooks=True))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
@@ -85,6 +91,12 @@ def run_dev(args: argparse.Namespace) -> int:
         with contextlib.suppress(SystemExit, KeyboardInterrupt):
             server.run()
     return 0
+
+
+def _local_nats(rt: Any, nats_dir: Path, port: int) -> LocalNats:
+    """The dev nats-server, configured with kycledger's operator and the revocations due now."""
+    revoked = LedgerRevocations(rt.ledger).now(rt.ledger.clock())
+    return accounts_nats(nats_dir, nats_authority(rt), port, revoked)
 
 
 def _exit_on_signal(signum: int, frame: object) -> None:

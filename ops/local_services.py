@@ -16,12 +16,15 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psycopg
 from psycopg import sql
+
+from adapters.nats.authority import NatsAuthority, local_server_config
 
 
 def free_port() -> int:
@@ -53,10 +56,15 @@ def nats_server_binary() -> Path:
 
 @dataclass
 class LocalNats:
-    """A nats-server with JetStream on 127.0.0.1 and a free port, storing under ``store_dir``."""
+    """A nats-server with JetStream on 127.0.0.1 and a free port, storing under ``store_dir``.
+
+    Without ``server_config`` it lets anyone in (component tests); with it, it runs the configuration
+    that function renders for the chosen port (``kycledger dev``: kycledger's NATS accounts).
+    """
 
     store_dir: Path
     port: int = 0
+    server_config: Callable[[int], str] | None = field(default=None, repr=False)
     process: subprocess.Popen[bytes] | None = field(default=None, repr=False)
 
     @property
@@ -66,9 +74,13 @@ class LocalNats:
     def start(self) -> LocalNats:
         self.port = self.port or free_port()
         self.store_dir.mkdir(parents=True, exist_ok=True)
+        arguments = ["-js", "-a", "127.0.0.1", "-p", str(self.port), "-sd", str(self.store_dir), "--http_port", "0"]
+        if self.server_config is not None:
+            config = self.store_dir / "server.conf"
+            config.write_text(self.server_config(self.port), encoding="utf-8")
+            arguments = ["-c", str(config)]
         self.process = subprocess.Popen(  # noqa: S603 - fixed binary, fixed arguments
-            [str(nats_server_binary()), "-js", "-a", "127.0.0.1", "-p", str(self.port),
-             "-sd", str(self.store_dir), "--http_port", "0"],
+            [str(nats_server_binary()), *arguments],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -88,6 +100,15 @@ class LocalNats:
                 self.process.kill()
                 self.process.wait()
         self.process = None
+
+
+def accounts_nats(store_dir: Path, authority: NatsAuthority, port: int = 0,
+                  revocations: Mapping[str, int] | None = None) -> LocalNats:
+    """A LocalNats running kycledger's NATS accounts (``adapters/nats/ACCOUNTS.md``): anonymous
+    clients are refused; account JWTs pushed to it are kept under ``store_dir/accounts``."""
+    revoked = dict(revocations or {})
+    return LocalNats(store_dir, port=port, server_config=lambda chosen: local_server_config(
+        authority, chosen, store_dir, store_dir / "accounts", revoked))
 
 
 @dataclass

@@ -16,20 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import nats
-
 from adapters.blobs import LocalDiskBlobStore
+from adapters.nats.accounts import InternalRole
 from adapters.nats.connection import close_quietly, reconnect_options
+from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.work_queue import SUBJECT, JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
 from adapters.telemetry import extract_trace_context, job_span
 from api.client_token import ClientTokens, SessionChallenges
+from api.controllers.nats_credentials import NATS_CREDENTIALS_EXTENSION
 from api.controllers.product import PRODUCT_EXTENSION, ProductServices
 from api.web.live import SESSION_FEED_EXTENSION
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
 from ops.bootstrap import LedgerRuntime
 from ops.ml_services import build_ml_services
+from ops.nats_access import LedgerNatsCredentials, component_endpoint
 from ops.pipeline import VerificationPipeline, record_module_call, sandbox_label
 from ops.sandbox import build_sandbox_services
 
@@ -50,16 +52,18 @@ def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) ->
         challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
 
 
-def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: str | None,
+def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: NatsTarget | None,
                      allow_private_webhooks: bool = False) -> dict[str, Any]:
     """``ApiDependencies.extensions`` entries for the product routes, plus the audit, erasure and
-    webhook services (``ops.api_services``); ``allow_private_webhooks`` only for local development."""
+    webhook services (``ops.api_services``); ``allow_private_webhooks`` only for local development.
+    The work queue and the live feed connect to NATS as the API's own user (``adapters.nats.accounts``)."""
+    api_nats = component_endpoint(runtime, nats_url, InternalRole.API) if nats_url else None
     services = ProductServices(
         pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
-        challenges=pipeline.challenges, queue=JetStreamWorkQueue(nats_url) if nats_url else None,
+        challenges=pipeline.challenges, queue=JetStreamWorkQueue(api_nats) if api_nats else None,
         record_module_call=record_module_call, pipeline_label=sandbox_label)
-    live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(nats_url)} if nats_url else {}  # SSE fed from NATS
-    return {PRODUCT_EXTENSION: services, **live,
+    live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(api_nats)} if api_nats else {}  # SSE fed from NATS
+    return {PRODUCT_EXTENSION: services, **live, NATS_CREDENTIALS_EXTENSION: LedgerNatsCredentials(runtime),
             **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
 
 
@@ -75,7 +79,7 @@ class MlWorkerStats:
 class MlWorkerHandle:
     """A running ML worker; ``stop()`` ends it after the job in hand."""
 
-    def __init__(self, pipeline: VerificationPipeline, nats_url: str, reconnect_attempts: int = 60) -> None:
+    def __init__(self, pipeline: VerificationPipeline, nats_url: NatsTarget, reconnect_attempts: int = 60) -> None:
         self.pipeline = pipeline
         self.nats_url = nats_url
         self.reconnect_attempts = reconnect_attempts  # nats-py's own, 2 s apart; then we connect anew
@@ -105,7 +109,7 @@ class MlWorkerHandle:
         # redelivered by JetStream after its ack wait, so nothing is lost in between.
         while not self._stopping.is_set():
             try:
-                nc = await nats.connect(self.nats_url, connect_timeout=5,
+                nc = await connect(self.nats_url, connect_timeout=5,
                                         **reconnect_options(self.reconnect_attempts))
             except Exception as exc:
                 log.warning("ML worker cannot reach NATS (%s); retrying", type(exc).__name__)
@@ -146,7 +150,8 @@ class MlWorkerHandle:
         self.pipeline.decide(job.session_id)
 
 
-def start_ml_worker(runtime: LedgerRuntime, nats_url: str, pipeline: VerificationPipeline | None = None,
+def start_ml_worker(runtime: LedgerRuntime, nats_url: NatsTarget, pipeline: VerificationPipeline | None = None,
                     watchlist_dir: Path | None = None) -> MlWorkerHandle:
-    """Start consuming ML jobs for ``runtime``; call ``stop()`` on the handle to end it."""
-    return MlWorkerHandle(pipeline or build_pipeline(runtime, watchlist_dir), nats_url).start()
+    """Start consuming ML jobs for ``runtime`` as the ML worker's NATS user; ``stop()`` ends it."""
+    endpoint = component_endpoint(runtime, nats_url, InternalRole.ML_WORKER)
+    return MlWorkerHandle(pipeline or build_pipeline(runtime, watchlist_dir), endpoint).start()

@@ -20,13 +20,14 @@ import json
 import sys
 from typing import Any
 
-import nats
-
+from adapters.nats.accounts import InternalRole
 from adapters.nats.connection import close_quietly
+from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.relay import NatsStreamRelay, RelayHandle, ensure_streams
 from adapters.views.runner import ProjectionRunner
 from adapters.views.sql_views import PostgresReadModelView, SQLiteReadModelView
 from ops.bootstrap import LedgerRuntime, open_runtime
+from ops.nats_access import component_endpoint
 
 
 def open_read_model_view(rt: LedgerRuntime) -> Any:
@@ -45,17 +46,18 @@ def start_projections(rt: LedgerRuntime, poll_seconds: float = 0.05) -> Projecti
     return ProjectionRunner(rt.ledger, open_read_model_view(rt)).start(poll_seconds)
 
 
-def start_relays(rt: LedgerRuntime, nats_url: str, poll_seconds: float = 0.02) -> RelayHandle:
+def start_relays(rt: LedgerRuntime, nats_url: NatsTarget, poll_seconds: float = 0.02) -> RelayHandle:
     """Start the NATS JetStream relay (decision and status streams) in a background thread.
 
-    Streams are created or updated before this returns; ``.stop()`` ends the relay.
+    It connects as the relay user (``adapters.nats.accounts``). Streams are created or updated
+    before this returns; ``.stop()`` ends the relay.
     """
     relay = NatsStreamRelay(rt.ledger, open_read_model_view(rt))
-    return RelayHandle(relay, nats_url, poll_seconds).start()
+    return RelayHandle(relay, component_endpoint(rt, nats_url, InternalRole.RELAY), poll_seconds).start()
 
 
 async def _relay_until_idle(rt: LedgerRuntime, nats_url: str) -> int:
-    nc = await nats.connect(nats_url, name="kycledger-relay-cli")
+    nc = await connect(component_endpoint(rt, nats_url, InternalRole.RELAY), name="kycledger-relay-cli")
     try:
         js = nc.jetstream()
         await ensure_streams(js)

@@ -15,6 +15,7 @@ from ops.erasure import start_retention_sweeper
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.ml_services import watchlist_dir_from_env
 from ops.ml_worker import blob_store, build_pipeline, start_ml_worker
+from ops.nats_account_sync import start_account_sync
 from ops.pipeline import VerificationPipeline
 from ops.relays import start_projections, start_relays
 from ops.webhook_dispatcher import start_webhook_dispatcher
@@ -39,7 +40,8 @@ class _Every:
 
 def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: contextlib.ExitStack, *,
                     allow_private_webhooks: bool) -> None:
-    """Checkpoint signer, decision worker, read models, NATS relay, webhooks, retention sweeper.
+    """Checkpoint signer, decision worker, read models, NATS relay and account sync, webhooks,
+    retention sweeper.
 
     Each is stopped, in reverse order, when ``stack`` closes. ``allow_private_webhooks`` is for
     local development only: production never delivers to loopback or private addresses.
@@ -59,6 +61,7 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
     stack.callback(decisions.stop)
     stack.callback(start_projections(rt).stop)
     stack.callback(start_relays(rt, nats_url).stop)
+    stack.callback(start_account_sync(rt, nats_url).stop)  # revoked NATS credentials reach the server
     stack.callback(start_webhook_dispatcher(rt, allow_private=allow_private_webhooks).stop)
     stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
 

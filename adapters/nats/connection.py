@@ -15,14 +15,16 @@ import threading
 import weakref
 from typing import Any
 
-import nats
+from adapters.nats.endpoint import NatsTarget, connect
 
 
 class LoopConnections:
-    """``await connections.get()``: the running loop's open connection to ``url``."""
+    """``await connections.get()``: the running loop's open connection to ``target`` (as its user)."""
 
-    def __init__(self, url: str, *, name: str, connect_timeout: float = 5.0, max_reconnect_attempts: int = 3) -> None:
-        self.url = url
+    def __init__(self, target: NatsTarget, *, name: str, connect_timeout: float = 5.0,
+                 max_reconnect_attempts: int = 3) -> None:
+        self.target = target
+        self.url = str(target)
         self._options: dict[str, Any] = {"name": name, "connect_timeout": connect_timeout,
                                          "max_reconnect_attempts": max_reconnect_attempts}
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, Any] = weakref.WeakKeyDictionary()
@@ -38,7 +40,7 @@ class LoopConnections:
         async with lock:
             client = self._clients.get(loop)
             if client is None or client.is_closed:
-                client = await nats.connect(self.url, **self._options)
+                client = await connect(self.target, **self._options)
                 self._clients[loop] = client
             return client
 

@@ -16,11 +16,11 @@ import os
 import threading
 from typing import Any
 
-import nats
 from nats.js import JetStreamContext
 from nats.js.errors import NotFoundError as StreamNotFoundError
 
 from adapters.nats.connection import close_quietly, reconnect_options
+from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.streams import decisions_subject, session_subject, stream_configs
 from adapters.views.log_follower import LogFollower
 from projections.status_events import status_message
@@ -87,7 +87,7 @@ RETRY_PAUSE_SECONDS = 1.0
 class RelayHandle:
     """A relay running its own asyncio loop in a background thread."""
 
-    def __init__(self, relay: NatsStreamRelay, nats_url: str, poll_seconds: float,
+    def __init__(self, relay: NatsStreamRelay, nats_url: NatsTarget, poll_seconds: float,
                  reconnect_attempts: int = 60) -> None:
         self.relay = relay
         self.nats_url = nats_url
@@ -116,7 +116,7 @@ class RelayHandle:
             self._ready.set()
 
     async def _connect(self) -> Any:
-        return await nats.connect(self.nats_url, name="kycledger-relay",
+        return await connect(self.nats_url, name="kycledger-relay",
                                   **reconnect_options(self.reconnect_attempts))
 
     async def _loop(self) -> None:

@@ -21,6 +21,7 @@ import nats
 from nats.aio.msg import Msg
 
 from adapters.nats.connection import LoopConnections
+from adapters.nats.endpoint import NatsTarget
 from adapters.nats.streams import token
 
 MAX_PENDING = 1000  # one session publishes a few dozen messages; more means a stuck reader
@@ -50,8 +51,8 @@ class NatsSessionSubscription:
 class NatsSessionEventFeed:
     """Subscribes each followed session on the process's shared connection (``LoopConnections``)."""
 
-    def __init__(self, nats_url: str, connect_timeout: float = 2.0) -> None:
-        self.nats_url = nats_url
+    def __init__(self, nats_url: NatsTarget, connect_timeout: float = 2.0) -> None:
+        self.nats_url = str(nats_url)
         self._connections = LoopConnections(nats_url, name="kycledger-live", connect_timeout=connect_timeout)
 
     def subject(self, tenant_id: str, session_id: str) -> str:

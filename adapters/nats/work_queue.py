@@ -22,6 +22,7 @@ from nats.js.errors import NotFoundError
 from opentelemetry.trace import SpanKind
 
 from adapters.nats.connection import LoopConnections
+from adapters.nats.endpoint import NatsTarget
 from adapters.telemetry import inject_trace_headers, traced
 
 STREAM = "KYC_ML_JOBS"
@@ -63,8 +64,8 @@ class JetStreamWorkQueue:
     """Publishes ML jobs on the process's shared connection (``LoopConnections``): opened lazily in
     the caller's event loop, and opened again after nats-py gave up reconnecting."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
+    def __init__(self, url: NatsTarget) -> None:
+        self.url = str(url)
         self._connections = LoopConnections(url, name="kycledger-work-queue")
         self._ready: weakref.WeakSet[Any] = weakref.WeakSet()  # connections whose stream was ensured
 

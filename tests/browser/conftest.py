@@ -2,7 +2,7 @@
 
 Chromium is installed by ``ops/install_chromium.sh`` when missing (``ops.browser.ensure_chromium``).
 The server is the real litestar app (``ops.api_wiring.build_api``) with the product services, real
-models in the pipeline and real NATS (``nats_url``); the ML worker consumes queued jobs and the
+models in the pipeline and a real nats-server running kycledger's accounts; the ML worker consumes queued jobs and the
 relay publishes every status change to JetStream, from which the pages' live status is fed.
 Each test writes a screenshot of every screen it passes through under its tmp dir (``Screens``).
 """
@@ -21,8 +21,9 @@ from api.deps import ApiSettings
 from ops.api_wiring import build_api
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.browser import chromium_args, ensure_chromium
-from ops.local_services import LocalNats
+from ops.local_services import accounts_nats
 from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
+from ops.nats_access import nats_authority
 from ops.relays import start_relays
 from tests.browser.server import ThreadedServer
 
@@ -71,8 +72,9 @@ def playwright_driver() -> Iterator[Playwright]:
 # take other tests' jobs from the common work queue.
 @pytest.fixture(scope="module")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
-    nats_server = LocalNats(tmp_path_factory.mktemp("web-nats")).start()
     rt = open_runtime(data_dir=tmp_path_factory.mktemp("web-ledger"))
+    # kycledger's NATS accounts, as dev runs them: the API, ML worker and relay connect as their own users
+    nats_server = accounts_nats(tmp_path_factory.mktemp("web-nats"), nats_authority(rt)).start()
     pipeline = build_pipeline(rt, watchlist_dir=SHARED / "sanctions")
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
                     extensions=product_services(rt, pipeline, nats_server.url))
