@@ -34,7 +34,8 @@ from domain.checks import ModelProvenance, Outcome
 from domain.documents.mrz import MrzRecord, parse_mrz
 from domain.documents.mrz_chars import check_digit
 from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
-from domain.liveness_challenge import LivenessChallenge, admission_failure, rejected_response
+from domain.liveness_challenge import LivenessChallenge, admission_failure
+from domain.liveness_verdict import rejected_response
 from domain.personal_data import PersonalData
 from domain.ports.address_proof import AddressDocumentReading, PrintedLine
 from domain.ports.document import DetectedDocument, DocumentReading, DocumentType, QualityReport
