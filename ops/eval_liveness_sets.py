@@ -27,7 +27,7 @@ import numpy as np
 from domain.liveness_challenge import LivenessAction, LivenessChallenge
 from domain.ports.liveness import CapturedFrame, ChallengeResponse
 from ml.face import YuNetSFaceAnalyzer
-from ml.face.image import BgrImage
+from ml.face.image import BgrImage, decode_image
 
 FRAME_MS = 80  # the capture page's cadence (api/web/static/capture.js FRAME_EVERY_MS)
 JPEG_QUALITY = 85  # the capture page's frame quality
@@ -88,7 +88,7 @@ def clip_frames(path: Path, start_ms: int = 0, end_ms: int | None = None, every_
             if end_ms is not None and at >= end_ms:
                 break
             if at >= next_ms:
-                frames.append(jpeg(image))
+                frames.append(jpeg(np.asarray(image, dtype=np.uint8)))
                 next_ms += every_ms
     finally:
         capture.release()
@@ -123,16 +123,17 @@ def selfie_framed(analyzer: YuNetSFaceAnalyzer, photo: BgrImage, dx: int = 0, dy
     scale = 90.0 / max(1.0, float(np.linalg.norm(right - left)))
     angle = np.degrees(np.arctan2(right[1] - left[1], right[0] - left[0]))
     centre = (left + right) / 2.0
-    matrix = cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), float(angle), scale)
+    matrix = np.asarray(cv2.getRotationMatrix2D((float(centre[0]), float(centre[1])), float(angle), scale),
+                        dtype=np.float64)
     matrix[:, 2] += np.array([width / 2 + dx, height * 0.42 + dy]) - centre
-    return cv2.warpAffine(photo, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE)
+    return np.asarray(cv2.warpAffine(photo, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE), dtype=np.uint8)
 
 
 def slideshow(analyzer: YuNetSFaceAnalyzer, photos: Sequence[Path], frames_per_photo: int, shifted: bool,
               seed: int, rounds: int = 2) -> list[bytes]:
     """The photos shown in turn (``rounds`` times), ``frames_per_photo`` frames each."""
     rng = random.Random(seed)  # noqa: S311 - reproducible test shifts, not a secret
-    decoded = [cv2.imread(str(p)) for p in photos]
+    decoded = [decode_image(p.read_bytes()) for p in photos]
     frames: list[bytes] = []
     for _ in range(rounds):
         for photo in decoded:
