@@ -63,7 +63,7 @@ _ACCEPTED = {"session_id": _SID, "type": "selfie", "attempt": 1, "media_type": "
 SESSION_VIEW_EXAMPLE: dict[str, Any] = {
     "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
     "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
-    "liveness_type": "passive", "checks_requested": ["ocr", "face_match", "liveness"],
+    "liveness_type": "active", "checks_requested": ["ocr", "face_match", "liveness"],
     "captures": ["document_front", "selfie"],
     "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
                 "reasons": [], "sandbox": False,

@@ -97,6 +97,12 @@ def test_sessions_default_to_active_and_every_challenge_has_a_blink_and_a_moveme
     assert len(seen) > 5  # random actions and order, not one fixed script
     view = client.get(f"/v1/sessions/{created['id']}").json()
     assert view["liveness_type"] == "active"
+    # the mobile selfie route does not take "instructionsCompleted" on trust: the frames come first
+    selfie = client.post("/kyc/selfie", {"sessionId": created["id"], "selfieImage": b64(FACES / "obama.jpg"),
+                                         "instructionsCompleted": ["blink", "smile"]})
+    assert selfie.status_code == 409 and selfie.json()["code"] == "captures_missing"
+    assert selfie.json()["details"]["missing"] == ["liveness_frames"]
+    assert client.get(f"/v1/sessions/{created['id']}").json()["captures"] == []
 
 
 def test_challenge_shopping_is_refused(stack: ApiStack) -> None:
