@@ -6,6 +6,8 @@ face match goes to review and a no-match is rejected or reviewed by configuratio
 score table: 0.50-0.65 manual review, < 0.50 reject or manual review); retries are capped and each
 raises scrutiny (seed 004 "Good retry design"); liveness uncertain -> active challenge (seed 004
 pattern C). Numbers the seeds leave open (scrutiny per retry, liveness-fail retries) are named here.
+A passive liveness pass counts as uncertain unless the document opts in (``liveness.accept_passive_pass``;
+ARCHITECTURE.md section 7: no passive presentation-attack model is usable offline).
 """
 
 from __future__ import annotations
