@@ -39,8 +39,11 @@ API_DESCRIPTION = (
     "with code, message, details and trace_id; POSTs accept an Idempotency-Key. Sandbox keys get "
     "simulated results from documented magic inputs (an image whose mean colour is mostly red asks for "
     "fail, mostly blue for uncertain, any other picture for pass; a name containing SANDBOX HIT or "
-    "SANDBOX NEAR for a screening hit or near-hit), are never billed and mark every event; a session "
-    "belongs to the environment of the key that opened it and is not found by keys of the other one."
+    "SANDBOX NEAR for a screening hit or near-hit; active liveness frames must still form a recording of "
+    "at least 8 frames per second over 1.5-10 s), are never billed and mark every event; a session "
+    "belongs to the environment of the key that opened it and is not found by keys of the other one. "
+    "Liveness is active by default: a passive (single-photo) pass counts as uncertain unless the tenant's "
+    "policy opts in, because one photo cannot prove a live person."
 )
 
 

@@ -1,9 +1,9 @@
-"""Active liveness as pure rules: the server's challenge, its single-use nonce, and the verdict.
+"""Active liveness as pure rules: the server's challenge, its single-use nonce, the frames' times.
 
 The server issues a random, ordered list of actions (seed 002 step 5: "2-4 challenges: blink,
-turn, smile", seed 000 blink/smile challenges) with a nonce and an expiry. The client answers with
-frames; an ML adapter only *measures* what happened in them (``ActiveObservation``) and
-``judge_active_response`` decides, so the rule is the same for every adapter and replayable.
+turn, smile", seed 000 blink/smile challenges), always a blink and at least one movement, with a
+nonce and an expiry. The client answers with frames; an ML adapter only *measures* what happened in
+them and ``domain.liveness_verdict`` decides, so the rule is the same for every adapter.
 
 Randomness and the clock are injected so issuing is testable. Used nonces are persisted as events
 by the sessions aggregate; this module needs only a ``Container`` of them (``admission_failure``).
@@ -12,24 +12,21 @@ by the sessions aggregate; this module needs only a ``Container`` of them (``adm
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from itertools import pairwise
 from typing import Protocol, TypeVar
 
-from domain.checks import ModelProvenance, Outcome
 from domain.errors import InvalidArgumentError
-from domain.ports.face import SFACE_PUBLISHED_COSINE_THRESHOLD, cosine_to_similarity
-from domain.ports.liveness import InvalidLivenessResponseError, LivenessMode, LivenessResult, SpoofType
+from domain.ports.liveness import InvalidLivenessResponseError
 
 T = TypeVar("T")
 
 MIN_NONCE_LENGTH = 16
-MAX_FRAMES = 64
-# Mean absolute grey-level change between consecutive frames below which nothing moved: a still
-# photo re-sent, or a replayed frozen frame. A live face doing any challenge moves far more.
-STATIC_FRAME_CHANGE = 1.5
+# A 10 s answer (the longest challenge, ``max_capture_ms``) at the capture page's 12.5 frames per
+# second is 125 frames; the rest is headroom for faster cameras.
+MAX_FRAMES = 150
 
 
 class LivenessAction(StrEnum):
@@ -39,6 +36,18 @@ class LivenessAction(StrEnum):
     TURN_LEFT = "turn_left"
     TURN_RIGHT = "turn_right"
     SMILE = "smile"
+
+
+# Every issued challenge has the eye action and at least one movement: photos of a person have open
+# eyes, so a slideshow of ordinary photos cannot show a blink, and a movement makes a replayed clip of
+# a blink alone insufficient.
+EYE_ACTION = LivenessAction.BLINK
+MOVEMENTS: tuple[LivenessAction, ...] = (LivenessAction.TURN_LEFT, LivenessAction.TURN_RIGHT, LivenessAction.SMILE)
+
+
+def is_complete_challenge(actions: Sequence[LivenessAction]) -> bool:
+    """True when ``actions`` hold the eye action and at least one movement (what the issuer gives)."""
+    return EYE_ACTION in actions and any(a in MOVEMENTS for a in actions)
 
 
 class RandomSource(Protocol):
@@ -98,19 +107,21 @@ class LivenessChallenge:
 
 @dataclass(frozen=True)
 class ChallengeIssuer:
-    """Issues challenges of 2-4 random distinct actions in random order (seed 002 step 5)."""
+    """Issues a blink and 1-2 random distinct movements, in random order (seed 002 step 5: "2-4
+    challenges: blink, turn, smile"; at most 3 so that each action gets about 2.5 s of the 10 s)."""
 
     rng: RandomSource
     clock: Callable[[], datetime]
     new_nonce: Callable[[], str]
     ttl: timedelta = timedelta(seconds=60)
-    min_actions: int = 2
-    max_actions: int = 4
+    min_movements: int = 1
+    max_movements: int = 2
     max_capture_ms: int = 10_000  # seed 002: active capture is a 3-10 second video
 
     def issue(self) -> LivenessChallenge:
-        count = self.rng.randint(self.min_actions, self.max_actions)
-        actions = tuple(self.rng.sample(list(LivenessAction), count))
+        count = self.rng.randint(self.min_movements, self.max_movements)
+        chosen = [EYE_ACTION, *self.rng.sample(list(MOVEMENTS), count)]
+        actions = tuple(self.rng.sample(chosen, len(chosen)))  # the blink's place is random too
         now = _aware(self.clock(), "clock")
         return LivenessChallenge(nonce=self.new_nonce(), actions=actions, issued_at=now,
                                  expires_at=now + self.ttl, max_capture_ms=self.max_capture_ms)
@@ -142,94 +153,3 @@ def validate_frame_offsets(offsets_ms: Sequence[int]) -> None:
         raise InvalidLivenessResponseError("too many frames", frames=len(offsets_ms), limit=MAX_FRAMES)
     if any(b <= a for a, b in pairwise(offsets_ms)) or offsets_ms[0] < 0:
         raise InvalidLivenessResponseError("frame times must start at >= 0 and strictly increase")
-
-
-@dataclass(frozen=True)
-class ObservedAction:
-    """An action the adapter saw start at ``frame_index``, with its evidence strength in 0-1."""
-
-    action: LivenessAction
-    frame_index: int
-    offset_ms: int
-    strength: float
-
-
-@dataclass(frozen=True)
-class ActiveObservation:
-    """What an adapter measured in the frames of one response (numbers only)."""
-
-    frame_count: int
-    frames_without_face: int
-    frames_with_several_faces: int
-    capture_span_ms: int
-    actions: tuple[ObservedAction, ...]
-    peaks: Mapping[LivenessAction, float]  # strongest evidence per action over all frames, 0-1
-    max_frame_change: float
-    identity_min_cosine: float  # lowest cosine of any frame's face to the first frame's face
-    selfie_cosine: float | None = None
-    scores: Mapping[str, float] = field(default_factory=dict)
-
-
-def actions_in_order(expected: Sequence[LivenessAction], seen: Sequence[ObservedAction]) -> bool:
-    """True when ``expected`` occurs as a subsequence of ``seen`` (extra movements are allowed)."""
-    position = 0
-    for observed in seen:
-        if position < len(expected) and observed.action is expected[position]:
-            position += 1
-    return position == len(expected)
-
-
-def rejected_response(reason: str, models: tuple[ModelProvenance, ...] = ()) -> LivenessResult:
-    """The verdict for a response refused before examination (nonce, expiry)."""
-    return LivenessResult(mode=LivenessMode.ACTIVE, outcome=Outcome.FAIL, spoof_type=SpoofType.UNKNOWN,
-                          confidence=1.0, hints=("restart_liveness",), reasons=(reason,), models=models)
-
-
-def judge_active_response(challenge: LivenessChallenge, seen: ActiveObservation,
-                          models: tuple[ModelProvenance, ...] = ()) -> LivenessResult:
-    """Decide pass / uncertain / fail from measured evidence; every failed rule is a reason.
-
-    Confidence: on failure by a protocol rule (static frames, order, time, faces) 1.0; on a
-    missing action 1 - the strongest evidence seen for it; on identity 1 - similarity; on pass the
-    weakest supporting evidence (action strengths, identity and selfie similarities).
-    """
-    fails: list[tuple[str, float, str]] = []  # reason, confidence, user hint
-    if seen.frames_with_several_faces:
-        fails.append(("multiple_faces", 1.0, "only_one_face"))
-    if seen.frames_without_face:
-        fails.append(("face_not_in_every_frame", 1.0, "keep_face_in_frame"))
-    if seen.max_frame_change < STATIC_FRAME_CHANGE:
-        fails.append(("static_frames", 1.0, "use_a_live_camera"))
-    if seen.capture_span_ms > challenge.max_capture_ms:
-        fails.append(("response_too_slow", 1.0, "respond_faster"))
-    observed_kinds = {a.action for a in seen.actions}
-    for action in challenge.actions:
-        if action not in observed_kinds:
-            missing_confidence = 1.0 - seen.peaks.get(action, 0.0)
-            fails.append((f"{action.value}_not_seen", missing_confidence, f"{action.value}_clearly"))
-    if observed_kinds >= set(challenge.actions) and not actions_in_order(challenge.actions, seen.actions):
-        fails.append(("actions_out_of_order", 1.0, "follow_the_order"))
-    if seen.identity_min_cosine < SFACE_PUBLISHED_COSINE_THRESHOLD:
-        changed_confidence = 1.0 - cosine_to_similarity(seen.identity_min_cosine)
-        fails.append(("identity_changed", changed_confidence, "only_one_face"))
-    if seen.selfie_cosine is not None and seen.selfie_cosine < SFACE_PUBLISHED_COSINE_THRESHOLD:
-        mismatch_confidence = 1.0 - cosine_to_similarity(seen.selfie_cosine)
-        fails.append(("selfie_mismatch", mismatch_confidence, "same_person_as_selfie"))
-    scores = {"max_frame_change": seen.max_frame_change, "identity_min_cosine": seen.identity_min_cosine,
-              "capture_span_ms": float(seen.capture_span_ms), **seen.scores}
-    if seen.selfie_cosine is not None:
-        scores["selfie_cosine"] = seen.selfie_cosine
-    if fails:
-        return LivenessResult(mode=LivenessMode.ACTIVE, outcome=Outcome.FAIL, spoof_type=SpoofType.UNKNOWN,
-                              confidence=max(c for _, c, _ in fails),
-                              hints=tuple(dict.fromkeys(h for _, _, h in fails)),
-                              reasons=tuple(r for r, _, _ in fails), scores=scores, models=models)
-    support = [a.strength for a in seen.actions if a.action in challenge.actions]
-    support.append(cosine_to_similarity(seen.identity_min_cosine))
-    if seen.selfie_cosine is None:
-        return LivenessResult(mode=LivenessMode.ACTIVE, outcome=Outcome.UNCERTAIN,
-                              spoof_type=SpoofType.UNKNOWN, confidence=min(support), hints=(),
-                              reasons=("selfie_not_provided",), scores=scores, models=models)
-    support.append(cosine_to_similarity(seen.selfie_cosine))
-    return LivenessResult(mode=LivenessMode.ACTIVE, outcome=Outcome.PASS, spoof_type=SpoofType.NONE,
-                          confidence=min(support), scores=scores, models=models)

@@ -19,6 +19,7 @@ ML_GROUPS: tuple[str, ...] = (
 EVAL_SECTIONS: tuple[str, ...] = (
     # one line per module exposing report_section(data_dir: pathlib.Path) -> str (markdown)
     "ops.eval_face",
+    "ops.eval_liveness",
     "ops.eval_document",
     "ops.eval_screening",
 )
@@ -32,6 +33,8 @@ def register(sub: Any) -> None:
     ev = ml_sub.add_parser("evaluate", help="evaluate every adapter on ../shared/data; write markdown")
     ev.add_argument("--data", default="../shared/data", help="the shared test data folder")
     ev.add_argument("--out", required=True, help="markdown report path")
+    ev.add_argument("--section", choices=[m.removeprefix("ops.eval_") for m in EVAL_SECTIONS],
+                    help="only this section (e.g. liveness), to refresh one part of the report")
     ev.set_defaults(func=_evaluate)
 
 
@@ -43,7 +46,8 @@ def _evaluate(args: argparse.Namespace) -> int:
         print(f"error: data folder not found: {data_dir}")
         return 2
     parts = ["# kycledger ML evaluation\n", f"Data: `{data_dir}`\n"]
-    for module_name in EVAL_SECTIONS:
+    chosen = [m for m in EVAL_SECTIONS if args.section in (None, m.removeprefix("ops.eval_"))]
+    for module_name in chosen:
         parts.append(importlib.import_module(module_name).report_section(data_dir))
     Path(args.out).write_text("\n".join(parts), encoding="utf-8")
     print(f"wrote {args.out}")

@@ -33,7 +33,8 @@ def register(sub: Any) -> None:
     live.add_argument("frames", nargs="+", help="image files, in capture order")
     live.add_argument("--challenge", help="challenge JSON (a string or a file path)")
     live.add_argument("--selfie", help="the selfie the person must match (active)")
-    live.add_argument("--interval-ms", type=int, default=200, help="time between frames (active)")
+    live.add_argument("--interval-ms", type=int, default=80,
+                      help="time between frames (active; the capture page records one every 80 ms)")
     live.add_argument("--offsets-ms", help="comma-separated frame times, overrides --interval-ms")
     live.add_argument("--received-at", help="ISO time the response arrived (default: now)")
     live.add_argument("--used-nonce", action="append", default=[], help="an already spent nonce")

@@ -34,7 +34,7 @@ from domain.policy_registry import TenantPolicyRegistry
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.errors import DecisionAlreadyRecordedError
 from domain.sessions.status import SessionStatus
-from policies.document import DEFAULT_POLICY, PolicyDocument
+from policies.document import DEFAULT_POLICY, SUPERSEDED_DEFAULT_HASHES, PolicyDocument
 from policies.process import plan_decision
 
 log = logging.getLogger("kycledger.decision_worker")
@@ -43,9 +43,14 @@ WORKER_ACTOR = "system:decision-worker"
 SANDBOX_SUFFIX = ":sandbox"  # api.auth.Principal.actor: a sandbox key acts as key:<id>:sandbox
 TRIGGER_TOPICS = ("kycledger.session.CheckCompleted",)
 CREATED_TOPIC = "kycledger.session.Created"
+POLICY_ACTIVATED_TOPIC = "kycledger.policy.PolicyActivated"
 # Fault injection for the crash test only: exit hard right after the N-th decision is stored and
 # before the position advances (the window exactly-once must survive).
 CRASH_AFTER_ENV = "KYC_DECISION_WORKER_CRASH_AFTER"
+
+
+def _topic(event: object) -> str:
+    return str(getattr(type(event), "TOPIC", ""))
 
 
 class PositionFile:
@@ -94,6 +99,7 @@ class DecisionWorker:
         self.clock = clock
         self.stats = WorkerStats()
         self.open_sessions: set[UUID] = set()
+        self._chose_old_default: set[str] = set()  # tenants that activated a superseded default themselves
         self._crash_after = int(os.environ.get(CRASH_AFTER_ENV, "0") or 0)
         self._rebuild_open_sessions()
 
@@ -142,17 +148,35 @@ class DecisionWorker:
         return session if isinstance(session, VerificationSession) else None
 
     def _policy_for(self, tenant: str) -> tuple[PolicyDocument, TenantPolicyRegistry | None]:
-        """The tenant's active policy; the default one is activated (recorded) on first use."""
+        """The tenant's active policy; the default one is activated (recorded) on first use.
+
+        A tenant that never chose a policy follows the built-in default: when the one this worker
+        activated for it is a superseded default (``SUPERSEDED_DEFAULT_HASHES``, e.g. one that accepted
+        a passive liveness pass), the current default is activated, recorded beside the decision, so
+        the history shows when it changed. A document the tenant activated itself is kept.
+        """
         registry: object
         try:
             registry = self.app.repository.get(TenantPolicyRegistry.create_id(tenant))
         except AggregateNotFoundError:
             registry = TenantPolicyRegistry.open(tenant)
         assert isinstance(registry, TenantPolicyRegistry)
-        if registry.active_hash is not None:
-            return PolicyDocument.from_dict(registry.document(registry.active_hash)), None
+        active = registry.active_hash
+        if active is not None and not self._follows_superseded_default(registry, active):
+            return PolicyDocument.from_dict(registry.document(active)), None
         registry.activate(DEFAULT_POLICY.to_dict(), DEFAULT_POLICY.policy_hash)
         return DEFAULT_POLICY, registry
+
+    def _follows_superseded_default(self, registry: TenantPolicyRegistry, active: str) -> bool:
+        """True when ``active`` is a superseded built-in default that this worker activated itself."""
+        if active not in SUPERSEDED_DEFAULT_HASHES or registry.tenant in self._chose_old_default:
+            return False
+        activations = [e for e in self.app.events.get(registry.id)
+                       if _topic(e) == POLICY_ACTIVATED_TOPIC and getattr(e, "policy_hash", "") == active]
+        automatic = bool(activations) and str(getattr(activations[-1], "actor", "")).startswith(WORKER_ACTOR)
+        if not automatic:  # someone activated that document on purpose: keep it, and stop looking
+            self._chose_old_default.add(registry.tenant)
+        return automatic
 
     def actor_for(self, session_id: UUID) -> str:
         """The worker's actor, marked ``:sandbox`` when a sandbox key opened the session.

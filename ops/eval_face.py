@@ -1,9 +1,8 @@
-"""Evaluation of the face and liveness adapters on ../shared/data (issue 4), as markdown.
+"""Evaluation of the face-match adapter on ../shared/data (issue 4), as markdown.
 
 Face match: ROC over ``faces/pairs.csv`` (EER, TAR at FAR 1% and 0.1%, with pair counts) and the
-operating point at SFace's *published* cosine threshold 0.363 (never tuned on these pairs).
-Spoof: the passive checker's output on the 3 images of ``spoof/`` (shows only which way it leans).
-Latency: p50/p95 of face detect + embed per image and of active liveness over 10 frames.
+operating point at SFace's *published* cosine threshold 0.363 (never tuned on these pairs), and the
+p50/p95 of face detect + embed per image. Liveness has its own section (``ops.eval_liveness``).
 """
 
 from __future__ import annotations
@@ -12,20 +11,14 @@ import csv
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import cv2
 import numpy as np
 
-from domain.liveness_challenge import LivenessAction, LivenessChallenge
 from domain.ports.face import SFACE_PUBLISHED_COSINE_THRESHOLD, FaceNotFoundError
-from domain.ports.liveness import CapturedFrame, ChallengeResponse
 from ml.face import FaceObservation, YuNetSFaceAnalyzer
 from ml.face.detection import cosine
-from ml.face.image import decode_image, downscale
-from ml.liveness.active import MediaPipeActiveLivenessChecker
-from ml.liveness.passive import ClassicalPassiveLivenessChecker
+from ml.face.image import decode_image
 
 
 @dataclass(frozen=True)
@@ -125,63 +118,6 @@ def face_match_section(data_dir: Path, analyzer: YuNetSFaceAnalyzer) -> str:
     return "\n".join(lines)
 
 
-def spoof_section(data_dir: Path, passive: ClassicalPassiveLivenessChecker) -> str:
-    spoof_dir = data_dir / "spoof"
-    with (spoof_dir / "labels.csv").open(encoding="utf-8") as handle:
-        rows = list(csv.DictReader(handle))
-    lines = ["## Passive liveness on the spoof set (3 images: shows only which way it leans)\n",
-             "| image | label | attack (observed) | outcome | spoof_type | confidence | hints |",
-             "| --- | --- | --- | --- | --- | --- | --- |"]
-    for row in rows:
-        result = passive.check((spoof_dir / row["file"]).read_bytes())
-        lines.append(f"| {row['file']} | {row['label']} | {row['attack_type_observed'] or '-'} | "
-                     f"{result.outcome.value} | {result.spoof_type.value} | {result.confidence:.2f} | "
-                     f"{', '.join(result.hints) or '-'} |")
-    lines += ["", "Classical signals only (moire, texture, specular, bezel): no production PAD model exists "
-              "offline. By design a passive verdict is capped at confidence 0.6 and fails only when two "
-              "signals are strong; three images cannot show that it works, only its lean.\n"]
-    return "\n".join(lines)
-
-
-def _camera_frames(faces_dir: Path, names: Sequence[str], count: int) -> list[bytes]:
-    """``count`` 640-px JPEG frames cycling over real photos (what a phone would upload)."""
-    encoded = []
-    for name in names:
-        small, _ = downscale(decode_image((faces_dir / name).read_bytes()), 640)
-        encoded.append(cv2.imencode(".jpg", small, [cv2.IMWRITE_JPEG_QUALITY, 90])[1].tobytes())
-    return [encoded[i % len(encoded)] for i in range(count)]
-
-
-def active_latency_section(data_dir: Path, active: MediaPipeActiveLivenessChecker, runs: int = 12) -> str:
-    faces_dir = data_dir / "faces" / "face_recognition"
-    frames = _camera_frames(faces_dir, ["obama.jpg", "obama2.jpg"], 10)
-    selfie = (faces_dir / "obama3.jpg").read_bytes()
-    now = datetime.now(UTC)
-    challenge = LivenessChallenge(nonce="evaluation-nonce-000000", actions=(LivenessAction.TURN_RIGHT,),
-                                  issued_at=now, expires_at=now + timedelta(minutes=10), max_capture_ms=10_000)
-    response = ChallengeResponse(nonce=challenge.nonce,
-                                 frames=tuple(CapturedFrame(f, i * 200) for i, f in enumerate(frames)))
-    times, outcome = [], ""
-    for run in range(runs + 1):
-        start = time.perf_counter()
-        outcome = active.check(challenge, response, selfie, now, set()).outcome.value
-        if run:  # the first run warms the models up
-            times.append((time.perf_counter() - start) * 1000.0)
-    return "\n".join([
-        "## Active liveness latency\n",
-        f"10 frames (640 px JPEG, real photos alternating obama.jpg/obama2.jpg) + selfie, decode + "
-        f"MediaPipe FaceLandmarker + SFace identity on <= 6 frames + selfie match: {_percentiles(times)}; "
-        f"target p95 <= 400 ms. Verdict on this sequence: {outcome}. Measured on the shared 2-core "
-        "machine while other work ran, so the figures are pessimistic.\n"])
-
-
 def report_section(data_dir: Path) -> str:
-    """Markdown for the face and liveness parts of ``kycledger ml evaluate``."""
-    analyzer = YuNetSFaceAnalyzer()
-    active = MediaPipeActiveLivenessChecker(analyzer=analyzer)
-    try:
-        return "\n".join([face_match_section(data_dir, analyzer),
-                          spoof_section(data_dir, ClassicalPassiveLivenessChecker(analyzer)),
-                          active_latency_section(data_dir, active)])
-    finally:
-        active.landmarker.close()
+    """Markdown for the face-match part of ``kycledger ml evaluate`` (liveness: ``ops.eval_liveness``)."""
+    return face_match_section(data_dir, YuNetSFaceAnalyzer())

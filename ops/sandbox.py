@@ -16,7 +16,13 @@ Magic inputs (documented in the API reference):
   machine-readable zone; fail reads an expired document.
 - Screening: a name containing ``SANDBOX HIT`` is a hit, ``SANDBOX NEAR`` a near-hit, else clear.
 - KYA: the offline KYA rules (deterministic, no network) run as they are.
-- Active liveness: the nonce, expiry and reuse rules apply as in production (they are not scores).
+- Passive liveness (image colour as above): as in production, a passive ``pass`` counts as
+  ``uncertain`` under the default policy (a new attempt with an active challenge follows) unless the
+  tenant's policy opts in (``liveness.accept_passive_pass``).
+- Active liveness: the first frame's colour decides as above; the nonce, expiry and reuse rules and
+  the recording rules (at least 8 frames per second, no gap over 250 ms, 1.5-10 s: reasons
+  ``frame_rate_too_low``, ``capture_too_short``, ``response_too_slow``) apply as in production (they
+  are not scores), so a client that passes in the sandbox sends what production can judge.
 - Address proof (image colour as above): pass reads a letter to the sandbox persona dated today
   (with a sandbox ID document read, the production rules pass it); fail reads a letter to another
   person (``holder_name_mismatch``); uncertain reads no text (``address_proof_unreadable``).
@@ -34,7 +40,8 @@ from domain.checks import ModelProvenance, Outcome
 from domain.documents.mrz import MrzRecord, parse_mrz
 from domain.documents.mrz_chars import check_digit
 from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
-from domain.liveness_challenge import LivenessChallenge, admission_failure, rejected_response
+from domain.liveness_challenge import LivenessChallenge, admission_failure, validate_frame_offsets
+from domain.liveness_verdict import rejected_response, timing_failures
 from domain.personal_data import PersonalData
 from domain.ports.address_proof import AddressDocumentReading, PrintedLine
 from domain.ports.document import DetectedDocument, DocumentReading, DocumentType, QualityReport
@@ -157,6 +164,15 @@ class SandboxActiveLiveness:
         refusal = admission_failure(challenge, response.nonce, received_at, used_nonces)
         if refusal is not None:
             return rejected_response(refusal, (SANDBOX,))
+        offsets = [frame.offset_ms for frame in response.frames]
+        validate_frame_offsets(offsets)
+        recording = timing_failures(offsets)
+        if offsets[-1] - offsets[0] > challenge.max_capture_ms:
+            recording.append("response_too_slow")
+        if recording:
+            return LivenessResult(mode=LivenessMode.ACTIVE, outcome=Outcome.FAIL, spoof_type=SpoofType.UNKNOWN,
+                                  confidence=1.0, hints=("use_a_live_camera",), reasons=tuple(recording),
+                                  models=(SANDBOX,))
         return _liveness(magic_outcome(response.frames[0].image), LivenessMode.ACTIVE)
 
 

@@ -6,6 +6,8 @@ face match goes to review and a no-match is rejected or reviewed by configuratio
 score table: 0.50-0.65 manual review, < 0.50 reject or manual review); retries are capped and each
 raises scrutiny (seed 004 "Good retry design"); liveness uncertain -> active challenge (seed 004
 pattern C). Numbers the seeds leave open (scrutiny per retry, liveness-fail retries) are named here.
+A passive liveness pass counts as uncertain unless the document opts in (``liveness.accept_passive_pass``;
+ARCHITECTURE.md section 7: no passive presentation-attack model is usable offline).
 """
 
 from __future__ import annotations
@@ -42,12 +44,24 @@ def _only_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> None:
         raise InvalidPolicyError(f"unknown keys in {where}", keys=sorted(unknown))
 
 
+def _liveness_section(data: Mapping[str, Any]) -> bool | None:
+    """``liveness.accept_passive_pass``; None for a document without the section (written before it)."""
+    if "liveness" not in data:
+        return None
+    section = data["liveness"]
+    _only_keys(section, {"accept_passive_pass"}, "liveness")
+    accept = section["accept_passive_pass"]
+    if not isinstance(accept, bool):
+        raise InvalidPolicyError("liveness.accept_passive_pass must be true or false")
+    return accept
+
+
 @dataclass(frozen=True)
 class PolicyDocument:
     """Scoring weights, bands and gate/retry parameters of one policy version."""
 
     name: str = "kycledger-default"
-    version: str = "1"
+    version: str = "2"
     weights: Mapping[str, float] = field(
         default_factory=lambda: {"liveness": 30.0, "face_match": 40.0, "document": 25.0, "kya": 5.0}
     )
@@ -63,6 +77,11 @@ class PolicyDocument:
     # this rule existed have no "document" section and read back with it off, so their decisions
     # replay exactly as they were made.
     enforce_document_acceptance: bool = True
+    # Passive liveness is a signal, not a gate (ARCHITECTURE.md section 7: no passive presentation-
+    # attack model usable offline): a passive "pass" counts as "uncertain" unless the tenant opts in
+    # with True. None: a document written before this choice existed (no "liveness" section), which
+    # accepted a passive pass; it keeps its hash and its behaviour, so its decisions replay exactly.
+    accept_passive_liveness: bool | None = False
 
     def __post_init__(self) -> None:
         if set(self.weights) != set(FACTORS):
@@ -101,7 +120,14 @@ class PolicyDocument:
         }
         if self.enforce_document_acceptance:  # omitted when off: older documents keep their hash
             content["document"] = {"enforce_acceptance": True}
+        if self.accept_passive_liveness is not None:  # omitted for older documents: they keep their hash
+            content["liveness"] = {"accept_passive_pass": self.accept_passive_liveness}
         return content
+
+    @property
+    def passive_pass_accepted(self) -> bool:
+        """Whether a passive liveness "pass" may count as a pass (documents before the choice: yes)."""
+        return self.accept_passive_liveness is not False
 
     @property
     def policy_hash(self) -> str:
@@ -111,7 +137,7 @@ class PolicyDocument:
     def from_dict(cls, data: Mapping[str, Any]) -> PolicyDocument:
         """Parse and validate a document (e.g. a tenant's JSON file); unknown keys are errors."""
         try:
-            top = {"schema", "name", "version", "weights", "bands", "face_match", "retry", "document"}
+            top = {"schema", "name", "version", "weights", "bands", "face_match", "retry", "document", "liveness"}
             _only_keys(data, top, "policy")
             if data.get("schema") != SCHEMA:
                 raise InvalidPolicyError("unsupported policy schema", schema=data.get("schema"))
@@ -136,6 +162,7 @@ class PolicyDocument:
             enforce = document["enforce_acceptance"]
             if not isinstance(enforce, bool):
                 raise InvalidPolicyError("document.enforce_acceptance must be true or false")
+            accept_passive = _liveness_section(data)
             return cls(
                 name=str(data["name"]),
                 version=str(data["version"]),
@@ -149,9 +176,19 @@ class PolicyDocument:
                 active_challenge_on_uncertain=challenge,
                 on_retries_exhausted=str(retry["on_retries_exhausted"]),
                 enforce_document_acceptance=enforce,
+                accept_passive_liveness=accept_passive,
             )
         except (KeyError, TypeError, AttributeError) as exc:
             raise InvalidPolicyError(f"malformed policy document: {exc!r}") from exc
 
 
 DEFAULT_POLICY = PolicyDocument()
+
+# The built-in defaults that earlier versions activated on their own for tenants that never chose a
+# policy (``ops.decision_worker``): version 1 before and after the document-acceptance rule. A tenant
+# on one of them by that automatic activation is moved to DEFAULT_POLICY (a new activation event);
+# a tenant who activated a document itself keeps it. Frozen by tests/unit/policies.
+SUPERSEDED_DEFAULT_HASHES: frozenset[str] = frozenset({
+    "9033920bef78c5303faf2c0f64b9bd9f7ee20de4562b5022890e8a39fa8c4b20",  # version 1, first release
+    "d4ddbf127ee197b290d0ebde9eebe683b49d4a33b8f386afa55608b16a3d3222",  # version 1 + document acceptance
+})

@@ -71,11 +71,27 @@ def quality_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
     return RuleOutcome("quality_gate", detail="capture usable")
 
 
+def passive_pass_held_uncertain(policy: PolicyDocument, result: CheckResult) -> bool:
+    """A passive "pass" that the policy counts as "uncertain" (it does not opt in to accepting it)."""
+    return (result.outcome == Outcome.PASS and result.details.get("mode") == "passive"
+            and not policy.passive_pass_accepted)
+
+
 def liveness_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
-    """Liveness fail is never accepted; uncertain -> retry or active challenge (seed 004 pattern C)."""
+    """Liveness fail is never accepted; uncertain -> retry or active challenge (seed 004 pattern C).
+
+    A passive pass is uncertain too unless the policy opts in (``accept_passive_liveness``): single-
+    frame signals can reject what they recognise but cannot prove a live person (ARCHITECTURE.md s7).
+    """
     result = inputs.result(CheckType.LIVENESS)
     if result is None:
         return _not_run("liveness_gate", CheckType.LIVENESS)
+    if passive_pass_held_uncertain(policy, result):
+        challenge = policy.active_challenge_on_uncertain and inputs.liveness_type == LivenessType.PASSIVE
+        return RuleOutcome("liveness_gate", Decision.REVIEW, ("liveness_uncertain", "passive_liveness_not_accepted"),
+                           "passive liveness pass counted as uncertain (the policy does not accept passive "
+                           "liveness alone)", retryable=True, retry_step="liveness",
+                           message="active_challenge" if challenge else "liveness_retry", active_challenge=challenge)
     if result.outcome == Outcome.FAIL:
         retries_ok = inputs.retries_used < policy.liveness_fail_max_retries
         return RuleOutcome("liveness_gate", Decision.REJECTED, ("liveness_failed",),
@@ -89,6 +105,8 @@ def liveness_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome
                            retryable=True, retry_step="liveness",
                            message="active_challenge" if challenge else "liveness_retry",
                            active_challenge=challenge)
+    if policy.accept_passive_liveness and result.details.get("mode") == "passive":
+        return RuleOutcome("liveness_gate", detail="liveness pass (passive, accepted by the policy's opt-in)")
     return RuleOutcome("liveness_gate", detail="liveness pass")
 
 

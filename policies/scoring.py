@@ -1,6 +1,7 @@
 """The weighted score (seed 001 section 4) and its bands, with per-factor explanations.
 
-Each factor scores 0..1 from its recorded check: pass 1, uncertain 0.5, fail 0; the face factor is
+Each factor scores 0..1 from its recorded check: pass 1, uncertain 0.5, fail 0 (a passive liveness
+pass counts as uncertain unless the policy accepts passive liveness, as its gate does); the face factor is
 similarity / threshold capped at 1 (0 on a failed match), so it explains itself in numbers. Factors
 whose check the session did not request drop out and the rest are rescaled to 0..100, so a session
 without KYA can still reach 100. Scores are rounded to 2 decimals before banding: the recorded
@@ -17,7 +18,7 @@ from domain.sessions.errors import PolicyInputError
 from domain.sessions.values import Decision
 from policies.document import DEFAULT_FACTOR_CHECKS, FACTORS, PolicyDocument
 from policies.inputs import DecisionInputs
-from policies.rules import similarity_of
+from policies.rules import passive_pass_held_uncertain, similarity_of
 
 OUTCOME_POINTS: dict[Outcome, float] = {Outcome.PASS: 1.0, Outcome.UNCERTAIN: 0.5, Outcome.FAIL: 0.0}
 
@@ -42,7 +43,9 @@ class FactorScore:
         }
 
 
-def _fraction(factor: str, result: CheckResult, inputs: DecisionInputs) -> tuple[float, str]:
+def _fraction(policy: PolicyDocument, factor: str, result: CheckResult, inputs: DecisionInputs) -> tuple[float, str]:
+    if factor == "liveness" and passive_pass_held_uncertain(policy, result):
+        return OUTCOME_POINTS[Outcome.UNCERTAIN], "liveness pass (passive, counted as uncertain)"
     if factor == "face_match":
         threshold = inputs.configuration.face_match_threshold
         similarity = similarity_of(result)
@@ -77,10 +80,10 @@ def score(policy: PolicyDocument, inputs: DecisionInputs) -> tuple[float, tuple[
     breakdown: list[FactorScore] = []
     for factor, check, result in present:
         weight = policy.weights[factor]
-        fraction, basis = _fraction(factor, result, inputs)
+        fraction, basis = _fraction(policy, factor, result, inputs)
         points = round(100.0 * weight * fraction / total_weight, 2)
         breakdown.append(FactorScore(factor, check.value, weight, round(fraction, 4), points, basis))
-    raw = sum(100.0 * policy.weights[f] * _fraction(f, r, inputs)[0] for f, _, r in present) / total_weight
+    raw = sum(100.0 * policy.weights[f] * _fraction(policy, f, r, inputs)[0] for f, _, r in present) / total_weight
     return round(raw, 2), tuple(breakdown)
 
 

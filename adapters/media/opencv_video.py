@@ -21,6 +21,7 @@ from domain.ports.media import (
     MAX_VIDEO_BYTES,
     MAX_VIDEO_FRAMES,
     MAX_VIDEO_MS,
+    SAMPLE_EVERY_MS,
     SAMPLED_FRAMES,
     InvalidVideoDataError,
     MediaTooLargeError,
@@ -43,11 +44,14 @@ def sniff_video(data: bytes) -> str | None:
 
 
 class OpenCvVideoSampler:
-    """Samples ``samples`` frames evenly; ``temp_root`` is where the private copy goes (system temp if None)."""
+    """Samples a frame every ``every_ms`` (at most ``samples``, spread evenly when there are more);
+    ``temp_root`` is where the private copy goes (system temp if None)."""
 
-    def __init__(self, samples: int = SAMPLED_FRAMES, temp_root: Path | None = None) -> None:
+    def __init__(self, samples: int = SAMPLED_FRAMES, temp_root: Path | None = None,
+                 every_ms: int = SAMPLE_EVERY_MS) -> None:
         self.samples = samples
         self.temp_root = temp_root
+        self.every_ms = every_ms
 
     def sample(self, data: bytes, field: str) -> SampledVideo:
         if len(data) > MAX_VIDEO_BYTES:
@@ -63,7 +67,7 @@ class OpenCvVideoSampler:
             with os.fdopen(fd, "wb") as out:
                 out.write(data)
             times = _frame_times(path, field)
-            picks = _even_indices(len(times), self.samples)
+            picks = _sampled_indices(times, self.samples, self.every_ms)
             frames, width, height = _read_frames(path, set(picks), field)
         return SampledVideo(container=container, frames=frames, offsets_ms=[times[i] for i in picks],
                             decoded_frames=len(times), duration_ms=times[-1] - times[0], width=width,
@@ -109,10 +113,17 @@ def _frame_times(path: Path, field: str) -> list[int]:
     return times
 
 
-def _even_indices(count: int, samples: int) -> list[int]:
-    if count <= samples:
-        return list(range(count))
-    return sorted({round(i) for i in np.linspace(0, count - 1, samples)})
+def _sampled_indices(times: list[int], samples: int, every_ms: int) -> list[int]:
+    """Every frame when few; else one at least ``every_ms`` after the last kept, thinned evenly to ``samples``."""
+    if len(times) <= samples:
+        return list(range(len(times)))
+    spaced = [0]
+    for index in range(1, len(times)):
+        if times[index] - times[spaced[-1]] >= every_ms:
+            spaced.append(index)
+    if len(spaced) <= samples:
+        return spaced
+    return sorted({spaced[round(i)] for i in np.linspace(0, len(spaced) - 1, samples)})
 
 
 def _read_frames(path: Path, wanted: set[int], field: str) -> tuple[list[bytes], int, int]:

@@ -72,6 +72,17 @@ def scan_view(deps: Deps, tenant_id: str, session_id: UUID, attempt: int) -> dic
                        if CheckType(name) in DOCUMENT | {CheckType.QUALITY}]}
 
 
+def require_liveness_frames(deps: Deps, tenant_id: str, session_id: UUID) -> None:
+    """Active liveness (the default) is judged on the challenge's frames, not on the self-reported
+    ``instructionsCompleted``: refuse the selfie until the frames (or a video) are uploaded."""
+    session = deps.ledger.get_session(tenant_id, session_id)
+    if session.liveness_type != "active" or "liveness" not in session.required_checks:
+        return
+    if not any(c["kind"] == "liveness_frames" for c in session.captures.get(session.attempt, [])):
+        raise ApiProblem(409, "captures_missing", "active liveness: upload the challenge's liveness_frames (or a "
+                         "video) to /v1/sessions/{id}/documents before the selfie", missing=["liveness_frames"])
+
+
 def liveness_view(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any]:
     """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score."""
     session = deps.ledger.get_session(tenant_id, session_id)
@@ -129,6 +140,7 @@ class MobileController(Controller):
                      data: Annotated[Selfie, body({"sessionId": _SID, "selfieImage": "/9j/4AAQ...",
                                                    "instructionsCompleted": ["blink", "smile"]})]) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
+        await in_thread(require_liveness_frames, deps, principal.tenant_id, sid)
         await in_thread(accept_capture, deps, principal.tenant_id, sid,
                         CaptureUpload(type="selfie", image_base64=data.selfieImage))
         await in_thread(meter, request, "face_match")

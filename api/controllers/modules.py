@@ -15,6 +15,7 @@ from uuid import uuid4
 
 from litestar import Controller, Request, post
 
+from api.controllers import challenges
 from api.controllers.product import in_thread, parse_session_id, product, read_image, result_view
 from api.controllers.sessions import accept_capture, request_checks
 from api.errors import ApiProblem
@@ -61,6 +62,12 @@ class ModuleController(Controller):
 
     @post("/liveness/challenges", operation_id="createLivenessChallenge", sync_to_thread=True, status_code=201,
           summary="Issue an active-liveness challenge (answer it via /v1/liveness/analyze or /v1/identity/verify)",
+          description="Every challenge asks for a blink and one or two movements (turn left/right, smile), in order, "
+                      "recorded as one continuous clip (at least 8 frames per second, no gap over 250 ms, 1.5-10 s). "
+                      "`reference` (your id for the person) is required: a person has one open challenge at a time "
+                      "(409 `liveness_challenge_open` carries it, so you continue with it) and at most 5 an hour "
+                      "(429 `liveness_challenge_rate_limited` with Retry-After), so nobody can ask again and again "
+                      "until an easier challenge comes up.",
           responses=ok(dict[str, Any], {"challenge_id": "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21", "challenge": {
               "nonce": "9f2c6d0e1b7a4c3d8e5f6a7b8c9d0e1f", "actions": ["blink", "smile"],
               "issued_at": "2026-01-01T12:00:00+00:00", "expires_at": "2026-01-01T12:30:00+00:00",
@@ -69,8 +76,14 @@ class ModuleController(Controller):
                   data: Annotated[ChallengeCreate, body({"checks": ["liveness"]})]) -> dict[str, Any]:
         from api.client_token import session_challenge
 
+        if not data.reference:
+            raise ApiProblem(422, "reference_required", "send reference (your id for the person): challenges "
+                             "are bounded per person", field="reference")
         configuration = SessionConfiguration.build(checks=data.checks, liveness_type="active")
-        sid = deps.ledger.create_session(principal.tenant_id, configuration, data.reference, uuid4())
+        if "liveness" not in data.checks:
+            raise ApiProblem(422, "liveness_check_missing", "a challenge answers the liveness check: include "
+                             "\"liveness\" in checks", field="checks")
+        sid = challenges.open_session(deps, principal, configuration, data.reference, uuid4())
         session = deps.ledger.get_session(principal.tenant_id, sid)
         issued = session_challenge(product(deps).challenges, session, ())
         assert issued is not None

@@ -17,6 +17,7 @@ from litestar.params import Body, Parameter
 
 from api.client_session import client_session
 from api.client_token import session_challenge
+from api.controllers import challenges
 from api.controllers.product import (
     in_thread,
     parse_session_id,
@@ -62,7 +63,7 @@ _ACCEPTED = {"session_id": _SID, "type": "selfie", "attempt": 1, "media_type": "
 SESSION_VIEW_EXAMPLE: dict[str, Any] = {
     "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
     "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
-    "liveness_type": "passive", "checks_requested": ["ocr", "face_match", "liveness"],
+    "liveness_type": "active", "checks_requested": ["ocr", "face_match", "liveness"],
     "captures": ["document_front", "selfie"],
     "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
                 "reasons": [], "sandbox": False,
@@ -207,13 +208,14 @@ class SessionController(Controller):
             require_address_proof=data.require_address_proof, max_retries=data.max_retries,
             session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url)
         session_id = uuid4()
+        challenges.admit(deps, principal, configuration, data.reference)  # before anything is registered
         # The session's own webhook_url is checked (SSRF) and registered before the session exists, so a
         # refused URL leaves no session behind; its signing secret is shown in this answer only.
         webhook_secret = webhook_admin(deps).register_session(principal.tenant_id, session_id, data.webhook_url) \
             if data.webhook_url else None
         if webhook_secret is not None:
             request.scope.setdefault("state", {})[SHOWN_SECRET] = True  # never replayed (api.middleware)
-        deps.ledger.create_session(principal.tenant_id, configuration, data.reference, session_id)
+        challenges.open_session(deps, principal, configuration, data.reference, session_id)
         session = deps.ledger.get_session(principal.tenant_id, session_id)
         services = product(deps)
         challenge = session_challenge(services.challenges, session, ())

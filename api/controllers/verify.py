@@ -3,8 +3,10 @@
 Both open an ordinary verification session (the same domain as the session routes), store the
 captures and request the checks. Instant runs the pipeline inline in a worker thread and answers
 with the decision; ``/v1/kyc/verify`` queues a job on the JetStream work queue and answers ``queued``
-(result by ``GET /v1/kyc/verify/{job_id}`` and the webhook). Active liveness needs a challenge issued
-beforehand (``POST /v1/liveness/challenges`` with the checks): pass its ``challenge_id`` and frames.
+(result by ``GET /v1/kyc/verify/{job_id}`` and the webhook). Liveness is active by default, and active
+liveness needs a challenge issued beforehand (``POST /v1/liveness/challenges`` with the checks): pass its
+``challenge_id``, nonce and frames; without them the request is refused (422
+``liveness_challenge_required``) rather than silently judged on a single photo.
 """
 
 from __future__ import annotations
@@ -40,10 +42,20 @@ def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUI
         session = deps.ledger.get_session(tenant, session_id)
         if session.liveness_type != "active" or str(session.status) != "pending" or session.captures:
             raise ApiProblem(409, "challenge_not_usable", "the challenge is not open for a verification")
+        if not data.frames_base64 or data.challenge_nonce is None:
+            raise ApiProblem(422, "liveness_frames_missing", "send the frames answering the challenge, their "
+                             "frame_offsets_ms and the challenge_nonce", field="frames_base64")
     else:
         if data.frames_base64:
             raise ApiProblem(422, "challenge_missing", "liveness frames answer a challenge: send challenge_id")
-        configuration = SessionConfiguration.build(checks=data.checks)
+        configuration = SessionConfiguration.build(checks=data.checks, liveness_type=data.liveness_type)
+        if configuration.liveness_type == "active" and "liveness" in data.checks:
+            # Active liveness (the default) needs a challenge issued before the frames are recorded.
+            raise ApiProblem(422, "liveness_challenge_required", "active liveness needs a challenge: get one "
+                             "with POST /v1/liveness/challenges (same checks and reference), record its actions, "
+                             "then send challenge_id, challenge_nonce and the frames; or set liveness_type "
+                             "passive (its pass counts as uncertain unless your policy accepts it)",
+                             field="challenge_id")
         session_id = deps.ledger.create_session(tenant, configuration, data.reference, uuid4())
     captures = [("document_front", data.document_front), ("document_back", data.document_back),
                 ("selfie", data.selfie)]

@@ -79,6 +79,11 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
     document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    liveness_type: Annotated[str, msgspec.Meta(
+        pattern="^(passive|active)$",
+        description="active (default): send challenge_id (from POST /v1/liveness/challenges with these checks), "
+                    "challenge_nonce and the frames answering it. passive: the selfie alone, whose pass counts as "
+                    "uncertain unless the tenant's policy opts in")] = "active"
     challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
     frames_base64: list[str] | None = None

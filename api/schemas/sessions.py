@@ -20,7 +20,12 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
     """Seed 002 step 1 configuration table; defaults are the seed's example values."""
 
     checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
-    liveness_type: Annotated[str, msgspec.Meta(pattern="^(passive|active)$")] = "passive"
+    liveness_type: Annotated[str, msgspec.Meta(
+        pattern="^(passive|active)$",
+        description="active (default): the person answers the session's challenge (a blink and a movement) with "
+                    "liveness_frames or a video. passive: one selfie; its pass counts as uncertain under the default "
+                    "policy (a new attempt with an active challenge follows) unless the tenant's policy opts in",
+    )] = "active"
     accepted_documents: list[str] | None = None
     accepted_countries: list[str] = msgspec.field(default_factory=list)
     face_match_threshold: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.65

@@ -54,7 +54,7 @@ def _actor(deps: Deps, tenant_id: str, sid: UUID) -> str:
 
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
 _PROGRESS = {
-    "id": _SID, "status": "pending", "attempt": 1, "retries_left": 3, "liveness_type": "passive",
+    "id": _SID, "status": "pending", "attempt": 1, "retries_left": 3, "liveness_type": "active",
     "checks": ["ocr", "face_match", "liveness"], "accepted_documents": ["passport"],
     "captures": ["document_front", "selfie"], "challenge": None,
     "scan": {"status": "done", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",

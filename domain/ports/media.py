@@ -8,8 +8,8 @@ Seed 001 section 6 (upload policy: MIME-type and size checks, EXIF stripping) an
   decompression bomb is refused cheaply); the result is a re-encoding of the decoded pixels, so EXIF,
   GPS, XMP, ICC and comments never reach storage.
 - ``VideoSampler``: an MP4 or WebM liveness answer (issue 5 "video capture"), at most 15 s and 600
-  decoded frames, sampled evenly into JPEG frames. Only the sampled frames are kept: they are what the
-  active-liveness check judges (data minimisation; the evidence is exactly the model's input).
+  decoded frames, sampled at 12.5 frames per second into JPEG frames. Only the sampled frames are kept:
+  they are what the active-liveness check judges (data minimisation; the evidence is exactly the model's input).
 - ``LivenessFramesCodec``: one stored blob per active-liveness answer (its frames are judged together
   and erased together), written by the API and read by the verification pipeline.
 
@@ -33,7 +33,10 @@ MIN_IMAGE_SIDE = 16
 MAX_VIDEO_BYTES = MAX_IMAGE_BYTES  # seed 001 section 11: the image limit applies to every upload
 MAX_VIDEO_MS = 15_000
 MAX_VIDEO_FRAMES = 600
-SAMPLED_FRAMES = 15
+# A liveness video is sampled like the capture page records: a frame every 80 ms (12.5 frames per
+# second, dense enough for a blink; domain.liveness_verdict), at most as many as an answer may hold.
+SAMPLE_EVERY_MS = 80
+SAMPLED_FRAMES = MAX_FRAMES
 
 FRAMES_MEDIA_TYPE = "application/x-kycledger-frames+msgpack"
 MAX_LIVENESS_FRAMES = MAX_FRAMES  # what the active-liveness rules accept in one answer

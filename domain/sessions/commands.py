@@ -20,6 +20,7 @@ from eventsourcing.application import AggregateNotFoundError
 from domain.audit import calling_key_environment, is_sandbox_actor
 from domain.checks import CheckResult
 from domain.errors import NotFoundError
+from domain.liveness_allowance import ChallengeAllowance
 from domain.personal_data import PersonalData
 from domain.policy_registry import TenantPolicyRegistry
 from domain.sessions.aggregate import VerificationSession
@@ -104,6 +105,37 @@ class SessionCommands:
         )
         self.save(session)
         return session.id
+
+    def create_challenged_session(self, tenant_id: str, configuration: SessionConfiguration, reference: str,
+                                  environment: str, session_id: UUID | None = None) -> UUID:
+        """Open an active-liveness session for the person ``reference``, within their challenge
+        allowance (``domain.liveness_allowance``): the session and the issue are saved together."""
+        allowance, now = self.admit_challenge(tenant_id, reference, environment)
+        session = VerificationSession.start(tenant_id, configuration, now=now, reference=reference,
+                                            session_id=session_id)
+        allowance.record_issue(session.id, now, session.expires_at)
+        self.save(allowance, session)
+        return session.id
+
+    def admit_challenge(self, tenant_id: str, reference: str, environment: str) -> tuple[ChallengeAllowance, datetime]:
+        """The person's allowance, or ``ChallengeStillOpenError`` / ``ChallengeRateLimitedError`` now."""
+        allowance_id = ChallengeAllowance.create_id(tenant_id, environment, reference)
+        try:
+            allowance: object = self.repository.get(allowance_id)
+        except AggregateNotFoundError:
+            allowance = ChallengeAllowance.open(tenant_id, environment, reference)
+        assert isinstance(allowance, ChallengeAllowance)
+        now = self.now()
+        allowance.admit(now, lambda sid: self._challenge_unanswered(tenant_id, sid, now))
+        return allowance, now
+
+    def _challenge_unanswered(self, tenant_id: str, session_id: UUID, now: datetime) -> bool:
+        try:
+            session = self.get_session(tenant_id, session_id)
+        except NotFoundError:
+            return False
+        answered = any(c["kind"] == "liveness_frames" for c in session.captures.get(session.attempt, []))
+        return session.status.value == "pending" and not answered and not session.is_overdue(now)
 
     def record_capture(
         self,

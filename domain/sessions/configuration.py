@@ -52,7 +52,9 @@ class SessionConfiguration:
         DocumentType.ID_CARD,
     )
     accepted_countries: tuple[str, ...] = ()  # empty: any country
-    liveness_type: LivenessType = LivenessType.PASSIVE
+    # Active by default: a passive (single-frame) check cannot prove a live person (ARCHITECTURE.md s7).
+    # Recorded configurations always carry liveness_type, so older sessions read back as recorded.
+    liveness_type: LivenessType = LivenessType.ACTIVE
     face_match_threshold: float = 0.65
     require_address_proof: bool = False
     max_retries: int = 3
@@ -100,7 +102,7 @@ class SessionConfiguration:
         *,
         accepted_documents: Iterable[str] | None = None,
         accepted_countries: Iterable[str] = (),
-        liveness_type: str = "passive",
+        liveness_type: str = "active",
         face_match_threshold: float = 0.65,
         require_address_proof: bool = False,
         max_retries: int = 3,

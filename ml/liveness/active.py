@@ -1,100 +1,36 @@
 """``MediaPipeActiveLivenessChecker``: measures a challenge response; the domain judges it.
 
-Per frame, MediaPipe gives blink and smile blendshapes, head yaw and 5 alignment points; SFace
-embeds every frame's face (aligned on those points, so YuNet need not run per frame) to check that
-one person is present throughout, and compares them with the selfie (full YuNet + SFace).
-Actions are rising edges with hysteresis, so each blink, smile or turn counts once:
-
-- blink: eyes-closed score >= 0.5 and >= 0.25 above its lowest earlier value (eyes were open);
-- smile: smile score >= 0.6 and >= 0.3 above its lowest earlier value;
-- turn left / right: yaw at least 15 degrees to that side of the first frame's yaw.
-
-These thresholds are set from the blendshape/yaw scales (0-1 scores, degrees), not fitted to any
-test set; ../shared/data has no video, so they are untested on real challenge recordings.
+Per frame, MediaPipe gives blink and smile blendshapes, head pose and 5 alignment points. From them:
+the actions, relative to the person's own baseline (``ml.liveness.actions``); how the face changed
+between consecutive frames (``ml.liveness.motion``), which the domain holds against what a live head
+can do in the stated time; and SFace embeddings of a few frames' faces (aligned on those points, so
+YuNet need not run per frame) to check that one person is present throughout and that it is the
+person of the selfie (full YuNet + SFace). ``domain.liveness_verdict`` decides.
 """
 
 from __future__ import annotations
 
 from collections.abc import Container, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 
-import cv2
 import numpy as np
 
 from domain.checks import ModelProvenance
-from domain.liveness_challenge import (
-    ActiveObservation,
-    LivenessAction,
-    LivenessChallenge,
-    ObservedAction,
-    admission_failure,
-    judge_active_response,
-    rejected_response,
-    validate_frame_offsets,
-)
+from domain.liveness_challenge import LivenessChallenge, admission_failure, validate_frame_offsets
+from domain.liveness_verdict import ActiveObservation, ObservedAction, judge_active_response, rejected_response
 from domain.ports.liveness import ChallengeResponse, LivenessResult
 from ml.face import YuNetSFaceAnalyzer
 from ml.face.detection import DetectedFace, Vector, cosine
 from ml.face.image import BgrImage, decode_image, downscale
+from ml.liveness.actions import detect_actions
 from ml.liveness.landmarker import FrameSignals, MediaPipeFaceLandmarker
+from ml.liveness.motion import frame_steps
 
 WORK_MAX_SIDE = 640  # frames are shrunk to this before the landmarker (cost grows with pixels)
-CHANGE_SIDE = 64  # frames are compared at 64x64 grey: sensitive to motion, blind to JPEG noise
 # SFace costs ~20-30 ms per face on these 2 cores, so identity is checked on at most this many
 # frames: the most frontal one (the reference), every frame where an action starts, then frames
 # spread evenly over the response. This keeps 10 frames within the 400 ms budget (issue 4).
 IDENTITY_FRAMES = 6
-
-
-@dataclass(frozen=True)
-class _Trigger:
-    on: float  # the signal must reach this
-    rise: float  # ... and exceed its lowest earlier value by this (for blink/smile)
-    off: float  # and fall back below this before it can count again
-    full: float  # the value that counts as full-strength evidence (strength 1.0)
-
-
-BLINK = _Trigger(on=0.5, rise=0.25, off=0.35, full=1.0)
-SMILE = _Trigger(on=0.6, rise=0.3, off=0.45, full=1.0)
-TURN = _Trigger(on=15.0, rise=0.0, off=8.0, full=30.0)  # degrees of yaw from the first frame
-
-
-def _signal(action: LivenessAction, s: FrameSignals, yaw0: float) -> float:
-    if action is LivenessAction.BLINK:
-        return s.blink
-    if action is LivenessAction.SMILE:
-        return s.smile
-    turn = s.yaw_deg - yaw0
-    return turn if action is LivenessAction.TURN_LEFT else -turn
-
-
-def detect_actions(signals: Sequence[FrameSignals], offsets_ms: Sequence[int]
-                   ) -> tuple[tuple[ObservedAction, ...], dict[LivenessAction, float]]:
-    """Rising edges of every action over frames with a face, and each action's peak strength."""
-    tracked = [(i, s) for i, s in enumerate(signals) if s.face_count > 0]
-    if not tracked:
-        return (), {}
-    yaw0 = tracked[0][1].yaw_deg
-    events: list[ObservedAction] = []
-    peaks: dict[LivenessAction, float] = {}
-    for action in LivenessAction:
-        trigger = TURN if action in (LivenessAction.TURN_LEFT, LivenessAction.TURN_RIGHT) else (
-            BLINK if action is LivenessAction.BLINK else SMILE)
-        active, lowest = False, float("inf")
-        for index, s in tracked:
-            value = _signal(action, s, yaw0)
-            strength = max(0.0, min(1.0, value / trigger.full))
-            peaks[action] = max(peaks.get(action, 0.0), strength)
-            if active and value < trigger.off:
-                active = False
-            elif not active and value >= trigger.on and value - lowest >= trigger.rise:
-                active = True
-                events.append(ObservedAction(action, index, offsets_ms[index], strength))
-            lowest = min(lowest, value)
-    events.sort(key=lambda e: (e.frame_index, e.action.value))
-    return tuple(events), peaks
 
 
 def identity_frames(signals: Sequence[FrameSignals], actions: Sequence[ObservedAction],
@@ -112,13 +48,6 @@ def identity_frames(signals: Sequence[FrameSignals], actions: Sequence[ObservedA
         if index not in chosen and signals[index].points is not None:
             chosen.append(index)
     return chosen
-
-
-def max_frame_change(frames: Sequence[BgrImage]) -> float:
-    """Largest mean absolute grey-level difference between consecutive frames at 64x64."""
-    small = [cv2.resize(cv2.cvtColor(f, cv2.COLOR_BGR2GRAY), (CHANGE_SIDE, CHANGE_SIDE),
-                        interpolation=cv2.INTER_AREA).astype(np.float32) for f in frames]
-    return max(float(np.mean(np.abs(b - a))) for a, b in pairwise(small))
 
 
 class MediaPipeActiveLivenessChecker:
@@ -159,11 +88,10 @@ class MediaPipeActiveLivenessChecker:
             if selfie_embedding is not None:
                 selfie_cos = cosine(selfie_embedding, reference)
         return ActiveObservation(
-            frame_count=len(frames),
+            offsets_ms=tuple(offsets_ms),
             frames_without_face=sum(1 for s in signals if s.face_count == 0),
             frames_with_several_faces=sum(1 for s in signals if s.face_count > 1),
-            capture_span_ms=offsets_ms[-1] - offsets_ms[0],
-            actions=actions, peaks=peaks, max_frame_change=max_frame_change(frames),
+            actions=actions, peaks=peaks, steps=frame_steps(frames, signals, offsets_ms),
             identity_min_cosine=identity_min, selfie_cosine=selfie_cos,
             scores={f"peak_{a.value}": v for a, v in peaks.items()},
         )

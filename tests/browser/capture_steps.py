@@ -106,11 +106,17 @@ def take_selfie(page: Page) -> None:
     page.wait_for_function("() => !document.getElementById('user-message').hidden", timeout=60_000)
 
 
-def tenant_client(stack: WebStack, name: str, *, sandbox: bool = False) -> KycClient:
-    """A signed API client of a new "pro" tenant; with ``sandbox`` its sandbox key (ops.sandbox)."""
+def tenant_client(stack: WebStack, name: str, *, sandbox: bool = False, accept_passive: bool = False) -> KycClient:
+    """A signed API client of a new "pro" tenant; with ``sandbox`` its sandbox key (ops.sandbox); with
+    ``accept_passive`` the tenant's policy opts in to accepting a passive liveness pass."""
     from domain.audit import PLATFORM_TENANT, audit_context
+    from policies.document import PolicyDocument
     with audit_context(PLATFORM_TENANT, "operator:test", "browser-tests"):
         issued = stack.rt.ledger.create_tenant(name, "pro")
+        if accept_passive:
+            opted = PolicyDocument(name="browser-accepts-passive", accept_passive_liveness=True)
+            with audit_context(issued.tenant_id, "operator:test", "browser-tests"):
+                stack.rt.ledger.activate_policy(issued.tenant_id, opted.to_dict(), opted.policy_hash)
         if sandbox:
             issued = stack.rt.ledger.create_api_key(issued.tenant_id, "client", sandbox=True)
     return KycClient(stack.url, issued.key_id, issued.secret.reveal(), timeout=120)

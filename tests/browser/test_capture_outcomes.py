@@ -54,7 +54,8 @@ def sandbox_client(web_stack: WebStack) -> Iterator[KycClient]:
 def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
         web_stack: WebStack, sandbox_client: KycClient, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
-    sid, token = new_session(sandbox_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
+    # Active liveness (the default): the page runs the server's challenge; the sandbox judges its recording.
+    sid, token = new_session(sandbox_client, checks=["ocr", "face_match", "liveness"], liveness_type="active")
     url = f"{web_stack.url}/capture/{token}"
     with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
         page = context.new_page()
@@ -92,8 +93,11 @@ def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
 
 
 def test_after_repeated_failure_the_person_can_request_manual_review(
-        web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
+        web_stack: WebStack, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
+    # The story is the repeated face mismatch: this tenant's policy accepts passive liveness (an explicit
+    # opt-in), so a passive pass does not turn each attempt into an active challenge.
+    live_client = tenant_client(web_stack, "Passive Liveness Tenant", accept_passive=True)
     sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive",
                              max_retries=3)
     url = f"{web_stack.url}/capture/{token}"

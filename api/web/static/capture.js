@@ -10,7 +10,9 @@ const ACTIONS = { blink: "Blink twice", turn_left: "Turn your head to the left",
   smile: "Smile", look: "Look straight at the camera" };
 const TITLES = { scan: "Scan your ID", confirm: "Scan your ID", address: "Proof of address", selfie: "Selfie & Liveness Check",
   result: "Selfie & Liveness Check", done: "Verification", loading: "Verify your identity" };
-const FRAME_EVERY_MS = 250;
+// Active liveness is judged as one continuous recording (domain/liveness_verdict.py): at least 8 frames
+// per second with no gap over 250 ms, so a blink cannot fall between two frames. 12.5 per second here.
+const FRAME_EVERY_MS = 80, MAX_FRAMES = 150;
 // Checks that read the document (api.controllers.sessions.DOCUMENT_NEEDING): without them, no scan step.
 const DOCUMENT_CHECKS = ["ocr", "data_validation", "fraud", "age_verification", "screening", "kya", "face_match"];
 
@@ -236,8 +238,10 @@ async function runLiveness() {
     const p = progress, video = $("face-video");
     const active = p.liveness_type === "active" && p.challenge;
     const items = [...$("steps").children];
-    const slot = active ? Math.min(2500, Math.floor(p.challenge.max_capture_ms / items.length)) : 1200;
+    // The whole answer must fit in the challenge's max_capture_ms: keep a second of margin.
+    const slot = active ? Math.min(2500, Math.floor((p.challenge.max_capture_ms - 1000) / items.length)) : 1200;
     const frames = [], offsets = [], started = performance.now();
+    let nextFrameAt = started;
     let selfie = null;
     for (const item of items) {
       items.forEach((li) => li.classList.toggle("now", li === item));
@@ -245,11 +249,14 @@ async function runLiveness() {
       say($("instruction").textContent);
       const until = performance.now() + slot;
       while (performance.now() < until) {
-        if (active && frames.length < 60) {
+        if (active && frames.length < MAX_FRAMES) {
+          const at = performance.now();
           frames.push(await grabJpeg(video, 480, 0.85));
-          offsets.push(Math.round(performance.now() - started));
+          offsets.push(Math.round(at - started));
         }
-        await new Promise((r) => setTimeout(r, FRAME_EVERY_MS));
+        // A steady cadence: the next frame is due FRAME_EVERY_MS after the last one was due.
+        nextFrameAt = Math.max(nextFrameAt + FRAME_EVERY_MS, performance.now() - FRAME_EVERY_MS);
+        await new Promise((r) => setTimeout(r, Math.max(0, nextFrameAt - performance.now())));
       }
       item.classList.remove("now"); item.classList.add("done");
       if (item.dataset.action === "look") {

@@ -45,8 +45,8 @@ def b64(path: Path) -> str:
 
 
 def captured_session(client: KycClient, checks: list[str] | None = None) -> str:
-    """A session with a real selfie uploaded over HTTP; its id."""
-    created = client.post("/v1/sessions", {"checks": checks or ["face_match", "liveness"]})
+    """A session with a real selfie uploaded over HTTP; its id (passive liveness: a selfie is all it needs)."""
+    created = client.post("/v1/sessions", {"checks": checks or ["face_match", "liveness"], "liveness_type": "passive"})
     assert created.status_code == 201, created.text
     sid: str = created.json()["id"]
     for kind in ("selfie", "document_front"):

@@ -46,7 +46,8 @@ def test_a_session_requiring_address_proof_checks_it_and_decides(stack: ApiStack
     caplog.set_level(logging.DEBUG)
     client = stack.client(stack.new_tenant())
     created = client.post("/v1/sessions", {"checks": ["ocr", "data_validation", "face_match", "liveness"],
-                                           "require_address_proof": True, "reference": "address-1"})
+                                           "require_address_proof": True, "reference": "address-1",
+                                           "liveness_type": "passive"})
     assert created.status_code == 201, created.text
     sid = created.json()["id"]
     for kind, path in (("document_front", MRZ_TD3), ("selfie", FACES / "obama.jpg")):
@@ -126,12 +127,18 @@ def test_a_sandbox_address_proof_in_red_asks_for_another_address_document(stack:
     """Sandbox magic colours (ops.sandbox): grey ID and selfie pass, a red address document fails."""
     tenant = stack.new_tenant()
     client = stack.client(stack.new_key(tenant.tenant_id, sandbox=True))
-    sid = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "require_address_proof": True,
-                                       "max_retries": 2}).json()["id"]
+    created = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "require_address_proof": True,
+                                           "max_retries": 2}).json()
+    sid = created["id"]
     for kind, colour in (("document_front", (128, 120, 110)), ("selfie", (128, 120, 110)),
                          ("address_proof", (200, 40, 40))):
         answer = client.post(f"/v1/sessions/{sid}/documents", {"type": kind, "image_base64": _png(colour)})
         assert answer.status_code == 201, answer.text
+    # active liveness (the default): a grey sandbox recording of 2 s at 12.5 frames per second passes
+    frames = client.post(f"/v1/sessions/{sid}/documents", {
+        "type": "liveness_frames", "frames_base64": [_png((128, 120, 110))] * 25,
+        "frame_offsets_ms": [80 * i for i in range(25)], "challenge_nonce": created["challenge"]["nonce"]})
+    assert frames.status_code == 201, frames.text
     assert client.post(f"/v1/sessions/{sid}/complete").status_code == 202
     final = wait_for(client, sid)
     proof = next(c for c in final["checks"] if c["check"] == "address_proof")  # the decided attempt's

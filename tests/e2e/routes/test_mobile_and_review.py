@@ -13,7 +13,8 @@ pytestmark = pytest.mark.e2e
 def test_mobile_scan_selfie_help_manual_review_and_reviewer_decision(stack: ApiStack) -> None:
     tenant = stack.new_tenant()
     client = stack.client(tenant)
-    sid = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "max_retries": 0}).json()["id"]
+    sid = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "max_retries": 0,
+                                       "liveness_type": "passive"}).json()["id"]
     help_answer = client.post("/kyc/help-request", {"sessionId": sid, "step": "id_scan", "topic": "glare"})
     assert help_answer.status_code == 200 and help_answer.json()["logged"] is True
     scan = client.post("/kyc/id-scan", {"sessionId": sid, "rawImage": b64(MRZ_TD3)})

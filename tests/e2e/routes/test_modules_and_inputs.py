@@ -141,7 +141,17 @@ def test_sandbox_key_gets_labelled_deterministic_outcomes_and_is_not_billed(stac
     assert failing.json()["match"] is False and passing.json()["match"] is True
     assert failing.json()["sandbox"] is True and failing.json()["usage"]["billed"] is False
     assert passing.json()["models"][0]["name"] == "sandbox"
-    verify = sandbox.post("/v1/identity/verify", {"document_front": green, "selfie": green})
+    # Active liveness is the default: a challenge first, then a 2 s recording at 12.5 frames per second.
+    issued = sandbox.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"],
+                                                      "reference": "sandbox-person"}).json()
+    verify = sandbox.post("/v1/identity/verify", {
+        "document_front": green, "selfie": green, "challenge_id": issued["challenge_id"],
+        "challenge_nonce": issued["challenge"]["nonce"], "frames_base64": [green] * 25,
+        "frame_offsets_ms": [80 * i for i in range(25)]})
     assert verify.status_code == 200, verify.text
     assert all(c["sandbox"] for c in verify.json()["checks"])
     assert verify.json()["decision"]["decision"] == "accepted"
+    # A passive pass (one photo) is uncertain under the default policy: an active challenge follows.
+    passive = sandbox.post("/v1/identity/verify", {"document_front": green, "selfie": green,
+                                                   "liveness_type": "passive"}).json()["decision"]
+    assert (passive["decision"], passive["route"]) == ("review", "active_challenge")

@@ -20,7 +20,8 @@ pytestmark = pytest.mark.e2e
 def test_full_session_through_the_queue_to_a_decision(stack: ApiStack) -> None:
     client = stack.client(stack.new_tenant())
     created = client.post("/v1/sessions", {"checks": ["ocr", "data_validation", "face_match", "liveness",
-                                                      "screening"], "reference": "customer-1"})
+                                                      "screening"], "reference": "customer-1",
+                                           "liveness_type": "passive"})
     assert created.status_code == 201, created.text
     session = created.json()
     assert session["status"] == "pending" and session["client_token"].startswith("kct1.")
@@ -57,14 +58,16 @@ def test_complete_without_captures_is_refused(stack: ApiStack) -> None:
     answer = client.post(f"/v1/sessions/{sid}/complete")
     assert answer.status_code == 409
     assert answer.json()["code"] == "captures_missing"
-    assert answer.json()["details"]["missing"] == ["document_front", "selfie"]
+    # liveness is active by default: the challenge's frames are missing too
+    assert answer.json()["details"]["missing"] == ["document_front", "liveness_frames", "selfie"]
 
 
 def test_instant_verify_answers_the_full_result(stack: ApiStack) -> None:
     client = stack.client(stack.new_tenant())
     answer = client.post("/v1/identity/verify", {"document_front": b64(MRZ_TD3),
                                                  "selfie": b64(FACES / "obama.jpg"),
-                                                 "checks": ["ocr", "face_match", "liveness"]})
+                                                 "checks": ["ocr", "face_match", "liveness"],
+                                                 "liveness_type": "passive"})
     assert answer.status_code == 200, answer.text
     body = answer.json()
     # a specimen portrait against Obama's selfie: the policy asks for a retry or rejects, never accepts

@@ -96,7 +96,7 @@ def test_a_session_driven_through_the_api_is_seen_on_nats(streams_stack: Streams
     key = stack.new_tenant()
     client = stack.client(key)
     created = client.post("/v1/sessions", {"checks": ["ocr", "data_validation", "face_match", "liveness"],
-                                           "reference": "nats-watch"})
+                                           "reference": "nats-watch", "liveness_type": "passive"})
     assert created.status_code == 201, created.text
     sid = created.json()["id"]
     watcher = JetStreamWatcher(streams_stack.nats_url, key.tenant_id, sid).start()

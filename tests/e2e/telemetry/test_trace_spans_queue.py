@@ -47,10 +47,16 @@ def complete_sandbox_session(stack: ApiStack) -> tuple[str, int, dict[str, Any]]
     """A sandbox session through create, uploads and complete to its decision; (id, trace id, body)."""
     tenant = stack.new_tenant()
     client = stack.client(stack.new_key(tenant.tenant_id, sandbox=True))
-    sid = client.post("/v1/sessions", {"checks": CHECKS}).json()["id"]
+    created = client.post("/v1/sessions", {"checks": CHECKS}).json()
+    sid = created["id"]
     for kind, path in (("document_front", MRZ_TD3), ("selfie", FACES / "obama.jpg")):
         answer = client.post(f"/v1/sessions/{sid}/documents", {"type": kind, "image_base64": b64(path)})
         assert answer.status_code == 201, answer.text
+    # active liveness (the default): a sandbox recording, 1.6 s at 12.5 frames per second
+    frames = client.post(f"/v1/sessions/{sid}/documents", {
+        "type": "liveness_frames", "frames_base64": [b64(FACES / "obama.jpg")] * 20,
+        "frame_offsets_ms": [80 * i for i in range(20)], "challenge_nonce": created["challenge"]["nonce"]})
+    assert frames.status_code == 201, frames.text
     queued = client.post(f"/v1/sessions/{sid}/complete")
     assert queued.status_code == 202, queued.text
     final = wait_for(client, sid, timeout=60)

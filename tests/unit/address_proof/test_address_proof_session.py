@@ -18,7 +18,7 @@ from domain.checks import CheckType, Outcome
 from domain.sessions.configuration import SessionConfiguration
 from domain.sessions.errors import ChecksIncompleteError, InvalidSessionConfigurationError
 from ops.sandbox import SANDBOX_PERSONA, SandboxAddressProofReader
-from policies.document import DEFAULT_POLICY
+from policies.document import DEFAULT_POLICY, PolicyDocument
 from policies.evaluate import evaluate
 from policies.messages import GUARDED_MESSAGES, USER_MESSAGES
 from policies.replay import replay_session
@@ -29,7 +29,8 @@ from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, li
 pytestmark = pytest.mark.unit
 
 TENANT = "ten_addr"
-# The default policy's id before address proof existed: the gate must not change any document's hash.
+# The default policy's id before address proof existed: the gate must not change any document's hash
+# (the default itself changed later, when passive liveness became a signal: its version 1 must not).
 DEFAULT_POLICY_HASH = "d4ddbf127ee197b290d0ebde9eebe683b49d4a33b8f386afa55608b16a3d3222"
 
 
@@ -121,7 +122,7 @@ def test_sessions_without_address_proof_evaluate_as_before(monkeypatch: pytest.M
     before = [evaluate(DEFAULT_POLICY, case).to_record() for case in cases]
     assert now == before  # identical records: the gate is absent where the session did not ask for it
     assert all(r["rule"] != "address_proof_gate" for record in now for r in record["rules"])
-    assert DEFAULT_POLICY.policy_hash == DEFAULT_POLICY_HASH
+    assert PolicyDocument(version="1", accept_passive_liveness=None).policy_hash == DEFAULT_POLICY_HASH
 
 
 # ------------------------------------------------------------------ sandbox

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,16 +11,23 @@ import pytest
 from domain.checks import CheckType, Outcome
 from domain.errors import InvalidArgumentError
 from domain.liveness_challenge import (
-    ActiveObservation,
+    MOVEMENTS,
     ChallengeIssuer,
     LivenessAction,
     LivenessChallenge,
+    admission_failure,
+    is_complete_challenge,
+    validate_frame_offsets,
+)
+from domain.liveness_verdict import (
+    ActiveObservation,
+    FrameStep,
     ObservedAction,
     actions_in_order,
-    admission_failure,
     judge_active_response,
     rejected_response,
-    validate_frame_offsets,
+    step_limits,
+    step_ratio,
 )
 from domain.ports.face import cosine_to_similarity
 from domain.ports.liveness import InvalidLivenessResponseError, SpoofType
@@ -36,12 +44,18 @@ def challenge(*actions: LivenessAction) -> LivenessChallenge:
                              expires_at=T0 + timedelta(seconds=60), max_capture_ms=10_000)
 
 
-def seen(*actions: LivenessAction, **changes: object) -> ActiveObservation:
+LIVE_STEP = FrameStep(dt_ms=80, appearance=0.05, shift_iod=0.02, scale_log=0.005, rotation_deg=0.3)
+FROZEN_STEP = FrameStep(dt_ms=80, appearance=0.0, shift_iod=0.0, scale_log=0.0, rotation_deg=0.0)
+OFFSETS = tuple(range(0, 3_040, 80))  # 3 s at 12.5 frames per second
+
+
+def seen(*actions: LivenessAction, offsets: tuple[int, ...] = OFFSETS, **changes: object) -> ActiveObservation:
     base: dict[str, object] = dict(
-        frame_count=10, frames_without_face=0, frames_with_several_faces=0, capture_span_ms=3_000,
-        actions=tuple(ObservedAction(a, frame_index=2 * i + 1, offset_ms=300 * (i + 1), strength=0.8)
+        offsets_ms=offsets, frames_without_face=0, frames_with_several_faces=0,
+        actions=tuple(ObservedAction(a, frame_index=5 * i + 3, offset_ms=400 * (i + 1), strength=0.8)
                       for i, a in enumerate(actions)),
-        peaks={a: 0.8 for a in actions}, max_frame_change=12.0, identity_min_cosine=0.7, selfie_cosine=0.6)
+        peaks={a: 0.8 for a in actions}, steps=(LIVE_STEP,) * (len(offsets) - 1), identity_min_cosine=0.7,
+        selfie_cosine=0.6)
     base.update(changes)
     return ActiveObservation(**base)  # type: ignore[arg-type]
 
@@ -51,7 +65,7 @@ def test_issuer_uses_injected_randomness_and_clock() -> None:
     first, again = issuer.issue(), ChallengeIssuer(rng=random.Random(7), clock=lambda: T0,
                                                    new_nonce=lambda: "x" * 32).issue()
     assert first == again
-    assert 2 <= len(first.actions) <= 4
+    assert 2 <= len(first.actions) <= 3
     assert len(set(first.actions)) == len(first.actions)
     assert first.issued_at == T0
     assert first.expires_at == T0 + timedelta(seconds=60)
@@ -63,6 +77,17 @@ def test_issuer_covers_every_action_and_several_orders() -> None:
               for _ in range(200)]
     assert {a for actions in issued for a in actions} == set(LivenessAction)
     assert len(set(issued)) > 20
+
+
+def test_every_issued_challenge_has_a_blink_and_a_movement() -> None:
+    rng = random.Random(5)
+    issued = [ChallengeIssuer(rng=rng, clock=lambda: T0, new_nonce=lambda: "y" * 16).issue().actions
+              for _ in range(1_000)]
+    assert all(is_complete_challenge(actions) for actions in issued)
+    assert all(LivenessAction.BLINK in actions and set(actions) & set(MOVEMENTS) for actions in issued)
+    assert {actions.index(LivenessAction.BLINK) for actions in issued} == {0, 1, 2}  # its place varies
+    assert not is_complete_challenge((LivenessAction.TURN_LEFT, LivenessAction.SMILE))
+    assert not is_complete_challenge((LivenessAction.BLINK,))
 
 
 def test_challenge_round_trips_through_its_record() -> None:
@@ -127,10 +152,15 @@ def test_everything_right_passes() -> None:
 @pytest.mark.parametrize(
     ("observation", "reason"),
     [
-        (seen(max_frame_change=0.0), "static_frames"),
+        (seen(steps=(FROZEN_STEP,) * 37), "static_frames"),
+        (seen(BLINK, LEFT, steps=(LIVE_STEP,) * 20 + (replace(LIVE_STEP, appearance=0.9),) + (LIVE_STEP,) * 16),
+         "motion_discontinuity"),
+        (seen(BLINK, LEFT, offsets=tuple(range(0, 1_200, 80))), "capture_too_short"),
+        (seen(BLINK, LEFT, offsets=tuple(range(0, 3_000, 200))), "frame_rate_too_low"),
+        (seen(BLINK, LEFT, offsets=(*range(0, 1_600, 80), 1_900, *range(1_980, 3_500, 80))), "frame_rate_too_low"),
         (seen(BLINK), "turn_left_not_seen"),
         (seen(LEFT, BLINK), "actions_out_of_order"),
-        (seen(BLINK, LEFT, capture_span_ms=12_000), "response_too_slow"),
+        (seen(BLINK, LEFT, offsets=tuple(range(0, 12_000, 80))), "response_too_slow"),
         (seen(BLINK, LEFT, identity_min_cosine=0.1), "identity_changed"),
         (seen(BLINK, LEFT, selfie_cosine=0.05), "selfie_mismatch"),
         (seen(BLINK, LEFT, frames_without_face=2), "face_not_in_every_frame"),
@@ -146,7 +176,7 @@ def test_each_broken_rule_fails_with_its_reason(observation: ActiveObservation, 
 
 
 def test_a_still_photo_fails_on_every_count() -> None:
-    still = seen(max_frame_change=0.0, peaks={BLINK: 0.1, SMILE: 0.05}, identity_min_cosine=1.0)
+    still = seen(steps=(FROZEN_STEP,) * 37, peaks={BLINK: 0.1, SMILE: 0.05}, identity_min_cosine=1.0)
     result = judge_active_response(challenge(BLINK, SMILE), still)
     assert set(result.reasons) == {"static_frames", "blink_not_seen", "smile_not_seen"}
     assert result.confidence == 1.0
@@ -162,3 +192,26 @@ def test_without_a_selfie_the_best_is_uncertain() -> None:
     result = judge_active_response(challenge(BLINK), seen(BLINK, selfie_cosine=None))
     assert result.outcome is Outcome.UNCERTAIN
     assert result.reasons == ("selfie_not_provided",)
+
+
+def test_a_person_keeping_still_is_not_static() -> None:
+    # Mostly tiny changes with a few duplicated camera frames: a live, still person blinking once.
+    still_person = (LIVE_STEP, FROZEN_STEP, replace(LIVE_STEP, appearance=0.02)) * 12 + (LIVE_STEP,)
+    result = judge_active_response(challenge(BLINK), seen(BLINK, steps=still_person))
+    assert result.outcome is Outcome.PASS, result.reasons
+    assert result.scores["frozen_steps"] == 12
+
+
+@pytest.mark.parametrize(("field", "value"), [("appearance", 0.56), ("shift_iod", 0.6), ("scale_log", 0.2),
+                                              ("rotation_deg", 19.0)])
+def test_each_kind_of_jump_counts(field: str, value: float) -> None:
+    jump = replace(LIVE_STEP, **{field: value})
+    assert step_ratio(jump) > 1.0
+    assert step_ratio(LIVE_STEP) < 0.2
+
+
+def test_limits_grow_with_the_stated_time_between_frames() -> None:
+    assert step_limits(80)["appearance"] < step_limits(250)["appearance"]
+    # The same change is a jump at 80 ms and plausible over 1 s (but 1 s gaps fail the frame-rate rule).
+    step = FrameStep(dt_ms=80, appearance=0.3, shift_iod=0.9, scale_log=0.01, rotation_deg=5.0)
+    assert step_ratio(step) > 1.0 and step_ratio(replace(step, dt_ms=1_000)) < 1.0

@@ -33,7 +33,7 @@ def test_integer_and_float_spellings_of_a_number_parse_to_the_same_policy() -> N
 
 def test_any_change_changes_the_id() -> None:
     assert PolicyDocument(accept_threshold=81).policy_hash != DEFAULT_POLICY.policy_hash
-    assert PolicyDocument(version="2").policy_hash != DEFAULT_POLICY.policy_hash
+    assert PolicyDocument(version="3").policy_hash != DEFAULT_POLICY.policy_hash
 
 
 @pytest.mark.parametrize(

@@ -133,3 +133,14 @@ def test_session_challenge_is_rederivable_and_differs_per_attempt() -> None:
     assert first.expires_at == issued + timedelta(minutes=30)
     assert challenges.challenge(session, 2, issued, timedelta(minutes=30)).nonce != first.nonce
     assert SessionChallenges(b"z" * 32).challenge(session, 1, issued, timedelta(minutes=30)).nonce != first.nonce
+
+
+def test_every_session_challenge_has_a_blink_and_a_movement() -> None:
+    from domain.liveness_challenge import is_complete_challenge
+
+    challenges = SessionChallenges(KEY)
+    issued = datetime(2026, 1, 1, tzinfo=UTC)
+    drawn = [challenges.challenge(uuid4(), attempt, issued, timedelta(minutes=30)).actions
+             for attempt in (1, 2) for _ in range(300)]
+    assert all(is_complete_challenge(actions) and 2 <= len(actions) <= 3 for actions in drawn)
+    assert len(set(drawn)) > 20

@@ -171,7 +171,7 @@ def test_retries_are_capped_by_max_retries(ledger) -> None:
 
 
 def test_liveness_uncertain_under_passive_liveness_asks_for_an_active_challenge(ledger) -> None:
-    sid = new_session(ledger)
+    sid = new_session(ledger, liveness_type="passive")
     complete_checks(ledger, sid, live=Outcome.UNCERTAIN)
     outcome = decide(ledger, TENANT, sid)
     assert outcome["route"] == "active_challenge"
