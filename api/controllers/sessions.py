@@ -45,13 +45,12 @@ from domain.address_proof.capture import ensure_capture_wanted
 from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
-from domain.sessions.configuration import SessionConfiguration
+from domain.sessions.configuration import DOCUMENT_READING_CHECKS, SessionConfiguration
 from domain.sessions.guards import ensure_capture_room
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
-DOCUMENT_NEEDING = frozenset({"ocr", "data_validation", "fraud", "age_verification", "screening", "kya",
-                              "face_match"})
+DOCUMENT_NEEDING = frozenset(str(c) for c in DOCUMENT_READING_CHECKS)
 _CREATED = {"id": _SID, "status": "pending", "client_token": "kct1.dGVuX2F8...sig", "sandbox": False,
             "expires_at": "2026-01-01T12:30:00+00:00",
             "challenge": {"nonce": "9f2c6d0e1b7a4c3d8e5f6a7b8c9d0e1f", "actions": ["turn_left", "smile"],
