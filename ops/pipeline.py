@@ -141,7 +141,7 @@ class VerificationPipeline:
             attempt = session.attempt
             done = set(session.results.get(attempt, {}))
             wanted = [CheckType(c) for c in session.required_checks
-                      if c not in done and (only is None or CheckType(c) in only or self._kept(session, c))]
+                      if c not in done and (only is None or CheckType(c) in only or self._along(session, c, only))]
             if not wanted:
                 return []
             results, extracted, seconds = self._run_checks(session, attempt, wanted, sandbox)
@@ -154,12 +154,15 @@ class VerificationPipeline:
             return recorded
 
     @staticmethod
-    def _kept(session: VerificationSession, check: str) -> bool:
-        """A document check of an attempt whose document was kept from the previous one (a selfie or
-        liveness retry): it runs with whichever step comes, as the person is not asked to scan again."""
-        kept = any(c.get("carried_from") and c["kind"] == "document_front"
-                   for c in session.captures.get(session.attempt, []))
-        return kept and CheckType(check) in DOCUMENT_CHECKS
+    def _along(session: VerificationSession, check: str, only: frozenset[CheckType]) -> bool:
+        """A check that runs with a step that does not name it: the document checks with the face match,
+        which reads the document anyway (so a document kept from the previous attempt by a selfie or
+        liveness retry is judged without a new scan, and no step leaves data_validation behind), and the
+        address check of an address document kept from the previous attempt."""
+        if CheckType(check) in DOCUMENT_CHECKS and CheckType.FACE_MATCH in only:
+            return True
+        kept = {str(c["kind"]) for c in session.captures.get(session.attempt, []) if c.get("carried_from")}
+        return CheckType(check) is CheckType.ADDRESS_PROOF and "address_proof" in kept
 
     def _observe(self, result: CheckResult, seconds: float) -> None:
         for observer in self.check_observers:

@@ -61,14 +61,15 @@ _ACCEPTED = {"session_id": _SID, "type": "selfie", "attempt": 1, "media_type": "
 SESSION_VIEW_EXAMPLE: dict[str, Any] = {
     "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
     "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
-    "liveness_type": "passive", "checks_requested": ["ocr", "face_match", "liveness"],
+    "liveness_type": "passive", "checks_requested": ["ocr", "face_match", "liveness", "data_validation"],
     "captures": ["document_front", "selfie"],
     "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
                 "reasons": [], "sandbox": False,
                 "models": [{"name": "sface", "version": "2021dec", "weights_sha256": "0a" * 32}]}],
     "extracted_data": {"surname": "ERIKSSON", "given_names": "ANNA MARIA", "birth_date": "1974-08-12"},
     "decision": {"decision": "accepted", "route": "auto_approve", "score": 91.5, "reasons": [],
-                 "user_message": "Verification complete.", "policy_hash": "ab" * 32},
+                 "user_message": "Your identity has been verified.", "retry_step": None, "attempt": 1,
+                 "policy_hash": "ab" * 32},
     "review": None, "retries_left": 3, "challenge": None, "sandbox": False}
 _UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
 _UPLOAD_BODY = Body(examples=[
@@ -233,7 +234,8 @@ class SessionController(Controller):
     @post("/{session_id:str}/complete", operation_id="completeSession", status_code=202,
           summary="All captures are in: queue the checks for the ML workers (result by GET and webhook)",
           responses=ok(CompleteAccepted, {"id": _SID, "status": "pending", "job_id": f"{_SID}:1",
-                                          "job_status": "queued", "checks_requested": ["ocr", "face_match"]},
+                                          "job_status": "queued",
+                                          "checks_requested": ["ocr", "face_match", "data_validation"]},
                        status=202, description="Queued"))
     async def complete(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        session_id: SessionId) -> CompleteAccepted:
