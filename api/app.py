@@ -40,7 +40,11 @@ API_DESCRIPTION = (
     "simulated results from documented magic inputs (an image whose mean colour is mostly red asks for "
     "fail, mostly blue for uncertain, any other picture for pass; a name containing SANDBOX HIT or "
     "SANDBOX NEAR for a screening hit or near-hit), are never billed and mark every event; a session "
-    "belongs to the environment of the key that opened it and is not found by keys of the other one."
+    "belongs to the environment of the key that opened it and is not found by keys of the other one. "
+    "Every verification that reads a document also validates it (data_validation: expiry, check digits, "
+    "dates, minimum age), whatever checks says. The person being verified (client token) sees the policy's "
+    "message and next step, never a per-check outcome or score, and cannot retry, cancel or leave a case a "
+    "reviewer must close (compliance escalations, fraud reviews)."
 )
 
 
