@@ -42,7 +42,7 @@ from api.schemas.sessions import (
 )
 from api.services import webhook_admin
 from domain.address_proof.capture import ensure_capture_wanted
-from domain.audit import SANDBOX_MARK, audit_context
+from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
 from domain.sessions.configuration import DOCUMENT_READING_CHECKS, SessionConfiguration
@@ -290,7 +290,7 @@ class ClientSessionController(Controller):
                client_token: ClientToken = None,
                ) -> CaptureAccepted:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
+        with audit_context(tenant_id, f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
                            _request_id(request)):
             return accept_capture(deps, tenant_id, sid, data)
 

@@ -11,6 +11,10 @@ from api.schemas.sessions import CHECKS
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
+CHALLENGE_CHECKS = msgspec.Meta(description=(
+    "Checks of the verification the challenge opens; default liveness (liveness alone reads no document). As for "
+    "every session, data_validation is added when a check reads the document (ocr, face_match, fraud, "
+    "age_verification, screening, kya)."))
 
 
 class LivenessAnalyze(Dto, frozen=True, kw_only=True):
@@ -28,7 +32,7 @@ class LivenessAnalyze(Dto, frozen=True, kw_only=True):
 class ChallengeCreate(Dto, frozen=True, kw_only=True):
     """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
 
-    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
+    checks: Annotated[list[str], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
     reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 

@@ -31,7 +31,7 @@ from api.web.handoff import capture_link, qr_svg
 from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
-from domain.audit import audit_context
+from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, audit_context
 from domain.checks import CheckType
 
 SessionId = Annotated[str, Parameter(max_length=64)]
@@ -51,7 +51,7 @@ def _trace(request: Request[Any, Any, Any]) -> str:
 def _actor(deps: Deps, tenant_id: str, sid: UUID) -> str:
     """``client-token:<id>``, with ``:sandbox`` when a sandbox key opened the session (issue 5: every
     event of a sandbox session carries the marker)."""
-    return f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
+    return f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
 
 
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
