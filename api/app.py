@@ -43,7 +43,11 @@ API_DESCRIPTION = (
     "at least 8 frames per second over 1.5-10 s), are never billed and mark every event; a session "
     "belongs to the environment of the key that opened it and is not found by keys of the other one. "
     "Liveness is active by default: a passive (single-photo) pass counts as uncertain unless the tenant's "
-    "policy opts in, because one photo cannot prove a live person."
+    "policy opts in, because one photo cannot prove a live person. "
+    "Every verification that reads a document also validates it (data_validation: expiry, check digits, "
+    "dates, minimum age), whatever checks says. The person being verified (client token) sees the policy's "
+    "message and next step, never a per-check outcome or score, and cannot retry, cancel or leave a case a "
+    "reviewer must close (compliance escalations, fraud reviews)."
 )
 
 

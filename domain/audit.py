@@ -59,6 +59,20 @@ def calling_key_environment() -> str | None:
     return "sandbox" if is_sandbox_actor(ctx.actor) else "live"
 
 
+CLIENT_TOKEN_ACTOR_PREFIX = "client-token:"
+"""Actor prefix of the person being verified: the capture page's session-scoped client token."""
+
+
+def person_is_calling() -> bool:
+    """True when the person being verified causes the command (ARCHITECTURE.md section 8, last row).
+
+    The API records every client-token call under ``client-token:<session>``; the session's guards
+    read the same actor the events will carry, so no entry point can forget to say who asks.
+    """
+    ctx = _current.get()
+    return ctx is not None and ctx.actor.startswith(CLIENT_TOKEN_ACTOR_PREFIX)
+
+
 def current_tenant_id() -> str:
     return current_audit().tenant_id
 

@@ -15,6 +15,7 @@ is harmless. Sandbox principals get the ``ops.sandbox`` adapter set and every re
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -132,13 +133,15 @@ class VerificationPipeline:
                 return []
             if processing_restricted(self.ledger, tenant_id, session_subject_id(tenant_id, session_id), self.now()):
                 # GDPR Art. 18 (domain.retention): no check may use a restricted subject's data; the
-                # session ends with the reason on record instead of waiting to expire.
-                self.ledger.cancel(tenant_id, session_id, RESTRICTED)
+                # session ends with the reason on record instead of waiting to expire (unless a
+                # reviewer must decide it: domain.sessions.steering).
+                with contextlib.suppress(ConflictError):
+                    self.ledger.cancel(tenant_id, session_id, RESTRICTED)
                 return []
             attempt = session.attempt
             done = set(session.results.get(attempt, {}))
             wanted = [CheckType(c) for c in session.required_checks
-                      if c not in done and (only is None or CheckType(c) in only)]
+                      if c not in done and (only is None or CheckType(c) in only or self._along(session, c, only))]
             if not wanted:
                 return []
             results, extracted, seconds = self._run_checks(session, attempt, wanted, sandbox)
@@ -149,6 +152,17 @@ class VerificationPipeline:
                     self._observe(result, seconds.get(result.check, 0.0))
                     record_check_span(result, seconds.get(result.check, 0.0), ran_until)
             return recorded
+
+    @staticmethod
+    def _along(session: VerificationSession, check: str, only: frozenset[CheckType]) -> bool:
+        """A check that runs with a step that does not name it: the document checks with the face match,
+        which reads the document anyway (so a document kept from the previous attempt by a selfie or
+        liveness retry is judged without a new scan, and no step leaves data_validation behind), and the
+        address check of an address document kept from the previous attempt."""
+        if CheckType(check) in DOCUMENT_CHECKS and CheckType.FACE_MATCH in only:
+            return True
+        kept = {str(c["kind"]) for c in session.captures.get(session.attempt, []) if c.get("carried_from")}
+        return CheckType(check) is CheckType.ADDRESS_PROOF and "address_proof" in kept
 
     def _observe(self, result: CheckResult, seconds: float) -> None:
         for observer in self.check_observers:

@@ -13,7 +13,8 @@ Magic inputs (documented in the API reference):
 - Face match: the *selfie's* colour decides; similarity 0.95 (pass), threshold - 0.05 (uncertain),
   0.05 (fail).
 - Document: pass reads the sandbox persona below with a valid document; uncertain reads no
-  machine-readable zone; fail reads an expired document.
+  machine-readable zone (manual review); fail reads an expired document (every session that reads a
+  document validates it: the decision asks for another document with seed 002's message).
 - Screening: a name containing ``SANDBOX HIT`` is a hit, ``SANDBOX NEAR`` a near-hit, else clear.
 - KYA: the offline KYA rules (deterministic, no network) run as they are.
 - Passive liveness (image colour as above): as in production, a passive ``pass`` counts as

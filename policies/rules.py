@@ -14,7 +14,7 @@ from typing import Any
 from domain.checks import CheckResult, CheckType, Outcome
 from domain.sessions.configuration import LivenessType
 from domain.sessions.errors import PolicyInputError
-from domain.sessions.values import Decision
+from domain.sessions.values import FRAUD_UNCERTAIN, SUSPECTED_FRAUD, Decision
 from policies.document import PolicyDocument
 from policies.inputs import DecisionInputs
 
@@ -166,11 +166,11 @@ def fraud_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
     if result is None:
         return _not_run("fraud_gate", CheckType.FRAUD)
     if result.outcome == Outcome.FAIL:
-        codes = ("suspected_fraud", *(f"fraud:{r}" for r in result.reasons))
+        codes = (SUSPECTED_FRAUD, *(f"fraud:{r}" for r in result.reasons))
         return RuleOutcome("fraud_gate", Decision.REJECTED, codes, "fraud check failed",
                            message="generic_unsuccessful")
     if result.outcome == Outcome.UNCERTAIN:
-        return RuleOutcome("fraud_gate", Decision.REVIEW, ("fraud_uncertain",), "fraud check uncertain",
+        return RuleOutcome("fraud_gate", Decision.REVIEW, (FRAUD_UNCERTAIN,), "fraud check uncertain",
                            message="under_review")
     return RuleOutcome("fraud_gate", detail="no fraud signal")
 

@@ -65,6 +65,8 @@ def _decision_fields(outcome: dict[str, Any]) -> dict[str, Any]:
         "decision": outcome["decision"], "route": outcome["route"], "score": outcome["score"],
         "reason_codes": list(outcome.get("reason_codes", [])),
         "user_message_code": outcome.get("user_message_code"),
+        # what the attempt asks for next (seed 002 retry logic): "selfie" after a face mismatch
+        "retry_step": outcome.get("retry_step"),
     }
 
 
@@ -75,6 +77,9 @@ def _describe(event: Any) -> tuple[str, dict[str, Any]] | None:
     if isinstance(event, VerificationSession.CaptureRecorded):
         channel = SCAN_STATUS if CaptureKind(event.kind) in _SCAN_CAPTURES else LIVENESS_STATUS
         return channel, {"status": "captured", "capture": event.kind, "attempt": event.attempt}
+    if isinstance(event, VerificationSession.CaptureCarriedOver):  # a selfie retry keeps the document
+        return SCAN_STATUS, {"status": "carried_over", "capture": event.kind, "attempt": event.attempt,
+                             "from_attempt": event.from_attempt}
     if isinstance(event, VerificationSession.CheckRequested):
         return _check_channel(event.check), {"status": "processing", "check": event.check,
                                              "attempt": event.attempt}

@@ -4,6 +4,13 @@
 the OCR result for confirmation); ``/kyc/selfie`` is a ``selfie`` capture whose face match and
 liveness run at once; retry, manual review and help requests are the session's own commands. When
 every configured check is in, the decision worker decides, exactly as for the session routes.
+
+These routes are HMAC-signed with the tenant's API key: the tenant's backend calls them, never the
+person's device. Their answers keep seed 000's per-check fields (``match``, ``faceMatchScore``,
+``livenessStatus``...) for that server, and carry the attempt's ``decision``: what the app shows the
+person is ``decision.userMessage`` and ``decision.nextStep``, never a per-check signal (seed 002
+"Never Reveal Fraud Details"). A face mismatch answers with the decided attempt (rejected, retry step
+``selfie``, reason ``face_match_none``), not with the empty attempt the retry opened.
 """
 
 from __future__ import annotations
@@ -22,13 +29,20 @@ from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
+from api.outcome_view import NEXT_STEP, answered_attempt
 from api.params import Caller, Deps
 from api.schemas.sessions import CODE, CaptureUpload
 from domain.checks import CheckType
+from domain.sessions.aggregate import VerificationSession
 
 DOCUMENT = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.AGE_VERIFICATION})
 FACE = frozenset({CheckType.FACE_MATCH, CheckType.LIVENESS})
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
+FOR_YOUR_SERVER = ("Called by the tenant's backend (HMAC-signed), never by the person's device. The per-check "
+                   "fields are signals for your server; show the person decision.userMessage and follow "
+                   "decision.nextStep (done, retry with decision.retryStep, wait for a reviewer, none), never "
+                   "a per-check outcome or score (seed 002: never reveal fraud details).")
+_MISMATCH_MESSAGE = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
 
 
 class IdScan(Dto, frozen=True, kw_only=True):
@@ -55,6 +69,18 @@ def _scan_id(session_id: UUID, attempt: int) -> str:
     return f"{session_id}.{attempt}"
 
 
+def decision_view(session: VerificationSession, attempt: int) -> dict[str, Any] | None:
+    """The attempt's decision for the tenant's app: its outcome and reasons (for the server) and what to
+    tell the person and ask them to do next (``userMessage``, ``nextStep``, ``retryStep``)."""
+    decided = session.decisions.get(attempt)
+    if decided is None:
+        return None
+    outcome = decided["outcome"]
+    return {"attempt": attempt, "decision": outcome["decision"], "route": outcome["route"],
+            "reasons": list(outcome["reason_codes"]), "retryStep": outcome.get("retry_step"),
+            "userMessage": outcome["user_message"], "nextStep": NEXT_STEP.get(str(outcome["route"]), "none")}
+
+
 def scan_view(deps: Deps, tenant_id: str, session_id: UUID, attempt: int) -> dict[str, Any]:
     """Seed 000 ``IDScanResult``: status, OCR data (name, dob, expiry) and the MRZ/PDF417 found."""
     session = deps.ledger.get_session(tenant_id, session_id)
@@ -69,7 +95,8 @@ def scan_view(deps: Deps, tenant_id: str, session_id: UUID, attempt: int) -> dic
             "idType": ocr["details"].get("document_type") if ocr else None,
             "mrzFound": basis == "mrz", "pdf417Found": basis == "barcode",
             "checks": [check_view(r) for name, r in results.items()
-                       if CheckType(name) in DOCUMENT | {CheckType.QUALITY}]}
+                       if CheckType(name) in DOCUMENT | {CheckType.QUALITY}],
+            "decision": decision_view(session, attempt)}
 
 
 def require_liveness_frames(deps: Deps, tenant_id: str, session_id: UUID) -> None:
@@ -84,11 +111,15 @@ def require_liveness_frames(deps: Deps, tenant_id: str, session_id: UUID) -> Non
 
 
 def liveness_view(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any]:
-    """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score."""
+    """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score of the attempt
+    the selfie answered, with its decision; ``nextAttempt`` when that decision opened another."""
     session = deps.ledger.get_session(tenant_id, session_id)
-    results = session.results.get(session.attempt, {})
+    attempt = answered_attempt(session)
+    results = session.results.get(attempt, {})
     live, match = results.get("liveness"), results.get("face_match")
-    return {"sessionId": str(session_id), "attempt": session.attempt, "sessionStatus": str(session.status),
+    return {"sessionId": str(session_id), "attempt": attempt,
+            "nextAttempt": session.attempt if session.attempt != attempt else None,
+            "decision": decision_view(session, attempt), "sessionStatus": str(session.status),
             "livenessStatus": live["outcome"] if live else "pending",
             "livenessPassed": bool(live and live["outcome"] == "pass"),
             "match": bool(match and match["outcome"] == "pass"),
@@ -107,8 +138,8 @@ class MobileController(Controller):
           responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "sessionId": _SID, "status": "success",
                                         "ocr": {"name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12",
                                                 "expiry": "2032-04-15"}, "idType": "passport",
-                                        "mrzFound": True, "pdf417Found": False, "checks": []},
-                       status=201, description="Scanned"))
+                                        "mrzFound": True, "pdf417Found": False, "checks": [], "decision": None},
+                       status=201, description="Scanned"), description=FOR_YOUR_SERVER)
     async def id_scan(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[IdScan, body({"sessionId": _SID, "rawImage": "/9j/4AAQ..."})]) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
@@ -133,9 +164,14 @@ class MobileController(Controller):
 
     @post("/selfie", operation_id="mobileSelfie", status_code=201,
           summary="Selfie: liveness and face match against the scanned ID at once (seed 000 §4)",
-          responses=ok(dict[str, Any], {"sessionId": _SID, "livenessStatus": "pass", "livenessPassed": True,
-                                        "match": True, "faceMatchScore": 0.84, "status": "success"},
-                       status=201, description="Checked"))
+          responses=ok(dict[str, Any], {
+              "sessionId": _SID, "attempt": 1, "nextAttempt": 2, "decision": {
+                  "attempt": 1, "decision": "rejected", "route": "retry", "reasons": ["face_match_none"],
+                  "retryStep": "selfie", "userMessage": _MISMATCH_MESSAGE, "nextStep": "retry"},
+              "sessionStatus": "pending", "livenessStatus": "pass", "livenessPassed": True, "match": False,
+              "faceMatchScore": 0.31, "status": "failed"}, status=201, description="Checked"),
+          description=FOR_YOUR_SERVER + " A face mismatch answers with the decided attempt and nextAttempt: the "
+                                        "retry keeps the scanned document, so send only a new selfie.")
     async def selfie(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                      data: Annotated[Selfie, body({"sessionId": _SID, "selfieImage": "/9j/4AAQ...",
                                                    "instructionsCompleted": ["blink", "smile"]})]) -> dict[str, Any]:
@@ -158,7 +194,8 @@ class MobileController(Controller):
         return liveness_view(deps, principal.tenant_id, parse_session_id(session_id))
 
     @post("/retry", operation_id="mobileRetry", sync_to_thread=True, status_code=200,
-          summary="Retry a step: a new attempt, capped by max_retries",
+          summary="Retry a step: a new attempt, capped by max_retries (a selfie or liveness retry keeps the "
+                  "document; 409 case_under_compliance_review / case_under_fraud_review: only a reviewer closes it)",
           responses=ok(dict[str, Any], {"sessionId": _SID, "attempt": 2, "status": "pending"}))
     def retry(self, deps: Deps, principal: Caller,
               data: Annotated[SessionStep, body({"sessionId": _SID, "step": "selfie", "reason": "face_mismatch"})],
@@ -169,7 +206,8 @@ class MobileController(Controller):
         return {"sessionId": str(sid), "attempt": session.attempt, "status": str(session.status)}
 
     @post("/manual-review", operation_id="mobileManualReview", sync_to_thread=True, status_code=200,
-          summary="Ask for manual review on persistent failure",
+          summary="Send the case to manual review (the tenant's decision: any time while the session is pending; "
+                  "409 case_under_compliance_review / case_under_fraud_review for a case a reviewer must close)",
           responses=ok(dict[str, Any], {"sessionId": _SID, "status": "manual_review"}))
     def manual_review(self, deps: Deps, principal: Caller,
                       data: Annotated[SessionStep, body({"sessionId": _SID, "reason": "persistent_failure"})],

@@ -25,12 +25,13 @@ from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.schemas.modules import ChallengeCreate, DocumentOcr, DocumentValidate, FaceMatch, KyaCheck, LivenessAnalyze
 from api.schemas.sessions import CaptureUpload
-from domain.checks import CheckResult, CheckType, Outcome
+from domain.checks import CheckType
 from domain.documents.aamva import parse_aamva
 from domain.documents.aamva_fields import licence_data
 from domain.documents.mrz import parse_mrz
-from domain.documents.validation import CheckStatus, DocumentValidation, validate_document
+from domain.documents.validation import DocumentValidation, validate_document
 from domain.ports.blobs import session_subject_id
+from domain.ports.document import data_validation_result
 from domain.ports.kya import KyaRequest, kya_check_result
 from domain.sessions.configuration import SessionConfiguration
 
@@ -46,13 +47,6 @@ def validation_body(validation: DocumentValidation) -> dict[str, Any]:
     return {"document_valid": validation.document_valid, "confidence": round(validation.confidence, 4),
             "checks": [{"name": c.name, "status": c.status.value, **({"reason": c.reason} if c.reason else {})}
                        for c in validation.checks]}
-
-
-def validation_result(validation: DocumentValidation) -> CheckResult:
-    failed = tuple(f"{c.name}:{c.reason}" for c in validation.checks if c.status is CheckStatus.FAIL)
-    outcome = Outcome.PASS if validation.document_valid else Outcome.FAIL if failed else Outcome.UNCERTAIN
-    return CheckResult(check=CheckType.DATA_VALIDATION, outcome=outcome, scores={"confidence": validation.confidence},
-                       reasons=failed, details={"checks": {c.name: c.status.value for c in validation.checks}})
 
 
 class ModuleController(Controller):
@@ -198,8 +192,8 @@ class ModuleController(Controller):
         licence = licence_data(parse_aamva(data.barcode_payload)) if data.barcode_payload and mrz is None else None
         receipt = meter(request, "validate")
         validation = validate_document(mrz, licence, (), today=datetime.now(UTC).date(), min_age=data.min_age)
-        product(deps).record_module_call(deps.ledger, principal.tenant_id, uuid4(), [validation_result(validation)],
-                                         None, "validate")
+        product(deps).record_module_call(deps.ledger, principal.tenant_id, uuid4(),
+                                         [data_validation_result(validation)], None, "validate")
         return {**validation_body(validation), "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/face/match", operation_id="matchFaces", status_code=200,

@@ -34,7 +34,7 @@ from api.media import MEDIA_ERROR_STATUS, media, media_problem
 from api.openapi import ok
 from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import CaptureAccepted
-from domain.audit import audit_context
+from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, audit_context
 from domain.errors import DomainError
 from domain.ports.media import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
 
@@ -109,7 +109,7 @@ class ClientMultipartCaptureController(Controller):
                      client_token: ClientToken = None,
                      ) -> CaptureAccepted:
         tenant_id, sid = await in_thread(client_session, deps, client_token, session_id)
-        actor = f"client-token:{sid}" + await in_thread(sandbox_actor_suffix, deps, tenant_id, sid)
+        actor = f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}" + await in_thread(sandbox_actor_suffix, deps, tenant_id, sid)
         request_id = str((request.scope.get("state") or {}).get("trace_id") or uuid4().hex)
         with audit_context(tenant_id, actor, request_id):
             return await _accept(deps, tenant_id, sid, data)

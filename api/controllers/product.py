@@ -150,7 +150,8 @@ def session_view(deps: Deps, session: VerificationSession, sandbox: bool) -> dic
         outcome = decided["outcome"]
         decision = {"decision": outcome["decision"], "route": outcome["route"], "score": outcome["score"],
                     "reasons": outcome["reason_codes"], "user_message": outcome["user_message"],
-                    "policy_hash": decided["policy_hash"]}
+                    "retry_step": outcome.get("retry_step"), "attempt": attempt if attempt in session.decisions
+                    else attempt - 1, "policy_hash": decided["policy_hash"]}
     challenge = session_challenge(product(deps).challenges, session, events)
     # After a retry the new attempt has no results yet: show the decided attempt's until it does.
     shown = attempt if session.results.get(attempt) or attempt == 1 else attempt - 1

@@ -43,16 +43,15 @@ from api.schemas.sessions import (
 )
 from api.services import webhook_admin
 from domain.address_proof.capture import ensure_capture_wanted
-from domain.audit import SANDBOX_MARK, audit_context
+from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
-from domain.sessions.configuration import SessionConfiguration
+from domain.sessions.configuration import DOCUMENT_READING_CHECKS, SessionConfiguration
 from domain.sessions.guards import ensure_capture_room
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
-DOCUMENT_NEEDING = frozenset({"ocr", "data_validation", "fraud", "age_verification", "screening", "kya",
-                              "face_match"})
+DOCUMENT_NEEDING = frozenset(str(c) for c in DOCUMENT_READING_CHECKS)
 _CREATED = {"id": _SID, "status": "pending", "client_token": "kct1.dGVuX2F8...sig", "sandbox": False,
             "expires_at": "2026-01-01T12:30:00+00:00",
             "challenge": {"nonce": "9f2c6d0e1b7a4c3d8e5f6a7b8c9d0e1f", "actions": ["turn_left", "smile"],
@@ -63,14 +62,15 @@ _ACCEPTED = {"session_id": _SID, "type": "selfie", "attempt": 1, "media_type": "
 SESSION_VIEW_EXAMPLE: dict[str, Any] = {
     "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
     "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
-    "liveness_type": "active", "checks_requested": ["ocr", "face_match", "liveness"],
+    "liveness_type": "active", "checks_requested": ["ocr", "face_match", "liveness", "data_validation"],
     "captures": ["document_front", "selfie"],
     "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
                 "reasons": [], "sandbox": False,
                 "models": [{"name": "sface", "version": "2021dec", "weights_sha256": "0a" * 32}]}],
     "extracted_data": {"surname": "ERIKSSON", "given_names": "ANNA MARIA", "birth_date": "1974-08-12"},
     "decision": {"decision": "accepted", "route": "auto_approve", "score": 91.5, "reasons": [],
-                 "user_message": "Verification complete.", "policy_hash": "ab" * 32},
+                 "user_message": "Your identity has been verified.", "retry_step": None, "attempt": 1,
+                 "policy_hash": "ab" * 32},
     "review": None, "retries_left": 3, "challenge": None, "sandbox": False}
 _UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
 _UPLOAD_BODY = Body(examples=[
@@ -236,7 +236,8 @@ class SessionController(Controller):
     @post("/{session_id:str}/complete", operation_id="completeSession", status_code=202,
           summary="All captures are in: queue the checks for the ML workers (result by GET and webhook)",
           responses=ok(CompleteAccepted, {"id": _SID, "status": "pending", "job_id": f"{_SID}:1",
-                                          "job_status": "queued", "checks_requested": ["ocr", "face_match"]},
+                                          "job_status": "queued",
+                                          "checks_requested": ["ocr", "face_match", "data_validation"]},
                        status=202, description="Queued"))
     async def complete(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        session_id: SessionId) -> CompleteAccepted:
@@ -291,7 +292,7 @@ class ClientSessionController(Controller):
                client_token: ClientToken = None,
                ) -> CaptureAccepted:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        with audit_context(tenant_id, f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
+        with audit_context(tenant_id, f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}",
                            _request_id(request)):
             return accept_capture(deps, tenant_id, sid, data)
 

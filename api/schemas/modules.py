@@ -7,9 +7,14 @@ from typing import Annotated, Any
 import msgspec
 
 from api.dto import Dto
+from api.schemas.sessions import CHECKS
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
+CHALLENGE_CHECKS = msgspec.Meta(description=(
+    "Checks of the verification the challenge opens; default liveness (liveness alone reads no document). As for "
+    "every session, data_validation is added when a check reads the document (ocr, face_match, fraud, "
+    "age_verification, screening, kya)."))
 
 
 class LivenessAnalyze(Dto, frozen=True, kw_only=True):
@@ -27,7 +32,7 @@ class LivenessAnalyze(Dto, frozen=True, kw_only=True):
 class ChallengeCreate(Dto, frozen=True, kw_only=True):
     """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
 
-    checks: list[str] = msgspec.field(default_factory=lambda: ["liveness"])
+    checks: Annotated[list[str], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
     reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
 
 
@@ -75,7 +80,7 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     document_front: Annotated[str, B64]
     selfie: Annotated[str, B64]
     document_back: Annotated[str, B64] | None = None
-    checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
+    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
     document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
     reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None

@@ -13,13 +13,20 @@ CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liven
                             description="address_proof: a utility bill, bank statement or tax letter; only for a "
                                         "session created with require_address_proof: true")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
+CHECKS = msgspec.Meta(description=(
+    "Checks to run. Default ocr, face_match, liveness (seed 002's example configuration). data_validation "
+    "(expiry, MRZ check digits, dates, minimum age 18) is always added when a check reads the document "
+    "(ocr, face_match, fraud, age_verification, screening, kya): a face that matches an expired or altered "
+    "document must never be accepted, and an expired one gets seed 002's 'Your document has expired. Please "
+    "use a valid ID.' with a retry for another document. fraud (uncalibrated document forensics) is not a "
+    "default: request it to send suspicious captures to review."))
 BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 10 MB decoded, 15 s, 600 frames)")
 
 
 class SessionCreate(Dto, frozen=True, kw_only=True):
     """Seed 002 step 1 configuration table; defaults are the seed's example values."""
 
-    checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
+    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
     liveness_type: Annotated[str, msgspec.Meta(
         pattern="^(passive|active)$",
         description="active (default): the person answers the session's challenge (a blink and a movement) with "

@@ -2,8 +2,10 @@
 
 Each call carries the session's ``X-Client-Token`` (``api.client_token``): the browser never holds
 an API secret. Uploads are idempotent by ``Idempotency-Key``; document and face checks run at once,
-as the mobile routes do (seed 000 section 4), so the page shows the OCR fields and Match/Mismatch
-while the person is still there; retry, help and manual review are the session's own commands.
+as the mobile routes do (seed 000 section 4), so the page shows the OCR fields and the policy's message
+while the person is still there, never a per-check outcome (``api.web.progress``); retry, help and
+manual review are the session's own commands, which refuse what the person may not do
+(``domain.sessions.steering``): leaving a review, or asking for one before two failed attempts.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from api.web.handoff import capture_link, qr_svg
 from api.web.idempotency import run_once
 from api.web.live import session_stream
 from api.web.progress import capture_progress
-from domain.audit import audit_context
+from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, audit_context
 from domain.checks import CheckType
 
 SessionId = Annotated[str, Parameter(max_length=64)]
@@ -49,7 +51,7 @@ def _trace(request: Request[Any, Any, Any]) -> str:
 def _actor(deps: Deps, tenant_id: str, sid: UUID) -> str:
     """``client-token:<id>``, with ``:sandbox`` when a sandbox key opened the session (issue 5: every
     event of a sandbox session carries the marker)."""
-    return f"client-token:{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
+    return f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
 
 
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
@@ -57,12 +59,14 @@ _PROGRESS = {
     "id": _SID, "status": "pending", "attempt": 1, "retries_left": 3, "liveness_type": "active",
     "checks": ["ocr", "face_match", "liveness"], "accepted_documents": ["passport"],
     "captures": ["document_front", "selfie"], "challenge": None,
-    "scan": {"status": "done", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",
-             "id_type": "passport", "mrz_found": True, "pdf417_found": False},
-    "face": {"liveness": "pass", "match": True, "match_requested": True, "checked": True},
-    "address": {"required": False, "captured": False, "outcome": "pending"},
-    "decision": None, "next_attempt_open": False, "review_requested": False, "failed_attempts": 0,
-    "expires_at": "2026-01-01T12:30:00+00:00", "sandbox": False}
+    "scan": {"status": "success", "name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2030-04-15",
+             "id_type": "passport", "mrz_found": True, "pdf417_found": False, "kept": False},
+    "face": {"match_requested": True, "checked": True},
+    "address": {"required": False, "captured": False},
+    "decision": {"attempt": 1, "user_message": "Your identity has been verified.", "next_step": "done",
+                 "retry_step": None},
+    "next_attempt_open": False, "review_requested": False, "failed_attempts": 0,
+    "manual_review_available": False, "expires_at": "2026-01-01T12:30:00+00:00", "sandbox": False}
 _STEP_EXAMPLE = {"step": "face", "reason": "user_request", "topic": "camera"}
 StepBody = Annotated[StepRequest, body(_STEP_EXAMPLE)]
 _LIVE_EXAMPLE = ('id: 7\nevent: scan.status.updated\ndata: {"id": "' + _SID + '", "status": "pending", '
@@ -91,7 +95,8 @@ class CaptureWebController(Controller):
     tags = ("client capture",)
 
     @get("/{session_id:str}/progress", operation_id="clientCaptureProgress", sync_to_thread=True,
-         summary="The capture page's view: progress, OCR fields to confirm, Match/Mismatch, user message",
+         summary="The capture page's view: progress, OCR fields to confirm, the policy's message and next step "
+                 "(no per-check outcome or score)",
          responses=ok(dict[str, Any], _PROGRESS))
     def progress(self, deps: Deps, session_id: SessionId, client_token: ClientToken = None) -> dict[str, Any]:
         tenant_id, sid = client_session(deps, client_token, session_id)
@@ -139,7 +144,8 @@ class CaptureWebController(Controller):
         return await in_thread(capture_progress, deps, tenant_id, sid)
 
     @post("/{session_id:str}/retry", operation_id="clientRetry", sync_to_thread=True, status_code=200,
-          summary="Start a new attempt (capped by the session's max_retries)",
+          summary="Start a new attempt (capped by the session's max_retries; 409 case_under_review once a "
+                  "reviewer holds or must take the case)",
           responses=ok(dict[str, Any], {**_PROGRESS, "attempt": 2, "retries_left": 2, "captures": []}))
     def retry(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
               data: StepBody, client_token: ClientToken = None) -> dict[str, Any]:
@@ -149,7 +155,8 @@ class CaptureWebController(Controller):
         return capture_progress(deps, tenant_id, sid)
 
     @post("/{session_id:str}/manual-review", operation_id="clientManualReview", sync_to_thread=True,
-          status_code=200, summary="Ask for a person to review the case after repeated failure",
+          status_code=200, summary="Ask for a person to review the case after repeated failure (409 "
+                                   "manual_review_not_available before two failed attempts)",
           responses=ok(dict[str, Any], {**_PROGRESS, "status": "manual_review", "review_requested": True}))
     def manual_review(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                       data: StepBody, client_token: ClientToken = None) -> dict[str, Any]:

@@ -80,7 +80,7 @@ def event_name(event: Any) -> str | None:
     topic = str(getattr(type(event), "TOPIC", "")).rsplit(".", 1)[-1]
     if topic in _BY_TOPIC:
         return _BY_TOPIC[topic]
-    if topic in ("CaptureRecorded", "CheckRequested", "CheckCompleted"):
+    if topic in ("CaptureRecorded", "CaptureCarriedOver", "CheckRequested", "CheckCompleted"):
         subject = getattr(event, "kind", None) or getattr(event, "check", None) \
             or (getattr(event, "result", None) or {}).get("check")
         return SCAN_STATUS if subject in _SCAN else LIVENESS_STATUS if subject in _FACE else CHECK_STATUS

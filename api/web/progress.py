@@ -1,10 +1,11 @@
-"""What the capture page may see of its session: progress, the user's own OCR fields, the verdict.
+"""What the capture page may see of its session: progress, the person's own OCR fields, the outcome.
 
-Built from the same views the mobile routes serve (``api.controllers.mobile``: seed 000
-``IDScanResult`` and ``LivenessCheckResult``), reduced for a browser holding only a client token:
-the OCR fields the person confirms (name, date of birth, expiry; seed 000 "Show extracted OCR data
-for confirmation"), Match/Mismatch, liveness pass/fail, and the policy's user-facing message.
-Never scores, reason codes or fraud details (seed 002: rejection messages never reveal fraud logic).
+Built from the same scan view the mobile routes serve (``api.controllers.mobile``: seed 000
+``IDScanResult``), reduced for a browser holding only a client token: the OCR fields the person
+confirms (name, date of birth, expiry; seed 000 "Show extracted OCR data for confirmation"), which
+steps are done, and the decision as the person is told it (``api.outcome_view``: the policy's message
+and what to do next). Never a per-check outcome (match, liveness, address, screening), a score, a
+route or a reason code (seed 002 "Never Reveal Fraud Details"): those are for the tenant's server.
 """
 
 from __future__ import annotations
@@ -16,31 +17,25 @@ from api.client_token import session_challenge
 from api.controllers.mobile import scan_view
 from api.controllers.product import product
 from api.deps import ApiDependencies
-
-
-def _decision(session: Any, attempt: int) -> dict[str, Any] | None:
-    decided = session.decisions.get(attempt)
-    if decided is None:
-        return None
-    outcome = decided["outcome"]
-    return {"decision": outcome["decision"], "route": outcome["route"], "user_message": outcome["user_message"],
-            "retry_step": outcome.get("retry_step"), "attempt": attempt}
+from api.outcome_view import answered_attempt, person_decision
 
 
 def _face(session: Any, attempt: int) -> dict[str, Any]:
+    """Whether the face step ran (never how it went) and whether the session compares faces at all."""
     results = session.results.get(attempt, {})
-    live, match = results.get("liveness"), results.get("face_match")
-    return {"liveness": live["outcome"] if live else "pending", "match": bool(match and match["outcome"] == "pass"),
-            "match_requested": "face_match" in session.required_checks,
-            "checked": live is not None or match is not None}
+    return {"match_requested": "face_match" in session.required_checks,
+            "checked": "liveness" in results or "face_match" in results}
 
 
 def _address(session: Any, attempt: int) -> dict[str, Any]:
-    """Seed 002 ``require_address_proof``: whether the step is needed, done, and how it went."""
-    result = session.results.get(attempt, {}).get("address_proof")
+    """Seed 002 ``require_address_proof``: whether the step is needed and done (never how it went)."""
     captured = any(str(c["kind"]) == "address_proof" for c in session.captures.get(attempt, []))
-    return {"required": bool(session.configuration.get("require_address_proof")), "captured": captured,
-            "outcome": result["outcome"] if result else "pending"}
+    return {"required": bool(session.configuration.get("require_address_proof")), "captured": captured}
+
+
+def _document_kept(session: Any, attempt: int) -> bool:
+    """The attempt reuses the document scanned before (a selfie or liveness retry): no new scan."""
+    return any(c.get("carried_from") and c["kind"] == "document_front" for c in session.captures.get(attempt, []))
 
 
 def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) -> dict[str, Any]:
@@ -48,10 +43,10 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
     session = deps.ledger.get_session(tenant_id, session_id)
     events = list(deps.ledger.events.get(session_id))
     attempt = session.attempt
-    # A decision may open the next attempt at once (retry, active challenge): until that attempt has
-    # captures, the page shows the decided attempt's result and message (as api session_view does).
-    fresh = attempt > 1 and not session.captures.get(attempt) and (attempt - 1) in session.decisions
-    shown = attempt - 1 if fresh else attempt
+    # A decision may open the next attempt at once (retry, active challenge): until the person captures
+    # something in it, the page shows the decided attempt's result and message (as api session_view does).
+    shown = answered_attempt(session)
+    fresh = shown != attempt
     scan = scan_view(deps, tenant_id, session_id, shown)
     challenge = session_challenge(product(deps).challenges, session, events)
     status = str(session.status)
@@ -63,15 +58,17 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "challenge": challenge.to_record() if challenge and status == "pending" else None,
         "scan": {"status": scan["status"], "name": scan["ocr"]["name"], "dob": scan["ocr"]["dob"],
                  "expiry": scan["ocr"]["expiry"], "id_type": scan["idType"], "mrz_found": scan["mrzFound"],
-                 "pdf417_found": scan["pdf417Found"]},
+                 "pdf417_found": scan["pdf417Found"], "kept": _document_kept(session, attempt)},
         "face": _face(session, shown),
         "address": _address(session, shown),
-        "decision": _decision(session, shown),
+        "decision": person_decision(session, shown),
         "next_attempt_open": fresh and status == "pending",
         "review_requested": status == "manual_review",
         # Attempts the policy did not accept, counted by the server so that "request manual review
-        # after repeated failure" (seed 000) holds on another device or after a reload.
-        "failed_attempts": sum(1 for d in session.decisions.values() if d["outcome"]["decision"] != "accepted"),
+        # after repeated failure" (seed 000) holds on another device or after a reload; the server
+        # refuses the request before then (domain.sessions.steering), this only says when to offer it.
+        "failed_attempts": session.failed_attempts,
+        "manual_review_available": session.manual_review_available,
         "expires_at": session.expires_at.isoformat(),
         # A sandbox key opened the session: its results are simulated (ops.sandbox), and the page says so.
         "sandbox": deps.ledger.session_environment(session_id) == "sandbox",

@@ -22,6 +22,7 @@ from domain.documents.mrz import MrzFormat, MrzRecord
 from domain.documents.mrz_chars import MRZ_ALPHABET
 
 MAX_PLAUSIBLE_AGE = 130
+DOCUMENT_EXPIRED = "document_expired"  # the reason of a failed not_expired check, and the policy's code
 # Each OCR repair lowers confidence: the check digits agree, but the reading needed help.
 REPAIR_PENALTY = 0.05
 
@@ -125,7 +126,7 @@ def _date_checks(facts: _Facts | None, today: date, min_age: int) -> list[Valida
         checks.append(_na("not_expired", "no_expiry_date"))
     else:
         expired = facts.expiry < today
-        checks.append(_fail("not_expired", "document_expired") if expired else _ok("not_expired"))
+        checks.append(_fail("not_expired", DOCUMENT_EXPIRED) if expired else _ok("not_expired"))
     if facts.birth is None:
         checks.append(_na("min_age", "no_birth_date"))
     else:
@@ -175,3 +176,10 @@ def validate_document(mrz: MrzRecord | None, licence: LicenceData | None, printe
     repairs = len(mrz.repaired) if mrz is not None else 0
     confidence = max(0.0, share - REPAIR_PENALTY * repairs) if has_data else 0.0
     return DocumentValidation(valid, tuple(checks), round(confidence, 3))
+
+
+def failure_codes(validation: DocumentValidation) -> tuple[str, ...]:
+    """Reason codes of the failed checks: ``<check>:<reason>``, except an expired document, which is
+    the bare ``document_expired`` the policy answers with seed 002's "Your document has expired"."""
+    return tuple(c.reason if c.reason == DOCUMENT_EXPIRED else f"{c.name}:{c.reason}"
+                 for c in validation.checks if c.status is CheckStatus.FAIL)

@@ -18,7 +18,7 @@ from typing import Protocol
 from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
 from domain.documents.aamva_fields import LicenceData
 from domain.documents.mrz import MrzRecord
-from domain.documents.validation import CheckStatus, DocumentValidation
+from domain.documents.validation import DocumentValidation, failure_codes
 from domain.personal_data import PersonalData
 
 
@@ -132,6 +132,19 @@ class DocumentValidator(Protocol):
         ...
 
 
+def data_validation_result(validation: DocumentValidation) -> CheckResult:
+    """The ``data_validation`` check: pass when valid, fail when a rule failed, else uncertain (nothing
+    machine-readable to judge). An expired document's reason is ``document_expired`` (``failure_codes``)."""
+    failed = failure_codes(validation)
+    data_outcome = Outcome.FAIL if failed else Outcome.UNCERTAIN
+    return CheckResult(
+        check=CheckType.DATA_VALIDATION,
+        outcome=Outcome.PASS if validation.document_valid else data_outcome,
+        scores={"confidence": validation.confidence}, reasons=failed,
+        details={"checks": {c.name: c.status.value for c in validation.checks}},
+    )
+
+
 def to_check_results(reading: DocumentReading, validation: DocumentValidation) -> tuple[CheckResult, ...]:
     """The policy's view: quality, OCR, data validation and fraud results, free of personal data."""
     quality = CheckResult(
@@ -151,14 +164,7 @@ def to_check_results(reading: DocumentReading, validation: DocumentValidation) -
                  "mrz_repaired_fields": len(reading.mrz.repaired) if reading.mrz else 0},
         models=reading.models,
     )
-    failed = tuple(f"{c.name}:{c.reason}" for c in validation.checks if c.status is CheckStatus.FAIL)
-    data_outcome = Outcome.FAIL if failed else Outcome.UNCERTAIN
-    data = CheckResult(
-        check=CheckType.DATA_VALIDATION,
-        outcome=Outcome.PASS if validation.document_valid else data_outcome,
-        scores={"confidence": validation.confidence}, reasons=failed,
-        details={"checks": {c.name: c.status.value for c in validation.checks}},
-    )
+    data = data_validation_result(validation)
     # Forensic signals are weak evidence: at most "uncertain", never a failure on their own.
     suspicious = tuple(s.name for s in reading.forensics if s.score >= 0.5)
     fraud = CheckResult(

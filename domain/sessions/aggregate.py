@@ -42,9 +42,19 @@ from domain.sessions.guards import (
     require_sha256,
 )
 from domain.sessions.status import FINAL_STATUSES, SessionStatus, ensure_transition
+from domain.sessions.steering import (
+    document_captures_to_keep,
+    ensure_manual_review_available,
+    ensure_not_steered,
+    failed_attempts,
+    review_lock,
+)
 from domain.sessions.values import (
+    CARRY_OVER_STEPS,
+    MANUAL_REVIEW_AFTER_FAILED_ATTEMPTS,
     ROUTE_STATUS,
     Decision,
+    ReviewLock,
     ReviewQueue,
     Route,
     check_result_to_record,
@@ -97,6 +107,7 @@ class VerificationSession(LedgerAggregate):
         self.retries: list[dict[str, Any]] = []
         self.help_requests: list[dict[str, Any]] = []
         self.review_queue: str | None = None
+        self.review_reason = ""
         self.reviewer: str | None = None
         self.review_decision: dict[str, Any] | None = None
         self.superseded: list[dict[str, Any]] = []
@@ -143,6 +154,22 @@ class VerificationSession(LedgerAggregate):
 
     def is_overdue(self, now: datetime) -> bool:
         return now >= self.expires_at
+
+    @property
+    def failed_attempts(self) -> int:
+        return failed_attempts(self.decisions)
+
+    @property
+    def review_lock(self) -> ReviewLock | None:
+        """Why only a reviewer may close this case, or None (``domain.sessions.steering``)."""
+        undecided = None if self.attempt in self.decisions else self.results.get(self.attempt)
+        return review_lock(self.status, self.review_queue, self.review_reason, undecided)
+
+    @property
+    def manual_review_available(self) -> bool:
+        """The person being verified may ask for a reviewer (server-side, not only hidden in a page)."""
+        return (self.status == SessionStatus.PENDING and self.review_lock is None
+                and self.failed_attempts >= MANUAL_REVIEW_AFTER_FAILED_ATTEMPTS)
 
     # ------------------------------------------------------------------ guards
     def _require_status(self, action: str, *allowed: SessionStatus) -> None:
@@ -256,12 +283,10 @@ class VerificationSession(LedgerAggregate):
             self._manual_review_requested(attempt=attempt, queue=str(queue), reason=reasons or "policy")
         elif route in (Route.RETRY, Route.ACTIVE_CHALLENGE):
             liveness = LivenessType.ACTIVE if route == Route.ACTIVE_CHALLENGE else self.liveness_type
-            self._retry_requested(
-                attempt=attempt + 1,
-                step=str(recorded.get("retry_step") or "all"),
-                reason=reasons or "policy",
-                liveness_type=str(liveness),
-            )
+            step = str(recorded.get("retry_step") or "all")
+            self._retry_requested(attempt=attempt + 1, step=step, reason=reasons or "policy",
+                                  liveness_type=str(liveness))
+            self._carry_document_over(step, from_attempt=attempt)
 
     @event("ScoreComputed", topic="kycledger.session.ScoreComputed")
     def _score_computed(self, attempt: int, score: float, breakdown: list[dict[str, Any]]) -> None:
@@ -276,9 +301,15 @@ class VerificationSession(LedgerAggregate):
 
     # ------------------------------------------------------------------ retries and help
     def request_retry(self, step: str, reason: str, now: datetime) -> None:
-        """A new attempt (seed 000 POST /kyc/retry; seed 002 retry logic), capped by max_retries."""
+        """A new attempt (seed 000 POST /kyc/retry; seed 002 retry logic), capped by max_retries.
+
+        From manual review only by the tenant (a re-submission, seed 002 step 9 "Needs more info"), never
+        for a locked case (``review_lock``) and never by the person being verified. A retry of the selfie
+        or liveness step keeps the attempt's document captures.
+        """
         require_code("step", step)
         require_code("reason", reason)
+        ensure_not_steered(self.review_lock, self.status, "request a retry")
         if self.status == SessionStatus.MANUAL_REVIEW:
             ensure_transition(self.status, SessionStatus.PENDING, "request a retry")
             if self.is_overdue(now):
@@ -289,9 +320,11 @@ class VerificationSession(LedgerAggregate):
             raise RetryLimitReachedError("retry limit reached", max_retries=self.configuration["max_retries"])
         if self.attempt in self.decisions:
             self._decision_superseded(attempt=self.attempt, superseded_by="new_attempt", reason=reason)
+        previous = self.attempt
         self._retry_requested(
             attempt=self.attempt + 1, step=step, reason=reason, liveness_type=self.liveness_type
         )
+        self._carry_document_over(step, from_attempt=previous)
 
     @event("RetryRequested", topic="kycledger.session.RetryRequested")
     def _retry_requested(self, attempt: int, step: str, reason: str, liveness_type: str) -> None:
@@ -300,7 +333,28 @@ class VerificationSession(LedgerAggregate):
         self.liveness_type = liveness_type
         self.status = SessionStatus.PENDING
         self.review_queue = None
+        self.review_reason = ""
         self.reviewer = None
+
+    def _carry_document_over(self, step: str, from_attempt: int) -> None:
+        """A selfie or liveness retry keeps the document the person already scanned (seed 002 retry
+        logic: ask again only for what failed). Each kept capture is its own event, so the ledger shows
+        which scan the new attempt's checks read."""
+        if step not in CARRY_OVER_STEPS:
+            return
+        for kept in document_captures_to_keep(self.captures.get(from_attempt, [])):
+            self._capture_carried_over(
+                attempt=self.attempt, from_attempt=from_attempt, kind=str(kept["kind"]),
+                content_sha256=str(kept["content_sha256"]), blob_ref=str(kept["blob_ref"]),
+                metadata=dict(kept["metadata"]))
+
+    @event("CaptureCarriedOver", topic="kycledger.session.CaptureCarriedOver")
+    def _capture_carried_over(self, attempt: int, from_attempt: int, kind: str, content_sha256: str,
+                              blob_ref: str, metadata: dict[str, Any]) -> None:
+        self.captures.setdefault(attempt, []).append(
+            {"kind": kind, "content_sha256": content_sha256, "blob_ref": blob_ref, "metadata": metadata,
+             "carried_from": from_attempt}
+        )
 
     def request_help(self, step: str, topic: str) -> None:
         """Log a help request for funnel analysis (seed 000 POST /kyc/help-request)."""
@@ -315,15 +369,23 @@ class VerificationSession(LedgerAggregate):
 
     # ------------------------------------------------------------------ manual review
     def request_manual_review(self, reason: str) -> None:
-        """Ask for a human (seed 000 POST /kyc/manual-review on persistent failure)."""
+        """Ask for a human (seed 000 POST /kyc/manual-review on persistent failure).
+
+        The tenant's integration may send a pending case to review at any time (it is the bank deciding);
+        the person being verified only after ``MANUAL_REVIEW_AFTER_FAILED_ATTEMPTS`` failed attempts. A
+        locked case (``review_lock``) is never moved to the operations queue.
+        """
         require_code("reason", reason)
         self._require_status("request manual review", SessionStatus.PENDING)
+        ensure_not_steered(self.review_lock, self.status, "request manual review")
+        ensure_manual_review_available(self.failed_attempts)
         self._manual_review_requested(attempt=self.attempt, queue=str(ReviewQueue.OPERATIONS), reason=reason)
 
     @event("ManualReviewRequested", topic="kycledger.session.ManualReviewRequested")
     def _manual_review_requested(self, attempt: int, queue: str, reason: str) -> None:
         self.status = SessionStatus.MANUAL_REVIEW
         self.review_queue = queue
+        self.review_reason = reason
         self.reviewer = None
 
     def claim_review(self, reviewer: str) -> None:
@@ -377,8 +439,10 @@ class VerificationSession(LedgerAggregate):
         self.ended_at = expired_at
 
     def cancel(self, reason: str, now: datetime) -> None:
+        """End the session; a locked case (``review_lock``) is ended by its reviewer's decision only."""
         require_code("reason", reason)
         ensure_transition(self.status, SessionStatus.CANCELLED, "cancel")
+        ensure_not_steered(self.review_lock, self.status, "cancel")
         self._cancelled(reason=reason, cancelled_at=now)
 
     @event("Cancelled", topic="kycledger.session.Cancelled")

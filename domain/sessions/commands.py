@@ -100,8 +100,11 @@ class SessionCommands:
         reference: str | None = None,
         session_id: UUID | None = None,
     ) -> UUID:
+        """Open a verification session. A document that any requested check reads is always validated
+        (``SessionConfiguration.with_document_validation``): every entry point opens sessions here."""
         session = VerificationSession.start(
-            tenant_id, configuration, now=self.now(), reference=reference, session_id=session_id
+            tenant_id, configuration.with_document_validation(), now=self.now(), reference=reference,
+            session_id=session_id,
         )
         self.save(session)
         return session.id

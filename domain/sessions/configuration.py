@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -37,6 +37,13 @@ class LivenessType(StrEnum):
 # recorded by the ML side whenever it runs, never something a client requests. The address proof
 # check has one switch, seed 002's ``require_address_proof``: listing it in ``checks`` is refused.
 REQUESTABLE_CHECKS: frozenset[CheckType] = frozenset(CheckType) - {CheckType.QUALITY, CheckType.ADDRESS_PROOF}
+
+# Checks that read the identity document (its text, its fields or its portrait): a session asking for
+# any of them needs a document_front capture, and the document is validated (see
+# ``SessionConfiguration.with_document_validation``).
+DOCUMENT_READING_CHECKS: frozenset[CheckType] = frozenset({
+    CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.AGE_VERIFICATION, CheckType.SCREENING,
+    CheckType.KYA, CheckType.FACE_MATCH})
 
 _COUNTRY = re.compile(r"^[A-Z]{2,3}$")  # ISO 3166 alpha-2 (seed 002) or alpha-3 (seed 001)
 MAX_SESSION_TTL_SECONDS = 7 * 24 * 3600
@@ -95,6 +102,25 @@ class SessionConfiguration:
         """The checks an attempt needs before it can be decided: ``checks``, then the address proof
         when ``require_address_proof`` is set (seed 002 step 1)."""
         return (*self.checks, CheckType.ADDRESS_PROOF) if self.require_address_proof else self.checks
+
+    @property
+    def reads_document(self) -> bool:
+        return any(c in DOCUMENT_READING_CHECKS for c in self.checks)
+
+    def with_document_validation(self) -> SessionConfiguration:
+        """This configuration with ``data_validation`` added when a check reads the document.
+
+        A document that is read is judged too (expiry, check digits, dates, minimum age; seed 001
+        section 3 module 3, seed 002 step 10 "Document expired"): without it a face that matches an
+        expired or altered passport could be accepted. Applied when a verification session is opened
+        (``SessionCommands.create_session``), so the configuration recorded in ``Created`` lists the
+        checks that actually run; a recorded configuration is read back as it was written
+        (``from_dict``), so sessions opened before this rule keep their checks and their decisions
+        replay exactly.
+        """
+        if not self.reads_document or CheckType.DATA_VALIDATION in self.checks:
+            return self
+        return replace(self, checks=(*self.checks, CheckType.DATA_VALIDATION))
 
     @classmethod
     def build(

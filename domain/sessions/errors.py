@@ -84,6 +84,35 @@ class ChecksIncompleteError(ConflictError):
     code = "checks_incomplete"
 
 
+class CaseUnderReviewError(ConflictError):
+    """The person being verified cannot move a case a reviewer holds, or one a reviewer must take.
+
+    One code whatever the reason (compliance, fraud or an ordinary review), so the answer tells the
+    person nothing about the signals behind it (seed 002 "Never reveal fraud details")."""
+
+    code = "case_under_review"
+
+
+class CaseUnderComplianceReviewError(ConflictError):
+    """A sanctions/PEP escalation is closed by a compliance reviewer only (seed 002: "Sanctions hit: No
+    retry, escalate to compliance"): no retry, cancellation or move to another queue by a client."""
+
+    code = "case_under_compliance_review"
+
+
+class CaseUnderFraudReviewError(ConflictError):
+    """A case held for suspected fraud is closed by a reviewer only (seed 002 "Suspected fraud")."""
+
+    code = "case_under_fraud_review"
+
+
+class ManualReviewNotAvailableError(ConflictError):
+    """The person may ask for a reviewer only after repeated failure (seed 000; README: two failed
+    attempts), never on a fresh session."""
+
+    code = "manual_review_not_available"
+
+
 class ReviewAlreadyClaimedError(ConflictError):
     """Another reviewer holds the review."""
 

@@ -63,6 +63,29 @@ class ReviewQueue(StrEnum):
     COMPLIANCE = "compliance"  # seed 002 step 9: MLRO / compliance officer
 
 
+SUSPECTED_FRAUD = "suspected_fraud"  # the fraud check failed (seed 002 "Suspected fraud: block + flag")
+FRAUD_UNCERTAIN = "fraud_uncertain"  # a fraud signal a person must look at
+
+
+def is_fraud_reason(code: str) -> bool:
+    """A reason code the policy gives for a fraud signal (``policies.rules.fraud_gate``)."""
+    return code in (SUSPECTED_FRAUD, FRAUD_UNCERTAIN) or code.startswith("fraud:")
+
+
+class ReviewLock(StrEnum):
+    """Why only a reviewer may close a case (ARCHITECTURE.md section 8: the person being verified
+    cannot steer compliance cases)."""
+
+    COMPLIANCE = "compliance"
+    FRAUD = "fraud"
+
+
+# A retry of these steps keeps the attempt's document captures (the accepted scan is not asked again).
+CARRY_OVER_STEPS = frozenset({"selfie", "liveness"})
+DOCUMENT_CAPTURES = (CaptureKind.DOCUMENT_FRONT, CaptureKind.DOCUMENT_BACK, CaptureKind.ADDRESS_PROOF)
+MANUAL_REVIEW_AFTER_FAILED_ATTEMPTS = 2  # README: the person may ask for a reviewer after two failures
+
+
 def check_result_to_record(result: CheckResult) -> dict[str, Any]:
     """Flatten a ``CheckResult`` to the JSON-safe dict stored in ``CheckCompleted``."""
     return {

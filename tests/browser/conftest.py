@@ -10,7 +10,9 @@ Each test writes a screenshot of every screen it passes through under its tmp di
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -72,10 +74,19 @@ def playwright_driver() -> Iterator[Playwright]:
 # take other tests' jobs from the common work queue.
 @pytest.fixture(scope="module")
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
+    with running_web_stack(tmp_path_factory) as stack:
+        yield stack
+
+
+@contextmanager
+def running_web_stack(tmp_path_factory: pytest.TempPathFactory, today: date | None = None) -> Iterator[WebStack]:
+    """The app, its ML worker and relays on their own NATS; ``today`` is the day documents are read on."""
     rt = open_runtime(data_dir=tmp_path_factory.mktemp("web-ledger"))
     # kycledger's NATS accounts, as dev runs them: the API, ML worker and relay connect as their own users
     nats_server = accounts_nats(tmp_path_factory.mktemp("web-nats"), nats_authority(rt)).start()
     pipeline = build_pipeline(rt, watchlist_dir=SHARED / "sanctions")
+    if today is not None:
+        pipeline.today = lambda: today
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
                     extensions=product_services(rt, pipeline, nats_server.url))
     server = ThreadedServer.start(app)

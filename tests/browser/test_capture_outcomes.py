@@ -28,11 +28,14 @@ from playwright.sync_api import Playwright
 
 from api.client import KycClient
 from tests.browser.capture_steps import (
+    NEXT_STEP,
+    OUTCOME_BADGE,
     accessibility_problems,
     browser,
     new_session,
     recorded_events,
     scan_document,
+    signals_shown,
     take_selfie,
     tenant_client,
     topics,
@@ -72,8 +75,8 @@ def test_sandbox_session_reaches_verified_with_the_test_mode_banner(
         page = context.new_page()
         page.goto(url)
         take_selfie(page)
-        assert page.locator("#badge").inner_text() == "✓ Match"
-        assert page.locator("#liveness-line").inner_text() == "Liveness: ✓ passed"
+        assert page.locator("#badge").inner_text() == "✓ Verified"  # the outcome, not the checks behind it
+        assert signals_shown(page) == []
         assert page.locator("#sandbox-banner").is_visible()
         assert page.locator("#accept").is_enabled() and page.locator("#retry").is_disabled()
         assert page.locator("#manual-review").is_hidden()
@@ -114,13 +117,19 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
             page = context.new_page()
             page.goto(url)
             take_selfie(page)
-            assert page.locator("#badge").inner_text() == "✗ Mismatch"
-            assert page.locator("#mismatch-help").is_visible()
+            assert page.locator("#badge").inner_text() == "↻ Please try again"  # not "✗ Mismatch" (seed 002)
+            assert signals_shown(page) == []
+            decided = [e.outcome for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade"]
+            assert page.locator("#user-message").inner_text() == decided[-1]["user_message"]
             assert page.locator("#retry").is_enabled()  # retries remain ...
             screens.shot(page, f"mismatch-attempt-{attempt}")
             review = page.locator("#manual-review")
             if attempt == 1:
                 assert review.is_hidden()  # ... and one failure is not yet "repeated"
+                refused = page.evaluate("""async (sid) => (await fetch(`/client/sessions/${sid}/manual-review`, {
+                    method: "POST", headers: {"X-Client-Token": decodeURIComponent(location.pathname.split(
+                    "/capture/")[1]), "Content-Type": "application/json"}, body: "{}"})).status""", sid)
+                assert refused == 409  # enforced by the server, not only hidden by the page
                 continue
             assert review.is_visible()  # a second failed attempt: the person may ask for a human
             assert accessibility_problems(page) == []
@@ -140,7 +149,7 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
 def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
         web_stack: WebStack, live_client: KycClient, playwright_driver: Playwright, chromium: Path,
         videos: dict[str, Path], tmp_path: Path, screens: Screens) -> None:
-    _, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
+    sid, token = new_session(live_client, checks=["ocr", "face_match", "liveness"], liveness_type="passive")
     url = f"{web_stack.url}/capture/{token}"
     laptop = open_browser(playwright_driver, chromium, tmp_path / "profile-no-camera")  # no camera at all
     with laptop:
@@ -169,7 +178,8 @@ def test_without_a_camera_the_page_hands_off_to_a_phone_by_qr_code(
             take_selfie(on_phone)
         # The computer followed along live and shows the outcome the phone reached.
         wait_screen(page, "result", timeout=30_000)
-        assert page.locator("#badge").inner_text() == "✓ Match"
+        outcome = [e.outcome for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade"][-1]
+        assert page.locator("#badge").inner_text() == OUTCOME_BADGE[NEXT_STEP[outcome["route"]]]
         log = page.locator("#live-log").text_content() or ""
         assert "scan.status.updated" in log and "decision.made" in log  # the server's events, live
         screens.shot(page, "computer-shows-outcome")

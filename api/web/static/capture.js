@@ -1,6 +1,8 @@
 // The capture client (seed 000): "Scan your ID" then "Selfie & Liveness Check", then the result.
 // It holds only the session's client token (from its own URL); every step is recorded server-side,
 // so a reload (or another device opening the same link) resumes where the session stands.
+// It shows the person the policy's message and what to do next, never how a check came out (no
+// match, liveness or score: seed 002 "Never reveal fraud details"); the server sends it nothing more.
 import { ApiError, Session } from "./net.js";
 import { closeCamera, documentQuality, grabJpeg, openCamera, previewUrl, setTorch } from "./camera.js";
 
@@ -13,6 +15,9 @@ const TITLES = { scan: "Scan your ID", confirm: "Scan your ID", address: "Proof 
 // Active liveness is judged as one continuous recording (domain/liveness_verdict.py): at least 8 frames
 // per second with no gap over 250 ms, so a blink cannot fall between two frames. 12.5 per second here.
 const FRAME_EVERY_MS = 80, MAX_FRAMES = 150;
+// What the result screen says of an attempt, by the decision's next step (api.outcome_view.NEXT_STEP).
+const OUTCOMES = { checking: ["pending", "… Checking"], done: ["ok", "✓ Verified"],
+  retry: ["pending", "↻ Please try again"], wait: ["pending", "⏳ Under review"], none: ["bad", "✗ Not verified"] };
 // Checks that read the document (api.controllers.sessions.DOCUMENT_NEEDING): without them, no scan step.
 const DOCUMENT_CHECKS = ["ocr", "data_validation", "fraud", "age_verification", "screening", "kya", "face_match"];
 
@@ -87,7 +92,8 @@ async function route(p) {
     const documentOnly = !face.checked && p.scan.status !== "pending" && p.status === "pending";
     return face.checked ? showResult(p) : documentOnly ? showConfirm(p) : showDone(p);
   }
-  if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c))) {
+  // A selfie or liveness retry keeps the document already scanned (p.scan.kept): straight to the selfie.
+  if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c)) && !p.scan.kept) {
     if (!captures.has("document_front") || (needsBack() && !captures.has("document_back"))) return showScan(p);
     if (p.scan.status === "pending") return checkDocument();
     if (state.confirmedAttempt !== p.attempt) return showConfirm(p);
@@ -175,7 +181,7 @@ function showConfirm(p) {
   const read = s.status === "success";
   // Decided already (no face checks in this session): the policy's own message says what to do.
   const decided = p.decision && !p.face.checked ? p.decision : null;
-  const ok = read && (!decided || decided.decision === "accepted");
+  const ok = read && (!decided || decided.next_step === "done");
   $("scan-outcome").textContent = decided ? `${ok ? "✓" : "✗"} ${decided.user_message}`
     : read ? "✓ We read your document. Are these details correct?"
       : "✗ We could not read your document well. Please retake it.";
@@ -291,31 +297,25 @@ function showResult(p) {
     if (url) img.src = url; else img.removeAttribute("src");
     img.nextElementSibling.textContent = url ? (id === "id-photo" ? "ID photo" : "Your selfie") : none;
   }
-  const face = p.face, badge = $("badge");
-  badge.hidden = !face.match_requested;
-  document.querySelector(".compare").hidden = !face.match_requested;
-  if (!face.checked) { badge.className = "badge pending"; badge.textContent = "… Checking"; }
-  else if (face.match) { badge.className = "badge match"; badge.textContent = "✓ Match"; }
-  else { badge.className = "badge mismatch"; badge.textContent = "✗ Mismatch"; }
-  badge.dataset.match = String(face.match);
-  const live = { pass: "✓ passed", fail: "✗ not passed", uncertain: "? not certain", pending: "… checking" }[face.liveness]
-    || face.liveness;
-  $("liveness-line").textContent = `Liveness: ${live}`;
-  const good = (face.match || !face.match_requested) && face.liveness === "pass";
+  document.querySelector(".compare").hidden = !p.face.match_requested;
+  // The outcome of the attempt and what to do next, in the policy's words; never a check's result.
+  const next = p.status === "manual_review" ? "wait" : p.decision ? p.decision.next_step
+    : p.status === "verified" ? "done" : FINAL.includes(p.status) ? "none" : "checking";
+  const badge = $("badge");
+  const [look, words] = OUTCOMES[next] || OUTCOMES.checking;
+  badge.className = `badge ${look}`; badge.textContent = words; badge.dataset.outcome = next;
   const message = $("user-message");
   message.hidden = !p.decision;
   if (p.decision) {
     message.textContent = p.decision.user_message;
-    message.className = p.decision.decision === "accepted" ? "message ok" : p.decision.decision === "rejected" ? "message bad" : "message";
+    message.className = { done: "message ok", none: "message bad" }[next] || "message";
   }
   const canRetry = p.status === "pending" && (p.next_attempt_open || p.retries_left > 0);
   $("retry").disabled = !canRetry;
-  $("accept").disabled = !(good || FINAL.includes(p.status) || p.status === "manual_review");
-  $("mismatch-help").hidden = !face.checked || !face.match_requested || face.match;
-  // Repeated failure (seed 000): counted by the server, so it holds across devices and reloads.
-  $("manual-review").hidden = !(p.status === "pending" && face.checked && !good
-    && (p.failed_attempts >= 2 || !canRetry));
-  say(`${face.match_requested ? badge.textContent + ". " : ""}Liveness ${live}.${p.decision ? " " + p.decision.user_message : ""}`);
+  $("accept").disabled = !(next === "done" || FINAL.includes(p.status) || p.status === "manual_review");
+  // Repeated failure (seed 000): counted and enforced by the server, so it holds across devices and reloads.
+  $("manual-review").hidden = !p.manual_review_available;
+  say(`${words}.${p.decision ? " " + p.decision.user_message : ""}`);
 }
 
 function showDone(p) {

@@ -41,6 +41,7 @@
     const name = shortTopic(topic);
     if (name === "Created") return `checks: ${(s.configuration || {}).checks || []}; liveness: ${(s.configuration || {}).liveness_type || ""}`;
     if (name === "CaptureRecorded") return `${s.kind} (attempt ${s.attempt}), sha256 ${String(s.content_sha256).slice(0, 12)}…`;
+    if (name === "CaptureCarriedOver") return `${s.kind} kept from attempt ${s.from_attempt} for attempt ${s.attempt}, sha256 ${String(s.content_sha256).slice(0, 12)}…`;
     if (name === "CheckRequested") return `${s.check} requested (attempt ${s.attempt})`;
     if (name === "CheckCompleted" && s.result) {
       const models = (s.result.models || []).map((m) => `${m.name} ${m.version}`).join(", ");

@@ -14,6 +14,7 @@ from uuid import UUID
 import pytest
 
 from api.deps import ApiSettings
+from domain.audit import audit_context
 from domain.sessions.guards import MAX_CAPTURES_PER_KIND
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import SELFIE, b64, start_stack
@@ -65,7 +66,7 @@ def test_progress_says_sandbox_and_counts_failed_attempts(stack: ApiStack, tmp_p
         assert answer.status_code == 201, answer.text
     ran = stack.http.post(f"/client/sessions/{sid}/checks/face", headers=token)
     assert ran.status_code == 200, ran.text
-    assert ran.json()["decision"]["decision"] != "accepted"
+    assert ran.json()["decision"]["next_step"] != "done"
     assert ran.json()["failed_attempts"] == 1
 
 
@@ -76,7 +77,7 @@ def _red_jpeg(path: Path) -> Path:
 
 
 def test_the_handoff_qr_code_is_served_to_the_token_holder_of_a_pending_session(stack: ApiStack) -> None:
-    _, sid, token = _open(stack, sandbox=False)
+    tenant_id, sid, token = _open(stack, sandbox=False)
     answer = stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=token)
     assert answer.status_code == 200, answer.text
     assert answer.headers["content-type"].startswith("image/svg+xml")
@@ -86,7 +87,9 @@ def test_the_handoff_qr_code_is_served_to_the_token_holder_of_a_pending_session(
     other = _open(stack, sandbox=False)[2]
     assert stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=other).status_code == 401
     review = stack.http.post(f"/client/sessions/{sid}/manual-review", headers=token, json={})
-    assert review.status_code == 200 and review.json()["status"] == "manual_review"
+    assert review.status_code == 409 and review.json()["code"] == "manual_review_not_available"  # a new session
+    with audit_context(tenant_id, "key:bank", "req-review"):  # the bank's server may send it to review
+        stack.rt.ledger.request_manual_review(tenant_id, UUID(sid), "bank_request")
     closed = stack.http.get(f"/client/sessions/{sid}/handoff.svg", headers=token)
     assert closed.status_code == 409 and closed.json()["code"] == "session_not_pending"
 

@@ -41,10 +41,11 @@ def test_each_recorded_check_is_counted_and_timed_and_sandbox_events_say_so(stac
     assert client.post(f"/v1/sessions/{sid}/complete").status_code == 503  # no queue here: run it in process
     pipeline = product(stack.app.state.deps).pipeline
     recorded = pipeline.process_session(tenant.tenant_id, UUID(sid), sandbox=True)
-    assert sorted(recorded) == ["face_match", "liveness", "quality"]
+    # the face match reads the document, so the session also validates it (data_validation)
+    assert sorted(recorded) == ["data_validation", "face_match", "liveness", "quality"]
     metrics = stack.http.get("/metrics").text
     outcomes = {c["check"]: c["outcome"] for c in client.get(f"/v1/sessions/{sid}").json()["checks"]}
-    for check in ("face_match", "liveness", "quality"):
+    for check in ("data_validation", "face_match", "liveness", "quality"):
         assert _sample(metrics, "kycledger_check_outcomes_total", check=check, outcome=outcomes[check]) == 1.0
         assert _sample(metrics, "kycledger_check_duration_seconds_count", check=check) == 1.0
     events = stack.rt.ledger.session_events(tenant.tenant_id, UUID(sid))

@@ -65,13 +65,15 @@ def decided_session(stack: ApiStack, client: KycClient, tenant_id: str, similari
 
 def decide_captured(stack: ApiStack, tenant_id: str, sid: str, similarity: float = 0.9,
                     face_outcome: Outcome = Outcome.PASS) -> None:
-    """Record face-match and liveness results as the ML pipeline does, then let the worker decide."""
+    """Record face-match, liveness and document-validation results as the ML pipeline does (the face
+    match reads the document, so the session validates it), then let the worker decide."""
     results = [CheckResult(check=CheckType.FACE_MATCH, outcome=face_outcome,
                            scores={"similarity": similarity}, models=(MODEL,)),
                CheckResult(check=CheckType.LIVENESS, outcome=Outcome.PASS, scores={"confidence": 0.9},
-                           models=(MODEL,))]
+                           models=(MODEL,)),
+               CheckResult(check=CheckType.DATA_VALIDATION, outcome=Outcome.PASS, scores={"confidence": 1.0})]
     with audit_context(tenant_id, "system:ml-pipeline", f"test-{sid}"):
-        for check in ("face_match", "liveness"):
+        for check in ("face_match", "liveness", "data_validation"):
             stack.rt.ledger.request_check(tenant_id, UUID(sid), check)
         for result in results:
             stack.rt.ledger.record_check_result(tenant_id, UUID(sid), 1, result)

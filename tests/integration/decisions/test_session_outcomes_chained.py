@@ -16,7 +16,7 @@ from domain.sessions import SessionConfiguration, SessionStatus, VerificationSes
 from ops.cli import main
 from ops.decision_worker import DecisionWorker
 from tests.integration.decisions.seeding import KEK, open_ledger_at
-from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result
+from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result, validation
 
 pytestmark = pytest.mark.integration
 
@@ -119,6 +119,7 @@ def test_the_composed_ledger_drives_a_session_through_its_commands(tmp_path) -> 
             ledger.record_check_result("ten_beta", sid, 1, liveness(Outcome.UNCERTAIN))
             ledger.record_check_result("ten_beta", sid, 1, face(0.9))
             ledger.record_check_result("ten_beta", sid, 1, ocr())
+            ledger.record_check_result("ten_beta", sid, 1, validation())
         DecisionWorker(ledger).run_once()
         session = ledger.get_session("ten_beta", sid)
         # seed 004 pattern C: passive liveness uncertain -> a second attempt with an active challenge
@@ -127,6 +128,7 @@ def test_the_composed_ledger_drives_a_session_through_its_commands(tmp_path) -> 
             ledger.record_check_result("ten_beta", sid, 2, liveness(Outcome.PASS))
             ledger.record_check_result("ten_beta", sid, 2, face(0.9))
             ledger.record_check_result("ten_beta", sid, 2, ocr())
+            ledger.record_check_result("ten_beta", sid, 2, validation())
         DecisionWorker(ledger).run_once()
         session = ledger.get_session("ten_beta", sid)
         # one retry raises the accept bar to 85; 100 points still pass

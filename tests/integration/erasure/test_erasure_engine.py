@@ -38,7 +38,7 @@ from ops.relays import open_read_model_view, start_relays
 from projections import queries
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.integration.streams.nats_support import wait_relayed
-from tests.unit.sessions.support import Clock, decide, face, liveness, ocr
+from tests.unit.sessions.support import Clock, decide, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.integration
 
@@ -61,7 +61,7 @@ def _session_with_media(rt: LedgerRuntime, blobs: LocalDiskBlobStore) -> tuple[U
         rt.ledger.record_capture(TENANT, sid, "document_front", stored.content_sha256, stored.ref, {"focus": 0.9})
         rt.ledger.record_extracted_data(TENANT, sid, 1, {"full_name": PersonalData.of(subject, NAME),
                                                          "date_of_birth": PersonalData.of(subject, DOB)})
-        for check in (ocr(), face(0.91), liveness()):
+        for check in (ocr(), validation(), face(0.91), liveness()):
             rt.ledger.record_check_result(TENANT, sid, 1, check)
         decide(rt.ledger, TENANT, sid)
     return sid, subject

@@ -24,7 +24,7 @@ from policies.messages import GUARDED_MESSAGES, USER_MESSAGES
 from policies.replay import replay_session
 from policies.rules import GATES, address_proof_gate
 from tests.unit.policies.builders import all_pass, inputs
-from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, result
+from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, result, validation
 
 pytestmark = pytest.mark.unit
 
@@ -57,6 +57,7 @@ def test_a_session_that_requires_it_waits_for_the_address_proof_check() -> None:
         for check in ("ocr", "face_match", "liveness"):
             ledger.request_check(TENANT, sid, check)
         ledger.record_check_result(TENANT, sid, 1, ocr())
+        ledger.record_check_result(TENANT, sid, 1, validation())
         ledger.record_check_result(TENANT, sid, 1, face(0.9))
         ledger.record_check_result(TENANT, sid, 1, liveness())
         session = ledger.get_session(TENANT, sid)

@@ -13,7 +13,7 @@ from domain.checks import Outcome
 from domain.sessions import SessionConfiguration
 from policies.document import DEFAULT_POLICY, PolicyDocument
 from policies.replay import replay_session, what_if_session
-from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, ocr
+from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -32,6 +32,7 @@ def drive(
         ledger.record_check_result(TENANT, sid, n, liveness(live))
         ledger.record_check_result(TENANT, sid, n, face(0.3, Outcome.FAIL))  # re-delivered below
         ledger.record_check_result(TENANT, sid, n, ocr(text))
+        ledger.record_check_result(TENANT, sid, n, validation(text))
         ledger.record_check_result(TENANT, sid, n, face(similarity))  # the latest result counts
         decide(ledger, TENANT, sid)
     return sid
@@ -98,13 +99,13 @@ def test_replay_refuses_a_policy_document_that_does_not_match_its_hash(decided) 
 def test_what_if_shows_the_change_and_writes_nothing() -> None:
     with audit_context(TENANT, "worker", "req"):
         ledger = SessionTestLedger()
-        sid = drive(ledger, [(Outcome.PASS, 0.9, Outcome.UNCERTAIN)], 3)  # score 86.84 -> accepted
+        sid = drive(ledger, [(Outcome.PASS, 0.6, Outcome.PASS)], 3)  # a weak match (0.50-0.65): review
     events = ledger.session_events(TENANT, sid)
     written = ledger.recorder.max_notification_id()
     (same,) = what_if_session(events, DEFAULT_POLICY)
-    assert not same.changed and same.recorded["decision"] == "accepted"
-    (changed,) = what_if_session(events, PolicyDocument(name="strict", accept_threshold=90.0))
+    assert not same.changed and same.recorded["decision"] == "review"
+    (changed,) = what_if_session(events, PolicyDocument(name="strict", weak_match_margin=0.0))  # no weak band
     assert changed.changed
-    assert (changed.recorded["score"], changed.proposed["score"]) == (86.84, 86.84)
-    assert (changed.proposed["decision"], changed.proposed["route"]) == ("review", "manual_review")
+    assert (changed.recorded["score"], changed.proposed["score"]) == (96.76, 96.76)
+    assert (changed.proposed["decision"], changed.proposed["route"]) == ("rejected", "retry")
     assert ledger.recorder.max_notification_id() == written

@@ -15,7 +15,7 @@ from domain.usage import Module, UsageRecord, billing_period, price_micro_usd
 from projections.memory_view import InMemoryReadModelView
 from projections.read_models import PROJECTION_NAME, apply_event
 from projections.view import LedgerEntry
-from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, result
+from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, result, validation
 
 FAKE_HASH = "ab" * 32
 PII_NAME = "Wilhelmina Featherstonehaugh"
@@ -48,7 +48,7 @@ def verified_session(ledger: SessionTestLedger, tenant: str, subject: str = "sub
         ledger.record_capture(tenant, sid, "document_front", SHA, "blob://front", {"focus": 0.9})
         ledger.request_check(tenant, sid, "ocr")
         ledger.record_extracted_data(tenant, sid, 1, {"full_name": PersonalData.of(subject, PII_NAME)})
-        for check in (ocr(), face(0.93), liveness()):
+        for check in (ocr(), validation(), face(0.93), liveness()):
             ledger.record_check_result(tenant, sid, 1, check)
         decide(ledger, tenant, sid)
     return sid
@@ -60,6 +60,7 @@ def review_session(ledger: SessionTestLedger, tenant: str) -> Any:
         sid = ledger.create_session(tenant, SessionConfiguration.build(checks=["ocr", "face_match", "liveness"],
                                                                        max_retries=0))
         ledger.record_check_result(tenant, sid, 1, ocr())
+        ledger.record_check_result(tenant, sid, 1, validation())
         ledger.record_check_result(tenant, sid, 1, face(0.5, Outcome.UNCERTAIN))
         ledger.record_check_result(tenant, sid, 1, liveness(Outcome.UNCERTAIN))
         ledger.record_check_result(tenant, sid, 1, result(CheckType.OCR, Outcome.PASS))

@@ -46,7 +46,7 @@ def test_session_state_serves_status_checks_and_decision(ledger: SessionTestLedg
         state = queries.session_state(r, "ten_pro", str(sid))
     assert state["status"] == "verified"
     assert {c: v["outcome"] for c, v in state["checks"].items()} == {
-        "ocr": "pass", "face_match": "pass", "liveness": "pass"}
+        "ocr": "pass", "data_validation": "pass", "face_match": "pass", "liveness": "pass"}
     assert state["decision"]["decision"] == "accepted" and state["decision"]["by"] == "policy"
     assert len(state["decision"]["policy_hash"]) == 64
     assert state["extracted_fields"] == ["full_name"]

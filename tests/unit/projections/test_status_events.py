@@ -6,6 +6,8 @@ import json
 
 import pytest
 
+from domain.audit import audit_context
+from domain.sessions import SessionConfiguration
 from projections.status_events import (
     DECISION_MADE,
     LIVENESS_STATUS,
@@ -18,7 +20,7 @@ from projections.status_events import (
 )
 from projections.view import LedgerEntry
 from tests.unit.projections.support import PII_NAME, entries, review_session, verified_session
-from tests.unit.sessions.support import SessionTestLedger
+from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -81,3 +83,26 @@ def test_an_expired_session_completes_its_verification() -> None:
     expired = _messages(ledger)[-1]
     assert expired.name == "session.expired" and expired.completes and expired.payload["status"] == "expired"
     assert completion_payload(expired)["status"] == "expired"
+
+
+def test_a_face_mismatch_is_a_clear_attempt_result_and_the_kept_scan_is_announced() -> None:
+    """Seed 002 "Face match failed: Allow retry": the tenant hears the attempt's decision (rejected, retry
+    the selfie, face_match_none), then that attempt 2 keeps the document scanned in attempt 1."""
+    ledger = SessionTestLedger()
+    with audit_context("ten_a", "client:test", "req-m"):
+        sid = ledger.create_session("ten_a", SessionConfiguration.build(checks=["ocr", "face_match", "liveness"]))
+        ledger.record_capture("ten_a", sid, "document_front", SHA, "blob://front", {})
+        for check in (ocr(), validation(), face(0.2), liveness()):
+            ledger.record_check_result("ten_a", sid, 1, check)
+        decide(ledger, "ten_a", sid)
+    messages = _messages(ledger)
+    decision = next(m for m in messages if m.name == DECISION_MADE)
+    assert decision.is_decision and not decision.completes
+    payload = decision.payload
+    assert (payload["status"], payload["decision"], payload["route"], payload["retry_step"], payload["attempt"]) == (
+        "pending", "rejected", "retry", "selfie", 1)
+    assert "face_match_none" in payload["reason_codes"]
+    kept = messages[-1]
+    assert kept.name == SCAN_STATUS
+    assert {k: kept.payload[k] for k in ("status", "capture", "attempt", "from_attempt")} == {
+        "status": "carried_over", "capture": "document_front", "attempt": 2, "from_attempt": 1}

@@ -71,6 +71,11 @@ def ocr(outcome: Outcome = Outcome.PASS) -> CheckResult:
     return result(CheckType.OCR, outcome)
 
 
+def validation(outcome: Outcome = Outcome.PASS, reasons: tuple[str, ...] = ()) -> CheckResult:
+    """The ``data_validation`` result every session that reads a document records (from the MRZ rules)."""
+    return result(CheckType.DATA_VALIDATION, outcome, reasons, confidence=1.0 if outcome is Outcome.PASS else 0.5)
+
+
 def decide(ledger: SessionTestLedger, tenant: str, session_id: Any, policy: Any = None) -> dict[str, Any]:
     """Evaluate and record the current attempt's decision the way the decision worker does."""
     from policies.document import DEFAULT_POLICY

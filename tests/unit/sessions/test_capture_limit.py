@@ -36,4 +36,5 @@ def test_captures_of_one_kind_are_capped_per_attempt() -> None:
     ledger.request_retry(TENANT, sid, "selfie", "user_retry")
     ledger.record_capture(TENANT, sid, "selfie", "d" * 64, "blob://next-attempt", {})  # a new attempt: room again
     session = ledger.get_session(TENANT, sid)
-    assert [len(session.captures[a]) for a in (1, 2)] == [MAX_CAPTURES_PER_KIND + 1, 1]
+    # attempt 2: its own selfie and the document kept from attempt 1 (a selfie retry keeps the scan)
+    assert [len(session.captures[a]) for a in (1, 2)] == [MAX_CAPTURES_PER_KIND + 1, 2]

@@ -8,7 +8,7 @@ from domain.audit import audit_context
 from domain.errors import InvalidArgumentError
 from domain.sessions import SessionConfiguration
 from ops.decision_worker import DecisionWorker
-from tests.unit.sessions.support import SessionTestLedger, face, liveness, ocr
+from tests.unit.sessions.support import SessionTestLedger, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -18,7 +18,7 @@ TENANT = "ten_w"
 def ready_session(ledger: SessionTestLedger) -> object:
     with audit_context(TENANT, "api", "req"):
         sid = ledger.create_session(TENANT, SessionConfiguration.build())
-        for r in (ocr(), liveness(), face(0.3), face(0.95)):  # face re-delivered
+        for r in (ocr(), validation(), liveness(), face(0.3), face(0.95)):  # face re-delivered
             ledger.record_check_result(TENANT, sid, 1, r)
     return sid
 

@@ -9,7 +9,7 @@ import pytest
 from domain.audit import audit_context
 from domain.sessions import SessionConfiguration
 from ops.decision_worker import WORKER_ACTOR, DecisionWorker
-from tests.unit.sessions.support import Clock, SessionTestLedger, face, liveness, ocr
+from tests.unit.sessions.support import Clock, SessionTestLedger, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -20,7 +20,7 @@ def _session(ledger: SessionTestLedger, actor: str, complete: bool = True) -> UU
     with audit_context(TENANT, actor, "req"):
         sid = ledger.create_session(TENANT, SessionConfiguration.build(session_ttl_seconds=60))
         if complete:
-            for r in (ocr(), liveness(), face(0.95)):
+            for r in (ocr(), validation(), liveness(), face(0.95)):
                 ledger.record_check_result(TENANT, sid, 1, r)
     return sid
 

@@ -24,7 +24,7 @@ from domain.sessions.errors import (
     SessionNotExpiredError,
 )
 from policies.document import DEFAULT_POLICY
-from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr
+from tests.unit.sessions.support import SHA, SessionTestLedger, decide, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -57,6 +57,7 @@ def complete_checks(
     ledger.record_check_result(TENANT, sid, attempt, face(similarity))
     ledger.record_check_result(TENANT, sid, attempt, ocr())
     ledger.record_check_result(TENANT, sid, attempt, liveness(live))
+    ledger.record_check_result(TENANT, sid, attempt, validation())
 
 
 def topics(ledger: SessionTestLedger, sid: object) -> list[str]:
@@ -88,6 +89,7 @@ def test_a_session_goes_from_creation_through_captures_and_checks_to_accepted(le
         "kycledger.session.CaptureRecorded",
         "kycledger.session.CaptureRecorded",
         "kycledger.session.CheckRequested",
+        "kycledger.session.CheckCompleted",
         "kycledger.session.CheckCompleted",
         "kycledger.session.CheckCompleted",
         "kycledger.session.CheckCompleted",
@@ -136,6 +138,8 @@ def test_a_decision_waits_for_every_requested_check_and_is_recorded_once(ledger)
         ledger.record_decision(TENANT, sid, 1, policy_hash, [], {"decision": "accepted", "route": "auto_approve"})
     ledger.record_check_result(TENANT, sid, 1, face(0.55))
     ledger.record_check_result(TENANT, sid, 1, ocr())
+    assert ledger.get_session(TENANT, sid).missing_checks() == ["data_validation"]  # the document is judged too
+    ledger.record_check_result(TENANT, sid, 1, validation())
     assert ledger.get_session(TENANT, sid).awaiting_decision
     outcome = decide(ledger, TENANT, sid)
     assert outcome["decision"] == "review"
