@@ -26,6 +26,7 @@ from tests.browser.capture_steps import (
     scan_document,
     signals_shown,
     take_selfie,
+    tenant_client,
     wait_screen,
 )
 from tests.browser.conftest import Screens, WebStack, running_web_stack
@@ -39,6 +40,14 @@ MISMATCH = "We couldn't verify your identity. Please ensure the selfie matches y
 def web_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebStack]:
     with running_web_stack(tmp_path_factory, today=date(2011, 6, 1)) as stack:
         yield stack
+
+
+@pytest.fixture(scope="module")
+def live_client(web_stack: WebStack) -> Iterator[KycClient]:
+    """A tenant whose policy counts a passive liveness pass: liveness is not this test's subject, the face is."""
+    client = tenant_client(web_stack, "Retry Test Tenant", accept_passive=True)
+    yield client
+    client.close()
 
 
 def test_a_face_mismatch_asks_for_a_new_selfie_and_keeps_the_scanned_document(

@@ -64,13 +64,13 @@ def _person_flow(stack: ApiStack, client: KycClient, checks: list[str] | None = 
 
 # ------------------------------------------------------------------ an expired passport, every path
 def _instant(stack: ApiStack, client: KycClient) -> str:
-    answer = client.post("/v1/identity/verify", {"document_front": held_specimen(), "selfie": b64(SELFIE)})
+    answer = client.post("/v1/identity/verify", {"document_front": held_specimen(), "selfie": b64(SELFIE), **PASSIVE})
     assert answer.status_code == 200, answer.text
     return str(answer.json()["id"])
 
 
 def _asynchronous(stack: ApiStack, client: KycClient) -> str:
-    queued = client.post("/v1/kyc/verify", {"document_front": held_specimen(), "selfie": b64(SELFIE)})
+    queued = client.post("/v1/kyc/verify", {"document_front": held_specimen(), "selfie": b64(SELFIE), **PASSIVE})
     assert queued.status_code == 202, queued.text
     return str(queued.json()["job_id"])
 

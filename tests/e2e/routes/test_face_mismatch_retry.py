@@ -20,9 +20,11 @@ from litestar.testing import TestClient
 
 from api.deps import ApiSettings
 from api.routes import ROUTE_HANDLERS
+from domain.audit import audit_context
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.ml_worker import build_pipeline, product_services
+from policies.document import PolicyDocument
 from policies.replay import replay_session
 from tests.e2e.api.helpers import ApiStack, SettableClock
 from tests.e2e.routes.support import FACES, PRODUCT_CONTROLLERS, b64, held_specimen
@@ -52,6 +54,15 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiStack]:
         s.close()
 
 
+def _tenant_accepting_passive(stack: ApiStack) -> Any:
+    """A tenant whose policy counts a passive liveness pass: liveness is not this test's subject, the face is."""
+    tenant = stack.new_tenant()
+    opted = PolicyDocument(name="accepts-passive", accept_passive_liveness=True)
+    with audit_context(tenant.tenant_id, "operator:cli", "opt-in"):
+        stack.rt.ledger.activate_policy(tenant.tenant_id, opted.to_dict(), opted.policy_hash)
+    return tenant
+
+
 def _events(stack: ApiStack, tenant_id: str, sid: str) -> list[Any]:
     return stack.rt.ledger.session_events(tenant_id, UUID(sid))
 
@@ -75,7 +86,7 @@ def _kept_scan_was_judged_again(stack: ApiStack, tenant_id: str, sid: str) -> No
 
 
 def test_the_tenants_app_hears_the_mismatch_and_retries_the_selfie_alone(stack: ApiStack) -> None:
-    tenant = stack.new_tenant()
+    tenant = _tenant_accepting_passive(stack)
     client = stack.client(tenant)
     sid = client.post("/v1/sessions", {"liveness_type": "passive"}).json()["id"]
     scan = client.post("/kyc/id-scan", {"sessionId": sid, "rawImage": held_specimen()})
@@ -103,7 +114,7 @@ def test_the_tenants_app_hears_the_mismatch_and_retries_the_selfie_alone(stack: 
 
 
 def test_the_capture_page_asks_only_for_a_new_selfie(stack: ApiStack) -> None:
-    tenant = stack.new_tenant()
+    tenant = _tenant_accepting_passive(stack)
     created = stack.client(tenant).post("/v1/sessions", {"liveness_type": "passive"}).json()
     sid, headers = created["id"], {"X-Client-Token": created["client_token"]}
 

@@ -52,7 +52,8 @@ def test_a_still_photo_is_never_auto_approved_under_the_default_policy(stack: Ap
     with audit_context(key.tenant_id, "operator:cli", "opt-in"):  # as `decisions activate-policy` does
         stack.rt.ledger.activate_policy(key.tenant_id, opted.to_dict(), opted.policy_hash)
     counted = client.post("/v1/identity/verify", STILL_CASE).json()["decision"]
-    assert counted["policy_hash"] == opted.policy_hash and counted["score"] == 100.0
+    # The liveness factor now counts in full (the expired specimen's document factor still does not).
+    assert counted["policy_hash"] == opted.policy_hash and counted["score"] > decision["score"]
     assert not {"passive_liveness_not_accepted", "liveness_uncertain"} & set(counted["reasons"])
 
 

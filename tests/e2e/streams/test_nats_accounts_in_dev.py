@@ -88,7 +88,8 @@ async def _refused(url: str, **options: Any) -> str:
 def _decided_sandbox_session(tenant: Tenant) -> dict[str, Any]:
     """Create, upload and complete a sandbox session through dev's API; its final state."""
     client = tenant.client
-    sid = client.post("/v1/sessions", {"checks": ["ocr", "face_match", "liveness"], "liveness_type": "passive"}).json()["id"]
+    body = {"checks": ["ocr", "face_match", "liveness"], "liveness_type": "passive"}
+    sid = client.post("/v1/sessions", body).json()["id"]
     for kind, path in (("document_front", MRZ_TD3), ("selfie", FACES / "obama.jpg")):
         answer = client.post(f"/v1/sessions/{sid}/documents", {"type": kind, "image_base64": b64(path)})
         assert answer.status_code == 201, answer.text

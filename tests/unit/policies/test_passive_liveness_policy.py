@@ -17,7 +17,7 @@ from policies.document import policy_document_hash as document_hash
 from policies.evaluate import evaluate
 from policies.replay import replay_session
 from tests.unit.policies.builders import all_pass, inputs
-from tests.unit.sessions.support import MODEL, SessionTestLedger, decide, face, ocr
+from tests.unit.sessions.support import MODEL, SessionTestLedger, decide, face, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -105,7 +105,7 @@ def test_a_decision_recorded_under_the_old_default_replays_exactly_and_differs_u
     with audit_context(TENANT, "worker", "req"):
         ledger = SessionTestLedger()
         sid = ledger.create_session(TENANT, SessionConfiguration.build(liveness_type="passive"))
-        for check in (passive(), face(0.9), ocr()):
+        for check in (passive(), face(0.9), ocr(), validation()):
             ledger.record_check_result(TENANT, sid, 1, check)
         recorded = decide(ledger, TENANT, sid, LEGACY_DEFAULT)  # built the old way
         assert recorded["route"] == "auto_approve"

@@ -19,7 +19,7 @@ from ops.decision_worker import WORKER_ACTOR, DecisionWorker
 from policies.document import DEFAULT_POLICY, SUPERSEDED_DEFAULT_HASHES, PolicyDocument
 from policies.replay import replay_session
 from tests.unit.policies.test_passive_liveness_policy import LEGACY_DEFAULT, passive
-from tests.unit.sessions.support import SessionTestLedger, face, ocr
+from tests.unit.sessions.support import SessionTestLedger, face, ocr, validation
 
 pytestmark = pytest.mark.unit
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.unit
 def _passive_session(ledger: SessionTestLedger, tenant: str) -> UUID:
     with audit_context(tenant, "key:kyck_1", "req"):
         sid = ledger.create_session(tenant, SessionConfiguration.build(liveness_type="passive"))
-        for result in (ocr(), passive(), face(0.95)):
+        for result in (ocr(), validation(), passive(), face(0.95)):
             ledger.record_check_result(tenant, sid, 1, result)
     return sid
 
