@@ -11,6 +11,7 @@ run in a worker thread, never on the event loop.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -30,6 +31,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("kycledger.api")
 
 PROTECTED_PREFIXES = ("/v1/", "/kyc/")
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -161,7 +164,7 @@ class PlatformMiddleware:
         try:
             await self.app(scope, receive, captured.send)
         except BaseException:
-            await anyio.to_thread.run_sync(store.release, principal.tenant_id, key)
+            await self._release(principal.tenant_id, key)
             raise
         answer = captured.stored()
         if answer is not None and _shows_secret(scope) and answer[0] < 300:
@@ -169,10 +172,18 @@ class PlatformMiddleware:
             answer = _secret_marker(answer[0])
         if answer is None or answer[0] >= 500:
             # Our failure, not the request's: let a retry with the same key run again.
-            await anyio.to_thread.run_sync(store.release, principal.tenant_id, key)
+            await self._release(principal.tenant_id, key)
             return
         await anyio.to_thread.run_sync(store.complete, principal.tenant_id, key, answer,
                                        self.deps.clock().timestamp(), float(settings.idempotency_ttl_s))
+
+    async def _release(self, tenant_id: str, key: str) -> None:
+        """Free the claim so a retry runs again; if the store is unreachable too (the 503 answered was
+        likely its own outage), the claim's lease frees it instead: the answer is already on its way."""
+        try:
+            await anyio.to_thread.run_sync(self.deps.idempotency.release, tenant_id, key)
+        except Exception as error:
+            log.warning("idempotency claim not released (%s); it frees itself after its lease", type(error).__name__)
 
 
 class _Capture:
