@@ -27,7 +27,7 @@ from adapters.persistence.chain_rows import ChainRow
 from adapters.persistence.group_commit import group_commit_enabled
 from adapters.persistence.pg_chain_sql import append_function, entry_hash_function
 from adapters.persistence.pg_chain_writer import PostgresChainWriter
-from adapters.persistence.pg_pool import DEFAULT_TIMEOUT_S, tune_pool
+from adapters.persistence.pg_pool import DEFAULT_TIMEOUT_S, bounded_retry, tune_pool
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
 APPEND_ONLY_FUNCTION = "kycledger_refuse_change"
@@ -106,6 +106,12 @@ class ChainedPostgresApplicationRecorder(PostgresChainMixin, PostgresApplication
     def __init__(self, datastore: PostgresDatastore, *, events_table_name: str = "stored_events"):
         super().__init__(datastore, events_table_name=events_table_name)
         self._add_chain_statements()
+
+    # eventsourcing retries these ten times, each waiting the pool's full timeout while the server is
+    # down; a bounded retry reports the outage after one wait (adapters.persistence.pg_pool).
+    select_events = bounded_retry(PostgresApplicationRecorder.select_events)
+    select_notifications = bounded_retry(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = bounded_retry(PostgresApplicationRecorder.max_notification_id)
 
 
 class ChainedPostgresProcessRecorder(PostgresChainMixin, PostgresProcessRecorder):

@@ -16,15 +16,19 @@ from a psycopg pool tuned here (README "Outages and restarts"):
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
-from typing import Any
+from functools import wraps
+from typing import Any, TypeVar
 
+from eventsourcing.persistence import InterfaceError, OperationalError
 from psycopg import Connection
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 log = logging.getLogger("kycledger.postgres")
 
+T = TypeVar("T")
 DEFAULT_TIMEOUT_S = 3
 RECONNECT_WINDOW_S = 3.0
 
@@ -76,3 +80,29 @@ def tune_pool(pool: ConnectionPool[Any], timeout_s: int = DEFAULT_TIMEOUT_S) -> 
     pool.timeout = float(timeout_s)
     if isinstance(pool.kwargs, dict):
         pool.kwargs.setdefault("connect_timeout", max(2, int(timeout_s)))
+
+
+def bounded_retry(function: Callable[..., T]) -> Callable[..., T]:
+    """Retry a recorder call on a dropped connection, but never an outage the pool already waited out.
+
+    eventsourcing retries every read and write ten times (``@retry(..., max_attempts=10)``): right for
+    a connection that died under one statement, but with a server down each attempt waits the pool's
+    full timeout, so one request hung for ten of them (14-22 s) before answering. Here a dead
+    connection is retried twice on a fresh one; a ``PoolTimeout`` (no connection came in time) is
+    raised at once, to be answered 503 + Retry-After.
+    """
+    inner = getattr(function, "__wrapped__", function)  # eventsourcing's own retry, unwrapped
+
+    @wraps(inner)
+    def call(*args: Any, **kwargs: Any) -> T:
+        for attempt in range(3):
+            try:
+                result: T = inner(*args, **kwargs)
+                return result
+            except (InterfaceError, OperationalError) as error:
+                if attempt == 2 or isinstance(error.__cause__, PoolTimeout):
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        raise AssertionError("unreachable")
+
+    return call
