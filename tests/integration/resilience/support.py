@@ -30,7 +30,8 @@ from domain.audit import PLATFORM_TENANT, audit_context
 from ops.api_wiring import build_api
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.local_services import LocalNats, RestartablePostgres, create_database
-from ops.ml_worker import build_pipeline, product_services, start_ml_worker
+from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
+from ops.pipeline import VerificationPipeline
 from ops.readiness import readiness_probe
 from ops.settings import Settings
 from ops.stack import start_followers
@@ -73,6 +74,8 @@ class Cluster:
     app: Litestar
     http: TestClient[Litestar]
     stack: contextlib.ExitStack
+    pipeline: VerificationPipeline
+    ml_worker: MlWorkerHandle | None = None
 
     @classmethod
     def start(cls, root: Path, **env: str) -> Cluster:
@@ -86,18 +89,28 @@ class Cluster:
         stack = contextlib.ExitStack()
         stack.callback(rt.close)
         pipeline = build_pipeline(rt)
-        app = build_api(rt, readiness=readiness_probe(rt, nats.url),
-                        settings=ApiSettings(rate_limit_per_minute=100_000, instant_timeout_s=settings.instant_timeout_s),
+        api_settings = ApiSettings(rate_limit_per_minute=100_000, instant_timeout_s=settings.instant_timeout_s)
+        app = build_api(rt, readiness=readiness_probe(rt, nats.url), settings=api_settings,
                         extensions=product_services(rt, pipeline, nats.url, allow_private_webhooks=True))
         http = TestClient(app, raise_server_exceptions=False, timeout=60)
         http.__enter__()
         stack.callback(http.__exit__, None, None, None)
         start_followers(rt, nats.url, root / "state", stack, allow_private_webhooks=True)
-        stack.callback(start_ml_worker(rt, nats.url, pipeline=pipeline).stop)
-        return cls(root, pg, nats, rt, app, http, stack)
+        cluster = cls(root, pg, nats, rt, app, http, stack, pipeline)
+        cluster.start_ml_worker()
+        return cluster
+
+    def start_ml_worker(self) -> None:
+        self.ml_worker = start_ml_worker(self.rt, self.nats.url, pipeline=self.pipeline)
+
+    def stop_ml_worker(self) -> None:
+        if self.ml_worker is not None:
+            self.ml_worker.stop()
+            self.ml_worker = None
 
     def close(self) -> None:
         try:
+            self.stop_ml_worker()
             self.stack.close()
         finally:
             self.nats.stop()
