@@ -179,7 +179,7 @@ def outage_problem(dependency: str, trace_id: str) -> tuple[Problem, dict[str, s
     return p, {"Retry-After": str(RETRY_AFTER_S)}
 
 
-def unavailable_dependency(app_state: Any, exc: BaseException) -> str | None:
+def outage_of(app_state: Any, exc: BaseException) -> str | None:
     """The dependency ``exc`` says is down, by the classifier in the app's ``ApiDependencies``."""
     deps = app_state.get("deps") if hasattr(app_state, "get") else None
     classify = getattr(deps, "unavailable_dependency", None)
@@ -197,7 +197,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     """An outage of a dependency answers 503 + Retry-After; anything else is a bug: log it with the
     trace id, answer without internals."""
     trace_id = trace_id_of(request.scope)
-    dependency = unavailable_dependency(request.app.state, exc)
+    dependency = outage_of(request.app.state, exc)
     if dependency is not None:
         log.warning("%s unavailable (%s): answered 503", dependency, type(exc).__name__, extra={"trace_id": trace_id})
         p, headers = outage_problem(dependency, trace_id)

@@ -20,7 +20,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
@@ -66,7 +66,6 @@ class RecoveryStats:
     closed_on_check: int = 0
     unreachable: int = 0
     failures: int = 0
-    last_offered: list[str] = field(default_factory=list)  # job ids, newest last (bounded)
 
 
 def utc_now() -> datetime:
@@ -117,7 +116,6 @@ class WorkRecovery:
     def offered(self, offer: Offer) -> None:
         self.open.offered(offer.attempt, self.clock())
         self.stats.offered += 1
-        self.stats.last_offered = [*self.stats.last_offered[-99:], offer.attempt.job_id]
         log.info("offered job %s to the work queue again (%s)", offer.attempt.job_id, offer.message_id)
 
     def not_offered(self, offer: Offer) -> None:
