@@ -22,6 +22,7 @@ import pytest
 
 from adapters.nats.work_queue import MlJob, fetch_one, pull_subscription
 from domain.audit import audit_context
+from policies.replay import replay_session
 from tests.integration.resilience.support import CHECKS, Cluster, jpeg_b64, private_dir, wait_until
 
 pytestmark = pytest.mark.integration
@@ -40,12 +41,16 @@ def cluster() -> Iterator[Cluster]:
 
 
 def recorded_once(cluster: Cluster, sid: str) -> None:
-    """One decision for the attempt, one result per requested check: exactly-once recording."""
-    topics = [type(e).__name__ for e in cluster.rt.ledger.events.get(UUID(sid))]
+    """One decision for the attempt, one result per requested check (exactly-once recording), and the
+    decision replays from what was recorded (policies.replay), however late or often the job ran."""
+    events = list(cluster.rt.ledger.events.get(UUID(sid)))
+    topics = [type(e).__name__ for e in events]
     assert topics.count("DecisionMade") == 1, topics
-    completed = [e.result["check"] for e in cluster.rt.ledger.events.get(UUID(sid))  # type: ignore[attr-defined]
-                 if type(e).__name__ == "CheckCompleted"]
+    completed = [e.result["check"] for e in events if type(e).__name__ == "CheckCompleted"]  # type: ignore[attr-defined]
     assert sorted(completed) == sorted({*completed}) and set(CHECKS) <= set(completed), completed
+    tenant = str(events[0].tenant_id)  # type: ignore[attr-defined]
+    replayed = replay_session(events, lambda policy_hash: cluster.rt.ledger.policy_document(tenant, policy_hash))
+    assert replayed and all(r.reproduced for r in replayed), replayed
 
 
 def test_complete_with_nats_down_succeeds_and_the_session_is_decided_once_nats_is_back(cluster: Cluster) -> None:
