@@ -22,6 +22,14 @@ from domain.application import KycLedger
 
 Clock = Callable[[], datetime]
 ReadinessProbe = Callable[[], dict[str, bool]]
+OutageClassifier = Callable[[BaseException], "str | None"]
+"""The dependency (``"postgresql"``, ``"sqlite"``, ``"nats"``) an exception says is unavailable, else None.
+
+The composition root passes ``adapters.outages.unavailable_dependency``; ``api.errors`` answers 503."""
+
+
+def no_outages(error: BaseException) -> str | None:
+    return None
 
 
 def system_clock() -> datetime:
@@ -120,6 +128,7 @@ class ApiSettings:
     idempotency_lease_s: int = 300  # a crashed worker's in-flight claim frees itself after this
     max_body_bytes: int = 64 * 1024 * 1024  # several 10 MB images as base64 in one JSON body
     docs_enabled: bool = True
+    instant_timeout_s: float = 30.0  # then /v1/identity/verify answers 202 accepted, processing (api.work)
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,7 @@ class ApiDependencies:
     idempotency: IdempotencyStore
     proofs: LedgerProofs | None = None
     readiness: ReadinessProbe = field(default=lambda: {})
+    unavailable_dependency: OutageClassifier = no_outages
     clock: Clock = system_clock
     settings: ApiSettings = field(default_factory=ApiSettings)
     extensions: Mapping[str, Any] = field(default_factory=dict)

@@ -4,6 +4,11 @@ Every error answer has ``type``, ``title``, ``status``, ``detail`` (RFC 9457) pl
 ``message``, ``details`` and ``trace_id`` (seed 001 section 14). There is ONE table from a domain
 error's stable ``code`` to an HTTP status (``STATUS_BY_CODE``); a subclass without its own entry
 inherits its parent's status by walking the class hierarchy, so a new domain error is never a 500.
+
+An outage is not a bug: any exception the composition root's classifier (``ApiDependencies.
+unavailable_dependency``, the drivers' operational errors) names as a dependency outage answers 503
+``dependency_unavailable`` with ``Retry-After`` and the dependency in ``details``, from every route
+and the platform middleware alike (``outage_problem``), never a 500.
 """
 
 from __future__ import annotations
@@ -54,6 +59,11 @@ TITLE_BY_STATUS: dict[int, str] = {
     422: "Unprocessable Content", 429: "Too Many Requests", 500: "Internal Server Error",
     503: "Service Unavailable",
 }
+
+DEPENDENCY_UNAVAILABLE = "dependency_unavailable"
+DEPENDENCY_NAMES = {"postgresql": "PostgreSQL", "sqlite": "the SQLite ledger", "nats": "NATS"}
+# Seconds a client should wait before retrying: a restarted PostgreSQL or NATS answers within a few.
+RETRY_AFTER_S = 5
 
 CODE_BY_HTTP_STATUS: dict[int, str] = {
     400: "bad_request", 401: "unauthenticated", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
@@ -161,9 +171,37 @@ def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -
     return _response(problem(status, code, message, trace_id_of(request.scope)), exc.headers)
 
 
+def outage_problem(dependency: str, trace_id: str) -> tuple[Problem, dict[str, str]]:
+    """The 503 answer (and its ``Retry-After`` header) for an unavailable ``dependency``."""
+    name = DEPENDENCY_NAMES.get(dependency, dependency)
+    p = problem(503, DEPENDENCY_UNAVAILABLE, f"{name} is unavailable right now; retry after {RETRY_AFTER_S} seconds",
+                trace_id, {"dependency": dependency, "retry_after_s": RETRY_AFTER_S})
+    return p, {"Retry-After": str(RETRY_AFTER_S)}
+
+
+def outage_of(app_state: Any, exc: BaseException) -> str | None:
+    """The dependency ``exc`` says is down, by the classifier in the app's ``ApiDependencies``."""
+    deps = app_state.get("deps") if hasattr(app_state, "get") else None
+    classify = getattr(deps, "unavailable_dependency", None)
+    if not callable(classify):
+        return None
+    try:
+        found = classify(exc)
+    except Exception:  # a classifier bug must not turn an answer into no answer
+        log.exception("outage classifier failed")
+        return None
+    return found if isinstance(found, str) else None
+
+
 def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Response[bytes]:
-    """A bug: log it with the trace id, answer without internals."""
+    """An outage of a dependency answers 503 + Retry-After; anything else is a bug: log it with the
+    trace id, answer without internals."""
     trace_id = trace_id_of(request.scope)
+    dependency = outage_of(request.app.state, exc)
+    if dependency is not None:
+        log.warning("%s unavailable (%s): answered 503", dependency, type(exc).__name__, extra={"trace_id": trace_id})
+        p, headers = outage_problem(dependency, trace_id)
+        return _response(p, headers)
     log.error("unhandled %s", type(exc).__name__, exc_info=exc, extra={"trace_id": trace_id})
     return _response(problem(500, "internal_error", "internal error; quote the trace id to support", trace_id))
 

@@ -11,6 +11,7 @@ run in a worker thread, never on the event loop.
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -20,7 +21,7 @@ import anyio.to_thread
 
 from api.auth import Principal, authenticate, path_as_sent
 from api.deps import COMPLETED, IN_FLIGHT, MISMATCH, ApiDependencies, StoredResponse
-from api.errors import PROBLEM_JSON, ApiProblem, problem, problem_bytes, status_for
+from api.errors import PROBLEM_JSON, ApiProblem, outage_problem, problem, problem_bytes, status_for
 from api.ratelimit import RateDecision, count_request
 from domain.audit import audit_context
 from domain.errors import DomainError
@@ -30,6 +31,8 @@ Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+log = logging.getLogger("kycledger.api")
 
 PROTECTED_PREFIXES = ("/v1/", "/kyc/")
 IDEMPOTENCY_HEADER = "idempotency-key"
@@ -121,6 +124,10 @@ class PlatformMiddleware:
         except DomainError as e:
             await send_problem(send, status_for(e), e.code, e.message, trace_id, details=e.details)
             return
+        except Exception as e:
+            if not await self._outage(send, e, trace_id):
+                raise
+            return
         state["principal"] = principal
         send = _with_headers(send, rate.headers())
         receive = _replaying(body, receive)
@@ -130,6 +137,18 @@ class PlatformMiddleware:
                 await self._idempotent(scope, receive, send, principal, key, path, body, trace_id)
             else:
                 await self.app(scope, receive, send)
+
+    async def _outage(self, send: Send, error: Exception, trace_id: str) -> bool:
+        """Answer 503 + Retry-After (``api.errors.outage_problem``) when ``error`` is a dependency outage.
+
+        Answered here rather than left to the app's handler so that the access log and metrics, which
+        wrap this middleware, count the 503 the client gets."""
+        dependency = self.deps.unavailable_dependency(error)
+        if dependency is None:
+            return False
+        found, headers = outage_problem(dependency, trace_id)
+        await send_problem(send, found.status, found.code, found.message, trace_id, headers, found.details)
+        return True
 
     def _admit(self, headers: dict[str, str], method: str, path: str, body: bytes) -> tuple[Principal, RateDecision]:
         principal = authenticate(self.deps, headers, method, path, body)
@@ -144,8 +163,13 @@ class PlatformMiddleware:
         fingerprint = hashlib.sha256(f"POST\n{path}\n".encode() + hashlib.sha256(body).digest()).hexdigest()
         store, settings = self.deps.idempotency, self.deps.settings
         now = self.deps.clock().timestamp()
-        state, stored = await anyio.to_thread.run_sync(
-            store.claim, principal.tenant_id, key, fingerprint, now, float(settings.idempotency_lease_s))
+        try:
+            state, stored = await anyio.to_thread.run_sync(
+                store.claim, principal.tenant_id, key, fingerprint, now, float(settings.idempotency_lease_s))
+        except Exception as e:
+            if not await self._outage(send, e, trace_id):
+                raise
+            return
         if state == MISMATCH:
             await send_problem(send, 422, "idempotency_key_reused",
                                "this Idempotency-Key was used with another request", trace_id)
@@ -161,7 +185,7 @@ class PlatformMiddleware:
         try:
             await self.app(scope, receive, captured.send)
         except BaseException:
-            await anyio.to_thread.run_sync(store.release, principal.tenant_id, key)
+            await self._release(principal.tenant_id, key)
             raise
         answer = captured.stored()
         if answer is not None and _shows_secret(scope) and answer[0] < 300:
@@ -169,10 +193,18 @@ class PlatformMiddleware:
             answer = _secret_marker(answer[0])
         if answer is None or answer[0] >= 500:
             # Our failure, not the request's: let a retry with the same key run again.
-            await anyio.to_thread.run_sync(store.release, principal.tenant_id, key)
+            await self._release(principal.tenant_id, key)
             return
         await anyio.to_thread.run_sync(store.complete, principal.tenant_id, key, answer,
                                        self.deps.clock().timestamp(), float(settings.idempotency_ttl_s))
+
+    async def _release(self, tenant_id: str, key: str) -> None:
+        """Free the claim so a retry runs again; if the store is unreachable too (the 503 answered was
+        likely its own outage), the claim's lease frees it instead: the answer is already on its way."""
+        try:
+            await anyio.to_thread.run_sync(self.deps.idempotency.release, tenant_id, key)
+        except Exception as error:
+            log.warning("idempotency claim not released (%s); it frees itself after its lease", type(error).__name__)
 
 
 class _Capture:

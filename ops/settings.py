@@ -19,6 +19,15 @@ class Settings:
     checkpoint_interval_s: float
     checkpoint_sink_dir: Path | None
     postgres_schema: str
+    # How long a caller waits for a database connection before the outage is reported (HTTP 503)
+    # instead of hanging: the pool's wait and the driver's connect timeout (whole seconds, libpq's unit).
+    db_timeout_s: int = 3
+    # The ledger as the outbox (README "What is guaranteed"): checks requested and still unprocessed
+    # after this long are queued again by the work-recovery follower of ``worker``/``dev``.
+    outbox_grace_s: float = 60.0
+    # ``POST /v1/identity/verify`` answers 202 (accepted, processing) when its inline run has not
+    # finished after this long; kept below the grace so a slow inline run is not queued twice.
+    instant_timeout_s: float = 30.0
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -27,11 +36,25 @@ class Settings:
         def path(name: str) -> Path | None:
             return Path(e[name]) if e.get(name) else None
 
-        interval = e.get("KYC_CHECKPOINT_INTERVAL_S", "60")
-        try:
-            interval_s = float(interval)
-        except ValueError:
-            raise ValueError(f"KYC_CHECKPOINT_INTERVAL_S must be a number of seconds, got {interval!r}") from None
+        def seconds(name: str, default: float) -> float:
+            raw = e.get(name) or str(default)
+            try:
+                value = float(raw)
+            except ValueError:
+                raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+            if not value > 0:
+                raise ValueError(f"{name} must be positive, got {raw!r}")
+            return value
+
+        interval_s = seconds("KYC_CHECKPOINT_INTERVAL_S", 60.0)
+        db_timeout = seconds("KYC_DB_TIMEOUT_S", 3)
+        if db_timeout != int(db_timeout):
+            raise ValueError(f"KYC_DB_TIMEOUT_S must be whole seconds, got {e.get('KYC_DB_TIMEOUT_S')!r}")
+        grace_s = seconds("KYC_OUTBOX_GRACE_S", 60.0)
+        instant_s = seconds("KYC_INSTANT_TIMEOUT_S", min(30.0, grace_s / 2))
+        if instant_s >= grace_s:
+            raise ValueError("KYC_INSTANT_TIMEOUT_S must be shorter than KYC_OUTBOX_GRACE_S (an instant call still "
+                             "running would be queued a second time)")
         return cls(
             data_dir=path("KYC_DATA_DIR"),
             db_url=e.get("KYC_DB_URL") or None,
@@ -41,4 +64,7 @@ class Settings:
             checkpoint_interval_s=interval_s,
             checkpoint_sink_dir=path("KYC_CHECKPOINT_SINK_DIR"),
             postgres_schema=e.get("KYC_POSTGRES_SCHEMA", "public"),
+            db_timeout_s=int(db_timeout),
+            outbox_grace_s=grace_s,
+            instant_timeout_s=instant_s,
         )

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import time
+from datetime import timedelta
 from pathlib import Path
 
+from adapters.nats.accounts import InternalRole
+from adapters.nats.work_queue import JetStreamWorkQueue
 from adapters.telemetry import configure_tracing
 from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime
@@ -15,10 +18,12 @@ from ops.erasure import start_retention_sweeper
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.ml_services import watchlist_dir_from_env
 from ops.ml_worker import blob_store, build_pipeline, start_ml_worker
+from ops.nats_access import component_endpoint
 from ops.nats_account_sync import start_account_sync
 from ops.pipeline import VerificationPipeline
-from ops.relays import start_projections, start_relays
+from ops.relays import open_read_model_view, start_projections, start_relays
 from ops.webhook_dispatcher import start_webhook_dispatcher
+from ops.work_recovery import WorkRecovery, WorkRecoveryHandle
 
 EXPIRY_SWEEP_SECONDS = 15.0
 
@@ -40,8 +45,9 @@ class _Every:
 
 def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: contextlib.ExitStack, *,
                     allow_private_webhooks: bool) -> None:
-    """Checkpoint signer, decision worker, read models, NATS relay and account sync, webhooks,
-    retention sweeper.
+    """Checkpoint signer, decision worker, read models, NATS relay and account sync, webhooks, retention
+    sweeper, and the work-recovery follower that queues requested checks nobody processed
+    (``ops.work_recovery``).
 
     Each is stopped, in reverse order, when ``stack`` closes. ``allow_private_webhooks`` is for
     local development only: production never delivers to loopback or private addresses.
@@ -64,6 +70,14 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
     stack.callback(start_account_sync(rt, nats_url).stop)  # revoked NATS credentials reach the server
     stack.callback(start_webhook_dispatcher(rt, allow_private=allow_private_webhooks).stop)
     stack.callback(start_retention_sweeper(rt, blob_store(rt), interval_seconds=3600).stop)
+    stack.callback(start_work_recovery(rt, nats_url).stop)
+
+
+def start_work_recovery(rt: LedgerRuntime, nats_url: str, poll_seconds: float = 1.0) -> WorkRecoveryHandle:
+    """Offer requested-but-unprocessed attempts to the work queue after ``KYC_OUTBOX_GRACE_S``."""
+    recovery = WorkRecovery(rt.ledger, open_read_model_view(rt), timedelta(seconds=rt.settings.outbox_grace_s))
+    endpoint = component_endpoint(rt, nats_url, InternalRole.API)  # it publishes jobs, as the API does
+    return WorkRecoveryHandle(recovery, lambda: JetStreamWorkQueue(endpoint), poll_seconds).start()
 
 
 def start_tracing(stack: contextlib.ExitStack) -> None:

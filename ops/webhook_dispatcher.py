@@ -174,12 +174,18 @@ class WebhookDispatcher:
         """Attempt every delivery due at ``clock()``; returns the outcomes in order."""
         outcomes: list[AttemptOutcome] = []
         while self.due and self.due[0][0] <= self.clock():
-            _, delivery_id = heapq.heappop(self.due)
-            delivery = self.app.repository.get(delivery_id)
-            if delivery.status != DeliveryStatus.PENDING or delivery.next_attempt_at is None \
-                    or delivery.next_attempt_at > self.clock():
-                continue  # stale heap entry (redelivered or rescheduled): the current one is queued
-            outcomes.append(self._attempt(delivery))
+            entry = heapq.heappop(self.due)
+            try:
+                delivery = self.app.repository.get(entry[1])
+                if delivery.status != DeliveryStatus.PENDING or delivery.next_attempt_at is None \
+                        or delivery.next_attempt_at > self.clock():
+                    continue  # stale heap entry (redelivered or rescheduled): the current one is queued
+                outcomes.append(self._attempt(delivery))
+            except Exception:
+                # The database went away mid-round: keep the delivery due (it is in the ledger, and only
+                # here in memory until the next restart), so the next round tries it again.
+                heapq.heappush(self.due, entry)
+                raise
         return outcomes
 
     def _attempt(self, delivery: WebhookDelivery) -> AttemptOutcome:

@@ -2,17 +2,22 @@
 
 Every operation runs in ``connection.transaction()``: on an idle connection that is its own
 transaction, inside the caller's transaction a savepoint. Nodes are written with binary COPY.
-UPDATE, DELETE and TRUNCATE are refused by trigger, as on the event tables. Give each thread its
-own connection (e.g. the scheduled checkpointer's): psycopg transaction blocks do not interleave.
+UPDATE, DELETE and TRUNCATE are refused by trigger, as on the event tables. A store takes either one
+connection (give each thread its own: psycopg transaction blocks do not interleave) or a pool, from
+which every operation takes a connection of its own: long-running users (the API's proofs, the
+scheduled checkpointer) pass a healing pool so a database restart does not leave them on a dead
+connection (``adapters.persistence.pg_pool``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from psycopg import Connection
 from psycopg.errors import UniqueViolation
+from psycopg_pool import ConnectionPool
 
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from domain.errors import ConflictError
@@ -64,8 +69,20 @@ CHECKPOINT_SCHEMA = [
 ]
 
 
-def _create(connection: Connection[Any], statements: Sequence[str]) -> None:
-    with connection.transaction():
+ConnectionSource = Connection[Any] | ConnectionPool[Any]
+
+
+@contextmanager
+def _connected(source: ConnectionSource) -> Iterator[Connection[Any]]:
+    if isinstance(source, ConnectionPool):
+        with source.connection() as connection:
+            yield connection
+    else:
+        yield source
+
+
+def _create(source: ConnectionSource, statements: Sequence[str]) -> None:
+    with _connected(source) as connection, connection.transaction():
         # Serialise concurrent first starts: CREATE OR REPLACE races fail with "tuple concurrently updated".
         connection.execute(SCHEMA_LOCK_SQL)
         for statement in statements:
@@ -75,13 +92,13 @@ def _create(connection: Connection[Any], statements: Sequence[str]) -> None:
 class PostgresTreeNodeStore:
     """``TreeNodeStore`` in the ``merkle_nodes`` and ``merkle_tree_size`` tables."""
 
-    def __init__(self, connection: Connection[Any]) -> None:
-        self._connection = connection
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._source = connection
         _create(connection, NODE_SCHEMA)
 
     def stored_size(self) -> int:
-        with self._connection.transaction():
-            row = self._connection.execute("SELECT size FROM merkle_tree_size WHERE id = 1").fetchone()
+        with _connected(self._source) as connection, connection.transaction():
+            row = connection.execute("SELECT size FROM merkle_tree_size WHERE id = 1").fetchone()
         assert row is not None  # inserted with the schema
         return int(row[0])
 
@@ -90,8 +107,8 @@ class PostgresTreeNodeStore:
             return []
         levels = [level for level, _ in keys]
         indexes = [index for _, index in keys]
-        with self._connection.transaction():
-            rows = self._connection.execute(
+        with _connected(self._source) as connection, connection.transaction():
+            rows = connection.execute(
                 "SELECT n.level, n.idx, n.hash FROM unnest(%s::smallint[], %s::bigint[]) AS k(level, idx)"
                 " JOIN merkle_nodes AS n ON n.level = k.level AND n.idx = k.idx",
                 (levels, indexes),
@@ -104,7 +121,7 @@ class PostgresTreeNodeStore:
 
     def put_nodes(self, nodes: Sequence[StoredNode], old_size: int, new_size: int) -> None:
         try:
-            with self._connection.transaction(), self._connection.cursor() as cursor:
+            with _connected(self._source) as connection, connection.transaction(), connection.cursor() as cursor:
                 cursor.execute(
                     "UPDATE merkle_tree_size SET size = %s WHERE id = 1 AND size = %s", (new_size, old_size)
                 )
@@ -121,14 +138,14 @@ class PostgresTreeNodeStore:
 class PostgresCheckpointStore:
     """``CheckpointStore`` in the append-only ``ledger_checkpoints`` table."""
 
-    def __init__(self, connection: Connection[Any]) -> None:
-        self._connection = connection
+    def __init__(self, connection: ConnectionSource) -> None:
+        self._source = connection
         _create(connection, CHECKPOINT_SCHEMA)
 
     def add(self, signed: SignedCheckpoint) -> None:
         checkpoint = signed.checkpoint
-        with self._connection.transaction():
-            self._connection.execute(
+        with _connected(self._source) as connection, connection.transaction():
+            connection.execute(
                 "INSERT INTO ledger_checkpoints (origin, tree_size, root_hash, signed_at, note)"
                 " VALUES (%s, %s, %s, %s, %s)",
                 (checkpoint.origin, checkpoint.size, checkpoint.root_hash, checkpoint.timestamp,
@@ -136,13 +153,13 @@ class PostgresCheckpointStore:
             )
 
     def latest(self) -> SignedCheckpoint | None:
-        with self._connection.transaction():
-            row = self._connection.execute(
+        with _connected(self._source) as connection, connection.transaction():
+            row = connection.execute(
                 "SELECT note FROM ledger_checkpoints ORDER BY seq DESC LIMIT 1"
             ).fetchone()
         return None if row is None else parse_signed_checkpoint(bytes(row[0]))
 
     def all(self) -> list[SignedCheckpoint]:
-        with self._connection.transaction():
-            rows = self._connection.execute("SELECT note FROM ledger_checkpoints ORDER BY seq").fetchall()
+        with _connected(self._source) as connection, connection.transaction():
+            rows = connection.execute("SELECT note FROM ledger_checkpoints ORDER BY seq").fetchall()
         return [parse_signed_checkpoint(bytes(note)) for (note,) in rows]

@@ -70,3 +70,24 @@ async def close_quietly(client: Any, drain: bool = True) -> None:
     if not client.is_closed:
         with contextlib.suppress(Exception):
             await client.close()
+
+
+async def jetstream_ready(target: NatsTarget, stream: str, timeout_s: float = 2.0) -> bool:
+    """True when the server at ``target`` accepts this process's user and JetStream answers for ``stream``
+    (the stream the process works with, which its least-privilege user may look up) within ``timeout_s``.
+
+    A fresh connection each time (readiness probes are rare): a probe must not depend on, or disturb,
+    the state of the process's shared connections.
+    """
+    async def probe() -> bool:
+        client = await connect(target, connect_timeout=timeout_s, allow_reconnect=False, name="kycledger-readiness")
+        try:
+            await client.jetstream(timeout=timeout_s).stream_info(stream)
+            return True
+        finally:
+            await close_quietly(client, drain=False)
+
+    try:
+        return await asyncio.wait_for(probe(), timeout_s)
+    except Exception:
+        return False

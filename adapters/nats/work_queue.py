@@ -77,13 +77,16 @@ class JetStreamWorkQueue:
             self._ready.add(nc)
         return js
 
-    async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
+    async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool,
+                      message_id: str | None = None) -> str:
+        """Publish the job; ``message_id`` (default: the job id) is its ``Nats-Msg-Id`` for de-duplication."""
         job = MlJob(tenant_id, session_id, attempt, sandbox)
         js = await self._jetstream()
+        msg_id = message_id or job.job_id
         attributes = {"messaging.system": "nats", "messaging.destination.name": SUBJECT,
-                      "messaging.operation.type": "publish", "messaging.message.id": job.job_id}
+                      "messaging.operation.type": "publish", "messaging.message.id": msg_id}
         with traced(f"publish {SUBJECT}", attributes, SpanKind.PRODUCER):
-            headers = inject_trace_headers({"Nats-Msg-Id": job.job_id})
+            headers = inject_trace_headers({"Nats-Msg-Id": msg_id})
             await js.publish(SUBJECT, job.encode(), headers=headers, timeout=5)
         return job.job_id
 

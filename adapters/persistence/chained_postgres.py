@@ -27,6 +27,7 @@ from adapters.persistence.chain_rows import ChainRow
 from adapters.persistence.group_commit import group_commit_enabled
 from adapters.persistence.pg_chain_sql import append_function, entry_hash_function
 from adapters.persistence.pg_chain_writer import PostgresChainWriter
+from adapters.persistence.pg_pool import DEFAULT_TIMEOUT_S, bounded_retry, tune_pool
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 
 APPEND_ONLY_FUNCTION = "kycledger_refuse_change"
@@ -106,6 +107,12 @@ class ChainedPostgresApplicationRecorder(PostgresChainMixin, PostgresApplication
         super().__init__(datastore, events_table_name=events_table_name)
         self._add_chain_statements()
 
+    # eventsourcing retries these ten times, each waiting the pool's full timeout while the server is
+    # down; a bounded retry reports the outage after one wait (adapters.persistence.pg_pool).
+    select_events = bounded_retry(PostgresApplicationRecorder.select_events)
+    select_notifications = bounded_retry(PostgresApplicationRecorder.select_notifications)
+    max_notification_id = bounded_retry(PostgresApplicationRecorder.max_notification_id)
+
 
 class ChainedPostgresProcessRecorder(PostgresChainMixin, PostgresProcessRecorder):
     def __init__(
@@ -125,10 +132,16 @@ class Factory(PostgresFactory):
     """``PERSISTENCE_MODULE=adapters.persistence.chained_postgres:Factory`` selects this factory.
 
     ``KYC_GROUP_COMMIT=0`` turns group commit off (one transaction per save, as eventsourcing does).
+    The pool checks connections and heals after a server restart (``adapters.persistence.pg_pool``);
+    ``POSTGRES_CONNECT_TIMEOUT`` bounds how long a caller waits for a connection.
     """
 
     application_recorder_class = ChainedPostgresApplicationRecorder
     process_recorder_class = ChainedPostgresProcessRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        tune_pool(self.datastore.pool, int(self.env.get(self.POSTGRES_CONNECT_TIMEOUT) or DEFAULT_TIMEOUT_S))
 
     def application_recorder(self) -> ApplicationRecorder:
         recorder = super().application_recorder()

@@ -14,14 +14,14 @@ from collections.abc import Sequence
 from functools import cached_property
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError, StoredEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.utils import retry
 from psycopg import sql
 from psycopg.errors import UniqueViolation
 
 from adapters.persistence.group_commit import GroupCommit, PendingSave
 from adapters.persistence.pg_chain_sql import append_statement
+from adapters.persistence.pg_pool import bounded_retry
 
 
 class PostgresChainWriter:
@@ -58,7 +58,7 @@ class PostgresChainWriter:
         construct = self.construct_pg_stored_event  # type: ignore[attr-defined]
         return [construct(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
 
-    @retry((InterfaceError, OperationalError), max_attempts=10, wait=0.2)  # as eventsourcing's own insert
+    @bounded_retry  # as eventsourcing's own insert, but an outage is reported after one pool wait
     def _insert_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
         """One save in its own transaction (the per-save path, and group commit's group of one)."""
         pg_events = self._pg_events(stored_events)

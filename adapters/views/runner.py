@@ -14,6 +14,7 @@ from projections.view import LedgerEntry, ReadModelView, StaleBatchError, ViewTr
 log = logging.getLogger("kycledger.projections")
 
 Apply = Callable[[Any, LedgerEntry, ViewTransaction], None]
+MAX_BACKOFF_S = 5.0
 
 
 class ProjectionRunner:
@@ -67,13 +68,13 @@ class ProjectionRunner:
                 try:
                     applied = self.run_once()
                 except Exception as exc:
-                    # The position did not move, so nothing is lost: back off (up to 30 s, so a bad
-                    # event cannot spin the loop) and try again; a locked or restarted database heals.
+                    # The position did not move, so nothing is lost: back off (up to MAX_BACKOFF_S, so a
+                    # bad event cannot spin the loop, yet a restarted database is caught up with soon).
                     consecutive += 1
                     self.failures += 1
                     self.last_error = exc
                     log.error("projection %s round failed (%s); retrying", self.name, type(exc).__name__)
-                    self._stop.wait(min(30.0, poll_seconds * 2 ** min(consecutive, 10)))
+                    self._stop.wait(min(MAX_BACKOFF_S, poll_seconds * 2 ** min(consecutive, 10)))
                     continue
                 consecutive = 0
                 if applied == 0:

@@ -18,6 +18,7 @@ from typing import Any
 
 import psycopg
 
+from adapters.persistence.pg_pool import DEFAULT_TIMEOUT_S, healing_pool, with_connect_timeout
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from projections.schema import ALL_TABLES, TableSpec
 from projections.view import Row, StaleBatchError, ViewReader, ViewTransaction, canonical_json
@@ -167,32 +168,35 @@ class SQLiteReadModelView:
 
 
 class PostgresReadModelView:
-    """Read models in the ledger's PostgreSQL database (``rm_*`` tables beside the event tables)."""
+    """Read models in the ledger's PostgreSQL database (``rm_*`` tables beside the event tables).
 
-    def __init__(self, dsn: str, tables: Sequence[TableSpec] = ALL_TABLES) -> None:
-        self.dsn = dsn
+    Connections come from a small healing pool (``adapters.persistence.pg_pool``): after a server
+    restart the next batch gets a fresh connection, so followers carry on without a process restart.
+    """
+
+    def __init__(self, dsn: str, tables: Sequence[TableSpec] = ALL_TABLES, timeout_s: int = DEFAULT_TIMEOUT_S) -> None:
+        self.dsn = with_connect_timeout(dsn, timeout_s)
         self.specs = tuple(tables)
-        self._conn: psycopg.Connection[Any] = psycopg.connect(dsn)
-        self._lock = threading.Lock()
+        self._pool = healing_pool(dsn, name="kycledger-read-models", timeout_s=timeout_s, max_size=2)
         self._create()
 
     def _create(self) -> None:
-        with self._lock, self._conn.transaction():
-            self._conn.execute(SCHEMA_LOCK_SQL)  # concurrent first starts run one at a time
+        with self._pool.connection() as conn, conn.transaction():
+            conn.execute(SCHEMA_LOCK_SQL)  # concurrent first starts run one at a time
             for table in self.specs:
-                self._conn.execute(_ddl(table, POSTGRES_TYPES))
-            self._conn.execute(f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (projection text PRIMARY KEY, "
-                               "notification_id bigint NOT NULL)")
+                conn.execute(_ddl(table, POSTGRES_TYPES))
+            conn.execute(f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (projection text PRIMARY KEY, "
+                         "notification_id bigint NOT NULL)")
 
     def position(self, projection: str) -> int:
-        with self._lock, self._conn.transaction():
-            row = self._conn.execute(f"SELECT notification_id FROM {TRACKING_TABLE} WHERE projection = %s",
-                                     (projection,)).fetchone()
+        with self._pool.connection() as conn:
+            row = conn.execute(f"SELECT notification_id FROM {TRACKING_TABLE} WHERE projection = %s",
+                               (projection,)).fetchone()
             return int(row[0]) if row else 0
 
     @contextmanager
     def transaction(self, projection: str, position: int) -> Iterator[ViewTransaction]:
-        with self._lock, self._conn.transaction(), self._conn.cursor() as cursor:
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
             cursor.execute(f"INSERT INTO {TRACKING_TABLE} (projection, notification_id) VALUES (%s, 0) "
                            "ON CONFLICT DO NOTHING", (projection,))
             # Row lock: a second runner of the same projection waits here, then sees our position.
@@ -218,10 +222,10 @@ class PostgresReadModelView:
             conn.close()
 
     def reset(self) -> None:
-        with self._lock, self._conn.transaction():
+        with self._pool.connection() as conn, conn.transaction():
             for table in self.specs:
-                self._conn.execute(f"DROP TABLE IF EXISTS {table.name}")
-            self._conn.execute(f"DROP TABLE IF EXISTS {TRACKING_TABLE}")
+                conn.execute(f"DROP TABLE IF EXISTS {table.name}")
+            conn.execute(f"DROP TABLE IF EXISTS {TRACKING_TABLE}")
         self._create()
 
     def dump(self) -> dict[str, list[Row]]:
@@ -229,4 +233,4 @@ class PostgresReadModelView:
             return {t.name: tables.select(t) for t in self.specs}
 
     def close(self) -> None:
-        self._conn.close()
+        self._pool.close()

@@ -37,15 +37,16 @@ class OperationsController(Controller):
     path = "/"
     tags = ("operations",)
 
-    @get("/healthz", operation_id="health", summary="Liveness of the process",
+    @get("/healthz", operation_id="health", summary="Liveness of the process alone (no dependency is checked)",
          responses=ok(Health, {"status": "ok"}))
     async def healthz(self) -> Health:
         return Health(status="ok")
 
-    @get("/readyz", operation_id="readiness", summary="Readiness of every dependency (503 when one is down)",
-         sync_to_thread=True,
-         responses={**ok(Readiness, {"ready": True, "checks": {"ledger": True, "nats": True}}),
-                    **ok(Readiness, {"ready": False, "checks": {"ledger": True, "nats": False}}, status=503)})
+    @get("/readyz", operation_id="readiness", sync_to_thread=True,
+         summary="Readiness of each dependency: the ledger's database (postgresql or sqlite) and NATS JetStream "
+                 "when this process queues work on it; 503 when one is down (answers within about 2 s)",
+         responses={**ok(Readiness, {"ready": True, "checks": {"postgresql": True, "nats": True}}),
+                    **ok(Readiness, {"ready": False, "checks": {"postgresql": True, "nats": False}}, status=503)})
     def readyz(self, request: Request[Any, Any, Any]) -> Response[Readiness]:
         checks = deps_of(request).readiness()
         ready = all(checks.values())

@@ -42,6 +42,7 @@ from api.schemas.sessions import (
     SessionCreated,
 )
 from api.services import webhook_admin
+from api.work import offer_job
 from domain.address_proof.capture import ensure_capture_wanted
 from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, SANDBOX_MARK, audit_context
 from domain.errors import DomainError
@@ -186,9 +187,9 @@ def request_checks(deps: Deps, tenant_id: str, session_id: UUID) -> tuple[int, l
     if missing:
         raise ApiProblem(409, "captures_missing", "upload the missing captures first", missing=missing)
     already = set(session.requested_checks.get(session.attempt, []))
-    for check in session.required_checks:
-        if check not in already:
-            deps.ledger.request_check(tenant_id, session_id, check)
+    wanted = [check for check in session.required_checks if check not in already]
+    if wanted:  # one transaction: the work-recovery follower sees the whole request or none of it
+        deps.ledger.request_checks(tenant_id, session_id, wanted)
     return session.attempt, session.required_checks
 
 
@@ -234,21 +235,21 @@ class SessionController(Controller):
         return accept_capture(deps, principal.tenant_id, parse_session_id(session_id), data)
 
     @post("/{session_id:str}/complete", operation_id="completeSession", status_code=202,
-          summary="All captures are in: queue the checks for the ML workers (result by GET and webhook)",
+          summary="All captures are in: record the checks for the ML workers (result by GET and webhook). "
+                  "job_status is queued (on the work queue now) or accepted (recorded; queued from the ledger "
+                  "within the grace period, e.g. while NATS is down): either way the session is processed",
           responses=ok(CompleteAccepted, {"id": _SID, "status": "pending", "job_id": f"{_SID}:1",
                                           "job_status": "queued",
                                           "checks_requested": ["ocr", "face_match", "data_validation"]},
-                       status=202, description="Queued"))
+                       status=202, description="Accepted"))
     async def complete(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        session_id: SessionId) -> CompleteAccepted:
         sid = parse_session_id(session_id)
         attempt, checks = await in_thread(request_checks, deps, principal.tenant_id, sid)
         await in_thread(meter, request, "workflow")
-        queue = product(deps).queue
-        if queue is None:
-            raise ApiProblem(503, "unavailable", "no ML work queue is configured")
-        job_id = await queue.enqueue(principal.tenant_id, sid, attempt, principal.sandbox)
-        return CompleteAccepted(id=str(sid), status="pending", job_id=job_id, job_status="queued",
+        # The ledger now holds the request: the publish below is the fast path only (api.work).
+        job_status = await offer_job(deps, principal.tenant_id, sid, attempt, principal.sandbox)
+        return CompleteAccepted(id=str(sid), status="pending", job_id=f"{sid}:{attempt}", job_status=job_status,
                                 checks_requested=checks)
 
     @get("/{session_id:str}", operation_id="getSession", sync_to_thread=True,

@@ -2,7 +2,9 @@
 
 Both open an ordinary verification session (the same domain as the session routes), store the
 captures and request the checks. Instant runs the pipeline inline in a worker thread and answers
-with the decision; ``/v1/kyc/verify`` queues a job on the JetStream work queue and answers ``queued``
+with the decision, or 202 "accepted, processing" when the run cannot finish in time (``api.work``:
+the recorded request is processed all the same); ``/v1/kyc/verify`` queues a job on the JetStream
+work queue and answers ``queued`` (``accepted`` when the queue is unreachable: the ledger holds it)
 (result by ``GET /v1/kyc/verify/{job_id}`` and the webhook). Liveness is active by default, and active
 liveness needs a challenge issued beforehand (``POST /v1/liveness/challenges`` with the checks): pass its
 ``challenge_id``, nonce and frames; without them the request is refused (422
@@ -15,7 +17,7 @@ import time
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
 from api.controllers.product import in_thread, parse_session_id, product, session_view
@@ -27,9 +29,13 @@ from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.schemas.modules import VerifyRequest
 from api.schemas.sessions import CaptureUpload
+from api.work import offer_job, run_or_accept
 from domain.sessions.configuration import SessionConfiguration
 
 JobId = Annotated[str, Parameter(description="job id (the session id)", max_length=64)]
+_PROCESSING_EXAMPLE = {"id": SESSION_VIEW_EXAMPLE["id"], "status": "pending", "job_id": SESSION_VIEW_EXAMPLE["id"],
+                       "job_status": "processing", "poll_url": f"/v1/sessions/{SESSION_VIEW_EXAMPLE['id']}",
+                       "processing_ms": 30012, "usage": {"module": "workflow", "billed": True}}
 _VERIFY_EXAMPLE = {"document_front": "/9j/4AAQSkZJRgABAQ...", "selfie": "/9j/4AAQSkZJRgABAQ...",
                    "checks": ["ocr", "face_match", "liveness"], "country": "MA"}
 
@@ -83,32 +89,34 @@ class VerifyController(Controller):
     guards = (client_access,)
 
     @post("/identity/verify", operation_id="verifyIdentityInstant", status_code=200,
-          summary="Instant verification: all images in, the full result out (seed 003)",
-          responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "processing_ms": 1140, "usage": {"module": "workflow",
-                                                                                 "billed": True}}))
+          summary="Instant verification: all images in, the full result out (seed 003). When the run cannot "
+                  "finish in time (KYC_INSTANT_TIMEOUT_S) or hits an outage after the session was recorded, the "
+                  "answer is 202 accepted/processing with the session to poll (Location, poll_url): it is "
+                  "processed all the same",
+          responses={**ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "processing_ms": 1140,
+                                           "usage": {"module": "workflow", "billed": True}}),
+                     **ok(dict[str, Any], _PROCESSING_EXAMPLE, status=202, description="Accepted, processing")})
     async def instant(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
-                      data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
+                      data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> Response[dict[str, Any]]:
         started = time.perf_counter()
         session_id = await in_thread(open_verification, deps, principal, data)
         receipt = await in_thread(meter, request, "workflow")
-        view = await in_thread(run_inline, deps, principal, session_id)
-        return {**view, "processing_ms": round((time.perf_counter() - started) * 1000),
-                "usage": receipt.as_usage()}
+        return await run_or_accept(deps, principal.tenant_id, session_id, principal.sandbox,
+                                   deps.settings.instant_timeout_s, lambda: run_inline(deps, principal, session_id),
+                                   {"usage": receipt.as_usage()}, started)
 
     @post("/kyc/verify", operation_id="verifyKycAsync", status_code=202,
-          summary="Full workflow, asynchronous: answers a job id and queued (seed 001 section 8.5)",
+          summary="Full workflow, asynchronous: answers a job id and queued (seed 001 section 8.5); the job is "
+                  "recorded first, so it is processed even when the work queue is unreachable (status accepted)",
           responses=ok(dict[str, Any], {"job_id": SESSION_VIEW_EXAMPLE["id"], "status": "queued",
                                         "usage": {"module": "workflow", "billed": True}}, status=202,
                        description="Queued"))
     async def queue(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                     data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> dict[str, Any]:
-        queue = product(deps).queue
-        if queue is None:
-            raise ApiProblem(503, "unavailable", "no ML work queue is configured")
         session_id = await in_thread(open_verification, deps, principal, data)
         receipt = await in_thread(meter, request, "workflow")
-        await queue.enqueue(principal.tenant_id, session_id, 1, principal.sandbox)
-        return {"job_id": str(session_id), "status": "queued", "usage": receipt.as_usage()}
+        status = await offer_job(deps, principal.tenant_id, session_id, 1, principal.sandbox)
+        return {"job_id": str(session_id), "status": status, "usage": receipt.as_usage()}
 
     @get("/kyc/verify/{job_id:str}", operation_id="getKycVerifyJob", sync_to_thread=True,
          summary="The job's session: status, checks, extracted data and decision",

@@ -158,6 +158,14 @@ class SessionCommands:
         session.request_check(check)
         self.save(session)
 
+    def request_checks(self, tenant_id: str, session_id: UUID, checks: Sequence[str]) -> None:
+        """Request several checks of the current attempt in one transaction: the work-recovery
+        follower sees the whole request or none of it (ARCHITECTURE.md section 2, one step one command)."""
+        session = self.get_session(tenant_id, session_id)
+        for check in checks:
+            session.request_check(check)
+        self.save(session)
+
     def record_check_result(
         self, tenant_id: str, session_id: UUID, attempt: int, result: CheckResult
     ) -> None:

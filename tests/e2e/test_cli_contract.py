@@ -55,7 +55,7 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
         _, _, http_url, nats_url = line.split()
         assert http_url.startswith("http://127.0.0.1:") and nats_url.startswith("nats://127.0.0.1:")
         with urllib.request.urlopen(http_url + "/readyz", timeout=10) as response:
-            assert json.loads(response.read()) == {"ready": True, "checks": {"ledger": True, "nats": True}}
+            assert json.loads(response.read()) == {"ready": True, "checks": {"sqlite": True, "nats": True}}
         children = subprocess.run(["pgrep", "-P", str(proc.pid)], capture_output=True, text=True).stdout.split()
         assert children, "dev should run a nats-server child"
         _signed_session_round_trip(http_url, str(tmp_path / "d"))

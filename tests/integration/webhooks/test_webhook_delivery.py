@@ -191,3 +191,27 @@ def test_a_receiver_that_never_answers_2xx_is_given_up_after_about_three_days(rt
     assert delivery.status == DeliveryStatus.FAILED
     elapsed = _attempt_events(rt, delivery)[-1].at - start
     assert timedelta(days=2.3) < elapsed < timedelta(days=3.6)
+
+
+def test_a_delivery_due_while_the_database_is_away_stays_due(rt: LedgerRuntime, receiver: Receiver) -> None:
+    """The due deliveries live in memory between restarts: a round that fails on the database (a
+    PostgreSQL restart) must not drop them, or they wait for the next process restart."""
+    _register(rt, receiver.url, ["verification.completed"])
+    verified_session(rt.ledger, TENANT)
+    dispatcher = _dispatcher(rt, Clock(datetime.now(UTC)))
+    assert dispatcher.schedule_pending() == 1
+    repository, calls = dispatcher.app.repository, {"n": 0}
+
+    class Away:
+        def get(self, *args: Any, **kwargs: Any) -> Any:
+            calls["n"] += 1
+            raise OSError("database away")
+
+    dispatcher.app = type("App", (), {"repository": Away()})()
+    with pytest.raises(OSError):
+        dispatcher.deliver_due()
+    assert calls["n"] == 1 and receiver.requests == []
+    dispatcher.app = rt.ledger
+    assert dispatcher.app.repository is repository
+    assert dispatcher.deliver_due() == [AttemptOutcome.SUCCEEDED]
+    assert len(receiver.requests) == 1
