@@ -21,7 +21,7 @@ from ops.relays import open_read_model_view
 from ops.work_recovery import RECOVERY_NAME, WorkRecovery, WorkRecoveryHandle
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.unit.projections.support import verified_session
-from tests.unit.sessions.support import SHA, Clock, decide, ocr
+from tests.unit.sessions.support import SHA, Clock, decide, ocr, validation
 
 pytestmark = pytest.mark.integration
 
@@ -79,6 +79,7 @@ def test_a_restarted_follower_finds_the_stranded_request_from_its_position(tmp_p
 
         with audit_context(tenant, "system:pipeline:sandbox", "req-2"):
             rt.ledger.record_check_result(tenant, stranded, 1, ocr())
+            rt.ledger.record_check_result(tenant, stranded, 1, validation())  # every document read is validated
             decide(rt.ledger, tenant, stranded)
         clock.advance(10 * GRACE.total_seconds())
         one_round(restarted, restarted_queue)
