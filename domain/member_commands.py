@@ -22,8 +22,8 @@ from domain.members import Member, MemberRole, member_uuid
 from domain.tenancy import ApiKey, KeyRole, Tenant
 
 if TYPE_CHECKING:
-    from eventsourcing.application import LocalNotificationLog, Repository
-    from eventsourcing.persistence import Recording
+    from eventsourcing.application import Repository
+    from eventsourcing.persistence import ApplicationRecorder, Recording
 
 MEMBER_CREATED_TOPIC = "kycledger.member.Created"
 KEY_CREATED_TOPIC = "kycledger.tenant.ApiKeyCreated"
@@ -62,8 +62,7 @@ class MemberCommands:
 
     if TYPE_CHECKING:
         repository: Repository[UUID]
-        @property
-        def notification_log(self) -> LocalNotificationLog: ...
+        recorder: ApplicationRecorder
 
         def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
         def get_tenant(self, tenant_id: str) -> Tenant: ...
@@ -172,7 +171,7 @@ class MemberCommands:
     def _originators(self, topic: str) -> Iterator[UUID]:
         start = 1
         while True:
-            batch = self.notification_log.select(start, LOG_PAGE, topics=[topic])
+            batch = self.recorder.select_notifications(start, LOG_PAGE, topics=[topic])
             if not batch:
                 return
             for item in batch:

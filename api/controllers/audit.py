@@ -1,6 +1,6 @@
 """Audit routes (issue 6): a session's proven timeline, evidence bundles, replay and what-if.
 
-For auditor (and operator) keys of the tenant, read-only: the only thing an audit route writes is
+For the tenant's auditors, read-only: the only thing an audit route writes is
 the record of the read itself (``domain.audit_access.AuditAccess``), so every look at a case is
 evidence too. Another tenant's session answers 404, exactly like a missing one.
 
@@ -19,6 +19,7 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter, QueryParameter
 
+from api.access_log import record_read
 from api.audit_views import decision_provenance, timeline_entry
 from api.controllers.product import parse_session_id
 from api.dto import Dto
@@ -27,7 +28,6 @@ from api.guards import auditor_access, auditor_query_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.services import evidence
-from domain.audit_access import AuditAccess
 from policies.document import PolicyDocument
 from policies.replay import replay_session, what_if_session
 
@@ -55,14 +55,6 @@ class WhatIfRequest(Dto, frozen=True, kw_only=True):
     """Another policy document to evaluate over the session's recorded inputs (nothing is written)."""
 
     policy: dict[str, Any]
-
-
-def record_read(deps: Deps, request: Request[Any, Any, Any], principal: Caller, resource: str,
-                scope: str) -> None:
-    """The read itself becomes a ledger event (inside the request's audit context)."""
-    request_id = str((request.scope.get("state") or {}).get("trace_id") or "untraced")
-    deps.ledger.save(AuditAccess.record(principal.tenant_id, principal.key_id, principal.role, resource, scope,
-                                        request_id))
 
 
 def _note_text(bundle: dict[str, Any]) -> dict[str, Any]:

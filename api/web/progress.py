@@ -15,16 +15,21 @@ from uuid import UUID
 from api.client_token import session_challenge
 from api.controllers.mobile import scan_view
 from api.controllers.product import product
+from api.decision_view import decision_view
 from api.deps import ApiDependencies
 
 
 def _decision(session: Any, attempt: int) -> dict[str, Any] | None:
+    reviewed = decision_view(session) if session.review_decision is not None else None
+    if reviewed is not None:  # a reviewer's outcome is the one the person is told, after a reload too
+        return {"decision": reviewed["decision"], "route": reviewed["route"], "user_message": reviewed["user_message"],
+                "retry_step": None, "attempt": reviewed["attempt"], "decided_by": "review"}
     decided = session.decisions.get(attempt)
     if decided is None:
         return None
     outcome = decided["outcome"]
     return {"decision": outcome["decision"], "route": outcome["route"], "user_message": outcome["user_message"],
-            "retry_step": outcome.get("retry_step"), "attempt": attempt}
+            "retry_step": outcome.get("retry_step"), "attempt": attempt, "decided_by": "policy"}
 
 
 def _face(session: Any, attempt: int) -> dict[str, Any]:
