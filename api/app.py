@@ -18,18 +18,20 @@ from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Server
 
 from api.auth import Principal
 from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import ApiDependencies
+from api.docs_page import DocsController, swagger_dir
 from api.errors import EXCEPTION_HANDLERS
 from api.guards import principal_of
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
 from api.routes import ROUTE_HANDLERS
+from api.security_headers import SecurityHeadersMiddleware
 
 API_TITLE = "kycledger API"
 API_VERSION = "1.0.0"
@@ -53,15 +55,16 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
     metrics = ApiMetrics()
     openapi = OpenAPIConfig(
         title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
-        path="/", use_handler_docstrings=True,
-        render_plugins=[JsonRenderPlugin(path="/openapi.json"),
-                        *([SwaggerRenderPlugin(path="/docs")] if deps.settings.docs_enabled else [])],
+        path="/", use_handler_docstrings=True, render_plugins=[JsonRenderPlugin(path="/openapi.json")],
     )
+    if deps.settings.docs_enabled:
+        swagger_dir()  # fail at start-up, not on the first visit, when the package is missing
     app = Litestar(
-        route_handlers=list(route_handlers),
+        route_handlers=[*route_handlers, *([DocsController] if deps.settings.docs_enabled else [])],
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
+        middleware=[DefineMiddleware(SecurityHeadersMiddleware),
+                    DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
                     DefineMiddleware(PlatformMiddleware, deps=deps)],
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},

@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import msgspec
 
 from api.dto import Dto
+from api.schemas.sessions import REFERENCE
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
@@ -28,7 +29,7 @@ class ChallengeCreate(Dto, frozen=True, kw_only=True):
     """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
 
     checks: list[str] = msgspec.field(default_factory=lambda: ["liveness"])
-    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, REFERENCE] | None = None
 
 
 class DocumentOcr(Dto, frozen=True, kw_only=True):
@@ -78,7 +79,7 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     checks: list[str] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
     document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
-    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, REFERENCE] | None = None
     challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
     frames_base64: list[str] | None = None

@@ -40,6 +40,7 @@ from domain.sessions.guards import (
     parse_outcome,
     parse_reviewer_decision,
     require_code,
+    require_reference,
     require_sha256,
 )
 from domain.sessions.review import (
@@ -79,8 +80,8 @@ class VerificationSession(LedgerAggregate):
         session_id: UUID | None = None,
     ) -> VerificationSession:
         """Open a session; ``session_id`` lets callers derive ids from natural keys (idempotency)."""
-        if reference is not None and len(reference) > 200:
-            raise InvalidArgumentError("reference too long (max 200)")
+        if reference is not None:
+            require_reference(reference)
         # eventsourcing's _create takes the originator id; __init__ cannot, it would be recorded
         return cls._create(
             cls.Created,
