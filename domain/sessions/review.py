@@ -130,9 +130,8 @@ def proposal_of(history: list[dict[str, Any]], attempt: int) -> Mapping[str, Any
     """The open proposal of ``attempt``: the last proposal not followed by a decision."""
     open_proposal: Mapping[str, Any] | None = None
     for step in history:
-        if step.get("attempt") != attempt:
-            continue
-        open_proposal = step if step["step"] == "proposed" else None
+        if step.get("attempt") == attempt and step["step"] in ("proposed", "decided"):
+            open_proposal = step if step["step"] == "proposed" else None
     return open_proposal
 
 
