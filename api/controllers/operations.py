@@ -20,7 +20,7 @@ from api.deps import deps_of
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.observability import METRICS_CONTENT_TYPE, ApiMetrics
-from api.openapi import ok, text_ok
+from api.openapi import ok, problem_spec, text_ok
 
 log = logging.getLogger("kycledger.api")
 _METRICS_EXAMPLE = ("# HELP kycledger_http_responses_total HTTP responses by route and status\n"
@@ -61,7 +61,10 @@ class OperationsController(Controller):
 
     @get("/metrics", operation_id="metrics",
          summary="Prometheus metrics (text exposition format); needs Authorization: Bearer KYC_METRICS_TOKEN",
-         media_type=METRICS_CONTENT_TYPE, responses=text_ok(_METRICS_EXAMPLE, METRICS_CONTENT_TYPE))
+         media_type=METRICS_CONTENT_TYPE,
+         responses={**text_ok(_METRICS_EXAMPLE, METRICS_CONTENT_TYPE),
+                    401: problem_spec("Scrape token missing or wrong"),
+                    404: problem_spec("Metrics are not served (no KYC_METRICS_TOKEN configured)")})
     async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
         expected = deps_of(request).settings.metrics_token
         if expected is None:

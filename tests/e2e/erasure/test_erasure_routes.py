@@ -66,7 +66,10 @@ def test_legal_hold_restricts_processing_and_defers_erasure(stack: ApiStack) -> 
     sid = captured_session(client)
     subject = _subject(client, sid)
     until = (stack.clock() + timedelta(days=30)).isoformat()
-    held = client.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
+    admin = stack.client(stack.new_key(owner.tenant_id, "admin"))
+    refused = client.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
+    assert refused.status_code == 403 and refused.json()["code"] == "admin_role_required"
+    held = admin.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
     assert held.status_code == 201, held.text
     assert held.json()["processing_restricted"] is True and held.json()["hold_basis"] == "aml_record_keeping"
     upload = client.post(f"/v1/sessions/{sid}/documents", {"type": "selfie", "image_base64": b64(SELFIE)})
@@ -80,7 +83,7 @@ def test_legal_hold_restricts_processing_and_defers_erasure(stack: ApiStack) -> 
     assert build_pipeline(stack.rt).process_session(owner.tenant_id, UUID(sid), sandbox=True) == []
     session = client.get(f"/v1/sessions/{sid}").json()
     assert session["status"] == "cancelled"
-    released = client.request("DELETE", f"/v1/subjects/{subject}/legal-hold")
+    released = admin.request("DELETE", f"/v1/subjects/{subject}/legal-hold")
     assert released.status_code == 200, released.text
     state = client.get(f"/v1/subjects/{subject}/retention").json()
     assert state["hold_basis"] is None and state["erasure_deferred"] is True
@@ -103,7 +106,9 @@ def test_a_tenant_cannot_name_another_tenants_subjects(stack: ApiStack) -> None:
 
 
 def test_media_retention_is_a_tenant_setting(stack: ApiStack) -> None:
-    client = stack.client(stack.new_tenant())
+    tenant = stack.new_tenant()
+    assert stack.client(tenant).get("/v1/retention/media").json()["code"] == "admin_role_required"
+    client = stack.client(stack.new_key(tenant.tenant_id, "admin"))
     assert client.get("/v1/retention/media").json() == {"media_retention_days": 30}
     changed = client.request("PUT", "/v1/retention/media", {"media_retention_days": 7})
     assert changed.status_code == 200 and changed.json() == {"media_retention_days": 7}
