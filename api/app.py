@@ -31,7 +31,7 @@ from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
 from api.routes import ROUTE_HANDLERS
-from api.security_headers import SecurityHeadersMiddleware
+from api.security_headers import add_security_headers
 
 API_TITLE = "kycledger API"
 API_VERSION = "1.0.0"
@@ -63,12 +63,12 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         route_handlers=[*route_handlers, *([DocsController] if deps.settings.docs_enabled else [])],
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[DefineMiddleware(SecurityHeadersMiddleware),
-                    DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
+        middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
                     DefineMiddleware(PlatformMiddleware, deps=deps)],
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},
         request_max_body_size=deps.settings.max_body_bytes,
+        before_send=[add_security_headers],
         debug=False,
     )
     app.state.deps = deps
