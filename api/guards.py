@@ -13,6 +13,7 @@ caller whose key predates a role change learns what credential to ask its admin 
 - ``reviewer_access``: reviewers and compliance officers: the review queue and its evidence.
 - ``auditor_access`` (GET) and ``auditor_query_access`` (read-only POST such as what-if): auditors.
 - ``operator_access``: platform operators, whose keys belong to no tenant.
+- ``ledger_access``: signed checkpoints and Merkle proofs (hashes only), for auditors and operators.
 """
 
 from __future__ import annotations
@@ -68,9 +69,10 @@ reviewer_access = requires("reviewer", "compliance")
 auditor_access = requires("auditor", read_only=True)
 auditor_query_access = requires("auditor")
 operator_access = requires("operator")
+ledger_access = requires("auditor", "operator", read_only=True)  # checkpoints and proofs: hashes only
 
 ROLE_GUARDS: frozenset[Guard] = frozenset({
     integration_access, erasure_access, admin_access, reviewer_access, auditor_access, auditor_query_access,
-    operator_access,
+    operator_access, ledger_access,
 })
 """Every guard above: each ``/v1`` and ``/kyc`` route carries exactly one of them (a test checks)."""

@@ -15,7 +15,7 @@ from litestar.params import QueryParameter
 from api.access_log import record_read
 from api.dto import Dto
 from api.errors import ApiProblem
-from api.guards import requires
+from api.guards import ledger_access
 from api.openapi import ok
 from api.params import Caller, Deps
 
@@ -43,9 +43,6 @@ class ConsistencyProof(Dto, frozen=True, kw_only=True):
     second_root_hash: str
     proof: list[str]
 
-
-
-ledger_access = requires("auditor", "operator", read_only=True)
 
 
 class LedgerProofController(Controller):

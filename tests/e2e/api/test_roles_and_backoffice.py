@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from api.client import KycClient
+from api.guards import ROLE_GUARDS
 from domain.audit import PLATFORM_TENANT, audit_context
 from domain.errors import InvalidArgumentError
 from domain.integrity.merkle import verify_consistency, verify_inclusion
@@ -237,3 +238,19 @@ def test_plans_list_quotas_and_prices(stack: ApiStack) -> None:
     assert plans["free"]["price_micro_usd"]["ocr"] == 0
     pro = plans["pro"]["price_micro_usd"]
     assert pro["workflow"] == pro["liveness"] + pro["ocr"] + pro["validate"] + pro["face_match"]
+
+
+def test_every_signed_route_has_a_role_guard(stack: ApiStack) -> None:
+    """No /v1 or /kyc route is left to whatever key authenticates (a platform operator's key has no
+    tenant, so an unguarded tenant route would act on the pseudo-tenant ``platform``)."""
+    unguarded = []
+    for route in stack.app.routes:
+        if not route.path.startswith(("/v1/", "/kyc/")) or route.path.startswith("/v1/probe"):
+            continue
+        for handler in getattr(route, "route_handlers", []):
+            if handler.http_methods == {"OPTIONS"}:
+                continue  # litestar's own CORS preflight answer: no handler of ours runs
+            guards = {g for layer in handler.ownership_layers for g in (layer.guards or [])}
+            if not ROLE_GUARDS & guards:
+                unguarded.append(f"{sorted(handler.http_methods)} {route.path}")
+    assert not unguarded, unguarded
