@@ -30,6 +30,7 @@ from api.guards import principal_of
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
+from api.roles_doc import ROLES_TABLE
 from api.routes import ROUTE_HANDLERS
 from api.security_headers import add_security_headers
 
@@ -42,7 +43,10 @@ API_DESCRIPTION = (
     "simulated results from documented magic inputs (an image whose mean colour is mostly red asks for "
     "fail, mostly blue for uncertain, any other picture for pass; a name containing SANDBOX HIT or "
     "SANDBOX NEAR for a screening hit or near-hit), are never billed and mark every event; a session "
-    "belongs to the environment of the key that opened it and is not found by keys of the other one."
+    "belongs to the environment of the key that opened it and is not found by keys of the other one.\n\n"
+    "## Who may do what\n\nEach key has one role; a route refuses other roles with 403 and a code naming the role "
+    "it needs (`admin_role_required`, `reviewer_role_required`, ...). Another tenant's ids answer 404.\n\n"
+    + ROLES_TABLE
 )
 
 
