@@ -20,7 +20,7 @@ from litestar import Controller, Request, get, post
 from litestar.params import Parameter, QueryParameter
 
 from api.access_log import record_read
-from api.audit_views import decision_provenance, timeline_entry
+from api.audit_views import REVIEW_TOPICS, decision_provenance, review_provenance, timeline_entry
 from api.controllers.product import parse_session_id
 from api.dto import Dto
 from api.errors import ApiProblem
@@ -46,6 +46,10 @@ _TIMELINE_EXAMPLE: dict[str, Any] = {
                    "inputs": [{"originator_id": _SID, "originator_version": 7, "sha256": _HEX}],
                    "decision": "accepted", "route": "auto_approve", "score": 91.5,
                    "score_breakdown": [], "rules": [], "reason_codes": []}],
+    "reviews": [{"position": 24, "attempt": 1, "step": "decided", "decision": "accepted", "reason": "false_positive",
+                 "reviewer": {"id": "mem_0123456789abcdef", "name": "Ben Compliance"},
+                 "approvals": [{"id": "mem_fedcba9876543210", "name": "Ana Compliance", "decision": "accepted",
+                                "reason": "false_positive"}], "four_eyes": None}],
     "checkpoint": {"tree_size": 21, "note": "kycledger.local/ledger\n21\n...\n"},
     "public_key": "MCowBQYDK2VwAyEA...",
 }
@@ -70,8 +74,11 @@ def session_audit(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any
                 if stored["originator_id"] == str(session_id)]
     decisions = [decision_provenance(events[int(stored["originator_version"])], stored, bundle["policies"])
                  for stored in bundle["events"] if stored["topic"] == "kycledger.session.DecisionMade"]
+    # A reviewer's decision is a person's: its provenance is who decided (and who agreed), not a policy.
+    reviews = [review_provenance(events[int(stored["originator_version"])], stored) for stored in bundle["events"]
+               if stored["topic"] in REVIEW_TOPICS]
     return {"session_id": str(session_id), "tenant_id": tenant_id, "status": str(session.status),
-            "events": timeline, "decisions": decisions, "checkpoint": _note_text(bundle),
+            "events": timeline, "decisions": decisions, "reviews": reviews, "checkpoint": _note_text(bundle),
             "public_key": bundle["public_key"]}
 
 

@@ -109,6 +109,11 @@ def test_a_compliance_escalation_needs_two_different_compliance_officers(stack: 
     assert states["kycledger.session.ReviewDecisionProposed"]["reviewer_name"] == "Ana Compliance"
     timeline = auditor.get(f"/v1/audit/sessions/{sid}").json()
     assert "ReviewDecided" in {e["topic"].rsplit(".", 1)[-1] for e in timeline["events"]}
+    proposed, final_review = timeline["reviews"]
+    assert (proposed["step"], proposed["reviewer"]["name"], proposed["four_eyes"]) == (
+        "proposed", "Ana Compliance", "compliance_escalation")
+    assert final_review["step"] == "decided" and final_review["reviewer"]["name"] == "Ben Compliance"
+    assert [a["name"] for a in final_review["approvals"]] == ["Ana Compliance", "Ben Compliance"]
     # The policy's decision is still the policy's, and it replays exactly.
     replay = auditor.get(f"/v1/audit/sessions/{sid}/replay").json()
     assert replay["reproduced"] is True and [d["attempt"] for d in replay["decisions"]] == [1]
