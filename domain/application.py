@@ -17,7 +17,8 @@ from eventsourcing.application import AggregateNotFoundError, Application
 
 from domain.credentials import new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
-from domain.member_commands import IssuedKey, MemberCommands
+from domain.member_commands import IssuedKey, MemberCommands, TenantOpened
+from domain.members import Member, MemberRole
 from domain.sessions.commands import SessionCommands
 from domain.sessions.review_commands import ReviewCommands
 from domain.subjects import DataSubject, KeyDestruction, SubjectKeyShredder, subject_uuid
@@ -80,6 +81,22 @@ class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUI
 
     def create_tenant(self, name: str, plan: str = Plan.FREE.value) -> IssuedKey:
         """Create a tenant with its first client key; returns the key with its secret, once."""
+        tenant, key = self._tenant_with_key(name, plan)
+        self.save(tenant, key)
+        return IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role)
+
+    def open_tenant(self, name: str, plan: str, admin_name: str) -> TenantOpened:
+        """A tenant with its first integration key and its first administrator with their key, in one
+        transaction: what the platform operator hands over, once."""
+        tenant, key = self._tenant_with_key(name, plan)
+        admin = Member.enrol(tenant.tenant_id_public, admin_name, [MemberRole.ADMIN])
+        admin_key = self._issue(admin, KeyRole.ADMIN, sandbox=False)
+        self.save(tenant, key, admin, admin_key)
+        return TenantOpened(IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role),
+                            IssuedKey(tenant.tenant_id_public, admin_key.key_id, admin_key.secret, admin_key.role,
+                                      admin.member_id))
+
+    def _tenant_with_key(self, name: str, plan: str) -> tuple[Tenant, ApiKey]:
         name = name.strip()
         if not name or len(name) > 200:
             raise InvalidArgumentError("tenant name must be 1-200 characters")
@@ -89,9 +106,7 @@ class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUI
             raise InvalidArgumentError("unknown plan", plan=plan, allowed=[p.value for p in Plan]) from None
         tenant_id = "ten_" + secrets.token_hex(8)
         tenant = Tenant(tenant_id_public=tenant_id, name=name, plan=plan)
-        key = self._new_key(tenant_id, KeyRole.CLIENT.value, sandbox=plan == Plan.FREE.value)
-        self.save(tenant, key)
-        return IssuedKey(tenant_id, key.key_id, key.secret, key.role)
+        return tenant, self._new_key(tenant_id, KeyRole.CLIENT.value, sandbox=plan == Plan.FREE.value)
 
     def create_api_key(self, tenant_id: str, role: str = KeyRole.CLIENT.value, sandbox: bool = False) -> IssuedKey:
         """A tenant's integration key. Keys of the other roles belong to a person

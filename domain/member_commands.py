@@ -67,7 +67,6 @@ class MemberCommands:
         def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]: ...
         def get_tenant(self, tenant_id: str) -> Tenant: ...
         def get_api_key(self, key_id: str) -> ApiKey: ...
-        def create_tenant(self, name: str, plan: str = ...) -> IssuedKey: ...
         def rotate_api_key(self, key_id: str, overlap: timedelta = ...) -> IssuedKey: ...
         def revoke_api_key(self, key_id: str, reason: str) -> None: ...
 
@@ -75,17 +74,7 @@ class MemberCommands:
 
     def create_operator(self, display_name: str) -> IssuedKey:
         """A platform operator (a named person at platform level) and their first key."""
-        member = Member.enrol(PLATFORM_TENANT, display_name, [MemberRole.OPERATOR])
-        key = self._issue(member, KeyRole.OPERATOR, sandbox=False)
-        self.save(member, key)
-        return _issued(key)
-
-    def open_tenant(self, name: str, plan: str, admin_name: str) -> TenantOpened:
-        """A tenant with its first integration key and its first administrator's key."""
-        integration = self.create_tenant(name, plan)
-        admin = self.add_member(integration.tenant_id, admin_name, [MemberRole.ADMIN])
-        return TenantOpened(integration, self.issue_member_key(integration.tenant_id, admin.member_id,
-                                                               KeyRole.ADMIN))
+        return self.enrol_with_key(PLATFORM_TENANT, display_name, MemberRole.OPERATOR)[1]
 
     # --- members ----------------------------------------------------------------------------------
 
@@ -95,6 +84,15 @@ class MemberCommands:
         member = Member.enrol(tenant_id, display_name, roles)
         self.save(member)
         return member
+
+    def enrol_with_key(self, tenant_id: str, display_name: str, role: str) -> tuple[Member, IssuedKey]:
+        """A person with one role and their first key for it, recorded together (one transaction)."""
+        if tenant_id != PLATFORM_TENANT:
+            self.get_tenant(tenant_id)
+        member = Member.enrol(tenant_id, display_name, [role])
+        key = self._issue(member, KEY_ROLE_OF_MEMBER_ROLE[MemberRole(role)], sandbox=False)
+        self.save(member, key)
+        return member, _issued(key)
 
     def get_member(self, tenant_id: str, member_id: str) -> Member:
         try:
@@ -164,7 +162,8 @@ class MemberCommands:
         except NotFoundError:
             return None
 
-    def _issue(self, member: Member, role: str, sandbox: bool) -> ApiKey:
+    @staticmethod
+    def _issue(member: Member, role: str, sandbox: bool) -> ApiKey:
         return ApiKey(key_id=new_key_id(), owner_tenant_id=member.owner_tenant_id, role=KeyRole(role).value,
                       sandbox=sandbox, secret=new_secret(), member_id=member.member_id)
 

@@ -12,7 +12,6 @@ from datetime import timedelta
 from typing import Any
 
 from domain.application import IssuedKey
-from domain.member_commands import KEY_ROLE_OF_MEMBER_ROLE
 from domain.members import TENANT_ROLES
 from ops.cli_common import add_location_args, guarded, operator_context, print_json, runtime_from_args
 
@@ -93,8 +92,7 @@ def _create_operator(args: argparse.Namespace) -> int:
 
 def _create_member(args: argparse.Namespace) -> int:
     with runtime_from_args(args) as rt, operator_context("members-create"):
-        member = rt.ledger.add_member(args.tenant, args.name, [args.role])
-        issued = rt.ledger.issue_member_key(args.tenant, member.member_id, KEY_ROLE_OF_MEMBER_ROLE[args.role])
+        member, issued = rt.ledger.enrol_with_key(args.tenant, args.name, args.role)
     print_json({**_issued(issued), "display_name": member.display_name})
     return 0
 

@@ -173,9 +173,7 @@ class OperatorTenantController(Controller):
           responses=ok(IssuedKeyView, _ADMIN, status=201, description="Created"))
     def create_admin(self, deps: Deps, tenant_id: TenantId,
                      data: Annotated[AdminCreate, body({"display_name": "Dana Admin"})]) -> IssuedKeyView:
-        member = deps.ledger.add_member(deps.ledger.get_tenant(tenant_id).tenant_id_public, data.display_name,
-                                        ["admin"])
-        return _issued(deps.ledger.issue_member_key(tenant_id, member.member_id, "admin"))
+        return _issued(deps.ledger.enrol_with_key(tenant_id, data.display_name, "admin")[1])
 
     @get("/{tenant_id:str}/usage", operation_id="getTenantUsage", sync_to_thread=True,
          summary="Calls, billed calls, amounts and quota thresholds per module for one month",
