@@ -18,18 +18,21 @@ from litestar import Litestar, Request
 from litestar.di import Provide
 from litestar.middleware import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import JsonRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Server
 
 from api.auth import Principal
 from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import ApiDependencies
+from api.docs_page import DocsController, swagger_dir
 from api.errors import EXCEPTION_HANDLERS
 from api.guards import principal_of
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
+from api.roles_doc import ROLES_TABLE
 from api.routes import ROUTE_HANDLERS
+from api.security_headers import add_security_headers
 
 API_TITLE = "kycledger API"
 API_VERSION = "1.0.0"
@@ -47,7 +50,10 @@ API_DESCRIPTION = (
     "Every verification that reads a document also validates it (data_validation: expiry, check digits, "
     "dates, minimum age), whatever checks says. The person being verified (client token) sees the policy's "
     "message and next step, never a per-check outcome or score, and cannot retry, cancel or leave a case a "
-    "reviewer must close (compliance escalations, fraud reviews)."
+    "reviewer must close (compliance escalations, fraud reviews).\n\n"
+    "## Who may do what\n\nEach key has one role; a route refuses other roles with 403 and a code naming the role "
+    "it needs (`admin_role_required`, `reviewer_role_required`, ...). Another tenant's ids answer 404.\n\n"
+    + ROLES_TABLE
 )
 
 
@@ -60,12 +66,12 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
     metrics = ApiMetrics()
     openapi = OpenAPIConfig(
         title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
-        path="/", use_handler_docstrings=True,
-        render_plugins=[JsonRenderPlugin(path="/openapi.json"),
-                        *([SwaggerRenderPlugin(path="/docs")] if deps.settings.docs_enabled else [])],
+        path="/", use_handler_docstrings=True, render_plugins=[JsonRenderPlugin(path="/openapi.json")],
     )
+    if deps.settings.docs_enabled:
+        swagger_dir()  # fail at start-up, not on the first visit, when the package is missing
     app = Litestar(
-        route_handlers=list(route_handlers),
+        route_handlers=[*route_handlers, *([DocsController] if deps.settings.docs_enabled else [])],
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
@@ -73,6 +79,7 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},
         request_max_body_size=deps.settings.max_body_bytes,
+        before_send=[add_security_headers],
         debug=False,
     )
     app.state.deps = deps

@@ -47,3 +47,16 @@ def decision_provenance(event: Any, stored: Mapping[str, Any], policies: Mapping
         "score_breakdown": list(outcome.get("score_breakdown", [])), "rules": list(outcome.get("rules", [])),
         "reason_codes": list(outcome.get("reason_codes", [])), "user_message_code": outcome.get("user_message_code"),
     }
+
+
+REVIEW_TOPICS = ("kycledger.session.ReviewDecisionProposed", "kycledger.session.ReviewDecided")
+
+
+def review_provenance(event: Any, stored: Mapping[str, Any]) -> dict[str, Any]:
+    """A reviewer's proposal or decision with the people who made it, at its chain position."""
+    decided = str(stored["topic"]).endswith("ReviewDecided")
+    return {"position": stored["position"], "attempt": event.attempt, "step": "decided" if decided else "proposed",
+            "decision": event.decision, "reason": event.reason,
+            "reviewer": {"id": event.reviewer, "name": event.reviewer_name},
+            "approvals": list(event.approvals) if decided else [],
+            "four_eyes": None if decided else event.four_eyes}

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from domain.errors import DomainError, TenantSuspendedError
+from domain.member_commands import KEY_ROLE_OF_MEMBER_ROLE
+from domain.tenancy import ApiKey
 
 HEADER_KEY = "x-api-key"
 HEADER_TIMESTAMP = "x-api-timestamp"
@@ -41,6 +43,8 @@ class Principal:
     key_id: str
     role: str
     sandbox: bool
+    member_id: str | None = None  # the person the key was issued to (None: an integration key)
+    member_name: str | None = None
 
     @property
     def actor(self) -> str:
@@ -108,7 +112,32 @@ def authenticate(deps: ApiDependencies, headers: Mapping[str, str], method: str,
     # Remember the signature until it can no longer pass the clock check (2 x tolerance).
     if not deps.replay_guard.first_use(f"{key_id}:{signature.lower()}", now, ttl_s=2 * tolerance + 1):
         raise _refuse()
-    tenant = deps.ledger.get_tenant(key.owner_tenant_id)
-    if tenant.suspended:
-        raise TenantSuspendedError("tenant is suspended", tenant_id=key.owner_tenant_id)
-    return Principal(tenant_id=key.owner_tenant_id, key_id=key.key_id, role=key.role, sandbox=key.sandbox)
+    return admit(deps, key)
+
+
+def admit(deps: ApiDependencies, key: ApiKey) -> Principal:
+    """The principal of a key whose signature checked out, or the 403 saying why it may not act.
+
+    Past the signature check a precise answer is no oracle: only the secret's holder sees it.
+    """
+    if key.is_retired_operator_key:
+        raise ApiProblem(403, "operator_key_retired",
+                         "operator keys made under a tenant no longer work: an operator key is platform-level. "
+                         "Make one with `kycledger operators create --name NAME`, then revoke this key "
+                         "(`kycledger keys revoke --key-id KEY --reason operator_key_retired`)",
+                         key_id=key.key_id)
+    if not key.is_platform_key:
+        tenant = deps.ledger.get_tenant(key.owner_tenant_id)
+        if tenant.suspended:
+            raise TenantSuspendedError("tenant is suspended", tenant_id=key.owner_tenant_id)
+    holder = deps.ledger.key_holder(key)
+    if key.member_id is not None:
+        if holder is None or not holder.active:
+            raise ApiProblem(403, "member_deactivated", "the person this key was issued to no longer has access",
+                             member_id=key.member_id)
+        if key.role not in {KEY_ROLE_OF_MEMBER_ROLE[r] for r in holder.roles}:
+            raise ApiProblem(403, "member_role_withdrawn", "the person this key was issued to no longer holds "
+                             "its role", role=key.role, member_id=key.member_id)
+    return Principal(tenant_id=key.owner_tenant_id, key_id=key.key_id, role=key.role, sandbox=key.sandbox,
+                     member_id=holder.member_id if holder else None,
+                     member_name=holder.display_name if holder else None)

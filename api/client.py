@@ -72,5 +72,8 @@ class KycClient:
     def post(self, path: str, json_body: Any = None, **kwargs: Any) -> httpx.Response:
         return self.request("POST", path, json_body, **kwargs)
 
+    def put(self, path: str, json_body: Any = None, **kwargs: Any) -> httpx.Response:
+        return self.request("PUT", path, json_body, **kwargs)
+
     def close(self) -> None:
         self.http.close()

@@ -127,7 +127,8 @@ class ApiSettings:
     idempotency_ttl_s: int = 24 * 3600
     idempotency_lease_s: int = 300  # a crashed worker's in-flight claim frees itself after this
     max_body_bytes: int = 64 * 1024 * 1024  # several 10 MB images as base64 in one JSON body
-    docs_enabled: bool = True
+    docs_enabled: bool = False  # KYC_API_DOCS=1: the /docs page (served locally, api.docs_page)
+    metrics_token: str | None = None  # KYC_METRICS_TOKEN: /metrics answers only with this bearer token
     instant_timeout_s: float = 30.0  # then /v1/identity/verify answers 202 accepted, processing (api.work)
 
 

@@ -48,6 +48,8 @@ STATUS_BY_CODE: dict[str, int] = {
     # domain/retention.py, domain/webhooks.py
     "processing_restricted": 409,
     "webhook_endpoint_disabled": 409,
+    # domain/sessions/review.py: the person may not review this case (role, own submission, four eyes)
+    "reviewer_not_allowed": 403,
     # domain/integrity
     "merkle_range_invalid": 422,
     "merkle_node_missing": 404,

@@ -27,7 +27,7 @@ from litestar.openapi.spec import (
 )
 from litestar.params import Body
 
-from api.errors import PROBLEM_JSON, PROBLEM_RESPONSE_DESCRIPTION
+from api.errors import PROBLEM_JSON, PROBLEM_RESPONSE_DESCRIPTION, Problem
 
 SECURITY = [{"ApiKey": [], "ApiTimestamp": [], "ApiSign": []}]
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
@@ -61,6 +61,12 @@ def text_ok(example: str, media_type: str, description: str = "Success") -> dict
     """A 200 text answer (Prometheus exposition, server-sent events) with one example."""
     return {200: ResponseSpec(data_container=str, description=description, generate_examples=False,
                               media_type=media_type, examples=[Example(summary="example", value=example)])}
+
+
+def problem_spec(description: str) -> ResponseSpec:
+    """An error answer an operation outside ``/v1`` documents itself (RFC 9457 problem+json)."""
+    return ResponseSpec(data_container=Problem, description=description, generate_examples=False,
+                        media_type=PROBLEM_JSON)
 
 
 def body(example: Any, description: str | None = None) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.decision_view import decision_view
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.values import Route
 from policies.messages import USER_MESSAGES
@@ -28,7 +29,15 @@ NEXT_STEP: dict[str, str] = {"auto_approve": "done", "retry": "retry", "active_c
 
 
 def person_decision(session: VerificationSession, attempt: int) -> dict[str, Any] | None:
-    """The decision of ``attempt`` as the person is told it: message and next step, nothing else."""
+    """The decision of ``attempt`` as the person is told it: message and next step, nothing else.
+
+    Once a reviewer decided, the reviewer's outcome is the one the person is told, after a reload too
+    (``projections.decision_story``: one story on every channel)."""
+    reviewed = decision_view(session) if session.review_decision is not None else None
+    if reviewed is not None:
+        accepted = reviewed["decision"] == "accepted"
+        return {"attempt": reviewed["attempt"], "user_message": reviewed["user_message"],
+                "next_step": "done" if accepted else "none", "retry_step": None}
     decided = session.decisions.get(attempt)
     if decided is None:
         return None

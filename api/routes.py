@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from api.controllers.admin import AdminController
+from api.controllers.admin_settings import AdminSettingsController
 from api.controllers.audit import AuditController
 from api.controllers.erasure import ErasureController
 from api.controllers.ledger import LedgerProofController
@@ -18,6 +20,7 @@ from api.controllers.nats_credentials import NatsCredentialController
 from api.controllers.operations import OperationsController
 from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
 from api.controllers.review import ReviewController
+from api.controllers.review_evidence import ReviewEvidenceController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
 from api.controllers.webhooks import WebhookController
@@ -30,6 +33,8 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     OperatorKeyController,
     OperatorPlanController,
     LedgerProofController,
+    AdminController,
+    AdminSettingsController,
     # product routes (routes engineer) go here
     SessionController,
     ClientSessionController,
@@ -37,6 +42,7 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     ModuleController,
     MobileController,
     ReviewController,
+    ReviewEvidenceController,
     # issue 6 HTTP surfaces: audit, erasure and retention, webhook management
     AuditController,
     ErasureController,

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
 
-from domain.credentials import CredentialSecret, new_key_id, new_secret
+from domain.credentials import new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
+from domain.member_commands import IssuedKey, MemberCommands, TenantOpened
+from domain.members import Member, MemberRole
 from domain.sessions.commands import SessionCommands
+from domain.sessions.review_commands import ReviewCommands
 from domain.subjects import DataSubject, KeyDestruction, SubjectKeyShredder, subject_uuid
 from domain.tenancy import ApiKey, KeyRole, Plan, Tenant, api_key_uuid, tenant_uuid
 
@@ -32,17 +34,10 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class IssuedKey:
-    """An API key as shown once to its owner: the secret is never shown again."""
-
-    tenant_id: str
-    key_id: str
-    secret: CredentialSecret
-    role: str
+__all__ = ["DEFAULT_ROTATION_OVERLAP", "LEDGER_NAME", "IssuedKey", "KycLedger", "utc_now"]
 
 
-class KycLedger(SessionCommands, Application[UUID]):
+class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUID]):
     """The ledger application. Persistence and sealing are configured by the composition root."""
 
     name = LEDGER_NAME
@@ -86,6 +81,22 @@ class KycLedger(SessionCommands, Application[UUID]):
 
     def create_tenant(self, name: str, plan: str = Plan.FREE.value) -> IssuedKey:
         """Create a tenant with its first client key; returns the key with its secret, once."""
+        tenant, key = self._tenant_with_key(name, plan)
+        self.save(tenant, key)
+        return IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role)
+
+    def open_tenant(self, name: str, plan: str, admin_name: str) -> TenantOpened:
+        """A tenant with its first integration key and its first administrator with their key, in one
+        transaction: what the platform operator hands over, once."""
+        tenant, key = self._tenant_with_key(name, plan)
+        admin = Member.enrol(tenant.tenant_id_public, admin_name, [MemberRole.ADMIN])
+        admin_key = self._issue(admin, KeyRole.ADMIN, sandbox=False)
+        self.save(tenant, key, admin, admin_key)
+        return TenantOpened(IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role),
+                            IssuedKey(tenant.tenant_id_public, admin_key.key_id, admin_key.secret, admin_key.role,
+                                      admin.member_id))
+
+    def _tenant_with_key(self, name: str, plan: str) -> tuple[Tenant, ApiKey]:
         name = name.strip()
         if not name or len(name) > 200:
             raise InvalidArgumentError("tenant name must be 1-200 characters")
@@ -95,23 +106,25 @@ class KycLedger(SessionCommands, Application[UUID]):
             raise InvalidArgumentError("unknown plan", plan=plan, allowed=[p.value for p in Plan]) from None
         tenant_id = "ten_" + secrets.token_hex(8)
         tenant = Tenant(tenant_id_public=tenant_id, name=name, plan=plan)
-        key = self._new_key(tenant_id, KeyRole.CLIENT.value, sandbox=plan == Plan.FREE.value)
-        self.save(tenant, key)
-        return IssuedKey(tenant_id, key.key_id, key.secret, key.role)
+        return tenant, self._new_key(tenant_id, KeyRole.CLIENT.value, sandbox=plan == Plan.FREE.value)
 
-    def create_api_key(self, tenant_id: str, role: str, sandbox: bool = False) -> IssuedKey:
+    def create_api_key(self, tenant_id: str, role: str = KeyRole.CLIENT.value, sandbox: bool = False) -> IssuedKey:
+        """A tenant's integration key. Keys of the other roles belong to a person
+        (``issue_member_key``) or, for operators, to the platform (``create_operator``)."""
         tenant = self.get_tenant(tenant_id)
-        try:
-            role = KeyRole(role).value
-        except ValueError:
-            raise InvalidArgumentError("unknown key role", role=role) from None
+        if role == KeyRole.OPERATOR:
+            raise InvalidArgumentError("operator keys are platform-level, never under a tenant",
+                                       hint="kycledger operators create --name NAME")
+        if role != KeyRole.CLIENT:
+            raise InvalidArgumentError("keys of this role belong to a named person of the tenant", role=role,
+                                       hint="kycledger members create --tenant T --name NAME --role ROLE")
         key = self._new_key(tenant.tenant_id_public, role, sandbox)
         self.save(key)
         return IssuedKey(tenant_id, key.key_id, key.secret, key.role)
 
     def _new_key(self, tenant_id: str, role: str, sandbox: bool) -> ApiKey:
         return ApiKey(key_id=new_key_id(), owner_tenant_id=tenant_id, role=role, sandbox=sandbox,
-                      secret=new_secret())
+                      secret=new_secret(), member_id=None)
 
     def rotate_api_key(self, key_id: str, overlap: timedelta = DEFAULT_ROTATION_OVERLAP) -> IssuedKey:
         """New current secret; the previous one keeps working for ``overlap``."""
@@ -120,7 +133,7 @@ class KycLedger(SessionCommands, Application[UUID]):
         key = self.get_api_key(key_id)
         key.rotate(new_secret(), overlap_until=self.clock() + overlap)
         self.save(key)
-        return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role)
+        return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role, key.member_id)
 
     def revoke_api_key(self, key_id: str, reason: str) -> None:
         key = self.get_api_key(key_id)

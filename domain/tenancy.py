@@ -1,4 +1,4 @@
-"""Tenants and their API keys (issue 2, seed 001 sections 2, 6, 7 and 17).
+"""Tenants and their API keys (seed 001 sections 2, 6, 7 and 17).
 
 A tenant holds API keys. A key has a public id and one or two active secrets: rotation adds a new
 secret and keeps the previous one valid until the overlap ends, so clients can roll over without
@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
+from domain.audit import PLATFORM_TENANT
 from domain.base import LedgerAggregate
 from domain.credentials import CredentialSecret
 from domain.errors import ApiKeyRevokedError, ConflictError, InvalidArgumentError
@@ -30,11 +32,25 @@ class Plan(StrEnum):
 
 
 class KeyRole(StrEnum):
-    """What a key may do: client calls, read-only audit, or operator back-office."""
+    """What a key may do (README "Who may do what"; ARCHITECTURE.md s8).
+
+    ``client`` is the tenant's integration key (its servers); ``admin``, ``reviewer``,
+    ``compliance`` and ``auditor`` keys belong to a named person (``ApiKey.member_id``); ``operator``
+    keys belong to a platform operator and to no tenant. An ``auditor`` key without a person and an
+    ``operator`` key under a tenant are what earlier versions issued: the first still reads (its key
+    id names the reader), the second is refused (``operator_key_retired``).
+    """
 
     CLIENT = "client"
     AUDITOR = "auditor"
     OPERATOR = "operator"
+    ADMIN = "admin"
+    REVIEWER = "reviewer"
+    COMPLIANCE = "compliance"
+
+
+PERSONAL_KEY_ROLES: frozenset[str] = frozenset({"admin", "reviewer", "compliance", "auditor", "operator"})
+"""Roles whose keys are issued to a person only."""
 
 
 def tenant_uuid(tenant_id: str) -> UUID:
@@ -94,24 +110,45 @@ class ApiKey(LedgerAggregate):
         role: str
         sandbox: bool
         secret: CredentialSecret
+        member_id: str | None
+        # v2 binds a key to the person it was issued to; v1 keys (earlier versions) belong to nobody.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["member_id"] = None
 
     def __init__(
-        self, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret
+        self, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret,
+        member_id: str | None,
     ) -> None:
         self.key_id = key_id
         self.owner_tenant_id = owner_tenant_id
         self.role = KeyRole(role).value
         self.sandbox = sandbox
         self.secret = secret
+        self.member_id = member_id
         self.previous_secret: CredentialSecret | None = None
         self.previous_valid_until: datetime | None = None
         self.revoked = False
 
     @classmethod
     def create_id(
-        cls, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret
+        cls, key_id: str, owner_tenant_id: str, role: str, sandbox: bool, secret: CredentialSecret,
+        member_id: str | None,
     ) -> UUID:
         return api_key_uuid(key_id)
+
+    @property
+    def is_platform_key(self) -> bool:
+        """A platform operator's key: it belongs to no tenant."""
+        return self.owner_tenant_id == PLATFORM_TENANT
+
+    @property
+    def is_retired_operator_key(self) -> bool:
+        """An operator key made under a tenant by an earlier version: refused, never migrated, because
+        nothing says which person it stood for or whether that tenant's staff could use it."""
+        return self.role == KeyRole.OPERATOR and not self.is_platform_key
 
     def rotate(self, new_secret: CredentialSecret, overlap_until: datetime) -> None:
         """Make ``new_secret`` current; the old one stays valid until ``overlap_until``."""

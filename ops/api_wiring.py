@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar
@@ -32,8 +33,8 @@ from ops.settings import Settings
 
 def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
     """``KYC_RATE_LIMIT_PER_MINUTE``, ``KYC_RATE_LIMIT_PER_DAY``, ``KYC_CLIENT_RATE_LIMIT_PER_MINUTE``,
-    ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS``, ``KYC_INSTANT_TIMEOUT_S`` (checked against the grace period
-    by ``Settings``)."""
+    ``KYC_MAX_BODY_BYTES``, ``KYC_API_DOCS`` (off unless 1), ``KYC_METRICS_TOKEN`` / ``KYC_METRICS_TOKEN_FILE``,
+    ``KYC_INSTANT_TIMEOUT_S`` (checked against the grace period by ``Settings``)."""
     e = os.environ if env is None else env
     defaults = ApiSettings()
 
@@ -55,9 +56,20 @@ def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
         client_rate_limit_per_minute=number("KYC_CLIENT_RATE_LIMIT_PER_MINUTE",
                                             defaults.client_rate_limit_per_minute),
         max_body_bytes=number("KYC_MAX_BODY_BYTES", defaults.max_body_bytes),
-        docs_enabled=e.get("KYC_API_DOCS", "1").lower() not in ("0", "false", "no"),
+        docs_enabled=e.get("KYC_API_DOCS", "0").lower() in ("1", "true", "yes"),
+        metrics_token=metrics_token(e),
         instant_timeout_s=Settings.from_env(dict(e)).instant_timeout_s,
     )
+
+
+def metrics_token(env: Mapping[str, str]) -> str | None:
+    """``KYC_METRICS_TOKEN`` or the first line of ``KYC_METRICS_TOKEN_FILE``; at least 32 characters."""
+    token = env.get("KYC_METRICS_TOKEN") or None
+    if token is None and env.get("KYC_METRICS_TOKEN_FILE"):
+        token = Path(env["KYC_METRICS_TOKEN_FILE"]).read_text(encoding="utf-8").strip() or None
+    if token is not None and len(token) < 32:
+        raise ValueError("KYC_METRICS_TOKEN must be at least 32 characters (e.g. `openssl rand -hex 32`)")
+    return token
 
 
 def http_state(rt: LedgerRuntime) -> Any:

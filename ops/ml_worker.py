@@ -26,6 +26,7 @@ from adapters.telemetry import extract_trace_context, job_span
 from api.client_token import ClientTokens, SessionChallenges
 from api.controllers.nats_credentials import NATS_CREDENTIALS_EXTENSION
 from api.controllers.product import PRODUCT_EXTENSION, ProductServices
+from api.review_evidence import REVIEW_WATCHLIST_EXTENSION
 from api.web.live import SESSION_FEED_EXTENSION
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
@@ -33,6 +34,7 @@ from ops.bootstrap import LedgerRuntime
 from ops.ml_services import build_ml_services
 from ops.nats_access import LedgerNatsCredentials, component_endpoint
 from ops.pipeline import VerificationPipeline, record_module_call, sandbox_label
+from ops.review_wiring import WatchlistFolderEntries
 from ops.sandbox import build_sandbox_services
 
 log = logging.getLogger("kycledger.ml_worker")
@@ -46,10 +48,12 @@ def blob_store(runtime: LedgerRuntime) -> LocalDiskBlobStore:
 
 def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) -> VerificationPipeline:
     """The pipeline over this runtime; real models load on first use, once per process."""
-    return VerificationPipeline(
+    pipeline = VerificationPipeline(
         ledger=runtime.ledger, blobs=blob_store(runtime), real=lambda: build_ml_services(watchlist_dir),
         sandbox=build_sandbox_services(OfflineKyaChecker(None)),
         challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
+    pipeline.watchlist_dir = watchlist_dir  # the review evidence looks hits up in the same lists
+    return pipeline
 
 
 def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: NatsTarget | None,
@@ -63,7 +67,9 @@ def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nat
         challenges=pipeline.challenges, queue=JetStreamWorkQueue(api_nats) if api_nats else None,
         record_module_call=record_module_call, pipeline_label=sandbox_label)
     live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(api_nats)} if api_nats else {}  # SSE fed from NATS
-    return {PRODUCT_EXTENSION: services, **live, NATS_CREDENTIALS_EXTENSION: LedgerNatsCredentials(runtime),
+    entries = WatchlistFolderEntries(getattr(pipeline, "watchlist_dir", None))
+    return {PRODUCT_EXTENSION: services, REVIEW_WATCHLIST_EXTENSION: entries, **live,
+            NATS_CREDENTIALS_EXTENSION: LedgerNatsCredentials(runtime),
             **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
 
 

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime
+from pathlib import Path
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -72,6 +73,7 @@ class VerificationPipeline:
         self._real = real
         self._sandbox = sandbox
         self.challenges = challenges
+        self.watchlist_dir: Path | None = None  # where the real screener's lists come from (review evidence)
         self.today = today
         self.now: Callable[[], datetime] = lambda: datetime.now(UTC)
         # Called once per recorded check with (check, outcome, seconds): the API's Prometheus hook

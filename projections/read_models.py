@@ -149,11 +149,25 @@ def _(event: VerificationSession.ReviewClaimed, entry: LedgerEntry, tx: ViewTran
 
 
 @process_event.register
+def _(event: VerificationSession.ReviewDecisionProposed, entry: LedgerEntry, tx: ViewTransaction) -> None:
+    # Four eyes: the first verdict waits for a second reviewer, so the case is free to claim again.
+    item = tx.get(REVIEW_QUEUE, (str(event.originator_id),))
+    if item is not None:
+        tx.upsert(REVIEW_QUEUE, {**item, "claimed_by": None})
+    row = tx.get(SESSIONS, (str(event.originator_id),))
+    review = dict(row["review"] or {}) if row else {}
+    _touch(tx, event, entry, review={**review, "claimed_by": None,
+                                     "proposal": {"decision": event.decision, "by": event.reviewer,
+                                                  "four_eyes": event.four_eyes}})
+
+
+@process_event.register
 def _(event: VerificationSession.ReviewDecided, entry: LedgerEntry, tx: ViewTransaction) -> None:
     tx.delete(REVIEW_QUEUE, {"session_id": str(event.originator_id)})
     accepted = event.decision == Decision.ACCEPTED
     decision = {"attempt": event.attempt, "decision": event.decision, "reason_codes": [event.reason],
-                "event_id": event_id(event), "by": "reviewer"}
+                "event_id": event_id(event), "by": "reviewer",
+                "reviewers": [a["id"] for a in event.approvals] or [event.reviewer]}
     row = tx.get(SESSIONS, (str(event.originator_id),))
     review = dict(row["review"] or {}) if row else {}
     _touch(tx, event, entry, decision=decision, review={**review, "decision": event.decision},

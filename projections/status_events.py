@@ -24,6 +24,7 @@ CHECK_STATUS = "check.status.updated"
 MANUAL_REVIEW_REQUESTED = "manual_review.requested"
 DECISION_MADE = "decision.made"
 REVIEW_DECIDED = "review.decided"
+REVIEW_PROPOSED = "review.proposed"  # four eyes: a first reviewer's verdict waits for a second
 RETRY_REQUESTED = "retry.requested"
 SESSION_CREATED = "session.created"
 SESSION_EXPIRED = "session.expired"
@@ -92,15 +93,22 @@ def _describe(event: Any) -> tuple[str, dict[str, Any]] | None:
     if isinstance(event, VerificationSession.DecisionMade):
         status = ROUTE_STATUS[Route(event.outcome["route"])]
         return DECISION_MADE, {"status": str(status), "attempt": event.attempt, "policy_hash": event.policy_hash,
-                               **_decision_fields(event.outcome)}
+                               "decided_by": "policy", **_decision_fields(event.outcome)}
     if isinstance(event, VerificationSession.ManualReviewRequested):
         codes = [c for c in event.reason.split(",") if c]
         return MANUAL_REVIEW_REQUESTED, {"status": str(SessionStatus.MANUAL_REVIEW), "queue": event.queue,
                                          "reason_codes": codes, "attempt": event.attempt}
     if isinstance(event, VerificationSession.ReviewDecided):
         status = SessionStatus.VERIFIED if event.decision == Decision.ACCEPTED else SessionStatus.FAILED
-        return REVIEW_DECIDED, {"status": str(status), "decision": event.decision,
-                                "reason_codes": [event.reason], "attempt": event.attempt}
+        # The reviewer's outcome supersedes the policy's decision of the attempt: the session's decision
+        # from here on (projections.decision_story). Reviewers are named in the ledger, not here.
+        return REVIEW_DECIDED, {"status": str(status), "decision": event.decision, "decided_by": "review",
+                                "reason_codes": [event.reason], "attempt": event.attempt,
+                                "user_message_code": event.user_message_code,
+                                "four_eyes": len(event.approvals) > 1}
+    if isinstance(event, VerificationSession.ReviewDecisionProposed):
+        return REVIEW_PROPOSED, {"status": str(SessionStatus.MANUAL_REVIEW), "attempt": event.attempt,
+                                 "four_eyes": event.four_eyes}
     if isinstance(event, VerificationSession.RetryRequested):
         return RETRY_REQUESTED, {"status": str(SessionStatus.PENDING), "attempt": event.attempt,
                                  "step": event.step, "reason_codes": [c for c in event.reason.split(",") if c]}
@@ -134,7 +142,8 @@ def status_message(event: Any, entry: LedgerEntry) -> StatusMessage | None:
 
 def completion_payload(message: StatusMessage) -> dict[str, Any]:
     """Seed 003's ``verification.completed`` webhook body for a message that ended its session."""
-    keep = ("tenant_id", "session_id", "status", "decision", "reason_codes", "attempt", "occurred_at", "ledger")
+    keep = ("tenant_id", "session_id", "status", "decision", "decided_by", "reason_codes", "attempt", "occurred_at",
+            "ledger")
     return {"event": VERIFICATION_COMPLETED, "event_id": message.event_id,
             **{k: message.payload[k] for k in keep if k in message.payload}}
 

@@ -1,6 +1,6 @@
 """Audit routes (issue 6): a session's proven timeline, evidence bundles, replay and what-if.
 
-For auditor (and operator) keys of the tenant, read-only: the only thing an audit route writes is
+For the tenant's auditors, read-only: the only thing an audit route writes is
 the record of the read itself (``domain.audit_access.AuditAccess``), so every look at a case is
 evidence too. Another tenant's session answers 404, exactly like a missing one.
 
@@ -19,7 +19,8 @@ from uuid import UUID
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter, QueryParameter
 
-from api.audit_views import decision_provenance, timeline_entry
+from api.access_log import record_read
+from api.audit_views import REVIEW_TOPICS, decision_provenance, review_provenance, timeline_entry
 from api.controllers.product import parse_session_id
 from api.dto import Dto
 from api.errors import ApiProblem
@@ -27,7 +28,6 @@ from api.guards import auditor_access, auditor_query_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.services import evidence
-from domain.audit_access import AuditAccess
 from policies.document import PolicyDocument
 from policies.replay import replay_session, what_if_session
 
@@ -46,6 +46,10 @@ _TIMELINE_EXAMPLE: dict[str, Any] = {
                    "inputs": [{"originator_id": _SID, "originator_version": 7, "sha256": _HEX}],
                    "decision": "accepted", "route": "auto_approve", "score": 91.5,
                    "score_breakdown": [], "rules": [], "reason_codes": []}],
+    "reviews": [{"position": 24, "attempt": 1, "step": "decided", "decision": "accepted", "reason": "false_positive",
+                 "reviewer": {"id": "mem_0123456789abcdef", "name": "Ben Compliance"},
+                 "approvals": [{"id": "mem_fedcba9876543210", "name": "Ana Compliance", "decision": "accepted",
+                                "reason": "false_positive"}], "four_eyes": None}],
     "checkpoint": {"tree_size": 21, "note": "kycledger.local/ledger\n21\n...\n"},
     "public_key": "MCowBQYDK2VwAyEA...",
 }
@@ -55,14 +59,6 @@ class WhatIfRequest(Dto, frozen=True, kw_only=True):
     """Another policy document to evaluate over the session's recorded inputs (nothing is written)."""
 
     policy: dict[str, Any]
-
-
-def record_read(deps: Deps, request: Request[Any, Any, Any], principal: Caller, resource: str,
-                scope: str) -> None:
-    """The read itself becomes a ledger event (inside the request's audit context)."""
-    request_id = str((request.scope.get("state") or {}).get("trace_id") or "untraced")
-    deps.ledger.save(AuditAccess.record(principal.tenant_id, principal.key_id, principal.role, resource, scope,
-                                        request_id))
 
 
 def _note_text(bundle: dict[str, Any]) -> dict[str, Any]:
@@ -78,8 +74,11 @@ def session_audit(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any
                 if stored["originator_id"] == str(session_id)]
     decisions = [decision_provenance(events[int(stored["originator_version"])], stored, bundle["policies"])
                  for stored in bundle["events"] if stored["topic"] == "kycledger.session.DecisionMade"]
+    # A reviewer's decision is a person's: its provenance is who decided (and who agreed), not a policy.
+    reviews = [review_provenance(events[int(stored["originator_version"])], stored) for stored in bundle["events"]
+               if stored["topic"] in REVIEW_TOPICS]
     return {"session_id": str(session_id), "tenant_id": tenant_id, "status": str(session.status),
-            "events": timeline, "decisions": decisions, "checkpoint": _note_text(bundle),
+            "events": timeline, "decisions": decisions, "reviews": reviews, "checkpoint": _note_text(bundle),
             "public_key": bundle["public_key"]}
 
 

@@ -8,7 +8,9 @@
   and processing is restricted until the hold ends.
 - ``POST /v1/sessions/{session_id}/erasure`` erases every subject the session recorded data of.
 - Legal holds on a subject and the tenant's media retention period are set here too.
-Client keys of the tenant (the data controller) only; another tenant's subject answers 404.
+Erasure is for the tenant's integration key (data-subject requests usually arrive through the
+tenant's own systems) and its administrators; legal holds and media retention are its
+administrators' only. Another tenant's subject answers 404.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from litestar.params import Parameter
 from api.controllers.product import parse_session_id
 from api.dto import Dto
 from api.errors import ApiProblem
-from api.guards import client_access
+from api.guards import admin_access, erasure_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.restriction import owned_subject, retention_view
@@ -62,9 +64,9 @@ class MediaRetention(Dto, frozen=True, kw_only=True):
 class ErasureController(Controller):
     path = "/v1"
     tags = ("erasure",)
-    guards = (client_access,)
 
-    @post("/subjects/{subject_id:str}/erasure", operation_id="eraseSubject", sync_to_thread=True, status_code=200,
+    @post("/subjects/{subject_id:str}/erasure", operation_id="eraseSubject", sync_to_thread=True,
+          guards=[erasure_access], status_code=200,
           summary="Crypto-shred a data subject; answers the offline-verifiable erasure receipt",
           responses=ok(dict[str, Any], _RECEIPT))
     def erase_subject(self, deps: Deps, principal: Caller, subject_id: SubjectId,
@@ -72,7 +74,8 @@ class ErasureController(Controller):
         subject = owned_subject(deps.ledger, principal.tenant_id, subject_id)
         return erasure(deps).erase_subject(principal.tenant_id, subject, data.reason)
 
-    @post("/sessions/{session_id:str}/erasure", operation_id="eraseSession", sync_to_thread=True, status_code=200,
+    @post("/sessions/{session_id:str}/erasure", operation_id="eraseSession", sync_to_thread=True,
+          guards=[erasure_access], status_code=200,
           summary="Erase every data subject a session recorded data of; one receipt per subject",
           responses=ok(dict[str, Any], {"session_id": "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21",
                                         "receipts": [_RECEIPT]}))
@@ -83,6 +86,7 @@ class ErasureController(Controller):
         return {"session_id": str(sid), "receipts": receipts}
 
     @get("/subjects/{subject_id:str}/retention", operation_id="getSubjectRetention", sync_to_thread=True,
+          guards=[erasure_access],
          summary="Whether the subject's processing is restricted, its legal hold and erasure state",
          responses=ok(dict[str, Any], _RETENTION))
     def subject_state(self, deps: Deps, principal: Caller, subject_id: SubjectId) -> dict[str, Any]:
@@ -90,6 +94,7 @@ class ErasureController(Controller):
         return retention_view(deps.ledger, principal.tenant_id, subject, deps.clock())
 
     @post("/subjects/{subject_id:str}/legal-hold", operation_id="placeLegalHold", sync_to_thread=True,
+          guards=[admin_access],
           status_code=201, summary="Place a legal hold: processing is restricted and erasure deferred until it ends",
           responses=ok(dict[str, Any], _RETENTION, status=201, description="Placed"))
     def place_hold(self, deps: Deps, principal: Caller, subject_id: SubjectId,
@@ -104,6 +109,7 @@ class ErasureController(Controller):
         return retention_view(deps.ledger, principal.tenant_id, subject, now)
 
     @delete("/subjects/{subject_id:str}/legal-hold", operation_id="releaseLegalHold", sync_to_thread=True,
+          guards=[admin_access],
             status_code=200, summary="End the subject's legal hold now (a deferred erasure becomes due)",
             responses=ok(dict[str, Any], {**_RETENTION, "processing_restricted": False, "hold_basis": None,
                                           "hold_until": None}))
@@ -114,12 +120,14 @@ class ErasureController(Controller):
         return retention_view(deps.ledger, principal.tenant_id, subject, now)
 
     @get("/retention/media", operation_id="getMediaRetention", sync_to_thread=True,
+          guards=[admin_access],
          summary="How many days captured media are kept before secure deletion (seed 001 section 6)",
          responses=ok(MediaRetention, {"media_retention_days": 30}))
     def media_retention(self, deps: Deps, principal: Caller) -> MediaRetention:
         return MediaRetention(media_retention_days=erasure(deps).media_retention_days(principal.tenant_id))
 
-    @put("/retention/media", operation_id="setMediaRetention", sync_to_thread=True, status_code=200,
+    @put("/retention/media", operation_id="setMediaRetention", sync_to_thread=True,
+          guards=[admin_access], status_code=200,
          summary="Set the tenant's media retention period (1-3650 days)",
          responses=ok(MediaRetention, {"media_retention_days": 30}))
     def set_media_retention(self, deps: Deps, principal: Caller,

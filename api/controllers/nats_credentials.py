@@ -19,7 +19,7 @@ from litestar.datastructures import CacheControlHeader
 from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
-from api.guards import client_access
+from api.guards import admin_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
@@ -110,7 +110,7 @@ class NatsCredentialController(Controller):
 
     path = "/v1/nats/credentials"
     tags = ("nats",)
-    guards = (client_access,)
+    guards = (admin_access,)
     cache_control = CacheControlHeader(no_store=True)  # answers carry a seed: never kept by a cache
 
     @get("/", operation_id="getNatsCredential", sync_to_thread=True,

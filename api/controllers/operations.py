@@ -1,8 +1,14 @@
-"""Process health, readiness and Prometheus metrics: unauthenticated, no tenant data."""
+"""Process health and readiness (unauthenticated, no tenant data) and Prometheus metrics.
+
+``/metrics`` answers only a scraper presenting ``Authorization: Bearer <KYC_METRICS_TOKEN>``
+(constant-time compared); without a configured token it is not served at all (404). Route labels
+carry no ids, but request rates per route and the queue depth still describe the business.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hmac
 import logging
 from typing import Any
 
@@ -12,8 +18,9 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import deps_of
 from api.dto import Dto
+from api.errors import ApiProblem
 from api.observability import METRICS_CONTENT_TYPE, ApiMetrics
-from api.openapi import ok, text_ok
+from api.openapi import ok, problem_spec, text_ok
 
 log = logging.getLogger("kycledger.api")
 _METRICS_EXAMPLE = ("# HELP kycledger_http_responses_total HTTP responses by route and status\n"
@@ -53,9 +60,20 @@ class OperationsController(Controller):
         return Response(Readiness(ready=ready, checks=checks),
                         status_code=HTTP_200_OK if ready else HTTP_503_SERVICE_UNAVAILABLE)
 
-    @get("/metrics", operation_id="metrics", summary="Prometheus metrics (text exposition format)",
-         media_type=METRICS_CONTENT_TYPE, responses=text_ok(_METRICS_EXAMPLE, METRICS_CONTENT_TYPE))
+    @get("/metrics", operation_id="metrics",
+         summary="Prometheus metrics (text exposition format); needs Authorization: Bearer KYC_METRICS_TOKEN",
+         media_type=METRICS_CONTENT_TYPE,
+         responses={**text_ok(_METRICS_EXAMPLE, METRICS_CONTENT_TYPE),
+                    401: problem_spec("Scrape token missing or wrong"),
+                    404: problem_spec("Metrics are not served (no KYC_METRICS_TOKEN configured)")})
     async def metrics(self, request: Request[Any, Any, Any]) -> Response[bytes]:
+        expected = deps_of(request).settings.metrics_token
+        if expected is None:
+            raise ApiProblem(404, "not_found", "metrics are not served: set KYC_METRICS_TOKEN to enable them")
+        offered = request.headers.get("authorization", "")
+        if not hmac.compare_digest(offered.encode(), f"Bearer {expected}".encode()):
+            raise ApiProblem(401, "unauthenticated", "metrics need the scrape token",
+                             headers={"WWW-Authenticate": 'Bearer realm="kycledger-metrics"'})
         registry: ApiMetrics = request.app.state["metrics"]
         queue = getattr(request.app.state["deps"].extensions.get(PRODUCT_EXTENSION), "queue", None)
         if queue is not None:

@@ -1,12 +1,16 @@
-"""Operator back-office (seed 001 sections 2 and 18): tenants, keys, plans, quotas, usage.
+"""Platform operator back-office (seed 001 sections 2 and 18): tenants, plans, suspensions, usage.
 
-Operator keys only. Operators act across tenants by design; every change is an event carrying the
-operator key as actor. A new key's secret appears in exactly one answer (seed 001 section 7).
+Platform operator keys only (``kycledger operators create``): they belong to no tenant, and no
+tenant key of any role reaches these routes. Operators act across tenants by design, but they do
+not act *inside* one: they open a tenant with its first integration key and its first
+administrator's key, can give a tenant a new administrator (recovery), and can revoke a key in an
+emergency; they never rotate a tenant's key or mint its integration, reviewer or auditor keys,
+because whoever holds a secret can act as its owner. Every change is an event whose actor is the
+operator's key. A new key's secret appears in exactly one answer (seed 001 section 7).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, Any
 
 import msgspec
@@ -20,7 +24,7 @@ from api.openapi import body, ok
 from api.params import Deps
 from api.usage_report import tenant_usage
 from domain.application import IssuedKey
-from domain.tenancy import KeyRole, Plan
+from domain.tenancy import Plan
 from domain.usage import MONTHLY_QUOTAS, Module, billing_period, parse_plan, price_micro_usd
 
 TenantId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="tenant id (ten_...)")]
@@ -28,7 +32,7 @@ KeyId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_\-]{1,100}$", descrip
 Period = Annotated[str | None, QueryParameter(pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$", required=False,
                                          description="billing month YYYY-MM (default: current)")]
 _PLAN = msgspec.Meta(pattern="^(free|pro|enterprise)$")
-_ROLE = msgspec.Meta(pattern="^(client|auditor|operator)$")
+_NAME = msgspec.Meta(min_length=1, max_length=120)
 _REASON = msgspec.Meta(min_length=1, max_length=500)
 _TENANT = "ten_0123456789abcdef"
 _KEY = "kyck_0123456789abcdef01234567"
@@ -37,6 +41,11 @@ _KEY = "kyck_0123456789abcdef01234567"
 class TenantCreate(Dto, frozen=True, kw_only=True):
     name: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
     plan: Annotated[str, _PLAN] = Plan.FREE.value
+    admin_name: Annotated[str, _NAME] = "Administrator"
+
+
+class AdminCreate(Dto, frozen=True, kw_only=True):
+    display_name: Annotated[str, _NAME]
 
 
 class PlanChange(Dto, frozen=True, kw_only=True):
@@ -47,20 +56,20 @@ class Reason(Dto, frozen=True, kw_only=True):
     reason: Annotated[str, _REASON]
 
 
-class KeyCreate(Dto, frozen=True, kw_only=True):
-    role: Annotated[str, _ROLE] = KeyRole.CLIENT.value
-    sandbox: bool = False
-
-
-class KeyRotate(Dto, frozen=True, kw_only=True):
-    overlap_hours: Annotated[float, msgspec.Meta(ge=0, le=90 * 24)] = 24 * 7
-
-
 class IssuedKeyView(Dto, frozen=True, kw_only=True):
     tenant_id: str
     api_key_id: str
     api_key_secret: str
     role: str
+    member_id: str | None = None
+
+
+class TenantOpenedView(Dto, frozen=True, kw_only=True):
+    tenant_id: str
+    api_key_id: str
+    api_key_secret: str
+    role: str
+    admin: IssuedKeyView
 
 
 class TenantView(Dto, frozen=True, kw_only=True):
@@ -76,16 +85,22 @@ class KeyView(Dto, frozen=True, kw_only=True):
     role: str
     sandbox: bool
     revoked: bool
+    member_id: str | None = None
 
 
-_ISSUED = {"tenant_id": _TENANT, "api_key_id": _KEY, "api_key_secret": "kycs_shown-once-store-it-now", "role": "client"}
+_ISSUED = {"tenant_id": _TENANT, "api_key_id": _KEY, "api_key_secret": "kycs_shown-once-store-it-now", "role": "client",
+           "member_id": None}
+_ADMIN = {**_ISSUED, "role": "admin", "member_id": "mem_0123456789abcdef",
+          "api_key_id": "kyck_fedcba9876543210fedcba98"}
+_OPENED = {k: v for k, v in _ISSUED.items() if k != "member_id"} | {"admin": _ADMIN}
 _TENANT_VIEW = {"tenant_id": _TENANT, "name": "Acme Bank", "plan": "pro", "suspended": False}
-_KEY_VIEW = {"api_key_id": _KEY, "tenant_id": _TENANT, "role": "client", "sandbox": False, "revoked": False}
+_KEY_VIEW = {"api_key_id": _KEY, "tenant_id": _TENANT, "role": "client", "sandbox": False, "revoked": False,
+             "member_id": None}
 
 
 def _issued(key: IssuedKey) -> IssuedKeyView:
     return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
-                         role=key.role)
+                         role=key.role, member_id=key.member_id)
 
 
 def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
@@ -96,7 +111,7 @@ def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
 def _key_view(deps: Deps, key_id: str) -> KeyView:
     k = deps.ledger.get_api_key(key_id)
     return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=k.role, sandbox=k.sandbox,
-                   revoked=k.revoked)
+                   revoked=k.revoked, member_id=k.member_id)
 
 
 class OperatorTenantController(Controller):
@@ -105,11 +120,16 @@ class OperatorTenantController(Controller):
     guards = (operator_access,)
 
     @post("/", operation_id="createTenant", sync_to_thread=True, status_code=201, opt={SECRET_OPT: True},
-          summary="Create a tenant and its first client key (the secret is shown once)",
-          responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
+          summary="Create a tenant with its first integration key and its first administrator's key (secrets "
+                  "shown once: hand them over, the administrator manages everything after)",
+          responses=ok(TenantOpenedView, _OPENED, status=201, description="Created"))
     def create(self, deps: Deps,
-               data: Annotated[TenantCreate, body({"name": "Acme Bank", "plan": "pro"})]) -> IssuedKeyView:
-        return _issued(deps.ledger.create_tenant(data.name, data.plan))
+               data: Annotated[TenantCreate, body({"name": "Acme Bank", "plan": "pro", "admin_name": "Dana Admin"})],
+               ) -> TenantOpenedView:
+        opened = deps.ledger.open_tenant(data.name, data.plan, data.admin_name)
+        first = opened.integration
+        return TenantOpenedView(tenant_id=first.tenant_id, api_key_id=first.key_id,
+                                api_key_secret=first.secret.reveal(), role=first.role, admin=_issued(opened.admin))
 
     @get("/{tenant_id:str}", operation_id="getTenant", sync_to_thread=True, summary="A tenant",
          responses=ok(TenantView, _TENANT_VIEW))
@@ -146,13 +166,14 @@ class OperatorTenantController(Controller):
             deps.ledger.save(tenant)
         return _tenant_view(deps, tenant_id)
 
-    @post("/{tenant_id:str}/keys", operation_id="createApiKey", sync_to_thread=True, status_code=201,
+    @post("/{tenant_id:str}/admins", operation_id="createTenantAdmin", sync_to_thread=True, status_code=201,
           opt={SECRET_OPT: True},
-          summary="A new API key for the tenant (the secret is shown once)",
-          responses=ok(IssuedKeyView, _ISSUED, status=201, description="Created"))
-    def create_key(self, deps: Deps, tenant_id: TenantId,
-                   data: Annotated[KeyCreate, body({"role": "auditor", "sandbox": False})]) -> IssuedKeyView:
-        return _issued(deps.ledger.create_api_key(tenant_id, data.role, data.sandbox))
+          summary="A new administrator of the tenant with their first key (a tenant from an earlier version, "
+                  "or one whose administrators lost access); the secret is shown once",
+          responses=ok(IssuedKeyView, _ADMIN, status=201, description="Created"))
+    def create_admin(self, deps: Deps, tenant_id: TenantId,
+                     data: Annotated[AdminCreate, body({"display_name": "Dana Admin"})]) -> IssuedKeyView:
+        return _issued(deps.ledger.enrol_with_key(tenant_id, data.display_name, "admin")[1])
 
     @get("/{tenant_id:str}/usage", operation_id="getTenantUsage", sync_to_thread=True,
          summary="Calls, billed calls, amounts and quota thresholds per module for one month",
@@ -176,16 +197,9 @@ class OperatorKeyController(Controller):
     def get_key(self, deps: Deps, key_id: KeyId) -> KeyView:
         return _key_view(deps, key_id)
 
-    @post("/{key_id:str}/rotate", operation_id="rotateApiKey", sync_to_thread=True, status_code=200,
-          opt={SECRET_OPT: True},
-          summary="New secret (shown once); the previous one keeps working during the overlap",
-          responses=ok(IssuedKeyView, _ISSUED))
-    def rotate(self, deps: Deps, key_id: KeyId,
-               data: Annotated[KeyRotate, body({"overlap_hours": 168})]) -> IssuedKeyView:
-        return _issued(deps.ledger.rotate_api_key(key_id, timedelta(hours=data.overlap_hours)))
-
     @post("/{key_id:str}/revoke", operation_id="revokeApiKey", sync_to_thread=True, status_code=200,
-          summary="End every secret of a key now", responses=ok(KeyView, {**_KEY_VIEW, "revoked": True}))
+          summary="End every secret of a key now (an emergency stop; rotating a tenant's key is its admin's job)",
+          responses=ok(KeyView, {**_KEY_VIEW, "revoked": True}))
     def revoke(self, deps: Deps, key_id: KeyId,
                data: Annotated[Reason, body({"reason": "laptop stolen"})]) -> KeyView:
         deps.ledger.revoke_api_key(key_id, data.reason)

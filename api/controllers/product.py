@@ -16,6 +16,7 @@ from uuid import UUID
 import anyio.to_thread
 
 from api.client_token import ClientTokens, SessionChallenges, session_challenge
+from api.decision_view import decision_history_view, decision_view
 from api.errors import ApiProblem
 from api.media import MEDIA_ERROR_STATUS, image_from_base64, media, media_problem
 from api.params import Deps
@@ -144,14 +145,6 @@ def session_view(deps: Deps, session: VerificationSession, sandbox: bool) -> dic
     """Seed 003 "Handling Results": status, checks with outcomes, extracted data, decision and reasons."""
     events = list(deps.ledger.events.get(session.id))
     attempt = session.attempt
-    decided = session.decisions.get(attempt) or (session.decisions.get(attempt - 1) if attempt > 1 else None)
-    decision = None
-    if decided is not None:
-        outcome = decided["outcome"]
-        decision = {"decision": outcome["decision"], "route": outcome["route"], "score": outcome["score"],
-                    "reasons": outcome["reason_codes"], "user_message": outcome["user_message"],
-                    "retry_step": outcome.get("retry_step"), "attempt": attempt if attempt in session.decisions
-                    else attempt - 1, "policy_hash": decided["policy_hash"]}
     challenge = session_challenge(product(deps).challenges, session, events)
     # After a retry the new attempt has no results yet: show the decided attempt's until it does.
     shown = attempt if session.results.get(attempt) or attempt == 1 else attempt - 1
@@ -165,7 +158,10 @@ def session_view(deps: Deps, session: VerificationSession, sandbox: bool) -> dic
         "checks_attempt": shown,
         "checks": [check_view(r) for r in checks.values()],
         "extracted_data": extracted_view(events, shown),
-        "decision": decision,
+        # One story on every channel: the reviewer's decision once one decided, the policy's before;
+        # every decision stays in the history (projections.decision_story).
+        "decision": decision_view(session),
+        "decision_history": decision_history_view(session),
         "review": session.review_decision,
         "retries_left": session.retries_left,
         "challenge": challenge.to_record() if challenge and str(session.status) == "pending" else None,

@@ -1,8 +1,10 @@
-"""Manual review (seed 002 step 9): list the tenant's queue, claim a case, decide it; each step an event.
+"""Manual review (seed 002 step 9) by named people: the queue, claim, decide; each step an event.
 
-The queue is read from the ledger's notification log (``ManualReviewRequested`` events, then each
-session's current state). That is a linear scan: a review-queue read model replaces it when the
-projections carry one.
+Reviewer and compliance keys only: each belongs to a person, whose id and display name every
+claim, proposal and decision records. The tenant's integration key cannot decide a review. Under
+the tenant's four-eyes rules a first verdict is a proposal (``decided: false``) until a second,
+different reviewer agrees. The queue is read from the ledger's notification log
+(``ManualReviewRequested`` events, then each session's current state).
 """
 
 from __future__ import annotations
@@ -14,16 +16,21 @@ import msgspec
 from litestar import Controller, get, post
 from litestar.params import Parameter
 
+from api.auth import Principal
 from api.controllers.product import parse_session_id, session_view
 from api.dto import Dto
-from api.guards import client_access
+from api.errors import ApiProblem
+from api.guards import reviewer_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.schemas.sessions import CODE
 from domain.errors import NotFoundError
+from domain.sessions.aggregate import VerificationSession
+from domain.sessions.review import Reviewer, proposal_of
 
 REVIEW_TOPIC = "kycledger.session.ManualReviewRequested"
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
+_PERSON = {"id": "mem_0123456789abcdef", "name": "Riley Reviewer"}
 
 
 class ReviewDecision(Dto, frozen=True, kw_only=True):
@@ -31,8 +38,24 @@ class ReviewDecision(Dto, frozen=True, kw_only=True):
     reason: Annotated[str, CODE]
 
 
-def reviewer_of(principal: Caller) -> str:
-    return principal.actor.lower()
+def reviewer_of(principal: Principal) -> Reviewer:
+    """The person behind a reviewer or compliance key (such keys are always issued to a person)."""
+    if principal.member_id is None or principal.member_name is None:
+        raise ApiProblem(403, "reviewer_role_required", "reviews are decided by a named person's key")
+    return Reviewer(member_id=principal.member_id, display_name=principal.member_name,
+                    compliance=principal.role == "compliance", credential=principal.actor)
+
+
+def case_view(session: VerificationSession) -> dict[str, Any]:
+    """A queue entry: who holds it, and a four-eyes proposal waiting for a second reviewer."""
+    proposal = proposal_of(session.review_history, session.attempt)
+    claimed = {"id": session.reviewer, "name": session.reviewer_name} if session.reviewer else None
+    return {"id": str(session.id), "queue": session.review_queue, "attempt": session.attempt,
+            "reference": session.reference, "claimed_by": claimed,
+            "reviewer": session.reviewer,  # the claimant's member id (kept for clients of earlier versions)
+            "awaiting_second_review": None if proposal is None else {
+                "decision": proposal["decision"], "reason": proposal["reason"], "four_eyes": proposal["four_eyes"],
+                "proposed_by": proposal["reviewer"]}}
 
 
 def review_queue(deps: Deps, tenant_id: str) -> list[dict[str, Any]]:
@@ -53,39 +76,45 @@ def review_queue(deps: Deps, tenant_id: str) -> list[dict[str, Any]]:
         except NotFoundError:
             continue  # another tenant's case
         if str(session.status) == "manual_review":
-            cases.append({"id": str(session_id), "queue": session.review_queue, "reviewer": session.reviewer,
-                          "attempt": session.attempt, "reference": session.reference})
+            cases.append(case_view(session))
     return cases
 
 
 class ReviewController(Controller):
     path = "/v1/reviews"
     tags = ("manual review",)
-    guards = (client_access,)
+    guards = (reviewer_access,)
 
     @get("/", operation_id="listReviewQueue", sync_to_thread=True, summary="Sessions waiting for a reviewer",
-         responses=ok(dict[str, Any], {"cases": [{"id": _SID, "queue": "operations", "reviewer": None,
-                                                  "attempt": 1, "reference": "customer-42"}]}))
+         responses=ok(dict[str, Any], {"cases": [{"id": _SID, "queue": "operations", "attempt": 1,
+                                                  "reference": "customer-42", "claimed_by": None, "reviewer": None,
+                                                  "awaiting_second_review": None}]}))
     def queue(self, deps: Deps, principal: Caller) -> dict[str, Any]:
         return {"cases": review_queue(deps, principal.tenant_id)}
 
     @post("/{session_id:str}/claim", operation_id="claimReview", sync_to_thread=True, status_code=200,
-          summary="Take a case (claiming it twice is harmless; another reviewer's case is a 409)",
-          responses=ok(dict[str, Any], {"id": _SID, "status": "manual_review", "reviewer": "key:kyck_0123"}))
+          summary="Take a case (claiming it twice is harmless; another reviewer's case is a 409; a case you "
+                  "submitted or already decided is a 403)",
+          responses=ok(dict[str, Any], {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
+                                        "claimed_by": _PERSON, "reviewer": _PERSON["id"],
+                                        "awaiting_second_review": None}))
     def claim(self, deps: Deps, principal: Caller,
               session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
         sid = parse_session_id(session_id)
         deps.ledger.claim_review(principal.tenant_id, sid, reviewer_of(principal))
-        session = deps.ledger.get_session(principal.tenant_id, sid)
-        return {"id": str(sid), "status": str(session.status), "reviewer": session.reviewer}
+        return case_view(deps.ledger.get_session(principal.tenant_id, sid))
 
     @post("/{session_id:str}/decision", operation_id="decideReview", sync_to_thread=True, status_code=200,
-          summary="Accept or reject with a reason code; supersedes the policy's decision",
-          responses=ok(dict[str, Any], {"id": _SID, "status": "verified"}))
+          summary="Accept or reject with a reason code; supersedes the policy's decision. Under four eyes the "
+                  "first verdict waits for a second reviewer (decided: false)",
+          responses=ok(dict[str, Any], {"id": _SID, "status": "verified", "decided": True}))
     def decide(self, deps: Deps, principal: Caller,
                session_id: Annotated[str, Parameter(max_length=64)],
                data: Annotated[ReviewDecision, body({"decision": "accepted", "reason": "documents_verified"})],
                ) -> dict[str, Any]:
         sid = parse_session_id(session_id)
-        deps.ledger.decide_review(principal.tenant_id, sid, reviewer_of(principal), data.decision, data.reason)
-        return session_view(deps, deps.ledger.get_session(principal.tenant_id, sid), principal.sandbox)
+        decided = deps.ledger.decide_review(principal.tenant_id, sid, reviewer_of(principal), data.decision,
+                                            data.reason)
+        session = deps.ledger.get_session(principal.tenant_id, sid)
+        return {**session_view(deps, session, principal.sandbox), "decided": decided,
+                "awaiting_second_review": case_view(session)["awaiting_second_review"]}

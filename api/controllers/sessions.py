@@ -69,9 +69,12 @@ SESSION_VIEW_EXAMPLE: dict[str, Any] = {
                 "reasons": [], "sandbox": False,
                 "models": [{"name": "sface", "version": "2021dec", "weights_sha256": "0a" * 32}]}],
     "extracted_data": {"surname": "ERIKSSON", "given_names": "ANNA MARIA", "birth_date": "1974-08-12"},
-    "decision": {"decision": "accepted", "route": "auto_approve", "score": 91.5, "reasons": [],
-                 "user_message": "Your identity has been verified.", "retry_step": None, "attempt": 1,
-                 "policy_hash": "ab" * 32},
+    "decision": {"attempt": 1, "decided_by": "policy", "decision": "accepted", "route": "auto_approve", "score": 91.5,
+                 "reasons": [], "user_message": "Your identity has been verified.", "retry_step": None,
+                 "policy_hash": "ab" * 32, "superseded_by": None},
+    "decision_history": [{"attempt": 1, "decided_by": "policy", "decision": "accepted", "route": "auto_approve",
+                          "score": 91.5, "reasons": [], "user_message": "Your identity has been verified.",
+                          "retry_step": None, "policy_hash": "ab" * 32, "superseded_by": None}],
     "review": None, "retries_left": 3, "challenge": None, "sandbox": False}
 _UPLOAD_EXAMPLE = {"type": "selfie", "image_base64": "/9j/4AAQSkZJRgABAQ..."}
 _UPLOAD_BODY = Body(examples=[

@@ -4,6 +4,8 @@ Register an endpoint (its ``whsec_`` signing secret is shown in that answer only
 secret (the previous one keeps signing for 24 h), list, read, disable, list deliveries with every
 attempt, and redeliver a message by hand with the same ``webhook-id``. Another tenant's endpoint
 answers 404. URLs that resolve to loopback, private, link-local or reserved addresses are refused.
+Managed by the tenant's administrators (admin keys); an integration key gets 403
+``admin_role_required`` (a session's own ``webhook_url`` stays with the integration key).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from litestar import Controller, delete, get, post
 from litestar.params import Parameter, QueryParameter
 
 from api.dto import Dto
-from api.guards import client_access
+from api.guards import admin_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
@@ -59,7 +61,7 @@ class Redelivery(Dto, frozen=True, kw_only=True):
 class WebhookController(Controller):
     path = "/v1/webhooks"
     tags = ("webhooks",)
-    guards = (client_access,)
+    guards = (admin_access,)
 
     @post("/", operation_id="registerWebhook", sync_to_thread=True, status_code=201, opt={SECRET_OPT: True},
           summary="Register an endpoint; its whsec_ signing secret is shown in this answer only",

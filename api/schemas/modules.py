@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import msgspec
 
 from api.dto import Dto
-from api.schemas.sessions import CHECKS
+from api.schemas.sessions import CHECKS, REFERENCE
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
@@ -33,7 +33,7 @@ class ChallengeCreate(Dto, frozen=True, kw_only=True):
     """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
 
     checks: Annotated[list[str], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
-    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, REFERENCE] | None = None
 
 
 class DocumentOcr(Dto, frozen=True, kw_only=True):
@@ -83,7 +83,7 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
     country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
     document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
-    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, REFERENCE] | None = None
     liveness_type: Annotated[str, msgspec.Meta(
         pattern="^(passive|active)$",
         description="active (default): send challenge_id (from POST /v1/liveness/challenges with these checks), "

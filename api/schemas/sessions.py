@@ -7,7 +7,12 @@ from typing import Annotated, Any
 import msgspec
 
 from api.dto import Dto
+from domain.sessions.guards import REFERENCE_PATTERN
 
+REFERENCE = msgspec.Meta(
+    pattern=REFERENCE_PATTERN,
+    description="your opaque id for the case (1-100 letters, digits, _ . : -): no names or e-mail addresses; it "
+                "stays readable after erasure so that receipts match your records")
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
 CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video|address_proof)$",
                             description="address_proof: a utility bill, bank statement or tax letter; only for a "
@@ -42,7 +47,7 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
     max_retries: Annotated[int, msgspec.Meta(ge=0, le=10)] = 3
     session_ttl_seconds: Annotated[int, msgspec.Meta(ge=60, le=604800)] = 1800
     webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
-    reference: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+    reference: Annotated[str, REFERENCE] | None = None
 
 
 class CaptureUpload(Dto, frozen=True, kw_only=True):

@@ -150,6 +150,15 @@ class SanctionsScreener(Protocol):
         ...
 
 
+class WatchlistEntryLookup(Protocol):
+    """The loaded list entry behind a screening hit (list name and entry id), for the reviewer who
+    must judge the hit against the person (seed 002 step 7: "compliance review")."""
+
+    def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
+        """The entry, or None when the loaded lists no longer hold it."""
+        ...
+
+
 def screening_outcome(levels: Iterable[MatchLevel]) -> Outcome:
     """A hit escalates (fail), a near-hit goes to review (uncertain), nothing clears (pass)."""
     seen = set(levels)

@@ -8,6 +8,7 @@ only change state, so replaying stored events never re-runs a guard or reads a c
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -39,7 +40,17 @@ from domain.sessions.guards import (
     parse_outcome,
     parse_reviewer_decision,
     require_code,
+    require_reference,
     require_sha256,
+)
+from domain.sessions.review import (
+    Reviewer,
+    ReviewRules,
+    deciders_of,
+    ensure_may_review,
+    is_legacy_claim,
+    next_review_step,
+    review_message_code,
 )
 from domain.sessions.status import FINAL_STATUSES, SessionStatus, ensure_transition
 from domain.sessions.steering import (
@@ -60,6 +71,8 @@ from domain.sessions.values import (
     check_result_to_record,
 )
 
+DEFAULT_RULES = ReviewRules()
+
 
 class VerificationSession(LedgerAggregate):
     """A verification session of one tenant (seed 002 step 1, seed 003 session-based flow)."""
@@ -77,8 +90,8 @@ class VerificationSession(LedgerAggregate):
         session_id: UUID | None = None,
     ) -> VerificationSession:
         """Open a session; ``session_id`` lets callers derive ids from natural keys (idempotency)."""
-        if reference is not None and len(reference) > 200:
-            raise InvalidArgumentError("reference too long (max 200)")
+        if reference is not None:
+            require_reference(reference)
         # eventsourcing's _create takes the originator id; __init__ cannot, it would be recorded
         return cls._create(
             cls.Created,
@@ -109,6 +122,8 @@ class VerificationSession(LedgerAggregate):
         self.review_queue: str | None = None
         self.review_reason = ""
         self.reviewer: str | None = None
+        self.reviewer_name: str | None = None
+        self.review_history: list[dict[str, Any]] = []  # claims, proposals, decisions, by attempt
         self.review_decision: dict[str, Any] | None = None
         self.superseded: list[dict[str, Any]] = []
         self.ended_at: datetime | None = None
@@ -335,6 +350,7 @@ class VerificationSession(LedgerAggregate):
         self.review_queue = None
         self.review_reason = ""
         self.reviewer = None
+        self.reviewer_name = None
 
     def _carry_document_over(self, step: str, from_attempt: int) -> None:
         """A selfie or liveness retry keeps the document the person already scanned (seed 002 retry
@@ -387,37 +403,98 @@ class VerificationSession(LedgerAggregate):
         self.review_queue = queue
         self.review_reason = reason
         self.reviewer = None
+        self.reviewer_name = None
 
-    def claim_review(self, reviewer: str) -> None:
-        """A reviewer takes the case; claiming twice by the same reviewer changes nothing."""
-        require_code("reviewer", reviewer)
+    def claim_review(self, reviewer: Reviewer, submitters: frozenset[str] = frozenset()) -> None:
+        """A named reviewer takes the case; claiming twice by the same person changes nothing."""
         self._require_status("claim a review", SessionStatus.MANUAL_REVIEW)
-        if self.reviewer == reviewer:
+        ensure_may_review(reviewer, self.review_queue, submitters, deciders_of(self.review_history, self.attempt))
+        if self.reviewer == reviewer.member_id:
             return
-        if self.reviewer is not None:
+        if self.reviewer is not None and not is_legacy_claim(self.reviewer):
             raise ReviewAlreadyClaimedError("review claimed by another reviewer")
-        self._review_claimed(reviewer=reviewer)
+        self._review_claimed(reviewer=reviewer.member_id, reviewer_name=reviewer.display_name)
 
-    @event("ReviewClaimed", topic="kycledger.session.ReviewClaimed")
-    def _review_claimed(self, reviewer: str) -> None:
+    @dataclass(frozen=True)
+    class ReviewClaimed(LedgerAggregate.Event):
+        TOPIC = "kycledger.session.ReviewClaimed"
+        reviewer: str  # v1: "key:<id>" (an API key); v2: the person's member id
+        reviewer_name: str | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reviewer_name"] = None
+
+    @event(ReviewClaimed)
+    def _review_claimed(self, reviewer: str, reviewer_name: str | None) -> None:
         self.reviewer = reviewer
+        self.reviewer_name = reviewer_name
+        self.review_history.append({"step": "claimed", "attempt": self.attempt,
+                                    "reviewer": {"id": reviewer, "name": reviewer_name}})
 
-    def decide_review(self, reviewer: str, decision: str, reason: str) -> None:
-        """The reviewer's decision supersedes the policy's (seed 002 step 9 review outcomes)."""
+    def decide_review(self, reviewer: Reviewer, decision: str, reason: str, rules: ReviewRules = DEFAULT_RULES,
+                      submitters: frozenset[str] = frozenset()) -> bool:
+        """The reviewer's verdict (seed 002 step 9): final, or a proposal when four eyes apply.
+
+        Returns True when the case is decided, False when it waits for a second reviewer.
+        """
         require_code("reason", reason)
         self._require_status("decide a review", SessionStatus.MANUAL_REVIEW)
-        if self.reviewer != reviewer:
+        if self.reviewer != reviewer.member_id:
             raise ReviewNotClaimedError("the review must be claimed by this reviewer first")
         verdict = parse_reviewer_decision(decision)
+        ensure_may_review(reviewer, self.review_queue, submitters, deciders_of(self.review_history, self.attempt))
+        policy = self.decisions.get(self.attempt)
+        step = next_review_step(self.review_history, self.attempt, self.review_queue, reviewer, verdict, reason,
+                                rules, str(policy["outcome"]["decision"]) if policy else None)
+        if step.four_eyes is not None:
+            self._review_proposed(attempt=self.attempt, reviewer=reviewer.member_id,
+                                  reviewer_name=reviewer.display_name, decision=str(verdict), reason=reason,
+                                  four_eyes=step.four_eyes)
+            return False
         if self.attempt in self.decisions:
             self._decision_superseded(attempt=self.attempt, superseded_by="review", reason=reason)
-        self._review_decided(attempt=self.attempt, reviewer=reviewer, decision=str(verdict), reason=reason)
+        self._review_decided(attempt=self.attempt, reviewer=reviewer.member_id, reviewer_name=reviewer.display_name,
+                             decision=str(verdict), reason=reason, approvals=list(step.approvals),
+                             user_message_code=review_message_code(verdict, self.review_queue))
+        return True
 
-    @event("ReviewDecided", topic="kycledger.session.ReviewDecided")
-    def _review_decided(self, attempt: int, reviewer: str, decision: str, reason: str) -> None:
+    @event("ReviewDecisionProposed", topic="kycledger.session.ReviewDecisionProposed")
+    def _review_proposed(self, attempt: int, reviewer: str, reviewer_name: str, decision: str, reason: str,
+                         four_eyes: str) -> None:
+        self.review_history.append({"step": "proposed", "attempt": attempt, "decision": decision, "reason": reason,
+                                    "four_eyes": four_eyes, "reviewer": {"id": reviewer, "name": reviewer_name}})
+        self.reviewer = None  # released: a second, different reviewer takes it from here
+        self.reviewer_name = None
+
+    @dataclass(frozen=True)
+    class ReviewDecided(LedgerAggregate.Event):
+        TOPIC = "kycledger.session.ReviewDecided"
+        attempt: int
+        reviewer: str
+        decision: str
+        reason: str
+        reviewer_name: str | None
+        approvals: list[dict[str, Any]]  # every reviewer whose verdict the decision needed, maker first
+        user_message_code: str
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["reviewer_name"] = None
+            state["approvals"] = []
+            state["user_message_code"] = review_message_code(str(state["decision"]), None)
+
+    @event(ReviewDecided)
+    def _review_decided(self, attempt: int, reviewer: str, decision: str, reason: str, reviewer_name: str | None,
+                        approvals: list[dict[str, Any]], user_message_code: str) -> None:
         self.review_decision = {
-            "attempt": attempt, "reviewer": reviewer, "decision": decision, "reason": reason
+            "attempt": attempt, "reviewer": reviewer, "reviewer_name": reviewer_name, "decision": decision,
+            "reason": reason, "approvals": list(approvals), "user_message_code": user_message_code,
         }
+        self.review_history.append({"step": "decided", "attempt": attempt, "decision": decision, "reason": reason,
+                                    "reviewer": {"id": reviewer, "name": reviewer_name}})
         accepted = decision == Decision.ACCEPTED
         self.status = SessionStatus.VERIFIED if accepted else SessionStatus.FAILED
 

@@ -210,18 +210,6 @@ class SessionCommands:
         session.request_manual_review(reason)
         self.save(session)
 
-    def claim_review(self, tenant_id: str, session_id: UUID, reviewer: str) -> None:
-        session = self.get_session(tenant_id, session_id)
-        session.claim_review(reviewer)
-        self.save(session)
-
-    def decide_review(
-        self, tenant_id: str, session_id: UUID, reviewer: str, decision: str, reason: str
-    ) -> None:
-        session = self.get_session(tenant_id, session_id)
-        session.decide_review(reviewer, decision, reason)
-        self.save(session)
-
     def expire(self, tenant_id: str, session_id: UUID) -> None:
         session = self.get_session(tenant_id, session_id)
         session.expire(now=self.now())

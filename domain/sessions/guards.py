@@ -71,3 +71,17 @@ def parse_reviewer_decision(decision: str) -> Decision:
     if verdict == Decision.REVIEW:
         raise InvalidArgumentError("a reviewer decides accepted or rejected")
     return verdict
+
+
+REFERENCE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,99}$"
+"""The client's ``reference``: an opaque id of the case in the client's own systems (README "The
+client reference"). It stays readable after erasure, so that an erasure receipt can be matched to
+the client's record; that is why it may not hold personal data: no spaces (no names), no ``@``
+(no e-mail addresses), 1-100 characters of letters, digits and ``_ . : -``."""
+_REFERENCE = re.compile(REFERENCE_PATTERN)
+
+
+def require_reference(value: str) -> None:
+    if not isinstance(value, str) or not _REFERENCE.match(value):
+        raise InvalidArgumentError("reference must be an opaque id: 1-100 letters, digits, '_', '.', ':' or '-' "
+                                   "(no spaces, names or e-mail addresses)", field="reference")

@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import rapidfuzz
 
-from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult, Watchlist
+from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult, Watchlist, WatchlistEntry
 from domain.screening_rules import (
     MatchLevel,
     ScreeningThresholds,
@@ -37,6 +37,11 @@ class RapidfuzzSanctionsScreener:
         self.watchlist = watchlist
         self.thresholds = thresholds or ScreeningThresholds()
         self.index = WatchlistIndex(watchlist.entries)
+        self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
+
+    def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
+        """The list entry behind a hit (``domain.ports.screening.WatchlistEntryLookup``)."""
+        return self._entries.get((list_name, entry_id))
 
     @classmethod
     def for_folder(

@@ -151,6 +151,16 @@ def tenant_client(stack: WebStack, name: str, *, sandbox: bool = False, accept_p
     return KycClient(stack.url, issued.key_id, issued.secret.reveal(), timeout=120)
 
 
+def reviewer_client(stack: WebStack, integration: KycClient, name: str = "Rita Reviewer") -> KycClient:
+    """A signed API client of a named reviewer of the integration key's tenant."""
+    from domain.audit import PLATFORM_TENANT, audit_context
+    tenant_id = stack.rt.ledger.get_api_key(integration.key_id).owner_tenant_id
+    with audit_context(PLATFORM_TENANT, "operator:test", "browser-tests"):
+        member = stack.rt.ledger.add_member(tenant_id, name, ["reviewer"])
+        issued = stack.rt.ledger.issue_member_key(tenant_id, member.member_id, "reviewer")
+    return KycClient(stack.url, issued.key_id, issued.secret.reveal(), timeout=120)
+
+
 # WCAG checks the visible screen can fail (see the script's header).
 _AUDIT = (Path(__file__).with_name("a11y_audit.js")).read_text(encoding="utf-8")
 

@@ -34,6 +34,7 @@ from tests.browser.capture_steps import (
     browser,
     new_session,
     recorded_events,
+    reviewer_client,
     scan_document,
     signals_shown,
     take_selfie,
@@ -140,9 +141,23 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
             screens.shot(page, "under-review")
     names = topics(web_stack, sid)
     assert names.count("DecisionMade") == 2 and names[-1] == "ManualReviewRequested"
-    queue = live_client.get("/v1/reviews")
+    reviewer = reviewer_client(web_stack, live_client)
+    queue = reviewer.get("/v1/reviews")
     assert queue.status_code == 200
     assert [c["id"] for c in queue.json()["cases"]] == [sid]  # waiting for a reviewer
+    assert live_client.get("/v1/reviews").status_code == 403  # the integration key does not review
+    # A reviewer decides (the policy never rejected this case: one reviewer suffices); the page, opened
+    # again, tells the reviewer's outcome (one story after a reviewer decides).
+    assert reviewer.post(f"/v1/reviews/{sid}/claim").status_code == 200
+    decided = reviewer.post(f"/v1/reviews/{sid}/decision", {"decision": "accepted", "reason": "same_person"})
+    assert decided.json()["decided"] is True, decided.text
+    with browser(playwright_driver, chromium, tmp_path, videos["document"]) as context:
+        page = context.new_page()
+        page.goto(url)
+        wait_screen(page, "done")
+        assert page.locator("#done-title").inner_text() == "✓ Verified"
+        assert page.locator("#done-message").inner_text() == "Your identity has been verified."
+        screens.shot(page, "verified-by-reviewer")
     print("screenshots:", *screens.taken, sep="\n  ")
 
 

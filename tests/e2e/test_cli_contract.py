@@ -30,6 +30,7 @@ def test_tenants_and_keys_commands(tmp_path: Path) -> None:
     assert created.returncode == 0, created.stderr
     issued = json.loads(created.stdout)
     assert set(issued) >= {"tenant_id", "api_key_id", "api_key_secret"}
+    assert issued["role"] == "client" and issued["admin"]["role"] == "admin" and issued["admin"]["member_id"]
     rotated = json.loads(_run("keys", "rotate", "--key-id", issued["api_key_id"], "--data-dir", data).stdout)
     assert rotated["api_key_secret"] != issued["api_key_secret"]
     assert _run("keys", "revoke", "--key-id", issued["api_key_id"], "--reason", "test", "--data-dir", data
@@ -39,7 +40,24 @@ def test_tenants_and_keys_commands(tmp_path: Path) -> None:
     missing = _run("keys", "rotate", "--key-id", "kyck_nope", "--data-dir", data)
     assert missing.returncode == 2 and "Traceback" not in missing.stderr
     verified = _run("ledger", "verify", "--data-dir", data)
-    assert verified.returncode == 0 and verified.stdout.startswith("ok: 4 events")
+    # tenant, integration key, first admin and their key; rotation; revocation
+    assert verified.returncode == 0 and verified.stdout.startswith("ok: 6 events")
+
+
+def test_operators_members_and_refused_key_roles(tmp_path: Path) -> None:
+    data = str(tmp_path / "d")
+    tenant = json.loads(_run("tenants", "create", "--name", "Acme", "--data-dir", data, "--json").stdout)
+    operator = _run("operators", "create", "--name", "Olga Operator", "--data-dir", data)
+    assert operator.returncode == 0, operator.stderr
+    assert json.loads(operator.stdout)["tenant_id"] == "platform" and json.loads(operator.stdout)["role"] == "operator"
+    member = _run("members", "create", "--tenant", tenant["tenant_id"], "--name", "Riley Reviewer",
+                  "--role", "reviewer", "--data-dir", data)
+    assert member.returncode == 0 and json.loads(member.stdout)["role"] == "reviewer"
+    assert json.loads(member.stdout)["display_name"] == "Riley Reviewer"
+    refused = _run("keys", "create", "--tenant", tenant["tenant_id"], "--role", "operator", "--data-dir", data)
+    assert refused.returncode == 2 and "kycledger operators create" in refused.stderr
+    person = _run("keys", "create", "--tenant", tenant["tenant_id"], "--role", "auditor", "--data-dir", data)
+    assert person.returncode == 2 and "kycledger members create" in person.stderr
 
 
 def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path) -> None:

@@ -88,6 +88,8 @@ async function route(p) {
   const face = p.face, captures = new Set(p.captures);
   const continuing = Boolean(p.decision && p.next_attempt_open && state.continuedFrom === p.decision.attempt);
   if (FINAL.includes(p.status) || p.status === "manual_review" || (p.decision && !continuing)) {
+    // A reviewer's decision ends the story: it is what the person is told, not the attempt's checks.
+    if (p.decision && p.decision.decided_by === "review") return showDone(p);
     // A session without face checks is decided on the document alone: its result is the scan screen's.
     const documentOnly = !face.checked && p.scan.status !== "pending" && p.status === "pending";
     return face.checked ? showResult(p) : documentOnly ? showConfirm(p) : showDone(p);

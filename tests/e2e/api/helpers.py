@@ -65,9 +65,21 @@ class ApiStack:
         with audit_context(PLATFORM_TENANT, "operator:test", "test-setup"):
             return self.rt.ledger.create_tenant(name, plan)
 
-    def new_key(self, tenant_id: str, role: str = "client", sandbox: bool = False) -> IssuedKey:
+    def new_key(self, tenant_id: str, role: str = "client", sandbox: bool = False,
+                name: str | None = None) -> IssuedKey:
+        """An integration key, or for a person's role a new named member of the tenant with a key of
+        that role; ``role="operator"`` makes a platform operator (``tenant_id`` is then ignored)."""
         with audit_context(PLATFORM_TENANT, "operator:test", "test-setup"):
-            return self.rt.ledger.create_api_key(tenant_id, role, sandbox)
+            if role == "client":
+                return self.rt.ledger.create_api_key(tenant_id, role, sandbox)
+            if role == "operator":
+                return self.rt.ledger.create_operator(name or "Test Operator")
+            member = self.rt.ledger.add_member(tenant_id, name or f"Test {role.title()}", [role])
+            key_role = "client" if role == "agent" else role
+            return self.rt.ledger.issue_member_key(tenant_id, member.member_id, key_role, sandbox)
+
+    def new_operator(self, name: str = "Test Operator") -> IssuedKey:
+        return self.new_key("", "operator", name=name)
 
     def client(self, key: IssuedKey) -> KycClient:
         return KycClient("http://testserver", key.key_id, key.secret.reveal(), http=self.http,

@@ -10,15 +10,19 @@ from uuid import UUID
 import pytest
 
 from api.controllers.product import product
+from api.deps import ApiSettings
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import captured_session, start_stack
+
+SCRAPE = "scrape-token-" + "x" * 32
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiStack]:
-    s = start_stack(Path(tmp_path_factory.mktemp("metrics")))
+    s = start_stack(Path(tmp_path_factory.mktemp("metrics")),
+                    ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000, metrics_token=SCRAPE))
     try:
         yield s
     finally:
@@ -44,7 +48,7 @@ def test_each_recorded_check_is_counted_and_timed_and_sandbox_events_say_so(stac
     recorded = pipeline.process_session(tenant.tenant_id, UUID(sid), sandbox=True)
     # the face match reads the document, so the session also validates it (data_validation)
     assert sorted(recorded) == ["data_validation", "face_match", "liveness", "quality"]
-    metrics = stack.http.get("/metrics").text
+    metrics = stack.http.get("/metrics", headers={"Authorization": f"Bearer {SCRAPE}"}).text
     outcomes = {c["check"]: c["outcome"] for c in client.get(f"/v1/sessions/{sid}").json()["checks"]}
     for check in ("data_validation", "face_match", "liveness", "quality"):
         assert _sample(metrics, "kycledger_check_outcomes_total", check=check, outcome=outcomes[check]) == 1.0

@@ -31,11 +31,11 @@ def assert_problem(r: httpx.Response, status: int, code: str) -> None:
 def test_each_error_class(stack: ApiStack) -> None:
     tenant = stack.new_tenant()
     client = stack.client(tenant)
-    operator = stack.client(stack.new_key(tenant.tenant_id, "operator"))
+    operator = stack.client(stack.new_operator())
     assert_problem(client.post("/v1/probe/meter/validate", content=b"{not json"), 400, "bad_request")
     assert_problem(operator.post("/v1/operator/tenants", {"name": "x", "extra": 1}), 400, "validation_error")
     assert_problem(stack.http.get("/v1/probe/whoami"), 401, "unauthenticated")
-    assert_problem(client.get("/v1/operator/plans"), 403, "forbidden")
+    assert_problem(client.get("/v1/operator/plans"), 403, "operator_role_required")
     assert_problem(operator.get("/v1/operator/tenants/ten_missing"), 404, "not_found")
     assert_problem(client.get("/v1/probe/nothing-here"), 404, "not_found")
     assert_problem(client.request("DELETE", "/v1/probe/whoami"), 405, "method_not_allowed")

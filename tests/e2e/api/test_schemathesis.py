@@ -56,7 +56,7 @@ def fuzz_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiSt
                            settings=ApiSettings(rate_limit_per_minute=1_000_000, rate_limit_per_day=10_000_000))
     tenant = stack.new_tenant(plan="enterprise")
     try:
-        yield stack, stack.new_key(tenant.tenant_id, "operator"), stack.new_key(tenant.tenant_id, "auditor")
+        yield stack, stack.new_operator(), stack.new_key(tenant.tenant_id, "auditor")
     finally:
         stack.close()
 
@@ -115,29 +115,42 @@ def test_platform_operations_conform_to_the_document(
     assert len(without_inputs) <= 5, without_inputs  # /healthz, /readyz, /metrics, plans, checkpoints
 
 
-PRODUCT_TAGS = "^(sessions|audit|erasure|webhooks)$"
+PRODUCT_TAGS = "^(sessions|audit|erasure|webhooks|tenant admin|manual review)$"
 PRODUCT_EXAMPLES = 6  # bounded: the product routes write to the ledger and sign checkpoints
 
 
+ProductKeys = tuple[ApiStack, dict[str, IssuedKey]]
+
+
 @pytest.fixture(scope="module")
-def product_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiStack, IssuedKey, IssuedKey]]:
+def product_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ProductKeys]:
     stack = start_stack(Path(tmp_path_factory.mktemp("fuzz-product")))
     tenant = stack.new_tenant(plan="enterprise")
     try:
-        yield stack, stack.new_key(tenant.tenant_id, "client"), stack.new_key(tenant.tenant_id, "auditor")
+        yield stack, {role: stack.new_key(tenant.tenant_id, role)
+                      for role in ("client", "auditor", "admin", "compliance")}
     finally:
         stack.close()
 
 
-def _send_product(case: schemathesis.Case, stack: ApiStack, client: IssuedKey, auditor: IssuedKey) -> Any:
-    # the same signing as the platform run; audit routes are for auditor keys, the rest for client keys
+def _send_product(case: schemathesis.Case, stack: ApiStack, keys: dict[str, IssuedKey]) -> Any:
+    # the same signing as the platform run, with the key of the role each route family is for
     path = str(case.as_transport_kwargs(base_url="http://testserver")["url"]).removeprefix("http://testserver")
-    return _send(case, stack, auditor if path.startswith("/v1/audit") else client, auditor)
+    if path.startswith("/v1/audit"):
+        role = "auditor"
+    elif path.startswith("/v1/reviews"):
+        role = "compliance"
+    elif path.startswith(("/v1/admin", "/v1/webhooks", "/v1/retention")) or "/legal-hold" in path:
+        role = "admin"
+    else:
+        role = "client"
+    return _send(case, stack, keys[role], keys["auditor"])
 
 
-def test_product_operations_never_fail_on_our_side(product_stack: tuple[ApiStack, IssuedKey, IssuedKey]) -> None:
-    """Positive and negative cases over sessions, audit, erasure and webhook routes: no 5xx, no answer
-    outside the document (issue 5: extend the schemathesis run to the product routes)."""
+def test_product_operations_never_fail_on_our_side(product_stack: ProductKeys) -> None:
+    """Positive and negative cases over sessions, audit, erasure, webhook, tenant-admin and review
+    routes: no 5xx, no answer outside the document (issue 5: extend the schemathesis run to the
+    product routes)."""
     stack = product_stack[0]
     schema = from_dict(_document_without_security(stack), config=CONFIG).include(tag_regex=PRODUCT_TAGS)
     operations = [result.ok() for result in schema.get_all_operations()]

@@ -70,3 +70,15 @@ def test_replay_is_refused_by_the_other_worker(served: tuple[str, IssuedKey]) ->
     answers = [httpx.get(f"{url}/v1/ledger/checkpoints", headers={**headers, "Connection": "close"}).status_code
                for _ in range(4)]
     assert answers[0] in (403, 429) and answers[1:] == [401, 401, 401]
+
+
+def test_serve_answers_with_security_headers_and_without_docs_or_open_metrics(served: tuple[str, IssuedKey]) -> None:
+    url = served[0]
+    for path in ("/healthz", "/openapi.json", "/v1/sessions/unknown", "/nothing-here"):
+        answer = httpx.get(f"{url}{path}", headers={"Connection": "close"})
+        assert answer.headers["x-content-type-options"] == "nosniff", path
+        assert answer.headers["x-frame-options"] == "DENY", path
+        assert "frame-ancestors 'none'" in answer.headers["content-security-policy"], path
+        assert answer.headers["cache-control"] == "no-store", path
+    assert httpx.get(f"{url}/docs").status_code == 404  # off unless KYC_API_DOCS=1
+    assert httpx.get(f"{url}/metrics").status_code == 404  # off unless KYC_METRICS_TOKEN is set

@@ -2,10 +2,12 @@
 404, for every route (a test generated from the OpenAPI document walks them all)").
 
 Every ``/v1`` and ``/kyc`` operation that names a resource (a path parameter, or an id field in its
-example body) is called by tenant B's client key with tenant A's ids and must answer 404. Operator
-and ledger operations are cross-tenant by design and refuse a client key with 403 instead. New
-routes are covered as they land: their ids are filled from ``FOREIGN_IDS`` by parameter name, and
-an operation whose parameter is unknown fails the test, naming the parameter to add.
+example body) is called with tenant A's ids by EVERY key of tenant B (integration, admin, reviewer,
+compliance officer, auditor): none may succeed, and the keys whose role the route admits must get
+404 (found nothing), so the refusal comes from tenant scoping and not from a role guard alone.
+Operator back-office operations refuse every tenant key with 403 (operators are platform-level).
+New routes are covered as they land: their ids are filled by parameter name, and an operation
+whose parameter is unknown fails the test, naming the parameter to add.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ from tests.e2e.audit.support import SELFIE, start_stack
 pytestmark = pytest.mark.e2e
 
 CROSS_TENANT_TAGS = {"operator", "ledger"}  # back-office and ledger proofs: role-guarded, not tenant-scoped
-AUDITOR_TAGS = {"audit"}  # tenant-scoped, for auditor keys: walked with tenant B's auditor key
+INTRUDER_ROLES = ("client", "admin", "reviewer", "compliance", "auditor")
 SESSION_ID_NAMES = {"session_id", "sessionId", "job_id", "jobId", "scan_id", "scanId", "case_id", "caseId"}
 
 
@@ -45,12 +47,14 @@ def walk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[ApiStack, d
                                             ["verification.completed"], new_webhook_secret())
         stack.rt.ledger.save(endpoint)
     owner_key = stack.new_key(owner.tenant_id)
+    owner_reviewer = stack.new_key(owner.tenant_id, role="reviewer")
     ids = {name: str(session_id) for name in SESSION_ID_NAMES}
     ids |= {"tenant_id": owner.tenant_id, "key_id": owner_key.key_id, "endpoint_id": endpoint.endpoint_id,
-            "subject_id": session_subject_id(owner.tenant_id, session_id)}
+            "subject_id": session_subject_id(owner.tenant_id, session_id), "member_id": str(owner_reviewer.member_id),
+            "attempt": "1", "index": "0", "frame": "0"}
     tenant_b = stack.new_tenant(name="Tenant B")
-    intruders = {"client": stack.client(tenant_b),
-                 "auditor": stack.client(stack.new_key(tenant_b.tenant_id, role="auditor"))}
+    intruders = {role: stack.client(tenant_b if role == "client" else stack.new_key(tenant_b.tenant_id, role=role))
+                 for role in INTRUDER_ROLES}
     try:
         yield stack, ids, intruders
     finally:
@@ -121,18 +125,26 @@ def test_every_resource_route_hides_another_tenants_ids(walk: tuple[ApiStack, di
         headers = None
         if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
             content, headers = _multipart_capture()  # a valid form, so only the id can refuse it
-        # Audit routes are for auditor keys: tenant B's auditor must not reach tenant A's cases either.
-        audit = AUDITOR_TAGS & set(operation.get("tags", []))
-        answer = intruders["auditor" if audit else "client"].request(method, path, content=content, headers=headers)
-        expected = 403 if CROSS_TENANT_TAGS & set(operation.get("tags", [])) else 404
+        cross_tenant = bool(CROSS_TENANT_TAGS & set(operation.get("tags", [])))
+        answers = {role: client.request(method, path, content=content, headers=headers).status_code
+                   for role, client in intruders.items()}
         checked.append(f"{method} {template}")
-        if answer.status_code != expected:
-            problems.append(f"{method} {template}: expected {expected}, got {answer.status_code} {answer.text[:200]}")
+        if any(status < 400 or status >= 500 for status in answers.values()):
+            problems.append(f"{method} {template}: a key of tenant B got through or broke it: {answers}")
+        elif cross_tenant and set(answers.values()) != {403}:
+            problems.append(f"{method} {template}: tenant keys must all be refused 403: {answers}")
+        elif not cross_tenant and 404 not in answers.values():
+            problems.append(f"{method} {template}: no key of tenant B reached the tenant check: {answers}")
+        elif not set(answers.values()) <= {403, 404}:
+            problems.append(f"{method} {template}: expected 403 (role) or 404 (tenant), got {answers}")
     assert not problems, "\n".join(problems)
     assert len(checked) >= 9, checked  # the platform's own tenant/key routes at least
     for route in ("GET /v1/audit/sessions/{session_id}", "POST /v1/subjects/{subject_id}/erasure",
                   "POST /v1/sessions/{session_id}/erasure", "DELETE /v1/webhooks/{endpoint_id}",
-                  "POST /v1/webhooks/{endpoint_id}/redeliver", "POST /v1/audit/sessions/{session_id}/what-if"):
+                  "POST /v1/webhooks/{endpoint_id}/redeliver", "POST /v1/audit/sessions/{session_id}/what-if",
+                  "GET /v1/reviews/{session_id}", "GET /v1/reviews/{session_id}/captures/{attempt}/{index}",
+                  "POST /v1/reviews/{session_id}/decision", "POST /v1/admin/members/{member_id}/keys",
+                  "POST /v1/admin/keys/{key_id}/revoke", "POST /v1/operator/tenants/{tenant_id}/suspend"):
         assert route in checked, route  # the issue-6 surfaces are walked too
 
 

@@ -66,7 +66,10 @@ def test_legal_hold_restricts_processing_and_defers_erasure(stack: ApiStack) -> 
     sid = captured_session(client)
     subject = _subject(client, sid)
     until = (stack.clock() + timedelta(days=30)).isoformat()
-    held = client.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
+    admin = stack.client(stack.new_key(owner.tenant_id, "admin"))
+    refused = client.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
+    assert refused.status_code == 403 and refused.json()["code"] == "admin_role_required"
+    held = admin.post(f"/v1/subjects/{subject}/legal-hold", {"basis": "aml_record_keeping", "until": until})
     assert held.status_code == 201, held.text
     assert held.json()["processing_restricted"] is True and held.json()["hold_basis"] == "aml_record_keeping"
     upload = client.post(f"/v1/sessions/{sid}/documents", {"type": "selfie", "image_base64": b64(SELFIE)})
@@ -80,7 +83,7 @@ def test_legal_hold_restricts_processing_and_defers_erasure(stack: ApiStack) -> 
     assert build_pipeline(stack.rt).process_session(owner.tenant_id, UUID(sid), sandbox=True) == []
     session = client.get(f"/v1/sessions/{sid}").json()
     assert session["status"] == "cancelled"
-    released = client.request("DELETE", f"/v1/subjects/{subject}/legal-hold")
+    released = admin.request("DELETE", f"/v1/subjects/{subject}/legal-hold")
     assert released.status_code == 200, released.text
     state = client.get(f"/v1/subjects/{subject}/retention").json()
     assert state["hold_basis"] is None and state["erasure_deferred"] is True
@@ -103,9 +106,35 @@ def test_a_tenant_cannot_name_another_tenants_subjects(stack: ApiStack) -> None:
 
 
 def test_media_retention_is_a_tenant_setting(stack: ApiStack) -> None:
-    client = stack.client(stack.new_tenant())
+    tenant = stack.new_tenant()
+    assert stack.client(tenant).get("/v1/retention/media").json()["code"] == "admin_role_required"
+    client = stack.client(stack.new_key(tenant.tenant_id, "admin"))
     assert client.get("/v1/retention/media").json() == {"media_retention_days": 30}
     changed = client.request("PUT", "/v1/retention/media", {"media_retention_days": 7})
     assert changed.status_code == 200 and changed.json() == {"media_retention_days": 7}
     assert client.request("PUT", "/v1/retention/media", {"media_retention_days": 0}).status_code == 400
     assert client.get("/v1/retention/media").json() == {"media_retention_days": 7}
+
+
+def test_the_client_reference_is_an_opaque_id_that_outlives_erasure(stack: ApiStack) -> None:
+    """README "The client reference": validated as an opaque id (no names, no e-mail addresses), so
+    it may stay readable after erasure and tie the receipt to the client's own record."""
+    client = stack.client(stack.new_tenant())
+    for personal in ("Jane Doe", "jane.doe@example.com", "+44 20 7946 0958", "x" * 101, "", "<script>"):
+        refused = client.post("/v1/sessions", {"checks": ["face_match", "liveness"], "reference": personal})
+        assert refused.status_code == 400 and refused.json()["code"] == "validation_error", personal
+    created = client.post("/v1/sessions", {"checks": ["face_match", "liveness"], "reference": "crm:case-2026.0042"})
+    assert created.status_code == 201, created.text
+    sid = created.json()["id"]
+    for kind in ("selfie", "document_front"):
+        assert client.post(f"/v1/sessions/{sid}/documents", {"type": kind, "image_base64": b64(SELFIE)}).status_code \
+            == 201
+    receipt = client.post(f"/v1/sessions/{sid}/erasure", {"reason": "gdpr_art17_request"}).json()["receipts"][0]
+    after = client.get(f"/v1/sessions/{sid}").json()
+    assert after["reference"] == "crm:case-2026.0042" and receipt["subject_id"] == after["subject_id"]
+    blobs = blob_store(stack.rt)
+    tenant_id = after["subject_id"].split(":")[0]
+    refs = [c["blob_ref"] for c in stack.rt.ledger.get_session(tenant_id, UUID(sid)).captures[1]]
+    with pytest.raises(Exception) as gone:
+        blobs.get(after["subject_id"], refs[0])
+    assert getattr(gone.value, "code", "") == "subject_erased"  # the person's data is gone; the opaque id stays

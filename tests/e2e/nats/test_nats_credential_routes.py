@@ -32,7 +32,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiStack]:
 
 def test_issue_describe_rotate_and_the_ledger_keeps_no_secret(stack: ApiStack) -> None:
     key = stack.new_tenant()
-    client = stack.client(key)
+    refused = stack.client(key).post(PATH, {})  # the integration key may not hand out the tenant's stream access
+    assert refused.status_code == 403 and refused.json()["code"] == "admin_role_required"
+    client = stack.client(stack.new_key(key.tenant_id, "admin"))
     assert client.get(PATH).json()["code"] == "not_found"
     assert client.post(f"{PATH}/rotate", {}).status_code == 404  # nothing to rotate yet
     issued = client.post(PATH, {})
@@ -72,7 +74,7 @@ def test_issue_describe_rotate_and_the_ledger_keeps_no_secret(stack: ApiStack) -
 
 
 def test_a_tenant_may_bring_its_own_key_and_then_gets_no_seed(stack: ApiStack) -> None:
-    client = stack.client(stack.new_tenant())
+    client = stack.client(stack.new_key(stack.new_tenant().tenant_id, "admin"))
     own = NKey.generate(USER)
     issued = client.post(PATH, {"public_key": own.public_key})
     assert issued.status_code == 201, issued.text
@@ -81,7 +83,7 @@ def test_a_tenant_may_bring_its_own_key_and_then_gets_no_seed(stack: ApiStack) -
 
 
 def test_bad_input_is_a_clear_error_never_a_500(stack: ApiStack) -> None:
-    client = stack.client(stack.new_tenant())
+    client = stack.client(stack.new_key(stack.new_tenant().tenant_id, "admin"))
     good = NKey.generate(USER).public_key
     flipped = good[:10] + ("A" if good[10] != "A" else "B") + good[11:]
     for path, payload in ((PATH, {"public_key": "not-a-key"}), (PATH, {"public_key": flipped}),

@@ -36,15 +36,19 @@ def test_mobile_scan_selfie_help_manual_review_and_reviewer_decision(stack: ApiS
         assert client.post("/kyc/manual-review", {"sessionId": other, "reason": "persistent_failure"}).json()[
             "status"] == "manual_review"
         sid = other
-    queue = client.get("/v1/reviews").json()["cases"]
+    reviewer = stack.client(stack.new_key(tenant.tenant_id, "reviewer", name="Rita Reviewer"))
+    queue = reviewer.get("/v1/reviews").json()["cases"]
     assert sid in [c["id"] for c in queue]
-    assert stack.client(stack.new_tenant()).get("/v1/reviews").json()["cases"] == []  # tenant isolation
-    claimed = client.post(f"/v1/reviews/{sid}/claim")
-    assert claimed.status_code == 200 and claimed.json()["reviewer"].startswith("key:")
-    decided = client.post(f"/v1/reviews/{sid}/decision", {"decision": "rejected", "reason": "documents_unclear"})
+    outsider = stack.new_key(stack.new_tenant().tenant_id, "reviewer")
+    assert stack.client(outsider).get("/v1/reviews").json()["cases"] == []  # tenant isolation
+    assert client.post(f"/v1/reviews/{sid}/claim").status_code == 403  # the integration key does not review
+    claimed = reviewer.post(f"/v1/reviews/{sid}/claim")
+    assert claimed.status_code == 200 and claimed.json()["claimed_by"]["name"] == "Rita Reviewer"
+    decided = reviewer.post(f"/v1/reviews/{sid}/decision", {"decision": "rejected", "reason": "documents_unclear"})
     assert decided.status_code == 200, decided.text
     assert decided.json()["status"] == "failed" and decided.json()["review"]["decision"] == "rejected"
-    assert sid not in [c["id"] for c in client.get("/v1/reviews").json()["cases"]]
+    assert decided.json()["review"]["reviewer_name"] == "Rita Reviewer"
+    assert sid not in [c["id"] for c in reviewer.get("/v1/reviews").json()["cases"]]
 
 
 def test_mobile_retry_opens_a_new_attempt(stack: ApiStack) -> None:

@@ -62,6 +62,8 @@ class Tenant:
         issued = _cli("tenants", "create", "--name", name, "--data-dir", data, "--json")  # free plan: sandbox key
         self.id: str = issued["tenant_id"]
         self.client = KycClient(http_url, issued["api_key_id"], issued["api_key_secret"])
+        admin = issued["admin"]  # NATS credentials are the tenant admin's to issue
+        self.admin = KycClient(http_url, admin["api_key_id"], admin["api_key_secret"])
 
 
 async def _connect(url: str, creds: dict[str, Any], errors: list[str], closed: asyncio.Event | None = None) -> Any:
@@ -127,7 +129,7 @@ async def _scenario(nats_url: str, a: Tenant, b: Tenant, a_creds: dict[str, Any]
     seen["foreign"] = foreign.qsize()
     seen["a_errors"], seen["b_errors"] = a_errors, b_errors
 
-    rotated = await asyncio.to_thread(a.client.post, "/v1/nats/credentials/rotate", {"overlap_seconds": 0})
+    rotated = await asyncio.to_thread(a.admin.post, "/v1/nats/credentials/rotate", {"overlap_seconds": 0})
     assert rotated.status_code == 200, rotated.text
     new_creds = rotated.json()
     try:
@@ -151,18 +153,20 @@ def test_dev_refuses_anonymous_and_keeps_each_tenant_to_its_own_subjects(dev: tu
     a, b = Tenant(http_url, data, "Tenant A"), Tenant(http_url, data, "Tenant B")
     try:
         a_creds = _cli("nats", "credentials", "--tenant", a.id, "--data-dir", data, "--json")
-        issued = b.client.post("/v1/nats/credentials", {})
+        issued = b.admin.post("/v1/nats/credentials", {})
         assert issued.status_code == 201, issued.text
         b_creds = issued.json()
-        again = b.client.post("/v1/nats/credentials", {})
+        again = b.admin.post("/v1/nats/credentials", {})
         assert again.status_code == 409 and again.json()["code"] == "nats_credential_exists"
-        described = b.client.get("/v1/nats/credentials").json()
+        described = b.admin.get("/v1/nats/credentials").json()
         assert described["user_public_key"] == b_creds["user_public_key"] and "creds" not in described
 
         seen = asyncio.run(_scenario(nats_url, a, b, a_creds, b_creds))
     finally:
         a.client.close()
+        a.admin.close()
         b.client.close()
+        b.admin.close()
 
     assert "authorization violation" in seen["anonymous"].lower()
     violations = " ".join(seen["a_errors"])

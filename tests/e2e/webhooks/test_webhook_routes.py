@@ -1,5 +1,6 @@
 """Webhook management over HTTP (issue 6): register (secret once), list, rotate, disable, deliveries with
-attempts, manual redelivery with the same webhook-id, a session's own webhook_url, quota thresholds."""
+attempts, manual redelivery with the same webhook-id, a session's own webhook_url, quota thresholds.
+Endpoints are the tenant admin's; a session's own webhook_url stays with the integration key."""
 
 from __future__ import annotations
 
@@ -53,45 +54,47 @@ def test_register_once_deliver_list_attempts_and_redeliver_with_the_same_id(stac
                                                                             receiver: Receiver) -> None:
     owner = stack.new_tenant()
     client = stack.client(owner)
+    admin = stack.client(stack.new_key(owner.tenant_id, "admin"))  # webhooks are the tenant admin's
     body = {"url": receiver.url, "event_types": [COMPLETED]}
-    created = client.post("/v1/webhooks", body, idempotency_key="hook-1")
+    created = admin.post("/v1/webhooks", body, idempotency_key="hook-1")
     assert created.status_code == 201, created.text
     endpoint_id, secret = created.json()["endpoint_id"], created.json()["secret"]
     assert secret.startswith("whsec_")
-    replay = client.post("/v1/webhooks", body, idempotency_key="hook-1")
+    replay = admin.post("/v1/webhooks", body, idempotency_key="hook-1")
     assert replay.status_code == 409 and replay.json()["code"] == "secret_not_replayed"  # shown once
-    listed = client.get("/v1/webhooks").json()["endpoints"]
+    listed = admin.get("/v1/webhooks").json()["endpoints"]
     assert [e["endpoint_id"] for e in listed] == [endpoint_id] and secret not in json.dumps(listed)
     sid = decided_session(stack, client, owner.tenant_id)
     _dispatch(stack)
     (request,) = [r for r in receiver.requests if json.loads(r.body)["data"]["session_id"] == sid]
     payload = Webhook(secret).verify(request.body, request.headers)
     assert payload["type"] == COMPLETED and payload["data"]["status"] == "verified"
-    deliveries = client.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"]
+    deliveries = admin.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"]
     (delivery,) = deliveries
     assert delivery["status"] == "succeeded" and [a["status_code"] for a in delivery["attempts"]] == [200]
-    again = client.post(f"/v1/webhooks/{endpoint_id}/redeliver", {"message_id": delivery["message_id"]})
+    again = admin.post(f"/v1/webhooks/{endpoint_id}/redeliver", {"message_id": delivery["message_id"]})
     assert again.status_code == 202 and again.json()["status"] == "pending"
     _dispatch(stack)
     assert receiver.requests[-1].headers["webhook-id"] == request.headers["webhook-id"]
-    attempts = client.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"][0]["attempts"]
+    attempts = admin.get(f"/v1/webhooks/{endpoint_id}/deliveries").json()["deliveries"][0]["attempts"]
     assert [a["outcome"] for a in attempts] == ["succeeded", "succeeded"]
 
 
 def test_rotate_disable_and_another_tenant_sees_nothing(stack: ApiStack, receiver: Receiver) -> None:
     owner = stack.new_tenant()
     client = stack.client(owner)
-    endpoint_id = client.post("/v1/webhooks", {"url": receiver.url, "event_types": [COMPLETED]}).json()["endpoint_id"]
-    rotated = client.post(f"/v1/webhooks/{endpoint_id}/rotate-secret")
+    admin = stack.client(stack.new_key(owner.tenant_id, "admin"))  # webhooks are the tenant admin's
+    endpoint_id = admin.post("/v1/webhooks", {"url": receiver.url, "event_types": [COMPLETED]}).json()["endpoint_id"]
+    rotated = admin.post(f"/v1/webhooks/{endpoint_id}/rotate-secret")
     assert rotated.status_code == 200 and rotated.json()["secret"].startswith("whsec_")
-    assert client.get(f"/v1/webhooks/{endpoint_id}").json()["secret_rotated_until"]
-    intruder = stack.client(stack.new_tenant())
+    assert admin.get(f"/v1/webhooks/{endpoint_id}").json()["secret_rotated_until"]
+    intruder = stack.client(stack.new_key(stack.new_tenant().tenant_id, "admin"))
     assert intruder.get(f"/v1/webhooks/{endpoint_id}").status_code == 404
     assert intruder.request("DELETE", f"/v1/webhooks/{endpoint_id}").status_code == 404
     assert intruder.get("/v1/webhooks").json() == {"endpoints": []}
-    disabled = client.request("DELETE", f"/v1/webhooks/{endpoint_id}")
+    disabled = admin.request("DELETE", f"/v1/webhooks/{endpoint_id}")
     assert disabled.status_code == 200 and disabled.json()["disabled"] is True
-    assert client.request("DELETE", f"/v1/webhooks/{endpoint_id}").status_code == 409
+    assert admin.request("DELETE", f"/v1/webhooks/{endpoint_id}").status_code == 409
     decided_session(stack, client, owner.tenant_id)
     before = len(receiver.requests)
     _dispatch(stack)
@@ -122,6 +125,7 @@ def test_session_webhook_url_is_ssrf_checked_and_quota_thresholds_are_delivered(
                                                                                receiver: Receiver) -> None:
     owner = stack.new_tenant()
     client = stack.client(owner)
+    admin = stack.client(stack.new_key(owner.tenant_id, "admin"))  # webhooks are the tenant admin's
     strict = LedgerWebhookAdmin(stack.rt.ledger, allow_private=False)
     for url in (receiver.url, "http://169.254.169.254/latest/meta-data", "http://[::1]:9/x"):
         with pytest.raises(DomainError) as refused:
@@ -129,7 +133,7 @@ def test_session_webhook_url_is_ssrf_checked_and_quota_thresholds_are_delivered(
         assert refused.value.code == "webhook_target_refused"
     bad = client.post("/v1/sessions", {"webhook_url": "http://no-such-host.invalid/hook"})
     assert bad.status_code == 422 and bad.json()["code"] == "webhook_target_refused"
-    endpoint = client.post("/v1/webhooks", {"url": receiver.url, "event_types": ["quota.threshold_reached"]})
+    endpoint = admin.post("/v1/webhooks", {"url": receiver.url, "event_types": ["quota.threshold_reached"]})
     assert endpoint.status_code == 201
     with audit_context(owner.tenant_id, "key:test", "quota-test"):
         stack.rt.ledger.save(QuotaThreshold(owner_tenant_id=owner.tenant_id, module="face_match", period="2026-01",

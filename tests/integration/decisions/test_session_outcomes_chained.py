@@ -16,7 +16,7 @@ from domain.sessions import SessionConfiguration, SessionStatus, VerificationSes
 from ops.cli import main
 from ops.decision_worker import DecisionWorker
 from tests.integration.decisions.seeding import KEK, open_ledger_at
-from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result, validation
+from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result, reviewer, validation
 
 pytestmark = pytest.mark.integration
 
@@ -71,8 +71,8 @@ def test_sessions_reach_every_outcome_on_the_chained_ledger(tmp_path, monkeypatc
 
         with audit_context("ten_alpha", "reviewer:rev_1", "req-review"):
             s = app.repository.get(review.id)
-            s.claim_review("rev_1")
-            s.decide_review("rev_1", "rejected", "photo_mismatch_confirmed")
+            s.claim_review(reviewer("rev_1"))
+            s.decide_review(reviewer("rev_1"), "rejected", "photo_mismatch_confirmed")
             app.save(s)
 
         status = {

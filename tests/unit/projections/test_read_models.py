@@ -23,7 +23,7 @@ from tests.unit.projections.support import (
     review_session,
     verified_session,
 )
-from tests.unit.sessions.support import SessionTestLedger
+from tests.unit.sessions.support import SessionTestLedger, reviewer
 
 pytestmark = pytest.mark.unit
 
@@ -80,12 +80,12 @@ def test_manual_review_queue_follows_request_claim_and_decision(ledger: SessionT
         queue = queries.review_queue(r, "ten_pro")
     assert [q["session_id"] for q in queue] == [str(sid)] and queue[0]["claimed_by"] is None
     with audit_context("ten_pro", "reviewer:r1", "req-claim"):
-        ledger.claim_review("ten_pro", sid, "r1")
+        ledger.claim_review("ten_pro", sid, reviewer("r1"))
     project(ledger, view)
     with view.reader() as r:
         assert queries.review_queue(r, "ten_pro")[0]["claimed_by"] == "r1"
     with audit_context("ten_pro", "reviewer:r1", "req-decide"):
-        ledger.decide_review("ten_pro", sid, "r1", "accepted", "documents_ok")
+        ledger.decide_review("ten_pro", sid, reviewer("r1"), "accepted", "documents_ok")
     project(ledger, view)
     with view.reader() as r:
         assert queries.review_queue(r, "ten_pro") == []

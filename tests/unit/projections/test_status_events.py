@@ -60,8 +60,8 @@ def test_payloads_are_thin_and_carry_the_ledger_position() -> None:
     assert all(m.payload["ledger"]["notification_id"] > 0 and m.event_id == m.payload["event_id"] for m in messages)
     completed = completion_payload(messages[-1])
     assert completed["event"] == "verification.completed" and completed["status"] == "verified"
-    assert set(completed) <= {"event", "event_id", "tenant_id", "session_id", "status", "decision", "reason_codes",
-                              "attempt", "occurred_at", "ledger"}
+    assert set(completed) <= {"event", "event_id", "tenant_id", "session_id", "status", "decision", "decided_by",
+                              "reason_codes", "attempt", "occurred_at", "ledger"}
 
 
 def test_events_that_change_no_status_publish_nothing() -> None:

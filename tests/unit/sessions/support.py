@@ -13,8 +13,11 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
+from domain.errors import NotFoundError
 from domain.personal_data import PersonalData
 from domain.sessions.commands import SessionCommands
+from domain.sessions.review import Reviewer
+from domain.sessions.review_commands import ReviewCommands
 
 T0 = datetime(2025, 1, 15, 10, 30, tzinfo=UTC)
 MODEL = ModelProvenance("test-model", "1.0", "0" * 64)
@@ -43,8 +46,17 @@ class Clock:
         self.now = self.now + timedelta(seconds=seconds)
 
 
-class SessionTestLedger(SessionCommands, Application):
-    """SessionCommands over eventsourcing's in-memory persistence."""
+def reviewer(member_id: str = "rev_1", compliance: bool = True) -> Reviewer:
+    """A named reviewer acting through their own key ``key:<member id>``."""
+    return Reviewer(member_id=member_id, display_name=f"Reviewer {member_id}", compliance=compliance,
+                    credential=f"key:{member_id}")
+
+
+class SessionTestLedger(ReviewCommands, SessionCommands, Application):
+    """SessionCommands and ReviewCommands over eventsourcing's in-memory persistence."""
+
+    def get_api_key(self, key_id: str) -> Any:
+        raise NotFoundError("no API keys in the session test ledger", key_id=key_id)
 
     def __init__(self, clock: Clock | None = None, env: Mapping[str, str] | None = None) -> None:
         self.clock = clock or Clock()

@@ -15,7 +15,7 @@ from domain.sessions import LEGAL_TRANSITIONS, SessionConfiguration, SessionStat
 from domain.sessions.status import FINAL_STATUSES
 from policies.document import DEFAULT_POLICY
 from policies.process import plan_decision
-from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result
+from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result, reviewer
 
 pytestmark = pytest.mark.unit
 
@@ -64,9 +64,9 @@ def apply(session: VerificationSession, command: str, clock: list[float], outcom
     elif command == "review":
         session.request_manual_review("persistent_failure")
     elif command == "claim":
-        session.claim_review("rev_1")
+        session.claim_review(reviewer("rev_1"))
     elif command in ("accept", "reject"):
-        session.decide_review("rev_1", "accepted" if command == "accept" else "rejected", "checked")
+        session.decide_review(reviewer("rev_1"), "accepted" if command == "accept" else "rejected", "checked")
     elif command == "expire":
         session.expire(now=now)
     elif command == "tick":
