@@ -29,7 +29,8 @@ NEXT_STEP: dict[str, str] = {"auto_approve": "done", "retry": "retry", "active_c
 
 
 def person_decision(session: VerificationSession, attempt: int) -> dict[str, Any] | None:
-    """The decision of ``attempt`` as the person is told it: message and next step, nothing else.
+    """The decision of ``attempt`` as the person is told it: message, next step and whether a person
+    (a reviewer) or the policy decided it, nothing else.
 
     Once a reviewer decided, the reviewer's outcome is the one the person is told, after a reload too
     (``projections.decision_story``: one story on every channel)."""
@@ -37,7 +38,7 @@ def person_decision(session: VerificationSession, attempt: int) -> dict[str, Any
     if reviewed is not None:
         accepted = reviewed["decision"] == "accepted"
         return {"attempt": reviewed["attempt"], "user_message": reviewed["user_message"],
-                "next_step": "done" if accepted else "none", "retry_step": None}
+                "next_step": "done" if accepted else "none", "retry_step": None, "decided_by": "review"}
     decided = session.decisions.get(attempt)
     if decided is None:
         return None
@@ -45,7 +46,7 @@ def person_decision(session: VerificationSession, attempt: int) -> dict[str, Any
     escalated = outcome["route"] == Route.COMPLIANCE_ESCALATION
     message = USER_MESSAGES["under_review"] if escalated else outcome["user_message"]
     return {"attempt": attempt, "user_message": message, "next_step": NEXT_STEP.get(str(outcome["route"]), "none"),
-            "retry_step": outcome.get("retry_step")}
+            "retry_step": outcome.get("retry_step"), "decided_by": "policy"}
 
 
 def answered_attempt(session: VerificationSession) -> int:

@@ -15,6 +15,8 @@ import threading
 import weakref
 from typing import Any
 
+from nats.js.errors import NotFoundError
+
 from adapters.nats.endpoint import NatsTarget, connect
 
 
@@ -84,6 +86,8 @@ async def jetstream_ready(target: NatsTarget, stream: str, timeout_s: float = 2.
         try:
             await client.jetstream(timeout=timeout_s).stream_info(stream)
             return True
+        except NotFoundError:
+            return True  # JetStream answered; the stream is created on first use
         finally:
             await close_quietly(client, drain=False)
 

@@ -88,8 +88,9 @@ def test_every_channel_tells_the_reviewers_outcome(stack: ApiStack, nats_url: st
         headers = {"X-Client-Token": token}
         progress = stack.http.get(f"/client/sessions/{sid}/progress", headers=headers).json()
         assert progress["status"] == "verified"
-        assert progress["decision"]["decided_by"] == "review" and progress["decision"]["decision"] == "accepted"
-        assert progress["decision"]["user_message"] == VERIFIED_TEXT
+        # the person is told the outcome and what is next, never who or what decided (api/outcome_view.py)
+        assert progress["decision"] == {"attempt": 1, "user_message": VERIFIED_TEXT, "next_step": "done",
+                                        "retry_step": None, "decided_by": "review"}
         # ... and its live stream (server-sent events) says the same.
         live = stack.http.get(f"/client/sessions/{sid}/live", headers=headers)
         messages = _sse_messages(live.text)
@@ -136,4 +137,4 @@ def test_a_proposal_waiting_for_four_eyes_is_no_decision_yet(stack: ApiStack) ->
     assert view["status"] == "manual_review" and view["decision"]["decided_by"] == "policy"
     progress = stack.http.get(f"/client/sessions/{sid}/progress",
                               headers={"X-Client-Token": opened["client_token"]}).json()
-    assert progress["status"] == "manual_review" and progress["decision"]["decided_by"] == "policy"
+    assert progress["status"] == "manual_review" and progress["decision"]["next_step"] == "wait"  # still the policy's

@@ -147,14 +147,15 @@ def test_a_compliance_escalation_cannot_be_retried_or_closed_by_the_person_or_th
         refused = client.post(path, body)
         assert (refused.status_code, refused.json()["code"]) == (409, "case_under_compliance_review"), refused.text
 
-    queue = client.get("/v1/reviews").json()["cases"]
+    compliance_officer = stack.client(stack.new_key(tenant.tenant_id, "compliance"))  # the queue is reviewers'
+    queue = compliance_officer.get("/v1/reviews").json()["cases"]
     assert [(c["id"], c["queue"]) for c in queue if c["id"] == sid] == [(sid, "compliance")]
     assert client.get(f"/v1/sessions/{sid}").json()["status"] == "manual_review"
     # The person sees an ordinary review (api.outcome_view): nothing that singles out an escalation.
     progress = call("GET", "/progress").json()
     assert progress["status"] == "manual_review" and progress["review_requested"] is True
     assert progress["decision"] == {"attempt": 1, "user_message": UNDER_REVIEW, "next_step": "wait",
-                                    "retry_step": None}
+                                    "retry_step": None, "decided_by": "policy"}
     assert _signals(progress) == [] and "compliance" not in json.dumps(progress)
 
 

@@ -128,7 +128,8 @@ def test_the_capture_page_asks_only_for_a_new_selfie(stack: ApiStack) -> None:
     call("POST", "/checks/document")
     call("POST", "/captures", {"type": "selfie", "image_base64": b64(OTHER_PERSON)})
     first = call("POST", "/checks/face")
-    assert first["decision"] == {"attempt": 1, "user_message": MISMATCH, "next_step": "retry", "retry_step": "selfie"}
+    assert first["decision"] == {"attempt": 1, "user_message": MISMATCH, "next_step": "retry", "retry_step": "selfie",
+                                 "decided_by": "policy"}
     assert first["next_attempt_open"] is True and first["scan"]["kept"] is True  # the page skips the scan
     assert first["captures"] == ["document_front"] and "match" not in first["face"]
     call("POST", "/captures", {"type": "selfie", "image_base64": b64(SAME_PERSON)})

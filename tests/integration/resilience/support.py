@@ -76,6 +76,7 @@ class Cluster:
     stack: contextlib.ExitStack
     pipeline: VerificationPipeline
     ml_worker: MlWorkerHandle | None = None
+    tenant_id: str = ""  # the tenant of the last sandbox_client()
 
     @classmethod
     def start(cls, root: Path, **env: str) -> Cluster:
@@ -121,6 +122,14 @@ class Cluster:
         with audit_context(PLATFORM_TENANT, "operator:test", "test-setup"):
             tenant = self.rt.ledger.create_tenant("Resilience", "enterprise")
             key: IssuedKey = self.rt.ledger.create_api_key(tenant.tenant_id, "client", True)
+        self.tenant_id = tenant.tenant_id
+        return KycClient("http://testserver", key.key_id, key.secret.reveal(), http=self.http)
+
+    def admin_client(self, tenant_id: str) -> KycClient:
+        """The tenant administrator's key (webhooks are the admin's)."""
+        with audit_context(PLATFORM_TENANT, "operator:test", "test-setup"):
+            member = self.rt.ledger.add_member(tenant_id, "Resilience Admin", ["admin"])
+            key: IssuedKey = self.rt.ledger.issue_member_key(tenant_id, member.member_id, "admin", True)
         return KycClient("http://testserver", key.key_id, key.secret.reveal(), http=self.http)
 
     def open_session(self, client: KycClient) -> str:

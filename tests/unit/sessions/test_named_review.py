@@ -20,7 +20,7 @@ from domain.sessions.review import (
 )
 from policies.replay import replay_session
 from projections.decision_story import current_decision, decision_history
-from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, result, reviewer
+from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, result, reviewer, validation
 
 pytestmark = pytest.mark.unit
 TENANT = "ten_review"
@@ -32,6 +32,7 @@ def routed(ledger: SessionTestLedger, *, screening: bool = False, similarity: fl
     sid = ledger.create_session(TENANT, SessionConfiguration.build(checks=checks, max_retries=0))
     ledger.record_check_result(TENANT, sid, 1, face(similarity, face_outcome))
     ledger.record_check_result(TENANT, sid, 1, liveness())
+    ledger.record_check_result(TENANT, sid, 1, validation())  # the face match reads the document: validated too
     if screening:
         ledger.record_check_result(TENANT, sid, 1, result(CheckType.SCREENING, Outcome.FAIL, ("sanctions_hit",)))
     decide(ledger, TENANT, sid)

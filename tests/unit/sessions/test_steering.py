@@ -25,7 +25,7 @@ from domain.sessions.errors import (
 )
 from domain.sessions.status import SessionStatus
 from policies.replay import replay_session
-from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, ocr, result, validation
+from tests.unit.sessions.support import SessionTestLedger, decide, face, liveness, ocr, result, reviewer, validation
 
 pytestmark = pytest.mark.unit
 
@@ -85,9 +85,10 @@ def test_a_compliance_escalation_is_closed_by_a_reviewer_only(ledger: SessionTes
                        CaseUnderComplianceReviewError) == "case_under_compliance_review"
     session = ledger.get_session(TENANT, sid)
     assert (session.status, session.review_queue, session.attempt) == (SessionStatus.MANUAL_REVIEW, "compliance", 1)
-    with audit_context(TENANT, "reviewer:mlro", "req-review"):
-        ledger.claim_review(TENANT, sid, "mlro")
-        ledger.decide_review(TENANT, sid, "mlro", "rejected", "sanctions_match_confirmed")
+    for officer in ("mlro", "deputy_mlro"):  # compliance escalations take two officers (four eyes)
+        with audit_context(TENANT, f"key:{officer}", "req-review"):
+            ledger.claim_review(TENANT, sid, reviewer(officer))
+            ledger.decide_review(TENANT, sid, reviewer(officer), "rejected", "sanctions_match_confirmed")
     assert ledger.get_session(TENANT, sid).status == SessionStatus.FAILED
 
 
