@@ -73,7 +73,8 @@ def test_an_outage_answers_503_fast_and_the_first_request_after_it_succeeds(clus
 
 def test_followers_and_the_erasure_route_carry_on_after_a_restart(cluster: Cluster, receiver: Receiver) -> None:
     client = cluster.sandbox_client()
-    hook = cluster.admin_client(cluster.tenant_id).post("/v1/webhooks", {"url": receiver.url, "event_types": ["verification.completed"]})
+    admin = cluster.admin_client(cluster.tenant_id)
+    hook = admin.post("/v1/webhooks", {"url": receiver.url, "event_types": ["verification.completed"]})
     assert hook.status_code == 201, hook.text
     before = cluster.open_session(client)
     assert client.post(f"/v1/sessions/{before}/complete").json()["job_status"] == "queued"
