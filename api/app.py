@@ -26,6 +26,7 @@ from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import ApiDependencies
 from api.errors import EXCEPTION_HANDLERS
 from api.guards import principal_of
+from api.json_body import DepthLimitedRequest
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
@@ -66,6 +67,7 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},
         request_max_body_size=deps.settings.max_body_bytes,
+        request_class=DepthLimitedRequest,
         debug=False,
     )
     app.state.deps = deps
