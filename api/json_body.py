@@ -20,9 +20,8 @@ MAX_JSON_DEPTH = 32
 _CHECKED = "json_depth_checked"
 
 
-def too_deep() -> ApiProblem:
-    return ApiProblem(400, "json_too_deep", f"the JSON body nests deeper than {MAX_JSON_DEPTH} levels",
-                      max_depth=MAX_JSON_DEPTH)
+def too_deep(limit: int = MAX_JSON_DEPTH) -> ApiProblem:
+    return ApiProblem(400, "json_too_deep", f"the JSON body nests deeper than {limit} levels", max_depth=limit)
 
 
 def refuse_deep_json(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
@@ -35,7 +34,7 @@ def refuse_deep_json(value: Any, limit: int = MAX_JSON_DEPTH) -> None:
     while level:
         depth += 1
         if depth > limit:
-            raise too_deep()
+            raise too_deep(limit)
         below: list[Any] = []
         for container in level:
             items = container.values() if type(container) is dict else container
