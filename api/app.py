@@ -30,6 +30,7 @@ from api.json_body import DepthLimitedRequest
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
+from api.query_params import KnownQueryParameters
 from api.routes import ROUTE_HANDLERS
 
 API_TITLE = "kycledger API"
@@ -52,6 +53,7 @@ def _principal(request: Request[Any, Any, Any]) -> Principal:
 def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HANDLERS) -> Litestar:
     """Build the HTTP app around ``deps`` serving ``route_handlers`` (default: the registry)."""
     metrics = ApiMetrics()
+    known_query = KnownQueryParameters()
     openapi = OpenAPIConfig(
         title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
         path="/", use_handler_docstrings=True,
@@ -62,6 +64,7 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         route_handlers=list(route_handlers),
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[known_query],
         middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
                     DefineMiddleware(PlatformMiddleware, deps=deps)],
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
@@ -85,4 +88,5 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
             app.on_shutdown.append(closer)
     # Generate now, with every route mounted, and complete it before the first request serves it.
     finish_document(app.openapi_schema)
+    known_query.learn(app.openapi_schema)
     return app
