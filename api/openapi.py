@@ -50,6 +50,9 @@ PROTECTED_ERRORS = (400, 401, 403, 404, 409, 410, 413, 422, 429)
 # The capture page's routes: the client token (401), the session's state and subject (404, 409, 410),
 # the body (400, 413, 422) and the per-session rate limit (429) answer as on /v1.
 CLIENT_ERRORS = (400, 401, 403, 404, 409, 410, 413, 422, 429)
+# A body in another media type than the operation takes, or an image or video that is none of the
+# accepted formats (the schema can only say "base64 string").
+BODY_ERRORS = (415,)
 ALWAYS_ERRORS = (500,)
 
 
@@ -167,6 +170,8 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
                 continue
             responses = operation.responses if operation.responses is not None else {}
             errors = PROTECTED_ERRORS if protected else CLIENT_ERRORS if path.startswith(CLIENT_PREFIX) else ()
+            if errors and operation.request_body is not None:
+                errors += BODY_ERRORS
             for status in errors + ALWAYS_ERRORS:
                 responses[str(status)] = _problem_response(status)
             operation.responses = responses

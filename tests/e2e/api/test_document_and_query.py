@@ -6,6 +6,8 @@
   field); the server refuses it. The document now says ``exclusiveMinimum: 0``.
 - ``/client`` routes documented only 200/400/500 (and the 400 in litestar's own shape): their
   problem+json errors are documented; the idempotent capture upload documents its JSON body.
+- Image routes answered an undocumented 415 for a base64 string that is no image: every operation
+  with a body documents 415.
 """
 
 from __future__ import annotations
@@ -83,3 +85,12 @@ def test_client_routes_document_their_problem_answers_and_bodies(document: dict[
             for status in ("400", "401", "404", "409", "410", "422", "429"):
                 content = operation["responses"][status]["content"]
                 assert list(content) == [PROBLEM_JSON], (path, status)
+
+
+def test_operations_with_a_body_document_415(stack: ApiStack, document: dict[str, Any]) -> None:
+    face_match = document["paths"]["/v1/face/match"]["post"]
+    assert list(face_match["responses"]["415"]["content"]) == [PROBLEM_JSON]
+    assert "415" not in document["paths"]["/v1/sessions/{session_id}"]["get"]["responses"]
+    client = stack.client(stack.new_key(stack.new_tenant().tenant_id, "client", sandbox=True))
+    not_an_image = client.post("/v1/face/match", {"image_live_base64": "ZWxzZQ==", "image_reference_base64": "eQ=="})
+    assert not_an_image.status_code == 415 and not_an_image.json()["code"] == "unsupported_media_type"
