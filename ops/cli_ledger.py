@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from adapters.integrity.ed25519_keys import load_private_key_file, public_key_bytes
+from domain.errors import InvalidArgumentError
 from domain.integrity.checkpoint_sources import CheckpointSource, HeldNote
 from domain.integrity.verifier import VerificationReport
 from ops.bootstrap import LedgerRuntime
@@ -100,6 +101,9 @@ def _verify(args: argparse.Namespace) -> int:
     pinned = _pinned_key(args.public_key)
     extra = [Path(d) for d in args.checkpoint_dir]
     if args.bundle:
+        if extra:
+            raise InvalidArgumentError("--checkpoint-dir applies to a ledger or an export, not to a bundle "
+                                       "(a bundle carries its own checkpoint and proofs)")
         return verify_bundle_file(Path(args.bundle), pinned, args.json)
     if args.export:
         sources = checkpoint_sources(None, extra)

@@ -130,6 +130,23 @@ def test_a_copy_of_the_sink_catches_what_the_local_sink_lost(
     assert code == 0, out  # nothing left that the database cannot change...
     out = failed_at(*ledger.verify(capsys, "--checkpoint-dir", str(copy)), position=KEPT + 1)
     assert f"checkpoint sink {copy}" in out and "truncated" in out  # ...except the copy
+    # The same for an export of the truncated ledger, verified offline against the copy.
+    export = tmp_path / "truncated.jsonl"
+    assert main(["ledger", "export", "--out", str(export), *ledger.args]) == 0
+    capsys.readouterr()
+    assert main(["ledger", "verify", "--export", str(export)]) == 0
+    capsys.readouterr()
+    assert main(["ledger", "verify", "--export", str(export), "--checkpoint-dir", str(copy)]) == 1
+    assert "truncated" in capsys.readouterr().out
+
+
+def test_export_refuses_a_ledger_the_sink_contradicts(
+        ledger: Ledger, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    _truncate_with_checkpoint_rows(ledger)
+    capsys.readouterr()
+    assert main(["ledger", "export", "--out", str(tmp_path / "x.jsonl"), *ledger.args]) == 2
+    assert json.loads(capsys.readouterr().err)["error"]["code"] == "ledger_integrity_failure"
+    assert not (tmp_path / "x.jsonl").exists()
 
 
 def test_a_configured_sink_that_cannot_be_read_stops_verification(
