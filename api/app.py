@@ -27,9 +27,11 @@ from api.deps import ApiDependencies
 from api.docs_page import DocsController, swagger_dir
 from api.errors import EXCEPTION_HANDLERS
 from api.guards import principal_of
+from api.json_body import DepthLimitedRequest
 from api.middleware import PlatformMiddleware
 from api.observability import ApiMetrics, ObservabilityMiddleware
 from api.openapi import finish_document
+from api.query_params import KnownQueryParameters
 from api.roles_doc import ROLES_TABLE
 from api.routes import ROUTE_HANDLERS
 from api.security_headers import add_security_headers
@@ -39,7 +41,9 @@ API_VERSION = "1.0.0"
 API_DESCRIPTION = (
     "Event-sourced eKYC ledger. Every /v1 and /kyc request is HMAC-signed (X-API-KEY, X-API-TIMESTAMP, "
     "X-API-SIGN; optional X-API-NONCE) as described in api/SIGNING.md; errors are RFC 9457 problem+json "
-    "with code, message, details and trace_id; POSTs accept an Idempotency-Key. Sandbox keys get "
+    "with code, message, details and trace_id; POSTs accept an Idempotency-Key. Body fields and query "
+    "parameters an operation does not list are refused (400), and JSON bodies nest at most 32 levels (400 "
+    "json_too_deep). Sandbox keys get "
     "simulated results from documented magic inputs (an image whose mean colour is mostly red asks for "
     "fail, mostly blue for uncertain, any other picture for pass; a name containing SANDBOX HIT or "
     "SANDBOX NEAR for a screening hit or near-hit; active liveness frames must still form a recording of "
@@ -64,6 +68,7 @@ def _principal(request: Request[Any, Any, Any]) -> Principal:
 def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HANDLERS) -> Litestar:
     """Build the HTTP app around ``deps`` serving ``route_handlers`` (default: the registry)."""
     metrics = ApiMetrics()
+    known_query = KnownQueryParameters()
     openapi = OpenAPIConfig(
         title=API_TITLE, version=API_VERSION, description=API_DESCRIPTION, servers=[Server(url="/")],
         path="/", use_handler_docstrings=True, render_plugins=[JsonRenderPlugin(path="/openapi.json")],
@@ -74,12 +79,14 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         route_handlers=[*route_handlers, *([DocsController] if deps.settings.docs_enabled else [])],
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
+        guards=[known_query],
         middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
                     DefineMiddleware(PlatformMiddleware, deps=deps)],
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},
         request_max_body_size=deps.settings.max_body_bytes,
         before_send=[add_security_headers],
+        request_class=DepthLimitedRequest,
         debug=False,
     )
     app.state.deps = deps
@@ -97,4 +104,5 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
             app.on_shutdown.append(closer)
     # Generate now, with every route mounted, and complete it before the first request serves it.
     finish_document(app.openapi_schema)
+    known_query.learn(app.openapi_schema)
     return app

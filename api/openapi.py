@@ -47,7 +47,13 @@ SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
 CLIENT_TOKEN_SECURITY = [{"ClientToken": []}]
 CLIENT_PREFIX = "/client/"
 
-PROTECTED_ERRORS = (400, 401, 403, 404, 409, 413, 422, 429, 503)
+PROTECTED_ERRORS = (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)
+# The capture page's routes: the client token (401), the session's state and subject (404, 409, 410),
+# the body (400, 413, 422) and the per-session rate limit (429) answer as on /v1.
+CLIENT_ERRORS = (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)
+# A body in another media type than the operation takes, or an image or video that is none of the
+# accepted formats (the schema can only say "base64 string").
+BODY_ERRORS = (415,)
 ALWAYS_ERRORS = (500,)
 
 
@@ -109,29 +115,65 @@ def _idempotency_header() -> Parameter:
                                    pattern="^[!-~]{1,255}$"))
 
 
-def _strict_struct_names() -> set[str]:
-    """Names of every msgspec Struct that refuses unknown fields (``Dto`` and the like)."""
-    names: set[str] = set()
+def _strict_structs() -> dict[str, type[msgspec.Struct]]:
+    """Every msgspec Struct that refuses unknown fields (``Dto`` and the like), by name."""
+    found: dict[str, type[msgspec.Struct]] = {}
     todo: list[type[msgspec.Struct]] = [msgspec.Struct]
     while todo:
         cls = todo.pop()
         todo.extend(cls.__subclasses__())
         if getattr(cls, "__struct_config__", None) is not None and cls.__struct_config__.forbid_unknown_fields:
-            names.add(cls.__name__)
-    return names
+            found[cls.__name__] = cls
+    return found
+
+
+# JSON Schema constraint -> litestar ``Schema`` attribute.
+_CONSTRAINTS = {"minimum": "minimum", "maximum": "maximum", "exclusiveMinimum": "exclusive_minimum",
+                "exclusiveMaximum": "exclusive_maximum", "minLength": "min_length", "maxLength": "max_length",
+                "pattern": "pattern", "minItems": "min_items", "maxItems": "max_items"}
+
+
+def _constraints_by_field(structs: dict[str, type[msgspec.Struct]]) -> dict[str, dict[str, dict[str, Any]]]:
+    """struct name -> field name -> the constraints msgspec itself enforces (of the non-null member
+    for an optional field)."""
+    try:
+        _, definitions = msgspec.json.schema_components(list(structs.values()))
+    except (TypeError, ValueError):  # a struct msgspec cannot describe: leave litestar's schema alone
+        return {}
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for name, definition in definitions.items():
+        for field, described in definition.get("properties", {}).items():
+            members = [m for m in described.get("anyOf", [described]) if m.get("type") != "null"]
+            if len(members) == 1:
+                found.setdefault(name, {})[field] = {k: v for k, v in members[0].items() if k in _CONSTRAINTS}
+    return found
+
+
+def _restore_constraints(name: str, component: Schema, constraints: dict[str, dict[str, dict[str, Any]]]) -> None:
+    # litestar drops a constraint whose value is falsy on optional fields (``gt=0`` on ``float | None``
+    # lost its exclusiveMinimum), so the document admitted values the server refuses.
+    for field, stated in constraints.get(name.rsplit("_", 1)[-1], {}).items():
+        prop = (component.properties or {}).get(field)
+        if isinstance(prop, Schema):
+            for key, value in stated.items():
+                if getattr(prop, _CONSTRAINTS[key]) is None:
+                    setattr(prop, _CONSTRAINTS[key], value)
 
 
 def finish_document(doc: OpenAPI) -> OpenAPI:
     """Add error answers, security and idempotency headers to every operation of ``doc``.
 
-    Bodies that refuse unknown fields say so (``additionalProperties: false``), so generated
-    clients and fuzzers do not send fields the server rejects.
+    Bodies that refuse unknown fields say so (``additionalProperties: false``) and carry every
+    constraint msgspec enforces on them, so generated clients and fuzzers do not send what the server
+    rejects.
     """
     components = doc.components if isinstance(doc.components, Components) else Components()
-    strict = _strict_struct_names()
+    strict = _strict_structs()
+    constraints = _constraints_by_field(strict)
     for name, component in (components.schemas or {}).items():
         if isinstance(component, Schema) and name.rsplit("_", 1)[-1] in strict and component.type == "object":
             component.additional_properties = False
+            _restore_constraints(name, component, constraints)
     components.schemas = {**(components.schemas or {}), "Problem": _problem_schema()}
     components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
     doc.components = components
@@ -142,7 +184,10 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
             if operation is None:
                 continue
             responses = operation.responses if operation.responses is not None else {}
-            for status in (PROTECTED_ERRORS if protected else ()) + ALWAYS_ERRORS:
+            errors = PROTECTED_ERRORS if protected else CLIENT_ERRORS if path.startswith(CLIENT_PREFIX) else ()
+            if errors and operation.request_body is not None:
+                errors += BODY_ERRORS
+            for status in errors + ALWAYS_ERRORS:
                 responses[str(status)] = _problem_response(status)
             operation.responses = responses
             if path.startswith(CLIENT_PREFIX):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,7 +12,7 @@ from typing import Any
 import psycopg
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from adapters.integrity.directory_sink import DirectoryCheckpointSink
+from adapters.integrity.directory_sink import DirectoryCheckpointSink, DirectoryCheckpointSource
 from adapters.integrity.ed25519_keys import (
     Ed25519CheckpointSigner,
     SigningKeyError,
@@ -23,6 +23,7 @@ from adapters.integrity.ed25519_keys import (
 from adapters.integrity.postgres_integrity import PostgresCheckpointStore, PostgresTreeNodeStore
 from adapters.integrity.sqlite_integrity import SqliteCheckpointStore, SqliteTreeNodeStore
 from adapters.persistence.pg_pool import healing_pool, with_connect_timeout
+from domain.integrity.checkpoint_sources import CheckpointSource
 from domain.integrity.merkle_store import MerkleLog
 from ops.bootstrap import LedgerRuntime
 from ops.checkpointer import Checkpointer
@@ -77,6 +78,22 @@ def sink_dir(rt: LedgerRuntime) -> Path | None:
     if rt.settings.checkpoint_sink_dir is not None:
         return rt.settings.checkpoint_sink_dir
     return rt.data_dir / "checkpoints" if rt.data_dir is not None else None
+
+
+def checkpoint_sources(rt: LedgerRuntime | None, extra_dirs: Sequence[Path] = ()) -> list[CheckpointSource]:
+    """Where signed checkpoints are held outside the database: the runtime's sink and ``extra_dirs``
+    (copies of it, later witnesses). A configured ``KYC_CHECKPOINT_SINK_DIR`` must exist; the
+    embedded default folder may not exist yet (no checkpoint was ever signed)."""
+    sources: list[CheckpointSource] = []
+    seen: set[Path] = set()
+    if rt is not None and (sink := sink_dir(rt)) is not None:
+        sources.append(DirectoryCheckpointSource(sink, required=rt.settings.checkpoint_sink_dir is not None))
+        seen.add(sink.resolve())
+    for directory in extra_dirs:
+        if directory.resolve() not in seen:
+            seen.add(directory.resolve())
+            sources.append(DirectoryCheckpointSource(directory))
+    return sources
 
 
 def build_checkpointer(rt: LedgerRuntime, nodes: Any, checkpoints: Any) -> Checkpointer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,6 +17,7 @@ from uuid import UUID
 from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint
+from domain.integrity.checkpoint_sources import HeldNote
 from domain.integrity.verifier import ChainEntry, EventRow, VerificationReport, verify_rows
 
 EXPORT_FORMAT = "kycledger-export"
@@ -44,15 +46,59 @@ def _claimed_size(note: bytes) -> int:
         return 0
 
 
+@dataclass(frozen=True)
+class HolderSummary:
+    """What one holder outside the database contributed: how many notes, the largest signed size."""
+
+    holder: str
+    checkpoints: int
+    newest_size: int | None
+
+
+def checked_held_notes(held: Sequence[HeldNote], public_key: bytes) -> tuple[dict[Checkpoint, str], str | None,
+                                                                                    int]:
+    """The held checkpoints validly signed by ``public_key``, each with its holder; or the first
+    failure's reason and the size that note claims. A note signed by another key is a failure, never
+    skipped: either the sink holds something it should not, or the ledger's key changed unannounced."""
+    good: dict[Checkpoint, str] = {}
+    for item in held:
+        try:
+            checkpoint = verify_checkpoint_signature(public_key, item.note)
+        except DomainError as e:
+            return good, (f"{item.holder} holds {item.reference}, which is not a checkpoint validly signed by "
+                          f"the ledger key: {e.message}"), _claimed_size(item.note)
+        good.setdefault(checkpoint, f"{item.holder} ({item.reference})")
+    return good, None, 0
+
+
+def summarize_holders(held: Sequence[HeldNote], holders: Sequence[str]) -> list[HolderSummary]:
+    """Per holder (including those that hold nothing): note count and the largest claimed size."""
+    sizes: dict[str, list[int]] = {name: [] for name in holders}
+    for item in held:
+        sizes.setdefault(item.holder, []).append(_claimed_size(item.note))
+    return [HolderSummary(name, len(found), max(found) if found else None) for name, found in sizes.items()]
+
+
 def verify_streams(
-    events: Iterator[EventRow], chain: Iterator[ChainEntry], notes: Sequence[bytes], public_key: bytes
+    events: Iterator[EventRow], chain: Iterator[ChainEntry], notes: Sequence[bytes], public_key: bytes,
+    held: Sequence[HeldNote] = (),
 ) -> VerificationReport:
+    """Verify the rows against the database's checkpoint ``notes`` and the ``held`` notes of holders
+    outside it (the sink, witnesses): every one of them must be signed by ``public_key``, and the
+    ledger must be at least as long as each and have its root at its size."""
     checkpoints, failure = checked_checkpoints(notes, public_key)
-    report = verify_rows(events, chain, checkpoints)
+    outside, held_failure, held_claimed = checked_held_notes(held, public_key)
+    holders = {checkpoint: "the database" for checkpoint in checkpoints}
+    for checkpoint, holder in outside.items():
+        holders.setdefault(checkpoint, holder)  # the same note in the database and the sink is checked once
+    report = verify_rows(events, chain, list(holders), holders if outside else None)
     if failure is not None and report.ok:
         bad_note = notes[len(checkpoints)]
         report.first_bad_position = _claimed_size(bad_note)
         report.reason = failure
+    elif held_failure is not None and report.ok:
+        report.first_bad_position = held_claimed
+        report.reason = held_failure
     return report
 
 
@@ -130,11 +176,13 @@ class ExportFile:
                 raise ExportFormatError("malformed event line in export", error=str(e)) from None
 
 
-def verify_export(path: Path, trusted_public_key: bytes | None = None) -> tuple[VerificationReport, bytes]:
-    """Verify an export offline; returns the report and the public key that was used."""
+def verify_export(path: Path, trusted_public_key: bytes | None = None,
+                  held: Sequence[HeldNote] = ()) -> tuple[VerificationReport, bytes]:
+    """Verify an export offline, also against ``held`` checkpoints (e.g. a copy of the sink);
+    returns the report and the public key that was used."""
     export = ExportFile(path)
     key = trusted_public_key or export.public_key
     # Two independent passes over the file keep memory flat for exports of any size.
     events = (event for event, _ in export.rows())
     chain = (link for _, link in export.rows())
-    return verify_streams(events, chain, export.notes, key), key
+    return verify_streams(events, chain, export.notes, key, held), key

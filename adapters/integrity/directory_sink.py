@@ -4,6 +4,10 @@ Seed 001 section 6 asks for an immutable (WORM) audit log; ARCHITECTURE.md secti
 checkpoints to an external sink. Here a file, once written, is never replaced: it is created under
 a temporary name, fsynced, then hard-linked to its final name (``link`` fails if the name exists,
 so there is no overwrite window), and made read-only.
+
+``DirectoryCheckpointSource`` reads such a folder back for ``kycledger ledger verify`` (the sink
+itself, or a copy an auditor keeps): every ``*.note`` file, raw, so a foreign or damaged note is
+reported by the verifier rather than skipped here.
 """
 
 from __future__ import annotations
@@ -13,7 +17,10 @@ import secrets
 from pathlib import Path
 
 from domain.errors import DomainError
-from domain.integrity.checkpoint import SignedCheckpoint
+from domain.integrity.checkpoint import MAX_NOTE_BYTES, SignedCheckpoint
+from domain.integrity.checkpoint_sources import CheckpointSourceUnavailableError, HeldNote
+
+NOTE_SUFFIX = ".note"
 
 
 class CheckpointSinkConflictError(DomainError):
@@ -26,7 +33,8 @@ def checkpoint_file_name(signed: SignedCheckpoint) -> str:
     """``checkpoint-<size, 20 digits>-<UTC time>.note``: names sort by size, then time."""
     checkpoint = signed.checkpoint
     moment = checkpoint.timestamp
-    return f"checkpoint-{checkpoint.size:020d}-{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z.note"
+    return (f"checkpoint-{checkpoint.size:020d}-{moment:%Y%m%dT%H%M%S}{moment.microsecond // 1000:03d}Z"
+            f"{NOTE_SUFFIX}")
 
 
 class DirectoryCheckpointSink:
@@ -64,3 +72,40 @@ class DirectoryCheckpointSink:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+class DirectoryCheckpointSource:
+    """``CheckpointSource`` over a folder of signed checkpoint notes, one per file.
+
+    ``required``: a missing folder is an error (an explicitly configured sink must be there); when
+    not required (the embedded stack's default folder before its first checkpoint), it holds nothing.
+    """
+
+    def __init__(self, directory: Path, *, required: bool = True) -> None:
+        self._directory = directory
+        self._required = required
+
+    @property
+    def name(self) -> str:
+        return f"checkpoint sink {self._directory}"
+
+    def held_notes(self) -> list[HeldNote]:
+        try:
+            names = sorted(p.name for p in self._directory.iterdir() if p.name.endswith(NOTE_SUFFIX))
+        except FileNotFoundError:
+            if not self._required:
+                return []
+            raise CheckpointSourceUnavailableError("the checkpoint folder does not exist",
+                                                   path=str(self._directory)) from None
+        except OSError as e:
+            raise CheckpointSourceUnavailableError("the checkpoint folder cannot be read",
+                                                   path=str(self._directory), reason=e.strerror) from None
+        return [HeldNote(self.name, name, self._read(name)) for name in names]
+
+    def _read(self, name: str) -> bytes:
+        try:
+            with (self._directory / name).open("rb") as f:
+                return f.read(MAX_NOTE_BYTES + 1)  # a larger file is not a note; the parser says so
+        except OSError as e:
+            raise CheckpointSourceUnavailableError("a checkpoint file cannot be read",
+                                                   path=str(self._directory / name), reason=e.strerror) from None

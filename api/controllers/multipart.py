@@ -31,6 +31,7 @@ from api.controllers.sessions import (
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MEDIA_ERROR_STATUS, media, media_problem
+from api.multipart_form import read_capture_form
 from api.openapi import ok
 from api.params import Caller, ClientToken, Deps
 from api.schemas.sessions import CaptureAccepted
@@ -45,7 +46,8 @@ IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie", "address_p
 class MultipartCapture:
     """``type``: document_front | document_back | selfie | address_proof with ``image`` (JPEG, PNG or WebP,
     max 10 MB; address_proof only for a session with require_address_proof), or video with ``video``
-    (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``."""
+    (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``. ``image`` and ``video`` are file parts
+    with or without a filename; the other fields are text."""
 
     type: str
     image: UploadFile | None = None
@@ -90,6 +92,7 @@ class MultipartCaptureController(Controller):
     path = "/v1/sessions"
     tags = ("sessions",)
     guards = (client_access,)
+    before_request = read_capture_form  # the form is read by the capture rules (api/multipart_form.py)
 
     @post("/{session_id:str}/documents/multipart", operation_id="uploadSessionCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data (type + image file; address_proof too)",
@@ -101,6 +104,7 @@ class MultipartCaptureController(Controller):
 class ClientMultipartCaptureController(Controller):
     path = "/client/sessions"
     tags = ("client capture",)
+    before_request = read_capture_form
 
     @post("/{session_id:str}/documents/multipart", operation_id="clientUploadCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data with the session's client token",

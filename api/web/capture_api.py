@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-import msgspec
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 from litestar.response import ServerSentEvent
@@ -21,7 +20,7 @@ from litestar.response import ServerSentEvent
 from api.client_session import client_session
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
-from api.controllers.sessions import _ACCEPTED, accept_capture, sandbox_actor_suffix
+from api.controllers.sessions import _ACCEPTED, _UPLOAD_BODY, accept_capture, sandbox_actor_suffix
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.openapi import body, ok, text_ok
@@ -107,15 +106,10 @@ class CaptureWebController(Controller):
                   "retries with the same Idempotency-Key are recorded once",
           responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-                     client_token: ClientToken = None) -> Response[bytes]:
+                     data: Annotated[CaptureUpload, _UPLOAD_BODY], client_token: ClientToken = None,
+                     ) -> Response[bytes]:
         tenant_id, sid = client_session(deps, client_token, session_id)
-        body = await request.body()
-        try:
-            data = msgspec.json.decode(body, type=CaptureUpload)
-        except msgspec.ValidationError as exc:
-            raise ApiProblem(400, "validation_error", str(exc)) from None
-        except msgspec.DecodeError:
-            raise ApiProblem(400, "invalid_json", "the body is not JSON") from None
+        body = await request.body()  # the bytes as sent: an Idempotency-Key retry must repeat them
 
         def work() -> Any:
             with audit_context(tenant_id, _actor(deps, tenant_id, sid), _trace(request)):

@@ -3,11 +3,16 @@
 Pure and streaming: it takes the event rows (by notification id), the chain rows (by position) and
 the checkpoints whose signatures the caller already checked, and reports the first bad position and
 why. Used by ``kycledger ledger verify`` against SQLite, PostgreSQL or an offline export.
+
+The checkpoints may come from several holders: the database's own rows, and holders the database
+cannot change (the external sink, later witnesses). Each is held to the same two rules: the ledger
+is at least as long as the checkpoint, and its tree at that size has the checkpoint's root
+(ARCHITECTURE.md section 4: truncation of the tail is caught against the last checkpoint).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 from uuid import UUID
@@ -61,19 +66,25 @@ def verify_rows(
     events: Iterable[EventRow],
     chain: Iterable[ChainEntry],
     checkpoints: Sequence[Checkpoint] = (),
+    holders: Mapping[Checkpoint, str] | None = None,
 ) -> VerificationReport:
-    """Walk events and chain in lockstep, recompute every entry hash and every checkpointed root."""
+    """Walk events and chain in lockstep, recompute every entry hash and every checkpointed root.
+
+    ``holders`` names where a checkpoint came from (e.g. "the checkpoint sink /srv/cp"), so a
+    failure says who holds the statement the ledger no longer matches.
+    """
     report = VerificationReport()
     pending = sorted(checkpoints, key=lambda c: c.size)
     tree = TreeAccumulator()
+    named = _Holders(holders or {})
     try:
-        position = _walk(events, chain, pending, tree, report)
-        for checkpoint in pending:
+        position = _walk(events, chain, pending, tree, report, named)
+        for checkpoint in reversed(pending):  # name the largest: it shows how much is missing
             if checkpoint.size > position:
                 raise _Failed(
                     position + 1,
-                    f"the ledger ends at position {position} but a checkpoint was signed at size "
-                    f"{checkpoint.size}: entries after {position} were removed (tail truncated)",
+                    f"the ledger ends at position {position} but {named.a_checkpoint(checkpoint)} was signed at "
+                    f"size {checkpoint.size}: entries after {position} were removed (tail truncated)",
                 )
     except _Failed as failure:
         report.first_bad_position = failure.position
@@ -82,12 +93,27 @@ def verify_rows(
     return report
 
 
+class _Holders:
+    def __init__(self, holders: Mapping[Checkpoint, str]) -> None:
+        self._holders = holders
+
+    def a_checkpoint(self, checkpoint: Checkpoint) -> str:
+        holder = self._holders.get(checkpoint)
+        return f"a checkpoint held by {holder}" if holder else "a checkpoint"
+
+    def the_checkpoint(self, checkpoint: Checkpoint) -> str:
+        holder = self._holders.get(checkpoint)
+        held = f" held by {holder}" if holder else ""
+        return f"the checkpoint{held} signed at {checkpoint.timestamp.isoformat()}"
+
+
 def _walk(
     events: Iterable[EventRow],
     chain: Iterable[ChainEntry],
     pending: Sequence[Checkpoint],
     tree: TreeAccumulator,
     report: VerificationReport,
+    named: _Holders,
 ) -> int:
     event_iter, chain_iter = iter(events), iter(chain)
     prev, position, next_checkpoint = GENESIS_HASH, 0, 0
@@ -128,8 +154,8 @@ def _walk(
             checkpoint = pending[next_checkpoint]
             if not same_hash(tree.root(), checkpoint.root_hash):
                 raise _Failed(last_good_checkpoint + 1,
-                              f"the Merkle root of the first {position} entries differs from the checkpoint "
-                              f"signed at {checkpoint.timestamp.isoformat()}: history between positions "
+                              f"the Merkle root of the first {position} entries differs from "
+                              f"{named.the_checkpoint(checkpoint)}: history between positions "
                               f"{last_good_checkpoint + 1} and {position} was rewritten and re-chained")
             report.checkpoints_checked.append(position)
             last_good_checkpoint = position

@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import FromPath, JSONBody
+from litestar.params import FromPath, FromQuery, JSONBody
 
 from api.guards import client_access
 from api.metering import meter
@@ -20,7 +20,9 @@ class ProbeController(Controller):
     guards = (client_access,)
 
     @get("/whoami", operation_id="probeWhoami", sync_to_thread=True)
-    def whoami(self, principal: Caller) -> dict[str, Any]:
+    def whoami(self, principal: Caller, a: FromQuery[str | None] = None,
+               b: FromQuery[str | None] = None) -> dict[str, Any]:
+        # ``a`` and ``b``: the query the signing tests sign (unknown query parameters are refused).
         audit = current_audit()  # set by the middleware, carried into this worker thread
         return {"tenant_id": principal.tenant_id, "key_id": principal.key_id, "role": principal.role,
                 "sandbox": principal.sandbox, "audit": [audit.tenant_id, audit.actor, audit.request_id]}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 from uuid import UUID
 
 import pytest
@@ -69,3 +70,57 @@ def test_client_token_multipart_upload(stack: ApiStack) -> None:
     assert answer.status_code == 201, answer.text
     refused = stack.http.post(url, content=_form("document_front", SELFIE.read_bytes()), headers=HEADERS)
     assert refused.status_code == 401
+
+
+def _part(name: str, content: bytes, headers: str = "") -> bytes:
+    return (f"--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n{headers}\r\n").encode() + content \
+        + b"\r\n"
+
+
+def _body(*parts: bytes) -> bytes:
+    return b"".join(parts) + f"--{BOUNDARY}--\r\n".encode()
+
+
+def test_an_image_part_without_a_filename_is_read_as_the_file(stack: ApiStack) -> None:
+    # RFC 7578 makes the filename optional; the form reader once decoded such a part as UTF-8 text (a 500).
+    tenant = stack.new_tenant()
+    client = stack.client(tenant)
+    created = client.post("/v1/sessions", {}).json()
+    form = _body(_part("type", b"selfie"), _part("image", SELFIE.read_bytes(), "Content-Type: image/jpeg\r\n"))
+    answer = client.request("POST", f"/v1/sessions/{created['id']}/documents/multipart", content=form,
+                            headers=HEADERS)
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["type"] == "selfie" and answer.json()["media_type"] == "image/jpeg"
+    session = stack.rt.ledger.get_session(tenant.tenant_id, UUID(created["id"]))
+    assert [c["kind"] for c in session.captures[1]] == ["selfie"]
+    no_type_header = _body(_part("type", b"document_front"), _part("image", SELFIE.read_bytes()))
+    by_client = stack.http.post(f"/client/sessions/{created['id']}/documents/multipart", content=no_type_header,
+                                headers={**HEADERS, "X-Client-Token": created["client_token"]})
+    assert by_client.status_code == 201, by_client.text
+
+
+def _problem(answer: Any, status: int, code: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    body: dict[str, Any] = answer.json()
+    assert body["code"] == code and body["trace_id"]
+    return body
+
+
+def test_broken_capture_forms_are_4xx_problems(stack: ApiStack) -> None:
+    client = stack.client(stack.new_tenant())
+    url = f"/v1/sessions/{client.post('/v1/sessions', {}).json()['id']}/documents/multipart"
+    image = _part("image", SELFIE.read_bytes(), "Content-Type: image/jpeg\r\n")
+
+    def send(content: bytes, headers: dict[str, str] = HEADERS) -> Any:
+        return client.request("POST", url, content=content, headers=headers)
+
+    binary_type = _problem(send(_body(_part("type", b"\xff\xfe\x00selfie"), image)), 400, "form_field_not_text")
+    assert binary_type["details"] == {"field": "type", "charset": "utf-8"}
+    unknown_charset = _part("type", b"selfie", "Content-Type: text/plain; charset=no-such-charset\r\n")
+    _problem(send(_body(unknown_charset, image)), 400, "form_field_not_text")
+    _problem(send(_body(_part("type", b"selfie"))[:-10]), 400, "multipart_invalid")  # cut off before the end
+    _problem(send(b"{}", {"Content-Type": "multipart/form-data"}), 400, "multipart_invalid")  # no boundary
+    _problem(send(b'{"type": "selfie"}', {"Content-Type": "application/json"}), 415, "unsupported_media_type")
+    too_many = _body(*[_part(f"f{i}", b"x") for i in range(40)])
+    _problem(send(too_many), 400, "multipart_invalid")
