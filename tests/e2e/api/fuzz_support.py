@@ -106,7 +106,7 @@ def _captured_session(world: FuzzWorld, checks: list[str]) -> str:
 
 def _webhook_endpoint(world: FuzzWorld) -> str:
     endpoint = {"url": "http://127.0.0.1:9/hooks", "event_types": ["verification.completed"]}
-    created = world_post(world, "/v1/webhooks", endpoint, status=201)
+    created = world_post(world, "/v1/webhooks", endpoint, status=201, role="admin")  # webhooks are the admin's
     return str(created["endpoint_id"])
 
 
@@ -116,8 +116,8 @@ def world_get(world: FuzzWorld, path: str) -> Any:
     return answer.json()
 
 
-def world_post(world: FuzzWorld, path: str, body: Any, status: int) -> Any:
-    answer = world.stack.client(world.keys["client"]).post(path, body)
+def world_post(world: FuzzWorld, path: str, body: Any, status: int, role: str = "client") -> Any:
+    answer = world.stack.client(world.keys[role]).post(path, body)
     assert answer.status_code == status, answer.text
     return answer.json()
 
