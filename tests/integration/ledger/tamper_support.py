@@ -23,7 +23,8 @@ from adapters.integrity.ed25519_keys import generate_private_key_file
 from ops.cli import main
 
 TENANTS = 5
-EVENTS = 4 * TENANTS  # each Tenant.Created, its integration key, its first admin and the admin's key
+TENANT_EVENTS = 4  # each Tenant.Created, its integration key, its first admin and the admin's key
+EVENTS = TENANT_EVENTS * TENANTS
 
 
 @dataclass

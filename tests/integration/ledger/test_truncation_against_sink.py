@@ -22,11 +22,19 @@ from ops.bootstrap import open_runtime
 from ops.cli import main
 from ops.integrity_wiring import checkpoint_notes, trusted_public_key
 from ops.verify import verify_streams
-from tests.integration.ledger.tamper_support import EVENTS, Ledger, failed_at, nid_at, open_ledger, row_id
+from tests.integration.ledger.tamper_support import (
+    EVENTS,
+    TENANT_EVENTS,
+    Ledger,
+    failed_at,
+    nid_at,
+    open_ledger,
+    row_id,
+)
 
 pytestmark = pytest.mark.integration
 
-KEPT = 7  # the attacker keeps the first 7 events and removes 8..10
+KEPT = 7  # the attacker keeps the first 7 events and removes the rest
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -96,9 +104,9 @@ def test_a_fresh_checkpoint_over_the_truncated_ledger_does_not_hide_it(
 def test_a_rewritten_tail_that_regrows_past_the_sink_checkpoint_is_caught(
         ledger: Ledger, capsys: pytest.CaptureFixture[str]) -> None:
     # Truncate, then let the ledger grow again past the sink's size: long enough, but its tree at
-    # size 10 is not the one that was signed (consistency, not only length).
+    # size EVENTS is not the one that was signed (consistency, not only length).
     _truncate_with_checkpoint_rows(ledger)
-    for i in range(2):
+    for i in range(-(-(EVENTS - KEPT) // TENANT_EVENTS) + 1):  # enough new tenants to grow past EVENTS
         assert main(["tenants", "create", "--name", f"Later {i}", "--json", *ledger.args]) == 0
     assert _database_alone_verifies(ledger)
     out = failed_at(*ledger.verify(capsys), position=1)
