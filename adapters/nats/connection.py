@@ -54,6 +54,20 @@ class LoopConnections:
             await client.close()
 
 
+async def flush_subscriptions(client: Any) -> None:
+    """Return once the server has every command ``client`` sent so far, SUBs included.
+
+    nats-py's ``flush()`` writes its PING straight to the socket, ahead of commands still waiting in
+    the client's pending buffer (it only wakes the flusher task), so one flush can come back before
+    the server has registered a SUB made just before it: a message published right after is then
+    missed (about 1 in 100 on a quiet machine). The first flush wakes the flusher, which writes the
+    pending SUB before the PONG can be read; the second PING follows it on the socket, so its PONG
+    proves the SUB was processed.
+    """
+    await client.flush()
+    await client.flush()
+
+
 def reconnect_options(attempts: int) -> dict[str, Any]:
     """nats-py options for ``attempts`` automatic reconnects (2 s apart); 0 = none: the client closes
     as soon as the server goes away (nats-py reads a 0 limit as "unlimited", hence the switch)."""

@@ -20,7 +20,7 @@ from typing import Any
 import nats
 from nats.aio.msg import Msg
 
-from adapters.nats.connection import LoopConnections
+from adapters.nats.connection import LoopConnections, flush_subscriptions
 from adapters.nats.endpoint import NatsTarget
 from adapters.nats.streams import token
 
@@ -66,7 +66,7 @@ class NatsSessionEventFeed:
         subscription = NatsSessionSubscription()
         sub = await nc.subscribe(subject, cb=subscription.receive, pending_msgs_limit=MAX_PENDING)
         try:
-            await nc.flush()  # the SUB has reached the server before the caller reads the ledger
+            await flush_subscriptions(nc)  # the SUB has reached the server before the caller reads the ledger
             yield subscription
         finally:
             if not nc.is_closed:

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nats
 
+from adapters.nats.connection import flush_subscriptions
 from domain.audit import audit_context
 from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
 from domain.sessions import SessionConfiguration
@@ -54,7 +55,7 @@ class Receiver:
             self.arrivals[json.loads(msg.data)["session_id"]] = time.perf_counter()
 
         await nc.subscribe(f"kyc.{TENANT}.decisions", cb=on_message)
-        await nc.flush()
+        await flush_subscriptions(nc)  # the subscription is in effect before the run starts
         self.ready.set()
         while not self.done.is_set():
             await asyncio.sleep(0.01)

@@ -24,6 +24,7 @@ import nats
 import pytest
 from nats.aio.client import RawCredentials
 
+from adapters.nats.connection import flush_subscriptions
 from api.client import KycClient
 from tests.e2e.routes.support import FACES, MRZ_TD3, b64, wait_for
 from tests.e2e.test_cli_contract import _terminate
@@ -114,8 +115,8 @@ async def _scenario(nats_url: str, a: Tenant, b: Tenant, a_creds: dict[str, Any]
     await app_a.subscribe("_INBOX.>", cb=foreign.put)
     await app_a.publish(a_creds["subjects"]["decisions"], b'{"forged":true}')
     await app_b.subscribe(f"kyc.{a.id}.>", cb=foreign.put)
-    await app_a.flush()
-    await app_b.flush()
+    await flush_subscriptions(app_a)
+    await flush_subscriptions(app_b)
     final = await asyncio.to_thread(_decided_sandbox_session, a)
     seen["decision"] = final["decision"]
     seen["live"] = json.loads((await asyncio.wait_for(live.get(), 30)).data)

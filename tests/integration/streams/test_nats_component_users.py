@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 
 from adapters.nats.accounts import InternalRole
+from adapters.nats.connection import flush_subscriptions
 from adapters.nats.endpoint import NatsEndpoint, connect
 from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.streams import session_subject
@@ -46,7 +47,7 @@ def test_the_relay_publishes_as_its_user_and_the_tenant_receives_its_decision(ac
         app = await tenant_connect(accounts.url, creds, [])
         decisions: asyncio.Queue[Any] = asyncio.Queue()
         await app.subscribe(creds["subjects"]["decisions"], cb=decisions.put)
-        await app.flush()
+        await flush_subscriptions(app)
         handle = await asyncio.to_thread(start_relays, accounts.rt, accounts.url, 0.01)
         try:
             await asyncio.to_thread(drive_sessions, accounts.rt, tenant)

@@ -16,6 +16,7 @@ from nats.js.api import ConsumerConfig
 
 from adapters.nats.accounts import InternalRole, tenant_consumer, tenant_filters
 from adapters.nats.authority import NatsAuthority
+from adapters.nats.connection import flush_subscriptions
 from adapters.nats.endpoint import connect
 from adapters.nats.relay import ensure_streams
 from adapters.nats.streams import DECISIONS_STREAM, decisions_subject
@@ -70,7 +71,7 @@ async def _isolation_scenario(accounts: Accounts) -> dict[str, Any]:
     await app.publish(decisions_subject(tenant), b'{"forged":true}')
     await app.publish(decisions_subject(other), b'{"forged":true}')
     await app.publish("kyc.ml.jobs", b'{"forged":true}')
-    await app.flush()
+    await flush_subscriptions(app)
     for t in (tenant, other):
         await js.publish(decisions_subject(t), f'{{"tenant_id":"{t}","n":2}}'.encode(),
                          headers={"Nats-Msg-Id": f"{t}-2"})
