@@ -21,7 +21,7 @@ WEBHOOKS_EXTENSION = "webhooks.admin"
 
 
 class EvidenceService(Protocol):
-    """Evidence bundles and per-event proofs (``ops.bundle``)."""
+    """Evidence bundles and per-event proofs (``services.evidence.bundle``)."""
 
     def bundle(self, tenant_id: str, session_id: UUID | None = None, start: datetime | None = None,
                end: datetime | None = None) -> dict[str, Any]:
@@ -34,7 +34,7 @@ class EvidenceService(Protocol):
 
 
 class ErasureService(Protocol):
-    """Crypto-shredding with receipts, legal holds and media retention (``ops.erasure``)."""
+    """Crypto-shredding with receipts, legal holds and media retention (``services.erasure.engine``)."""
 
     def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> dict[str, Any]:
         """Shred the subject now (or defer it under a legal hold); the erasure receipt."""
@@ -62,7 +62,7 @@ class ErasureService(Protocol):
 
 
 class WebhookAdmin(Protocol):
-    """A tenant's webhook endpoints and deliveries (``ops.webhook_admin``)."""
+    """A tenant's webhook endpoints and deliveries (``services.webhooks.admin``)."""
 
     def register(self, tenant_id: str, url: str, event_types: list[str]) -> tuple[str, str]:
         """Register an endpoint (its URL must resolve to public addresses); (endpoint id, whsec_ secret)."""

@@ -50,7 +50,7 @@ class MatchLevel(StrEnum):
 class ScreeningThresholds:
     """Name-score thresholds in [0, 1]; ``near <= hit``.
 
-    The defaults come from ``ops/eval_screening.py``'s tuning rule applied to the *tune* split only
+    The defaults come from ``tools/eval/screening.py``'s tuning rule applied to the *tune* split only
     (3,000 generated non-listed names, seed 1): the lowest hit score with at most 1 false hit per 1,000
     (seed 002 step 9: sanctions escalations < 0.1% of cases) and the lowest near-hit score with at most
     20 per 1,000. Recall and false hits are reported on the other split. Re-tune when the scorer or

@@ -15,14 +15,20 @@ from uuid import UUID
 from api.services import AUDIT_EXTENSION, ERASURE_EXTENSION, WEBHOOKS_EXTENSION
 from domain.ports.blobs import BlobStore
 from ops.bootstrap import LedgerRuntime
-from ops.bundle import build_bundle
-from ops.erasure import ErasureEngine, media_retention, place_legal_hold, set_media_retention, subject_retention
-from ops.relays import open_read_model_view
-from ops.webhook_admin import LedgerWebhookAdmin
+from ops.runners.relays import open_read_model_view
+from services.erasure.engine import (
+    ErasureEngine,
+    media_retention,
+    place_legal_hold,
+    set_media_retention,
+    subject_retention,
+)
+from services.evidence.bundle import build_bundle
+from services.webhooks.admin import LedgerWebhookAdmin
 
 
 class BundleEvidence:
-    """``api.services.EvidenceService`` over ``ops.bundle.build_bundle``."""
+    """``api.services.EvidenceService`` over ``services.evidence.bundle.build_bundle``."""
 
     def __init__(self, rt: LedgerRuntime) -> None:
         self.rt = rt
@@ -36,7 +42,7 @@ class BundleEvidence:
 
 
 class EngineErasure:
-    """``api.services.ErasureService`` over ``ops.erasure.ErasureEngine``.
+    """``api.services.ErasureService`` over ``services.erasure.engine.ErasureEngine``.
 
     Called inside the request's audit context, so the erasure events name the requesting key.
     """

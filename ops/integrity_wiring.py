@@ -26,7 +26,7 @@ from adapters.persistence.pg_pool import healing_pool, with_connect_timeout
 from domain.integrity.checkpoint_sources import CheckpointSource
 from domain.integrity.merkle_store import MerkleLog
 from ops.bootstrap import LedgerRuntime
-from ops.checkpointer import Checkpointer
+from services.evidence.checkpoints import Checkpointer
 
 DEFAULT_ORIGIN = "kycledger.local/ledger"
 KEY_NAME = "kycledger-checkpoint"

@@ -16,5 +16,5 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install -q 'absl-py~=2.3' 'flatbuffers~=25.9' matplotlib certifi
 .venv/bin/python -m pip check >/dev/null 2>&1 || true  # mediapipe's declared deps are knowingly absent
 # The browser tests (issue 7) drive Debian's Chromium; install it when missing (needs root or sudo).
-sh ops/install_chromium.sh
+sh tools/install_chromium.sh
 echo "kycledger environment ready in .venv"

@@ -10,20 +10,21 @@ from pathlib import Path
 from adapters.nats.accounts import InternalRole
 from adapters.nats.work_queue import JetStreamWorkQueue
 from adapters.telemetry import configure_tracing
-from ops.background import BackgroundLoop
 from ops.bootstrap import LedgerRuntime
-from ops.checkpointer import CheckpointSchedule
-from ops.decision_worker import DecisionWorker, PositionFile
-from ops.erasure import start_retention_sweeper
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from ops.ml_services import watchlist_dir_from_env
-from ops.ml_worker import blob_store, build_pipeline, start_ml_worker
 from ops.nats_access import component_endpoint
-from ops.nats_account_sync import start_account_sync
-from ops.pipeline import VerificationPipeline
-from ops.relays import open_read_model_view, start_projections, start_relays
-from ops.webhook_dispatcher import start_webhook_dispatcher
-from ops.work_recovery import WorkRecovery, WorkRecoveryHandle
+from ops.product_wiring import blob_store, build_pipeline
+from ops.runners.background import BackgroundLoop
+from ops.runners.checkpointer import CheckpointSchedule
+from ops.runners.decision_worker import DecisionWorker, PositionFile
+from ops.runners.ml_worker import start_ml_worker
+from ops.runners.nats_account_sync import start_account_sync
+from ops.runners.relays import open_read_model_view, start_projections, start_relays
+from ops.runners.webhook_dispatcher import start_webhook_dispatcher
+from ops.runners.work_recovery import WorkRecovery, WorkRecoveryHandle
+from services.erasure.engine import start_retention_sweeper
+from services.verification.pipeline import VerificationPipeline
 
 EXPIRY_SWEEP_SECONDS = 15.0
 
@@ -47,7 +48,7 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
                     allow_private_webhooks: bool) -> None:
     """Checkpoint signer, decision worker, read models, NATS relay and account sync, webhooks, retention
     sweeper, and the work-recovery follower that queues requested checks nobody processed
-    (``ops.work_recovery``).
+    (``ops.runners.work_recovery``).
 
     Each is stopped, in reverse order, when ``stack`` closes. ``allow_private_webhooks`` is for
     local development only: production never delivers to loopback or private addresses.

@@ -185,7 +185,7 @@ class PolicyDocument:
 DEFAULT_POLICY = PolicyDocument()
 
 # The built-in defaults that earlier versions activated on their own for tenants that never chose a
-# policy (``ops.decision_worker``): version 1 before and after the document-acceptance rule. A tenant
+# policy (``services.decisions.decider``): version 1 before and after the document-acceptance rule. A tenant
 # on one of them by that automatic activation is moved to DEFAULT_POLICY (a new activation event);
 # a tenant who activated a document itself keeps it. Frozen by tests/unit/policies.
 SUPERSEDED_DEFAULT_HASHES: frozenset[str] = frozenset({

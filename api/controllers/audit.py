@@ -4,7 +4,7 @@ For the tenant's auditors, read-only: the only thing an audit route writes is
 the record of the read itself (``domain.audit_access.AuditAccess``), so every look at a case is
 evidence too. Another tenant's session answers 404, exactly like a missing one.
 
-The timeline comes from the evidence bundle (``ops.bundle`` through ``api.services``): each event's
+The timeline comes from the evidence bundle (``services.evidence.bundle`` through ``api.services``): each event's
 stored-bytes entry hash, chain position and RFC 9162 inclusion proof against the latest signed
 checkpoint, so an auditor can check every line offline against a checkpoint they trust.
 """

@@ -1,6 +1,6 @@
 """Standalone modules with seed 001 section 8 shapes; each call is metered and recorded as events.
 
-A module call is recorded as a one-check session ended at once (``ops.pipeline.record_module_call``):
+A module call is recorded as a one-check session ended at once (``services.verification.pipeline.record_module_call``):
 its requested check, extracted data (personal, sealed) and result with model provenance are events
 like any verification's. Images of a module call are not kept: only their results are.
 """

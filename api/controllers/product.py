@@ -33,7 +33,7 @@ T = TypeVar("T")
 
 
 class Pipeline(Protocol):
-    """``ops.pipeline.VerificationPipeline`` as the routes use it."""
+    """``services.verification.pipeline.VerificationPipeline`` as the routes use it."""
 
     def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,
                         only: Any = None) -> list[str]:
@@ -61,7 +61,7 @@ class JobQueue(Protocol):
 class ProductServices:
     """Registered by ``ops.api_wiring`` under ``PRODUCT_EXTENSION``."""
 
-    pipeline: Any  # ops.pipeline.VerificationPipeline (typed loosely: api may not import ops)
+    pipeline: Any  # services.verification.pipeline.VerificationPipeline (typed loosely: api may not import ops)
     blobs: BlobStore
     tokens: ClientTokens
     challenges: SessionChallenges

@@ -4,7 +4,7 @@ The document reader needs the text *lines* of the whole page (to find the MRZ ba
 but recognises only a few of them (issue 4 latency target), so detection and recognition are exposed
 separately instead of rapidocr's all-in-one call, which recognises every line.
 
-Settings (ARCHITECTURE.md §7, measured for issue 4 with ``ops.bench.document``): the detector input is
+Settings (ARCHITECTURE.md §7, measured for issue 4 with ``tools.bench.document``): the detector input is
 limited by its longest side (``Det.limit_type=max``) to 640 px, enough for the MRZ and the printed lines
 of a page (MRZ glyphs are still ~15 px tall there) at about half the cost of 960 px; crops for
 recognition are cut from the full-resolution page. Two onnxruntime intra-op threads that do not spin
@@ -107,7 +107,7 @@ def _onnx_session(path: Path, threads: int) -> Any:
     """An onnxruntime CPU session whose idle threads sleep instead of spinning.
 
     onnxruntime's intra-op threads spin-wait between operators by default. On a 2-core machine shared
-    with other work that burns the core the other process needs: measured under load (``ops.bench.document``)
+    with other work that burns the core the other process needs: measured under load (``tools.bench.document``)
     2 spinning threads used 864 ms CPU per read against 526 ms for 1 thread, and were slower in wall time
     too; 2 non-spinning threads used 552-589 ms CPU and were the fastest, and still use both cores when
     they are free.

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/pytest tests/benchmark/test_document_bench.py --benchmark-enable -q
 Figures only; no timed assertions (issue 4 target: read p95 <= 700 ms, PDF417 p95 <= 100 ms). For p95,
-per-stage times, CPU time and the machine load, run ``python -m ops.bench.document``.
+per-stage times, CPU time and the machine load, run ``python -m tools.bench.document``.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from domain.checks import Outcome
 from ml.face import YuNetSFaceAnalyzer
 from ml.face.image import decode_image
 from ml.liveness.active import MediaPipeActiveLivenessChecker
-from ops.eval_liveness_sets import GENUINE_WINDOWS, T0, challenge, genuine_answer
+from tools.eval.liveness_sets import GENUINE_WINDOWS, T0, challenge, genuine_answer
 
 pytestmark = pytest.mark.benchmark
 

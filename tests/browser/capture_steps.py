@@ -1,6 +1,6 @@
 """Shared steps of the capture-page browser tests: videos, sessions, screens and recorded events.
 
-Videos are built at test time from ../shared/data (``ops.fake_camera``), never committed: the ICAO
+Videos are built at test time from ../shared/data (``tools.fake_camera``), never committed: the ICAO
 "Utopia" TD3 specimen carrying a real face photo (faces/face_recognition/obama.jpg) held to the
 rear camera; in front of the front camera the same person's other photo (obama2.jpg, labelled
 "same" in faces/pairs.csv) or another person (biden.jpg, labelled "different"); and a printed photo
@@ -20,7 +20,8 @@ from playwright.sync_api import BrowserContext, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from api.client import KycClient
-from ops.fake_camera import (
+from tests.browser.conftest import SHARED, WebStack, open_browser
+from tools.fake_camera import (
     document_video,
     face_video,
     held_document,
@@ -29,7 +30,6 @@ from ops.fake_camera import (
     with_portrait,
     write_y4m,
 )
-from tests.browser.conftest import SHARED, WebStack, open_browser
 
 SPECIMEN = SHARED / "mrz" / "images" / "passporteye" / "passport-td3.jpg"
 FACES = SHARED / "faces"

@@ -1,6 +1,6 @@
 """Browser test fixtures: Debian's Chromium driven by Playwright, and the real app on 127.0.0.1.
 
-Chromium is installed by ``ops/install_chromium.sh`` when missing (``ops.browser.ensure_chromium``).
+Chromium is installed by ``tools/install_chromium.sh`` when missing (``tools.browser.ensure_chromium``).
 The server is the real litestar app (``ops.api_wiring.build_api``) with the product services, real
 models in the pipeline and a real nats-server running kycledger's accounts; the ML worker consumes queued jobs and the
 relay publishes every status change to JetStream, from which the pages' live status is fed.
@@ -22,12 +22,13 @@ from playwright.sync_api import BrowserContext, Page, Playwright, sync_playwrigh
 from api.deps import ApiSettings
 from ops.api_wiring import build_api
 from ops.bootstrap import LedgerRuntime, open_runtime
-from ops.browser import chromium_args, ensure_chromium
 from ops.local_services import accounts_nats
-from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
 from ops.nats_access import nats_authority
-from ops.relays import start_relays
+from ops.product_wiring import build_pipeline, product_services
+from ops.runners.ml_worker import MlWorkerHandle, start_ml_worker
+from ops.runners.relays import start_relays
 from tests.browser.server import ThreadedServer
+from tools.browser import chromium_args, ensure_chromium
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"
 

@@ -1,4 +1,5 @@
-"""The offline evidence viewer in a real browser: the JS verifier agrees with ``ops.bundle.verify_bundle``.
+"""The offline evidence viewer in a real browser: the JS verifier agrees with
+``services.evidence.bundle.verify_bundle``.
 
 A genuine bundle (a real SQLite ledger, decided by the decision worker) verifies in the page served
 at ``/evidence`` and in the same page saved as a local file; every tampered copy fails in the
@@ -19,12 +20,12 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from ops.bootstrap import LedgerRuntime
-from ops.browser import chromium_version
-from ops.bundle import build_bundle, verify_bundle, write_bundle
-from ops.decision_worker import DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
+from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.browser.capture_steps import accessibility_problems
 from tests.browser.conftest import Screens, WebStack, open_browser
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
+from tools.browser import chromium_version
 
 pytestmark = pytest.mark.e2e
 

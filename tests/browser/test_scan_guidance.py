@@ -1,6 +1,6 @@
 """Live guidance on the scan screen (issue 7, seed 000): too dark, glare, blur, move closer, or good.
 
-Each fake camera plays the document as held to the camera (``ops.fake_camera``) with one fault
+Each fake camera plays the document as held to the camera (``tools.fake_camera``) with one fault
 made in it at test time: a dim room, a lamp's reflection, an out-of-focus lens, the document held
 too far away. The page's quick checks run in the browser on the live video.
 """
@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 from playwright.sync_api import Playwright
 
-from ops.fake_camera import DOCUMENT_SIZE, Image, held_document, read_image, with_portrait, write_y4m
 from tests.browser.capture_steps import FACES, PORTRAIT, SPECIMEN, browser, new_session, wait_screen
 from tests.browser.conftest import Screens, WebStack
+from tools.fake_camera import DOCUMENT_SIZE, Image, held_document, read_image, with_portrait, write_y4m
 
 pytestmark = pytest.mark.e2e
 

@@ -1,6 +1,6 @@
-/* Offline verification of a kycledger evidence bundle (ops/bundle.py, format version 1).
+/* Offline verification of a kycledger evidence bundle (services/evidence/bundle.py, format version 1).
  *
- * A line-by-line port of ops/bundle.py verify_bundle, in the same order and with the same failure
+ * A line-by-line port of services/evidence/bundle.py verify_bundle, in the same order and with the same failure
  * reasons, so the browser and `kycledger ledger verify --bundle` agree on every bundle (checked by
  * tests/browser/test_evidence_viewer.py). Encodings are the frozen ones of:
  *   - domain/integrity/chain.py       entry hash (length-prefixed, domain-separated, u64 big-endian)
@@ -328,7 +328,7 @@
     return a === b;
   }
 
-  // --- the bundle (ops/bundle.py) ------------------------------------------------------------
+  // --- the bundle (services/evidence/bundle.py) ------------------------------------------------------------
   function stateText(event) {
     return new TextDecoder("utf-8").decode(fromBase64(event.state, "state"));
   }

@@ -32,7 +32,7 @@ from domain.audit import PLATFORM_TENANT, audit_context
 from domain.tenancy import KeyRole
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.ml_worker import build_pipeline, product_services
+from ops.product_wiring import build_pipeline, product_services
 from tests.e2e.api.helpers import ApiStack, SettableClock
 from tests.e2e.audit.support import SELFIE, decide_captured
 

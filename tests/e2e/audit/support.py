@@ -20,8 +20,8 @@ from domain.audit import audit_context
 from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.decision_worker import DecisionWorker
-from ops.ml_worker import build_pipeline, product_services
+from ops.product_wiring import build_pipeline, product_services
+from ops.runners.decision_worker import DecisionWorker
 from tests.e2e.api.helpers import ApiStack, SettableClock
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"

@@ -17,8 +17,8 @@ from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.checks import Outcome
 from domain.integrity.chain import entry_hash_of
 from domain.integrity.merkle import verify_inclusion
-from ops.bundle import verify_bundle
 from policies.document import DEFAULT_POLICY
+from services.evidence.bundle import verify_bundle
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import decided_session, start_stack, topics
 

@@ -12,8 +12,8 @@ from uuid import UUID
 import pytest
 
 from domain.ports.blobs import session_subject_id
-from ops.erasure import verify_receipt
-from ops.ml_worker import blob_store, build_pipeline
+from ops.product_wiring import blob_store, build_pipeline
+from services.erasure.engine import verify_receipt
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import SELFIE, b64, captured_session, start_stack, topics
 

@@ -1,4 +1,4 @@
-"""The fault-injection run in its short form (``python -m ops.bench.faults --short``), in the suite.
+"""The fault-injection run in its short form (``python -m tools.bench.faults --short``), in the suite.
 
 Two ``kycledger serve`` and two ``kycledger worker`` processes on a real PostgreSQL and nats-server
 take a mixed sandbox load while each of the six parts is killed with SIGKILL and started again.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ops.bench.faults.run import ORDER, SHORT, run
+from tools.bench.faults.run import ORDER, SHORT, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 

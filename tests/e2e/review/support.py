@@ -19,8 +19,8 @@ from domain.personal_data import PersonalData
 from domain.ports.blobs import session_subject_id
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.decision_worker import DecisionWorker
-from ops.ml_worker import build_pipeline, product_services
+from ops.product_wiring import build_pipeline, product_services
+from ops.runners.decision_worker import DecisionWorker
 from tests.e2e.api.helpers import ApiStack, SettableClock
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"

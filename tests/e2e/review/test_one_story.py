@@ -17,8 +17,8 @@ import pytest
 from adapters.nats.streams import DECISIONS_STREAM
 from adapters.webhooks.http_sender import PinnedHttpSender
 from domain.checks import CheckType, Outcome
-from ops.relays import open_read_model_view, start_relays
-from ops.webhook_dispatcher import WebhookDispatcher
+from ops.runners.relays import open_read_model_view, start_relays
+from services.webhooks.dispatcher import WebhookDispatcher
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.review.support import captured, check, record_and_decide, review_stack
 from tests.integration.streams.nats_support import read_stream, wait_relayed

@@ -17,7 +17,8 @@ from api.routes import ROUTE_HANDLERS
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats
-from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
+from ops.product_wiring import build_pipeline, product_services
+from ops.runners.ml_worker import MlWorkerHandle, start_ml_worker
 from tests.e2e.api.helpers import ApiStack, SettableClock
 from tests.e2e.routes.support import PRODUCT_CONTROLLERS, SANCTIONS
 

@@ -16,7 +16,7 @@ from api.controllers.modules import ModuleController
 from api.controllers.review import ReviewController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
-from ops.fake_camera import held_document, read_image, with_portrait
+from tools.fake_camera import held_document, read_image, with_portrait
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 FACES = DATA / "faces" / "face_recognition"
@@ -47,7 +47,7 @@ def held_specimen(portrait: str = "obama.jpg") -> str:
     """A photo of the ICAO TD3 specimen passport (expired 2012-04-15) carrying a real face photo
     (``portrait``), lying on a desk in ordinary light, as base64 JPEG.
 
-    Built from ../shared/data at test time (``ops.fake_camera``, as the browser tests' camera); dimmed to
+    Built from ../shared/data at test time (``tools.fake_camera``, as the browser tests' camera); dimmed to
     80 % because the white specimen scan is brighter than the quality gate allows (seed 002 step 3).
     The person in ``portrait`` has other photos in faces/face_recognition, so a selfie can match it.
     """

@@ -24,8 +24,8 @@ import pytest
 from api.client import KycClient
 from domain.audit import audit_context
 from domain.checks import CheckResult, CheckType, Outcome
-from ops.decision_worker import DecisionWorker
-from ops.pipeline import PIPELINE_ACTOR
+from ops.runners.decision_worker import DecisionWorker
+from services.verification.pipeline import PIPELINE_ACTOR
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import FACES, b64, held_specimen, wait_for
 

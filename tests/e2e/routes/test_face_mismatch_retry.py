@@ -23,7 +23,7 @@ from api.routes import ROUTE_HANDLERS
 from domain.audit import audit_context
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
-from ops.ml_worker import build_pipeline, product_services
+from ops.product_wiring import build_pipeline, product_services
 from policies.document import PolicyDocument
 from policies.replay import replay_session
 from tests.e2e.api.helpers import ApiStack, SettableClock

@@ -20,10 +20,10 @@ from domain.audit import audit_context
 from domain.liveness_challenge import LivenessAction, LivenessChallenge, is_complete_challenge
 from domain.liveness_verdict import ObservedAction, actions_in_order
 from ml.face import YuNetSFaceAnalyzer
-from ops.eval_liveness_sets import GENUINE_WINDOWS, clip_frames, slideshow
 from policies.document import PolicyDocument
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import DATA, FACES, MRZ_TD3, b64, wait_for
+from tools.eval.liveness_sets import GENUINE_WINDOWS, clip_frames, slideshow
 
 pytestmark = pytest.mark.e2e
 

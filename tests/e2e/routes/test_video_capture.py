@@ -19,7 +19,7 @@ from adapters.media import MsgpackLivenessFramesCodec
 from api.client import KycClient
 from domain.ports.blobs import session_subject_id
 from domain.ports.media import FRAMES_MEDIA_TYPE
-from ops.ml_worker import blob_store
+from ops.product_wiring import blob_store
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import FACES, wait_for
 from tests.integration.video.support import face_video

@@ -23,8 +23,9 @@ from api.web.live import SESSION_FEED_EXTENSION
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats
-from ops.ml_worker import build_pipeline, product_services, start_ml_worker
-from ops.relays import start_relays
+from ops.product_wiring import build_pipeline, product_services
+from ops.runners.ml_worker import start_ml_worker
+from ops.runners.relays import start_relays
 from tests.e2e.api.helpers import ApiStack, SettableClock
 from tests.e2e.routes.support import PRODUCT_CONTROLLERS, SANCTIONS
 

@@ -16,9 +16,9 @@ from adapters.webhooks.http_sender import PinnedHttpSender
 from domain.audit import audit_context
 from domain.errors import DomainError
 from domain.usage import QuotaThreshold
-from ops.relays import open_read_model_view
-from ops.webhook_admin import LedgerWebhookAdmin
-from ops.webhook_dispatcher import WebhookDispatcher
+from ops.runners.relays import open_read_model_view
+from services.webhooks.admin import LedgerWebhookAdmin
+from services.webhooks.dispatcher import WebhookDispatcher
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.audit.support import SELFIE, b64, decide_captured, decided_session, start_stack
 from tests.integration.webhooks.receiver import Receiver, running_receiver

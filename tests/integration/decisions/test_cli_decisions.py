@@ -9,7 +9,7 @@ import pytest
 from domain.audit import audit_context
 from domain.sessions import SessionConfiguration, VerificationSession
 from ops.cli import main
-from ops.decision_worker import DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
 from policies.document import DEFAULT_POLICY, PolicyDocument
 from policies.process import plan_decision
 from tests.integration.decisions.seeding import KEK, open_ledger_at, seed_sessions

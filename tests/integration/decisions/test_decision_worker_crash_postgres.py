@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from domain.policy_registry import TenantPolicyRegistry
-from ops.decision_worker import CRASH_AFTER_ENV
+from ops.runners.decision_worker import CRASH_AFTER_ENV
 from policies.replay import replay_session
 from tests.integration.decisions.seeding import KEK, decision_counts, open_ledger_at, seed_sessions
 
@@ -32,7 +32,7 @@ def worker(db: str, position: Path, **env: str) -> subprocess.Popen[str]:
         [
             sys.executable,
             "-m",
-            "ops.decision_worker",
+            "ops.runners.decision_worker",
             "--db",
             db,
             "--position-file",

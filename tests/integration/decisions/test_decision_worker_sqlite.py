@@ -9,7 +9,7 @@ import pytest
 from domain.audit import audit_context
 from domain.policy_registry import TenantPolicyRegistry
 from domain.sessions import SessionConfiguration, SessionStatus, VerificationSession
-from ops.decision_worker import DecisionWorker, PositionFile
+from ops.runners.decision_worker import DecisionWorker, PositionFile
 from policies.replay import replay_session
 from tests.integration.decisions.seeding import decision_counts, open_ledger_at, seed_sessions
 from tests.unit.sessions.support import T0

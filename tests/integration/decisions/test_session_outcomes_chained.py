@@ -14,7 +14,7 @@ from domain.checks import CheckType, Outcome
 from domain.personal_data import PersonalData
 from domain.sessions import SessionConfiguration, SessionStatus, VerificationSession
 from ops.cli import main
-from ops.decision_worker import DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
 from tests.integration.decisions.seeding import KEK, open_ledger_at
 from tests.unit.sessions.support import SHA, T0, face, liveness, ocr, result, reviewer, validation
 

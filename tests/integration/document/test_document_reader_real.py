@@ -22,8 +22,8 @@ from ml.document.page_text import read_mrz, read_page_text
 from ml.document.quality import assess_quality
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
-from ops.eval_document_mrz import mrz_image_ok
-from ops.eval_document_reads import evaluate_pdf417_images
+from tools.eval.document_mrz import mrz_image_ok
+from tools.eval.document_reads import evaluate_pdf417_images
 
 pytestmark = pytest.mark.integration
 

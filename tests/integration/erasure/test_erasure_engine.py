@@ -25,7 +25,10 @@ from domain.ports.blobs import session_subject_id
 from domain.sessions import SessionConfiguration
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
-from ops.erasure import (
+from ops.local_services import LocalNats
+from ops.runners.relays import open_read_model_view, start_relays
+from projections import queries
+from services.erasure.engine import (
     ErasureEngine,
     place_legal_hold,
     processing_restricted,
@@ -33,9 +36,6 @@ from ops.erasure import (
     start_retention_sweeper,
     verify_receipt,
 )
-from ops.local_services import LocalNats
-from ops.relays import open_read_model_view, start_relays
-from projections import queries
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.integration.streams.nats_support import wait_relayed
 from tests.unit.sessions.support import Clock, decide, face, liveness, ocr, validation

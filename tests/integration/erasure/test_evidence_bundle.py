@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from ops.bootstrap import LedgerRuntime
-from ops.bundle import build_bundle, verify_bundle, write_bundle
 from ops.cli import main
-from ops.decision_worker import DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
+from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
 from tests.unit.sessions.support import T0
 

@@ -11,7 +11,7 @@ from domain.checks import CheckType, Outcome
 from domain.ports.face import FaceNotFoundError, FaceQualityIssue, InvalidImageError, MatchStrength
 from ml.face import SFaceMatcher, YuNetSFaceAnalyzer
 from ml.face.models import EXPECTED_SHA256
-from ops.eval_face import face_match_section, roc_figures
+from tools.eval.face import face_match_section, roc_figures
 
 pytestmark = pytest.mark.integration
 

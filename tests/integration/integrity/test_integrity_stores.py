@@ -29,7 +29,8 @@ from domain.integrity.merkle import (
     verify_inclusion,
 )
 from domain.integrity.merkle_store import MerkleLog, TreeNodeStore
-from ops.checkpointer import Checkpointer, CheckpointSchedule
+from ops.runners.checkpointer import CheckpointSchedule
+from services.evidence.checkpoints import Checkpointer
 
 pytestmark = pytest.mark.integration
 

@@ -21,7 +21,7 @@ from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint, sig
 from ops.bootstrap import open_runtime
 from ops.cli import main
 from ops.integrity_wiring import checkpoint_notes, trusted_public_key
-from ops.verify import verify_streams
+from services.evidence.verify import verify_streams
 from tests.integration.ledger.tamper_support import (
     EVENTS,
     TENANT_EVENTS,

@@ -4,7 +4,7 @@ Live side: windows of the two real webcam clips of ``liveness-video/`` (one live
 gives the blinks), sampled at the capture page's 12.5 frames per second, with challenges made only
 of actions the window really contains. Attack side: slideshows and stills of ``faces/`` photos
 (aligned like a selfie camera, held still or shifted), and replays of one clip frame
-(``ops.eval_liveness_sets``). The clips have no big head turn or broad smile beyond those listed.
+(``tools.eval.liveness_sets``). The clips have no big head turn or broad smile beyond those listed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ml.face import YuNetSFaceAnalyzer
 from ml.liveness.active import MediaPipeActiveLivenessChecker
 from ml.liveness.landmarker import TASK_SHA256_PREFIX, TASK_SHA256_SUFFIX
 from ml.liveness.passive import ClassicalPassiveLivenessChecker
-from ops.eval_liveness_sets import (
+from tools.eval.liveness_sets import (
     GENUINE_WINDOWS,
     NONCE,
     T0,
@@ -94,7 +94,7 @@ def test_every_slideshow_still_and_replay_fails(active_checker: MediaPipeActiveL
 def test_a_slideshow_fails_on_continuity_even_when_its_photos_show_the_action(
         active_checker: MediaPipeActiveLivenessChecker, face_analyzer: YuNetSFaceAnalyzer) -> None:
     # obama.jpg smiles and obama2.jpg turns: under the old rules this slideshow passed "turn right, smile".
-    from ops.eval_liveness_sets import slideshow
+    from tools.eval.liveness_sets import slideshow
 
     frames = slideshow(face_analyzer, [OBAMA / "obama3.jpg", OBAMA / "obama2.jpg", OBAMA / "obama.jpg"], 8, False, 1,
                        rounds=1)

@@ -30,11 +30,12 @@ from domain.audit import PLATFORM_TENANT, audit_context
 from ops.api_wiring import build_api
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.local_services import LocalNats, RestartablePostgres, create_database
-from ops.ml_worker import MlWorkerHandle, build_pipeline, product_services, start_ml_worker
-from ops.pipeline import VerificationPipeline
+from ops.product_wiring import build_pipeline, product_services
 from ops.readiness import readiness_probe
+from ops.runners.ml_worker import MlWorkerHandle, start_ml_worker
 from ops.settings import Settings
 from ops.stack import start_followers
+from services.verification.pipeline import VerificationPipeline
 from tests.integration.decisions.seeding import KEK
 
 CHECKS = ["ocr", "face_match"]

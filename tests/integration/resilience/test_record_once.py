@@ -21,7 +21,7 @@ from PIL import Image
 from domain.audit import audit_context
 from domain.ports.blobs import session_subject_id
 from domain.sessions import SessionConfiguration
-from ops.ml_worker import build_pipeline
+from ops.product_wiring import build_pipeline
 from tests.integration.decisions.seeding import open_ledger_at
 
 pytestmark = pytest.mark.integration

@@ -17,8 +17,8 @@ import pytest
 
 from domain.audit import audit_context
 from domain.sessions import SessionConfiguration
-from ops.relays import open_read_model_view
-from ops.work_recovery import RECOVERY_NAME, WorkRecovery, WorkRecoveryHandle
+from ops.runners.relays import open_read_model_view
+from ops.runners.work_recovery import RECOVERY_NAME, WorkRecovery, WorkRecoveryHandle
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.unit.projections.support import verified_session
 from tests.unit.sessions.support import SHA, Clock, decide, ocr, validation
@@ -29,7 +29,7 @@ GRACE = timedelta(seconds=60)
 
 
 class RecordingQueue:
-    """Records the offers (``ops.work_recovery.JobQueue``)."""
+    """Records the offers (``ops.runners.work_recovery.JobQueue``)."""
 
     def __init__(self) -> None:
         self.offers: list[tuple[str, UUID, int, bool, str | None]] = []

@@ -18,8 +18,8 @@ from ml.screening.countries import to_alpha3
 from ml.screening.normalise import fold_name
 from ml.screening.screener import RapidfuzzSanctionsScreener
 from ml.screening.similarity import name_similarity
-from ops import cli_ml_screening
-from ops.eval_screening import KnownName, non_listed_people, read_known_names, variants
+from ops.cli import ml_screening as cli_ml_screening
+from tools.eval.screening import KnownName, non_listed_people, read_known_names, variants
 
 pytestmark = pytest.mark.integration
 

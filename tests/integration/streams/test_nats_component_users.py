@@ -1,8 +1,8 @@
 """kycledger's own components on a nats-server running its accounts: each works as its own user, and
 each user can do its job and nothing else (ACCOUNTS.md "Who may do what").
 
-The relay (``ops.relays.start_relays``), the API's work-queue publisher and live session feed
-(``ops.ml_worker.product_services`` wiring) and the ML worker's consumer connect with credentials
+The relay (``ops.runners.relays.start_relays``), the API's work-queue publisher and live session feed
+(``ops.product_wiring.product_services`` wiring) and the ML worker's consumer connect with credentials
 derived from the runtime's KEK; a tenant receives what the relay published from a real ledger.
 """
 
@@ -23,7 +23,7 @@ from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.streams import session_subject
 from adapters.nats.work_queue import SUBJECT, JetStreamWorkQueue, MlJob, fetch_one, pull_subscription
 from ops.nats_access import component_endpoint
-from ops.relays import start_relays
+from ops.runners.relays import start_relays
 from tests.integration.streams.accounts_support import Accounts, start_accounts, tenant_connect
 from tests.integration.streams.nats_support import drive_sessions, wait_relayed
 

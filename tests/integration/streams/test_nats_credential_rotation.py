@@ -1,6 +1,6 @@
 """Rotating and suspending tenants' NATS credentials on a real nats-server running kycledger's accounts.
 
-Revocations reach the server through the account follower (``ops.nats_account_sync.AccountSync``),
+Revocations reach the server through the account follower (``ops.runners.nats_account_sync.AccountSync``),
 stepped by hand here: a rotated-out credential keeps working during its overlap and is refused
 after it (its open connection is closed too); a suspended tenant's credential is refused until the
 tenant is reactivated. The production path is checked too: the settings ``kycledger nats
@@ -27,7 +27,7 @@ from nats.aio.client import RawCredentials
 from domain.audit import PLATFORM_TENANT, audit_context
 from domain.errors import TenantSuspendedError
 from ops.local_services import free_port, nats_server_binary, wait_for_port
-from ops.nats_account_sync import AccountSync
+from ops.runners.nats_account_sync import AccountSync
 from tests.integration.streams.accounts_support import (
     Accounts,
     connect_error,

@@ -22,9 +22,9 @@ import pytest
 from adapters.nats import relay as relay_module
 from adapters.nats.streams import SESSIONS_STREAM
 from adapters.nats.work_queue import JetStreamWorkQueue, MlJob
-from ops import ml_worker as worker_module
 from ops.local_services import LocalNats
-from ops.relays import open_read_model_view
+from ops.runners import ml_worker as worker_module
+from ops.runners.relays import open_read_model_view
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.integration.streams.nats_support import drive_sessions, new_tenant, read_stream, wait_relayed
 

@@ -15,7 +15,7 @@ import pytest
 
 from adapters.nats.relay import CRASH_AFTER_PUBLISH_ENV, ensure_streams
 from adapters.nats.streams import DECISIONS_STREAM, SESSIONS_STREAM, UnsafeSubjectTokenError, session_subject
-from ops.relays import start_relays
+from ops.runners.relays import start_relays
 from projections.status_events import status_message
 from projections.view import LedgerEntry
 from tests.integration.decisions.seeding import KEK, open_ledger_at
@@ -87,7 +87,7 @@ def test_a_relay_killed_between_publish_and_position_save_creates_no_duplicate(t
     finally:
         rt.close()
     env = {**os.environ, "KYC_KEK": KEK}
-    command = [sys.executable, "-m", "ops.relays", "--data-dir", str(tmp_path), "--nats", nats_url]
+    command = [sys.executable, "-m", "ops.runners.relays", "--data-dir", str(tmp_path), "--nats", nats_url]
     crashed = subprocess.run(command, env={**env, CRASH_AFTER_PUBLISH_ENV: "1"}, cwd=REPO, capture_output=True,
                              timeout=120, check=False)
     assert crashed.returncode == 137, crashed.stderr.decode()[-2000:]
@@ -153,7 +153,7 @@ def test_ids_that_are_not_subject_tokens_are_refused() -> None:
 def test_a_failed_round_is_retried_and_the_relay_keeps_going(tmp_path: Path, nats_url: str,
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     from adapters.nats import relay as relay_module
-    from ops.relays import open_read_model_view
+    from ops.runners.relays import open_read_model_view
 
     monkeypatch.setattr(relay_module, "RETRY_PAUSE_SECONDS", 0.05)
     rt = open_ledger_at(tmp_path)

@@ -12,8 +12,8 @@ from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context
 from domain.personal_data import PersonalData
 from ops.bootstrap import LedgerRuntime
-from ops.decision_worker import DecisionWorker
-from ops.relays import open_read_model_view
+from ops.runners.decision_worker import DecisionWorker
+from ops.runners.relays import open_read_model_view
 from projections import queries
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
 from tests.unit.projections.support import meter

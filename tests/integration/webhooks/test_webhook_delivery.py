@@ -16,8 +16,8 @@ from adapters.webhooks.http_sender import PinnedHttpSender
 from domain.audit import audit_context
 from domain.webhooks import RETRY_SCHEDULE, AttemptOutcome, DeliveryStatus
 from ops.bootstrap import LedgerRuntime
-from ops.relays import open_read_model_view
-from ops.webhook_dispatcher import (
+from ops.runners.relays import open_read_model_view
+from services.webhooks.dispatcher import (
     WebhookDispatcher,
     get_delivery,
     get_endpoint,

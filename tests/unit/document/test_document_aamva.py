@@ -11,7 +11,7 @@ import pytest
 from domain.documents.aamva import parse_aamva
 from domain.documents.aamva_fields import display_postal_code, licence_data, parse_date, postal_code
 from domain.documents.errors import AamvaFormatError, AamvaMissingFieldError
-from ops.eval_document_aamva import _judge_standard_example, aamva_field_matches
+from tools.eval.document_aamva import _judge_standard_example, aamva_field_matches
 
 pytestmark = pytest.mark.unit
 

@@ -13,7 +13,7 @@ from domain.documents.errors import MrzCharacterError, MrzFormatError
 from domain.documents.mrz import MrzFormat, parse_mrz
 from domain.documents.mrz_chars import TO_ALPHA, as_digits, check_digit, repair_with_check_digit
 from domain.documents.mrz_text import find_mrz_lines
-from ops.eval_document_mrz import _judge_check_digit, _judge_vector, mrz_field_mismatches
+from tools.eval.document_mrz import _judge_check_digit, _judge_vector, mrz_field_mismatches
 
 pytestmark = pytest.mark.unit
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from ops.eval_face import far_frr, roc_figures
+from tools.eval.face import far_frr, roc_figures
 
 pytestmark = pytest.mark.unit
 

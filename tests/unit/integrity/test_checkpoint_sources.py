@@ -22,7 +22,7 @@ from domain.integrity.checkpoint import MAX_NOTE_BYTES, Checkpoint, sign_checkpo
 from domain.integrity.checkpoint_sources import CheckpointSourceUnavailableError, HeldNote
 from domain.integrity.merkle import TreeAccumulator
 from domain.integrity.verifier import ChainEntry, EventRow
-from ops.verify import summarize_holders, verify_streams
+from services.evidence.verify import summarize_holders, verify_streams
 
 pytestmark = pytest.mark.unit
 

@@ -18,7 +18,8 @@ from domain.errors import ConflictError
 from domain.integrity.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
 from domain.integrity.merkle import ConsistencyProofError, root_from_leaves
 from domain.integrity.merkle_store import InMemoryTreeNodeStore, MerkleLog
-from ops.checkpointer import Checkpointer, CheckpointRegressionError, CheckpointSchedule
+from ops.runners.checkpointer import CheckpointSchedule
+from services.evidence.checkpoints import Checkpointer, CheckpointRegressionError
 
 pytestmark = pytest.mark.unit
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from domain.ports.screening import ScreeningQueryError
-from ops import cli_ml_screening
-from ops.cli_ml_screening import build_query, parse_birth
+from ops.cli import ml_screening as cli_ml_screening
+from ops.cli.ml_screening import build_query, parse_birth
 
 pytestmark = pytest.mark.unit
 

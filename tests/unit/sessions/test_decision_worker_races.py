@@ -7,7 +7,7 @@ import pytest
 from domain.audit import audit_context
 from domain.errors import InvalidArgumentError
 from domain.sessions import SessionConfiguration
-from ops.decision_worker import DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
 from tests.unit.sessions.support import SessionTestLedger, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit

@@ -8,7 +8,8 @@ import pytest
 
 from domain.audit import audit_context
 from domain.sessions import SessionConfiguration
-from ops.decision_worker import WORKER_ACTOR, DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
+from services.decisions.decider import WORKER_ACTOR
 from tests.unit.sessions.support import Clock, SessionTestLedger, face, liveness, ocr, validation
 
 pytestmark = pytest.mark.unit

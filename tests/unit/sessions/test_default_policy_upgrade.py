@@ -15,9 +15,10 @@ import pytest
 from domain.audit import audit_context
 from domain.policy_registry import TenantPolicyRegistry
 from domain.sessions import SessionConfiguration
-from ops.decision_worker import WORKER_ACTOR, DecisionWorker
+from ops.runners.decision_worker import DecisionWorker
 from policies.document import DEFAULT_POLICY, SUPERSEDED_DEFAULT_HASHES, PolicyDocument
 from policies.replay import replay_session
+from services.decisions.decider import WORKER_ACTOR
 from tests.unit.policies.test_passive_liveness_policy import LEGACY_DEFAULT, passive
 from tests.unit.sessions.support import SessionTestLedger, face, ocr, validation
 

@@ -1,1 +1,0 @@
-"""Fault injection against a production-shaped kycledger (``python -m ops.bench.faults``; see ``run``)."""

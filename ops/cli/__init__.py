@@ -1,0 +1,47 @@
+"""The ``kycledger`` command. Each command group lives in its own ``ops/cli/<group>.py`` module
+exposing ``register(subparsers)``; this module only assembles them."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+# ``kycledger --help`` prints this text as it always has (the CLI's output is part of its contract).
+DESCRIPTION = (
+    "The ``kycledger`` command. Each command group lives in its own ``ops/cli_<group>.py`` module\n"
+    "exposing ``register(subparsers)``; this module only assembles them."
+)
+
+# One line per command group; a group module defines register(subparsers) -> None and sets
+# ``func`` on each parser it adds (func(args) -> int exit code).
+GROUPS: tuple[str, ...] = (
+    "ops.cli.dev",
+    "ops.cli.tenants",
+    "ops.cli.ledger",
+    "ops.cli.ml",
+    "ops.cli.worker",
+    "ops.cli.decisions",
+    "ops.cli.serve",
+    "ops.cli.audit",
+    "ops.cli.nats",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kycledger", description=DESCRIPTION)
+    sub = parser.add_subparsers(dest="command", required=True)
+    for module_name in GROUPS:
+        importlib.import_module(module_name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+"""``kycledger worker``: the log followers and the ML worker without the API (production).
+
+Run it next to ``kycledger serve`` (stateless API replicas) against the same PostgreSQL and NATS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import signal
+import threading
+from pathlib import Path
+from typing import Any
+
+from ops.bootstrap import open_runtime
+from ops.cli.common import add_location_args
+from ops.stack import start_followers, start_ml, start_tracing
+
+
+def register(sub: Any) -> None:
+    worker = sub.add_parser("worker", help="run the ML worker and every log follower (no API)")
+    add_location_args(worker)
+    worker.add_argument("--nats", required=True, help="NATS URL with JetStream, e.g. nats://10.0.0.5:4222")
+    worker.add_argument("--state-dir", default="worker-state", help="where follower positions are kept")
+    worker.add_argument("--no-ml", action="store_true", help="followers only; run ML workers elsewhere")
+    worker.set_defaults(func=run_worker)
+
+
+def run_worker(args: argparse.Namespace) -> int:
+    stop = threading.Event()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: stop.set())
+    rt = open_runtime(data_dir=args.data_dir, db_url=args.db)
+    with contextlib.ExitStack() as stack:
+        stack.callback(rt.close)
+        start_tracing(stack)
+        start_followers(rt, args.nats, Path(args.state_dir), stack, allow_private_webhooks=False)
+        if not args.no_ml:
+            start_ml(rt, args.nats, stack)
+        print(f"kycledger worker running ({rt.backend}, {args.nats})", flush=True)
+        stop.wait()
+    return 0

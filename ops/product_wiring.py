@@ -1,0 +1,62 @@
+"""The product wiring the API and the ML worker share: the blob store, the pipeline, the route services.
+
+``product_services(runtime, ...)`` builds what the routes read from
+``ApiDependencies.extensions["routes.product"]`` and the other route services.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from adapters.blobs import LocalDiskBlobStore
+from adapters.nats.accounts import InternalRole
+from adapters.nats.endpoint import NatsTarget
+from adapters.nats.session_feed import NatsSessionEventFeed
+from adapters.nats.work_queue import JetStreamWorkQueue
+from api.client_token import ClientTokens, SessionChallenges
+from api.controllers.nats_credentials import NATS_CREDENTIALS_EXTENSION
+from api.controllers.product import PRODUCT_EXTENSION, ProductServices
+from api.review_evidence import REVIEW_WATCHLIST_EXTENSION
+from api.web.live import SESSION_FEED_EXTENSION
+from ml.kya.checker import OfflineKyaChecker
+from ops.api_services import platform_services
+from ops.bootstrap import LedgerRuntime
+from ops.ml_services import build_ml_services
+from ops.nats_access import LedgerNatsCredentials, component_endpoint
+from ops.review_wiring import WatchlistFolderEntries
+from ops.sandbox import build_sandbox_services
+from services.verification.pipeline import VerificationPipeline, record_module_call, sandbox_label
+
+
+def blob_store(runtime: LedgerRuntime) -> LocalDiskBlobStore:
+    """The embedded blob store under the data dir (an S3 adapter implements the same port)."""
+    root = (runtime.data_dir or Path(".kycledger")) / "blobs"
+    return LocalDiskBlobStore(root, runtime.vault.data_key, runtime.kek.derive("blob-address"))
+
+
+def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) -> VerificationPipeline:
+    """The pipeline over this runtime; real models load on first use, once per process."""
+    pipeline = VerificationPipeline(
+        ledger=runtime.ledger, blobs=blob_store(runtime), real=lambda: build_ml_services(watchlist_dir),
+        sandbox=build_sandbox_services(OfflineKyaChecker(None)),
+        challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
+    pipeline.watchlist_dir = watchlist_dir  # the review evidence looks hits up in the same lists
+    return pipeline
+
+
+def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: NatsTarget | None,
+                     allow_private_webhooks: bool = False) -> dict[str, Any]:
+    """``ApiDependencies.extensions`` entries for the product routes, plus the audit, erasure and
+    webhook services (``ops.api_services``); ``allow_private_webhooks`` only for local development.
+    The work queue and the live feed connect to NATS as the API's own user (``adapters.nats.accounts``)."""
+    api_nats = component_endpoint(runtime, nats_url, InternalRole.API) if nats_url else None
+    services = ProductServices(
+        pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
+        challenges=pipeline.challenges, queue=JetStreamWorkQueue(api_nats) if api_nats else None,
+        record_module_call=record_module_call, pipeline_label=sandbox_label)
+    live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(api_nats)} if api_nats else {}  # SSE fed from NATS
+    entries = WatchlistFolderEntries(getattr(pipeline, "watchlist_dir", None))
+    return {PRODUCT_EXTENSION: services, REVIEW_WATCHLIST_EXTENSION: entries, **live,
+            NATS_CREDENTIALS_EXTENSION: LedgerNatsCredentials(runtime),
+            **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}

@@ -1,0 +1,1 @@
+"""The use cases of kycledger: verification, decisions, erasure, evidence and webhooks (docs/architecture.md)."""

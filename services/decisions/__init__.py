@@ -1,0 +1,1 @@
+"""The one path to a decision."""

@@ -1,0 +1,1 @@
+"""Crypto-shredding with receipts, legal holds and media retention."""

@@ -1,0 +1,1 @@
+"""Evidence bundles, exports, offline verification and signed checkpoints."""

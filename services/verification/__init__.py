@@ -1,0 +1,1 @@
+"""Captures to recorded checks: the pipeline, the address proof, the result labelling."""

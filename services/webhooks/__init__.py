@@ -1,0 +1,1 @@
+"""Webhook endpoints, their commands and the dispatcher that schedules and delivers."""

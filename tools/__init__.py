@@ -1,0 +1,1 @@
+"""Evaluation, benchmarks, the fake camera and browser helpers: not part of the served product."""

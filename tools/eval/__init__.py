@@ -1,0 +1,1 @@
+"""The model evaluation report sections (``kycledger ml evaluate``)."""
