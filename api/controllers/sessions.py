@@ -84,6 +84,9 @@ _UPLOAD_BODY = Body(examples=[
 _CREATE_BODY = Body(examples=[
     Example(summary="active liveness", value={"checks": ["ocr", "face_match", "liveness"],
                                               "liveness_type": "active", "reference": "customer-42"}),
+    Example(summary="expecting a Moroccan identity card (requirements/sessions §3)",
+            value={"country": "MA", "document_type": "national_id", "checks": ["ocr", "face_match", "liveness"],
+                   "reference": "customer-44"}),
     Example(summary="with proof of address (seed 002 require_address_proof)",
             value={"checks": ["ocr", "data_validation", "face_match", "liveness"], "require_address_proof": True,
                    "reference": "customer-43"})])
@@ -210,7 +213,8 @@ class SessionController(Controller):
             accepted_documents=data.accepted_documents, accepted_countries=data.accepted_countries,
             liveness_type=data.liveness_type, face_match_threshold=data.face_match_threshold,
             require_address_proof=data.require_address_proof, max_retries=data.max_retries,
-            session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url)
+            session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url,
+            country=data.country, document_type=data.document_type)
         session_id = uuid4()
         challenges.admit(deps, principal, configuration, data.reference)  # before anything is registered
         # The session's own webhook_url is checked (SSRF) and registered before the session exists, so a

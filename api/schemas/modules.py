@@ -7,7 +7,7 @@ from typing import Annotated, Any
 import msgspec
 
 from api.dto import Dto
-from api.schemas.sessions import CHECKS, REFERENCE
+from api.schemas.sessions import CHECKS, EXPECTED_COUNTRY, EXPECTED_TYPE, REFERENCE, ExpectedDocumentType
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
@@ -34,6 +34,8 @@ class ChallengeCreate(Dto, frozen=True, kw_only=True):
 
     checks: Annotated[list[str], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
     reference: Annotated[str, REFERENCE] | None = None
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
 
 
 class DocumentOcr(Dto, frozen=True, kw_only=True):
@@ -81,8 +83,8 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     selfie: Annotated[str, B64]
     document_back: Annotated[str, B64] | None = None
     checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
-    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
-    document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
     reference: Annotated[str, REFERENCE] | None = None
     liveness_type: Annotated[str, msgspec.Meta(
         pattern="^(passive|active)$",

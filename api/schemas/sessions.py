@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
@@ -25,6 +25,16 @@ CHECKS = msgspec.Meta(description=(
     "document must never be accepted, and an expired one gets seed 002's 'Your document has expired. Please "
     "use a valid ID.' with a retry for another document. fraud (uncalibrated document forensics) is not a "
     "default: request it to send suspicious captures to review."))
+# The document a client expects (requirements/sessions §2-§3): domain EXPECTED_DOCUMENT_TYPES, as an enum.
+ExpectedDocumentType = Literal["passport", "id_card", "national_id", "driver_license", "residence_permit"]
+EXPECTED_COUNTRY = msgspec.Meta(
+    pattern="^[A-Z]{2,3}$", examples=["MA"],
+    description="the expected issuing country of the document, ISO 3166 alpha-2 or alpha-3 (recorded as alpha-3): "
+                "a document from another country is refused with a retry, one whose country cannot be read goes "
+                "to review. Needs ocr among the checks")
+EXPECTED_TYPE = msgspec.Meta(
+    description="the expected document type (national_id is an id_card): another type is refused with a retry. "
+                "Needs ocr among the checks")
 BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 10 MB decoded, 15 s, 600 frames)")
 
 
@@ -48,6 +58,8 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
     session_ttl_seconds: Annotated[int, msgspec.Meta(ge=60, le=604800)] = 1800
     webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     reference: Annotated[str, REFERENCE] | None = None
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
 
 
 class CaptureUpload(Dto, frozen=True, kw_only=True):
