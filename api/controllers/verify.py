@@ -27,6 +27,7 @@ from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.schemas.enums import CaptureTypeName
 from api.schemas.modules import VerifyRequest
 from api.schemas.sessions import CaptureUpload
 from api.work import offer_job, run_or_accept
@@ -75,8 +76,8 @@ def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUI
                              "passive (its pass counts as uncertain unless your policy accepts it)",
                              field="challenge_id")
         session_id = deps.ledger.create_session(tenant, configuration, data.reference, uuid4())
-    captures = [("document_front", data.document_front), ("document_back", data.document_back),
-                ("selfie", data.selfie)]
+    captures: list[tuple[CaptureTypeName, str | None]] = [
+        ("document_front", data.document_front), ("document_back", data.document_back), ("selfie", data.selfie)]
     for kind, image in captures:
         if image is not None:
             accept_capture(deps, tenant, session_id, CaptureUpload(type=kind, image_base64=image))

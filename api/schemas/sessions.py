@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 import msgspec
 
 from api.dto import Dto
+from api.schemas.enums import CaptureType, JobStatus, RecordedCheck, RequestableCheck, SessionStatus
 from domain.sessions.guards import REFERENCE_PATTERN
 
 REFERENCE = msgspec.Meta(
@@ -14,9 +15,6 @@ REFERENCE = msgspec.Meta(
     description="your opaque id for the case (1-100 letters, digits, _ . : -): no names or e-mail addresses; it "
                 "stays readable after erasure so that receipts match your records")
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
-CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video|address_proof)$",
-                            description="address_proof: a utility bill, bank statement or tax letter; only for a "
-                                        "session created with require_address_proof: true")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 CHECKS = msgspec.Meta(description=(
     "Checks to run. Default ocr, face_match, liveness (seed 002's example configuration). data_validation "
@@ -41,14 +39,15 @@ BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 
 class SessionCreate(Dto, frozen=True, kw_only=True):
     """Seed 002 step 1 configuration table; defaults are the seed's example values."""
 
-    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
-    liveness_type: Annotated[str, msgspec.Meta(
-        pattern="^(passive|active)$",
+    checks: Annotated[list[RequestableCheck], CHECKS] = msgspec.field(
+        default_factory=lambda: ["ocr", "face_match", "liveness"])
+    liveness_type: Annotated[Literal["passive", "active"], msgspec.Meta(
         description="active (default): the person answers the session's challenge (a blink and a movement) with "
                     "liveness_frames or a video. passive: one selfie; its pass counts as uncertain under the default "
                     "policy (a new attempt with an active challenge follows) unless the tenant's policy opts in",
     )] = "active"
-    accepted_documents: list[str] | None = None
+    accepted_documents: list[Annotated[Literal["passport", "id_card", "driver_license", "residence_permit", "other"],
+                                       msgspec.Meta(description="a document type the session accepts")]] | None = None
     accepted_countries: list[str] = msgspec.field(default_factory=list)
     face_match_threshold: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.65
     require_address_proof: Annotated[bool, msgspec.Meta(
@@ -66,7 +65,7 @@ class CaptureUpload(Dto, frozen=True, kw_only=True):
     """One capture: ``image_base64`` for images, ``frames_base64`` + offsets + nonce for liveness frames,
     ``video_base64`` + nonce for a short liveness video (MP4 or WebM, <= 15 s, sampled into frames)."""
 
-    type: Annotated[str, CAPTURE_TYPE]
+    type: CaptureType
     image_base64: Annotated[str, BASE64_IMAGE] | None = None
     frames_base64: list[str] | None = None
     frame_offsets_ms: list[int] | None = None
@@ -80,7 +79,7 @@ class CancelRequest(Dto, frozen=True, kw_only=True):
 
 class SessionCreated(Dto, frozen=True, kw_only=True):
     id: str
-    status: str
+    status: SessionStatus
     client_token: str
     expires_at: str
     challenge: dict[str, Any] | None
@@ -90,7 +89,7 @@ class SessionCreated(Dto, frozen=True, kw_only=True):
 
 class CaptureAccepted(Dto, frozen=True, kw_only=True):
     session_id: str
-    type: str
+    type: CaptureType
     attempt: int
     content_sha256: str
     media_type: str
@@ -101,7 +100,7 @@ class CaptureAccepted(Dto, frozen=True, kw_only=True):
 
 class CompleteAccepted(Dto, frozen=True, kw_only=True):
     id: str
-    status: str
+    status: SessionStatus
     job_id: str
-    job_status: str
-    checks_requested: list[str]
+    job_status: JobStatus
+    checks_requested: list[RecordedCheck]

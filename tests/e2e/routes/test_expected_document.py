@@ -27,7 +27,7 @@ def test_a_document_from_another_country_than_expected_is_refused(stack: ApiStac
 @pytest.mark.parametrize(("field", "value", "status", "code"), [
     ("country", "ZZ", 422, "invalid_session_configuration"),
     ("country", "Morocco", 400, "validation_error"),
-    ("document_type", "banana", 400, "validation_error"),
+    ("document_type", "banana", 400, "unknown_value"),
 ])
 def test_invalid_expectations_are_refused(stack: ApiStack, field: str, value: str, status: int, code: str) -> None:
     client = stack.client(stack.new_tenant())
