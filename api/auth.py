@@ -111,7 +111,11 @@ def authenticate(deps: ApiDependencies, headers: Mapping[str, str], method: str,
         raise _refuse()
     # Remember the signature until it can no longer pass the clock check (2 x tolerance).
     if not deps.replay_guard.first_use(f"{key_id}:{signature.lower()}", now, ttl_s=2 * tolerance + 1):
-        raise _refuse()
+        # Only a valid signature gets here, so naming the replay tells its holder nothing about the secret
+        # or which part of a bad signature failed (requirements/platform §17).
+        raise ApiProblem(401, "signature_replayed", "this signature was already used: sign each request anew, and "
+                         "send X-API-NONCE to repeat an identical request within the same second",
+                         headers={"WWW-Authenticate": 'HMAC realm="kycledger"'})
     return admit(deps, key)
 
 

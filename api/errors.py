@@ -22,6 +22,7 @@ import msgspec
 from litestar import Request, Response
 from litestar.exceptions import HTTPException, ValidationException
 
+from api.allowed_values import allowed_at
 from domain.errors import DomainError
 
 PROBLEM_JSON = "application/problem+json"
@@ -48,6 +49,7 @@ STATUS_BY_CODE: dict[str, int] = {
     # domain/retention.py, domain/webhooks.py
     "processing_restricted": 409,
     "webhook_endpoint_disabled": 409,
+    "unknown_webhook_event_type": 422,
     # domain/sessions/review.py: the person may not review this case (role, own submission, four eyes)
     "reviewer_not_allowed": 403,
     # domain/integrity
@@ -159,9 +161,28 @@ def handle_api_problem(request: Request[Any, Any, Any], exc: ApiProblem) -> Resp
 def handle_validation(request: Request[Any, Any, Any], exc: ValidationException) -> Response[bytes]:
     # litestar's ``extra`` lists {"message", "key", "source"} per field: never the submitted value.
     extra = exc.extra if isinstance(exc.extra, list) else []
+    unknown = [e for e in (_unknown_value(request, e) for e in extra) if e is not None]
+    if unknown:  # a value outside a closed set: say which ones are valid (requirements/platform §15)
+        first = unknown[0]
+        p = problem(400, "unknown_value", f"{first['key']} must be one of: {', '.join(first['allowed'])}",
+                    trace_id_of(request.scope), {"errors": unknown, "field": first["key"], "allowed": first["allowed"]})
+        return _response(p)
     p = problem(400, "validation_error", "the request does not match the schema", trace_id_of(request.scope),
                 {"errors": extra})
     return _response(p)
+
+
+def _unknown_value(request: Request[Any, Any, Any], error: Any) -> dict[str, Any] | None:
+    """An enum error of the body as {"key", "source", "message", "allowed"} (the value is not echoed)."""
+    if not (isinstance(error, dict) and str(error.get("message", "")).startswith("Invalid enum value")):
+        return None
+    data = request.route_handler.parsed_fn_signature.parameters.get("data")
+    key = str(error.get("key") or "")
+    allowed = allowed_at(data.annotation, key) if data is not None and key else None
+    if allowed is None:
+        return None
+    return {"key": key, "source": error.get("source"), "message": "not one of the allowed values",
+            "allowed": allowed}
 
 
 def handle_http_exception(request: Request[Any, Any, Any], exc: HTTPException) -> Response[bytes]:

@@ -28,6 +28,7 @@ from litestar.openapi.spec import (
 from litestar.params import Body
 
 from api.errors import PROBLEM_JSON, PROBLEM_RESPONSE_DESCRIPTION, Problem
+from api.schemas.enums import ENUM_COMPONENTS
 
 SECURITY = [{"ApiKey": [], "ApiTimestamp": [], "ApiSign": []}]
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
@@ -160,6 +161,17 @@ def _restore_constraints(name: str, component: Schema, constraints: dict[str, di
                     setattr(prop, _CONSTRAINTS[key], value)
 
 
+def _enum_components() -> dict[str, Schema]:
+    """Every closed set as a named schema (``CheckType``, ``ReasonCode``, ``WebhookEventType``...), each value
+    with its meaning, so a client finds them all in ``components`` (requirements/platform §15)."""
+    found: dict[str, Schema] = {}
+    for name, annotated in ENUM_COMPONENTS.items():
+        described = msgspec.json.schema(annotated)
+        found[name] = Schema(type="string", enum=described.get("enum"), pattern=described.get("pattern"),  # type: ignore[arg-type]
+                             description=described.get("description"), title=name)
+    return found
+
+
 def finish_document(doc: OpenAPI) -> OpenAPI:
     """Add error answers, security and idempotency headers to every operation of ``doc``.
 
@@ -174,7 +186,7 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
         if isinstance(component, Schema) and name.rsplit("_", 1)[-1] in strict and component.type == "object":
             component.additional_properties = False
             _restore_constraints(name, component, constraints)
-    components.schemas = {**(components.schemas or {}), "Problem": _problem_schema()}
+    components.schemas = {**(components.schemas or {}), "Problem": _problem_schema(), **_enum_components()}
     components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
     doc.components = components
     for path, item in (doc.paths or {}).items():

@@ -24,6 +24,7 @@ from domain.base import LedgerAggregate
 from domain.credentials import CredentialSecret
 from domain.errors import ConflictError, DomainError, InvalidArgumentError
 from domain.tenancy import LEDGER_NAMESPACE
+from domain.vocabulary import WEBHOOK_EVENT_TYPES
 
 WEBHOOK_SECRET_PREFIX = "whsec_"
 MAX_URL_LENGTH = 2048
@@ -103,6 +104,12 @@ def classify(status_code: int | None) -> AttemptOutcome:
     return AttemptOutcome.RETRY
 
 
+class UnknownWebhookEventTypeError(InvalidArgumentError):
+    """An endpoint asked for an event type kycledger never sends; ``details`` lists the valid ones."""
+
+    code = "unknown_webhook_event_type"
+
+
 class WebhookEndpoint(LedgerAggregate):
     """A tenant's webhook receiver: URL, event types it wants, signing secrets."""
 
@@ -141,8 +148,10 @@ class WebhookEndpoint(LedgerAggregate):
         if not lowered.startswith(("https://", "http://")) or len(url) > MAX_URL_LENGTH or any(
                 c.isspace() for c in url):
             raise InvalidArgumentError("webhook URL must be an http(s) URL without spaces", length=len(url))
-        if not event_types or not all(t and t.replace(".", "").replace("_", "").isalnum() for t in event_types):
-            raise InvalidArgumentError("event types must be non-empty event names")
+        unknown = sorted(t for t in event_types if t not in WEBHOOK_EVENT_TYPES)
+        if not event_types or unknown:  # a typo would mean silent non-delivery (requirements/platform §15)
+            raise UnknownWebhookEventTypeError("unknown webhook event types", unknown=unknown,
+                                               allowed=list(WEBHOOK_EVENT_TYPES))
         if not secret.reveal().startswith(WEBHOOK_SECRET_PREFIX):
             raise InvalidArgumentError("webhook secrets start with whsec_")
         return cls(owner_tenant_id=tenant_id, endpoint_id=endpoint_id, url=url, event_types=sorted(set(event_types)),

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.checks import CheckResult, CheckType, Outcome
+from domain.documents.country_codes import to_alpha3
 from domain.sessions.configuration import LivenessType
 from domain.sessions.errors import PolicyInputError
 from domain.sessions.values import FRAUD_UNCERTAIN, SUSPECTED_FRAUD, Decision
@@ -235,6 +236,35 @@ def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> 
     return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} from {country} accepted")
 
 
+def expected_document_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
+    """The document the client said to expect (requirements/sessions §2-§3 ``country``, ``document_type``):
+    another issuing country or type is refused with a retry for the expected one; a country that could
+    not be read goes to review. Judged whatever the policy, since the client asked for it."""
+    config, rule = inputs.configuration, "expected_document"
+    if config.expected_country is None and config.expected_document_type is None:
+        return None  # a gate added after v1: absent from records of sessions that expect nothing
+    ocr = inputs.result(CheckType.OCR)
+    if ocr is None:
+        return _not_run(rule, CheckType.OCR)
+    doc_type, country = ocr.details.get("document_type"), ocr.details.get("country")
+    expected_type = config.expected_document_type
+    if expected_type is not None and isinstance(doc_type, str) and doc_type and doc_type != expected_type:
+        return RuleOutcome(rule, Decision.REJECTED, ("document_type_not_expected",),
+                           f"document type {doc_type}, expected {expected_type}", retryable=True,
+                           retry_step="document_capture", message="document_not_accepted")
+    if config.expected_country is None:
+        return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} as expected")
+    read = to_alpha3(country) if isinstance(country, str) and country else None
+    if read is None:
+        return RuleOutcome(rule, Decision.REVIEW, ("document_country_unknown",),
+                           f"issuing country unreadable; expected {config.expected_country}", message="under_review")
+    if read != config.expected_country:
+        return RuleOutcome(rule, Decision.REJECTED, ("document_country_not_expected",),
+                           f"issuing country {read}, expected {config.expected_country}", retryable=True,
+                           retry_step="document_capture", message="document_not_accepted")
+    return RuleOutcome(rule, detail=f"document type {doc_type or 'unknown'} from {read} as expected")
+
+
 def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
     """Seed 002 ``require_address_proof``: uncertain -> manual review; fail (the document names someone
     else, or none was captured) -> rejected, retry the address capture. Not a scoring factor: the
@@ -259,5 +289,5 @@ def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOu
 # enforce them, the session did not ask for them): a decision that never used them is recorded,
 # and replays, exactly as it did before they existed.
 Gate = Callable[[PolicyDocument, DecisionInputs], RuleOutcome | None]
-GATES: tuple[Gate, ...] = (quality_gate, document_acceptance_gate, liveness_gate, face_match_gate, document_gate,
-                           fraud_gate, age_gate, screening_gate, address_proof_gate)
+GATES: tuple[Gate, ...] = (quality_gate, document_acceptance_gate, expected_document_gate, liveness_gate,
+                           face_match_gate, document_gate, fraud_gate, age_gate, screening_gate, address_proof_gate)

@@ -9,7 +9,7 @@ tenant's integration keys. Another tenant's member or key answers 404. Secrets a
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Controller, get, post, put
@@ -21,6 +21,7 @@ from api.guards import admin_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.schemas.enums import KeyRoleName, TenantRoleName
 from domain.member_commands import IssuedKey
 from domain.members import Member
 from domain.tenancy import ApiKey
@@ -39,13 +40,11 @@ _ISSUED = {"tenant_id": "ten_0123456789abcdef", "api_key_id": _KEY, "api_key_sec
 
 class MemberCreate(Dto, frozen=True, kw_only=True):
     display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=120)]
-    # role names are checked by the domain (422): litestar's schema does not carry per-item patterns
-    roles: Annotated[list[str], _ROLES]
+    roles: Annotated[list[TenantRoleName], _ROLES]
 
 
 class RolesChange(Dto, frozen=True, kw_only=True):
-    # role names are checked by the domain (422): litestar's schema does not carry per-item patterns
-    roles: Annotated[list[str], _ROLES]
+    roles: Annotated[list[TenantRoleName], _ROLES]
 
 
 class Deactivation(Dto, frozen=True, kw_only=True):
@@ -68,23 +67,23 @@ class KeyRotate(Dto, frozen=True, kw_only=True):
 class MemberView(Dto, frozen=True, kw_only=True):
     member_id: str
     display_name: str
-    roles: list[str]
+    roles: list[TenantRoleName]
     active: bool
 
 
 def member_view(member: Member) -> MemberView:
-    return MemberView(member_id=member.member_id, display_name=member.display_name, roles=list(member.roles),
-                      active=member.active)
+    return MemberView(member_id=member.member_id, display_name=member.display_name,
+                      roles=[cast(TenantRoleName, r) for r in member.roles], active=member.active)
 
 
 def key_view(key: ApiKey) -> KeyView:
-    return KeyView(api_key_id=key.key_id, tenant_id=key.owner_tenant_id, role=key.role, sandbox=key.sandbox,
-                   revoked=key.revoked, member_id=key.member_id)
+    return KeyView(api_key_id=key.key_id, tenant_id=key.owner_tenant_id, role=cast(KeyRoleName, key.role),
+                   sandbox=key.sandbox, revoked=key.revoked, member_id=key.member_id)
 
 
 def issued_view(key: IssuedKey) -> IssuedKeyView:
     return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
-                         role=key.role, member_id=key.member_id)
+                         role=cast(KeyRoleName, key.role), member_id=key.member_id)
 
 
 class AdminController(Controller):

@@ -73,7 +73,8 @@ class ModuleController(Controller):
         if not data.reference:
             raise ApiProblem(422, "reference_required", "send reference (your id for the person): challenges "
                              "are bounded per person", field="reference")
-        configuration = SessionConfiguration.build(checks=data.checks, liveness_type="active")
+        configuration = SessionConfiguration.build(checks=data.checks, liveness_type="active", country=data.country,
+                                                   document_type=data.document_type)
         if "liveness" not in data.checks:
             raise ApiProblem(422, "liveness_check_missing", "a challenge answers the liveness check: include "
                              "\"liveness\" in checks", field="checks")

@@ -11,7 +11,7 @@ route's video path (``api.controllers.sessions.accept_video``).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal, cast
 from uuid import UUID, uuid4
 
 from litestar import Controller, Request, post
@@ -34,12 +34,11 @@ from api.media import MEDIA_ERROR_STATUS, media, media_problem
 from api.multipart_form import read_capture_form
 from api.openapi import ok
 from api.params import Caller, ClientToken, Deps
+from api.schemas.enums import CaptureTypeName
 from api.schemas.sessions import CaptureAccepted
 from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, audit_context
 from domain.errors import DomainError
 from domain.ports.media import MAX_IMAGE_BYTES, MAX_VIDEO_BYTES
-
-IMAGE_KINDS = frozenset({"document_front", "document_back", "selfie", "address_proof"})
 
 
 @dataclass
@@ -49,7 +48,7 @@ class MultipartCapture:
     (MP4 or WebM, max 10 MB, 15 s) and ``challenge_nonce``. ``image`` and ``video`` are file parts
     with or without a filename; the other fields are text."""
 
-    type: str
+    type: Literal["document_front", "document_back", "selfie", "address_proof", "video"]
     image: UploadFile | None = None
     video: UploadFile | None = None
     challenge_nonce: str | None = None
@@ -65,10 +64,6 @@ async def _accept(deps: Deps, tenant_id: str, session_id: UUID, data: MultipartC
             raise ApiProblem(422, "video_missing", "the video file field is required", field="video")
         video = await data.video.read(MAX_VIDEO_BYTES + 1)
         return await in_thread(accept_video, deps, tenant_id, session_id, video, data.challenge_nonce, "video")
-    if data.type not in IMAGE_KINDS:
-        raise ApiProblem(422, "capture_type_invalid",
-                         "multipart uploads take document_front, document_back, selfie, address_proof or video",
-                         allowed=sorted(IMAGE_KINDS | {"video"}))
     if data.image is None:
         raise ApiProblem(422, "image_missing", "the image file field is required", field="image")
     content = await data.image.read(MAX_IMAGE_BYTES + 1)
@@ -84,8 +79,8 @@ def accept_image(deps: Deps, tenant_id: str, session_id: UUID, kind: str,
     except DomainError as exc:
         raise media_problem(exc, MEDIA_ERROR_STATUS) from None
     digest = store_capture(deps, tenant_id, session_id, kind, image.content, image.media_type, image.metadata())
-    return CaptureAccepted(session_id=str(session_id), type=kind, attempt=session.attempt, content_sha256=digest,
-                           media_type=image.media_type, width=image.width, height=image.height)
+    return CaptureAccepted(session_id=str(session_id), type=cast(CaptureTypeName, kind), attempt=session.attempt,
+                           content_sha256=digest, media_type=image.media_type, width=image.width, height=image.height)
 
 
 class MultipartCaptureController(Controller):

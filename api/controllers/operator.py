@@ -11,7 +11,7 @@ operator's key. A new key's secret appears in exactly one answer (seed 001 secti
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Controller, get, post
@@ -22,6 +22,7 @@ from api.guards import operator_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Deps
+from api.schemas.enums import KeyRoleName, PlanName
 from api.usage_report import tenant_usage
 from domain.application import IssuedKey
 from domain.tenancy import Plan
@@ -60,7 +61,7 @@ class IssuedKeyView(Dto, frozen=True, kw_only=True):
     tenant_id: str
     api_key_id: str
     api_key_secret: str
-    role: str
+    role: KeyRoleName
     member_id: str | None = None
 
 
@@ -68,21 +69,21 @@ class TenantOpenedView(Dto, frozen=True, kw_only=True):
     tenant_id: str
     api_key_id: str
     api_key_secret: str
-    role: str
+    role: KeyRoleName
     admin: IssuedKeyView
 
 
 class TenantView(Dto, frozen=True, kw_only=True):
     tenant_id: str
     name: str
-    plan: str
+    plan: PlanName
     suspended: bool
 
 
 class KeyView(Dto, frozen=True, kw_only=True):
     api_key_id: str
     tenant_id: str
-    role: str
+    role: KeyRoleName
     sandbox: bool
     revoked: bool
     member_id: str | None = None
@@ -100,17 +101,17 @@ _KEY_VIEW = {"api_key_id": _KEY, "tenant_id": _TENANT, "role": "client", "sandbo
 
 def _issued(key: IssuedKey) -> IssuedKeyView:
     return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
-                         role=key.role, member_id=key.member_id)
+                         role=cast(KeyRoleName, key.role), member_id=key.member_id)
 
 
 def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
     t = deps.ledger.get_tenant(tenant_id)
-    return TenantView(tenant_id=t.tenant_id_public, name=t.name, plan=t.plan, suspended=t.suspended)
+    return TenantView(tenant_id=t.tenant_id_public, name=t.name, plan=cast(PlanName, t.plan), suspended=t.suspended)
 
 
 def _key_view(deps: Deps, key_id: str) -> KeyView:
     k = deps.ledger.get_api_key(key_id)
-    return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=k.role, sandbox=k.sandbox,
+    return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=cast(KeyRoleName, k.role), sandbox=k.sandbox,
                    revoked=k.revoked, member_id=k.member_id)
 
 
@@ -129,7 +130,8 @@ class OperatorTenantController(Controller):
         opened = deps.ledger.open_tenant(data.name, data.plan, data.admin_name)
         first = opened.integration
         return TenantOpenedView(tenant_id=first.tenant_id, api_key_id=first.key_id,
-                                api_key_secret=first.secret.reveal(), role=first.role, admin=_issued(opened.admin))
+                                api_key_secret=first.secret.reveal(), role=cast(KeyRoleName, first.role),
+                                admin=_issued(opened.admin))
 
     @get("/{tenant_id:str}", operation_id="getTenant", sync_to_thread=True, summary="A tenant",
          responses=ok(TenantView, _TENANT_VIEW))
@@ -207,7 +209,7 @@ class OperatorKeyController(Controller):
 
 
 class PlanView(Dto, frozen=True, kw_only=True):
-    plan: str
+    plan: PlanName
     monthly_quotas: dict[str, int]
     price_micro_usd: dict[str, int]
 

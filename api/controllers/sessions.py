@@ -8,7 +8,7 @@ session-scoped client token instead of HMAC, for a browser capture page: uploads
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 from uuid import UUID, uuid4
 
 from litestar import Controller, Request, get, post
@@ -33,6 +33,8 @@ from api.metering import meter
 from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
 from api.params import Caller, ClientToken, Deps
+from api.schemas.enums import CheckName, JobStatus, SessionStatusName
+from api.schemas.session_view import SessionView
 from api.schemas.sessions import (
     CancelRequest,
     CaptureAccepted,
@@ -64,7 +66,7 @@ SESSION_VIEW_EXAMPLE: dict[str, Any] = {
     "id": _SID, "status": "verified", "attempt": 1, "reference": "customer-42",
     "subject_id": f"ten_0123456789abcdef:session:{_SID}", "expires_at": "2026-01-01T12:30:00+00:00",
     "liveness_type": "active", "checks_requested": ["ocr", "face_match", "liveness", "data_validation"],
-    "captures": ["document_front", "selfie"],
+    "captures": ["document_front", "selfie"], "checks_attempt": 1,
     "checks": [{"check": "face_match", "outcome": "pass", "scores": {"similarity": 0.84, "threshold": 0.65},
                 "reasons": [], "sandbox": False,
                 "models": [{"name": "sface", "version": "2021dec", "weights_sha256": "0a" * 32}]}],
@@ -84,6 +86,9 @@ _UPLOAD_BODY = Body(examples=[
 _CREATE_BODY = Body(examples=[
     Example(summary="active liveness", value={"checks": ["ocr", "face_match", "liveness"],
                                               "liveness_type": "active", "reference": "customer-42"}),
+    Example(summary="expecting a Moroccan identity card (requirements/sessions §3)",
+            value={"country": "MA", "document_type": "national_id", "checks": ["ocr", "face_match", "liveness"],
+                   "reference": "customer-44"}),
     Example(summary="with proof of address (seed 002 require_address_proof)",
             value={"checks": ["ocr", "data_validation", "face_match", "liveness"], "require_address_proof": True,
                    "reference": "customer-43"})])
@@ -210,7 +215,8 @@ class SessionController(Controller):
             accepted_documents=data.accepted_documents, accepted_countries=data.accepted_countries,
             liveness_type=data.liveness_type, face_match_threshold=data.face_match_threshold,
             require_address_proof=data.require_address_proof, max_retries=data.max_retries,
-            session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url)
+            session_ttl_seconds=data.session_ttl_seconds, checks=data.checks, webhook_url=data.webhook_url,
+            country=data.country, document_type=data.document_type)
         session_id = uuid4()
         challenges.admit(deps, principal, configuration, data.reference)  # before anything is registered
         # The session's own webhook_url is checked (SSRF) and registered before the session exists, so a
@@ -224,7 +230,8 @@ class SessionController(Controller):
         services = product(deps)
         challenge = session_challenge(services.challenges, session, ())
         return SessionCreated(
-            id=str(session_id), status=str(session.status), expires_at=session.expires_at.isoformat(),
+            id=str(session_id), status=cast(SessionStatusName, str(session.status)),
+            expires_at=session.expires_at.isoformat(),
             client_token=services.tokens.issue(principal.tenant_id, session_id, session.expires_at),
             challenge=challenge.to_record() if challenge else None, sandbox=principal.sandbox,
             webhook_secret=webhook_secret)
@@ -252,19 +259,19 @@ class SessionController(Controller):
         await in_thread(meter, request, "workflow")
         # The ledger now holds the request: the publish below is the fast path only (api.work).
         job_status = await offer_job(deps, principal.tenant_id, sid, attempt, principal.sandbox)
-        return CompleteAccepted(id=str(sid), status="pending", job_id=f"{sid}:{attempt}", job_status=job_status,
-                                checks_requested=checks)
+        return CompleteAccepted(id=str(sid), status="pending", job_id=f"{sid}:{attempt}",
+                                job_status=cast(JobStatus, job_status), checks_requested=cast(list[CheckName], checks))
 
     @get("/{session_id:str}", operation_id="getSession", sync_to_thread=True,
          summary="Status, checks with outcomes, extracted data and the decision with its reasons",
-         responses=ok(dict[str, Any], SESSION_VIEW_EXAMPLE))
+         responses=ok(SessionView, SESSION_VIEW_EXAMPLE))
     def get_session(self, deps: Deps, principal: Caller, session_id: SessionId) -> dict[str, Any]:
         session = deps.ledger.get_session(principal.tenant_id, parse_session_id(session_id))
         return session_view(deps, session, principal.sandbox)
 
     @post("/{session_id:str}/cancel", operation_id="cancelSession", sync_to_thread=True, status_code=200,
           summary="Cancel a pending session",
-          responses=ok(dict[str, Any], {**SESSION_VIEW_EXAMPLE, "status": "cancelled"}))
+          responses=ok(SessionView, {**SESSION_VIEW_EXAMPLE, "status": "cancelled"}))
     def cancel(self, deps: Deps, principal: Caller, session_id: SessionId,
                data: Annotated[CancelRequest, body({"reason": "customer_abandoned"})]) -> dict[str, Any]:
         sid = parse_session_id(session_id)

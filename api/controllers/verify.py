@@ -27,6 +27,7 @@ from api.guards import client_access
 from api.metering import meter
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.schemas.enums import CaptureTypeName
 from api.schemas.modules import VerifyRequest
 from api.schemas.sessions import CaptureUpload
 from api.work import offer_job, run_or_accept
@@ -40,6 +41,16 @@ _VERIFY_EXAMPLE = {"document_front": "/9j/4AAQSkZJRgABAQ...", "selfie": "/9j/4AA
                    "checks": ["ocr", "face_match", "liveness"], "country": "MA"}
 
 
+def refuse_other_expectation(recorded: SessionConfiguration, data: VerifyRequest) -> None:
+    """A challenge's session records what it expects: ``country``/``document_type`` sent with the
+    verification must be those sent with the challenge (or be left out)."""
+    asked = SessionConfiguration.build(checks=["ocr"], country=data.country, document_type=data.document_type)
+    if (data.country is not None and asked.expected_country != recorded.expected_country) or (
+            data.document_type is not None and asked.expected_document_type != recorded.expected_document_type):
+        raise ApiProblem(422, "expected_document_mismatch", "country and document_type belong to the challenge: "
+                         "send them with POST /v1/liveness/challenges", field="country")
+
+
 def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUID:
     """Create (or reuse the challenge's) session, store every capture and request its checks."""
     tenant = principal.tenant_id
@@ -51,10 +62,12 @@ def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUI
         if not data.frames_base64 or data.challenge_nonce is None:
             raise ApiProblem(422, "liveness_frames_missing", "send the frames answering the challenge, their "
                              "frame_offsets_ms and the challenge_nonce", field="frames_base64")
+        refuse_other_expectation(session.config, data)
     else:
         if data.frames_base64:
             raise ApiProblem(422, "challenge_missing", "liveness frames answer a challenge: send challenge_id")
-        configuration = SessionConfiguration.build(checks=data.checks, liveness_type=data.liveness_type)
+        configuration = SessionConfiguration.build(checks=data.checks, liveness_type=data.liveness_type,
+                                                   country=data.country, document_type=data.document_type)
         if configuration.liveness_type == "active" and "liveness" in data.checks:
             # Active liveness (the default) needs a challenge issued before the frames are recorded.
             raise ApiProblem(422, "liveness_challenge_required", "active liveness needs a challenge: get one "
@@ -63,8 +76,8 @@ def open_verification(deps: Deps, principal: Caller, data: VerifyRequest) -> UUI
                              "passive (its pass counts as uncertain unless your policy accepts it)",
                              field="challenge_id")
         session_id = deps.ledger.create_session(tenant, configuration, data.reference, uuid4())
-    captures = [("document_front", data.document_front), ("document_back", data.document_back),
-                ("selfie", data.selfie)]
+    captures: list[tuple[CaptureTypeName, str | None]] = [
+        ("document_front", data.document_front), ("document_back", data.document_back), ("selfie", data.selfie)]
     for kind, image in captures:
         if image is not None:
             accept_capture(deps, tenant, session_id, CaptureUpload(type=kind, image_base64=image))

@@ -21,6 +21,7 @@ from api.guards import admin_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.schemas.enums import WebhookEventType
 from api.services import webhook_admin
 
 EndpointId = Annotated[str, Parameter(pattern=r"^[A-Za-z0-9_\-]{1,64}$", description="endpoint id (whe_...)")]
@@ -37,14 +38,13 @@ _DELIVERY = {"message_id": _MESSAGE, "endpoint_id": _ENDPOINT, "event_type": "ve
 
 class EndpointCreate(Dto, frozen=True, kw_only=True):
     url: Annotated[str, msgspec.Meta(min_length=8, max_length=2048)]
-    # item names are checked by the domain (422): litestar's schema does not carry per-item patterns
-    event_types: Annotated[list[str], msgspec.Meta(min_length=1, max_length=32)]
+    event_types: Annotated[list[WebhookEventType], msgspec.Meta(min_length=1, max_length=32)]
 
 
 class EndpointCreated(Dto, frozen=True, kw_only=True):
     endpoint_id: str
     url: str
-    event_types: list[str]
+    event_types: list[WebhookEventType]
     secret: str
 
 

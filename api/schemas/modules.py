@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from api.dto import Dto
-from api.schemas.sessions import CHECKS, REFERENCE
+from api.schemas.enums import RequestableCheck
+from api.schemas.sessions import CHECKS, EXPECTED_COUNTRY, EXPECTED_TYPE, REFERENCE, ExpectedDocumentType
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
@@ -32,8 +33,10 @@ class LivenessAnalyze(Dto, frozen=True, kw_only=True):
 class ChallengeCreate(Dto, frozen=True, kw_only=True):
     """A server-issued active-liveness challenge; ``checks`` when it will open an instant verification."""
 
-    checks: Annotated[list[str], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
+    checks: Annotated[list[RequestableCheck], CHALLENGE_CHECKS] = msgspec.field(default_factory=lambda: ["liveness"])
     reference: Annotated[str, REFERENCE] | None = None
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
 
 
 class DocumentOcr(Dto, frozen=True, kw_only=True):
@@ -80,12 +83,12 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
     document_front: Annotated[str, B64]
     selfie: Annotated[str, B64]
     document_back: Annotated[str, B64] | None = None
-    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
-    country: Annotated[str, msgspec.Meta(pattern="^[A-Z]{2,3}$")] | None = None
-    document_type: Annotated[str, msgspec.Meta(max_length=40)] | None = None
+    checks: Annotated[list[RequestableCheck], CHECKS] = msgspec.field(
+        default_factory=lambda: ["ocr", "face_match", "liveness"])
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
     reference: Annotated[str, REFERENCE] | None = None
-    liveness_type: Annotated[str, msgspec.Meta(
-        pattern="^(passive|active)$",
+    liveness_type: Annotated[Literal["passive", "active"], msgspec.Meta(
         description="active (default): send challenge_id (from POST /v1/liveness/challenges with these checks), "
                     "challenge_nonce and the frames answering it. passive: the selfie alone, whose pass counts as "
                     "uncertain unless the tenant's policy opts in")] = "active"

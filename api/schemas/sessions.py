@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from api.dto import Dto
+from api.schemas.enums import CaptureType, JobStatus, RecordedCheck, RequestableCheck, SessionStatus
 from domain.sessions.guards import REFERENCE_PATTERN
 
 REFERENCE = msgspec.Meta(
@@ -14,9 +15,6 @@ REFERENCE = msgspec.Meta(
     description="your opaque id for the case (1-100 letters, digits, _ . : -): no names or e-mail addresses; it "
                 "stays readable after erasure so that receipts match your records")
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
-CAPTURE_TYPE = msgspec.Meta(pattern="^(document_front|document_back|selfie|liveness_frames|video|address_proof)$",
-                            description="address_proof: a utility bill, bank statement or tax letter; only for a "
-                                        "session created with require_address_proof: true")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 CHECKS = msgspec.Meta(description=(
     "Checks to run. Default ocr, face_match, liveness (seed 002's example configuration). data_validation "
@@ -25,20 +23,31 @@ CHECKS = msgspec.Meta(description=(
     "document must never be accepted, and an expired one gets seed 002's 'Your document has expired. Please "
     "use a valid ID.' with a retry for another document. fraud (uncalibrated document forensics) is not a "
     "default: request it to send suspicious captures to review."))
+# The document a client expects (requirements/sessions §2-§3): domain EXPECTED_DOCUMENT_TYPES, as an enum.
+ExpectedDocumentType = Literal["passport", "id_card", "national_id", "driver_license", "residence_permit"]
+EXPECTED_COUNTRY = msgspec.Meta(
+    pattern="^[A-Z]{2,3}$", examples=["MA"],
+    description="the expected issuing country of the document, ISO 3166 alpha-2 or alpha-3 (recorded as alpha-3): "
+                "a document from another country is refused with a retry, one whose country cannot be read goes "
+                "to review. Needs ocr among the checks")
+EXPECTED_TYPE = msgspec.Meta(
+    description="the expected document type (national_id is an id_card): another type is refused with a retry. "
+                "Needs ocr among the checks")
 BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 10 MB decoded, 15 s, 600 frames)")
 
 
 class SessionCreate(Dto, frozen=True, kw_only=True):
     """Seed 002 step 1 configuration table; defaults are the seed's example values."""
 
-    checks: Annotated[list[str], CHECKS] = msgspec.field(default_factory=lambda: ["ocr", "face_match", "liveness"])
-    liveness_type: Annotated[str, msgspec.Meta(
-        pattern="^(passive|active)$",
+    checks: Annotated[list[RequestableCheck], CHECKS] = msgspec.field(
+        default_factory=lambda: ["ocr", "face_match", "liveness"])
+    liveness_type: Annotated[Literal["passive", "active"], msgspec.Meta(
         description="active (default): the person answers the session's challenge (a blink and a movement) with "
                     "liveness_frames or a video. passive: one selfie; its pass counts as uncertain under the default "
                     "policy (a new attempt with an active challenge follows) unless the tenant's policy opts in",
     )] = "active"
-    accepted_documents: list[str] | None = None
+    accepted_documents: list[Annotated[Literal["passport", "id_card", "driver_license", "residence_permit", "other"],
+                                       msgspec.Meta(description="a document type the session accepts")]] | None = None
     accepted_countries: list[str] = msgspec.field(default_factory=list)
     face_match_threshold: Annotated[float, msgspec.Meta(gt=0, lt=1)] = 0.65
     require_address_proof: Annotated[bool, msgspec.Meta(
@@ -48,13 +57,15 @@ class SessionCreate(Dto, frozen=True, kw_only=True):
     session_ttl_seconds: Annotated[int, msgspec.Meta(ge=60, le=604800)] = 1800
     webhook_url: Annotated[str, msgspec.Meta(max_length=2000)] | None = None
     reference: Annotated[str, REFERENCE] | None = None
+    country: Annotated[str, EXPECTED_COUNTRY] | None = None
+    document_type: Annotated[ExpectedDocumentType, EXPECTED_TYPE] | None = None
 
 
 class CaptureUpload(Dto, frozen=True, kw_only=True):
     """One capture: ``image_base64`` for images, ``frames_base64`` + offsets + nonce for liveness frames,
     ``video_base64`` + nonce for a short liveness video (MP4 or WebM, <= 15 s, sampled into frames)."""
 
-    type: Annotated[str, CAPTURE_TYPE]
+    type: CaptureType
     image_base64: Annotated[str, BASE64_IMAGE] | None = None
     frames_base64: list[str] | None = None
     frame_offsets_ms: list[int] | None = None
@@ -68,7 +79,7 @@ class CancelRequest(Dto, frozen=True, kw_only=True):
 
 class SessionCreated(Dto, frozen=True, kw_only=True):
     id: str
-    status: str
+    status: SessionStatus
     client_token: str
     expires_at: str
     challenge: dict[str, Any] | None
@@ -78,7 +89,7 @@ class SessionCreated(Dto, frozen=True, kw_only=True):
 
 class CaptureAccepted(Dto, frozen=True, kw_only=True):
     session_id: str
-    type: str
+    type: CaptureType
     attempt: int
     content_sha256: str
     media_type: str
@@ -89,7 +100,7 @@ class CaptureAccepted(Dto, frozen=True, kw_only=True):
 
 class CompleteAccepted(Dto, frozen=True, kw_only=True):
     id: str
-    status: str
+    status: SessionStatus
     job_id: str
-    job_status: str
-    checks_requested: list[str]
+    job_status: JobStatus
+    checks_requested: list[RecordedCheck]

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from domain.checks import CheckType
+from domain.documents.country_codes import to_alpha3
 from domain.sessions.errors import InvalidSessionConfigurationError
 
 
@@ -24,6 +25,12 @@ class DocumentType(StrEnum):
     DRIVER_LICENSE = "driver_license"
     RESIDENCE_PERMIT = "residence_permit"
     OTHER = "other"
+
+
+# The document types a client may expect (``document_type`` of requirements/sessions §2-§3): every
+# type but ``other``, plus ``national_id``, the requirements' name for an identity card.
+EXPECTED_DOCUMENT_TYPES: dict[str, DocumentType] = {
+    **{str(t): t for t in DocumentType if t is not DocumentType.OTHER}, "national_id": DocumentType.ID_CARD}
 
 
 class LivenessType(StrEnum):
@@ -68,6 +75,11 @@ class SessionConfiguration:
     session_ttl_seconds: int = 1800
     checks: tuple[CheckType, ...] = (CheckType.OCR, CheckType.FACE_MATCH, CheckType.LIVENESS)
     webhook_url: str | None = None
+    # The document the client expects (requirements/sessions §2-§3 ``country`` and ``document_type``):
+    # its issuing country (ISO alpha-3) and type, judged by the expected-document gate. Recorded only
+    # when set, so configurations recorded before these fields read back, and replay, unchanged.
+    expected_country: str | None = None
+    expected_document_type: DocumentType | None = None
 
     def __post_init__(self) -> None:
         if not self.accepted_documents:
@@ -96,6 +108,25 @@ class SessionConfiguration:
                 raise InvalidSessionConfigurationError("check cannot be requested", check=str(check))
         if self.webhook_url is not None and not self.webhook_url.startswith(("https://", "http://")):
             raise InvalidSessionConfigurationError("webhook_url must be an http(s) URL")
+        self._check_expected_document()
+
+    def _check_expected_document(self) -> None:
+        expects = self.expected_country is not None or self.expected_document_type is not None
+        if expects and CheckType.OCR not in self.checks:
+            raise InvalidSessionConfigurationError(
+                "country and document_type are judged on the document's reading: include ocr in checks")
+        if self.expected_country is not None:
+            if to_alpha3(self.expected_country) != self.expected_country:
+                raise InvalidSessionConfigurationError("country must be an ISO 3166 code",
+                                                       country=self.expected_country)
+            accepted = {to_alpha3(c) for c in self.accepted_countries}
+            if self.accepted_countries and self.expected_country not in accepted:
+                raise InvalidSessionConfigurationError("country is not among accepted_countries",
+                                                       country=self.expected_country)
+        expected_type = self.expected_document_type
+        if expected_type is not None and expected_type not in self.accepted_documents:
+            raise InvalidSessionConfigurationError("document_type is not among accepted_documents",
+                                                   document_type=str(expected_type))
 
     @property
     def required_checks(self) -> tuple[CheckType, ...]:
@@ -135,8 +166,19 @@ class SessionConfiguration:
         session_ttl_seconds: int = 1800,
         checks: Iterable[str] = ("ocr", "face_match", "liveness"),
         webhook_url: str | None = None,
+        country: str | None = None,
+        document_type: str | None = None,
     ) -> SessionConfiguration:
-        """Parse client-supplied strings, turning unknown enum values into a domain error."""
+        """Parse client-supplied strings, turning unknown enum values into a domain error.
+
+        ``country`` is ISO 3166 alpha-2 or alpha-3 (recorded as alpha-3); ``document_type`` is one of
+        ``EXPECTED_DOCUMENT_TYPES`` (``national_id`` is recorded as ``id_card``)."""
+        expected_country = None if country is None else to_alpha3(country)
+        if country is not None and expected_country is None:
+            raise InvalidSessionConfigurationError("country must be an ISO 3166 code", country=country)
+        if document_type is not None and document_type not in EXPECTED_DOCUMENT_TYPES:
+            raise InvalidSessionConfigurationError("unknown document_type", document_type=document_type,
+                                                   allowed=sorted(EXPECTED_DOCUMENT_TYPES))
         try:
             documents = (
                 cls.accepted_documents
@@ -153,12 +195,14 @@ class SessionConfiguration:
                 session_ttl_seconds=int(session_ttl_seconds),
                 checks=tuple(CheckType(c) for c in checks),
                 webhook_url=webhook_url,
+                expected_country=expected_country,
+                expected_document_type=None if document_type is None else EXPECTED_DOCUMENT_TYPES[document_type],
             )
         except (ValueError, TypeError) as exc:
             raise InvalidSessionConfigurationError(f"invalid session configuration: {exc}") from exc
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        recorded = {
             "accepted_documents": [str(d) for d in self.accepted_documents],
             "accepted_countries": list(self.accepted_countries),
             "liveness_type": str(self.liveness_type),
@@ -169,6 +213,11 @@ class SessionConfiguration:
             "checks": [str(c) for c in self.checks],
             "webhook_url": self.webhook_url,
         }
+        if self.expected_country is not None:  # absent unless set: older records keep their exact form
+            recorded["country"] = self.expected_country
+        if self.expected_document_type is not None:
+            recorded["document_type"] = str(self.expected_document_type)
+        return recorded
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> SessionConfiguration:
@@ -182,4 +231,6 @@ class SessionConfiguration:
             session_ttl_seconds=data["session_ttl_seconds"],
             checks=data["checks"],
             webhook_url=data["webhook_url"],
+            country=data.get("country"),
+            document_type=data.get("document_type"),
         )

@@ -95,12 +95,30 @@ def test_clock_skew_edges(stack: ApiStack, frozen: int, skew: int, accepted: boo
         _assert_generic_401(status, body)
 
 
-def test_replayed_signature_is_refused(stack: ApiStack, frozen: int) -> None:
+def _assert_replayed(status: int, body: dict[str, object]) -> None:
+    assert status == 401
+    assert body["code"] == "signature_replayed" and "X-API-NONCE" in str(body["message"])
+
+
+def test_replayed_signature_is_refused_and_named(stack: ApiStack, frozen: int) -> None:
     key = stack.new_tenant()
     headers = signed_headers(key.key_id, key.secret.reveal(), "GET", PATH, b"", timestamp=frozen)
     assert _get(stack, headers)[0] == 200
-    _assert_generic_401(*_get(stack, headers))
+    _assert_replayed(*_get(stack, headers))
     stack.clock.offset = timedelta(seconds=200)  # still inside the window: still a replay
+    _assert_replayed(*_get(stack, headers))
+
+
+def test_a_replayed_signature_on_another_request_is_the_generic_401(stack: ApiStack, frozen: int) -> None:
+    """Only a signature valid for this very request is called a replay: a used signature moved to
+    another path, body, key or out of the clock window answers like any bad signature."""
+    key, other = stack.new_tenant(), stack.new_tenant()
+    headers = signed_headers(key.key_id, key.secret.reveal(), "GET", PATH, b"", timestamp=frozen)
+    assert _get(stack, headers)[0] == 200
+    _assert_generic_401(*_get(stack, headers, f"{PATH}?a=1"))
+    _assert_generic_401(*_get(stack, {**headers, "X-API-KEY": other.key_id}))
+    _assert_generic_401(*_get(stack, {**headers, "X-API-NONCE": "late-nonce"}))
+    stack.clock.offset = timedelta(seconds=301)
     _assert_generic_401(*_get(stack, headers))
 
 
