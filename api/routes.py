@@ -21,6 +21,7 @@ from api.controllers.operations import OperationsController
 from api.controllers.operator import OperatorKeyController, OperatorPlanController, OperatorTenantController
 from api.controllers.review import ReviewController
 from api.controllers.review_evidence import ReviewEvidenceController
+from api.controllers.session_search import AuditSessionListController
 from api.controllers.sessions import ClientSessionController, SessionController
 from api.controllers.verify import VerifyController
 from api.controllers.webhooks import WebhookController
@@ -50,5 +51,6 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     MultipartCaptureController,
     ClientMultipartCaptureController,
     NatsCredentialController,  # a tenant's NATS credential (adapters/nats/ACCOUNTS.md)
+    AuditSessionListController,  # the auditors' session search (GET /v1/sessions: SessionController)
     *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

@@ -18,6 +18,7 @@ from litestar import Litestar
 from adapters.http_state.memory_state import InMemoryHttpState
 from adapters.http_state.postgres_state import PostgresHttpState
 from adapters.http_state.sqlite_state import SQLiteHttpState
+from adapters.integrity.ed25519_keys import SigningKeyError
 from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, PillowImageSanitizer
 from adapters.outages import unavailable_dependency
 from api.app import create_app
@@ -25,8 +26,9 @@ from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system
 from api.media import MEDIA_EXTENSION, MediaServices
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
+from api.web.checkpoint_key import PUBLISHED_KEY_EXTENSION, PublishedCheckpointKey
 from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import checkpoint_notes, integrity_stores
+from ops.integrity_wiring import KEY_NAME, checkpoint_notes, integrity_stores, ledger_origin, trusted_public_key
 from ops.readiness import readiness_probe
 from ops.settings import Settings
 
@@ -89,6 +91,16 @@ def media_services() -> MediaServices:
                          frames=MsgpackLivenessFramesCodec())
 
 
+def published_checkpoint_key(rt: LedgerRuntime) -> dict[str, Any]:
+    """The extension entry publishing the checkpoint key at the well-known URL; none when this process
+    holds no signing key (``KYC_CHECKPOINT_KEY_FILE`` unset on PostgreSQL): nothing is published then."""
+    try:
+        key = trusted_public_key(rt)
+    except SigningKeyError:
+        return {}
+    return {PUBLISHED_KEY_EXTENSION: PublishedCheckpointKey(ledger_origin(), KEY_NAME, key)}
+
+
 def build_api(
     rt: LedgerRuntime,
     *,
@@ -109,15 +121,17 @@ def build_api(
     state = http_state(rt)
     stack.callback(state.close)
     proofs = None
+    published: dict[str, Any] = {}
     if rt.backend in ("sqlite", "postgres"):
         nodes, _ = stack.enter_context(integrity_stores(rt))
         proofs = MerkleLedgerProofs(nodes, lambda: checkpoint_notes(rt))
+        published = published_checkpoint_key(rt)
 
     deps = ApiDependencies(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
         clock=clock, settings=settings or api_settings_from_env(),
-        extensions={MEDIA_EXTENSION: media_services(), **(extensions or {})},
+        extensions={MEDIA_EXTENSION: media_services(), **published, **(extensions or {})},
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

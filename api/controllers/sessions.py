@@ -26,6 +26,7 @@ from api.controllers.product import (
     session_view,
     store_capture,
 )
+from api.controllers.session_search import SessionListing
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import VIDEO_ERROR_STATUS, decode_base64_video, media, media_problem
@@ -201,7 +202,7 @@ def request_checks(deps: Deps, tenant_id: str, session_id: UUID) -> tuple[int, l
     return session.attempt, session.required_checks
 
 
-class SessionController(Controller):
+class SessionController(SessionListing, Controller):
     path = "/v1/sessions"
     tags = ("sessions",)
     guards = (client_access,)

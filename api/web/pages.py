@@ -2,7 +2,8 @@
 
 The evidence viewer is served as ONE HTML document with its stylesheet and scripts inlined, so a
 person can save it and open it as a local file, offline (issue 7, "usable as a saved local file").
-Its Content-Security-Policy allows exactly those inline scripts by their SHA-256.
+Its Content-Security-Policy allows exactly those inline scripts by their SHA-256, and connections
+to its own origin only (the checkpoint key published at ``/.well-known/kycledger-checkpoint-key``).
 """
 
 from __future__ import annotations
@@ -56,5 +57,5 @@ def evidence_page() -> tuple[bytes, str]:
 
     html = _INLINE.sub(inline, template)
     csp = (f"default-src 'none'; script-src {' '.join(script_hashes)}; style-src 'unsafe-inline'; "
-           "img-src data:; connect-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+           "img-src data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
     return html.encode("utf-8"), csp

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.web.capture_api import CaptureWebController
+from api.web.checkpoint_key import CheckpointKeyController
 from api.web.controller import WebPageController
 
-WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController, CaptureWebController)
+WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController, CaptureWebController, CheckpointKeyController)

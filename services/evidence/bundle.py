@@ -185,6 +185,15 @@ def _check_policies(bundle: dict[str, Any]) -> None:
             raise BundleInvalid(f"the policy document {policy_hash} has no matching activation event in the bundle")
 
 
+def _check_named_key(bundle: dict[str, Any], pinned_id: str) -> None:
+    """A bundle naming another key than the pinned one is refused before any signature is read: a
+    rewritten bundle re-signed with the forger's key must not pass for the operator's."""
+    named = hashlib.sha256(base64.b64decode(bundle.get("public_key", ""))).hexdigest()
+    if named != pinned_id:
+        raise BundleInvalid(f"signed by an unknown key: the bundle names key id {named}, "
+                            f"not the pinned key {pinned_id}")
+
+
 def verify_bundle(bundle: dict[str, Any], pinned_key: bytes | None = None) -> BundleReport:
     """Check everything a bundle claims, offline; the first failure is the report's reason."""
     key = pinned_key or base64.b64decode(bundle.get("public_key", ""))
@@ -195,6 +204,8 @@ def verify_bundle(bundle: dict[str, Any], pinned_key: bytes | None = None) -> Bu
     try:
         if bundle.get("format") != BUNDLE_FORMAT or bundle.get("version") != BUNDLE_VERSION:
             raise BundleInvalid("not a kycledger evidence bundle (version 1)")
+        if pinned_key is not None:
+            _check_named_key(bundle, key_id)
         try:
             checkpoint = verify_checkpoint_signature(key, base64.b64decode(bundle["checkpoint"]))
         except DomainError as e:

@@ -9,7 +9,8 @@
  *   - domain/sessions/canonical.py    canonical JSON (sorted keys, compact, ASCII) of policy documents
  * Classic script (not a module) so the viewer also works opened from a saved local file.
  * Only WebCrypto is used: SHA-256 and Ed25519 (Chromium >= 137); without Ed25519 the report says
- * the signature could not be checked and the bundle is NOT reported as verified.
+ * the signature could not be checked and the bundle is NOT reported as verified. Nor is a bundle
+ * verified without a pinned checkpoint key, or one naming another key ("signed by an unknown key").
  */
 "use strict";
 (function (global) {
@@ -394,7 +395,21 @@
     }
   }
 
-  /** Verify `text` (the bundle file's contents); resolves to a report shaped like BundleReport. */
+  // Only a pinned key ties a bundle to the ledger: the key a bundle carries is whatever its author
+  // chose, so a rewritten bundle re-signed with another key is consistent with its own key.
+  async function checkNamedKey(named, pinnedKey) {
+    const namedId = hex(await sha256(named));
+    if (!pinnedKey) {
+      throw new BundleInvalid(`signed by an unknown key: no checkpoint key is pinned (the bundle names key id ${namedId})`);
+    }
+    const pinnedId = hex(await sha256(pinnedKey));
+    if (namedId !== pinnedId) {
+      throw new BundleInvalid(`signed by an unknown key: the bundle names key id ${namedId}, not the pinned key ${pinnedId}`);
+    }
+  }
+
+  /** Verify `text` (the bundle file's contents) against `pinnedKey` (raw Ed25519 bytes; without it
+   * nothing verifies); resolves to a report shaped like ops/bundle.py BundleReport. */
   async function verifyBundleText(text, pinnedKey) {
     let bundle;
     try { bundle = JSON.parse(text); } catch (e) {
@@ -408,11 +423,14 @@
       sessions: sessions.length, checkpoint_size: size, key_id: keyId, signature_checked: signatureChecked,
       checkpoint, bundle });
     try {
-      const key = pinnedKey || fromBase64(bundle.public_key || "", "public_key");
+      const named = fromBase64(bundle.public_key || "", "public_key");
+      const key = pinnedKey || named;
       keyId = hex(await sha256(key));
       if (bundle.format !== FORMAT || bundle.version !== VERSION) {
         throw new BundleInvalid("not a kycledger evidence bundle (version 1)");
       }
+      stage = "key";
+      await checkNamedKey(named, pinnedKey);
       stage = "signature";
       try {
         checkpoint = await verifyCheckpointSignature(key, fromBase64(bundle.checkpoint, "checkpoint"));
@@ -443,5 +461,5 @@
   }
 
   global.KycEvidence = { verifyBundleText, canonicalJson, parsePreserving, entryHash, verifyInclusion,
-    parseSignedCheckpoint, hex };
+    parseSignedCheckpoint, hex, fromBase64, sha256 };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -8,6 +8,7 @@
   const $ = (id) => document.getElementById(id);
   const STAGES = [
     ["format", "Bundle format (kycledger-evidence-bundle v1)"],
+    ["key", "Signed by the pinned checkpoint key"],
     ["signature", "Checkpoint signature (Ed25519, C2SP signed note)"],
     ["events", "Hash chain entries and RFC 9162 inclusion proofs"],
     ["completeness", "Every session event present (versions 1..n)"],
@@ -76,8 +77,10 @@
     verdict.className = report.ok ? "verdict pass" : "verdict fail";
     verdict.dataset.ok = String(report.ok);
     const cp = report.checkpoint;
+    const unknownKey = !report.ok && report.stage === "key";
     verdict.replaceChildren(
-      el("strong", {}, report.ok ? "✓ Verified" : "✗ Verification failed"),
+      el("strong", {}, report.ok ? "✓ Verified against the pinned key"
+        : unknownKey ? "✗ Signed by an unknown key" : "✗ Verification failed"),
       el("p", { id: "reason" }, report.ok
         ? `${report.sessions} session(s), ${report.events} events proven against the signed checkpoint of size ${report.checkpoint_size}.`
         : report.reason),
@@ -139,11 +142,14 @@
     }
   }
 
-  async function open(file) {
+  let opened = null;  // { name, text } of the last bundle, verified again when another key is pinned
+
+  async function verify() {
+    const { name, text } = opened;
     $("verdict").className = "verdict busy";
-    $("verdict").textContent = `Verifying ${file.name}…`;
-    const text = await file.text();
-    const report = await window.KycEvidence.verifyBundleText(text);
+    $("verdict").textContent = `Verifying ${name}…`;
+    const pinned = window.KycPin.current();
+    const report = await window.KycEvidence.verifyBundleText(text, pinned ? pinned.key : null);
     renderVerdict(report);
     renderChecks(report);
     renderTimeline(report);
@@ -152,6 +158,13 @@
     document.body.dataset.verified = report.ok ? "ok" : "failed";
     window.lastEvidenceReport = { ok: report.ok, reason: report.reason, stage: report.stage };
   }
+
+  async function open(file) {
+    await window.KycPin.ready;  // the served page's published key is pinned before the first verdict
+    opened = { name: file.name, text: await file.text() };
+    await verify();
+  }
+  window.KycPin.onChange(() => { if (opened) verify(); });
 
   $("bundle-file").addEventListener("change", (e) => {
     const file = e.target.files && e.target.files[0];

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import hashlib
 import json
 from collections.abc import Callable, Iterator
 from datetime import timedelta
@@ -14,9 +15,11 @@ import pytest
 
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
+from ops.integrity_wiring import trusted_public_key
 from ops.runners.decision_worker import DecisionWorker
 from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
+from tests.integration.erasure.forgery import resigned
 from tests.unit.sessions.support import T0
 
 pytestmark = pytest.mark.integration
@@ -104,7 +107,37 @@ def test_an_edited_bundle_fails_with_the_exact_reason(bundle: dict[str, Any], na
 
 def test_a_pinned_key_overrides_the_bundles_own(bundle: dict[str, Any]) -> None:
     report = verify_bundle(bundle, pinned_key=bytes(32))
-    assert not report.ok and report.reason.startswith("the checkpoint is not validly signed")
+    assert not report.ok and report.reason.startswith("signed by an unknown key: the bundle names key id ")
+
+
+def test_a_forged_bundle_resigned_with_another_key_is_refused_against_the_pinned_key(
+        bundle: dict[str, Any], ledger: tuple[LedgerRuntime, list[Any]]) -> None:
+    operator_key = trusted_public_key(ledger[0])
+    assert verify_bundle(bundle, pinned_key=operator_key).ok  # the genuine bundle, same pin
+    forged = resigned(bundle)
+    # Consistent with the key it carries: only the pin tells it from the ledger's own evidence.
+    assert verify_bundle(forged).ok
+    report = verify_bundle(forged, pinned_key=operator_key)
+    assert not report.ok
+    assert report.reason == (f"signed by an unknown key: the bundle names key id "
+                             f"{hashlib.sha256(base64.b64decode(forged['public_key'])).hexdigest()}, "
+                             f"not the pinned key {hashlib.sha256(operator_key).hexdigest()}")
+    # Claiming the operator's key does not help: the checkpoint carries no signature by it.
+    claiming = verify_bundle(resigned(bundle, claim_key=operator_key), pinned_key=operator_key)
+    assert not claiming.ok
+    assert claiming.reason == ("the checkpoint is not validly signed by the ledger key: "
+                               "checkpoint carries no signature by this key")
+
+
+def test_the_cli_refuses_a_forged_bundle_against_the_pinned_key(
+        bundle: dict[str, Any], ledger: tuple[LedgerRuntime, list[Any]], tmp_path: Path,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "forged.json"
+    write_bundle(resigned(bundle), path)
+    pinned = base64.b64encode(trusted_public_key(ledger[0])).decode()
+    capsys.readouterr()
+    assert main(["ledger", "verify", "--bundle", str(path), "--public-key", pinned]) == 1
+    assert capsys.readouterr().out.startswith("FAILED: signed by an unknown key")
 
 
 def test_the_cli_reports_a_tampered_file(bundle: dict[str, Any], tmp_path: Path,
