@@ -22,6 +22,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "ops.eval_liveness",
     "ops.eval_document",
     "ops.eval_screening",
+    "ops.eval_screening_scripts",
 )
 
 
