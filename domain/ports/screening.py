@@ -124,6 +124,9 @@ class ScreeningHit:
     birth_date: Agreement
     nationality: Agreement
     level: MatchLevel
+    # How the name was compared: "spelled", or a cross-script path ("abjad" consonant keys, "hangul"
+    # romanisation keys) whose matches are at most near-hits.
+    via: str = "spelled"
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,7 @@ def screening_check_result(result: ScreeningResult) -> CheckResult:
                     "birth_date": hit.birth_date.value,
                     "nationality": hit.nationality.value,
                     "level": hit.level.value,
+                    **({"via": hit.via} if hit.via != "spelled" else {}),
                 }
                 for hit in result.hits
             ],

@@ -13,6 +13,7 @@ that token (the other tokens of the name may still find it).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,16 +50,20 @@ def blocking_keys(name: FoldedName) -> tuple[list[str], list[str]]:
 
 
 class WatchlistIndex:
-    """Every name and alias of the loaded entries, folded, with token postings."""
+    """Every name and alias of the loaded entries, folded, with token postings. ``folder`` turns a
+    listed name into tokens: the spelled folding by default, or consonant keys
+    (``consonants.consonant_name``) for the abjad index."""
 
-    def __init__(self, entries: tuple[WatchlistEntry, ...]) -> None:
+    def __init__(
+        self, entries: tuple[WatchlistEntry, ...], folder: Callable[[str], FoldedName] = fold_name
+    ) -> None:
         self.names: list[IndexedName] = []
         vocabulary: dict[str, int] = {}
         postings: list[list[int]] = []
         content_counts: list[int] = []
         for entry in entries:
             for name_index, listed in enumerate(entry.names):
-                folded = fold_name(listed.text)
+                folded = folder(listed.text)
                 if not folded.tokens:
                     continue
                 name_id = len(self.names)

@@ -22,21 +22,28 @@ from domain.screening_rules import (
     match_level,
     nationality_agreement,
 )
+from ml.screening.cross_script import CrossScriptPaths
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
 
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
+SPELLED = "spelled"
 
 
 class RapidfuzzSanctionsScreener:
     """Fuzzy screening of one name (+ optional birth date and nationality) against loaded lists."""
 
-    def __init__(self, watchlist: Watchlist, thresholds: ScreeningThresholds | None = None) -> None:
+    def __init__(
+        self, watchlist: Watchlist, thresholds: ScreeningThresholds | None = None, *, cross_script: bool = True
+    ) -> None:
+        """``cross_script=False`` compares names as spelled only (the evaluation's "before" figures)."""
         self.watchlist = watchlist
+        self._cross_script_enabled = cross_script
         self.thresholds = thresholds or ScreeningThresholds()
         self.index = WatchlistIndex(watchlist.entries)
+        self.cross_script = CrossScriptPaths(watchlist.entries)
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
@@ -55,20 +62,18 @@ class RapidfuzzSanctionsScreener:
     ) -> dict[tuple[str, str], tuple[float, IndexedName]]:
         """Best name score per (list, entry id) among the candidates scoring at least ``min_score``,
         with the name that gave it."""
-        ids, scores = self._scored(query)
         best: dict[tuple[str, str], tuple[float, IndexedName]] = {}
-        for name_id, score in self._at_least(ids, scores, min_score):
-            candidate = self.index.names[name_id]
+        for candidate, score, _ in self._candidates(query, min_score)[0]:
             key = (candidate.entry.list_name, candidate.entry.entry_id)
             if key not in best or score > best[key][0]:
                 best[key] = (score, candidate)
         return best
 
     def screen(self, query: ScreeningQuery) -> ScreeningResult:
-        ids, scores = self._scored(query)
         best: dict[tuple[str, str], ScreeningHit] = {}
-        for name_id, score in self._at_least(ids, scores, self.thresholds.near):
-            hit = self._hit(query, self.index.names[name_id], score)
+        candidates, scored = self._candidates(query, self.thresholds.near)
+        for candidate, score, via in candidates:
+            hit = self._hit(query, candidate, score, via)
             key = (hit.list_name, hit.entry_id)
             # Per entry, keep the name with the highest level, then score (a strong primary name
             # outranks a slightly closer weak alias of the same entry).
@@ -77,20 +82,37 @@ class RapidfuzzSanctionsScreener:
         hits = sorted(best.values(), key=lambda h: (-h.name_score, h.list_name, h.entry_id))
         return ScreeningResult(
             hits=tuple(hits), thresholds=self.thresholds, lists=self.watchlist.provenance,
-            candidates_scored=int(ids.size), scorer=SCORER,
+            candidates_scored=scored, scorer=SCORER,
         )
 
-    def _scored(self, query: ScreeningQuery) -> tuple[np.ndarray, np.ndarray]:
-        folded = fold_name(query.name)
-        ids = self.index.candidate_ids(folded)
-        return ids, self.index.matrix.scores(folded, ids)
+    def _candidates(
+        self, query: ScreeningQuery, min_score: float
+    ) -> tuple[list[tuple[IndexedName, float, str]], int]:
+        """(listed name, score, path) for every name scoring at least ``min_score`` on the spelled path
+        (the name as written, and its Latin reading for Han and kana) or on a cross-script path, and
+        how many names the spelled path scored."""
+        found: list[tuple[IndexedName, float, str]] = []
+        texts = [query.name]
+        reading = self.cross_script.reading(query.name) if self._cross_script_enabled else None
+        if reading:
+            texts.append(reading)
+        scored = 0
+        for text in texts:
+            folded = fold_name(text)
+            ids = self.index.candidate_ids(folded)
+            scored += int(ids.size)
+            scores = self.index.matrix.scores(folded, ids)
+            found += [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+        if self._cross_script_enabled:
+            found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
+        return found, scored
 
     @staticmethod
     def _at_least(ids: np.ndarray, scores: np.ndarray, min_score: float) -> list[tuple[int, float]]:
         kept = scores >= min_score
         return list(zip(ids[kept].tolist(), scores[kept].tolist(), strict=True))
 
-    def _hit(self, query: ScreeningQuery, candidate: IndexedName, score: float) -> ScreeningHit:
+    def _hit(self, query: ScreeningQuery, candidate: IndexedName, score: float, via: str) -> ScreeningHit:
         entry = candidate.entry
         birth = birth_date_agreement(query.year, entry.birth_dates)
         nationality = nationality_agreement(query.nationality, entry.nationalities)
@@ -104,7 +126,8 @@ class RapidfuzzSanctionsScreener:
             birth_date=birth,
             nationality=nationality,
             level=match_level(score, birth, nationality, self.thresholds,
-                              weak_alias=is_weak_alias(candidate.listed.quality)),
+                              weak_alias=is_weak_alias(candidate.listed.quality) or via != SPELLED),
+            via=via,
         )
 
 

@@ -22,6 +22,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "tools.eval.liveness",
     "tools.eval.document",
     "tools.eval.screening",
+    "tools.eval.screening_scripts",
 )
 
 

@@ -1,0 +1,117 @@
+"""Screening a name written in another script than the list's: the paths a query may take besides
+the spelled comparison (``screener``), each with its own index of the same listed names.
+
+- Arabic and Hebrew (abjads): consonant keys on both sides (``consonants``). A candidate must share
+  at least ``MIN_ABJAD_LETTERS`` consonants in well-paired tokens, or pair every token of both names:
+  two short keys out of four ("sd kd") say too little to send a person to review.
+- Thai: its consonants, read by anyascii, compared by the same consonant keys (Thai names are
+  spelled in Latin by their bearers with vowels and finals no transliteration predicts).
+- Hangul: McCune-Reischauer syllables folded by ``romanise.korean_key`` on both sides; every syllable
+  of both names must pair (or the names agree with spaces removed): Korean names share syllables
+  ("Kim", "Song", "Il") so widely that two of three say nothing.
+- Han and kana: their Latin reading is spelled like any Latin name and takes the ordinary path.
+- Names whose script the lists also use, and the lists' own original-script aliases (the UN's
+  ``NAME_ORIGINAL_SCRIPT``), match on the ordinary path as spelled, at full strength.
+
+The abjad and Hangul paths fold letters that the scripts or the romanisation systems do not tell
+apart, so what they find is a *weak* match: at most a near-hit (fuzzy-match review), never an
+escalation on its own (docs/requirements/pipeline.md, "Sanctions & PEP screening").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from domain.ports.screening import WatchlistEntry
+from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
+from ml.screening.index import IndexedName, WatchlistIndex
+from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
+from ml.screening.romanise import east_asian_script, korean_key, latin_reading
+from ml.screening.similarity import joined_similarity, paired_tokens
+
+# Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
+# Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters keeps about 9 in 10
+# listed names found and cuts name-only near-hits on ordinary names about sevenfold.
+MIN_ABJAD_LETTERS = 6
+WELL_PAIRED = 0.9
+JOINED_AGREES = 0.9
+CONSONANT_SCRIPTS = ABJAD_SCRIPTS | {"THAI"}
+
+
+def _folded(tokens: list[str]) -> FoldedName:
+    kept = tuple(t for t in tokens if t)
+    return FoldedName(tokens=kept, weights=tuple(token_weight(t) for t in kept),
+                      skeletons=tuple(skeleton(t) for t in kept), initials=tuple(initial_class(t) for t in kept))
+
+
+def korean_name(text: str) -> FoldedName:
+    """A name as Korean-key tokens: Hangul read syllable by syllable, Latin folded token by token."""
+    reading = latin_reading(text) if east_asian_script(text) == "hangul" else None
+    return _folded([korean_key(t) for t in (reading or fold(text)).split()])
+
+
+@dataclass(frozen=True)
+class CrossScriptMatch:
+    """A listed name found by a cross-script path, with its score on that path."""
+
+    candidate: IndexedName
+    score: float
+    path: str
+
+
+class CrossScriptPaths:
+    """The per-script indexes of one watchlist, built on first use."""
+
+    def __init__(self, entries: tuple[WatchlistEntry, ...]) -> None:
+        self._entries = entries
+
+    @cached_property
+    def abjad(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, consonant_name)
+
+    @cached_property
+    def korean(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, korean_name)
+
+    def reading(self, text: str) -> str | None:
+        """The Latin spelling to screen on the ordinary path (Han, kana), or None."""
+        return latin_reading(text) if east_asian_script(text) in ("han", "kana") else None
+
+    def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
+        """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
+        if dominant_script(text) in CONSONANT_SCRIPTS:
+            return self._scored("abjad", self.abjad, consonant_name(text), min_score, _enough_letters)
+        if east_asian_script(text) == "hangul":
+            return self._scored("hangul", self.korean, korean_name(text), min_score, _all_paired)
+        return []
+
+    @staticmethod
+    def _scored(
+        path: str, index: WatchlistIndex, query: FoldedName, min_score: float,
+        accept: Callable[[FoldedName, FoldedName], bool] | None,
+    ) -> list[CrossScriptMatch]:
+        if not query.tokens:
+            return []
+        ids = index.candidate_ids(query)
+        scores = index.matrix.scores(query, ids)
+        found = []
+        for name_id, score in zip(ids.tolist(), scores.tolist(), strict=True):
+            candidate = index.names[name_id]
+            if score >= min_score and (accept is None or accept(query, candidate.folded)):
+                found.append(CrossScriptMatch(candidate, score, path))
+        return found
+
+
+def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
+    well = [(i, j) for sim, i, j in paired_tokens(query, listed) if sim >= WELL_PAIRED]
+    if len(well) == len(query.tokens) == len(listed.tokens):
+        return True
+    return sum(len(query.tokens[i]) for i, _ in well) >= MIN_ABJAD_LETTERS
+
+
+def _all_paired(query: FoldedName, listed: FoldedName) -> bool:
+    if joined_similarity(query, listed) >= JOINED_AGREES:
+        return True
+    return len(paired_tokens(query, listed)) == len(query.tokens) == len(listed.tokens)
