@@ -16,13 +16,8 @@ from api.services import AUDIT_EXTENSION, ERASURE_EXTENSION, WEBHOOKS_EXTENSION
 from domain.ports.blobs import BlobStore
 from ops.bootstrap import LedgerRuntime
 from ops.runners.relays import open_read_model_view
-from services.erasure.engine import (
-    ErasureEngine,
-    media_retention,
-    place_legal_hold,
-    set_media_retention,
-    subject_retention,
-)
+from services.erasure.engine import ErasureEngine
+from services.erasure.retention import media_retention, place_legal_hold, set_media_retention, subject_retention
 from services.evidence.bundle import build_bundle
 from services.webhooks.admin import LedgerWebhookAdmin
 

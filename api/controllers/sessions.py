@@ -16,7 +16,6 @@ from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
 from api.client_session import client_session
-from api.client_token import session_challenge
 from api.controllers import challenges
 from api.controllers.product import (
     in_thread,
@@ -47,6 +46,7 @@ from domain.address_proof.capture import ensure_capture_wanted
 from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
+from domain.sessions.challenges import session_challenge
 from domain.sessions.configuration import DOCUMENT_READING_CHECKS, SessionConfiguration
 from domain.sessions.guards import ensure_capture_room
 
