@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 
 from domain.credentials import new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
@@ -141,6 +142,10 @@ class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUI
         self.save(key)
 
     # --- data subjects -------------------------------------------------------------------------
+
+    def record_usage(self, records: Sequence[Aggregate]) -> None:
+        """Record a billable use (``domain.usage.UsageRecord``, with any ``QuotaThreshold`` it crossed)."""
+        self.save(*records)
 
     def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> KeyDestruction:
         """Crypto-shred a subject: destroy its data key first, then record the evidence.
