@@ -61,7 +61,7 @@ def _seconds_to_next_month(now: datetime) -> int:
 
 
 def _next_call_id(connection: Connection) -> str:
-    state = connection.scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state = connection.scope.setdefault("state", {})
     seq = int(state.get("meter_seq", 0)) + 1
     state["meter_seq"] = seq
     return f"{state.get('trace_id', 'untraced')}:{seq}"

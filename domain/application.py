@@ -20,6 +20,7 @@ from domain.credentials import new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
 from domain.member_commands import IssuedKey, MemberCommands, TenantOpened
 from domain.members import Member, MemberRole
+from domain.platform_commands import PlatformCommands
 from domain.sessions.commands import SessionCommands
 from domain.sessions.review_commands import ReviewCommands
 from domain.subjects import DataSubject, KeyDestruction, SubjectKeyShredder, subject_uuid
@@ -38,7 +39,7 @@ def utc_now() -> datetime:
 __all__ = ["DEFAULT_ROTATION_OVERLAP", "LEDGER_NAME", "IssuedKey", "KycLedger", "utc_now"]
 
 
-class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUID]):
+class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommands, Application[UUID]):
     """The ledger application. Persistence and sealing are configured by the composition root."""
 
     name = LEDGER_NAME

@@ -7,7 +7,7 @@ The API may not import ``ops``; the composition root registers these services in
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -118,7 +118,7 @@ def result_view(result: CheckResult) -> dict[str, Any]:
                        for m in result.models]}
 
 
-def extracted_view(events: list[object], attempt: int) -> dict[str, str]:
+def extracted_view(events: Sequence[object], attempt: int) -> dict[str, str]:
     """Decrypted extracted data of an attempt (the owner's view); erased values read as such."""
     values: dict[str, str] = {}
     for recorded in events:

@@ -115,8 +115,9 @@ class ErasureEngine:
         self.app.get_session(tenant_id, session_id)  # NotFoundError for another tenant's session
         subjects = {session_subject_id(tenant_id, session_id)}
         for event in self.app.events.get(session_id):
-            if type(event).TOPIC == EXTRACTED_TOPIC:
-                subjects.update(v.subject_id for v in event.fields.values() if isinstance(v, PersonalData))
+            if getattr(type(event), "TOPIC", "") == EXTRACTED_TOPIC:
+                fields: dict[str, object] = getattr(event, "fields", {})
+                subjects.update(v.subject_id for v in fields.values() if isinstance(v, PersonalData))
         return [self.erase_subject(tenant_id, s, reason) for s in sorted(subjects)]
 
     def _shred(self, tenant_id: str, subject_id: str, reason: str, retention: SubjectRetention) -> dict[str, Any]:
@@ -134,8 +135,9 @@ class ErasureEngine:
                 ProjectionRunner(self.app, self.view).run_once()  # SubjectErased deletes the subject's rows
             current = checkpointer.checkpoint_now()
             position = LogFollower(self.app).chain_position_after(erased.id - 1)
-            link = self.app.recorder.select_chain(position, 1)[0]
-            prev_hash = self.app.recorder.select_chain(position - 1, 1)[0].entry_hash if position > 1 else bytes(32)
+            chain: Any = self.app.recorder  # the chained recorder (docs/architecture.md §4) adds select_chain
+            link = chain.select_chain(position, 1)[0]
+            prev_hash = chain.select_chain(position - 1, 1)[0].entry_hash if position > 1 else bytes(32)
             log = MerkleLog(nodes)
             inclusion = log.inclusion_proof(position - 1, current.checkpoint.size)
             consistency = log.consistency_proof(previous.checkpoint.size, current.checkpoint.size)
@@ -170,7 +172,7 @@ class ErasureEngine:
         """Purge media past each tenant's retention; shred subjects whose legal hold has ended."""
         now, report = self.clock(), SweepReport()
         for n in _scan(self.app, SESSION_CREATED):
-            created = self.app.mapper.to_domain_event(n)
+            created: Any = self.app.mapper.to_domain_event(n)
             tenant, subject = created.tenant, session_subject_id(created.tenant, n.originator_id)
             if now < created.created_at + media_retention(self.app, tenant):
                 continue

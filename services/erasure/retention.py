@@ -46,6 +46,13 @@ def place_legal_hold(app: Any, tenant_id: str, subject_id: str, basis: str, unti
     app.save(retention)
 
 
+def release_legal_hold(app: Any, tenant_id: str, subject_id: str, at: datetime) -> None:
+    """End the subject's legal hold at ``at`` (a deferred erasure then becomes due)."""
+    retention = subject_retention(app, tenant_id, subject_id)
+    retention.release_hold(at)
+    app.save(retention)
+
+
 def set_media_retention(app: Any, tenant_id: str, days: int) -> None:
     found = find_aggregate(app, tenant_retention_uuid(tenant_id))
     retention = found if found is not None else TenantRetention(owner_tenant_id=tenant_id)
