@@ -9,7 +9,6 @@ from litestar import Request
 
 from api.auth import Principal
 from api.deps import ApiDependencies
-from domain.audit_access import AuditAccess
 from domain.members import Actor
 
 
@@ -19,5 +18,5 @@ def record_read(deps: ApiDependencies, request: Request[Any, Any, Any], principa
     request_id = str((request.scope.get("state") or {}).get("trace_id") or "untraced")
     person = Actor(principal.member_id, principal.member_name) \
         if principal.member_id is not None and principal.member_name is not None else None
-    deps.ledger.save(AuditAccess.record(principal.tenant_id, principal.key_id, principal.role, resource, scope,
-                                        request_id, person))
+    deps.ledger.record_audit_access(principal.tenant_id, principal.key_id, principal.role, resource, scope,
+                                    request_id, person)

@@ -12,7 +12,7 @@ Handlers get their collaborators by parameter name: ``deps: ApiDependencies`` an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 from litestar import Litestar, Request
 from litestar.di import Provide
@@ -61,6 +61,12 @@ API_DESCRIPTION = (
 )
 
 
+
+def asgi(component: object) -> Any:
+    """A plain ASGI middleware or hook as litestar takes it: ours are typed over ``MutableMapping``
+    scopes and messages (framework-neutral), litestar's over its TypedDicts: the same dicts at run time."""
+    return cast(Any, component)
+
 def _principal(request: Request[Any, Any, Any]) -> Principal:
     return principal_of(request)
 
@@ -80,12 +86,12 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         openapi_config=openapi,
         exception_handlers=EXCEPTION_HANDLERS,
         guards=[known_query],
-        middleware=[DefineMiddleware(ObservabilityMiddleware, metrics=metrics),
-                    DefineMiddleware(PlatformMiddleware, deps=deps)],
+        middleware=[DefineMiddleware(asgi(ObservabilityMiddleware), metrics=metrics),
+                    DefineMiddleware(asgi(PlatformMiddleware), deps=deps)],
         dependencies={"deps": Provide(lambda: deps, use_cache=True, sync_to_thread=False),
                       "principal": Provide(_principal, sync_to_thread=False)},
         request_max_body_size=deps.settings.max_body_bytes,
-        before_send=[add_security_headers],
+        before_send=[asgi(add_security_headers)],
         request_class=DepthLimitedRequest,
         debug=False,
     )

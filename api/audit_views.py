@@ -12,16 +12,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from domain.audit import is_sandbox_actor
+from domain.sessions import topics
 from projections.status_events import status_message
 from projections.view import LedgerEntry
 
-SANDBOX_ACTOR_SUFFIX = ":sandbox"
 _SUMMARY_DROPPED = frozenset({"ledger", "tenant_id", "session_id", "occurred_at", "event_id"})
-
-
-def is_sandbox_actor(actor: str) -> bool:
-    """Sandbox keys and the sandbox pipeline act as ``...:sandbox`` (``api.auth.Principal.actor``)."""
-    return actor.endswith(SANDBOX_ACTOR_SUFFIX)
 
 
 def timeline_entry(event: Any, stored: Mapping[str, Any]) -> dict[str, Any]:
@@ -49,7 +45,7 @@ def decision_provenance(event: Any, stored: Mapping[str, Any], policies: Mapping
     }
 
 
-REVIEW_TOPICS = ("kycledger.session.ReviewDecisionProposed", "kycledger.session.ReviewDecided")
+REVIEW_TOPICS = (topics.REVIEW_DECISION_PROPOSED, topics.REVIEW_DECIDED)
 
 
 def review_provenance(event: Any, stored: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
+from domain.audit import SANDBOX_MARK
 from domain.errors import DomainError, TenantSuspendedError
 from domain.member_commands import KEY_ROLE_OF_MEMBER_ROLE
 from domain.tenancy import ApiKey
@@ -50,7 +51,7 @@ class Principal:
     def actor(self) -> str:
         """``key:<id>``; a sandbox key acts as ``key:<id>:sandbox``, so every event it causes says so
         (issue 5: the sandbox flag on every event of a sandbox session, via the audit context)."""
-        return f"key:{self.key_id}" + (":sandbox" if self.sandbox else "")
+        return f"key:{self.key_id}" + (SANDBOX_MARK if self.sandbox else "")
 
 
 def body_digest(body: bytes) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Mapping, MutableMapping
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -132,7 +132,7 @@ def problem_bytes(p: Problem) -> bytes:
     return msgspec.json.encode(p)
 
 
-def trace_id_of(scope: MutableMapping[str, Any]) -> str:
+def trace_id_of(scope: Any) -> str:
     """The request's trace id; requests that matched no route (404/405) get one here."""
     state = scope.setdefault("state", {})
     if not state.get("trace_id"):
@@ -229,7 +229,7 @@ def handle_unexpected(request: Request[Any, Any, Any], exc: Exception) -> Respon
     return _response(problem(500, "internal_error", "internal error; quote the trace id to support", trace_id))
 
 
-EXCEPTION_HANDLERS: dict[type[Exception], Any] = {
+EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     DomainError: handle_domain_error,
     ApiProblem: handle_api_problem,
     ValidationException: handle_validation,

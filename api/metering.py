@@ -18,6 +18,7 @@ from datetime import datetime
 from typing import Any
 
 import anyio.to_thread
+from eventsourcing.domain import Aggregate
 from litestar.connection import ASGIConnection
 
 from api.deps import deps_of
@@ -60,7 +61,7 @@ def _seconds_to_next_month(now: datetime) -> int:
 
 
 def _next_call_id(connection: Connection) -> str:
-    state = connection.scope.setdefault("state", {})  # type: ignore[typeddict-item]
+    state = connection.scope.setdefault("state", {})
     seq = int(state.get("meter_seq", 0)) + 1
     state["meter_seq"] = seq
     return f"{state.get('trace_id', 'untraced')}:{seq}"
@@ -68,6 +69,17 @@ def _next_call_id(connection: Connection) -> str:
 
 def meter(connection: Connection, module: str) -> UsageReceipt:
     """Reserve and record one billable use of ``module`` by the calling key; 429 past the quota."""
+    receipt, records = reserve_usage(connection, module)
+    deps_of(connection).ledger.record_usage(records)
+    return receipt
+
+
+def reserve_usage(connection: Connection, module: str) -> tuple[UsageReceipt, list[Aggregate]]:
+    """Reserve one billable use of ``module`` (429 past the quota) and return the usage facts to record.
+
+    For a route whose own command records them in its transaction (one request step, one write:
+    docs/architecture.md §2); ``meter`` records them on their own.
+    """
     deps = deps_of(connection)
     principal = principal_of(connection)
     mod = parse_module(module)
@@ -82,7 +94,7 @@ def meter(connection: Connection, module: str) -> UsageReceipt:
         raise ApiProblem(429, "quota_exceeded", f"monthly {mod.value} quota of the {plan.value} plan is used up",
                          headers={"Retry-After": str(retry)}, module=mod.value, limit=limit, period=period)
     billed = not principal.sandbox
-    records: list[Any] = [UsageRecord(
+    records: list[Aggregate] = [UsageRecord(
         owner_tenant_id=principal.tenant_id, key_id=principal.key_id, module=mod.value, period=period,
         sandbox=principal.sandbox, billed=billed, price_micro_usd=price_micro_usd(plan, mod, billed),
         used_in_period=used, call_id=_next_call_id(connection))]
@@ -90,9 +102,8 @@ def meter(connection: Connection, module: str) -> UsageReceipt:
         if used == at:
             records.append(QuotaThreshold(owner_tenant_id=principal.tenant_id, module=mod.value, period=period,
                                           sandbox=principal.sandbox, percent=percent, used=used, limit=limit))
-    deps.ledger.save(*records)
     return UsageReceipt(module=mod.value, billed=billed, sandbox=principal.sandbox, period=period, used=used,
-                        limit=limit)
+                        limit=limit), records
 
 
 async def ameter(connection: Connection, module: str) -> UsageReceipt:

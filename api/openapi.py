@@ -30,7 +30,7 @@ from litestar.params import Body
 from api.errors import PROBLEM_JSON, PROBLEM_RESPONSE_DESCRIPTION, Problem
 from api.schemas.enums import ENUM_COMPONENTS
 
-SECURITY = [{"ApiKey": [], "ApiTimestamp": [], "ApiSign": []}]
+SECURITY: list[dict[str, list[str]]] = [{"ApiKey": [], "ApiTimestamp": [], "ApiSign": []}]
 SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
     "ApiKey": SecurityScheme(type="apiKey", name="X-API-KEY", security_scheme_in="header",
                              description="public API key id (kyck_...)"),
@@ -45,7 +45,7 @@ SECURITY_SCHEMES: dict[str, SecurityScheme | Reference] = {
         description="session-scoped client token (kct1...) from createSession, for a browser or mobile capture "
                     "page on /client/sessions/{id}: uploads and status of that one session only, no API secret"),
 }
-CLIENT_TOKEN_SECURITY = [{"ClientToken": []}]
+CLIENT_TOKEN_SECURITY: list[dict[str, list[str]]] = [{"ClientToken": []}]
 CLIENT_PREFIX = "/client/"
 
 PROTECTED_ERRORS = (400, 401, 403, 404, 409, 410, 413, 422, 429, 503)
@@ -101,15 +101,15 @@ def _problem_response(status: int) -> OpenAPIResponse:
         example = {**example, "type": "urn:kycledger:problem:dependency_unavailable", "title": "Service Unavailable",
                    "status": 503, "detail": message, "code": "dependency_unavailable", "message": message,
                    "details": {"dependency": "postgresql", "retry_after_s": 5}}
-    headers = {"Retry-After": OpenAPIHeader(description="seconds to wait before retrying",
-                                            schema=Schema(type="integer"))} if status == 503 else None  # type: ignore[arg-type]
+    headers: dict[str, OpenAPIHeader | Reference] | None = {"Retry-After": OpenAPIHeader(
+        description="seconds to wait before retrying", schema=Schema(type="integer"))} if status == 503 else None  # type: ignore[arg-type]
     return OpenAPIResponse(description=PROBLEM_RESPONSE_DESCRIPTION, headers=headers, content={
         PROBLEM_JSON: OpenAPIMediaType(schema=Reference(ref="#/components/schemas/Problem"),
                                        example=example if status in (404, 503) else None)})
 
 
 def _idempotency_header() -> Parameter:
-    return Parameter(name="Idempotency-Key", param_in="header", required=False,  # type: ignore[arg-type]
+    return Parameter(name="Idempotency-Key", param_in="header", required=False,
                      description="retry-safe POST: same key + same body = same answer; other body = 422; "
                                  "duplicate still running = 409 (1-255 visible ASCII characters)",
                      schema=Schema(type="string", min_length=1, max_length=255,  # type: ignore[arg-type]
@@ -196,16 +196,17 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
             if operation is None:
                 continue
             responses = operation.responses if operation.responses is not None else {}
-            errors = PROTECTED_ERRORS if protected else CLIENT_ERRORS if path.startswith(CLIENT_PREFIX) else ()
+            errors: tuple[int, ...] = PROTECTED_ERRORS if protected \
+                else CLIENT_ERRORS if path.startswith(CLIENT_PREFIX) else ()
             if errors and operation.request_body is not None:
                 errors += BODY_ERRORS
             for status in errors + ALWAYS_ERRORS:
                 responses[str(status)] = _problem_response(status)
             operation.responses = responses
             if path.startswith(CLIENT_PREFIX):
-                operation.security = CLIENT_TOKEN_SECURITY  # type: ignore[assignment]
+                operation.security = CLIENT_TOKEN_SECURITY
             if protected:
-                operation.security = SECURITY  # type: ignore[assignment]
+                operation.security = SECURITY
                 if method == "post":
                     operation.parameters = [*(operation.parameters or []), _idempotency_header()]
     return doc

@@ -12,12 +12,10 @@ from __future__ import annotations
 from datetime import datetime
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.application import KycLedger
 from domain.errors import NotFoundError
 from domain.ports.blobs import session_subject_id
-from domain.retention import ProcessingRestrictedError, SubjectRetention, subject_retention_uuid
+from domain.retention import ProcessingRestrictedError
 
 
 def owned_subject(ledger: KycLedger, tenant_id: str, subject_id: str) -> str:
@@ -36,24 +34,16 @@ def owned_subject(ledger: KycLedger, tenant_id: str, subject_id: str) -> str:
     return subject_id
 
 
-def subject_retention(ledger: KycLedger, tenant_id: str, subject_id: str) -> SubjectRetention | None:
-    try:
-        found: object = ledger.repository.get(subject_retention_uuid(tenant_id, subject_id))
-    except AggregateNotFoundError:
-        return None
-    return found if isinstance(found, SubjectRetention) else None
-
-
 def refuse_if_restricted(ledger: KycLedger, tenant_id: str, subject_id: str, now: datetime) -> None:
     """Raise ``ProcessingRestrictedError`` while the subject's processing is restricted."""
-    retention = subject_retention(ledger, tenant_id, subject_id)
+    retention = ledger.subject_retention(tenant_id, subject_id)
     if retention is not None and retention.restricted(now):
         raise ProcessingRestrictedError("processing of this subject's data is restricted (legal hold or "
                                         "pending erasure); no new data is accepted")
 
 
 def retention_view(ledger: KycLedger, tenant_id: str, subject_id: str, now: datetime) -> dict[str, object]:
-    retention = subject_retention(ledger, tenant_id, subject_id)
+    retention = ledger.subject_retention(tenant_id, subject_id)
     if retention is None:
         return {"subject_id": subject_id, "processing_restricted": False, "hold_basis": None, "hold_until": None,
                 "erasure_deferred": False, "shredded": False, "media_purged": False}

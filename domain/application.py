@@ -14,11 +14,13 @@ from typing import Any, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
 
 from domain.credentials import new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
 from domain.member_commands import IssuedKey, MemberCommands, TenantOpened
 from domain.members import Member, MemberRole
+from domain.platform_commands import PlatformCommands
 from domain.sessions.commands import SessionCommands
 from domain.sessions.review_commands import ReviewCommands
 from domain.subjects import DataSubject, KeyDestruction, SubjectKeyShredder, subject_uuid
@@ -37,7 +39,7 @@ def utc_now() -> datetime:
 __all__ = ["DEFAULT_ROTATION_OVERLAP", "LEDGER_NAME", "IssuedKey", "KycLedger", "utc_now"]
 
 
-class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUID]):
+class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommands, Application[UUID]):
     """The ledger application. Persistence and sealing are configured by the composition root."""
 
     name = LEDGER_NAME
@@ -141,6 +143,10 @@ class KycLedger(ReviewCommands, MemberCommands, SessionCommands, Application[UUI
         self.save(key)
 
     # --- data subjects -------------------------------------------------------------------------
+
+    def record_usage(self, records: Sequence[Aggregate]) -> None:
+        """Record a billable use (``domain.usage.UsageRecord``, with any ``QuotaThreshold`` it crossed)."""
+        self.save(*records)
 
     def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> KeyDestruction:
         """Crypto-shred a subject: destroy its data key first, then record the evidence.

@@ -47,6 +47,9 @@ JITTER_FRACTION = 0.2  # each retry delay is spread by up to +-20% so receivers 
 MAX_RETRY_AFTER = timedelta(hours=24)
 
 
+ATTEMPT_RECORDED_TOPIC = "kycledger.webhooks.DeliveryAttempted"
+REDELIVERY_REQUESTED_TOPIC = "kycledger.webhooks.RedeliveryRequested"
+
 class WebhookEndpointDisabledError(DomainError):
     code = "webhook_endpoint_disabled"
 
@@ -238,7 +241,7 @@ class WebhookDelivery(LedgerAggregate):
                         next_attempt_at=next_at, duration_ms=duration_ms)
         return outcome
 
-    @event("AttemptRecorded", topic="kycledger.webhooks.DeliveryAttempted")
+    @event("AttemptRecorded", topic=ATTEMPT_RECORDED_TOPIC)
     def _attempted(self, attempt: int, at: datetime, status_code: int | None, error: str | None, outcome: str,
                    next_attempt_at: datetime | None, duration_ms: int) -> None:
         self.attempts = attempt
@@ -252,7 +255,7 @@ class WebhookDelivery(LedgerAggregate):
         """Send the same message (same ``webhook-id``) again now, whatever happened before."""
         self._redelivery_requested(at=at)
 
-    @event("RedeliveryRequested", topic="kycledger.webhooks.RedeliveryRequested")
+    @event("RedeliveryRequested", topic=REDELIVERY_REQUESTED_TOPIC)
     def _redelivery_requested(self, at: datetime) -> None:
         self.status = DeliveryStatus.PENDING
         self.attempts = 0

@@ -16,13 +16,8 @@ from api.services import AUDIT_EXTENSION, ERASURE_EXTENSION, WEBHOOKS_EXTENSION
 from domain.ports.blobs import BlobStore
 from ops.bootstrap import LedgerRuntime
 from ops.runners.relays import open_read_model_view
-from services.erasure.engine import (
-    ErasureEngine,
-    media_retention,
-    place_legal_hold,
-    set_media_retention,
-    subject_retention,
-)
+from services.erasure.engine import ErasureEngine
+from services.erasure.retention import media_retention, place_legal_hold, release_legal_hold, set_media_retention
 from services.evidence.bundle import build_bundle
 from services.webhooks.admin import LedgerWebhookAdmin
 
@@ -65,9 +60,7 @@ class EngineErasure:
         place_legal_hold(self.rt.ledger, tenant_id, subject_id, basis, until)
 
     def release_hold(self, tenant_id: str, subject_id: str, at: datetime) -> None:
-        retention = subject_retention(self.rt.ledger, tenant_id, subject_id)
-        retention.release_hold(at)
-        self.rt.ledger.save(retention)
+        release_legal_hold(self.rt.ledger, tenant_id, subject_id, at)
 
     def set_media_retention(self, tenant_id: str, days: int) -> None:
         set_media_retention(self.rt.ledger, tenant_id, days)

@@ -1,6 +1,7 @@
 """The ML adapters of one process, built once and shared (models load once per process).
 
-``MlServices`` is the set of port implementations the pipeline calls. ``build_ml_services`` wires
+``MlServices`` (``services.verification.ports``) is the set of port implementations the pipeline
+calls. ``build_ml_services`` wires
 the real adapters (ARCHITECTURE.md section 7) around ONE YuNet/SFace analyzer; ``ops.sandbox``
 builds the deterministic sandbox set with the same shape. OpenCV DNN nets and MediaPipe graphs are
 not safe to call from several threads at once, so each adapter family has its own lock: requests
@@ -15,41 +16,10 @@ from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from domain.ports.address_proof import AddressProofReader
-from domain.ports.document import DocumentReader, DocumentValidator
-from domain.ports.face import FaceMatcher, ModelUnavailableError
-from domain.ports.kya import KyaChecker
-from domain.ports.liveness import ActiveLivenessChecker, PassiveLivenessChecker
-from domain.ports.screening import SanctionsScreener
-
-WATCHLIST_ENV = "KYC_WATCHLIST_DIR"
-
-
-@dataclass
-class MlServices:
-    """Port implementations plus one lock per model family; ``sandbox`` labels every output."""
-
-    document_reader: DocumentReader
-    document_validator: DocumentValidator
-    face_matcher: FaceMatcher
-    passive_liveness: PassiveLivenessChecker
-    active_liveness: ActiveLivenessChecker
-    kya: KyaChecker
-    address_proof_reader: AddressProofReader  # shares the document OCR engine: use document_lock
-    screener: SanctionsScreener | None
-    sandbox: bool = False
-    document_lock: threading.Lock = field(default_factory=threading.Lock)
-    face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
-
-    def require_screener(self) -> SanctionsScreener:
-        if self.screener is None:
-            raise ModelUnavailableError(
-                f"screening needs watchlists: set {WATCHLIST_ENV} to a folder of OFAC/UN/CSL list files",
-                setting=WATCHLIST_ENV)
-        return self.screener
+from domain.ports.face import ModelUnavailableError
+from services.verification.ports import WATCHLIST_ENV, MlServices
 
 
 def watchlist_dir_from_env(env: dict[str, str] | None = None) -> Path | None:

@@ -14,9 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-
 from adapters.nats.accounts import InternalRole, inbox_prefix, tenant_consumer, tenant_filters, tenant_permissions
 from adapters.nats.authority import NatsAuthority
 from adapters.nats.endpoint import NatsEndpoint, NatsTarget
@@ -24,7 +21,7 @@ from adapters.nats.jwt import USER, InvalidNkeyError, NKey, check_public_key, cr
 from adapters.nats.streams import DECISIONS_STREAM, SESSIONS_STREAM
 from domain.credentials import CredentialSecret
 from domain.errors import InvalidArgumentError, NotFoundError, TenantSuspendedError
-from domain.nats_access import NatsCredentialExistsError, TenantNatsUser, check_overlap, nats_user_uuid
+from domain.nats_access import TenantNatsUser, check_overlap, nats_user_uuid
 from ops.bootstrap import LedgerRuntime
 
 
@@ -75,11 +72,8 @@ def connection_guide(tenant_id: str) -> dict[str, Any]:
 
 
 def _load_user(ledger: Any, tenant_id: str) -> TenantNatsUser | None:
-    try:
-        found = ledger.repository.get(nats_user_uuid(tenant_id))
-    except AggregateNotFoundError:
-        return None
-    return found if isinstance(found, TenantNatsUser) else None
+    user: TenantNatsUser | None = ledger.find(nats_user_uuid(tenant_id), TenantNatsUser)
+    return user
 
 
 def issue_tenant_credential(ledger: Any, authority: NatsAuthority, tenant_id: str, *, rotate: bool = False,
@@ -95,22 +89,7 @@ def issue_tenant_credential(ledger: Any, authority: NatsAuthority, tenant_id: st
         key = pair.public_key if pair is not None else check_public_key(public_key or "", USER)
     except InvalidNkeyError:
         raise InvalidArgumentError("public_key is not a NATS user public key (nkey U...)") from None
-    user = _load_user(ledger, tenant_id)
-    if user is None and rotate:
-        raise NotFoundError("this tenant has no NATS credential to rotate yet", tenant_id=tenant_id)
-    if user is not None and not rotate:
-        raise NatsCredentialExistsError("this tenant already has a NATS credential; its seed is shown only "
-                                        "once: rotate it to get a new one", tenant_id=tenant_id)
-    now = ledger.clock()
-    if user is None:
-        user = TenantNatsUser(owner_tenant_id=tenant_id, public_key=key)
-    else:
-        user.rotate(key, now, overlap)
-    try:
-        ledger.save(user)
-    except IntegrityError:  # another request issued or rotated it at the same moment
-        raise NatsCredentialExistsError("this tenant's NATS credential changed meanwhile; try again",
-                                        tenant_id=tenant_id) from None
+    user, now = ledger.issue_nats_user(tenant_id, key, rotate=rotate, overlap=overlap)
     user_jwt = authority.user_jwt(tenant_id, key, tenant_permissions(tenant_id))
     return IssuedNatsCredential(tenant_id, key, user_jwt, CredentialSecret(pair.seed) if pair else None,
                                 user.previous_valid_until(now))

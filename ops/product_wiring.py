@@ -10,15 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from adapters.blobs import LocalDiskBlobStore
+from adapters.media import MsgpackLivenessFramesCodec
 from adapters.nats.accounts import InternalRole
 from adapters.nats.endpoint import NatsTarget
 from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.work_queue import JetStreamWorkQueue
-from api.client_token import ClientTokens, SessionChallenges
+from adapters.telemetry import OtelPipelineTelemetry
+from api.client_token import ClientTokens
 from api.controllers.nats_credentials import NATS_CREDENTIALS_EXTENSION
 from api.controllers.product import PRODUCT_EXTENSION, ProductServices
 from api.review_evidence import REVIEW_WATCHLIST_EXTENSION
 from api.web.live import SESSION_FEED_EXTENSION
+from domain.sessions.challenges import SessionChallenges
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
 from ops.bootstrap import LedgerRuntime
@@ -39,6 +42,7 @@ def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) ->
     """The pipeline over this runtime; real models load on first use, once per process."""
     pipeline = VerificationPipeline(
         ledger=runtime.ledger, blobs=blob_store(runtime), real=lambda: build_ml_services(watchlist_dir),
+        frames=MsgpackLivenessFramesCodec(), telemetry=OtelPipelineTelemetry(),
         sandbox=build_sandbox_services(OfflineKyaChecker(None)),
         challenges=SessionChallenges(runtime.kek.derive("liveness-challenge")))
     pipeline.watchlist_dir = watchlist_dir  # the review evidence looks hits up in the same lists

@@ -64,7 +64,7 @@ from domain.ports.screening import (
     ScreeningResult,
 )
 from domain.screening_rules import Agreement, MatchLevel, ScreeningThresholds
-from ops.ml_services import MlServices
+from services.verification.ports import MlServices
 
 SANDBOX = ModelProvenance(name="sandbox", version="1", weights_sha256="0" * 64)
 SANDBOX_PERSONA = {"surname": "SANDBOX", "given_names": "TEST PERSON", "document_number": "SBX000001",

@@ -21,9 +21,9 @@ from ops.runners.decision_worker import DecisionWorker, PositionFile
 from ops.runners.ml_worker import start_ml_worker
 from ops.runners.nats_account_sync import start_account_sync
 from ops.runners.relays import open_read_model_view, start_projections, start_relays
+from ops.runners.retention_sweeper import start_retention_sweeper
 from ops.runners.webhook_dispatcher import start_webhook_dispatcher
 from ops.runners.work_recovery import WorkRecovery, WorkRecoveryHandle
-from services.erasure.engine import start_retention_sweeper
 from services.verification.pipeline import VerificationPipeline
 
 EXPIRY_SWEEP_SECONDS = 15.0

@@ -13,15 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from domain.checks import CheckResult, CheckType
+from domain.sessions import topics
 from domain.sessions.canonical import EventRef
 from domain.sessions.configuration import LivenessType, SessionConfiguration
 from domain.sessions.errors import PolicyInputError
 from domain.sessions.values import check_result_from_record
 
-TOPIC_CREATED = "kycledger.session.Created"
-TOPIC_CHECK_COMPLETED = "kycledger.session.CheckCompleted"
-TOPIC_RETRY_REQUESTED = "kycledger.session.RetryRequested"
-TOPIC_DECISION_MADE = "kycledger.session.DecisionMade"
+TOPIC_CREATED = topics.CREATED
+TOPIC_CHECK_COMPLETED = topics.CHECK_COMPLETED
+TOPIC_RETRY_REQUESTED = topics.RETRY_REQUESTED
+TOPIC_DECISION_MADE = topics.DECISION_MADE
 INPUT_TOPICS = frozenset({TOPIC_CREATED, TOPIC_CHECK_COMPLETED, TOPIC_RETRY_REQUESTED})
 
 

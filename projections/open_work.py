@@ -16,11 +16,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-CHECK_REQUESTED = "kycledger.session.CheckRequested"
-DECISION_MADE = "kycledger.session.DecisionMade"
-RETRY_REQUESTED = "kycledger.session.RetryRequested"
-SESSION_ENDED = ("kycledger.session.Cancelled", "kycledger.session.Expired",
-                 "kycledger.session.ManualReviewRequested", "kycledger.session.ReviewDecided")
+from domain.sessions import topics
+
+CHECK_REQUESTED = topics.CHECK_REQUESTED
+DECISION_MADE = topics.DECISION_MADE
+RETRY_REQUESTED = topics.RETRY_REQUESTED
+SESSION_ENDED = (topics.CANCELLED, topics.EXPIRED,
+                 topics.MANUAL_REVIEW_REQUESTED, topics.REVIEW_DECIDED)
 WATCHED_TOPICS = (CHECK_REQUESTED, DECISION_MADE, RETRY_REQUESTED, *SESSION_ENDED)
 
 

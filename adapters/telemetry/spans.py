@@ -44,6 +44,16 @@ def job_span(subject: str, job_id: str, attempt: int, sandbox: bool, parent: Con
         yield
 
 
+class OtelPipelineTelemetry:
+    """The verification pipeline's ``PipelineTelemetry`` (``services.verification.ports``) on OpenTelemetry."""
+
+    def span(self, name: str, attributes: dict[str, str | bool | int]) -> Any:
+        return traced(name, dict(attributes))
+
+    def record_check(self, result: CheckResult, seconds: float, ended_ns: int) -> None:
+        record_check_span(result, seconds, ended_ns)
+
+
 def check_attributes(result: CheckResult) -> dict[str, Any]:
     attributes: dict[str, Any] = {"kyc.check.type": str(result.check), "kyc.check.outcome": str(result.outcome)}
     if result.reasons:

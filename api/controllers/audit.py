@@ -28,6 +28,7 @@ from api.guards import auditor_access, auditor_query_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.services import evidence
+from domain.sessions import topics
 from policies.document import PolicyDocument
 from policies.replay import replay_session, what_if_session
 
@@ -38,7 +39,7 @@ MAX_PERIOD_DAYS = 366
 
 _TIMELINE_EXAMPLE: dict[str, Any] = {
     "session_id": _SID, "tenant_id": "ten_0123456789abcdef", "status": "verified",
-    "events": [{"position": 12, "notification_id": 12, "version": 1, "topic": "kycledger.session.Created",
+    "events": [{"position": 12, "notification_id": 12, "version": 1, "topic": topics.CREATED,
                 "recorded_at": "2026-01-01T12:00:00+00:00", "actor": "key:kyck_0123", "request_id": "4bf9...",
                 "sandbox": False, "prev_hash": _HEX, "entry_hash": _HEX, "inclusion_proof": [_HEX],
                 "summary": {"event": "session.created", "status": "pending"}}],
@@ -73,7 +74,7 @@ def session_audit(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any
     timeline = [timeline_entry(events[int(stored["originator_version"])], stored) for stored in bundle["events"]
                 if stored["originator_id"] == str(session_id)]
     decisions = [decision_provenance(events[int(stored["originator_version"])], stored, bundle["policies"])
-                 for stored in bundle["events"] if stored["topic"] == "kycledger.session.DecisionMade"]
+                 for stored in bundle["events"] if stored["topic"] == topics.DECISION_MADE]
     # A reviewer's decision is a person's: its provenance is who decided (and who agreed), not a policy.
     reviews = [review_provenance(events[int(stored["originator_version"])], stored) for stored in bundle["events"]
                if stored["topic"] in REVIEW_TOPICS]

@@ -12,11 +12,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from uuid import UUID
 
-from api.client_token import session_challenge
 from api.controllers.product import product
 from api.errors import ApiProblem
 from api.params import Caller, Deps
 from domain.liveness_allowance import ChallengeRateLimitedError, ChallengeStillOpenError
+from domain.sessions.challenges import session_challenge
 from domain.sessions.configuration import LivenessType, SessionConfiguration
 
 

@@ -68,7 +68,7 @@ class ModuleController(Controller):
               "max_capture_ms": 10000}}, status=201, description="Created"))
     def challenge(self, deps: Deps, principal: Caller,
                   data: Annotated[ChallengeCreate, body({"checks": ["liveness"]})]) -> dict[str, Any]:
-        from api.client_token import session_challenge
+        from domain.sessions.challenges import session_challenge
 
         if not data.reference:
             raise ApiProblem(422, "reference_required", "send reference (your id for the person): challenges "

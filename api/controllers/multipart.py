@@ -19,12 +19,12 @@ from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
+from api.client_session import client_session
 from api.controllers.product import in_thread, parse_session_id, store_capture
 from api.controllers.sessions import (
     _ACCEPTED,
     SessionId,
     accept_video,
-    client_session,
     refuse_unwanted_capture,
     sandbox_actor_suffix,
 )
@@ -87,7 +87,9 @@ class MultipartCaptureController(Controller):
     path = "/v1/sessions"
     tags = ("sessions",)
     guards = (client_access,)
-    before_request = read_capture_form  # the form is read by the capture rules (api/multipart_form.py)
+    # the form is read by the capture rules (api/multipart_form.py); litestar calls the hook with the
+    # request, mypy reads a function set on a class as a method:
+    before_request = read_capture_form  # type: ignore[assignment]
 
     @post("/{session_id:str}/documents/multipart", operation_id="uploadSessionCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data (type + image file; address_proof too)",
@@ -99,7 +101,7 @@ class MultipartCaptureController(Controller):
 class ClientMultipartCaptureController(Controller):
     path = "/client/sessions"
     tags = ("client capture",)
-    before_request = read_capture_form
+    before_request = read_capture_form  # type: ignore[assignment]
 
     @post("/{session_id:str}/documents/multipart", operation_id="clientUploadCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data with the session's client token",

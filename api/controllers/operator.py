@@ -142,10 +142,7 @@ class OperatorTenantController(Controller):
           summary="Move a tenant to another plan", responses=ok(TenantView, _TENANT_VIEW))
     def change_plan(self, deps: Deps, tenant_id: TenantId,
                     data: Annotated[PlanChange, body({"plan": "enterprise"})]) -> TenantView:
-        tenant = deps.ledger.get_tenant(tenant_id)
-        if tenant.plan != data.plan:
-            tenant.change_plan(parse_plan(data.plan).value)
-            deps.ledger.save(tenant)
+        deps.ledger.change_tenant_plan(tenant_id, parse_plan(data.plan).value)
         return _tenant_view(deps, tenant_id)
 
     @post("/{tenant_id:str}/suspend", operation_id="suspendTenant", sync_to_thread=True, status_code=200,
@@ -153,19 +150,13 @@ class OperatorTenantController(Controller):
           responses=ok(TenantView, {**_TENANT_VIEW, "suspended": True}))
     def suspend(self, deps: Deps, tenant_id: TenantId,
                 data: Annotated[Reason, body({"reason": "unpaid invoice 2025-09"})]) -> TenantView:
-        tenant = deps.ledger.get_tenant(tenant_id)
-        if not tenant.suspended:
-            tenant.suspend(data.reason)
-            deps.ledger.save(tenant)
+        deps.ledger.suspend_tenant(tenant_id, data.reason)
         return _tenant_view(deps, tenant_id)
 
     @post("/{tenant_id:str}/reactivate", operation_id="reactivateTenant", sync_to_thread=True, status_code=200,
           summary="Lift a suspension", responses=ok(TenantView, _TENANT_VIEW))
     def reactivate(self, deps: Deps, tenant_id: TenantId) -> TenantView:
-        tenant = deps.ledger.get_tenant(tenant_id)
-        if tenant.suspended:
-            tenant.reactivate()
-            deps.ledger.save(tenant)
+        deps.ledger.reactivate_tenant(tenant_id)
         return _tenant_view(deps, tenant_id)
 
     @post("/{tenant_id:str}/admins", operation_id="createTenantAdmin", sync_to_thread=True, status_code=201,

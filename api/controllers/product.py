@@ -1,13 +1,13 @@
 """What the product routes need beyond the platform: services, image intake, capture storage, views.
 
 The API may not import ``ops``; the composition root registers these services in
-``ApiDependencies.extensions`` (see ``PRODUCT_EXTENSION``) and the routes see them through the small
-``Pipeline`` and ``JobQueue`` Protocols below.
+``ApiDependencies.extensions`` (see ``PRODUCT_EXTENSION``): the verification use cases
+(``services.verification``) by their own types, the work queue through the ``JobQueue`` Protocol.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
@@ -15,34 +15,27 @@ from uuid import UUID
 
 import anyio.to_thread
 
-from api.client_token import ClientTokens, SessionChallenges, session_challenge
+from api.client_token import ClientTokens
 from api.decision_view import decision_history_view, decision_view
 from api.errors import ApiProblem
 from api.media import MEDIA_ERROR_STATUS, image_from_base64, media, media_problem
 from api.params import Deps
 from api.restriction import refuse_if_restricted
+from domain.application import KycLedger
 from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
 from domain.ports.media import SanitizedImage
+from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
+from domain.sessions.challenges import SessionChallenges, session_challenge
+from services.verification.pipeline import VerificationPipeline
 
 PRODUCT_EXTENSION = "routes.product"
 T = TypeVar("T")
-
-
-class Pipeline(Protocol):
-    """``services.verification.pipeline.VerificationPipeline`` as the routes use it."""
-
-    def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,
-                        only: Any = None) -> list[str]:
-        """Run and record the missing checks of the session's current attempt."""
-        ...
-
-    def decide(self, session_id: UUID) -> bool:
-        """Have the decision worker decide the session now if its checks are all in."""
-        ...
+RecordModuleCall = Callable[[KycLedger, str, UUID, list[CheckResult], Mapping[str, PersonalData] | None, str], None]
+"""``services.verification.results.record_module_call``: a module call recorded as a one-check session."""
 
 
 class JobQueue(Protocol):
@@ -61,12 +54,12 @@ class JobQueue(Protocol):
 class ProductServices:
     """Registered by ``ops.api_wiring`` under ``PRODUCT_EXTENSION``."""
 
-    pipeline: Any  # services.verification.pipeline.VerificationPipeline (typed loosely: api may not import ops)
+    pipeline: VerificationPipeline
     blobs: BlobStore
     tokens: ClientTokens
     challenges: SessionChallenges
     queue: JobQueue | None
-    record_module_call: Callable[..., None]
+    record_module_call: RecordModuleCall
     pipeline_label: Callable[[CheckResult, bool], CheckResult]
 
 
@@ -125,11 +118,11 @@ def result_view(result: CheckResult) -> dict[str, Any]:
                        for m in result.models]}
 
 
-def extracted_view(events: list[object], attempt: int) -> dict[str, str]:
+def extracted_view(events: Sequence[object], attempt: int) -> dict[str, str]:
     """Decrypted extracted data of an attempt (the owner's view); erased values read as such."""
     values: dict[str, str] = {}
     for recorded in events:
-        if getattr(type(recorded), "TOPIC", "") != "kycledger.session.DocumentDataExtracted":
+        if getattr(type(recorded), "TOPIC", "") != topics.DOCUMENT_DATA_EXTRACTED:
             continue
         if getattr(recorded, "attempt", 0) != attempt:
             continue

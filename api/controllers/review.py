@@ -25,10 +25,11 @@ from api.openapi import body, ok
 from api.params import Caller, Deps
 from api.schemas.sessions import CODE
 from domain.errors import NotFoundError
+from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.review import Reviewer, proposal_of
 
-REVIEW_TOPIC = "kycledger.session.ManualReviewRequested"
+REVIEW_TOPIC = topics.MANUAL_REVIEW_REQUESTED
 _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
 _PERSON = {"id": "mem_0123456789abcdef", "name": "Riley Reviewer"}
 

@@ -8,15 +8,16 @@ session-scoped client token instead of HMAC, for a browser capture page: uploads
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, cast
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
 from litestar import Controller, Request, get, post
 from litestar.openapi.spec import Example
 from litestar.params import Body, Parameter
 
 from api.client_session import client_session
-from api.client_token import session_challenge
 from api.controllers import challenges
 from api.controllers.product import (
     in_thread,
@@ -30,7 +31,7 @@ from api.controllers.session_search import SessionListing
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import VIDEO_ERROR_STATUS, decode_base64_video, media, media_problem
-from api.metering import meter
+from api.metering import reserve_usage
 from api.middleware import SHOWN_SECRET
 from api.openapi import body, ok
 from api.params import Caller, ClientToken, Deps
@@ -50,6 +51,7 @@ from domain.address_proof.capture import ensure_capture_wanted
 from domain.audit import CLIENT_TOKEN_ACTOR_PREFIX, SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
+from domain.sessions.challenges import session_challenge
 from domain.sessions.configuration import DOCUMENT_READING_CHECKS, SessionConfiguration
 from domain.sessions.guards import ensure_capture_room
 
@@ -186,8 +188,13 @@ def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> 
     return sorted(needed - kinds)
 
 
-def request_checks(deps: Deps, tenant_id: str, session_id: UUID) -> tuple[int, list[str]]:
-    """Record ``CheckRequested`` for every configured check of the attempt (once each)."""
+def request_checks(deps: Deps, tenant_id: str, session_id: UUID,
+                   usage: Callable[[], Sequence[Aggregate]] = tuple) -> tuple[int, list[str]]:
+    """Record ``CheckRequested`` for every configured check of the attempt (once each).
+
+    ``usage`` reserves the step's billable use once the session may be completed; its facts are
+    recorded in the same transaction as the request (one request step, one write).
+    """
     session = deps.ledger.get_session(tenant_id, session_id)
     if str(session.status) != "pending":
         raise ApiProblem(409, "illegal_status_transition", f"cannot complete: session is {session.status}")
@@ -197,8 +204,11 @@ def request_checks(deps: Deps, tenant_id: str, session_id: UUID) -> tuple[int, l
         raise ApiProblem(409, "captures_missing", "upload the missing captures first", missing=missing)
     already = set(session.requested_checks.get(session.attempt, []))
     wanted = [check for check in session.required_checks if check not in already]
+    records = usage()
     if wanted:  # one transaction: the work-recovery follower sees the whole request or none of it
-        deps.ledger.request_checks(tenant_id, session_id, wanted)
+        deps.ledger.request_checks(tenant_id, session_id, wanted, along=records)
+    elif records:
+        deps.ledger.record_usage(records)
     return session.attempt, session.required_checks
 
 
@@ -256,8 +266,8 @@ class SessionController(SessionListing, Controller):
     async def complete(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                        session_id: SessionId) -> CompleteAccepted:
         sid = parse_session_id(session_id)
-        attempt, checks = await in_thread(request_checks, deps, principal.tenant_id, sid)
-        await in_thread(meter, request, "workflow")
+        attempt, checks = await in_thread(request_checks, deps, principal.tenant_id, sid,
+                                          lambda: reserve_usage(request, "workflow")[1])
         # The ledger now holds the request: the publish below is the fast path only (api.work).
         job_status = await offer_job(deps, principal.tenant_id, sid, attempt, principal.sandbox)
         return CompleteAccepted(id=str(sid), status="pending", job_id=f"{sid}:{attempt}",

@@ -13,11 +13,11 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from api.client_token import session_challenge
 from api.controllers.mobile import scan_view
 from api.controllers.product import product
 from api.deps import ApiDependencies
 from api.outcome_view import answered_attempt, person_decision
+from domain.sessions.challenges import session_challenge
 
 
 def _face(session: Any, attempt: int) -> dict[str, Any]:

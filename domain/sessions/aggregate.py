@@ -20,6 +20,7 @@ from domain.base import LedgerAggregate
 from domain.checks import CheckResult, CheckType
 from domain.errors import InvalidArgumentError
 from domain.personal_data import PersonalData
+from domain.sessions import topics
 from domain.sessions.canonical import to_json_value
 from domain.sessions.configuration import LivenessType, SessionConfiguration
 from domain.sessions.errors import (
@@ -77,7 +78,7 @@ DEFAULT_RULES = ReviewRules()
 class VerificationSession(LedgerAggregate):
     """A verification session of one tenant (seed 002 step 1, seed 003 session-based flow)."""
 
-    TOPIC = "kycledger.session.VerificationSession"
+    TOPIC = topics.AGGREGATE
 
     # ------------------------------------------------------------------ creation
     @classmethod
@@ -102,7 +103,7 @@ class VerificationSession(LedgerAggregate):
             reference=reference,
         )
 
-    @event("Created", topic="kycledger.session.Created")
+    @event("Created", topic=topics.CREATED)
     def __init__(
         self, tenant: str, configuration: dict[str, Any], created_at: datetime, reference: str | None
     ) -> None:
@@ -222,7 +223,7 @@ class VerificationSession(LedgerAggregate):
             metadata=to_json_value(dict(metadata)),
         )
 
-    @event("CaptureRecorded", topic="kycledger.session.CaptureRecorded")
+    @event("CaptureRecorded", topic=topics.CAPTURE_RECORDED)
     def _capture_recorded(
         self, attempt: int, kind: str, content_sha256: str, blob_ref: str, metadata: dict[str, Any]
     ) -> None:
@@ -241,7 +242,7 @@ class VerificationSession(LedgerAggregate):
         self._guard_check_requested(check)
         self._check_requested(attempt=self.attempt, check=check)
 
-    @event("CheckRequested", topic="kycledger.session.CheckRequested")
+    @event("CheckRequested", topic=topics.CHECK_REQUESTED)
     def _check_requested(self, attempt: int, check: str) -> None:
         self.requested_checks.setdefault(attempt, []).append(check)
 
@@ -252,7 +253,7 @@ class VerificationSession(LedgerAggregate):
         self._guard_check_requested(str(result.check))
         self._check_completed(attempt=attempt, result=check_result_to_record(result))
 
-    @event("CheckCompleted", topic="kycledger.session.CheckCompleted")
+    @event("CheckCompleted", topic=topics.CHECK_COMPLETED)
     def _check_completed(self, attempt: int, result: dict[str, Any]) -> None:
         # A re-delivered check replaces the earlier one; the decision names the event it read.
         self.results.setdefault(attempt, {})[str(result["check"])] = result
@@ -267,7 +268,7 @@ class VerificationSession(LedgerAggregate):
                 raise InvalidArgumentError("extracted values must be PersonalData", field=name)
         self._document_data_extracted(attempt=attempt, fields=dict(fields))
 
-    @event("DocumentDataExtracted", topic="kycledger.session.DocumentDataExtracted")
+    @event("DocumentDataExtracted", topic=topics.DOCUMENT_DATA_EXTRACTED)
     def _document_data_extracted(self, attempt: int, fields: dict[str, PersonalData]) -> None:
         self.extracted_fields = sorted(fields)  # names only: values stay in the encrypted event
 
@@ -303,11 +304,11 @@ class VerificationSession(LedgerAggregate):
                                   liveness_type=str(liveness))
             self._carry_document_over(step, from_attempt=attempt)
 
-    @event("ScoreComputed", topic="kycledger.session.ScoreComputed")
+    @event("ScoreComputed", topic=topics.SCORE_COMPUTED)
     def _score_computed(self, attempt: int, score: float, breakdown: list[dict[str, Any]]) -> None:
         self.last_score = score
 
-    @event("DecisionMade", topic="kycledger.session.DecisionMade")
+    @event("DecisionMade", topic=topics.DECISION_MADE)
     def _decision_made(
         self, attempt: int, policy_hash: str, inputs: list[dict[str, Any]], outcome: dict[str, Any]
     ) -> None:
@@ -341,7 +342,7 @@ class VerificationSession(LedgerAggregate):
         )
         self._carry_document_over(step, from_attempt=previous)
 
-    @event("RetryRequested", topic="kycledger.session.RetryRequested")
+    @event("RetryRequested", topic=topics.RETRY_REQUESTED)
     def _retry_requested(self, attempt: int, step: str, reason: str, liveness_type: str) -> None:
         self.retries.append({"attempt": attempt, "step": step, "reason": reason})
         self.attempt = attempt
@@ -364,7 +365,7 @@ class VerificationSession(LedgerAggregate):
                 content_sha256=str(kept["content_sha256"]), blob_ref=str(kept["blob_ref"]),
                 metadata=dict(kept["metadata"]))
 
-    @event("CaptureCarriedOver", topic="kycledger.session.CaptureCarriedOver")
+    @event("CaptureCarriedOver", topic=topics.CAPTURE_CARRIED_OVER)
     def _capture_carried_over(self, attempt: int, from_attempt: int, kind: str, content_sha256: str,
                               blob_ref: str, metadata: dict[str, Any]) -> None:
         self.captures.setdefault(attempt, []).append(
@@ -379,7 +380,7 @@ class VerificationSession(LedgerAggregate):
         self._require_status("request help", SessionStatus.PENDING, SessionStatus.MANUAL_REVIEW)
         self._help_requested(attempt=self.attempt, step=step, topic=topic)
 
-    @event("HelpRequested", topic="kycledger.session.HelpRequested")
+    @event("HelpRequested", topic=topics.HELP_REQUESTED)
     def _help_requested(self, attempt: int, step: str, topic: str) -> None:
         self.help_requests.append({"attempt": attempt, "step": step, "topic": topic})
 
@@ -397,7 +398,7 @@ class VerificationSession(LedgerAggregate):
         ensure_manual_review_available(self.failed_attempts)
         self._manual_review_requested(attempt=self.attempt, queue=str(ReviewQueue.OPERATIONS), reason=reason)
 
-    @event("ManualReviewRequested", topic="kycledger.session.ManualReviewRequested")
+    @event("ManualReviewRequested", topic=topics.MANUAL_REVIEW_REQUESTED)
     def _manual_review_requested(self, attempt: int, queue: str, reason: str) -> None:
         self.status = SessionStatus.MANUAL_REVIEW
         self.review_queue = queue
@@ -417,7 +418,7 @@ class VerificationSession(LedgerAggregate):
 
     @dataclass(frozen=True)
     class ReviewClaimed(LedgerAggregate.Event):
-        TOPIC = "kycledger.session.ReviewClaimed"
+        TOPIC = topics.REVIEW_CLAIMED
         reviewer: str  # v1: "key:<id>" (an API key); v2: the person's member id
         reviewer_name: str | None
         class_version = 2
@@ -460,7 +461,7 @@ class VerificationSession(LedgerAggregate):
                              user_message_code=review_message_code(verdict, self.review_queue))
         return True
 
-    @event("ReviewDecisionProposed", topic="kycledger.session.ReviewDecisionProposed")
+    @event("ReviewDecisionProposed", topic=topics.REVIEW_DECISION_PROPOSED)
     def _review_proposed(self, attempt: int, reviewer: str, reviewer_name: str, decision: str, reason: str,
                          four_eyes: str) -> None:
         self.review_history.append({"step": "proposed", "attempt": attempt, "decision": decision, "reason": reason,
@@ -470,7 +471,7 @@ class VerificationSession(LedgerAggregate):
 
     @dataclass(frozen=True)
     class ReviewDecided(LedgerAggregate.Event):
-        TOPIC = "kycledger.session.ReviewDecided"
+        TOPIC = topics.REVIEW_DECIDED
         attempt: int
         reviewer: str
         decision: str
@@ -498,7 +499,7 @@ class VerificationSession(LedgerAggregate):
         accepted = decision == Decision.ACCEPTED
         self.status = SessionStatus.VERIFIED if accepted else SessionStatus.FAILED
 
-    @event("DecisionSuperseded", topic="kycledger.session.DecisionSuperseded")
+    @event("DecisionSuperseded", topic=topics.DECISION_SUPERSEDED)
     def _decision_superseded(self, attempt: int, superseded_by: str, reason: str) -> None:
         self.superseded.append({"attempt": attempt, "by": superseded_by, "reason": reason})
 
@@ -510,7 +511,7 @@ class VerificationSession(LedgerAggregate):
             raise SessionNotExpiredError("TTL not elapsed", expires_at=self.expires_at.isoformat())
         self._expired(expired_at=now)
 
-    @event("Expired", topic="kycledger.session.Expired")
+    @event("Expired", topic=topics.EXPIRED)
     def _expired(self, expired_at: datetime) -> None:
         self.status = SessionStatus.EXPIRED
         self.ended_at = expired_at
@@ -522,7 +523,7 @@ class VerificationSession(LedgerAggregate):
         ensure_not_steered(self.review_lock, self.status, "cancel")
         self._cancelled(reason=reason, cancelled_at=now)
 
-    @event("Cancelled", topic="kycledger.session.Cancelled")
+    @event("Cancelled", topic=topics.CANCELLED)
     def _cancelled(self, reason: str, cancelled_at: datetime) -> None:
         self.status = SessionStatus.CANCELLED
         self.cancel_reason = reason

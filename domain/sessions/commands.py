@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.domain import Aggregate
 
 from domain.audit import calling_key_environment, is_sandbox_actor
 from domain.checks import CheckResult
@@ -158,13 +159,18 @@ class SessionCommands:
         session.request_check(check)
         self.save(session)
 
-    def request_checks(self, tenant_id: str, session_id: UUID, checks: Sequence[str]) -> None:
+    def request_checks(self, tenant_id: str, session_id: UUID, checks: Sequence[str],
+                       along: Sequence[Aggregate] = ()) -> None:
         """Request several checks of the current attempt in one transaction: the work-recovery
-        follower sees the whole request or none of it (ARCHITECTURE.md section 2, one step one command)."""
+        follower sees the whole request or none of it (docs/architecture.md §2, one step one command).
+
+        ``along`` are facts of the same request step saved in the same transaction (the workflow's
+        usage record when a session is completed), so one request step is one write.
+        """
         session = self.get_session(tenant_id, session_id)
         for check in checks:
             session.request_check(check)
-        self.save(session)
+        self.save(session, *along)
 
     def record_check_result(
         self, tenant_id: str, session_id: UUID, attempt: int, result: CheckResult

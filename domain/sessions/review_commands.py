@@ -15,6 +15,7 @@ from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import DomainError
 from domain.review_settings import TenantReviewSettings, review_settings_uuid
+from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.review import Reviewer, ReviewRules
 
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
     from domain.tenancy import ApiKey
 
-SUBMITTING_TOPICS = frozenset({"kycledger.session.Created", "kycledger.session.ManualReviewRequested"})
+SUBMITTING_TOPICS = frozenset({topics.CREATED, topics.MANUAL_REVIEW_REQUESTED})
 
 
 class ReviewCommands:

@@ -17,10 +17,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.errors import InvalidArgumentError, NotFoundError
-from domain.policy_registry import TenantPolicyRegistry
 from ops.cli.common import add_location_args, guarded, operator_context, print_json, runtime_from_args
 from policies.document import DEFAULT_POLICY, PolicyDocument
 from policies.inputs import TOPIC_CREATED
@@ -81,11 +78,7 @@ def _session_events(ledger: Any, session_id: UUID) -> list[Any]:
 
 def _policy_lookup(ledger: Any, tenant: str) -> Any:
     def lookup(policy_hash: str) -> dict[str, Any]:
-        try:
-            registry = ledger.repository.get(TenantPolicyRegistry.create_id(tenant))
-        except AggregateNotFoundError:
-            raise NotFoundError("no policy recorded for tenant", tenant=tenant) from None
-        document: dict[str, Any] = registry.document(policy_hash)
+        document: dict[str, Any] = ledger.policy_document(tenant, policy_hash)
         return document
 
     return lookup
@@ -141,15 +134,7 @@ def _default_policy(args: argparse.Namespace) -> int:
 def _activate_policy(args: argparse.Namespace) -> int:
     policy = _read_policy(args.policy)
     with runtime_from_args(args) as runtime, operator_context("decisions-activate-policy"):
-        ledger = runtime.ledger
-        registry: TenantPolicyRegistry
-        try:
-            registry = ledger.repository.get(TenantPolicyRegistry.create_id(args.tenant))
-        except AggregateNotFoundError:
-            registry = TenantPolicyRegistry.open(args.tenant)
-        changed = registry.activate(policy.to_dict(), policy.policy_hash)
-        if changed:
-            ledger.save(registry)
+        changed = runtime.ledger.activate_policy(args.tenant, policy.to_dict(), policy.policy_hash)
     print_json({"tenant": args.tenant, "policy_hash": policy.policy_hash, "changed": changed})
     return 0
 

@@ -50,7 +50,7 @@ class LedgerRevocations:
         while page := self.ledger.recorder.select_notifications(self._after + 1, PAGE, stop=end,
                                                                 topics=list(ACCESS_TOPICS)):
             for notification in page:
-                aggregate = self.ledger.repository.get(UUID(str(notification.originator_id)))
+                aggregate = self.ledger.find(UUID(str(notification.originator_id)), object)
                 if isinstance(aggregate, TenantNatsUser):
                     self._users[aggregate.id] = aggregate
                 elif isinstance(aggregate, Tenant):

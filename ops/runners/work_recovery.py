@@ -25,8 +25,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from domain.application import KycLedger
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.status import SessionStatus
@@ -135,11 +133,8 @@ class WorkRecovery:
         self.saved = mark
 
     def _session(self, session_id: UUID) -> VerificationSession | None:
-        try:
-            found: object = self.ledger.repository.get(session_id)
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, VerificationSession) else None
+        session: VerificationSession | None = self.ledger.find(session_id, VerificationSession)
+        return session
 
 
 def _still_open(session: VerificationSession, attempt: int) -> bool:

@@ -25,9 +25,10 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError
 
-from domain.audit import audit_context
+from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
 from domain.policy_registry import TenantPolicyRegistry
+from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.errors import DecisionAlreadyRecordedError
 from domain.sessions.status import SessionStatus
@@ -37,9 +38,8 @@ from policies.process import plan_decision
 log = logging.getLogger("kycledger.decision_worker")
 
 WORKER_ACTOR = "system:decision-worker"
-SANDBOX_SUFFIX = ":sandbox"  # api.auth.Principal.actor: a sandbox key acts as key:<id>:sandbox
-TRIGGER_TOPICS = ("kycledger.session.CheckCompleted",)
-CREATED_TOPIC = "kycledger.session.Created"
+TRIGGER_TOPICS = (topics.CHECK_COMPLETED,)
+CREATED_TOPIC = topics.CREATED
 POLICY_ACTIVATED_TOPIC = "kycledger.policy.PolicyActivated"
 
 
@@ -112,8 +112,8 @@ class SessionDecider:
         the pipeline marks its results the same way (``services.verification.pipeline``, ``PIPELINE_ACTOR:sandbox``).
         """
         created = next(iter(self.app.events.get(session_id, limit=1)), None)
-        sandbox = created is not None and str(getattr(created, "actor", "")).endswith(SANDBOX_SUFFIX)
-        return WORKER_ACTOR + (SANDBOX_SUFFIX if sandbox else "")
+        sandbox = created is not None and str(getattr(created, "actor", "")).endswith(SANDBOX_MARK)
+        return WORKER_ACTOR + (SANDBOX_MARK if sandbox else "")
 
     def consider(self, session_id: UUID) -> bool:
         """Decide the session's current attempt if it awaits one; True if a decision was stored."""

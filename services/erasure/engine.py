@@ -12,7 +12,8 @@
    checkpoint, both signed notes and the public key. ``verify_receipt`` checks it offline.
 ``erase_session`` erases the session's own subject (its media) and every subject whose personal
 data the session recorded. ``sweep`` purges media past the tenant's retention period and shreds
-subjects whose hold ended. API and pipeline call ``processing_restricted`` before using a subject.
+subjects whose hold ended (``ops.runners.retention_sweeper`` runs it). API and pipeline call
+``services.erasure.retention.processing_restricted`` before using a subject.
 """
 
 from __future__ import annotations
@@ -25,8 +26,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from adapters.views.log_follower import LogFollower
 from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context, current_audit
@@ -35,23 +34,21 @@ from domain.integrity.merkle_store import MerkleLog
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
 from domain.retention import (
-    DEFAULT_MEDIA_RETENTION,
     SubjectRetention,
-    TenantRetention,
     subject_retention_uuid,
-    tenant_retention_uuid,
 )
+from domain.sessions import topics
 from domain.subjects import subject_uuid
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
-from ops.runners.background import BackgroundLoop
 from services.erasure.receipt import ERASED_TOPIC, RECEIPT_FORMAT, verify_receipt
+from services.erasure.retention import find_aggregate, media_retention, processing_restricted, subject_retention
 
 log = logging.getLogger("kycledger.retention")
 
 ACTOR = "system:retention"
-SESSION_CREATED = "kycledger.session.Created"
-EXTRACTED_TOPIC = "kycledger.session.DocumentDataExtracted"
+SESSION_CREATED = topics.CREATED
+EXTRACTED_TOPIC = topics.DOCUMENT_DATA_EXTRACTED
 ERASURE_REQUESTED = "kycledger.retention.ErasureRequested"
 
 
@@ -74,50 +71,12 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
 
 
-def _get(app: Any, aggregate_id: UUID) -> Any | None:
-    try:
-        return app.repository.get(aggregate_id)
-    except AggregateNotFoundError:
-        return None
-
-
 def _scan(app: Any, topic: str) -> list[Any]:
     found, start = [], 1
     while page := app.recorder.select_notifications(start, 500, topics=[topic]):
         found.extend(page)
         start = page[-1].id + 1
     return found
-
-
-# --- small commands for the API ----------------------------------------------------------------
-
-def subject_retention(app: Any, tenant_id: str, subject_id: str) -> SubjectRetention:
-    found = _get(app, subject_retention_uuid(tenant_id, subject_id))
-    return found if found is not None else SubjectRetention(owner_tenant_id=tenant_id, subject_id=subject_id)
-
-
-def processing_restricted(app: Any, tenant_id: str, subject_id: str, now: datetime) -> bool:
-    """True while a legal hold or a deferred erasure restricts the subject's data (GDPR Art. 18)."""
-    found = _get(app, subject_retention_uuid(tenant_id, subject_id))
-    return bool(found is not None and found.restricted(now))
-
-
-def place_legal_hold(app: Any, tenant_id: str, subject_id: str, basis: str, until: datetime) -> None:
-    retention = subject_retention(app, tenant_id, subject_id)
-    retention.place_hold(basis, until)
-    app.save(retention)
-
-
-def set_media_retention(app: Any, tenant_id: str, days: int) -> None:
-    found = _get(app, tenant_retention_uuid(tenant_id))
-    retention = found if found is not None else TenantRetention(owner_tenant_id=tenant_id)
-    retention.set_media_retention(days)
-    app.save(retention)
-
-
-def media_retention(app: Any, tenant_id: str) -> Any:
-    found = _get(app, tenant_retention_uuid(tenant_id))
-    return found.media_retention if found is not None else DEFAULT_MEDIA_RETENTION
 
 
 @dataclass
@@ -156,8 +115,9 @@ class ErasureEngine:
         self.app.get_session(tenant_id, session_id)  # NotFoundError for another tenant's session
         subjects = {session_subject_id(tenant_id, session_id)}
         for event in self.app.events.get(session_id):
-            if type(event).TOPIC == EXTRACTED_TOPIC:
-                subjects.update(v.subject_id for v in event.fields.values() if isinstance(v, PersonalData))
+            if getattr(type(event), "TOPIC", "") == EXTRACTED_TOPIC:
+                fields: dict[str, object] = getattr(event, "fields", {})
+                subjects.update(v.subject_id for v in fields.values() if isinstance(v, PersonalData))
         return [self.erase_subject(tenant_id, s, reason) for s in sorted(subjects)]
 
     def _shred(self, tenant_id: str, subject_id: str, reason: str, retention: SubjectRetention) -> dict[str, Any]:
@@ -175,8 +135,9 @@ class ErasureEngine:
                 ProjectionRunner(self.app, self.view).run_once()  # SubjectErased deletes the subject's rows
             current = checkpointer.checkpoint_now()
             position = LogFollower(self.app).chain_position_after(erased.id - 1)
-            link = self.app.recorder.select_chain(position, 1)[0]
-            prev_hash = self.app.recorder.select_chain(position - 1, 1)[0].entry_hash if position > 1 else bytes(32)
+            chain: Any = self.app.recorder  # the chained recorder (docs/architecture.md §4) adds select_chain
+            link = chain.select_chain(position, 1)[0]
+            prev_hash = chain.select_chain(position - 1, 1)[0].entry_hash if position > 1 else bytes(32)
             log = MerkleLog(nodes)
             inclusion = log.inclusion_proof(position - 1, current.checkpoint.size)
             consistency = log.consistency_proof(previous.checkpoint.size, current.checkpoint.size)
@@ -211,11 +172,11 @@ class ErasureEngine:
         """Purge media past each tenant's retention; shred subjects whose legal hold has ended."""
         now, report = self.clock(), SweepReport()
         for n in _scan(self.app, SESSION_CREATED):
-            created = self.app.mapper.to_domain_event(n)
+            created: Any = self.app.mapper.to_domain_event(n)
             tenant, subject = created.tenant, session_subject_id(created.tenant, n.originator_id)
             if now < created.created_at + media_retention(self.app, tenant):
                 continue
-            existing = _get(self.app, subject_retention_uuid(tenant, subject))
+            existing = find_aggregate(self.app, subject_retention_uuid(tenant, subject))
             if existing is not None and (existing.media_purged or existing.shredded):
                 continue
             if existing is not None and existing.under_hold(now):
@@ -235,20 +196,4 @@ class ErasureEngine:
         return report
 
 
-def _sweep_step(engine: ErasureEngine) -> int:
-    engine.sweep()
-    return 0  # then wait the whole interval
-
-
-def start_retention_sweeper(rt: LedgerRuntime, blobs: BlobStore | None,
-                            interval_seconds: float = 3600.0) -> BackgroundLoop:
-    """Purge media past retention and shred subjects whose hold ended, now and then every interval.
-
-    A failed sweep is logged and retried at the next interval (``BackgroundLoop``): retention must
-    not stop for good because the database blinked once.
-    """
-    engine = ErasureEngine(rt, blobs)
-    return BackgroundLoop("retention-sweeper", lambda: _sweep_step(engine), idle_seconds=interval_seconds).start()
-
-
-__all__ = ["ErasureEngine", "processing_restricted", "start_retention_sweeper", "verify_receipt"]
+__all__ = ["ErasureEngine", "processing_restricted", "verify_receipt"]

@@ -28,14 +28,15 @@ from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
 from domain.integrity.merkle import ProofVerificationError, verify_inclusion
 from domain.integrity.merkle_store import MerkleLog
 from domain.policy_registry import TenantPolicyRegistry
+from domain.sessions import topics
 from domain.sessions.canonical import canonical_json, sha256_hex
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import build_checkpointer, integrity_stores, ledger_origin, trusted_public_key
 
 BUNDLE_FORMAT = "kycledger-evidence-bundle"
 BUNDLE_VERSION = 1
-SESSION_CREATED = "kycledger.session.Created"
-DECISION_MADE = "kycledger.session.DecisionMade"
+SESSION_CREATED = topics.CREATED
+DECISION_MADE = topics.DECISION_MADE
 POLICY_ACTIVATED = "kycledger.policy.PolicyActivated"
 
 

@@ -12,7 +12,7 @@ from domain.address_proof.rules import assess_address_proof
 from domain.checks import CheckResult, CheckType, Outcome
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
-from ops.ml_services import MlServices
+from services.verification.ports import MlServices
 from services.verification.results import capture_failure, sandbox_label
 
 ADDRESS_FIELD = "address_proof_address"

@@ -26,11 +26,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
 
-from adapters.media import MsgpackLivenessFramesCodec
-from adapters.telemetry import record_check_span, traced
-from api.client_token import SessionChallenges, session_challenge
 from domain.application import KycLedger
-from domain.audit import audit_context
+from domain.audit import SANDBOX_MARK, audit_context
 from domain.checks import CheckResult, CheckType, Outcome
 from domain.errors import ConflictError, DomainError
 from domain.personal_data import PersonalData
@@ -39,13 +36,15 @@ from domain.ports.document import to_check_results
 from domain.ports.face import FaceMatchResult, FaceNotFoundError, InvalidImageError
 from domain.ports.kya import KyaReport, KyaRequest, kya_check_result
 from domain.ports.liveness import CapturedFrame, ChallengeResponse, LivenessResult
+from domain.ports.media import LivenessFramesCodec
 from domain.ports.screening import ScreeningQuery, ScreeningResult, screening_check_result
 from domain.sessions.aggregate import VerificationSession
+from domain.sessions.challenges import SessionChallenges, session_challenge
 from domain.sessions.status import SessionStatus
-from ops.ml_services import MlServices
 from services.decisions.decider import SessionDecider
-from services.erasure.engine import processing_restricted
+from services.erasure.retention import processing_restricted
 from services.verification.address_proof import FIELD_CHECK, address_proof_check
+from services.verification.ports import MlServices, NoTelemetry, PipelineTelemetry
 from services.verification.results import (
     DEFAULT_MIN_AGE,
     DOCUMENT_CHECKS,
@@ -66,10 +65,13 @@ class VerificationPipeline:
     """Runs checks through the ML ports and records them; one instance per process."""
 
     def __init__(self, ledger: KycLedger, blobs: BlobStore, real: Callable[[], MlServices],
-                 sandbox: MlServices, challenges: SessionChallenges,
-                 today: Callable[[], date] = lambda: datetime.now(UTC).date()) -> None:
+                 sandbox: MlServices, challenges: SessionChallenges, frames: LivenessFramesCodec,
+                 today: Callable[[], date] = lambda: datetime.now(UTC).date(),
+                 telemetry: PipelineTelemetry | None = None) -> None:
         self.ledger = ledger
         self.blobs = blobs
+        self.frames = frames
+        self.telemetry: PipelineTelemetry = telemetry or NoTelemetry()
         self._real = real
         self._sandbox = sandbox
         self.challenges = challenges
@@ -110,7 +112,7 @@ class VerificationPipeline:
         challenge = session_challenge(self.challenges, session, events)
         if challenge is None:
             raise ConflictError("the session does not use active liveness")
-        packed = MsgpackLivenessFramesCodec().unpack(frames_blob)
+        packed = self.frames.unpack(frames_blob)
         response = ChallengeResponse(nonce=packed.nonce, frames=tuple(
             CapturedFrame(image, offset) for image, offset in zip(packed.frames, packed.offsets_ms, strict=True)))
         ml = self.services(sandbox)
@@ -127,8 +129,8 @@ class VerificationPipeline:
     def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,
                         only: frozenset[CheckType] | None = None) -> list[str]:
         """Run and record the missing checks of the current attempt; the checks recorded."""
-        actor = PIPELINE_ACTOR + (":sandbox" if sandbox else "")
-        with traced("pipeline.process_session", {"kyc.sandbox": sandbox}), \
+        actor = PIPELINE_ACTOR + (SANDBOX_MARK if sandbox else "")
+        with self.telemetry.span("pipeline.process_session", {"kyc.sandbox": sandbox}), \
                 audit_context(tenant_id, actor, f"pipeline-{session_id}"):
             session = self.ledger.get_session(tenant_id, session_id)
             if session.status != SessionStatus.PENDING or session.attempt in session.decisions:
@@ -152,7 +154,7 @@ class VerificationPipeline:
             for result in results:
                 if str(result.check) in recorded:
                     self._observe(result, seconds.get(result.check, 0.0))
-                    record_check_span(result, seconds.get(result.check, 0.0), ran_until)
+                    self.telemetry.record_check(result, seconds.get(result.check, 0.0), ran_until)
             return recorded
 
     @staticmethod

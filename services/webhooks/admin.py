@@ -15,7 +15,7 @@ from uuid import UUID
 
 from adapters.webhooks.address_policy import resolve_target
 from domain.errors import InvalidArgumentError
-from domain.webhooks import DEFAULT_SECRET_OVERLAP, WebhookDelivery, WebhookEndpoint
+from domain.webhooks import ATTEMPT_RECORDED_TOPIC, DEFAULT_SECRET_OVERLAP, WebhookDelivery, WebhookEndpoint
 from services.webhooks.commands import (
     get_delivery,
     get_endpoint,
@@ -41,7 +41,7 @@ def delivery_view(app: Any, delivery: WebhookDelivery) -> dict[str, Any]:
     attempts = [{"attempt": e.attempt, "at": e.at.isoformat(), "status_code": e.status_code, "error": e.error,
                  "outcome": e.outcome, "duration_ms": e.duration_ms,
                  "next_attempt_at": e.next_attempt_at.isoformat() if e.next_attempt_at else None}
-                for e in app.events.get(delivery.id) if isinstance(e, WebhookDelivery.AttemptRecorded)]
+                for e in app.events.get(delivery.id) if getattr(type(e), "TOPIC", "") == ATTEMPT_RECORDED_TOPIC]
     return {"message_id": delivery.message_id, "endpoint_id": delivery.endpoint_id,
             "event_type": delivery.event_type, "status": str(delivery.status), "attempts_made": delivery.attempts,
             "next_attempt_at": delivery.next_attempt_at.isoformat() if delivery.next_attempt_at else None,

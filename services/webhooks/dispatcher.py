@@ -30,6 +30,7 @@ from adapters.webhooks.signing import webhook_headers
 from domain.audit import audit_context
 from domain.usage import QuotaThreshold
 from domain.webhooks import (
+    REDELIVERY_REQUESTED_TOPIC,
     AttemptOutcome,
     DeliveryStatus,
     WebhookDelivery,
@@ -86,7 +87,8 @@ class WebhookDispatcher:
         self._rebuild()
 
     def _scan(self, topic: str) -> list[Any]:
-        found, start = [], 1
+        found: list[Any] = []
+        start = 1
         while True:
             page = self.app.recorder.select_notifications(start, 500, topics=[topic])
             if not page:
@@ -118,7 +120,7 @@ class WebhookDispatcher:
             for event, entry in batch:
                 if isinstance(event, WebhookEndpoint.Created):
                     self.endpoints.setdefault(event.owner_tenant_id, set()).add(event.endpoint_id)
-                elif isinstance(event, WebhookDelivery.RedeliveryRequested):
+                elif getattr(type(event), "TOPIC", "") == REDELIVERY_REQUESTED_TOPIC:
                     self._track(event.originator_id)  # requested by the API, in any process
                 for tenant, session, event_type, message_id, data in self._messages(event, entry):
                     created += self._schedule(tenant, session, message_id, event_type, data, event.timestamp)

@@ -18,8 +18,8 @@ from domain.address_proof.rules import AddressProofAssessment, assess_address_pr
 from domain.checks import CheckType, Outcome
 from domain.personal_data import PersonalData
 from ml.address_proof.reader import RapidOcrAddressProofReader
-from ops.ml_services import MlServices
 from services.verification.address_proof import ADDRESS_FIELD, address_proof_check
+from services.verification.ports import MlServices
 from tests.integration.address_proof.letters import Letter, blank_page, noise_page, render_letter, save
 
 pytestmark = pytest.mark.integration

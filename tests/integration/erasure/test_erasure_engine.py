@@ -27,15 +27,10 @@ from ops.bootstrap import LedgerRuntime
 from ops.cli import main
 from ops.local_services import LocalNats
 from ops.runners.relays import open_read_model_view, start_relays
+from ops.runners.retention_sweeper import start_retention_sweeper
 from projections import queries
-from services.erasure.engine import (
-    ErasureEngine,
-    place_legal_hold,
-    processing_restricted,
-    set_media_retention,
-    start_retention_sweeper,
-    verify_receipt,
-)
+from services.erasure.engine import ErasureEngine, verify_receipt
+from services.erasure.retention import place_legal_hold, processing_restricted, set_media_retention
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.integration.streams.nats_support import wait_relayed
 from tests.unit.sessions.support import Clock, decide, face, liveness, ocr, validation

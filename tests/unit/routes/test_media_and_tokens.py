@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from adapters.media import PillowImageSanitizer
-from api.client_token import ClientTokens, InvalidClientTokenError, SessionChallenges
+from api.client_token import ClientTokens, InvalidClientTokenError
 from api.media import image_from_base64 as image_from_base64_with
 from domain.ports.media import (
     MAX_IMAGE_BYTES,
@@ -23,6 +23,7 @@ from domain.ports.media import (
     SanitizedImage,
     UnsupportedMediaTypeError,
 )
+from domain.sessions.challenges import SessionChallenges
 
 pytestmark = pytest.mark.unit
 

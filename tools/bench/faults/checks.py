@@ -76,8 +76,8 @@ def stranded(rt: LedgerRuntime, facts: LedgerFacts) -> list[str]:
     """Sessions whose current attempt was requested and is still pending without a decision."""
     found = []
     for sid in sorted({s for s, _ in facts.requested}):
-        session = rt.ledger.repository.get(UUID(sid))
-        assert isinstance(session, VerificationSession)
+        session = rt.ledger.find(UUID(sid), VerificationSession)
+        assert session is not None
         if session.status == SessionStatus.PENDING and (sid, session.attempt) in facts.requested \
                 and session.attempt not in session.decisions:
             found.append(sid)

@@ -1,0 +1,71 @@
+"""What the verification pipeline needs from outside: the ML port set of a process, and telemetry.
+
+The composition root fills them: ``ops.ml_services.build_ml_services`` (the real adapters) or
+``ops.sandbox.build_sandbox_services`` (the deterministic sandbox set, the same shape), and
+``adapters.telemetry.spans.OtelPipelineTelemetry`` when tracing is wired. Tests pass fakes here.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from domain.checks import CheckResult
+from domain.ports.address_proof import AddressProofReader
+from domain.ports.document import DocumentReader, DocumentValidator
+from domain.ports.face import FaceMatcher, ModelUnavailableError
+from domain.ports.kya import KyaChecker
+from domain.ports.liveness import ActiveLivenessChecker, PassiveLivenessChecker
+from domain.ports.screening import SanctionsScreener
+
+WATCHLIST_ENV = "KYC_WATCHLIST_DIR"
+"""The setting that names the watchlist folder (docs/architecture.md §7): named in the error a
+requested screening check raises when no screener is wired, instead of passing unscreened."""
+
+
+@dataclass
+class MlServices:
+    """Port implementations plus one lock per model family; ``sandbox`` labels every output."""
+
+    document_reader: DocumentReader
+    document_validator: DocumentValidator
+    face_matcher: FaceMatcher
+    passive_liveness: PassiveLivenessChecker
+    active_liveness: ActiveLivenessChecker
+    kya: KyaChecker
+    address_proof_reader: AddressProofReader  # shares the document OCR engine: use document_lock
+    screener: SanctionsScreener | None
+    sandbox: bool = False
+    document_lock: threading.Lock = field(default_factory=threading.Lock)
+    face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
+
+    def require_screener(self) -> SanctionsScreener:
+        if self.screener is None:
+            raise ModelUnavailableError(
+                f"screening needs watchlists: set {WATCHLIST_ENV} to a folder of OFAC/UN/CSL list files",
+                setting=WATCHLIST_ENV)
+        return self.screener
+
+
+class PipelineTelemetry(Protocol):
+    """Spans for the pipeline's work: ids, enum values and model names only, never personal data."""
+
+    def span(self, name: str, attributes: dict[str, str | bool | int]) -> AbstractContextManager[object]:
+        """A current span around a block of work (a free no-op when tracing is off)."""
+        ...
+
+    def record_check(self, result: CheckResult, seconds: float, ended_ns: int) -> None:
+        """One span for a recorded check, lasting ``seconds`` and ending at ``ended_ns``."""
+        ...
+
+
+class NoTelemetry:
+    """``PipelineTelemetry`` that records nothing (tests, tools)."""
+
+    def span(self, name: str, attributes: dict[str, str | bool | int]) -> AbstractContextManager[object]:
+        return nullcontext()
+
+    def record_check(self, result: CheckResult, seconds: float, ended_ns: int) -> None:
+        return None
