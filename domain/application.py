@@ -85,7 +85,7 @@ class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommand
         """Create a tenant with its first client key; returns the key with its secret, once."""
         tenant, key = self._tenant_with_key(name, plan)
         self.save(tenant, key)
-        return IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role)
+        return IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role, sandbox=key.sandbox)
 
     def open_tenant(self, name: str, plan: str, admin_name: str) -> TenantOpened:
         """A tenant with its first integration key and its first administrator with their key, in one
@@ -94,7 +94,8 @@ class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommand
         admin = Member.enrol(tenant.tenant_id_public, admin_name, [MemberRole.ADMIN])
         admin_key = self._issue(admin, KeyRole.ADMIN, sandbox=False)
         self.save(tenant, key, admin, admin_key)
-        return TenantOpened(IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role),
+        return TenantOpened(IssuedKey(tenant.tenant_id_public, key.key_id, key.secret, key.role,
+                                      sandbox=key.sandbox),
                             IssuedKey(tenant.tenant_id_public, admin_key.key_id, admin_key.secret, admin_key.role,
                                       admin.member_id))
 
@@ -122,10 +123,10 @@ class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommand
                                        hint="kycledger members create --tenant T --name NAME --role ROLE")
         key = self._new_key(tenant.tenant_id_public, role, sandbox)
         self.save(key)
-        return IssuedKey(tenant_id, key.key_id, key.secret, key.role)
+        return IssuedKey(tenant_id, key.key_id, key.secret, key.role, sandbox=key.sandbox)
 
     def _new_key(self, tenant_id: str, role: str, sandbox: bool) -> ApiKey:
-        return ApiKey(key_id=new_key_id(), owner_tenant_id=tenant_id, role=role, sandbox=sandbox,
+        return ApiKey(key_id=new_key_id(sandbox), owner_tenant_id=tenant_id, role=role, sandbox=sandbox,
                       secret=new_secret(), member_id=None)
 
     def rotate_api_key(self, key_id: str, overlap: timedelta = DEFAULT_ROTATION_OVERLAP) -> IssuedKey:
@@ -135,7 +136,7 @@ class KycLedger(ReviewCommands, MemberCommands, PlatformCommands, SessionCommand
         key = self.get_api_key(key_id)
         key.rotate(new_secret(), overlap_until=self.clock() + overlap)
         self.save(key)
-        return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role, key.member_id)
+        return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role, key.member_id, key.sandbox)
 
     def revoke_api_key(self, key_id: str, reason: str) -> None:
         key = self.get_api_key(key_id)

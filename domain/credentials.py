@@ -13,6 +13,10 @@ from dataclasses import dataclass
 
 KEY_ID_PREFIX = "kyck_"
 SECRET_PREFIX = "kycs_"
+# A key's environment is in its id (``kyck_live_...``, ``kyck_sandbox_...``) so that whoever holds it
+# sees whether its results are real. Ids issued before carry no environment and keep working.
+LIVE_KEY_PREFIX = KEY_ID_PREFIX + "live_"
+SANDBOX_KEY_PREFIX = KEY_ID_PREFIX + "sandbox_"
 
 
 @dataclass(frozen=True)
@@ -30,9 +34,14 @@ class CredentialSecret:
     __str__ = __repr__
 
 
-def new_key_id() -> str:
-    """A public API key id: safe to log and to show in dashboards."""
-    return KEY_ID_PREFIX + secrets.token_hex(12)
+def new_key_id(sandbox: bool) -> str:
+    """A public API key id naming its environment: safe to log and to show in dashboards."""
+    return (SANDBOX_KEY_PREFIX if sandbox else LIVE_KEY_PREFIX) + secrets.token_hex(12)
+
+
+def environment_name(sandbox: bool) -> str:
+    """``sandbox`` (simulated results, never billed) or ``live``."""
+    return "sandbox" if sandbox else "live"
 
 
 def new_secret() -> CredentialSecret:

@@ -16,7 +16,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.audit import PLATFORM_TENANT
-from domain.credentials import CredentialSecret, new_key_id, new_secret
+from domain.credentials import CredentialSecret, environment_name, new_key_id, new_secret
 from domain.errors import InvalidArgumentError, NotFoundError
 from domain.members import Member, MemberRole, member_uuid
 from domain.tenancy import ApiKey, KeyRole, Tenant
@@ -47,6 +47,12 @@ class IssuedKey:
     secret: CredentialSecret
     role: str
     member_id: str | None = None
+    sandbox: bool = False
+
+    @property
+    def environment(self) -> str:
+        """``sandbox`` (simulated results, never billed) or ``live``: shown whenever a key is issued."""
+        return environment_name(self.sandbox)
 
 
 @dataclass(frozen=True)
@@ -164,7 +170,7 @@ class MemberCommands:
 
     @staticmethod
     def _issue(member: Member, role: str, sandbox: bool) -> ApiKey:
-        return ApiKey(key_id=new_key_id(), owner_tenant_id=member.owner_tenant_id, role=KeyRole(role).value,
+        return ApiKey(key_id=new_key_id(sandbox), owner_tenant_id=member.owner_tenant_id, role=KeyRole(role).value,
                       sandbox=sandbox, secret=new_secret(), member_id=member.member_id)
 
     def _originators(self, topic: str) -> Iterator[UUID]:
@@ -179,5 +185,5 @@ class MemberCommands:
 
 
 def _issued(key: ApiKey) -> IssuedKey:
-    return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role, key.member_id)
+    return IssuedKey(key.owner_tenant_id, key.key_id, key.secret, key.role, key.member_id, key.sandbox)
 

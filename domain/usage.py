@@ -9,6 +9,7 @@ Sandbox calls are recorded with ``billed=False`` and never priced (issue 5, "San
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
@@ -64,6 +65,18 @@ PRICE_TABLE: dict[Module, PriceRange] = {
     Module.KYA: PriceRange(10_000, 10_000),
 }
 WORKFLOW_MODULES: tuple[Module, ...] = (Module.LIVENESS, Module.OCR, Module.VALIDATE, Module.FACE_MATCH)
+
+# The module a check's work is sold as (requirements/platform §3): a route that runs checks one by one
+# (the mobile ``/kyc/*`` routes) bills these, so the same work costs the same as a session's workflow.
+# Checks without a module of their own (fraud, age, screening, quality, address proof) are part of the
+# workflow's price, as in a session.
+CHECK_MODULES: dict[str, Module] = {"ocr": Module.OCR, "data_validation": Module.VALIDATE,
+                                    "face_match": Module.FACE_MATCH, "liveness": Module.LIVENESS, "kya": Module.KYA}
+
+
+def modules_of_checks(checks: Iterable[str]) -> tuple[Module, ...]:
+    """The billable modules of ``checks``, once each, in the order of ``checks``."""
+    return tuple(dict.fromkeys(CHECK_MODULES[c] for c in checks if c in CHECK_MODULES))
 
 
 def parse_module(value: str) -> Module:

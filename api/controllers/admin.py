@@ -78,12 +78,14 @@ def member_view(member: Member) -> MemberView:
 
 def key_view(key: ApiKey) -> KeyView:
     return KeyView(api_key_id=key.key_id, tenant_id=key.owner_tenant_id, role=cast(KeyRoleName, key.role),
-                   sandbox=key.sandbox, revoked=key.revoked, member_id=key.member_id)
+                   sandbox=key.sandbox, revoked=key.revoked, member_id=key.member_id,
+                   environment="sandbox" if key.sandbox else "live")
 
 
 def issued_view(key: IssuedKey) -> IssuedKeyView:
     return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
-                         role=cast(KeyRoleName, key.role), member_id=key.member_id)
+                         role=cast(KeyRoleName, key.role), member_id=key.member_id,
+                         environment="sandbox" if key.sandbox else "live")
 
 
 class AdminController(Controller):

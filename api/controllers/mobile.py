@@ -34,6 +34,7 @@ from api.params import Caller, Deps
 from api.schemas.sessions import CODE, CaptureUpload
 from domain.checks import CheckType
 from domain.sessions.aggregate import VerificationSession
+from domain.usage import modules_of_checks
 
 DOCUMENT = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.AGE_VERIFICATION})
 FACE = frozenset({CheckType.FACE_MATCH, CheckType.LIVENESS})
@@ -43,6 +44,16 @@ FOR_YOUR_SERVER = ("Called by the tenant's backend (HMAC-signed), never by the p
                    "decision.nextStep (done, retry with decision.retryStep, wait for a reviewer, none), never "
                    "a per-check outcome or score (seed 002: never reveal fraud details).")
 _MISMATCH_MESSAGE = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
+
+
+def meter_checks(request: Request[Any, Any, Any], deps: Deps, tenant_id: str, session_id: UUID,
+                 step: frozenset[CheckType]) -> None:
+    """Bill the modules of the session's checks this step runs (``domain.usage.CHECK_MODULES``): the scan
+    and the selfie together cost what the same session costs through ``complete`` (requirements/platform
+    §16: the workflow is the sum of its modules)."""
+    checks = deps.ledger.get_session(tenant_id, session_id).required_checks
+    for module in modules_of_checks(c for c in checks if CheckType(c) in step):
+        meter(request, module)
 
 
 class IdScan(Dto, frozen=True, kw_only=True):
@@ -145,7 +156,7 @@ class MobileController(Controller):
         sid = parse_session_id(data.sessionId)
         upload = CaptureUpload(type="document_front", image_base64=data.rawImage)
         accepted = await in_thread(accept_capture, deps, principal.tenant_id, sid, upload)
-        await in_thread(meter, request, "ocr")
+        await in_thread(meter_checks, request, deps, principal.tenant_id, sid, DOCUMENT)
         pipeline = product(deps).pipeline
         await in_thread(lambda: pipeline.process_session(principal.tenant_id, sid, sandbox=principal.sandbox,
                                                          only=DOCUMENT))
@@ -179,7 +190,7 @@ class MobileController(Controller):
         await in_thread(require_liveness_frames, deps, principal.tenant_id, sid)
         await in_thread(accept_capture, deps, principal.tenant_id, sid,
                         CaptureUpload(type="selfie", image_base64=data.selfieImage))
-        await in_thread(meter, request, "face_match")
+        await in_thread(meter_checks, request, deps, principal.tenant_id, sid, FACE)
         pipeline = product(deps).pipeline
         await in_thread(lambda: pipeline.process_session(principal.tenant_id, sid, sandbox=principal.sandbox,
                                                          only=FACE))

@@ -1,8 +1,9 @@
 """Standalone modules with seed 001 section 8 shapes; each call is metered and recorded as events.
 
-A module call is recorded as a one-check session ended at once (``services.verification.pipeline.record_module_call``):
-its requested check, extracted data (personal, sealed) and result with model provenance are events
-like any verification's. Images of a module call are not kept: only their results are.
+A module call is recorded as one ``ModuleCall`` event (``domain.module_calls``): its check results with
+model provenance and the personal data it read (sealed) are on the ledger, and its usage is a
+``UsageRecord`` of its module. It opens no session, so no session status message, NATS event or
+webhook follows it. Images of a module call are not kept: only their results are.
 """
 
 from __future__ import annotations

@@ -22,7 +22,7 @@ from api.guards import operator_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Deps
-from api.schemas.enums import KeyRoleName, PlanName
+from api.schemas.enums import EnvironmentName, KeyRoleName, PlanName
 from api.usage_report import tenant_usage
 from domain.application import IssuedKey
 from domain.tenancy import Plan
@@ -63,6 +63,9 @@ class IssuedKeyView(Dto, frozen=True, kw_only=True):
     api_key_secret: str
     role: KeyRoleName
     member_id: str | None = None
+    environment: Annotated[EnvironmentName, msgspec.Meta(
+        description="sandbox: simulated results from documented magic inputs, never billed; live: real models, "
+                    "billed. Also in the key id's prefix (kyck_live_..., kyck_sandbox_...)")] = "live"
 
 
 class TenantOpenedView(Dto, frozen=True, kw_only=True):
@@ -71,6 +74,9 @@ class TenantOpenedView(Dto, frozen=True, kw_only=True):
     api_key_secret: str
     role: KeyRoleName
     admin: IssuedKeyView
+    environment: Annotated[EnvironmentName, msgspec.Meta(
+        description="sandbox: simulated results from documented magic inputs, never billed; live: real models, "
+                    "billed. Also in the key id's prefix (kyck_live_..., kyck_sandbox_...)")] = "live"
 
 
 class TenantView(Dto, frozen=True, kw_only=True):
@@ -87,6 +93,9 @@ class KeyView(Dto, frozen=True, kw_only=True):
     sandbox: bool
     revoked: bool
     member_id: str | None = None
+    environment: Annotated[EnvironmentName, msgspec.Meta(
+        description="sandbox: simulated results from documented magic inputs, never billed; live: real models, "
+                    "billed. Also in the key id's prefix (kyck_live_..., kyck_sandbox_...)")] = "live"
 
 
 _ISSUED = {"tenant_id": _TENANT, "api_key_id": _KEY, "api_key_secret": "kycs_shown-once-store-it-now", "role": "client",
@@ -101,7 +110,8 @@ _KEY_VIEW = {"api_key_id": _KEY, "tenant_id": _TENANT, "role": "client", "sandbo
 
 def _issued(key: IssuedKey) -> IssuedKeyView:
     return IssuedKeyView(tenant_id=key.tenant_id, api_key_id=key.key_id, api_key_secret=key.secret.reveal(),
-                         role=cast(KeyRoleName, key.role), member_id=key.member_id)
+                         role=cast(KeyRoleName, key.role), member_id=key.member_id,
+                         environment=cast(EnvironmentName, key.environment))
 
 
 def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
@@ -112,7 +122,7 @@ def _tenant_view(deps: Deps, tenant_id: str) -> TenantView:
 def _key_view(deps: Deps, key_id: str) -> KeyView:
     k = deps.ledger.get_api_key(key_id)
     return KeyView(api_key_id=k.key_id, tenant_id=k.owner_tenant_id, role=cast(KeyRoleName, k.role), sandbox=k.sandbox,
-                   revoked=k.revoked, member_id=k.member_id)
+                   revoked=k.revoked, member_id=k.member_id, environment="sandbox" if k.sandbox else "live")
 
 
 class OperatorTenantController(Controller):
@@ -131,7 +141,7 @@ class OperatorTenantController(Controller):
         first = opened.integration
         return TenantOpenedView(tenant_id=first.tenant_id, api_key_id=first.key_id,
                                 api_key_secret=first.secret.reveal(), role=cast(KeyRoleName, first.role),
-                                admin=_issued(opened.admin))
+                                admin=_issued(opened.admin), environment=cast(EnvironmentName, first.environment))
 
     @get("/{tenant_id:str}", operation_id="getTenant", sync_to_thread=True, summary="A tenant",
          responses=ok(TenantView, _TENANT_VIEW))

@@ -37,6 +37,7 @@ OutcomeName = Literal["pass", "uncertain", "fail"]
 TenantRoleName = Literal["admin", "reviewer", "compliance", "auditor", "agent"]
 KeyRoleName = Literal["client", "auditor", "operator", "admin", "reviewer", "compliance"]
 PlanName = Literal["free", "pro", "enterprise"]
+EnvironmentName = Literal["live", "sandbox"]
 WebhookEventTypeName = Literal[
     "verification.completed", "session.created", "scan.status.updated", "liveness.status.updated",
     "check.status.updated", "decision.made", "retry.requested", "manual_review.requested", "review.proposed",

@@ -43,6 +43,7 @@ def register(sub: Any) -> None:
 
     check = a_sub.add_parser("verify-receipt", help="check an erasure receipt offline")
     check.add_argument("receipt")
+    check.add_argument("--json", action="store_true", help='print {"ok": bool, "reason": ...}')
     check.set_defaults(func=guarded(_verify_receipt))
 
     sweep = a_sub.add_parser("sweep", help="purge media past retention; shred subjects whose hold ended")
@@ -77,6 +78,9 @@ def _erase(args: argparse.Namespace) -> int:
 
 def _verify_receipt(args: argparse.Namespace) -> int:
     ok, reason = verify_receipt(json.loads(Path(args.receipt).read_text(encoding="utf-8")))
+    if args.json:
+        print_json({"ok": ok, "reason": None if ok else reason})
+        return 0 if ok else 1
     print("ok: the erasure entry is in the signed log and nothing before it changed" if ok else f"FAILED: {reason}")
     return 0 if ok else 1
 

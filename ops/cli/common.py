@@ -38,6 +38,9 @@ def operator_context(command: str) -> Iterator[None]:
         yield
 
 
+ALWAYS_JSON_HELP = "JSON output (accepted by every command; this one always prints JSON)"
+
+
 def print_json(value: Any) -> None:
     print(json.dumps(value, indent=2, sort_keys=True, default=str))
 

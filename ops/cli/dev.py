@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import json
 import signal
 import socket
 import sys
@@ -40,6 +41,8 @@ def register(sub: Any) -> None:
     dev.add_argument("--data-dir", default=None, help=f"where everything is kept (default {DEFAULT_DATA_DIR})")
     dev.add_argument("--port", type=int, default=None, help="HTTP port on 127.0.0.1 (default: a free one)")
     dev.add_argument("--nats-port", type=int, default=None)
+    dev.add_argument("--json", action="store_true",
+                     help='the ready line as JSON: {"ready": true, "api": URL, "nats": URL, "data_dir": DIR}')
     dev.set_defaults(func=run_dev)
 
 
@@ -69,7 +72,8 @@ def run_dev(args: argparse.Namespace) -> int:
                                                                allow_private_webhooks=True))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))
-        threading.Thread(target=_announce, args=(server, port, local_nats.url), daemon=True).start()
+        threading.Thread(target=_announce, args=(server, port, local_nats.url, data_dir if args.json else None),
+                         daemon=True).start()
         # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler
         # it found; make that handler unwind this stack so NATS and the rest stop too.
         signal.signal(signal.SIGTERM, _exit_on_signal)
@@ -88,8 +92,12 @@ def _exit_on_signal(signum: int, frame: object) -> None:
     raise SystemExit(0)
 
 
-def _announce(server: uvicorn.Server, port: int, nats_url: str) -> None:
+def _announce(server: uvicorn.Server, port: int, nats_url: str, json_for: Path | None) -> None:
+    """The ready line; as JSON when ``json_for`` (the data folder) is given (``dev --json``)."""
     while not server.started and not server.should_exit:
         time.sleep(0.02)
-    if server.started:
+    if server.started and json_for is not None:
+        print(json.dumps({"ready": True, "api": f"http://127.0.0.1:{port}", "nats": nats_url,
+                          "data_dir": str(json_for)}), flush=True)
+    elif server.started:
         print(f"kycledger ready: http://127.0.0.1:{port} {nats_url}", flush=True)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import json
 from typing import Any
 
 ML_GROUPS: tuple[str, ...] = (
@@ -36,6 +37,7 @@ def register(sub: Any) -> None:
     ev.add_argument("--out", required=True, help="markdown report path")
     ev.add_argument("--section", choices=[m.removeprefix("tools.eval.") for m in EVAL_SECTIONS],
                     help="only this section (e.g. liveness), to refresh one part of the report")
+    ev.add_argument("--json", action="store_true", help='print {"out": PATH, "sections": [...]} when done')
     ev.set_defaults(func=_evaluate)
 
 
@@ -44,12 +46,15 @@ def _evaluate(args: argparse.Namespace) -> int:
 
     data_dir = Path(args.data)
     if not data_dir.is_dir():
-        print(f"error: data folder not found: {data_dir}")
+        message = f"data folder not found: {data_dir}"
+        print(json.dumps({"error": {"code": "data_not_found", "message": message}}) if args.json
+              else f"error: {message}")
         return 2
     parts = ["# kycledger ML evaluation\n", f"Data: `{data_dir}`\n"]
     chosen = [m for m in EVAL_SECTIONS if args.section in (None, m.removeprefix("tools.eval."))]
     for module_name in chosen:
         parts.append(importlib.import_module(module_name).report_section(data_dir))
     Path(args.out).write_text("\n".join(parts), encoding="utf-8")
-    print(f"wrote {args.out}")
+    sections = [m.removeprefix("ops.eval_") for m in chosen]
+    print(json.dumps({"out": args.out, "sections": sections}) if args.json else f"wrote {args.out}")
     return 0

@@ -38,6 +38,7 @@ def register(sub: Any) -> None:
     server = n_sub.add_parser("server-config", help="print the settings nats-server needs for kycledger's accounts")
     server.add_argument("--resolver-dir", default="/var/lib/nats/accounts",
                         help="where nats-server keeps the account JWTs pushed to it")
+    server.add_argument("--json", action="store_true", help='print {"config": TEXT} (the same configuration)')
     add_location_args(server)
     server.set_defaults(func=guarded(_server_config))
 
@@ -59,7 +60,10 @@ def _server_config(args: argparse.Namespace) -> int:
         authority = nats_authority(rt)
         revocations = LedgerRevocations(rt.ledger).now(rt.ledger.clock())
         settings = authority.server_settings(Path(args.resolver_dir), revocations)
-    print("# kycledger's NATS operator and accounts (public JWTs, no secret). Include this file in\n"
-          "# nats-server's configuration next to your listen, tls and jetstream settings.")
-    print(render_config(settings), end="")
+    header = ("# kycledger's NATS operator and accounts (public JWTs, no secret). Include this file in\n"
+              "# nats-server's configuration next to your listen, tls and jetstream settings.\n")
+    if args.json:
+        print_json({"config": header + render_config(settings)})
+    else:
+        print(header + render_config(settings), end="")
     return 0

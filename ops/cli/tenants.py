@@ -67,7 +67,8 @@ def register(sub: Any) -> None:
 
 def _issued(key: IssuedKey) -> dict[str, str | None]:
     return {"tenant_id": key.tenant_id, "api_key_id": key.key_id, "api_key_secret": key.secret.reveal(),
-            "role": key.role, **({"member_id": key.member_id} if key.member_id else {})}
+            "role": key.role, "environment": key.environment,
+            **({"member_id": key.member_id} if key.member_id else {})}
 
 
 def _create_tenant(args: argparse.Namespace) -> int:
@@ -77,7 +78,9 @@ def _create_tenant(args: argparse.Namespace) -> int:
     if args.json:
         print_json({**_issued(issued), "admin": _issued(admin)})
     else:
+        simulated = " (sandbox: simulated results, never billed)" if issued.sandbox else ""
         print(f"tenant {issued.tenant_id}\nintegration key id {issued.key_id}\n"
+              f"integration key environment {issued.environment}{simulated}\n"
               f"integration key secret {issued.secret.reveal()}\n"
               f"admin {admin.member_id} key id {admin.key_id}\nadmin key secret {admin.secret.reveal()}\n"
               "(secrets are shown once: store them now)")

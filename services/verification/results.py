@@ -1,5 +1,5 @@
 """What the verification pipeline records, apart from running models: labels, capture failures, the
-age check from a document validation, the screening query, and standalone module calls as sessions."""
+age check from a document validation, the screening query, and standalone module calls."""
 
 from __future__ import annotations
 
@@ -11,11 +11,10 @@ from uuid import UUID
 from domain.application import KycLedger
 from domain.checks import CheckResult, CheckType, Outcome
 from domain.documents.validation import CheckStatus, DocumentValidation
+from domain.module_calls import ModuleCall
 from domain.personal_data import PersonalData
 from domain.ports.document import DocumentReading
 from domain.ports.screening import ScreeningQuery
-from domain.sessions.aggregate import VerificationSession
-from domain.sessions.configuration import SessionConfiguration
 
 PIPELINE_ACTOR = "system:ml-pipeline"
 DEFAULT_MIN_AGE = 18  # seed 003 age_verification; a tenant policy setting once policies carry one
@@ -69,24 +68,8 @@ def screening_query(fields: Mapping[str, PersonalData]) -> ScreeningQuery | None
 
 
 
-def record_module_call(ledger: KycLedger, tenant_id: str, session_id: UUID, checks: list[CheckResult],
-                       extracted: Mapping[str, PersonalData] | None = None, name: str = "module") -> None:
-    """Record a standalone module call as a one-check session, in one write, ended at once.
-
-    The call's facts (requested check, extracted data, result with provenance) are events like any
-    session's; ending it (``module_call_completed``) in the same write keeps the decision worker from
-    deciding a single-module call as if it were a verification.
-    """
-    requested = tuple(dict.fromkeys(str(c.check) for c in checks if c.check is not CheckType.QUALITY))
-    configuration = SessionConfiguration.build(checks=requested or ("ocr",))
-    now = ledger.now()
-    session = VerificationSession.start(tenant_id, configuration, now=now, reference=f"module:{name}",
-                                        session_id=session_id)
-    for check in requested:
-        session.request_check(check)
-    if extracted:
-        session.record_extracted_data(1, extracted)
-    for result in checks:
-        session.record_check_result(1, result)
-    session.cancel("module_call_completed", now=now)
-    ledger.save(session)
+def record_module_call(ledger: KycLedger, tenant_id: str, call_id: UUID, checks: list[CheckResult],
+                       extracted: Mapping[str, PersonalData] | None = None, name: str = "ocr") -> None:
+    """Record a standalone module call as one ``ModuleCall`` event (``domain.module_calls``): no
+    session, so no session status message, NATS event or webhook follows it."""
+    ledger.save(ModuleCall.record(tenant_id, call_id, name, checks, extracted))

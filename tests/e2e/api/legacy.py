@@ -8,13 +8,14 @@ ledger's own recorder, so the hash chain covers them like any other event.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from eventsourcing.persistence import StoredEvent
 
 from domain.audit import PLATFORM_TENANT, audit_context
-from domain.credentials import new_key_id, new_secret
+from domain.credentials import KEY_ID_PREFIX, new_secret
 from domain.tenancy import ApiKey
 from ops.bootstrap import LedgerRuntime
 
@@ -38,7 +39,8 @@ def store_as_v1(rt: LedgerRuntime, aggregate: Any, drop: Mapping[str, Iterable[s
 def legacy_key(rt: LedgerRuntime, tenant_id: str, role: str) -> tuple[str, str]:
     """An API key as versions before named people wrote it: (key id, secret)."""
     with audit_context(PLATFORM_TENANT, "operator:cli:earlier-version", "legacy-setup"):
-        key = ApiKey(key_id=new_key_id(), owner_tenant_id=tenant_id, role=role, sandbox=False, secret=new_secret(),
-                     member_id=None)
+        # ids of earlier versions name no environment: kyck_<24 hex digits>
+        key = ApiKey(key_id=KEY_ID_PREFIX + secrets.token_hex(12), owner_tenant_id=tenant_id, role=role,
+                     sandbox=False, secret=new_secret(), member_id=None)
     store_as_v1(rt, key, {"kycledger.tenant.ApiKeyCreated": ["member_id"]})
     return key.key_id, key.secret.reveal()
