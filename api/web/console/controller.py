@@ -8,7 +8,8 @@ holds an API secret, it acts as the person.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import MutableMapping
+from typing import Annotated, Any, cast
 
 import msgspec
 from litestar import Controller, Request, Response, get, post
@@ -41,6 +42,11 @@ class SignIn(Dto, frozen=True, kw_only=True):
     code: Annotated[str, msgspec.Meta(min_length=1, max_length=12)]
 
 
+def request_id(request: Request[Any, Any, Any]) -> str:
+    """The request's trace id: the request id of every event the request records."""
+    return trace_id_of(cast("MutableMapping[str, Any]", request.scope))
+
+
 def accounts(deps: ApiDependencies) -> ConsoleAccounts:
     found = deps.extensions.get(CONSOLE_EXTENSION)
     if not isinstance(found, ConsoleAccounts):
@@ -60,7 +66,7 @@ def signed_in(request: Request[Any, Any, Any], deps: ApiDependencies) -> tuple[C
         raise ApiProblem(401, "console_session_ended", "sign in to the console")
     account_id, token = found
     try:
-        return accounts(deps).session(account_id, token, trace_id_of(request.scope)), token
+        return accounts(deps).session(account_id, token, request_id(request)), token
     except ConsoleSessionEndedError as e:
         raise ApiProblem(401, e.code, e.message) from None
 
@@ -83,7 +89,7 @@ class ConsoleController(Controller):
                 data: Annotated[SignIn, Body()]) -> Response[dict[str, Any]]:
         require_same_origin(request.scope)
         try:
-            person, token = accounts(deps).sign_in(data.login, data.password, data.code, trace_id_of(request.scope))
+            person, token = accounts(deps).sign_in(data.login, data.password, data.code, request_id(request))
         except SignInRefusedError as e:
             raise ApiProblem(401, e.code, e.message) from None
         return Response(person_view(person, token), headers={"Set-Cookie": cookie_header(request.scope,
@@ -99,5 +105,5 @@ class ConsoleController(Controller):
         found = session_of(request.cookies)
         if found is not None:
             require_csrf(request.scope, found[1])
-            accounts(deps).sign_out(found[0], found[1], trace_id_of(request.scope))
+            accounts(deps).sign_out(found[0], found[1], request_id(request))
         return Response(None, status_code=204, headers={"Set-Cookie": clearing_header(request.scope)})

@@ -29,7 +29,7 @@ _CSRF_DOMAIN = b"kycledger.console.csrf.v1\x00"
 
 def is_https(scope: Any) -> bool:
     headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-    return scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https"
+    return bool(scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "").lower() == "https")
 
 
 def cookie_header(scope: Any, account_id: UUID, token: str) -> str:
