@@ -15,6 +15,7 @@ from typing import Any
 
 from litestar import Litestar
 
+from adapters.crypto.argon2_passwords import Argon2idPasswordHasher
 from adapters.http_state.memory_state import InMemoryHttpState
 from adapters.http_state.postgres_state import PostgresHttpState
 from adapters.http_state.sqlite_state import SQLiteHttpState
@@ -27,6 +28,8 @@ from api.media import MEDIA_EXTENSION, MediaServices
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
 from api.web.checkpoint_key import PUBLISHED_KEY_EXTENSION, PublishedCheckpointKey
+from api.web.console.controller import CONSOLE_EXTENSION
+from domain.people.console_commands import ConsoleAccounts
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import KEY_NAME, checkpoint_notes, integrity_stores, ledger_origin, trusted_public_key
 from ops.readiness import readiness_probe
@@ -131,7 +134,9 @@ def build_api(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
         clock=clock, settings=settings or api_settings_from_env(),
-        extensions={MEDIA_EXTENSION: media_services(), **published, **(extensions or {})},
+        extensions={MEDIA_EXTENSION: media_services(), **published,
+                    CONSOLE_EXTENSION: ConsoleAccounts(rt.ledger, Argon2idPasswordHasher(), rt.ledger.clock),
+                    **(extensions or {})},
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

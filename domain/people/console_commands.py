@@ -78,8 +78,7 @@ class ConsoleAccounts:
         self.ledger = ledger
         self.hasher = hasher
         self.clock = clock
-        # Hashing a password for an unknown login too keeps the answer's timing the same.
-        self._decoy = hasher.hash(secrets.token_urlsafe(24))
+        self._decoy: str | None = None  # hashed on first use: a password is hashed for unknown logins too
 
     def enrol(self, tenant_id: str, member_id: str, login: str, password: str) -> ConsoleEnrolment:
         """Open the console account of an active member who holds a console role, in the caller's audit
@@ -106,7 +105,8 @@ class ConsoleAccounts:
         except InvalidArgumentError:
             account = None
         if account is None:
-            self.hasher.verify(self._decoy, password)
+            self._decoy = self._decoy or self.hasher.hash(secrets.token_urlsafe(24))
+            self.hasher.verify(self._decoy, password)  # the same work as a known login's: no timing oracle
             raise SignInRefusedError(REFUSED)
         now = self.clock()
         password_ok = self.hasher.verify(account.password_hash.reveal(), password)

@@ -28,6 +28,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli.serve",
     "ops.cli.audit",
     "ops.cli.nats",
+    "ops.cli.console",
 )
 
 

@@ -1,0 +1,1 @@
+"""The review and audit console for people (reviewers, compliance officers, auditors, admins)."""
