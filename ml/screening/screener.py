@@ -22,6 +22,7 @@ from domain.screening_rules import (
     match_level,
     nationality_agreement,
 )
+from ml.screening.consonants import dominant_script
 from ml.screening.cross_script import CrossScriptPaths
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
@@ -97,12 +98,19 @@ class RapidfuzzSanctionsScreener:
         if reading:
             texts.append(reading)
         scored = 0
+        own_script_only = self._cross_script_enabled and self.cross_script.has_own_path(query.name)
         for text in texts:
             folded = fold_name(text)
             ids = self.index.candidate_ids(folded)
             scored += int(ids.size)
             scores = self.index.matrix.scores(folded, ids)
-            found += [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+            kept = [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+            if own_script_only and text == query.name:
+                # Hangul, Arabic, Hebrew, Thai, Han or kana folded letter by letter is no Latin spelling:
+                # as written it is compared with the names the lists write in its own script only.
+                script = dominant_script(query.name)
+                kept = [k for k in kept if dominant_script(k[0].listed.text) == script]
+            found += kept
         if self._cross_script_enabled:
             found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
         return found, scored
