@@ -126,14 +126,8 @@ def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
     return sum(len(query.tokens[i]) for i in well) >= MIN_ABJAD_LETTERS
 
 
-def _same_syllable(a: str, b: str) -> bool:
-    """Korean keys agree, or differ only in o/u: personal spellings write ㅓ as "u" ("Suk", "Sung")."""
-    return a == b or a.replace("u", "o") == b.replace("u", "o")
-
-
 def _all_paired(query: FoldedName, listed: FoldedName) -> bool:
     if joined_similarity(query, listed) >= JOINED_AGREES:
         return True
-    pairs = paired_tokens(query, listed)
-    same = [p for p in pairs if _same_syllable(query.tokens[p[1]], listed.tokens[p[2]])]
+    same = [p for p in paired_tokens(query, listed) if query.tokens[p[1]] == listed.tokens[p[2]]]
     return len(same) == len(query.tokens) == len(listed.tokens)
