@@ -12,7 +12,10 @@ to compliance escalation, never to an automatic decision. Here:
   (hit -> near-hit -> cleared). Agreement never raises a level: the name decides, secondary
   identifiers only dismiss;
 - a match on an alias the list itself grades as weak (the UN's "Low" quality aliases, which the UN
-  describes as not sufficient on their own to identify a person) is at most a near-hit.
+  describes as not sufficient on their own to identify a person) is at most a near-hit;
+- a near-hit found by name alone, when the name is a common one or was matched across scripts, asks
+  for the birth date and nationality that would settle it (``asks_for_more_data``) instead of counting
+  as a potential match: such names resemble many listed people and those identifiers "cut false hits".
 
 The adapter computes scores; only these functions decide (ARCHITECTURE.md section 6).
 """
@@ -127,3 +130,19 @@ def match_level(
     if level == 1:
         return MatchLevel.NEAR_HIT
     return MatchLevel.CLEARED
+
+
+def asks_for_more_data(
+    levels: tuple[MatchLevel, ...], settles_without_identifiers: tuple[bool, ...], identifiers_given: bool
+) -> bool:
+    """Whether a screening with near-hits only should ask for the birth date and nationality.
+
+    ``levels`` are the candidates' levels; ``settles_without_identifiers[i]`` is False when candidate
+    ``i`` matched on a common name or across scripts, where the name alone cannot settle it. The
+    question is asked only when the query lacked an identifier, nothing is a hit, and every near-hit
+    is of that kind."""
+    if identifiers_given or MatchLevel.HIT in levels:
+        return False
+    near = [settles for level, settles in zip(levels, settles_without_identifiers, strict=True)
+            if level is MatchLevel.NEAR_HIT]
+    return bool(near) and not any(near)

@@ -20,6 +20,7 @@ from policies.document import PolicyDocument
 from policies.inputs import DecisionInputs
 
 EXPIRED_REASON = "document_expired"
+NEEDS_MORE_DATA = "sanctions_needs_more_data"
 
 
 @dataclass(frozen=True)
@@ -197,6 +198,11 @@ def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcom
     if result.outcome == Outcome.FAIL:
         return RuleOutcome("screening_gate", Decision.REVIEW, ("screening_hit",),
                            "screening hit: compliance escalation", message="generic_unable", escalate=True)
+    if result.outcome == Outcome.UNCERTAIN and NEEDS_MORE_DATA in result.reasons:
+        # Results recorded before this reason existed keep their "potential match" on replay.
+        return RuleOutcome("screening_gate", Decision.REVIEW, ("screening_needs_more_data",),
+                           "screening near-hit on a common or cross-script name: birth date and nationality "
+                           "needed", message="under_review")
     if result.outcome == Outcome.UNCERTAIN:
         return RuleOutcome("screening_gate", Decision.REVIEW, ("screening_potential_match",),
                            "screening potential match: fuzzy match review", message="under_review")

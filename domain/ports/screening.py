@@ -139,6 +139,9 @@ class ScreeningResult:
     lists: ModelProvenance
     candidates_scored: int = 0
     scorer: Mapping[str, str] = field(default_factory=dict)
+    # Near-hits only, found by name alone on a common name or across scripts: the birth date and
+    # nationality would settle them (``domain.screening_rules.asks_for_more_data``).
+    needs_more_data: bool = False
 
     @property
     def outcome(self) -> Outcome:
@@ -181,6 +184,8 @@ def screening_check_result(result: ScreeningResult) -> CheckResult:
         reasons.append("sanctions_hit")
     elif outcome is Outcome.UNCERTAIN:
         reasons.append("sanctions_near_hit")
+        if result.needs_more_data:
+            reasons.append("sanctions_needs_more_data")
     if any(hit.birth_date is Agreement.MISMATCH for hit in result.hits):
         reasons.append("birth_date_mismatch_lowered_candidate")
     if any(hit.nationality is Agreement.MISMATCH for hit in result.hits):

@@ -32,10 +32,12 @@ from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
-# Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters keeps about 9 in 10
-# listed names found and cuts name-only near-hits on ordinary names about sevenfold.
+# Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters in tokens that pair
+# well (short keys exactly) keeps 9 in 10 listed names found and cuts name-only near-hits on ordinary
+# names four- to tenfold against no such rule.
 MIN_ABJAD_LETTERS = 6
 WELL_PAIRED = 0.9
+SHORT_KEY = 4
 JOINED_AGREES = 0.9
 CONSONANT_SCRIPTS = ABJAD_SCRIPTS | {"THAI"}
 
@@ -75,6 +77,14 @@ class CrossScriptPaths:
     def korean(self) -> WatchlistIndex:
         return WatchlistIndex(self._entries, korean_name)
 
+    @staticmethod
+    def has_own_path(text: str) -> bool:
+        """Whether a name in this script meets Latin names only by a path of its own (its letter-by-letter
+        folding is no Latin spelling); its spelled comparison then only meets names the lists write in
+        the same script. Thai folded letter by letter stays close to how Thais spell their names, so
+        it keeps both."""
+        return dominant_script(text) in ABJAD_SCRIPTS or east_asian_script(text) is not None
+
     def reading(self, text: str) -> str | None:
         """The Latin spelling to screen on the ordinary path (Han, kana), or None."""
         return latin_reading(text) if east_asian_script(text) in ("han", "kana") else None
@@ -104,14 +114,20 @@ class CrossScriptPaths:
         return found
 
 
+def _well_paired(sim: float, a: str, b: str) -> bool:
+    """Consonant keys carry a sound per letter: short ones must agree exactly ("hn" is not "hr")."""
+    return a == b if min(len(a), len(b)) < SHORT_KEY else sim >= WELL_PAIRED
+
+
 def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
-    well = [(i, j) for sim, i, j in paired_tokens(query, listed) if sim >= WELL_PAIRED]
+    well = [i for sim, i, j in paired_tokens(query, listed) if _well_paired(sim, query.tokens[i], listed.tokens[j])]
     if len(well) == len(query.tokens) == len(listed.tokens):
         return True
-    return sum(len(query.tokens[i]) for i, _ in well) >= MIN_ABJAD_LETTERS
+    return sum(len(query.tokens[i]) for i in well) >= MIN_ABJAD_LETTERS
 
 
 def _all_paired(query: FoldedName, listed: FoldedName) -> bool:
     if joined_similarity(query, listed) >= JOINED_AGREES:
         return True
-    return len(paired_tokens(query, listed)) == len(query.tokens) == len(listed.tokens)
+    same = [p for p in paired_tokens(query, listed) if query.tokens[p[1]] == listed.tokens[p[2]]]
+    return len(same) == len(query.tokens) == len(listed.tokens)

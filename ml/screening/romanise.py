@@ -122,6 +122,7 @@ def latin_reading(text: str) -> str | None:
 
 # Korean key: sounds that MR, the DPRK variant and Revised Romanization write differently fold
 # together; surname spellings of the same syllable meet ("Lee"/"Yi"/"Ri", "Park"/"Pak", "Choi"/"Choe").
+# The surname table is looked up before and after the sound rules ("Rhee" -> "i"; "Choi" -> "joe").
 _KOREAN_SOUNDS = tuple((re.compile(p), r) for p, r in (
     (r"eo", "o"), (r"eu", "u"), (r"oo", "u"), (r"ee", "i"), (r"sh", "s"), (r"ch", "j"), (r"g", "k"),
     (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"([aeiou])h$", r"\1"), (r"^r(?=[iy])", ""),
@@ -132,9 +133,10 @@ _KOREAN_SURNAMES = {"ri": "i", "yi": "i", "rhee": "i", "park": "pak", "choi": "j
 
 
 def korean_key(token: str) -> str:
-    """One romanised Korean syllable or name part folded for comparison ("jeong" = "jong" = "chong")."""
+    """One romanised Korean syllable or name part folded for comparison ("jeong" = "jong" = "chong" =
+    "chung"): o and u fold together too, as personal spellings write ㅓ as "u" ("Suk", "Sung")."""
     if token in _KOREAN_SURNAMES:
         token = _KOREAN_SURNAMES[token]
     for pattern, sound in _KOREAN_SOUNDS:
         token = pattern.sub(sound, token)
-    return _KOREAN_SURNAMES.get(token, token)
+    return _KOREAN_SURNAMES.get(token, token).replace("u", "o")

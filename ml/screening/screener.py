@@ -17,11 +17,13 @@ from domain.ports.screening import ScreeningHit, ScreeningQuery, ScreeningResult
 from domain.screening_rules import (
     MatchLevel,
     ScreeningThresholds,
+    asks_for_more_data,
     birth_date_agreement,
     is_weak_alias,
     match_level,
     nationality_agreement,
 )
+from ml.screening.consonants import dominant_script
 from ml.screening.cross_script import CrossScriptPaths
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
@@ -30,6 +32,8 @@ from ml.screening.normalise import fold_name
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
 SPELLED = "spelled"
+# A name whose every token appears in this many list entries is common among listed people.
+COMMON_NAME_ENTRIES = 3
 
 
 class RapidfuzzSanctionsScreener:
@@ -80,10 +84,21 @@ class RapidfuzzSanctionsScreener:
             if key not in best or (_RANK[hit.level], hit.name_score) > (_RANK[best[key].level], best[key].name_score):
                 best[key] = hit
         hits = sorted(best.values(), key=lambda h: (-h.name_score, h.list_name, h.entry_id))
+        common = self.is_common_name(query.name)
         return ScreeningResult(
             hits=tuple(hits), thresholds=self.thresholds, lists=self.watchlist.provenance,
             candidates_scored=scored, scorer=SCORER,
+            needs_more_data=asks_for_more_data(
+                tuple(h.level for h in hits), tuple(h.via == SPELLED and not common for h in hits),
+                identifiers_given=query.year is not None and query.nationality is not None,
+            ),
         )
+
+    def is_common_name(self, name: str) -> bool:
+        """Every identifying token of the name (3+ letters) is in the names of at least
+        ``COMMON_NAME_ENTRIES`` list entries ("Mohammed Ali", "Kim Song Il"): the name alone says little."""
+        tokens = [t for t in fold_name(name).content_tokens if len(t) >= 3]
+        return bool(tokens) and all(self.index.entries_with_token(t) >= COMMON_NAME_ENTRIES for t in tokens)
 
     def _candidates(
         self, query: ScreeningQuery, min_score: float
@@ -97,12 +112,19 @@ class RapidfuzzSanctionsScreener:
         if reading:
             texts.append(reading)
         scored = 0
+        own_script_only = self._cross_script_enabled and self.cross_script.has_own_path(query.name)
         for text in texts:
             folded = fold_name(text)
             ids = self.index.candidate_ids(folded)
             scored += int(ids.size)
             scores = self.index.matrix.scores(folded, ids)
-            found += [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+            kept = [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+            if own_script_only and text == query.name:
+                # Hangul, Arabic, Hebrew, Thai, Han or kana folded letter by letter is no Latin spelling:
+                # as written it is compared with the names the lists write in its own script only.
+                script = dominant_script(query.name)
+                kept = [k for k in kept if dominant_script(k[0].listed.text) == script]
+            found += kept
         if self._cross_script_enabled:
             found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
         return found, scored

@@ -90,3 +90,14 @@ def test_the_check_result_says_which_path_matched() -> None:
     assert [h["via"] for h in hits] == ["hangul"]
     spelled = screening_check_result(SCREENER.screen(ScreeningQuery("Ri Je Son"))).details["hits"]
     assert "via" not in spelled[0]
+
+
+def test_a_name_in_another_script_meets_latin_names_only_through_its_own_path() -> None:
+    # Folded letter by letter, "ري جي سن" would be "ry jy sn"; it must not find "RI JE-SON" that way.
+    result = SCREENER.screen(ScreeningQuery("حسين"))
+    assert all(h.via != "spelled" or not h.matched_name.text.isascii() for h in result.hits)
+
+
+def test_korean_syllables_must_all_agree() -> None:
+    assert levels(SCREENER, "리제순") == {"KPi.002": MatchLevel.NEAR_HIT}  # "sun" for "son", as in "Suk"
+    assert levels(SCREENER, "리제혁") == {}
