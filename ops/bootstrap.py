@@ -38,7 +38,8 @@ class LedgerRuntime:
         return self.ledger.recorder
 
     def reader(self) -> Any:
-        """Raw rows for verification and export; ``.snapshot()`` yields (events, chain) streams."""
+        """Raw rows for verification and export: ``.ledger_rows()`` yields the lockstep rows ``verify``
+        reads in one pass, ``.snapshot()`` the (events, chain) streams of an export."""
         if self.backend == "memory":
             return self.ledger.recorder
         if self.backend == "sqlite":

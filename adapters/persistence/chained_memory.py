@@ -10,7 +10,7 @@ from eventsourcing.persistence import StoredEvent
 from eventsourcing.popo import POPOApplicationRecorder, POPOFactory
 
 from adapters.persistence.chain_rows import ChainRow, as_uuid, extend_chain
-from domain.integrity.verifier import ChainEntry, EventRow
+from domain.integrity.verifier import ChainEntry, EventRow, LedgerRow, paired_rows
 
 
 class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
@@ -47,6 +47,11 @@ class ChainedPOPOApplicationRecorder(POPOApplicationRecorder):
             ]
             chain = [ChainEntry(r.position, r.notification_id, r.entry_hash) for r in self._chain]
         yield iter(events), iter(chain)
+
+    @contextmanager
+    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+        with self.snapshot() as (events, chain):
+            yield paired_rows(events, chain)
 
 
 class Factory(POPOFactory):

@@ -2,6 +2,11 @@
 
 They bypass eventsourcing on purpose: the verifier must see exactly the bytes on disk, including
 rows nobody should have written. Both streams come from one consistent snapshot.
+
+``ledger_rows`` is what ``kycledger ledger verify`` reads: the events and the chain already paired
+in lockstep (``domain.integrity.verifier.LedgerRow``), in one pass over the tables and with no
+object built per event (docs/targets.md §1). ``snapshot`` gives the two streams as ``EventRow`` and
+``ChainEntry`` for the export and the evidence bundle.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from domain.integrity.verifier import ChainEntry, EventRow
+from adapters.persistence.ledger_batches import BATCH as LOCKSTEP_BATCH
+from adapters.persistence.ledger_batches import lockstep_batches, pg_lockstep_copy, sqlite_lockstep
+from domain.integrity.verifier import ChainEntry, EventRow, LedgerRow
 
 BATCH = 5_000
 
@@ -32,13 +39,19 @@ class SQLiteLedgerReader:
         self.chain_table = f"{events_table}_chain"
 
     @contextmanager
-    def snapshot(self) -> Iterator[tuple[Iterator[EventRow], Iterator[ChainEntry]]]:
+    def _read_transaction(self) -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True, isolation_level=None)
         try:
-            db.execute("BEGIN")  # one read transaction: both cursors see the same snapshot
+            db.execute("BEGIN")  # one read transaction: every cursor sees the same snapshot
+            yield db
+        finally:
+            db.close()
+
+    @contextmanager
+    def snapshot(self) -> Iterator[tuple[Iterator[EventRow], Iterator[ChainEntry]]]:
+        with self._read_transaction() as db:
             events = db.execute(
-                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table} "
-                "ORDER BY rowid"
+                f"SELECT rowid, originator_id, originator_version, topic, state FROM {self.events_table} ORDER BY rowid"
             )
             chain = db.execute(
                 f"SELECT position, notification_id, entry_hash FROM {self.chain_table} ORDER BY position"
@@ -47,15 +60,30 @@ class SQLiteLedgerReader:
                 (EventRow(r[0], UUID(r[1]), r[2], r[3], bytes(r[4])) for r in events),
                 (ChainEntry(r[0], r[1], bytes(r[2])) for r in chain),
             )
-        finally:
-            db.close()
+
+    @contextmanager
+    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+        """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema)."""
+        with self._read_transaction() as db:
+            rows = db.execute(
+                f"SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), state, entry_hash "
+                f"FROM {self.events_table} ORDER BY rowid"
+            )
+            paired = sqlite_lockstep(rows)
+            try:
+                yield paired
+            finally:
+                paired.close()  # before the connection: a walk that stopped early leaves it suspended
 
 
 class PostgresLedgerReader:
     """Reads ``<schema>.kycledger_events`` and its chain through server-side cursors."""
 
-    def __init__(self, dsn: str, schema: str = "public", events_table: str = "kycledger_events") -> None:
+    def __init__(
+        self, dsn: str, schema: str = "public", events_table: str = "kycledger_events", batch: int = LOCKSTEP_BATCH
+    ) -> None:
         self.dsn = dsn
+        self.batch = batch
         self.schema = schema
         self.events_table = events_table
         self.chain_table = f"{events_table}_chain"
@@ -84,10 +112,28 @@ class PostgresLedgerReader:
                 )
             )
             yield (
-                (EventRow(r[0], r[1] if isinstance(r[1], UUID) else UUID(str(r[1])), r[2], r[3], bytes(r[4]))
-                 for r in events),
+                (
+                    EventRow(r[0], r[1] if isinstance(r[1], UUID) else UUID(str(r[1])), r[2], r[3], bytes(r[4]))
+                    for r in events
+                ),
                 (ChainEntry(r[0], r[1], bytes(r[2])) for r in chain),
             )
         finally:
             conn.rollback()
             conn.close()
+
+    @contextmanager
+    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+        """One binary COPY that walks both tables in lockstep batches (``ledger_batches``)."""
+        conn: psycopg.Connection[Any] = psycopg.connect(self.dsn)
+        try:
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            copy_sql = pg_lockstep_copy(self._table(self.events_table), self._table(self.chain_table), self.batch)
+            with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                paired = lockstep_batches(copy)
+                try:
+                    yield paired
+                finally:
+                    paired.close()
+        finally:
+            conn.close()  # read only: closing ends the transaction, and a COPY the caller left early

@@ -4,6 +4,12 @@ Pure and streaming: it takes the event rows (by notification id), the chain rows
 the checkpoints whose signatures the caller already checked, and reports the first bad position and
 why. Used by ``kycledger ledger verify`` against SQLite, PostgreSQL or an offline export.
 
+The two streams are walked in lockstep: the n-th event beside the n-th chain entry. A database
+reader hands them over already paired, one flat ``LedgerRow`` per position and in one pass over its
+tables (``adapters/persistence/ledger_reader.py``), so no object is built per event; ``verify_rows``
+pairs two separate streams (an export) the same way. One walk serves both, so every report is the
+same whichever way the rows came (docs/targets.md §1: ``ledger verify`` throughput).
+
 The checkpoints may come from several holders: the database's own rows, and holders the database
 cannot change (the external sink, later witnesses). Each is held to the same two rules: the ledger
 is at least as long as the checkpoint, and its tree at that size has the checkpoint's root
@@ -12,14 +18,18 @@ is at least as long as the checkpoint, and its tree at that size has the checkpo
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import hashlib
+import hmac
+import struct
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from itertools import zip_longest
+from typing import Any, NamedTuple
 from uuid import UUID
 
-from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
+from domain.integrity.chain import ENTRY_DOMAIN, GENESIS_HASH, same_hash
 from domain.integrity.checkpoint import Checkpoint
-from domain.integrity.merkle import TreeAccumulator
+from domain.integrity.merkle import fold_right
 
 
 class EventRow(NamedTuple):
@@ -62,6 +72,33 @@ class _Failed(Exception):
         self.reason = reason
 
 
+# One position of the lockstep walk: the event's fields (notification id, the 16 raw bytes of the
+# originator id, version, topic as UTF-8 bytes, stored state), then its chain entry's (position,
+# notification id, entry hash). When one stream ends before the other, its fields are None.
+LedgerRow = tuple[
+    int | None, bytes | None, int | None, bytes | None, bytes | None, int | None, int | None, bytes | None
+]
+NO_EVENT: tuple[None, None, None, None, None] = (None, None, None, None, None)
+NO_LINK: tuple[None, None, None] = (None, None, None)
+
+
+def paired_rows(events: Iterable[EventRow], chain: Iterable[ChainEntry]) -> Iterator[LedgerRow]:
+    """The lockstep pairs of two separate streams, as flat rows."""
+    for event, link in zip_longest(events, chain):
+        event_part = (
+            NO_EVENT
+            if event is None
+            else (
+                event.notification_id,
+                event.originator_id.bytes,
+                event.originator_version,
+                event.topic.encode("utf-8"),
+                event.state,
+            )
+        )
+        yield (*event_part, *(NO_LINK if link is None else link))
+
+
 def verify_rows(
     events: Iterable[EventRow],
     chain: Iterable[ChainEntry],
@@ -73,23 +110,30 @@ def verify_rows(
     ``holders`` names where a checkpoint came from (e.g. "the checkpoint sink /srv/cp"), so a
     failure says who holds the statement the ledger no longer matches.
     """
+    return verify_ledger(paired_rows(events, chain), checkpoints, holders)
+
+
+def verify_ledger(
+    rows: Iterable[LedgerRow],
+    checkpoints: Sequence[Checkpoint] = (),
+    holders: Mapping[Checkpoint, str] | None = None,
+) -> VerificationReport:
+    """``verify_rows`` over rows already paired in lockstep (see ``LedgerRow``)."""
     report = VerificationReport()
-    pending = sorted(checkpoints, key=lambda c: c.size)
-    tree = TreeAccumulator()
-    named = _Holders(holders or {})
+    walk = _Walk(sorted(checkpoints, key=lambda c: c.size), _Holders(holders or {}), report)
     try:
-        position = _walk(events, chain, pending, tree, report, named)
-        for checkpoint in reversed(pending):  # name the largest: it shows how much is missing
+        position = walk.run(rows)
+        for checkpoint in reversed(walk.pending):  # name the largest: it shows how much is missing
             if checkpoint.size > position:
                 raise _Failed(
                     position + 1,
-                    f"the ledger ends at position {position} but {named.a_checkpoint(checkpoint)} was signed at "
-                    f"size {checkpoint.size}: entries after {position} were removed (tail truncated)",
+                    f"the ledger ends at position {position} but {walk.named.a_checkpoint(checkpoint)} was signed "
+                    f"at size {checkpoint.size}: entries after {position} were removed (tail truncated)",
                 )
     except _Failed as failure:
         report.first_bad_position = failure.position
         report.reason = failure.reason
-    report.root_hash = tree.root()
+    report.root_hash = fold_right(walk.frontier)
     return report
 
 
@@ -107,58 +151,133 @@ class _Holders:
         return f"the checkpoint{held} signed at {checkpoint.timestamp.isoformat()}"
 
 
-def _walk(
-    events: Iterable[EventRow],
-    chain: Iterable[ChainEntry],
-    pending: Sequence[Checkpoint],
-    tree: TreeAccumulator,
-    report: VerificationReport,
-    named: _Holders,
-) -> int:
-    event_iter, chain_iter = iter(events), iter(chain)
-    prev, position, next_checkpoint = GENESIS_HASH, 0, 0
-    last_good_checkpoint = 0
-    while True:
-        event = next(event_iter, None)
-        link = next(chain_iter, None)
-        if event is None and link is None:
-            return position
-        position += 1
-        if link is None:
-            assert event is not None
-            raise _Failed(position, f"event at notification id {event.notification_id} has no chain entry "
-                                    "(a row was inserted outside the ledger)")
-        if link.position != position and event is not None and event.notification_id == link.notification_id:
-            # The events skip in step with the chain: whole rows are gone (on SQLite an event and its
-            # chain entry are one row, so deleting the event deletes both).
-            raise _Failed(position, f"chain jumps to position {link.position} where {position} was expected "
-                                    "and the events before it are missing too (a row was deleted)")
-        if link.position != position:
-            raise _Failed(position, f"chain jumps to position {link.position} where {position} was expected "
-                                    "(a chain entry was deleted)")
-        if event is None or event.notification_id > link.notification_id:
-            raise _Failed(position, f"chain entry names notification id {link.notification_id} but that event "
-                                    "is missing (a row was deleted)")
-        if event.notification_id < link.notification_id:
-            raise _Failed(position, f"event at notification id {event.notification_id} has no chain entry "
-                                    "(a row was inserted outside the ledger)")
-        computed = entry_hash_of(prev, position, event.notification_id, event.originator_id,
-                                 event.originator_version, event.topic, event.state)
-        if not same_hash(computed, link.entry_hash):
-            raise _Failed(position, f"entry hash mismatch at notification id {event.notification_id}: the "
-                                    "event's payload, topic, originator, version or order was changed")
-        prev = computed
-        tree.append(computed)
-        report.event_count = position
-        while next_checkpoint < len(pending) and pending[next_checkpoint].size == position:
-            checkpoint = pending[next_checkpoint]
-            if not same_hash(tree.root(), checkpoint.root_hash):
-                raise _Failed(last_good_checkpoint + 1,
-                              f"the Merkle root of the first {position} entries differs from "
-                              f"{named.the_checkpoint(checkpoint)}: history between positions "
-                              f"{last_good_checkpoint + 1} and {position} was rewritten and re-chained")
-            report.checkpoints_checked.append(position)
-            last_good_checkpoint = position
-            next_checkpoint += 1
-        while next_checkpoint < len(pending) and pending[next_checkpoint].size < position:
-            next_checkpoint += 1  # only size-0 checkpoints can be passed over like this
+# The entry hash encoding of domain/integrity/chain.py, inlined below for the hot loop; the unit
+# tests check the walk against ``entry_hash_of`` and the published vectors.
+_DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN
+_UUID_PREFIX = (16).to_bytes(4, "big")
+_pack_two_u64 = struct.Struct(">QQ").pack
+_pack_u64 = struct.Struct(">Q").pack
+_sha256 = hashlib.sha256
+
+
+class _Walk:
+    """The lockstep walk: the chain, and the RFC 9162 tree as the binary-counter frontier of
+    ``domain.integrity.merkle.TreeAccumulator`` (one hash per set bit of the size)."""
+
+    def __init__(self, pending: list[Checkpoint], named: _Holders, report: VerificationReport) -> None:
+        self.pending = pending
+        self.named = named
+        self.report = report
+        self.frontier: list[bytes] = []
+        self.last_good_checkpoint = 0
+        self.next_checkpoint = 0
+
+    def run(self, rows: Iterable[Any]) -> int:  # LedgerRow; Any keeps the hot loop free of casts
+        sha, domain_prefix, uuid_prefix = _sha256, _DOMAIN_PREFIX, _UUID_PREFIX
+        pack_two, pack_one, compare = _pack_two_u64, _pack_u64, hmac.compare_digest  # same_hash
+        frontier = self.frontier
+        push, pop = frontier.append, frontier.pop
+        # The position at which the next checkpoint is due: checked only when reached.
+        due = self._skip_passed(0)
+        prev, position = GENESIS_HASH, 0
+        for nid, oid, version, topic, state, link_position, link_nid, stored in rows:
+            position += 1
+            if link_position != position or nid != link_nid:
+                self.report.event_count = position - 1
+                _misaligned(position, nid, link_position, link_nid)
+            try:
+                computed = sha(
+                    b"".join(
+                        (
+                            domain_prefix,
+                            prev,
+                            pack_two(position, nid),
+                            uuid_prefix,
+                            oid,
+                            pack_one(version),
+                            len(topic).to_bytes(4, "big"),
+                            topic,
+                            sha(state).digest(),
+                        )
+                    )
+                ).digest()
+            except (struct.error, OverflowError):
+                self.report.event_count = position - 1
+                raise _Failed(
+                    position,
+                    f"event at notification id {nid} has a version or id outside the chain's "
+                    "encoding (u64): the row was changed",
+                ) from None
+            if not compare(computed, stored):
+                self.report.event_count = position - 1
+                raise _Failed(
+                    position,
+                    f"entry hash mismatch at notification id {nid}: the "
+                    "event's payload, topic, originator, version or order was changed",
+                )
+            prev = computed
+            digest = sha(b"\x00" + computed).digest()
+            merges = position
+            while not merges & 1:
+                digest = sha(b"\x01" + pop() + digest).digest()
+                merges >>= 1
+            push(digest)
+            if position == due:
+                self.report.event_count = position
+                due = self._checkpoints_at(position)
+        self.report.event_count = position
+        return position
+
+    def _skip_passed(self, position: int) -> int:
+        """Step over checkpoints of sizes at or below ``position`` already handled (only size 0 can be
+        passed over); the size of the next one due, or -1."""
+        pending = self.pending
+        while self.next_checkpoint < len(pending) and pending[self.next_checkpoint].size <= position:
+            self.next_checkpoint += 1
+        return pending[self.next_checkpoint].size if self.next_checkpoint < len(pending) else -1
+
+    def _checkpoints_at(self, position: int) -> int:
+        pending = self.pending
+        root = fold_right(self.frontier)
+        while self.next_checkpoint < len(pending) and pending[self.next_checkpoint].size == position:
+            checkpoint = pending[self.next_checkpoint]
+            if not same_hash(root, checkpoint.root_hash):
+                raise _Failed(
+                    self.last_good_checkpoint + 1,
+                    f"the Merkle root of the first {position} entries differs from "
+                    f"{self.named.the_checkpoint(checkpoint)}: history between positions "
+                    f"{self.last_good_checkpoint + 1} and {position} was rewritten and re-chained",
+                )
+            self.report.checkpoints_checked.append(position)
+            self.last_good_checkpoint = position
+            self.next_checkpoint += 1
+        return self._skip_passed(position)
+
+
+def _misaligned(position: int, nid: int | None, link_position: int | None, link_nid: int | None) -> None:
+    """Raise why the event and chain entry at ``position`` do not belong together (the checks in
+    the order that names the cause: a missing chain entry, rows deleted, a row inserted outside)."""
+    if link_position is None:
+        raise _Failed(
+            position, f"event at notification id {nid} has no chain entry (a row was inserted outside the ledger)"
+        )
+    if link_position != position and nid is not None and nid == link_nid:
+        # The events skip in step with the chain: whole rows are gone (on SQLite an event and its
+        # chain entry are one row, so deleting the event deletes both).
+        raise _Failed(
+            position,
+            f"chain jumps to position {link_position} where {position} was expected "
+            "and the events before it are missing too (a row was deleted)",
+        )
+    if link_position != position:
+        raise _Failed(
+            position,
+            f"chain jumps to position {link_position} where {position} was expected (a chain entry was deleted)",
+        )
+    if nid is None or link_nid is None or nid > link_nid:
+        raise _Failed(
+            position, f"chain entry names notification id {link_nid} but that event is missing (a row was deleted)"
+        )
+    raise _Failed(
+        position, f"event at notification id {nid} has no chain entry (a row was inserted outside the ledger)"
+    )

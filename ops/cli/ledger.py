@@ -25,7 +25,13 @@ from ops.integrity_wiring import (
 )
 from services.evidence.bundle import verify_bundle_file
 from services.evidence.export import write_export
-from services.evidence.verify import ExportFormatError, HolderSummary, summarize_holders, verify_export, verify_streams
+from services.evidence.verify import (
+    ExportFormatError,
+    HolderSummary,
+    summarize_holders,
+    verify_export,
+    verify_ledger_rows,
+)
 
 
 def register(sub: Any) -> None:
@@ -126,8 +132,8 @@ def _verify_live(rt: LedgerRuntime, pinned: bytes | None,
     # Outside holders first: a checkpoint signed while we read the rows is then no larger than the rows.
     held = _held(sources)
     notes = checkpoint_notes(rt)
-    with rt.reader().snapshot() as (events, chain):
-        report = verify_streams(events, chain, notes, key, held)
+    with rt.reader().ledger_rows() as rows:
+        report = verify_ledger_rows(rows, notes, key, held)
     return report, key, summarize_holders(held, [s.name for s in sources])
 
 

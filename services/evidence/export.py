@@ -11,7 +11,7 @@ from pathlib import Path
 from domain.errors import DomainError, InvalidArgumentError
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import checkpoint_notes, checkpoint_sources, ledger_origin, trusted_public_key
-from services.evidence.verify import export_event_line, export_header, verify_streams
+from services.evidence.verify import export_event_line, export_header, verify_ledger_rows
 
 
 class LedgerIntegrityError(DomainError):
@@ -25,8 +25,8 @@ def write_export(rt: LedgerRuntime, out: Path) -> tuple[int, int]:
     # Refuse to export a ledger the sink already contradicts (truncated below a published checkpoint).
     held = [note for source in checkpoint_sources(rt) for note in source.held_notes()]
     notes = checkpoint_notes(rt)
-    with rt.reader().snapshot() as (events, chain):
-        report = verify_streams(events, chain, notes, trusted_public_key(rt), held)
+    with rt.reader().ledger_rows() as rows:
+        report = verify_ledger_rows(rows, notes, trusted_public_key(rt), held)
     if not report.ok:
         raise LedgerIntegrityError("the ledger does not verify; export refused",
                                    position=report.first_bad_position, reason=report.reason)

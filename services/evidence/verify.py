@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,14 @@ from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint
 from domain.integrity.checkpoint_sources import HeldNote
-from domain.integrity.verifier import ChainEntry, EventRow, VerificationReport, verify_rows
+from domain.integrity.verifier import (
+    ChainEntry,
+    EventRow,
+    LedgerRow,
+    VerificationReport,
+    paired_rows,
+    verify_ledger,
+)
 
 EXPORT_FORMAT = "kycledger-export"
 EXPORT_VERSION = 1
@@ -83,6 +90,13 @@ def verify_streams(
     events: Iterator[EventRow], chain: Iterator[ChainEntry], notes: Sequence[bytes], public_key: bytes,
     held: Sequence[HeldNote] = (),
 ) -> VerificationReport:
+    """``verify_ledger_rows`` over two separate streams (an export), paired in lockstep."""
+    return verify_ledger_rows(paired_rows(events, chain), notes, public_key, held)
+
+
+def verify_ledger_rows(
+    rows: Iterable[LedgerRow], notes: Sequence[bytes], public_key: bytes, held: Sequence[HeldNote] = (),
+) -> VerificationReport:
     """Verify the rows against the database's checkpoint ``notes`` and the ``held`` notes of holders
     outside it (the sink, witnesses): every one of them must be signed by ``public_key``, and the
     ledger must be at least as long as each and have its root at its size."""
@@ -91,7 +105,7 @@ def verify_streams(
     holders = {checkpoint: "the database" for checkpoint in checkpoints}
     for checkpoint, holder in outside.items():
         holders.setdefault(checkpoint, holder)  # the same note in the database and the sink is checked once
-    report = verify_rows(events, chain, list(holders), holders if outside else None)
+    report = verify_ledger(rows, list(holders), holders if outside else None)
     if failure is not None and report.ok:
         bad_note = notes[len(checkpoints)]
         report.first_bad_position = _claimed_size(bad_note)
