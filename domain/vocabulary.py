@@ -98,6 +98,7 @@ REASON_CODES: Mapping[str, str] = {
     "age_uncertain": "the age could not be confirmed",
     "screening_hit": "a sanctions or PEP list match: compliance escalation",
     "screening_potential_match": "a possible list match a person must look at",
+    "screening_needs_more_data": "a name-only near-hit on a common name: birth date and nationality are needed",
     "address_proof_failed": "the address document failed (followed by address_proof:<reason> codes)",
     "address_proof_uncertain": "the address document needs a person (followed by address_proof:<reason> codes)",
     "score_review_band": "the weighted score is in the review band (60-79 by default)",
