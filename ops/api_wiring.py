@@ -8,6 +8,7 @@ proofs read the Merkle log and checkpoints the checkpointer writes (``ops.integr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -22,7 +23,7 @@ from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, Pillo
 from adapters.outages import unavailable_dependency
 from api.app import create_app
 from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
-from api.media import MEDIA_EXTENSION, MediaServices
+from api.ports import ApiServices, MediaServices
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
 from ops.bootstrap import LedgerRuntime
@@ -89,11 +90,16 @@ def media_services() -> MediaServices:
                          frames=MsgpackLivenessFramesCodec())
 
 
+def with_media(services: ApiServices) -> ApiServices:
+    """``services`` with the media intake wired, unless it brings its own."""
+    return services if services.media is not None else dataclasses.replace(services, media=media_services())
+
+
 def build_api(
     rt: LedgerRuntime,
     *,
     readiness: ReadinessProbe | None = None,
-    extensions: Mapping[str, Any] | None = None,
+    services: ApiServices | None = None,
     settings: ApiSettings | None = None,
     clock: Clock = system_clock,
     route_handlers: Sequence[Any] = ROUTE_HANDLERS,
@@ -101,9 +107,9 @@ def build_api(
     """The HTTP app for ``rt``; its stores close when the app shuts down.
 
     ``readiness`` replaces the default probe (the ledger's database only; ``ops.readiness``: add NATS
-    where the process queues work on it); ``extensions`` carries the product
-    routes' services (see ``api.deps``); the media services (``media_services``) are added unless
-    ``extensions`` brings its own under ``MEDIA_EXTENSION``.
+    where the process queues work on it); ``services`` carries the routes' services
+    (``ops.product_wiring.product_services``); the media services (``media_services``) are added
+    unless ``services`` brings its own.
     """
     stack = contextlib.ExitStack()
     state = http_state(rt)
@@ -117,7 +123,7 @@ def build_api(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
         clock=clock, settings=settings or api_settings_from_env(),
-        extensions={MEDIA_EXTENSION: media_services(), **(extensions or {})},
+        services=with_media(services or ApiServices()),
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

@@ -27,7 +27,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
-from domain.policy_registry import TenantPolicyRegistry
+from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.errors import DecisionAlreadyRecordedError
@@ -40,7 +40,6 @@ log = logging.getLogger("kycledger.decision_worker")
 WORKER_ACTOR = "system:decision-worker"
 TRIGGER_TOPICS = (topics.CHECK_COMPLETED,)
 CREATED_TOPIC = topics.CREATED
-POLICY_ACTIVATED_TOPIC = "kycledger.policy.PolicyActivated"
 
 
 def _topic(event: object) -> str:

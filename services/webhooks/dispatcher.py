@@ -24,19 +24,21 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from adapters.views.log_follower import LogFollower
-from adapters.webhooks.http_sender import SendResult
-from adapters.webhooks.signing import webhook_headers
 from domain.audit import audit_context
 from domain.usage import QuotaThreshold
+from domain.webhook_signing import webhook_headers
 from domain.webhooks import (
+    DELIVERY_SCHEDULED_TOPIC,
+    ENDPOINT_REGISTERED_TOPIC,
     REDELIVERY_REQUESTED_TOPIC,
     AttemptOutcome,
     DeliveryStatus,
+    SendResult,
     WebhookDelivery,
     WebhookEndpoint,
     delivery_uuid,
 )
+from projections.log_follower import LogFollower
 from projections.status_events import QUOTA_THRESHOLD, completion_payload, quota_payload, status_message
 from projections.view import ReadModelView, canonical_json
 from services.webhooks.commands import (  # the API-facing commands used to live here: re-exported
@@ -53,8 +55,8 @@ log = logging.getLogger("kycledger.webhooks")
 
 DISPATCHER_NAME = "webhook_dispatcher"
 ACTOR = "system:webhook-dispatcher"
-ENDPOINT_TOPIC = "kycledger.webhooks.EndpointRegistered"
-DELIVERY_TOPIC = "kycledger.webhooks.DeliveryScheduled"
+ENDPOINT_TOPIC = ENDPOINT_REGISTERED_TOPIC
+DELIVERY_TOPIC = DELIVERY_SCHEDULED_TOPIC
 
 
 class WebhookSender(Protocol):
