@@ -1,4 +1,4 @@
-"""Tenant webhook management over the ledger: ``api.services.WebhookAdmin`` (issue 6).
+"""Tenant webhook management over the ledger: ``api.ports.WebhookAdmin``.
 
 Registration checks the URL's addresses now (SSRF: no loopback, private, link-local or reserved
 targets unless ``allow_private``), and the dispatcher checks them again on every attempt, pinning

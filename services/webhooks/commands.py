@@ -42,7 +42,7 @@ SESSION_ENDPOINT_PREFIX = "ses_"
 
 
 def session_endpoint_id(session_id: str) -> str:
-    """The implicit endpoint of a session's own ``webhook_url`` (seed 003 session configuration)."""
+    """The implicit endpoint of a session's own ``webhook_url`` (requirements/sessions, the session configuration)."""
     return SESSION_ENDPOINT_PREFIX + UUID(session_id).hex
 
 

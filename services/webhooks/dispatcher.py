@@ -7,7 +7,7 @@ Two loops over one ledger:
   message, so a re-read after a crash finds the delivery already there and creates nothing twice.
 - ``deliver_due`` sends every delivery whose time has come, records the attempt as a ledger event
   (status code, error, next attempt) and disables an endpoint that answered 410.
-Payloads are seed 003's ``verification.completed`` and the status events, thin and PII-free.
+Payloads are requirements/sessions' ``verification.completed`` and the status events, thin and PII-free.
 
 The loop that runs both is ``ops.runners.webhook_dispatcher.start_webhook_dispatcher``.
 """
@@ -132,7 +132,7 @@ class WebhookDispatcher:
     @staticmethod
     def _messages(event: Any, entry: Any) -> list[tuple[str, str | None, str, str, dict[str, Any]]]:
         """(tenant, session id or None, event type, message id, payload) of every webhook ``event`` causes."""
-        if isinstance(event, QuotaThreshold.Created):  # seed 001 section 7: 80% and 100% of a quota
+        if isinstance(event, QuotaThreshold.Created):  # requirements/platform §7: 80% and 100% of a quota
             payload = quota_payload(event)
             return [(event.owner_tenant_id, None, QUOTA_THRESHOLD, f"{payload['event_id']}/{QUOTA_THRESHOLD}",
                      payload)]
@@ -151,7 +151,7 @@ class WebhookDispatcher:
         own_session_endpoint = session_endpoint_id(session) if session else None
         for endpoint_id in sorted(self.endpoints.get(tenant, ())):
             if endpoint_id.startswith(SESSION_ENDPOINT_PREFIX) and endpoint_id != own_session_endpoint:
-                continue  # a session's webhook_url hears about that session only (seed 003)
+                continue  # a session's webhook_url hears about that session only (requirements/sessions)
             endpoint = get_endpoint(self.app, tenant, endpoint_id)
             if not endpoint.wants(event_type):
                 continue
