@@ -22,7 +22,6 @@ from litestar.openapi.plugins import JsonRenderPlugin
 from litestar.openapi.spec import Server
 
 from api.auth import Principal
-from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import ApiDependencies
 from api.docs_page import DocsController, swagger_dir
 from api.errors import EXCEPTION_HANDLERS
@@ -99,12 +98,10 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
     app.state.metrics = metrics
     # Per-check metrics come from the pipeline when it runs in this process (instant verify, mobile,
     # and the embedded ML worker of ``kycledger dev``).
-    observers = getattr(getattr(deps.extensions.get(PRODUCT_EXTENSION), "pipeline", None), "check_observers", None)
-    if isinstance(observers, list):
-        observers.append(metrics.observe_check)
+    if deps.services.product is not None:
+        deps.services.product.pipeline.check_observers.append(metrics.observe_check)
     # Services holding connections (the live feed, the work queue) close them in the server's loop.
-    product_services = deps.extensions.get(PRODUCT_EXTENSION)
-    for service in (*deps.extensions.values(), getattr(product_services, "queue", None)):
+    for service in deps.services.wired():
         closer = getattr(service, "aclose", None)
         if callable(closer):
             app.on_shutdown.append(closer)

@@ -4,20 +4,21 @@ The API may not import adapters or ops (import-linter contract "api is thin"), s
 state it keeps outside the ledger is a small Protocol here; ``adapters/http_state`` implements them
 on SQLite or PostgreSQL, and tests pass in-memory fakes.
 
-Extending (routes engineer): product routes read their own services from
-``ApiDependencies.extensions`` under namespaced string keys, e.g. ``"routes.blob_store"``,
-``"routes.face_matcher"``, ``"routes.document_reader"``. A key is ``"<owner>.<service>"``; the
-composition root fills it, a controller reads it with :func:`ApiDependencies.extension`, which
-raises a clear error naming the missing key instead of a ``KeyError`` deep in a handler.
+The use cases and ports the routes call arrive in ``ApiServices``, one typed field each (the
+product's verification services, media intake, evidence, erasure, webhooks, NATS credentials, the
+review watchlist, the live feed): a route reads its own field through a small accessor next to
+its Protocol, which answers a clear error when the deployment did not wire it. A new service gets a
+new field here (docs/architecture.md §2: no ``Any`` crosses from ``api/`` to ``services/``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from api.ports import ApiServices
 from domain.application import KycLedger
 
 Clock = Callable[[], datetime]
@@ -132,6 +133,11 @@ class ApiSettings:
     instant_timeout_s: float = 30.0  # then /v1/identity/verify answers 202 accepted, processing (api.work)
 
 
+def not_wired(service: str) -> LookupError:
+    """The error for a route whose service this process did not wire (a wiring gap, not a client error)."""
+    return LookupError(f"API service {service!r} is not configured: wire it in ops/api_wiring.py")
+
+
 @dataclass(frozen=True)
 class ApiDependencies:
     """Everything the app needs; built once per process by ``ops.api_wiring.build_api``."""
@@ -146,14 +152,7 @@ class ApiDependencies:
     unavailable_dependency: OutageClassifier = no_outages
     clock: Clock = system_clock
     settings: ApiSettings = field(default_factory=ApiSettings)
-    extensions: Mapping[str, Any] = field(default_factory=dict)
-
-    def extension(self, key: str) -> Any:
-        """The service registered under ``key``; raises naming the key when it is not wired."""
-        try:
-            return self.extensions[key]
-        except KeyError:
-            raise LookupError(f"API service {key!r} is not configured: wire it in ops/api_wiring.py") from None
+    services: ApiServices = field(default_factory=ApiServices)
 
 
 def deps_of(connection: Any) -> ApiDependencies:

@@ -1,8 +1,8 @@
 """Media at the HTTP edge: base64 text to bytes, the media services the routes use, error statuses.
 
 The rules and the decoding are not here: ``domain.ports.media`` holds the limits, value types and
-errors (seed 001 sections 6 and 11), and the composition root (``ops.api_wiring``) registers the
-adapters (``adapters/media``: Pillow, OpenCV) under ``MEDIA_EXTENSION``. This module only turns
+errors (seed 001 sections 6 and 11), and the composition root (``ops.api_wiring``) hands in the
+adapters (``adapters/media``: Pillow, OpenCV) as ``ApiServices.media``. This module only turns
 base64 into bytes (refusing oversized text before decoding it) and media errors into HTTP answers.
 """
 
@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
 
-from api.deps import ApiDependencies
+from api.deps import ApiDependencies, not_wired
 from api.errors import ApiProblem
+from api.ports import MediaServices
 from domain.errors import DomainError
 from domain.ports.media import (
     MAX_IMAGE_BYTES,
@@ -22,16 +22,12 @@ from domain.ports.media import (
     ImageSanitizer,
     InvalidImageDataError,
     InvalidVideoDataError,
-    LivenessFramesCodec,
     MediaTooLargeError,
     SanitizedImage,
     UnsupportedMediaTypeError,
     UnsupportedVideoTypeError,
-    VideoSampler,
     VideoTooLongError,
 )
-
-MEDIA_EXTENSION = "routes.media"
 
 MEDIA_ERROR_STATUS: dict[str, int] = {
     MediaTooLargeError.code: 413,
@@ -46,19 +42,11 @@ VIDEO_ERROR_STATUS: dict[str, int] = {MediaTooLargeError.code: 413, UnsupportedV
 """HTTP status per video error code, for the error mapper."""
 
 
-@dataclass(frozen=True)
-class MediaServices:
-    """Registered by ``ops.api_wiring`` under ``MEDIA_EXTENSION``."""
-
-    images: ImageSanitizer
-    videos: VideoSampler
-    frames: LivenessFramesCodec
-
-
 def media(deps: ApiDependencies) -> MediaServices:
     """The media services the composition root wired."""
-    services = deps.extension(MEDIA_EXTENSION)
-    assert isinstance(services, MediaServices)
+    services = deps.services.media
+    if services is None:
+        raise not_wired("media")
     return services
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from enum import Enum
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from api.controllers.product import check_view, extracted_view, product
@@ -21,20 +21,9 @@ from api.errors import ApiProblem
 from api.media import media
 from domain.ports.blobs import session_subject_id
 from domain.ports.media import FRAMES_MEDIA_TYPE
-from domain.ports.screening import WatchlistEntry
 from domain.sessions.aggregate import VerificationSession
 
-REVIEW_WATCHLIST_EXTENSION = "review.watchlist"
-
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
-
-
-class WatchlistEntries(Protocol):
-    """The loaded watchlists' entries, by list and entry id (``ops`` wires the screener's)."""
-
-    def entry(self, list_name: str, entry_id: str, sandbox: bool) -> WatchlistEntry | None:
-        """The entry behind a hit of a live (or sandbox) session, or None if no list holds it."""
-        ...
 
 
 def _json(value: Any) -> Any:
@@ -65,7 +54,7 @@ def _image_type(content: bytes) -> str:
 def _screening(deps: ApiDependencies, result: dict[str, Any] | None, sandbox: bool) -> list[dict[str, Any]]:
     if result is None:
         return []
-    lookup: WatchlistEntries | None = deps.extensions.get(REVIEW_WATCHLIST_EXTENSION)
+    lookup = deps.services.review_watchlist
     hits = []
     for hit in result.get("details", {}).get("hits", []):
         entry = lookup.entry(str(hit["list"]), str(hit["entry_id"]), sandbox) if lookup is not None else None

@@ -23,6 +23,9 @@ def policy_document_hash(document: dict[str, Any]) -> str:
     return sha256_hex(canonical_json(document))
 
 
+POLICY_ACTIVATED_TOPIC = "kycledger.policy.PolicyActivated"
+
+
 class TenantPolicyRegistry(LedgerAggregate):
     """The active policy of one tenant and the documents it activated, by hash."""
 
@@ -56,7 +59,7 @@ class TenantPolicyRegistry(LedgerAggregate):
         self._activated(policy_hash=policy_hash, document=document)
         return True
 
-    @event("PolicyActivated", topic="kycledger.policy.PolicyActivated")
+    @event("PolicyActivated", topic=POLICY_ACTIVATED_TOPIC)
     def _activated(self, policy_hash: str, document: dict[str, Any]) -> None:
         self.documents[policy_hash] = document
         self.active_hash = policy_hash

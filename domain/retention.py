@@ -26,6 +26,9 @@ MAX_MEDIA_RETENTION = timedelta(days=3650)
 AML_HOLD_AFTER_RELATIONSHIP = timedelta(days=5 * 365)  # e.g. EU AMLD Art. 40: five years
 
 
+ERASURE_REQUESTED_TOPIC = "kycledger.retention.ErasureRequested"
+
+
 class ProcessingRestrictedError(DomainError):
     """The subject's data is under a legal hold: processing is restricted (GDPR Art. 18)."""
 
@@ -138,7 +141,7 @@ class SubjectRetention(LedgerAggregate):
         self._erasure_requested(reason=reason, deferred_until=deferred_until)
         return deferred_until is not None
 
-    @event("ErasureRequested", topic="kycledger.retention.ErasureRequested")
+    @event("ErasureRequested", topic=ERASURE_REQUESTED_TOPIC)
     def _erasure_requested(self, reason: str, deferred_until: datetime | None) -> None:
         self.erasure_requested = reason
 

@@ -23,6 +23,9 @@ def subject_uuid(tenant_id: str, subject_id: str) -> UUID:
     return uuid5(LEDGER_NAMESPACE, f"tenant/{tenant_id}/subject/{subject_id}")
 
 
+SUBJECT_ERASED_TOPIC = "kycledger.subject.SubjectErased"
+
+
 @dataclass(frozen=True)
 class KeyDestruction:
     """Evidence that a subject's data key no longer exists."""
@@ -65,6 +68,6 @@ class DataSubject(LedgerAggregate):
             raise ConflictError("subject already erased", subject_id=self.subject_id)
         self._erased(key_id=evidence.key_id, key_destroyed_at=evidence.destroyed_at, reason=reason)
 
-    @event("Erased", topic="kycledger.subject.SubjectErased")
+    @event("Erased", topic=SUBJECT_ERASED_TOPIC)
     def _erased(self, key_id: str, key_destroyed_at: datetime, reason: str) -> None:
         self.erased = True

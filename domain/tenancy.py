@@ -23,6 +23,10 @@ from domain.errors import ApiKeyRevokedError, ConflictError, InvalidArgumentErro
 LEDGER_NAMESPACE = uuid5(NAMESPACE_URL, "https://kycledger.org/ids")
 
 
+TENANT_SUSPENDED_TOPIC = "kycledger.tenant.Suspended"
+TENANT_REACTIVATED_TOPIC = "kycledger.tenant.Reactivated"
+
+
 class Plan(StrEnum):
     """Plans of seed 001 section 7."""
 
@@ -88,11 +92,11 @@ class Tenant(LedgerAggregate):
     def change_plan(self, plan: str) -> None:
         self.plan = Plan(plan).value
 
-    @event("Suspended", topic="kycledger.tenant.Suspended")
+    @event("Suspended", topic=TENANT_SUSPENDED_TOPIC)
     def suspend(self, reason: str) -> None:
         self.suspended = True
 
-    @event("Reactivated", topic="kycledger.tenant.Reactivated")
+    @event("Reactivated", topic=TENANT_REACTIVATED_TOPIC)
     def reactivate(self) -> None:
         self.suspended = False
 

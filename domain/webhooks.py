@@ -49,6 +49,18 @@ MAX_RETRY_AFTER = timedelta(hours=24)
 
 ATTEMPT_RECORDED_TOPIC = "kycledger.webhooks.DeliveryAttempted"
 REDELIVERY_REQUESTED_TOPIC = "kycledger.webhooks.RedeliveryRequested"
+ENDPOINT_REGISTERED_TOPIC = "kycledger.webhooks.EndpointRegistered"
+DELIVERY_SCHEDULED_TOPIC = "kycledger.webhooks.DeliveryScheduled"
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What one attempt observed; ``error`` is a stable code when no HTTP status came back."""
+
+    status_code: int | None
+    retry_after: timedelta | None
+    error: str | None
+    duration_ms: int
 
 class WebhookEndpointDisabledError(DomainError):
     code = "webhook_endpoint_disabled"
@@ -120,7 +132,7 @@ class WebhookEndpoint(LedgerAggregate):
 
     @dataclass(frozen=True)
     class Created(LedgerAggregate.Created):
-        TOPIC = "kycledger.webhooks.EndpointRegistered"
+        TOPIC = ENDPOINT_REGISTERED_TOPIC
         owner_tenant_id: str
         endpoint_id: str
         url: str
@@ -199,7 +211,7 @@ class WebhookDelivery(LedgerAggregate):
 
     @dataclass(frozen=True)
     class Created(LedgerAggregate.Created):
-        TOPIC = "kycledger.webhooks.DeliveryScheduled"
+        TOPIC = DELIVERY_SCHEDULED_TOPIC
         owner_tenant_id: str
         endpoint_id: str
         message_id: str

@@ -1,6 +1,6 @@
 """The audit, erasure and webhook services the API reaches through ``api.services`` (issue 6).
 
-``platform_services(runtime, blobs)`` returns the ``ApiDependencies.extensions`` entries; the ML
+``platform_services(runtime, blobs)`` returns the ``ApiServices`` of these routes; the ML
 worker's ``product_services`` merges them in, so every app built for the product routes (``dev``,
 ``serve``, tests) also serves audit, erasure and webhook management.
 """
@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from api.services import AUDIT_EXTENSION, ERASURE_EXTENSION, WEBHOOKS_EXTENSION
+from adapters.webhooks.address_policy import resolve_target
+from api.ports import ApiServices
 from domain.ports.blobs import BlobStore
 from ops.bootstrap import LedgerRuntime
 from ops.runners.relays import open_read_model_view
@@ -70,11 +71,11 @@ class EngineErasure:
 
 
 def platform_services(rt: LedgerRuntime, blobs: BlobStore | None,
-                      allow_private_webhooks: bool = False) -> dict[str, Any]:
-    """``ApiDependencies.extensions`` entries for the audit, erasure and webhook routes.
+                      allow_private_webhooks: bool = False) -> ApiServices:
+    """The services of the audit, erasure and webhook routes.
 
     ``allow_private_webhooks`` lets endpoints on 127.0.0.1 and private networks register (local
     development and tests only; production refuses them, and the dispatcher checks again per attempt).
     """
-    return {AUDIT_EXTENSION: BundleEvidence(rt), ERASURE_EXTENSION: EngineErasure(rt, blobs),
-            WEBHOOKS_EXTENSION: LedgerWebhookAdmin(rt.ledger, allow_private=allow_private_webhooks)}
+    return ApiServices(evidence=BundleEvidence(rt), erasure=EngineErasure(rt, blobs),
+                       webhooks=LedgerWebhookAdmin(rt.ledger, resolve_target, allow_private=allow_private_webhooks))

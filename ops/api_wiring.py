@@ -8,6 +8,7 @@ proofs read the Merkle log and checkpoints the checkpointer writes (``ops.integr
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -24,11 +25,9 @@ from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, Pillo
 from adapters.outages import unavailable_dependency
 from api.app import create_app
 from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system_clock
-from api.media import MEDIA_EXTENSION, MediaServices
+from api.ports import ApiServices, MediaServices, PublishedCheckpointKey
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
-from api.web.checkpoint_key import PUBLISHED_KEY_EXTENSION, PublishedCheckpointKey
-from api.web.console.controller import CONSOLE_EXTENSION
 from domain.people.console_commands import ConsoleAccounts
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import KEY_NAME, checkpoint_notes, integrity_stores, ledger_origin, trusted_public_key
@@ -94,21 +93,32 @@ def media_services() -> MediaServices:
                          frames=MsgpackLivenessFramesCodec())
 
 
-def published_checkpoint_key(rt: LedgerRuntime) -> dict[str, Any]:
-    """The extension entry publishing the checkpoint key at the well-known URL; none when this process
-    holds no signing key (``KYC_CHECKPOINT_KEY_FILE`` unset on PostgreSQL): nothing is published then."""
+def published_checkpoint_key(rt: LedgerRuntime) -> PublishedCheckpointKey | None:
+    """The checkpoint key to publish at the well-known URL; none when this process holds no signing
+    key (``KYC_CHECKPOINT_KEY_FILE`` unset on PostgreSQL): nothing is published then."""
     try:
         key = trusted_public_key(rt)
     except SigningKeyError:
-        return {}
-    return {PUBLISHED_KEY_EXTENSION: PublishedCheckpointKey(ledger_origin(), KEY_NAME, key)}
+        return None
+    return PublishedCheckpointKey(ledger_origin(), KEY_NAME, key)
+
+
+def with_defaults(services: ApiServices, rt: LedgerRuntime, published: PublishedCheckpointKey | None) -> ApiServices:
+    """``services`` with the media intake, the console's accounts and the published checkpoint key
+    wired, unless it brings its own."""
+    return dataclasses.replace(
+        services,
+        media=services.media or media_services(),
+        console=services.console or ConsoleAccounts(rt.ledger, Argon2idPasswordHasher(), rt.ledger.clock),
+        checkpoint_key=services.checkpoint_key or published,
+    )
 
 
 def build_api(
     rt: LedgerRuntime,
     *,
     readiness: ReadinessProbe | None = None,
-    extensions: Mapping[str, Any] | None = None,
+    services: ApiServices | None = None,
     settings: ApiSettings | None = None,
     clock: Clock = system_clock,
     route_handlers: Sequence[Any] = ROUTE_HANDLERS,
@@ -116,15 +126,15 @@ def build_api(
     """The HTTP app for ``rt``; its stores close when the app shuts down.
 
     ``readiness`` replaces the default probe (the ledger's database only; ``ops.readiness``: add NATS
-    where the process queues work on it); ``extensions`` carries the product
-    routes' services (see ``api.deps``); the media services (``media_services``) are added unless
-    ``extensions`` brings its own under ``MEDIA_EXTENSION``.
+    where the process queues work on it); ``services`` carries the routes' services
+    (``ops.product_wiring.product_services``); the media services (``media_services``) are added
+    unless ``services`` brings its own.
     """
     stack = contextlib.ExitStack()
     state = http_state(rt)
     stack.callback(state.close)
     proofs = None
-    published: dict[str, Any] = {}
+    published: PublishedCheckpointKey | None = None
     if rt.backend in ("sqlite", "postgres"):
         nodes, _ = stack.enter_context(integrity_stores(rt))
         proofs = MerkleLedgerProofs(nodes, lambda: checkpoint_notes(rt))
@@ -134,9 +144,7 @@ def build_api(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
         clock=clock, settings=settings or api_settings_from_env(),
-        extensions={MEDIA_EXTENSION: media_services(), **published,
-                    CONSOLE_EXTENSION: ConsoleAccounts(rt.ledger, Argon2idPasswordHasher(), rt.ledger.clock),
-                    **(extensions or {})},
+        services=with_defaults(services or ApiServices(), rt, published),
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

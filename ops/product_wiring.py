@@ -1,13 +1,12 @@
 """The product wiring the API and the ML worker share: the blob store, the pipeline, the route services.
 
-``product_services(runtime, ...)`` builds what the routes read from
-``ApiDependencies.extensions["routes.product"]`` and the other route services.
+``product_services(runtime, ...)`` builds the ``ApiServices`` the routes call.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
-from typing import Any
 
 from adapters.blobs import LocalDiskBlobStore
 from adapters.media import MsgpackLivenessFramesCodec
@@ -17,10 +16,7 @@ from adapters.nats.session_feed import NatsSessionEventFeed
 from adapters.nats.work_queue import JetStreamWorkQueue
 from adapters.telemetry import OtelPipelineTelemetry
 from api.client_token import ClientTokens
-from api.controllers.nats_credentials import NATS_CREDENTIALS_EXTENSION
-from api.controllers.product import PRODUCT_EXTENSION, ProductServices
-from api.review_evidence import REVIEW_WATCHLIST_EXTENSION
-from api.web.live import SESSION_FEED_EXTENSION
+from api.ports import ApiServices, ProductServices
 from domain.sessions.challenges import SessionChallenges
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
@@ -50,17 +46,17 @@ def build_pipeline(runtime: LedgerRuntime, watchlist_dir: Path | None = None) ->
 
 
 def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nats_url: NatsTarget | None,
-                     allow_private_webhooks: bool = False) -> dict[str, Any]:
-    """``ApiDependencies.extensions`` entries for the product routes, plus the audit, erasure and
-    webhook services (``ops.api_services``); ``allow_private_webhooks`` only for local development.
+                     allow_private_webhooks: bool = False) -> ApiServices:
+    """The services of the product routes, plus the audit, erasure and webhook services
+    (``ops.api_services``); ``allow_private_webhooks`` only for local development.
     The work queue and the live feed connect to NATS as the API's own user (``adapters.nats.accounts``)."""
     api_nats = component_endpoint(runtime, nats_url, InternalRole.API) if nats_url else None
     services = ProductServices(
         pipeline=pipeline, blobs=pipeline.blobs, tokens=ClientTokens(runtime.kek.derive("client-token")),
         challenges=pipeline.challenges, queue=JetStreamWorkQueue(api_nats) if api_nats else None,
         record_module_call=record_module_call, pipeline_label=sandbox_label)
-    live = {SESSION_FEED_EXTENSION: NatsSessionEventFeed(api_nats)} if api_nats else {}  # SSE fed from NATS
-    entries = WatchlistFolderEntries(getattr(pipeline, "watchlist_dir", None))
-    return {PRODUCT_EXTENSION: services, REVIEW_WATCHLIST_EXTENSION: entries, **live,
-            NATS_CREDENTIALS_EXTENSION: LedgerNatsCredentials(runtime),
-            **platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks)}
+    return dataclasses.replace(
+        platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks),
+        product=services, review_watchlist=WatchlistFolderEntries(pipeline.watchlist_dir),
+        session_feed=NatsSessionEventFeed(api_nats) if api_nats else None,  # SSE fed from NATS
+        nats_credentials=LedgerNatsCredentials(runtime))

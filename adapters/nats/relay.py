@@ -22,7 +22,7 @@ from nats.js.errors import NotFoundError as StreamNotFoundError
 from adapters.nats.connection import close_quietly, reconnect_options
 from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.streams import decisions_subject, session_subject, stream_configs
-from adapters.views.log_follower import LogFollower
+from projections.log_follower import LogFollower
 from projections.status_events import status_message
 from projections.view import ReadModelView, canonical_json
 

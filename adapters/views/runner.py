@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from adapters.views.log_follower import Batch, LogFollower
+from projections.log_follower import Batch, LogFollower
 from projections.read_models import PROJECTION_NAME, apply_event
 from projections.view import LedgerEntry, ReadModelView, StaleBatchError, ViewTransaction
 

@@ -6,23 +6,13 @@ import http.client
 import socket
 import ssl
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from adapters.webhooks.address_policy import PinnedTarget, WebhookTargetRefusedError, resolve_target
+from domain.webhooks import SendResult
 
 MAX_RESPONSE_BYTES = 64 * 1024
-
-
-@dataclass(frozen=True)
-class SendResult:
-    """What one attempt observed; ``error`` is a stable code when no HTTP status came back."""
-
-    status_code: int | None
-    retry_after: timedelta | None
-    error: str | None
-    duration_ms: int
 
 
 def parse_retry_after(value: str | None, now: datetime) -> timedelta | None:

@@ -10,7 +10,7 @@ ledger keeps the user's public key only. Rotation: the replaced credential keeps
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Protocol
+from typing import Annotated, Any
 
 import msgspec
 from litestar import Controller, get, post
@@ -23,9 +23,10 @@ from api.guards import admin_access
 from api.middleware import SECRET_OPT
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.ports import NatsCredentialService
 from domain.nats_access import MAX_ROTATION_OVERLAP
 
-NATS_CREDENTIALS_EXTENSION = "nats.credentials"
+NATS_CREDENTIALS_SERVICE = "nats.credentials"  # named in the 503 of a deployment without it
 MAX_OVERLAP_SECONDS = int(MAX_ROTATION_OVERLAP.total_seconds())
 
 PublicKey = Annotated[str, msgspec.Meta(pattern=r"^U[A-Z2-7]{55}$", description="an nkey user public key you "
@@ -33,29 +34,11 @@ PublicKey = Annotated[str, msgspec.Meta(pattern=r"^U[A-Z2-7]{55}$", description=
                                                                                    "answer then has no seed")]
 
 
-class NatsCredentialService(Protocol):
-    """The tenant's NATS user (``ops.nats_access.LedgerNatsCredentials``)."""
-
-    def issue(self, tenant_id: str, public_key: str | None) -> dict[str, Any]:
-        """The first credential: JWT and, unless ``public_key`` is given, the seed (shown once).
-        Raises ``NatsCredentialExistsError`` when the tenant already has one."""
-        ...
-
-    def rotate(self, tenant_id: str, overlap_seconds: int, public_key: str | None) -> dict[str, Any]:
-        """A new credential; the previous one works ``overlap_seconds`` longer."""
-        ...
-
-    def describe(self, tenant_id: str) -> dict[str, Any]:
-        """The current credential's public key and dates, never a secret."""
-        ...
-
-
 def nats_credentials(deps: ApiDependencies) -> NatsCredentialService:
-    try:
-        service: NatsCredentialService = deps.extension(NATS_CREDENTIALS_EXTENSION)
-    except LookupError:  # a wiring gap, not a client error
+    service = deps.services.nats_credentials
+    if service is None:  # a wiring gap, not a client error
         raise ApiProblem(503, "unavailable", "this deployment does not issue NATS credentials",
-                         service=NATS_CREDENTIALS_EXTENSION) from None
+                         service=NATS_CREDENTIALS_SERVICE)
     return service
 
 

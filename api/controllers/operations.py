@@ -15,7 +15,6 @@ from typing import Any
 from litestar import Controller, Request, Response, get
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
-from api.controllers.product import PRODUCT_EXTENSION
 from api.deps import deps_of
 from api.dto import Dto
 from api.errors import ApiProblem
@@ -75,7 +74,8 @@ class OperationsController(Controller):
             raise ApiProblem(401, "unauthenticated", "metrics need the scrape token",
                              headers={"WWW-Authenticate": 'Bearer realm="kycledger-metrics"'})
         registry: ApiMetrics = request.app.state["metrics"]
-        queue = getattr(request.app.state["deps"].extensions.get(PRODUCT_EXTENSION), "queue", None)
+        product = deps_of(request).services.product
+        queue = product.queue if product is not None else None
         if queue is not None:
             try:  # a scrape must answer even when NATS does not: the gauge keeps its last value then
                 registry.queue_depth.set(await asyncio.wait_for(queue.depth(), timeout=2.0))

@@ -1,71 +1,40 @@
 """What the product routes need beyond the platform: services, image intake, capture storage, views.
 
-The API may not import ``ops``; the composition root registers these services in
-``ApiDependencies.extensions`` (see ``PRODUCT_EXTENSION``): the verification use cases
-(``services.verification``) by their own types, the work queue through the ``JobQueue`` Protocol.
+The API may not import ``ops``; the composition root hands these services in as
+``ApiServices.product``: the verification use cases (``services.verification``) by their own types,
+the work queue through the ``JobQueue`` Protocol.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 from uuid import UUID
 
 import anyio.to_thread
 
-from api.client_token import ClientTokens
 from api.decision_view import decision_history_view, decision_view
+from api.deps import not_wired
 from api.errors import ApiProblem
 from api.media import MEDIA_ERROR_STATUS, image_from_base64, media, media_problem
 from api.params import Deps
+from api.ports import ProductServices
 from api.restriction import refuse_if_restricted
-from domain.application import KycLedger
 from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
 from domain.personal_data import PersonalData
-from domain.ports.blobs import BlobStore, session_subject_id
+from domain.ports.blobs import session_subject_id
 from domain.ports.media import SanitizedImage
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
-from domain.sessions.challenges import SessionChallenges, session_challenge
-from services.verification.pipeline import VerificationPipeline
+from domain.sessions.challenges import session_challenge
 
-PRODUCT_EXTENSION = "routes.product"
 T = TypeVar("T")
-RecordModuleCall = Callable[[KycLedger, str, UUID, list[CheckResult], Mapping[str, PersonalData] | None, str], None]
-"""``services.verification.results.record_module_call``: a module call recorded as a one-check session."""
-
-
-class JobQueue(Protocol):
-    """The JetStream work queue the ML workers consume."""
-
-    async def enqueue(self, tenant_id: str, session_id: UUID, attempt: int, sandbox: bool) -> str:
-        """Queue the session's attempt for the ML workers; returns the job id."""
-        ...
-
-    async def depth(self) -> int:
-        """Jobs waiting or in progress (the queue-depth gauge)."""
-        ...
-
-
-@dataclass(frozen=True)
-class ProductServices:
-    """Registered by ``ops.api_wiring`` under ``PRODUCT_EXTENSION``."""
-
-    pipeline: VerificationPipeline
-    blobs: BlobStore
-    tokens: ClientTokens
-    challenges: SessionChallenges
-    queue: JobQueue | None
-    record_module_call: RecordModuleCall
-    pipeline_label: Callable[[CheckResult, bool], CheckResult]
-
-
 def product(deps: Deps) -> ProductServices:
-    services = deps.extension(PRODUCT_EXTENSION)
-    assert isinstance(services, ProductServices)
+    services = deps.services.product
+    if services is None:
+        raise not_wired("product")
     return services
 
 

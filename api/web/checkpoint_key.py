@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from litestar import Controller, get
@@ -21,20 +20,11 @@ from api.dto import Dto
 from api.errors import ApiProblem
 from api.openapi import ok
 from api.params import Deps
+from api.ports import PublishedCheckpointKey
 from domain.integrity.checkpoint import note_key_hint
 
-PUBLISHED_KEY_EXTENSION = "checkpoint.published_key"
 WELL_KNOWN_KEY_PATH = "/.well-known/kycledger-checkpoint-key"
 ED25519_ALGORITHM = b"\x01"  # C2SP signed-note algorithm byte of an Ed25519 verifier key
-
-
-@dataclass(frozen=True)
-class PublishedCheckpointKey:
-    """The checkpoint signer's public half, as the composition root knows it."""
-
-    origin: str
-    key_name: str
-    public_key: bytes  # raw Ed25519, 32 bytes
 
 
 class CheckpointKey(Dto, frozen=True, kw_only=True):
@@ -75,7 +65,7 @@ class CheckpointKeyController(Controller):
                  "evidence bundles)",
          responses=ok(CheckpointKey, _EXAMPLE))
     def published(self, deps: Deps) -> CheckpointKey:
-        published = deps.extensions.get(PUBLISHED_KEY_EXTENSION)
-        if not isinstance(published, PublishedCheckpointKey):
+        published = deps.services.checkpoint_key
+        if published is None:
             raise ApiProblem(404, "checkpoint_key_unpublished", "this deployment publishes no checkpoint key")
         return describe(published)

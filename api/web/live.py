@@ -4,8 +4,8 @@ Event names are seed 000's (``scan.status.updated``, ``liveness.status.updated``
 ``manual_review.requested``) plus ``decision.made``, ``retry.requested`` and the final statuses, as
 ``projections.status_events`` names them for NATS and webhooks. The stream follows the session's
 own events as the NATS relay publishes them (issue 7: "over SSE or WebSocket fed from NATS; polling
-only as a fallback"): when the composition root registers a :class:`SessionEventFeed` under
-``SESSION_FEED_EXTENSION``, the stream subscribes to ``kyc.<tenant>.sessions.<id>.>``, then catches
+only as a fallback"): when the composition root hands in a :class:`SessionEventFeed` as
+``ApiServices.session_feed``, the stream subscribes to ``kyc.<tenant>.sessions.<id>.>``, then catches
 up from the ledger, then sends one message per relay message (or burst), named and versioned from
 the ledger state it announced, with the progress of that same state; it reads the ledger unprompted
 only when the feed stays silent for ``RELAY_LAG_SECONDS`` (relay down or behind) or cannot be
@@ -19,8 +19,8 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import AsyncIterator
-from contextlib import AbstractAsyncContextManager, AsyncExitStack
-from typing import Any, Protocol
+from contextlib import AsyncExitStack
+from typing import Any
 from uuid import UUID
 
 import anyio
@@ -28,6 +28,7 @@ import anyio.to_thread
 from litestar.response import ServerSentEventMessage
 
 from api.params import Deps
+from api.ports import SessionEventSubscription
 from api.web.progress import capture_progress
 from projections.status_events import (
     CHECK_STATUS,
@@ -44,7 +45,6 @@ from projections.status_events import (
 
 log = logging.getLogger("kycledger.web.live")
 
-SESSION_FEED_EXTENSION = "web.session_feed"
 POLL_SECONDS = 0.4
 RELAY_LAG_SECONDS = 2.0  # a feed silent this long: read the ledger once (the relay may be down or behind)
 BURST = 64  # messages already delivered are sent as one SSE message with one progress read
@@ -56,23 +56,6 @@ _BY_TOPIC = {"Created": SESSION_CREATED, "DecisionMade": DECISION_MADE,
              "ManualReviewRequested": MANUAL_REVIEW_REQUESTED, "ReviewDecided": REVIEW_DECIDED,
              "RetryRequested": RETRY_REQUESTED, "Expired": SESSION_EXPIRED, "Cancelled": SESSION_CANCELLED}
 FINAL = frozenset({"verified", "failed", "expired", "cancelled"})
-
-
-class SessionEventSubscription(Protocol):
-    """One session's status messages as they are published, from the moment of subscribing."""
-
-    async def next(self, timeout: float) -> dict[str, Any] | None:
-        """The next message's payload (``projections.status_events.status_message`` shape: ``event``,
-        ``event_id`` = ``<session id>:<version>``, ...), or None if none arrives within ``timeout`` s."""
-        ...
-
-
-class SessionEventFeed(Protocol):
-    """Live per-session status messages (the NATS subjects ``kyc.<tenant>.sessions.<id>.>``)."""
-
-    def subscribe(self, tenant_id: str, session_id: str) -> AbstractAsyncContextManager[SessionEventSubscription]:
-        """Subscribe to one session; the interest is registered on entry and dropped on exit."""
-        ...
 
 
 def event_name(event: Any) -> str | None:
@@ -164,7 +147,7 @@ async def _fed(deps: Deps, subscription: SessionEventSubscription, tenant_id: st
 async def session_stream(deps: Deps, tenant_id: str, session_id: UUID,
                          after: int = 0) -> AsyncIterator[ServerSentEventMessage]:
     """Messages for every status change after version ``after``, until the session is final."""
-    feed: SessionEventFeed | None = deps.extensions.get(SESSION_FEED_EXTENSION)
+    feed = deps.services.session_feed
     async with AsyncExitStack() as stack:
         subscription: SessionEventSubscription | None = None
         if feed is not None:

@@ -68,7 +68,7 @@ def run_dev(args: argparse.Namespace) -> int:
         start_followers(rt, local_nats.url, data_dir, stack, allow_private_webhooks=True)
         pipeline = start_ml(rt, local_nats.url, stack)
         app = build_api(rt, readiness=readiness_probe(rt, local_nats.url),
-                        extensions=product_services(rt, pipeline, local_nats.url,
+                        services=product_services(rt, pipeline, local_nats.url,
                                                                allow_private_webhooks=True))
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                                lifespan="on"))

@@ -47,7 +47,7 @@ def app_factory() -> Litestar:
     # Sessions are queued to the ML workers on NATS (``kycledger worker``); instant verify and the
     # standalone modules run in this process. Webhooks never go to private addresses here.
     app = build_api(rt, readiness=readiness_probe(rt, nats_url),
-                    extensions=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
+                    services=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)
     provider = configure_tracing()  # KYC_OTEL_EXPORTER; none configured: tracing is a no-op
     if provider is not None:

@@ -1,7 +1,7 @@
 """The decision worker: follows the ledger's notification log and lets ``SessionDecider`` decide.
 
-Every ``CheckCompleted`` re-examines its session (checks may complete in any order, seed 004
-pattern B); sessions created are remembered for TTL expiry. The position is saved only after the
+Every ``CheckCompleted`` re-examines its session (checks may complete in any order,
+requirements/liveness pattern B); sessions created are remembered for TTL expiry. The position is saved only after the
 batch's decisions are stored, so a crash re-delivers and the re-read skips what is decided.
 Written against the eventsourcing ``Application`` API only, so it runs on every backend.
 """
@@ -114,7 +114,7 @@ class DecisionWorker(SessionDecider):
 
     # ------------------------------------------------------------------ expiry
     def expire_overdue(self) -> int:
-        """Expire pending sessions past their TTL (seed 002 ``session_ttl``)."""
+        """Expire pending sessions past their TTL (requirements/pipeline §1 ``session_ttl``)."""
         now, expired = self.clock(), 0
         for session_id in sorted(self.open_sessions):
             done = self.expire_if_overdue(session_id, now)

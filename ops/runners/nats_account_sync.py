@@ -22,14 +22,14 @@ from adapters.nats.account_sync import AccountsNotServedError, push_account_jwt
 from adapters.nats.authority import NatsAuthority
 from adapters.nats.endpoint import NatsTarget
 from domain.nats_access import ISSUED_TOPIC, ROTATED_TOPIC, TenantNatsUser, revocations
-from domain.tenancy import Tenant
+from domain.tenancy import TENANT_REACTIVATED_TOPIC, TENANT_SUSPENDED_TOPIC, Tenant
 from ops.bootstrap import LedgerRuntime
 from ops.nats_access import nats_authority
 from ops.runners.background import BackgroundLoop
 
 log = logging.getLogger("kycledger.nats_accounts")
 
-ACCESS_TOPICS = (ISSUED_TOPIC, ROTATED_TOPIC, "kycledger.tenant.Suspended", "kycledger.tenant.Reactivated")
+ACCESS_TOPICS = (ISSUED_TOPIC, ROTATED_TOPIC, TENANT_SUSPENDED_TOPIC, TENANT_REACTIVATED_TOPIC)
 REFRESH_SECONDS = 300.0
 PAGE = 500
 

@@ -3,14 +3,14 @@
 The decision worker (``ops.runners.decision_worker``) follows the ledger and calls ``consider``;
 the verification pipeline calls it at once after recording a session's results.
 
-Exactly once without a distributed transaction (issue 3 section 3):
+Exactly once without a distributed transaction (docs/architecture.md §1):
 - the aggregate refuses a second decision for an attempt (``DecisionAlreadyRecordedError``), and a
   decision is only attempted when ``session.awaiting_decision`` says the attempt has none;
 - eventsourcing's optimistic concurrency makes a concurrent duplicate write fail (``IntegrityError``),
   after which the worker re-reads the session and finds it decided;
 - the runner saves its position only after the decision is stored, so a crash between the two re-delivers the
   notification and the re-read skips it. Losing the position file only costs a re-scan.
-Checks may complete in any order (seed 004 pattern B): every ``CheckCompleted`` re-examines the session.
+Checks may complete in any order (requirements/liveness pattern B): every ``CheckCompleted`` re-examines the session.
 Written against the eventsourcing ``Application`` API only, so it runs on every backend.
 """
 
@@ -27,7 +27,7 @@ from eventsourcing.persistence import IntegrityError
 
 from domain.audit import SANDBOX_MARK, audit_context
 from domain.errors import DomainError
-from domain.policy_registry import TenantPolicyRegistry
+from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.errors import DecisionAlreadyRecordedError
@@ -40,7 +40,6 @@ log = logging.getLogger("kycledger.decision_worker")
 WORKER_ACTOR = "system:decision-worker"
 TRIGGER_TOPICS = (topics.CHECK_COMPLETED,)
 CREATED_TOPIC = topics.CREATED
-POLICY_ACTIVATED_TOPIC = "kycledger.policy.PolicyActivated"
 
 
 def _topic(event: object) -> str:
@@ -107,7 +106,7 @@ class SessionDecider:
     def actor_for(self, session_id: UUID) -> str:
         """The worker's actor, marked ``:sandbox`` when a sandbox key opened the session.
 
-        Issue 5: every event of a sandbox session carries the sandbox marker. The session's first
+        Every event of a sandbox session carries the sandbox marker (requirements/platform §13). The session's first
         event (``Created``) was recorded under the opening key's actor, which is the recorded flag;
         the pipeline marks its results the same way (``services.verification.pipeline``, ``PIPELINE_ACTOR:sandbox``).
         """
@@ -146,7 +145,7 @@ class SessionDecider:
         return False
 
     def expire_if_overdue(self, session_id: UUID, now: datetime) -> bool | None:
-        """Expire the session if it is pending past its TTL (seed 002 ``session_ttl``).
+        """Expire the session if it is pending past its TTL (requirements/pipeline §1 ``session_ttl``).
 
         True when expired now; False when not due or changed under us (look again later); None when
         the session is gone or final (stop looking).

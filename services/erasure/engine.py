@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from adapters.views.log_follower import LogFollower
 from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context, current_audit
 from domain.errors import AuditContextMissingError, DomainError
@@ -34,6 +33,7 @@ from domain.integrity.merkle_store import MerkleLog
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
 from domain.retention import (
+    ERASURE_REQUESTED_TOPIC,
     SubjectRetention,
     subject_retention_uuid,
 )
@@ -41,6 +41,7 @@ from domain.sessions import topics
 from domain.subjects import subject_uuid
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
+from projections.log_follower import LogFollower
 from services.erasure.receipt import ERASED_TOPIC, RECEIPT_FORMAT, verify_receipt
 from services.erasure.retention import find_aggregate, media_retention, processing_restricted, subject_retention
 
@@ -49,7 +50,7 @@ log = logging.getLogger("kycledger.retention")
 ACTOR = "system:retention"
 SESSION_CREATED = topics.CREATED
 EXTRACTED_TOPIC = topics.DOCUMENT_DATA_EXTRACTED
-ERASURE_REQUESTED = "kycledger.retention.ErasureRequested"
+ERASURE_REQUESTED = ERASURE_REQUESTED_TOPIC
 
 
 def utc_now() -> datetime:

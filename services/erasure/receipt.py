@@ -12,9 +12,10 @@ from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError
 from domain.integrity.chain import entry_hash_of, same_hash
 from domain.integrity.merkle import ProofVerificationError, verify_consistency, verify_inclusion
+from domain.subjects import SUBJECT_ERASED_TOPIC
 
 RECEIPT_FORMAT = "kycledger-erasure-receipt"
-ERASED_TOPIC = "kycledger.subject.SubjectErased"
+ERASED_TOPIC = SUBJECT_ERASED_TOPIC
 
 
 def verify_receipt(receipt: dict[str, Any], pinned_key: bytes | None = None) -> tuple[bool, str]:

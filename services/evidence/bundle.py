@@ -27,7 +27,7 @@ from domain.errors import DomainError, InvalidArgumentError, NotFoundError
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
 from domain.integrity.merkle import ProofVerificationError, verify_inclusion
 from domain.integrity.merkle_store import MerkleLog
-from domain.policy_registry import TenantPolicyRegistry
+from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics
 from domain.sessions.canonical import canonical_json, sha256_hex
 from ops.bootstrap import LedgerRuntime
@@ -37,7 +37,7 @@ BUNDLE_FORMAT = "kycledger-evidence-bundle"
 BUNDLE_VERSION = 1
 SESSION_CREATED = topics.CREATED
 DECISION_MADE = topics.DECISION_MADE
-POLICY_ACTIVATED = "kycledger.policy.PolicyActivated"
+POLICY_ACTIVATED = POLICY_ACTIVATED_TOPIC
 
 
 def _b64(data: bytes) -> str:

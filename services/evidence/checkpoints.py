@@ -1,9 +1,9 @@
 """The checkpoint signer: extends the Merkle log to the chain's tip, signs, stores and exports.
 
-Runs on demand (``checkpoint_now``) or on a schedule (``ops.runners.checkpointer.CheckpointSchedule``),
-as issue 2 section 3 asks. Before signing it proves, from stored nodes, that the new tree extends the last signed one
-(RFC 9162 consistency), so a log that shrank or forked below a published checkpoint is refused
-rather than signed over.
+Runs on demand (``checkpoint_now``) or on a schedule (``ops.runners.checkpointer.CheckpointSchedule``;
+docs/architecture.md §4). Before signing it proves, from stored nodes, that the new tree extends the
+last signed one (RFC 9162 consistency), so a log that shrank or forked below a published checkpoint
+is refused rather than signed over.
 
 Wiring (the composition root owns the connections; one per thread)::
 

@@ -1,4 +1,4 @@
-"""Offline verification of a ledger: signatures first, then chain and roots (ARCHITECTURE.md 4).
+"""Offline verification of a ledger: signatures first, then chain and roots (docs/architecture.md §4).
 
 This module needs only the standard library, ``cryptography`` and the pure ``domain.integrity``
 code, so an auditor can run it on an export with no database and no kycledger services.

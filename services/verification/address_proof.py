@@ -1,4 +1,4 @@
-"""The pipeline's address-proof step (seed 002 ``require_address_proof``): read the address document
+"""The pipeline's address-proof step (requirements/pipeline §1 ``require_address_proof``): read the address document
 through the ``AddressProofReader`` port, judge it with the domain rules against the name read from
 the ID document of the same attempt, and seal the address found as the subject's ``PersonalData``."""
 

@@ -1,8 +1,8 @@
 """The verification pipeline: a session's captures in, recorded ``CheckCompleted`` events out.
 
 For the current attempt of a session it reads the captures from the blob store, runs every requested
-check that has no result yet through the ML ports (seed 001 section 3 "Full workflow": liveness ->
-ocr -> validate -> face_match; seed 002 steps 4-7), and records, in this order, the extracted
+check that has no result yet through the ML ports (requirements/platform §3.5 "Full e-KYC workflow":
+liveness -> ocr -> validate -> face_match; requirements/pipeline §4-§7), and records, in this order, the extracted
 document data (``DocumentDataExtracted`` with ``PersonalData``) and one ``CheckCompleted`` per check
 with its model provenance. The decision is ``services.decisions.decider.SessionDecider``'s: after
 recording, ``decide`` asks it to consider the session at once (it is exactly-once, so the decision

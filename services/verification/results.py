@@ -17,7 +17,7 @@ from domain.ports.document import DocumentReading
 from domain.ports.screening import ScreeningQuery
 
 PIPELINE_ACTOR = "system:ml-pipeline"
-DEFAULT_MIN_AGE = 18  # seed 003 age_verification; a tenant policy setting once policies carry one
+DEFAULT_MIN_AGE = 18  # requirements/sessions age_verification; a tenant policy setting once policies carry one
 DOCUMENT_CHECKS = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD,
                              CheckType.AGE_VERIFICATION})
 PORTRAIT_MEDIA_TYPE = "image/jpeg"

@@ -1,4 +1,4 @@
-"""Tenant webhook management over the ledger: ``api.services.WebhookAdmin`` (issue 6).
+"""Tenant webhook management over the ledger: ``api.ports.WebhookAdmin``.
 
 Registration checks the URL's addresses now (SSRF: no loopback, private, link-local or reserved
 targets unless ``allow_private``), and the dispatcher checks them again on every attempt, pinning
@@ -13,10 +13,10 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID
 
-from adapters.webhooks.address_policy import resolve_target
 from domain.errors import InvalidArgumentError
 from domain.webhooks import ATTEMPT_RECORDED_TOPIC, DEFAULT_SECRET_OVERLAP, WebhookDelivery, WebhookEndpoint
 from services.webhooks.commands import (
+    TargetCheck,
     get_delivery,
     get_endpoint,
     redeliver,
@@ -51,8 +51,9 @@ def delivery_view(app: Any, delivery: WebhookDelivery) -> dict[str, Any]:
 class LedgerWebhookAdmin:
     """Webhook endpoints and deliveries of a tenant, as ledger aggregates."""
 
-    def __init__(self, app: Any, allow_private: bool = False) -> None:
+    def __init__(self, app: Any, check_target: TargetCheck, allow_private: bool = False) -> None:
         self.app = app
+        self.check_target = check_target
         self.allow_private = allow_private
 
     def _scan(self, topic: str, tenant_id: str) -> list[UUID]:
@@ -67,14 +68,15 @@ class LedgerWebhookAdmin:
 
     def register(self, tenant_id: str, url: str, event_types: list[str]) -> tuple[str, str]:
         try:
-            resolve_target(url, self.allow_private)
+            self.check_target(url, self.allow_private)
         except ValueError:  # e.g. a port out of range: the URL is malformed, not our failure
             raise InvalidArgumentError("webhook URL is malformed") from None
-        return register_endpoint(self.app, tenant_id, url, event_types, self.allow_private)
+        return register_endpoint(self.app, tenant_id, url, event_types, self.check_target, self.allow_private)
 
     def register_session(self, tenant_id: str, session_id: UUID, url: str) -> str:
         try:
-            return register_session_endpoint(self.app, tenant_id, str(session_id), url, self.allow_private)
+            return register_session_endpoint(self.app, tenant_id, str(session_id), url, self.check_target,
+                                             self.allow_private)
         except ValueError:
             raise InvalidArgumentError("webhook URL is malformed") from None
 

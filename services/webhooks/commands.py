@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
 from eventsourcing.application import AggregateNotFoundError
 
-from adapters.webhooks.address_policy import resolve_target
 from domain.errors import NotFoundError
 from domain.webhooks import (
     DEFAULT_SECRET_OVERLAP,
@@ -21,10 +20,18 @@ from domain.webhooks import (
 from projections.status_events import VERIFICATION_COMPLETED
 
 
-def register_endpoint(app: Any, tenant_id: str, url: str, event_types: list[str],
+class TargetCheck(Protocol):
+    """Refuses a webhook URL that resolves to an internal address (``adapters.webhooks.address_policy``)."""
+
+    def __call__(self, url: str, allow_private: bool = False) -> object:
+        """Raise ``WebhookTargetRefusedError`` (a ``DomainError``), or ``ValueError`` for a malformed URL."""
+        ...
+
+
+def register_endpoint(app: Any, tenant_id: str, url: str, event_types: list[str], check_target: TargetCheck,
                       allow_private: bool = False) -> tuple[str, str]:
     """Register a tenant's endpoint; returns (endpoint id, whsec_ secret), the secret shown once."""
-    resolve_target(url, allow_private)  # refuse internal targets up front (checked again per attempt)
+    check_target(url, allow_private)  # refuse internal targets up front (checked again per attempt)
     endpoint_id = "whe_" + uuid4().hex[:16]
     secret = new_webhook_secret()
     app.save(WebhookEndpoint.register(tenant_id, endpoint_id, url, event_types, secret))
@@ -35,18 +42,18 @@ SESSION_ENDPOINT_PREFIX = "ses_"
 
 
 def session_endpoint_id(session_id: str) -> str:
-    """The implicit endpoint of a session's own ``webhook_url`` (seed 003 session configuration)."""
+    """The implicit endpoint of a session's own ``webhook_url`` (requirements/sessions, the session configuration)."""
     return SESSION_ENDPOINT_PREFIX + UUID(session_id).hex
 
 
-def register_session_endpoint(app: Any, tenant_id: str, session_id: str, url: str,
+def register_session_endpoint(app: Any, tenant_id: str, session_id: str, url: str, check_target: TargetCheck,
                               allow_private: bool = False) -> str:
     """The endpoint for a session's ``webhook_url``; its ``whsec_`` secret, shown once to the creator.
 
     It hears ``verification.completed`` for that session only, signed and delivered (SSRF-checked,
     retried, every attempt recorded) by the same dispatcher as the tenant's registered endpoints.
     """
-    resolve_target(url, allow_private)
+    check_target(url, allow_private)
     secret = new_webhook_secret()
     app.save(WebhookEndpoint.register(tenant_id, session_endpoint_id(session_id), url, [VERIFICATION_COMPLETED],
                                       secret))

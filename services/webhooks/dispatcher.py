@@ -7,7 +7,7 @@ Two loops over one ledger:
   message, so a re-read after a crash finds the delivery already there and creates nothing twice.
 - ``deliver_due`` sends every delivery whose time has come, records the attempt as a ledger event
   (status code, error, next attempt) and disables an endpoint that answered 410.
-Payloads are seed 003's ``verification.completed`` and the status events, thin and PII-free.
+Payloads are requirements/sessions' ``verification.completed`` and the status events, thin and PII-free.
 
 The loop that runs both is ``ops.runners.webhook_dispatcher.start_webhook_dispatcher``.
 """
@@ -24,19 +24,21 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 
-from adapters.views.log_follower import LogFollower
-from adapters.webhooks.http_sender import SendResult
-from adapters.webhooks.signing import webhook_headers
 from domain.audit import audit_context
 from domain.usage import QuotaThreshold
+from domain.webhook_signing import webhook_headers
 from domain.webhooks import (
+    DELIVERY_SCHEDULED_TOPIC,
+    ENDPOINT_REGISTERED_TOPIC,
     REDELIVERY_REQUESTED_TOPIC,
     AttemptOutcome,
     DeliveryStatus,
+    SendResult,
     WebhookDelivery,
     WebhookEndpoint,
     delivery_uuid,
 )
+from projections.log_follower import LogFollower
 from projections.status_events import QUOTA_THRESHOLD, completion_payload, quota_payload, status_message
 from projections.view import ReadModelView, canonical_json
 from services.webhooks.commands import (  # the API-facing commands used to live here: re-exported
@@ -53,8 +55,8 @@ log = logging.getLogger("kycledger.webhooks")
 
 DISPATCHER_NAME = "webhook_dispatcher"
 ACTOR = "system:webhook-dispatcher"
-ENDPOINT_TOPIC = "kycledger.webhooks.EndpointRegistered"
-DELIVERY_TOPIC = "kycledger.webhooks.DeliveryScheduled"
+ENDPOINT_TOPIC = ENDPOINT_REGISTERED_TOPIC
+DELIVERY_TOPIC = DELIVERY_SCHEDULED_TOPIC
 
 
 class WebhookSender(Protocol):
@@ -130,7 +132,7 @@ class WebhookDispatcher:
     @staticmethod
     def _messages(event: Any, entry: Any) -> list[tuple[str, str | None, str, str, dict[str, Any]]]:
         """(tenant, session id or None, event type, message id, payload) of every webhook ``event`` causes."""
-        if isinstance(event, QuotaThreshold.Created):  # seed 001 section 7: 80% and 100% of a quota
+        if isinstance(event, QuotaThreshold.Created):  # requirements/platform §7: 80% and 100% of a quota
             payload = quota_payload(event)
             return [(event.owner_tenant_id, None, QUOTA_THRESHOLD, f"{payload['event_id']}/{QUOTA_THRESHOLD}",
                      payload)]
@@ -149,7 +151,7 @@ class WebhookDispatcher:
         own_session_endpoint = session_endpoint_id(session) if session else None
         for endpoint_id in sorted(self.endpoints.get(tenant, ())):
             if endpoint_id.startswith(SESSION_ENDPOINT_PREFIX) and endpoint_id != own_session_endpoint:
-                continue  # a session's webhook_url hears about that session only (seed 003)
+                continue  # a session's webhook_url hears about that session only (requirements/sessions)
             endpoint = get_endpoint(self.app, tenant, endpoint_id)
             if not endpoint.wants(event_type):
                 continue

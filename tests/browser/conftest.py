@@ -89,7 +89,7 @@ def running_web_stack(tmp_path_factory: pytest.TempPathFactory, today: date | No
     if today is not None:
         pipeline.today = lambda: today
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
-                    extensions=product_services(rt, pipeline, nats_server.url))
+                    services=product_services(rt, pipeline, nats_server.url))
     server = ThreadedServer.start(app)
     worker = start_ml_worker(rt, nats_server.url, pipeline=pipeline)
     relay = start_relays(rt, nats_server.url)  # the pages' live status comes through NATS, as in production

@@ -48,7 +48,7 @@ def run(runs: int, warmup: int, data: Path) -> dict[str, Any]:
         rt = open_runtime(data_dir=Path(tmp))
         pipeline = build_pipeline(rt)
         app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
-                        extensions=product_services(rt, pipeline, None))
+                        services=product_services(rt, pipeline, None))
         with TestClient(app, timeout=120) as http:
             with audit_context(PLATFORM_TENANT, "operator:bench", "bench-setup"):
                 key = rt.ledger.create_tenant("bench", "enterprise")

@@ -31,7 +31,6 @@ from api.web.pages import PAGE_HEADERS, static_file
 from domain.people.console_account import ConsoleSessionEndedError, SignInRefusedError
 from domain.people.console_commands import ConsoleAccounts, ConsolePerson
 
-CONSOLE_EXTENSION = "console.accounts"
 CONSOLE_CSP = ("default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
                "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
@@ -48,8 +47,8 @@ def request_id(request: Request[Any, Any, Any]) -> str:
 
 
 def accounts(deps: ApiDependencies) -> ConsoleAccounts:
-    found = deps.extensions.get(CONSOLE_EXTENSION)
-    if not isinstance(found, ConsoleAccounts):
+    found = deps.services.console
+    if found is None:
         raise ApiProblem(404, "console_unavailable", "this deployment serves no console")
     return found
 

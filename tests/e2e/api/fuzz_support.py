@@ -71,7 +71,7 @@ def open_world(data_dir: Path, nats_url: str) -> FuzzWorld:
     clock = SettableClock()
     settings = ApiSettings(rate_limit_per_minute=10_000_000, rate_limit_per_day=100_000_000,
                            client_rate_limit_per_minute=10_000_000)
-    app = build_api(rt, settings=settings, clock=clock, extensions=product_services(
+    app = build_api(rt, settings=settings, clock=clock, services=product_services(
         rt, build_pipeline(rt), nats_url, allow_private_webhooks=True))
     http = TestClient(app, raise_server_exceptions=False)
     http.__enter__()

@@ -6,7 +6,7 @@ Used by the platform's e2e tests and available to the routes engineer's (``tests
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,6 +17,7 @@ from litestar.testing import TestClient
 
 from api.client import KycClient
 from api.deps import ApiSettings
+from api.ports import ApiServices
 from api.routes import ROUTE_HANDLERS
 from domain.application import IssuedKey
 from domain.audit import PLATFORM_TENANT, audit_context
@@ -47,11 +48,11 @@ class ApiStack:
 
     @classmethod
     def start(cls, data_dir: Path, *, in_memory: bool = False, settings: ApiSettings | None = None,
-              extensions: Mapping[str, Any] | None = None, db_url: str | None = None,
+              services: ApiServices | None = None, db_url: str | None = None,
               extra_handlers: Sequence[Any] = ()) -> ApiStack:
         rt = open_runtime(data_dir=data_dir, db_url=db_url, in_memory=in_memory)
         clock = SettableClock()
-        app = build_api(rt, settings=settings or ApiSettings(), clock=clock, extensions=extensions,
+        app = build_api(rt, settings=settings or ApiSettings(), clock=clock, services=services,
                         route_handlers=(*ROUTE_HANDLERS, *extra_handlers))
         http = TestClient(app, raise_server_exceptions=False)
         http.__enter__()

@@ -33,7 +33,7 @@ def review_stack(data_dir: Path) -> ApiStack:
     rt = open_runtime(data_dir=data_dir)
     clock = SettableClock()
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
-                    clock=clock, extensions=product_services(rt, build_pipeline(rt, SANCTIONS), None,
+                    clock=clock, services=product_services(rt, build_pipeline(rt, SANCTIONS), None,
                                                              allow_private_webhooks=True))
     http = TestClient(app, raise_server_exceptions=False)
     http.__enter__()

@@ -34,7 +34,7 @@ def routes_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Api
     clock = SettableClock()
     missing = tuple(c for c in PRODUCT_CONTROLLERS if c not in ROUTE_HANDLERS)
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
-                    clock=clock, extensions=product_services(rt, pipeline, nats_url),
+                    clock=clock, services=product_services(rt, pipeline, nats_url),
                     route_handlers=(*ROUTE_HANDLERS, *missing))
     http = TestClient(app, raise_server_exceptions=False, timeout=120)
     http.__enter__()

@@ -44,7 +44,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ApiStack]:
     missing = tuple(c for c in PRODUCT_CONTROLLERS if c not in ROUTE_HANDLERS)
     clock = SettableClock()
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000), clock=clock,
-                    extensions=product_services(rt, pipeline, None), route_handlers=(*ROUTE_HANDLERS, *missing))
+                    services=product_services(rt, pipeline, None), route_handlers=(*ROUTE_HANDLERS, *missing))
     http = TestClient(app, raise_server_exceptions=False, timeout=120)
     http.__enter__()
     s = ApiStack(rt=rt, app=app, http=http, clock=clock)

@@ -19,7 +19,6 @@ from litestar.testing import TestClient
 from adapters.nats.session_feed import NatsSessionEventFeed
 from api.deps import ApiSettings
 from api.routes import ROUTE_HANDLERS
-from api.web.live import SESSION_FEED_EXTENSION
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats
@@ -75,13 +74,14 @@ def streams_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamsS
     nats_server = LocalNats(Path(tmp_path_factory.mktemp("streams-nats"))).start()
     rt = open_runtime(data_dir=Path(tmp_path_factory.mktemp("streams")))
     pipeline = build_pipeline(rt, watchlist_dir=SANCTIONS)
-    extensions = product_services(rt, pipeline, nats_server.url)
-    feed = RecordingFeed(extensions[SESSION_FEED_EXTENSION])
-    extensions[SESSION_FEED_EXTENSION] = feed
+    services = product_services(rt, pipeline, nats_server.url)
+    assert services.session_feed is not None
+    feed = RecordingFeed(services.session_feed)
+    services.session_feed = feed
     missing = tuple(c for c in PRODUCT_CONTROLLERS if c not in ROUTE_HANDLERS)
     clock = SettableClock()
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),
-                    clock=clock, extensions=extensions, route_handlers=(*ROUTE_HANDLERS, *missing))
+                    clock=clock, services=services, route_handlers=(*ROUTE_HANDLERS, *missing))
     http = TestClient(app, raise_server_exceptions=False, timeout=120)
     http.__enter__()
     worker = start_ml_worker(rt, nats_server.url, pipeline=pipeline)

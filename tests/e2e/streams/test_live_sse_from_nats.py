@@ -17,7 +17,6 @@ import pytest
 
 from adapters.nats.session_feed import NatsSessionEventFeed
 from api.web import live
-from api.web.live import SESSION_FEED_EXTENSION
 from ops.local_services import free_port
 from projections.status_events import SCAN_STATUS, SESSION_CANCELLED
 from tests.e2e.routes.support import MRZ_TD3, b64
@@ -101,9 +100,9 @@ def test_the_live_stream_forwards_what_the_relay_publishes(streams_stack: Stream
 
 def test_without_a_reachable_nats_the_stream_polls_the_ledger(streams_stack: StreamsStack,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    extensions = streams_stack.api.app.state.deps.extensions
-    monkeypatch.setitem(extensions, SESSION_FEED_EXTENSION, NatsSessionEventFeed(f"nats://127.0.0.1:{free_port()}",
-                                                                                 connect_timeout=1))
+    services = streams_stack.api.app.state.deps.services
+    monkeypatch.setattr(services, "session_feed", NatsSessionEventFeed(f"nats://127.0.0.1:{free_port()}",
+                                                                       connect_timeout=1))
     client, sid, token = _drive(streams_stack)
     reader = LiveReader(streams_stack, sid, token).start()
     _upload_and_cancel(client, sid)

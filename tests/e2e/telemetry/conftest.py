@@ -49,7 +49,7 @@ def open_stack(data_dir: Path) -> Iterator[ApiStack]:
     pipeline = build_pipeline(rt)
     clock = SettableClock()
     missing = tuple(c for c in PRODUCT_CONTROLLERS if c not in ROUTE_HANDLERS)
-    app = build_api(rt, settings=ApiSettings(), clock=clock, extensions=product_services(rt, pipeline, nats_server.url),
+    app = build_api(rt, settings=ApiSettings(), clock=clock, services=product_services(rt, pipeline, nats_server.url),
                     route_handlers=(*ROUTE_HANDLERS, *missing))
     http = TestClient(app, raise_server_exceptions=False, timeout=60)
     http.__enter__()

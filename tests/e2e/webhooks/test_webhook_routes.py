@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from standardwebhooks import Webhook
 
+from adapters.webhooks.address_policy import resolve_target
 from adapters.webhooks.http_sender import PinnedHttpSender
 from domain.audit import audit_context
 from domain.errors import DomainError
@@ -126,7 +127,7 @@ def test_session_webhook_url_is_ssrf_checked_and_quota_thresholds_are_delivered(
     owner = stack.new_tenant()
     client = stack.client(owner)
     admin = stack.client(stack.new_key(owner.tenant_id, "admin"))  # webhooks are the tenant admin's
-    strict = LedgerWebhookAdmin(stack.rt.ledger, allow_private=False)
+    strict = LedgerWebhookAdmin(stack.rt.ledger, resolve_target, allow_private=False)
     for url in (receiver.url, "http://169.254.169.254/latest/meta-data", "http://[::1]:9/x"):
         with pytest.raises(DomainError) as refused:
             strict.register(owner.tenant_id, url, [COMPLETED])

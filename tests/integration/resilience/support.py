@@ -93,7 +93,7 @@ class Cluster:
         pipeline = build_pipeline(rt)
         api_settings = ApiSettings(rate_limit_per_minute=100_000, instant_timeout_s=settings.instant_timeout_s)
         app = build_api(rt, readiness=readiness_probe(rt, nats.url), settings=api_settings,
-                        extensions=product_services(rt, pipeline, nats.url, allow_private_webhooks=True))
+                        services=product_services(rt, pipeline, nats.url, allow_private_webhooks=True))
         http = TestClient(app, raise_server_exceptions=False, timeout=60)
         http.__enter__()
         stack.callback(http.__exit__, None, None, None)

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from standardwebhooks import Webhook
 
+from adapters.webhooks.address_policy import resolve_target
 from adapters.webhooks.http_sender import PinnedHttpSender
 from domain.audit import audit_context
 from domain.webhooks import RETRY_SCHEDULE, AttemptOutcome, DeliveryStatus
@@ -54,7 +55,7 @@ def _dispatcher(rt: LedgerRuntime, clock: Clock, timeout_s: float = 5.0) -> Webh
 
 def _register(rt: LedgerRuntime, url: str, types: list[str]) -> tuple[str, str]:
     with audit_context(TENANT, "client:test", "req-hook"):
-        return register_endpoint(rt.ledger, TENANT, url, types, allow_private=True)
+        return register_endpoint(rt.ledger, TENANT, url, types, resolve_target, allow_private=True)
 
 
 def _attempt_events(rt: LedgerRuntime, delivery: Any) -> list[Any]:

@@ -9,8 +9,8 @@ from standardwebhooks import Webhook
 
 from adapters.webhooks.address_policy import WebhookTargetRefusedError, resolve_target
 from adapters.webhooks.http_sender import PinnedHttpSender, parse_retry_after
-from adapters.webhooks.signing import webhook_headers
 from domain.errors import InvalidArgumentError
+from domain.webhook_signing import webhook_headers
 from domain.webhooks import (
     MAX_RETRY_AFTER,
     RETRY_SCHEDULE,

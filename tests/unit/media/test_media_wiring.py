@@ -12,7 +12,8 @@ from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, Pillo
 from api.controllers.product import read_image
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
-from api.media import MEDIA_EXTENSION, MediaServices, media
+from api.media import media
+from api.ports import ApiServices, MediaServices
 from domain.ports.media import MediaTooLargeError, SampledVideo, SanitizedImage
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
@@ -59,9 +60,8 @@ def test_the_composition_root_wires_the_real_adapters(wired: ApiDependencies) ->
 
 def test_routes_use_the_wired_sanitizer_and_map_its_errors(wired: ApiDependencies) -> None:
     fake = FakeImageSanitizer()
-    deps = dataclasses.replace(wired, extensions={
-        **wired.extensions,
-        MEDIA_EXTENSION: MediaServices(images=fake, videos=FakeVideoSampler(), frames=MsgpackLivenessFramesCodec())})
+    faked = MediaServices(images=fake, videos=FakeVideoSampler(), frames=MsgpackLivenessFramesCodec())
+    deps = dataclasses.replace(wired, services=dataclasses.replace(wired.services, media=faked))
     image = read_image(deps, "aGVsbG8=", "selfie")
     assert image is not None and image.content == b"clean" and fake.seen == [(b"hello", "selfie")]
     fake.refuse = True
@@ -72,6 +72,6 @@ def test_routes_use_the_wired_sanitizer_and_map_its_errors(wired: ApiDependencie
 
 
 def test_missing_wiring_names_the_service(wired: ApiDependencies) -> None:
-    bare = dataclasses.replace(wired, extensions={})
-    with pytest.raises(LookupError, match=r"'routes\.media'"):
+    bare = dataclasses.replace(wired, services=ApiServices())
+    with pytest.raises(LookupError, match=r"'media'"):
         media(bare)

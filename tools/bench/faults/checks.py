@@ -26,10 +26,10 @@ from nats.js.api import ConsumerConfig, DeliverPolicy
 
 import ops.stack  # noqa: F401 - imports every persisted event class (usage, webhooks, retention): their topics
 from adapters.nats.streams import DECISIONS_STREAM, SESSIONS_STREAM
-from adapters.views.log_follower import LogFollower
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.status import SessionStatus
 from ops.bootstrap import LedgerRuntime
+from projections.log_follower import LogFollower
 from projections.status_events import status_message
 from tools.bench.faults.cluster import REPO
 from tools.bench.faults.load import Answer
