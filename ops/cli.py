@@ -22,6 +22,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_serve",
     "ops.cli_audit",
     "ops.cli_nats",
+    "ops.cli_quickstart",
 )
 
 
