@@ -92,6 +92,9 @@ def create_app(deps: ApiDependencies, route_handlers: Sequence[Any] = ROUTE_HAND
         request_max_body_size=deps.settings.max_body_bytes,
         before_send=[asgi(add_security_headers)],
         request_class=DepthLimitedRequest,
+        # The process owns logging (api.logs.configure_logging: redacted JSON lines). litestar's default
+        # configuration would replace it with plain text at start-up.
+        logging_config=None,
         debug=False,
     )
     app.state.deps = deps

@@ -137,7 +137,8 @@ class ObservabilityMiddleware:
             self.metrics.responses.labels(method=method, route=route, status=str(status)).inc()
             state = scope.get("state") or {}
             principal = state.get("principal")
+            # The route template, never the raw path or query: ids and values stay out of the log.
             access_log.info("%s %s %s", method, route, status, extra={
                 "trace_id": state.get("trace_id"), "status": status, "duration_ms": round(elapsed * 1000, 1),
-                "route": route, "tenant_id": getattr(principal, "tenant_id", None),
+                "method": method, "route": route, "tenant_id": getattr(principal, "tenant_id", None),
                 "key_id": getattr(principal, "key_id", None)})

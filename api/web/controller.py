@@ -35,7 +35,7 @@ class WebPageController(Controller):
     @get("/evidence", operation_id="webEvidenceViewer", sync_to_thread=False)
     def evidence(self) -> Response[bytes]:
         html, csp = evidence_page()
-        return Response(html, media_type="text/html; charset=utf-8",
+        return Response(html, media_type="text/html",  # litestar adds the charset
                         headers={**PAGE_HEADERS, "Content-Security-Policy": csp})
 
     @get("/web/static/{name:str}", operation_id="webStaticAsset", sync_to_thread=False)

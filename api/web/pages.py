@@ -15,8 +15,8 @@ from functools import cache
 from pathlib import Path
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-CONTENT_TYPES = {".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8",
-                 ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
+# litestar adds "; charset=utf-8" to every text/* media type: naming it here too sent it twice.
+CONTENT_TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml"}
 _INLINE = re.compile(r'<(style|script) data-inline="([a-z0-9.-]+)"></\1>')
 
 # Security headers of every page: no referrer (the capture URL carries the client token), no caching

@@ -29,6 +29,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli.audit",
     "ops.cli.nats",
     "ops.cli.console",
+    "ops.cli.quickstart",
 )
 
 

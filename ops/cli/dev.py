@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import signal
 import socket
 import sys
@@ -25,6 +26,7 @@ from typing import Any
 
 import uvicorn
 
+from api.logs import configure_logging
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
 from ops.local_services import LocalNats, accounts_nats, free_port
@@ -57,6 +59,7 @@ def run_dev(args: argparse.Namespace) -> int:
     if not _port_is_free(port):
         print(f"error: port {port} on 127.0.0.1 is in use", file=sys.stderr)
         return 2
+    configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))  # JSON lines on stderr, redacted (api.logs)
     rt = open_runtime(data_dir=data_dir)
     local_nats = _local_nats(rt, data_dir / "nats", args.nats_port or 0)
     with contextlib.ExitStack() as stack:
@@ -70,8 +73,9 @@ def run_dev(args: argparse.Namespace) -> int:
         app = build_api(rt, readiness=readiness_probe(rt, local_nats.url),
                         services=product_services(rt, pipeline, local_nats.url,
                                                                allow_private_webhooks=True))
+        # uvicorn's own plain-text access log is off: the API logs each request itself, as JSON.
         server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
-                                               lifespan="on"))
+                                               log_config=None, access_log=False, lifespan="on"))
         threading.Thread(target=_announce, args=(server, port, local_nats.url, data_dir if args.json else None),
                          daemon=True).start()
         # uvicorn shuts down gracefully on SIGTERM/SIGINT, then re-raises the signal to the handler

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import signal
 import threading
 from pathlib import Path
 from typing import Any
 
+from api.logs import configure_logging
 from ops.bootstrap import open_runtime
 from ops.cli.common import add_location_args
 from ops.stack import start_followers, start_ml, start_tracing
@@ -30,6 +32,7 @@ def run_worker(args: argparse.Namespace) -> int:
     stop = threading.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         signal.signal(signum, lambda *_: stop.set())
+    configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))  # JSON lines on stderr, redacted (api.logs)
     rt = open_runtime(data_dir=args.data_dir, db_url=args.db)
     with contextlib.ExitStack() as stack:
         stack.callback(rt.close)

@@ -61,15 +61,17 @@ def test_operators_members_and_refused_key_roles(tmp_path: Path) -> None:
 
 
 def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
-    proc = subprocess.Popen([KYCLEDGER, "dev", "--data-dir", str(tmp_path / "d")], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "1"})
+    log_path = tmp_path / "dev.log"
+    with log_path.open("w") as log:  # a file, not a pipe: nobody reads the logs while dev runs
+        proc = subprocess.Popen([KYCLEDGER, "dev", "--data-dir", str(tmp_path / "d")], stdout=subprocess.PIPE,
+                                stderr=log, text=True, env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "1"})
     try:
         assert proc.stdout is not None
         line = ""
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline and not line.startswith("kycledger ready:"):
             line = proc.stdout.readline()
-            assert line or proc.poll() is None, proc.stderr.read() if proc.stderr else ""
+            assert line or proc.poll() is None, log_path.read_text()
         _, _, http_url, nats_url = line.split()
         assert http_url.startswith("http://127.0.0.1:") and nats_url.startswith("nats://127.0.0.1:")
         with urllib.request.urlopen(http_url + "/readyz", timeout=10) as response:
@@ -82,6 +84,18 @@ def test_dev_serves_prints_ready_and_stops_everything_on_sigterm(tmp_path: Path)
     for pid in children:
         assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
     assert list((tmp_path / "d" / "checkpoints").glob("*.note")), "dev signs checkpoints on its schedule"
+    _assert_json_access_logs(log_path.read_text())
+
+
+def _assert_json_access_logs(text: str) -> None:
+    """README: JSON logs, one object a line; access lines name the route template, never ids, values or
+    secrets."""
+    entries = [json.loads(line) for line in text.splitlines() if line.strip()]
+    access = [e for e in entries if e["logger"] == "kycledger.api.access"]
+    routes = {(e["method"], e["route"], e["status"]) for e in access}
+    assert ("POST", "/v1/sessions", 201) in routes and ("GET", "/v1/sessions/{session_id}", 200) in routes
+    assert all(e["trace_id"] and e["duration_ms"] >= 0 for e in access)
+    assert "kycs_" not in text and "00000000-0000-0000-0000-000000000000" not in text
 
 
 def _signed_session_round_trip(url: str, data_dir: str) -> None:
