@@ -139,6 +139,10 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")
     assert sorted(_images_loaded(page)) == ["document_front", "selfie"]  # the document portrait and the selfie
     assert page.locator("#frames img").count() == 2  # the liveness answer's frames
+    selfie = page.get_attribute("#faces img[data-kind=selfie]", "src")
+    assert selfie is not None and selfie.startswith("/console/api/cases/")
+    image = page.request.get(f"{web_stack.url}{selfie}")
+    assert image.status == 200 and image.headers["cache-control"] == "no-store"  # images are never cached
     checks = page.locator("#checks-body").inner_text()
     assert "face_match" in checks and "face_mismatch" in checks and "test-model 1" in checks
     assert "similarity 0.12" in checks
