@@ -104,6 +104,16 @@ class ReviewController(Controller):
         deps.ledger.claim_review(principal.tenant_id, sid, reviewer_of(principal))
         return case_view(deps.ledger.get_session(principal.tenant_id, sid))
 
+    @post("/{session_id:str}/release", operation_id="releaseReview", sync_to_thread=True, status_code=200,
+          summary="Give a case you hold back to the queue (another reviewer may claim it)",
+          responses=ok(dict[str, Any], {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
+                                        "claimed_by": None, "reviewer": None, "awaiting_second_review": None}))
+    def release(self, deps: Deps, principal: Caller,
+                session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
+        sid = parse_session_id(session_id)
+        deps.ledger.release_review(principal.tenant_id, sid, reviewer_of(principal))
+        return case_view(deps.ledger.get_session(principal.tenant_id, sid))
+
     @post("/{session_id:str}/decision", operation_id="decideReview", sync_to_thread=True, status_code=200,
           summary="Accept or reject with a reason code; supersedes the policy's decision. Under four eyes the "
                   "first verdict waits for a second reviewer (decided: false)",

@@ -44,6 +44,11 @@ class ReviewCommands:
         session.claim_review(reviewer, self.submitters(tenant_id, session_id))
         self.save(session)
 
+    def release_review(self, tenant_id: str, session_id: UUID, reviewer: Reviewer) -> None:
+        session = self.get_session(tenant_id, session_id)
+        session.release_review(reviewer)
+        self.save(session)
+
     def decide_review(self, tenant_id: str, session_id: UUID, reviewer: Reviewer, decision: str,
                       reason: str) -> bool:
         """True when the case is decided, False when the verdict waits for a second reviewer."""

@@ -152,6 +152,11 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
 
     page.click("#claim")
     page.wait_for_selector("body[data-case-state=claimed]")
+    page.click("#release")  # given back to the queue, then taken again
+    page.wait_for_selector("body[data-case-state=open]")
+    assert page.locator("#decide-result").inner_text() == "Released: the case is back in the queue."
+    page.click("#claim")
+    page.wait_for_selector("body[data-case-state=claimed]")
     page.check("input[name=decision][value=rejected]")
     page.select_option("#reason", "face_mismatch")
     page.click("#decide")
@@ -161,9 +166,10 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     screens.shot(page, "console-case-decided")
 
     events = _events(web_stack, bank.mismatch)
-    actions = [(type(e).__name__, e.actor) for e in events if type(e).__name__ in ("ReviewClaimed", "ReviewDecided")]
-    assert actions == [("ReviewClaimed", f"console:{bank.riley.member_id}"),
-                       ("ReviewDecided", f"console:{bank.riley.member_id}")]
+    me = f"console:{bank.riley.member_id}"
+    actions = [(type(e).__name__, e.actor) for e in events
+               if type(e).__name__ in ("ReviewClaimed", "ReviewReleased", "ReviewDecided")]
+    assert actions == [("ReviewClaimed", me), ("ReviewReleased", me), ("ReviewClaimed", me), ("ReviewDecided", me)]
     decided = next(e for e in events if type(e).__name__ == "ReviewDecided")
     assert (decided.reviewer, decided.reviewer_name, decided.reason) == (bank.riley.member_id, "Riley Reviewer",
                                                                          "face_mismatch")

@@ -157,6 +157,14 @@ class ConsoleReviewController(Controller):
             deps.ledger.claim_review(person.tenant_id, sid, as_reviewer(person))
         return case_view(deps.ledger.get_session(person.tenant_id, sid))
 
+    @post("/cases/{session_id:str}/release", operation_id="consoleRelease", sync_to_thread=True, status_code=200)
+    def release(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId) -> dict[str, Any]:
+        person = reviewing(request, deps, csrf=True)
+        sid = parse_session_id(session_id)
+        with audit_context(person.tenant_id, person.actor, request_id(request)):
+            deps.ledger.release_review(person.tenant_id, sid, as_reviewer(person))
+        return case_view(deps.ledger.get_session(person.tenant_id, sid))
+
     @post("/cases/{session_id:str}/decision", operation_id="consoleDecide", sync_to_thread=True, status_code=200)
     def decide(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                data: Annotated[ConsoleDecision, Body()]) -> dict[str, Any]:

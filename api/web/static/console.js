@@ -225,6 +225,13 @@ async function claim() {
   await openCaseView(openCase.id);
 }
 
+async function release() {
+  const answer = await call("POST", `/console/api/cases/${openCase.id}/release`);
+  await openCaseView(openCase.id);
+  $("decide-result").textContent = answer.status === 200 ? "Released: the case is back in the queue."
+    : `Not released: ${answer.data ? answer.data.message : answer.status}.`;
+}
+
 async function decide(event) {
   event.preventDefault();
   const decision = document.querySelector("input[name=decision]:checked").value;
@@ -276,6 +283,7 @@ async function start() {
   $("back").addEventListener("click", () => { show("screen-home"); loadQueue(); });
   $("claim").addEventListener("click", claim);
   $("decide-form").addEventListener("submit", decide);
+  $("release").addEventListener("click", release);
   $("audit-search").addEventListener("submit", (e) => { e.preventDefault(); search(false); });
   $("search-more").addEventListener("click", () => search(true));
   $("audit-back").addEventListener("click", () => show("screen-home"));
