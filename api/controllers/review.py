@@ -36,6 +36,8 @@ _PERSON = {"id": "mem_0123456789abcdef", "name": "Riley Reviewer"}
 class ReviewDecision(Dto, frozen=True, kw_only=True):
     decision: Annotated[str, msgspec.Meta(pattern="^(accepted|rejected)$")]
     reason: Annotated[str, CODE]
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=2000,
+                                      description="free text for the record, sealed like personal data")] | None = None
 
 
 def reviewer_of(principal: Principal) -> Reviewer:
@@ -124,7 +126,7 @@ class ReviewController(Controller):
                ) -> dict[str, Any]:
         sid = parse_session_id(session_id)
         decided = deps.ledger.decide_review(principal.tenant_id, sid, reviewer_of(principal), data.decision,
-                                            data.reason)
+                                            data.reason, data.note)
         session = deps.ledger.get_session(principal.tenant_id, sid)
         return {**session_view(deps, session, principal.sandbox), "decided": decided,
                 "awaiting_second_review": case_view(session)["awaiting_second_review"]}

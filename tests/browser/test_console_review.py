@@ -159,17 +159,20 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     page.wait_for_selector("body[data-case-state=claimed]")
     page.check("input[name=decision][value=rejected]")
     page.select_option("#reason", "face_mismatch")
+    page.fill("#note", "Selfie shows another person than the passport portrait.")
     page.click("#decide")
     page.wait_for_selector("body[data-case-state=decided]")
     assert page.locator("#decide-result").inner_text() == "Decision recorded: failed."
+    assert "note by Riley Reviewer: Selfie shows another person" in page.locator("#timeline").inner_text()
     assert accessibility_problems(page) == []
     screens.shot(page, "console-case-decided")
 
     events = _events(web_stack, bank.mismatch)
     me = f"console:{bank.riley.member_id}"
     actions = [(type(e).__name__, e.actor) for e in events
-               if type(e).__name__ in ("ReviewClaimed", "ReviewReleased", "ReviewDecided")]
-    assert actions == [("ReviewClaimed", me), ("ReviewReleased", me), ("ReviewClaimed", me), ("ReviewDecided", me)]
+               if type(e).__name__ in ("ReviewClaimed", "ReviewReleased", "ReviewNoted", "ReviewDecided")]
+    assert actions == [("ReviewClaimed", me), ("ReviewReleased", me), ("ReviewClaimed", me), ("ReviewNoted", me),
+                       ("ReviewDecided", me)]
     decided = next(e for e in events if type(e).__name__ == "ReviewDecided")
     assert (decided.reviewer, decided.reviewer_name, decided.reason) == (bank.riley.member_id, "Riley Reviewer",
                                                                          "face_mismatch")

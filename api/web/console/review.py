@@ -41,6 +41,7 @@ REVIEW_ROLES = ("compliance", "reviewer")
 class ConsoleDecision(Dto, frozen=True, kw_only=True):
     decision: Annotated[str, msgspec.Meta(pattern="^(accepted|rejected)$")]
     reason: Annotated[str, CODE]
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 def reviewing(request: Request[Any, Any, Any], deps: ApiDependencies, csrf: bool = False) -> ConsolePerson:
@@ -172,6 +173,6 @@ class ConsoleReviewController(Controller):
         sid = parse_session_id(session_id)
         with audit_context(person.tenant_id, person.actor, request_id(request)):
             decided = deps.ledger.decide_review(person.tenant_id, sid, as_reviewer(person), data.decision,
-                                                data.reason)
+                                                data.reason, data.note.strip() or None)
         session = deps.ledger.get_session(person.tenant_id, sid)
         return {"decided": decided, "status": str(session.status), "review": case_view(session)}

@@ -196,6 +196,7 @@ function renderCase(data) {
   const steps = [
     ...(data.decision_history || []).map((d) => `decided by ${d.decided_by}: ${d.decision}${(d.reasons || []).length ? ` (${d.reasons.join(", ")})` : ""}`),
     ...(data.review_history || []).map((h) => `${h.step} by ${h.reviewer.name || h.reviewer.id}${h.decision ? `: ${h.decision} (${h.reason})` : ""}`),
+    ...(data.notes || []).map((n) => `note by ${n.reviewer.name || n.reviewer.id}: ${n.note}`),
   ];
   $("timeline").replaceChildren(...steps.map((t) => el("li", {}, t)));
   const review = data.review;
@@ -235,7 +236,9 @@ async function release() {
 async function decide(event) {
   event.preventDefault();
   const decision = document.querySelector("input[name=decision]:checked").value;
-  const answer = await call("POST", `/console/api/cases/${openCase.id}/decision`, { decision, reason: $("reason").value });
+  const answer = await call("POST", `/console/api/cases/${openCase.id}/decision`,
+    { decision, reason: $("reason").value, note: $("note").value });
+  if (answer.status === 200) $("note").value = "";
   const result = answer.status !== 200 ? `Not recorded: ${answer.data ? answer.data.message : answer.status}.`
     : answer.data.decided ? `Decision recorded: ${answer.data.status}.`
     : "Your verdict is recorded; the case now waits for a second reviewer (four eyes).";
