@@ -132,8 +132,14 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     page.wait_for_function("() => document.body.dataset.queueLoaded !== undefined")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
     page.select_option("#filter-queue", "")
+    page.fill("#filter-risk", "40")  # the mismatch scored 42.86: not among the riskiest 40 and below
+    page.click("#queue-filters button[type=submit]")
+    page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
+    page.fill("#filter-risk", "50")
+    page.select_option("#filter-route", "manual_review")
     page.click("#queue-filters button[type=submit]")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']")
+    assert page.locator(f"tr[data-case-row='{bank.escalation}']").count() == 0  # a compliance escalation
 
     _open_case(page, bank.mismatch)
     page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")

@@ -95,7 +95,10 @@ class ConsoleReviewController(Controller):
     def queue(self, request: Request[Any, Any, Any], deps: Deps,
               queue: Annotated[str | None, QueryParameter(required=False, max_length=32)] = None,
               assignee: Annotated[str, QueryParameter(pattern="^(any|me|unassigned)$")] = "any",
-              older_than_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0) -> dict[str, Any]:
+              older_than_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
+              route: Annotated[str | None, QueryParameter(required=False, max_length=32)] = None,
+              max_score: Annotated[float | None, QueryParameter(required=False, ge=0, le=100)] = None,
+              ) -> dict[str, Any]:
         person = reviewing(request, deps)
         now = deps.ledger.clock()
         cases = []
@@ -110,6 +113,10 @@ class ConsoleReviewController(Controller):
                 continue
             decided = session.decisions.get(session.attempt) or {}
             outcome = decided.get("outcome") or {}
+            if route is not None and outcome.get("route") != route:
+                continue
+            if max_score is not None and (outcome.get("score") is None or outcome["score"] > max_score):
+                continue  # risk: the lower the policy's score, the riskier the case
             cases.append({**case, "created_at": session.created_at.isoformat(), "route": outcome.get("route"),
                           "score": outcome.get("score"), "reason_codes": outcome.get("reason_codes", [])})
         return {"cases": cases, "me": person.member_id}

@@ -136,6 +136,8 @@ async function loadQueue() {
   const params = new URLSearchParams({ assignee: $("filter-assignee").value,
     older_than_minutes: String(Number($("filter-age").value) || 0) });
   if ($("filter-queue").value) params.set("queue", $("filter-queue").value);
+  if ($("filter-route").value) params.set("route", $("filter-route").value);
+  if ($("filter-risk").value !== "") params.set("max_score", String(Number($("filter-risk").value)));
   const answer = await call("GET", `/console/api/queue?${params}`);
   if (answer.status === 401) { show("screen-sign-in"); return; }
   const body = $("queue-body");
