@@ -76,6 +76,13 @@ def _captures(session_id: UUID, attempt: int, captures: list[dict[str, Any]]) ->
     return views
 
 
+def _notes(events: list[Any]) -> list[dict[str, Any]]:
+    """The reviewers' notes, decrypted ("[erased]" once the subject's key is shredded)."""
+    return [{"attempt": e.attempt, "reviewer": {"id": e.reviewer, "name": e.reviewer_name},
+             "at": e.timestamp.isoformat(), "note": "[erased]" if e.note.is_erased else e.note.value}
+            for e in events if isinstance(e, VerificationSession.ReviewNoted)]
+
+
 def evidence(deps: ApiDependencies, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
     """The reviewer's view of the case (decrypted fields; images by URL)."""
     reviewable(session)
@@ -98,7 +105,7 @@ def evidence(deps: ApiDependencies, session: VerificationSession, sandbox: bool)
             "attempt": session.attempt, "reference": session.reference,
             "created_at": session.created_at.isoformat(),
             "claimed_by": {"id": session.reviewer, "name": session.reviewer_name} if session.reviewer else None,
-            "review_history": list(session.review_history), "attempts": attempts,
+            "review_history": list(session.review_history), "attempts": attempts, "notes": _notes(events),
             "decision": decision_view(session), "decision_history": decision_history_view(session)}
 
 

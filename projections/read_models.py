@@ -149,6 +149,16 @@ def _(event: VerificationSession.ReviewClaimed, entry: LedgerEntry, tx: ViewTran
 
 
 @process_event.register
+def _(event: VerificationSession.ReviewReleased, entry: LedgerEntry, tx: ViewTransaction) -> None:
+    item = tx.get(REVIEW_QUEUE, (str(event.originator_id),))
+    if item is not None:
+        tx.upsert(REVIEW_QUEUE, {**item, "claimed_by": None})
+    row = tx.get(SESSIONS, (str(event.originator_id),))
+    review = dict(row["review"] or {}) if row else {}
+    _touch(tx, event, entry, review={**review, "claimed_by": None})
+
+
+@process_event.register
 def _(event: VerificationSession.ReviewDecisionProposed, entry: LedgerEntry, tx: ViewTransaction) -> None:
     # Four eyes: the first verdict waits for a second reviewer, so the case is free to claim again.
     item = tx.get(REVIEW_QUEUE, (str(event.originator_id),))

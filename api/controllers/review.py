@@ -37,6 +37,8 @@ _PERSON = {"id": "mem_0123456789abcdef", "name": "Riley Reviewer"}
 class ReviewDecision(Dto, frozen=True, kw_only=True):
     decision: Annotated[str, msgspec.Meta(pattern="^(accepted|rejected)$")]
     reason: Annotated[str, CODE]
+    note: Annotated[str, msgspec.Meta(min_length=1, max_length=2000,
+                                      description="free text for the record, sealed like personal data")] | None = None
 
 
 def reviewer_of(principal: Principal) -> Reviewer:
@@ -105,6 +107,16 @@ class ReviewController(Controller):
         deps.ledger.claim_review(principal.tenant_id, sid, reviewer_of(principal))
         return case_view(deps.ledger.get_session(principal.tenant_id, sid))
 
+    @post("/{session_id:str}/release", operation_id="releaseReview", sync_to_thread=True, status_code=200,
+          summary="Give a case you hold back to the queue (another reviewer may claim it)",
+          responses=ok(dict[str, Any], {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
+                                        "claimed_by": None, "reviewer": None, "awaiting_second_review": None}))
+    def release(self, deps: Deps, principal: Caller,
+                session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
+        sid = parse_session_id(session_id)
+        deps.ledger.release_review(principal.tenant_id, sid, reviewer_of(principal))
+        return case_view(deps.ledger.get_session(principal.tenant_id, sid))
+
     @post("/{session_id:str}/decision", operation_id="decideReview", sync_to_thread=True, status_code=200,
           summary="Accept or reject with a reason code; supersedes the policy's decision. Under four eyes the "
                   "first verdict waits for a second reviewer (decided: false)",
@@ -115,7 +127,7 @@ class ReviewController(Controller):
                ) -> dict[str, Any]:
         sid = parse_session_id(session_id)
         decided = deps.ledger.decide_review(principal.tenant_id, sid, reviewer_of(principal), data.decision,
-                                            data.reason)
+                                            data.reason, data.note)
         session = deps.ledger.get_session(principal.tenant_id, sid)
         return {**session_view(deps, session, principal.sandbox), "decided": decided,
                 "awaiting_second_review": case_view(session)["awaiting_second_review"]}

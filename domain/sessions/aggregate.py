@@ -434,6 +434,32 @@ class VerificationSession(LedgerAggregate):
         self.review_history.append({"step": "claimed", "attempt": self.attempt,
                                     "reviewer": {"id": reviewer, "name": reviewer_name}})
 
+    def release_review(self, reviewer: Reviewer) -> None:
+        """The reviewer who holds the case gives it back to the queue (another person may claim it)."""
+        self._require_status("release a review", SessionStatus.MANUAL_REVIEW)
+        if self.reviewer != reviewer.member_id:
+            raise ReviewNotClaimedError("only the reviewer who holds the case releases it")
+        self._review_released(reviewer=reviewer.member_id, reviewer_name=reviewer.display_name)
+
+    @event("ReviewReleased", topic="kycledger.session.ReviewReleased")
+    def _review_released(self, reviewer: str, reviewer_name: str) -> None:
+        self.reviewer = None
+        self.reviewer_name = None
+        self.review_history.append({"step": "released", "attempt": self.attempt,
+                                    "reviewer": {"id": reviewer, "name": reviewer_name}})
+
+    def note_review(self, reviewer: Reviewer, note: PersonalData) -> None:
+        """The holder's free-text note on the case (sealed under the subject's key: it may name them)."""
+        self._require_status("note a review", SessionStatus.MANUAL_REVIEW)
+        if self.reviewer != reviewer.member_id:
+            raise ReviewNotClaimedError("the review must be claimed by this reviewer first")
+        self._review_noted(attempt=self.attempt, reviewer=reviewer.member_id, reviewer_name=reviewer.display_name,
+                           note=note)
+
+    @event("ReviewNoted", topic="kycledger.session.ReviewNoted")
+    def _review_noted(self, attempt: int, reviewer: str, reviewer_name: str, note: PersonalData) -> None:
+        pass  # the note lives in the event only: read back with the session's events
+
     def decide_review(self, reviewer: Reviewer, decision: str, reason: str, rules: ReviewRules = DEFAULT_RULES,
                       submitters: frozenset[str] = frozenset()) -> bool:
         """The reviewer's verdict (seed 002 step 9): final, or a proposal when four eyes apply.

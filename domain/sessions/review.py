@@ -15,6 +15,7 @@ Pure rules the session aggregate applies in its review steps:
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -161,3 +162,16 @@ def next_review_step(history: list[dict[str, Any]], attempt: int, queue: str | N
         return ReviewStep(None, (maker, mine))
     why = rules.second_reviewer_needed(queue, verdict, policy_decision)
     return ReviewStep(why) if why is not None else ReviewStep(None, (mine,))
+
+
+MAX_NOTE = 2000
+
+
+def parse_review_note(text: str) -> str:
+    """A reviewer's note: 1-2000 characters of plain text (line breaks and tabs allowed)."""
+    note = str(text).strip()
+    if not 1 <= len(note) <= MAX_NOTE:
+        raise InvalidArgumentError(f"a note is 1-{MAX_NOTE} characters")
+    if any(unicodedata.category(c).startswith("C") and c not in "\r\n\t" for c in note):
+        raise InvalidArgumentError("a note is plain text")
+    return note

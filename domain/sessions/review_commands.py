@@ -14,10 +14,12 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 
 from domain.errors import DomainError
+from domain.personal_data import PersonalData
+from domain.ports.blobs import session_subject_id
 from domain.review_settings import TenantReviewSettings, review_settings_uuid
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
-from domain.sessions.review import Reviewer, ReviewRules
+from domain.sessions.review import Reviewer, ReviewRules, parse_review_note
 
 if TYPE_CHECKING:
     from eventsourcing.application import Repository
@@ -45,10 +47,19 @@ class ReviewCommands:
         session.claim_review(reviewer, self.submitters(tenant_id, session_id))
         self.save(session)
 
-    def decide_review(self, tenant_id: str, session_id: UUID, reviewer: Reviewer, decision: str,
-                      reason: str) -> bool:
-        """True when the case is decided, False when the verdict waits for a second reviewer."""
+    def release_review(self, tenant_id: str, session_id: UUID, reviewer: Reviewer) -> None:
         session = self.get_session(tenant_id, session_id)
+        session.release_review(reviewer)
+        self.save(session)
+
+    def decide_review(self, tenant_id: str, session_id: UUID, reviewer: Reviewer, decision: str,
+                      reason: str, note: str | None = None) -> bool:
+        """True when the case is decided, False when the verdict waits for a second reviewer. A note
+        goes with the verdict, in the same transaction."""
+        session = self.get_session(tenant_id, session_id)
+        if note is not None:
+            session.note_review(reviewer, PersonalData.of(session_subject_id(tenant_id, session_id),
+                                                          parse_review_note(note)))
         decided = session.decide_review(reviewer, decision, reason, self.review_rules(tenant_id),
                                         self.submitters(tenant_id, session_id))
         self.save(session)

@@ -132,13 +132,23 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     page.wait_for_function("() => document.body.dataset.queueLoaded !== undefined")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
     page.select_option("#filter-queue", "")
+    page.fill("#filter-risk", "40")  # the mismatch scored 42.86: not among the riskiest 40 and below
+    page.click("#queue-filters button[type=submit]")
+    page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
+    page.fill("#filter-risk", "50")
+    page.select_option("#filter-route", "manual_review")
     page.click("#queue-filters button[type=submit]")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']")
+    assert page.locator(f"tr[data-case-row='{bank.escalation}']").count() == 0  # a compliance escalation
 
     _open_case(page, bank.mismatch)
     page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")
     assert sorted(_images_loaded(page)) == ["document_front", "selfie"]  # the document portrait and the selfie
     assert page.locator("#frames img").count() == 2  # the liveness answer's frames
+    selfie = page.get_attribute("#faces img[data-kind=selfie]", "src")
+    assert selfie is not None and selfie.startswith("/console/api/cases/")
+    image = page.request.get(f"{web_stack.url}{selfie}")
+    assert image.status == 200 and image.headers["cache-control"] == "no-store"  # images are never cached
     checks = page.locator("#checks-body").inner_text()
     assert "face_match" in checks and "face_mismatch" in checks and "test-model 1" in checks
     assert "similarity 0.12" in checks
@@ -148,18 +158,27 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
 
     page.click("#claim")
     page.wait_for_selector("body[data-case-state=claimed]")
+    page.click("#release")  # given back to the queue, then taken again
+    page.wait_for_selector("body[data-case-state=open]")
+    assert page.locator("#decide-result").inner_text() == "Released: the case is back in the queue."
+    page.click("#claim")
+    page.wait_for_selector("body[data-case-state=claimed]")
     page.check("input[name=decision][value=rejected]")
     page.select_option("#reason", "face_mismatch")
+    page.fill("#note", "Selfie shows another person than the passport portrait.")
     page.click("#decide")
     page.wait_for_selector("body[data-case-state=decided]")
     assert page.locator("#decide-result").inner_text() == "Decision recorded: failed."
+    assert "note by Riley Reviewer: Selfie shows another person" in page.locator("#timeline").inner_text()
     assert accessibility_problems(page) == []
     screens.shot(page, "console-case-decided")
 
     events = _events(web_stack, bank.mismatch)
-    actions = [(type(e).__name__, e.actor) for e in events if type(e).__name__ in ("ReviewClaimed", "ReviewDecided")]
-    assert actions == [("ReviewClaimed", f"console:{bank.riley.member_id}"),
-                       ("ReviewDecided", f"console:{bank.riley.member_id}")]
+    me = f"console:{bank.riley.member_id}"
+    actions = [(type(e).__name__, e.actor) for e in events
+               if type(e).__name__ in ("ReviewClaimed", "ReviewReleased", "ReviewNoted", "ReviewDecided")]
+    assert actions == [("ReviewClaimed", me), ("ReviewReleased", me), ("ReviewClaimed", me), ("ReviewNoted", me),
+                       ("ReviewDecided", me)]
     decided = next(e for e in events if type(e).__name__ == "ReviewDecided")
     assert (decided.reviewer, decided.reviewer_name, decided.reason) == (bank.riley.member_id, "Riley Reviewer",
                                                                          "face_mismatch")

@@ -138,3 +138,52 @@ def test_a_stolen_cookie_value_without_the_session_opens_nothing(
                                    headers={"Cookie": f"kyc_console={account}.{token[:-3]}abc"})
     assert tampered.status == 401
     assert browser.request.get(f"{web_stack.url}/console/api/me").status == 200
+
+
+TARGETS = """() => Array.from(document.querySelectorAll('button, input, select, textarea, a.button'))
+    .filter((e) => e.offsetParent !== null && e.type !== 'radio')
+    .map((e) => { const r = e.getBoundingClientRect(); return [e.id || e.tagName, r.width, r.height]; })
+    .filter(([, w, h]) => w < 24 || h < 24)"""
+
+
+def test_the_console_is_keyboard_operable_on_a_portrait_tablet_with_only_its_own_scripts(
+        web_stack: WebStack, playwright_driver: Playwright, chromium: Path, tmp_path: Path, screens: Screens) -> None:
+    ledger = web_stack.rt.ledger
+    accounts = ConsoleAccounts(ledger, Argon2idPasswordHasher(memory_kib=1024, iterations=1, lanes=1), ledger.clock)
+    with audit_context(PLATFORM_TENANT, "operator:test", "console-tablet"):
+        tenant = ledger.create_tenant("Tablet Bank", "pro")
+        member = ledger.add_member(tenant.tenant_id, "Avery Auditor", ["auditor"])
+        person = accounts.enrol(tenant.tenant_id, member.member_id, "avery@tablet.example", PASSWORD)
+    context = open_browser(playwright_driver, chromium, tmp_path / "tablet", viewport={"width": 768, "height": 1024})
+    try:
+        page = context.new_page()
+        loaded: list[str] = []
+        page.on("request", lambda r: loaded.append(r.url))
+        response = page.goto(f"{web_stack.url}/console")
+        assert response is not None
+        page.wait_for_selector("body[data-screen=screen-sign-in]")
+        # Keyboard only: the login field is the first stop, Enter in the code field signs in.
+        page.keyboard.press("Tab")
+        assert page.evaluate("() => document.activeElement.id") == "login"
+        page.keyboard.type(person.login)
+        page.keyboard.press("Tab")
+        page.keyboard.type(PASSWORD)
+        page.keyboard.press("Tab")
+        page.keyboard.type(code_at(person.totp_secret, time.time()))
+        page.keyboard.press("Enter")
+        page.wait_for_selector("body[data-screen=screen-home]")
+        assert page.evaluate(TARGETS) == []  # WCAG 2.2 target size (minimum): 24 by 24 CSS pixels
+        assert accessibility_problems(page) == []
+        screens.shot(page, "console-tablet-portrait-auditor")
+        for _ in range(40):  # Tab to the sign-out button and press it
+            page.keyboard.press("Tab")
+            if page.evaluate("() => document.activeElement.id") == "sign-out":
+                break
+        page.keyboard.press("Enter")
+        page.wait_for_selector("body[data-screen=screen-sign-in]")
+        # Nothing is loaded from another origin, and the policy would refuse it anyway.
+        assert loaded and all(url.startswith(web_stack.url) or url.startswith("data:") for url in loaded), loaded
+        csp = response.headers["content-security-policy"]
+        assert "http" not in csp and "script-src 'self'" in csp
+    finally:
+        context.close()

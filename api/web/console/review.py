@@ -41,6 +41,7 @@ REVIEW_ROLES = ("compliance", "reviewer")
 class ConsoleDecision(Dto, frozen=True, kw_only=True):
     decision: Annotated[str, msgspec.Meta(pattern="^(accepted|rejected)$")]
     reason: Annotated[str, CODE]
+    note: Annotated[str, msgspec.Meta(max_length=2000)] = ""
 
 
 def reviewing(request: Request[Any, Any, Any], deps: ApiDependencies, csrf: bool = False) -> ConsolePerson:
@@ -94,7 +95,10 @@ class ConsoleReviewController(Controller):
     def queue(self, request: Request[Any, Any, Any], deps: Deps,
               queue: Annotated[str | None, QueryParameter(required=False, max_length=32)] = None,
               assignee: Annotated[str, QueryParameter(pattern="^(any|me|unassigned)$")] = "any",
-              older_than_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0) -> dict[str, Any]:
+              older_than_minutes: Annotated[int, QueryParameter(ge=0, le=525_600)] = 0,
+              route: Annotated[str | None, QueryParameter(required=False, max_length=32)] = None,
+              max_score: Annotated[float | None, QueryParameter(required=False, ge=0, le=100)] = None,
+              ) -> dict[str, Any]:
         person = reviewing(request, deps)
         now = deps.ledger.clock()
         cases = []
@@ -109,6 +113,10 @@ class ConsoleReviewController(Controller):
                 continue
             decided = session.decisions.get(session.attempt) or {}
             outcome = decided.get("outcome") or {}
+            if route is not None and outcome.get("route") != route:
+                continue
+            if max_score is not None and (outcome.get("score") is None or outcome["score"] > max_score):
+                continue  # risk: the lower the policy's score, the riskier the case
             cases.append({**case, "created_at": session.created_at.isoformat(), "route": outcome.get("route"),
                           "score": outcome.get("score"), "reason_codes": outcome.get("reason_codes", [])})
         return {"cases": cases, "me": person.member_id}
@@ -157,6 +165,14 @@ class ConsoleReviewController(Controller):
             deps.ledger.claim_review(person.tenant_id, sid, as_reviewer(person))
         return case_view(deps.ledger.get_session(person.tenant_id, sid))
 
+    @post("/cases/{session_id:str}/release", operation_id="consoleRelease", sync_to_thread=True, status_code=200)
+    def release(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId) -> dict[str, Any]:
+        person = reviewing(request, deps, csrf=True)
+        sid = parse_session_id(session_id)
+        with audit_context(person.tenant_id, person.actor, request_id(request)):
+            deps.ledger.release_review(person.tenant_id, sid, as_reviewer(person))
+        return case_view(deps.ledger.get_session(person.tenant_id, sid))
+
     @post("/cases/{session_id:str}/decision", operation_id="consoleDecide", sync_to_thread=True, status_code=200)
     def decide(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                data: Annotated[ConsoleDecision, Body()]) -> dict[str, Any]:
@@ -164,6 +180,6 @@ class ConsoleReviewController(Controller):
         sid = parse_session_id(session_id)
         with audit_context(person.tenant_id, person.actor, request_id(request)):
             decided = deps.ledger.decide_review(person.tenant_id, sid, as_reviewer(person), data.decision,
-                                                data.reason)
+                                                data.reason, data.note.strip() or None)
         session = deps.ledger.get_session(person.tenant_id, sid)
         return {"decided": decided, "status": str(session.status), "review": case_view(session)}

@@ -9,9 +9,16 @@ let person = null;
 let openCase = null;
 
 function show(screen) {
-  for (const id of ["screen-loading", "screen-sign-in", "screen-home", "screen-case"]) $(id).hidden = id !== screen;
+  for (const id of ["screen-loading", "screen-sign-in", "screen-home", "screen-case", "screen-audit"]) {
+    $(id).hidden = id !== screen;
+  }
   $("queue").hidden = !(screen === "screen-home" && isReviewer());
+  $("audit").hidden = !(screen === "screen-home" && isAuditor());
   document.body.dataset.screen = screen;
+}
+
+function isAuditor() {
+  return !!person && person.roles.includes("auditor");
 }
 
 function isReviewer() {
@@ -49,11 +56,88 @@ function home(signedIn) {
   if (isReviewer()) loadQueue();
 }
 
+// --- audit: search, proven timeline, replay, what-if, bundle, access log ----------------------
+let searchCursor = null;
+let auditCase = null;
+
+async function search(more) {
+  const params = new URLSearchParams({ limit: "20" });
+  for (const [key, id] of [["status", "search-status"], ["route", "search-route"], ["reviewer", "search-reviewer"]]) {
+    if ($(id).value.trim()) params.set(key, $(id).value.trim());
+  }
+  for (const [key, id] of [["from", "search-from"], ["to", "search-to"]]) {
+    if ($(id).value) params.set(key, new Date($(id).value).toISOString());
+  }
+  if (more && searchCursor) params.set("cursor", searchCursor);
+  const answer = await call("GET", `/console/api/audit/sessions?${params}`);
+  if (answer.status !== 200) { $("announce").textContent = `Search refused: ${answer.data ? answer.data.message : answer.status}.`; return; }
+  const body = $("search-body");
+  if (!more) body.replaceChildren();
+  for (const s of answer.data.sessions) {
+    const open = el("button", { type: "button", class: "secondary", "data-audit": s.id,
+      "aria-label": `Open session ${s.reference || s.id}` }, "Open");
+    open.addEventListener("click", () => openAudit(s.id));
+    body.append(el("tr", { "data-session-row": s.id }, el("td", {}, s.created_at.replace("+00:00", "Z")),
+      el("td", {}, s.reference || ""), el("td", {}, s.status), el("td", {}, s.route || ""),
+      el("td", {}, s.decision ? `${s.decision.by}: ${s.decision.decision}` : ""),
+      el("td", {}, s.reviewers.map((r) => r.name || r.id).join(", ")), el("td", {}, open)));
+  }
+  searchCursor = answer.data.next_cursor;
+  $("search-more").hidden = !searchCursor;
+  document.body.dataset.searched = String(body.children.length);
+  $("announce").textContent = `${body.children.length} session(s) found.`;
+}
+
+async function openAudit(id) {
+  const answer = await call("GET", `/console/api/audit/sessions/${id}`);
+  if (answer.status !== 200) { $("announce").textContent = `The session cannot be opened (${answer.status}).`; return; }
+  auditCase = answer.data;
+  $("audit-case-title").textContent = `Session ${id} — ${auditCase.status}`;
+  $("audit-checkpoint").textContent = `Every line is proven against the signed checkpoint of size ${auditCase.checkpoint.tree_size} `
+    + `(${auditCase.checkpoint.note.split("\n")[0]}).`;
+  $("audit-timeline").replaceChildren(...auditCase.events.map((e) => el("tr", {},
+    el("td", {}, e.position), el("td", {}, e.recorded_at.replace("+00:00", "Z")), el("td", {}, e.topic.split(".").pop()),
+    el("td", {}, e.actor), el("td", {}, el("code", {}, `${e.entry_hash.slice(0, 16)}…`)),
+    el("td", {}, `${e.inclusion_proof.length} hashes`))));
+  const policy = (auditCase.decisions[0] || {}).policy;
+  $("what-if-policy").value = policy ? JSON.stringify(policy, null, 1) : "";
+  $("replay-result").textContent = "";
+  $("what-if-result").textContent = "";
+  $("bundle-link").href = `/console/api/audit/sessions/${id}/bundle`;
+  const log = await call("GET", `/console/api/audit/sessions/${id}/access-log`);
+  $("access-log").replaceChildren(...(log.data ? log.data.reads : []).map((r) => el("tr", {},
+    el("td", {}, r.at.replace("+00:00", "Z")), el("td", {}, r.person.name || r.key_id), el("td", {}, r.role),
+    el("td", {}, r.resource))));
+  show("screen-audit");
+  document.body.dataset.auditOpen = id;
+  $("audit-case-title").focus();
+}
+
+async function replay() {
+  const answer = await call("GET", `/console/api/audit/sessions/${auditCase.session_id}/replay`);
+  $("replay-result").textContent = answer.status !== 200 ? `Replay failed (${answer.status}).`
+    : answer.data.reproduced ? `Reproduced exactly: ${answer.data.decisions.length} decision(s) recomputed from the recorded inputs under the recorded policy.`
+    : `NOT reproduced: ${answer.data.decisions.map((d) => d.differences.join(", ")).join("; ")}`;
+}
+
+async function whatIf() {
+  let policy;
+  try { policy = JSON.parse($("what-if-policy").value); } catch (e) {
+    $("what-if-result").textContent = `The policy is not valid JSON: ${e.message}`; return;
+  }
+  const answer = await call("POST", `/console/api/audit/sessions/${auditCase.session_id}/what-if`, { policy });
+  $("what-if-result").textContent = answer.status !== 200 ? `Not evaluated: ${answer.data ? answer.data.message : answer.status}.`
+    : answer.data.decisions.map((d) => `attempt ${d.attempt}: recorded ${d.recorded.decision} (${d.recorded.route}), `
+      + `under this policy ${d.proposed.decision} (${d.proposed.route})${d.changed ? " — changed" : " — unchanged"}`).join("; ");
+}
+
 // --- review queue --------------------------------------------------------------------------
 async function loadQueue() {
   const params = new URLSearchParams({ assignee: $("filter-assignee").value,
     older_than_minutes: String(Number($("filter-age").value) || 0) });
   if ($("filter-queue").value) params.set("queue", $("filter-queue").value);
+  if ($("filter-route").value) params.set("route", $("filter-route").value);
+  if ($("filter-risk").value !== "") params.set("max_score", String(Number($("filter-risk").value)));
   const answer = await call("GET", `/console/api/queue?${params}`);
   if (answer.status === 401) { show("screen-sign-in"); return; }
   const body = $("queue-body");
@@ -114,6 +198,7 @@ function renderCase(data) {
   const steps = [
     ...(data.decision_history || []).map((d) => `decided by ${d.decided_by}: ${d.decision}${(d.reasons || []).length ? ` (${d.reasons.join(", ")})` : ""}`),
     ...(data.review_history || []).map((h) => `${h.step} by ${h.reviewer.name || h.reviewer.id}${h.decision ? `: ${h.decision} (${h.reason})` : ""}`),
+    ...(data.notes || []).map((n) => `note by ${n.reviewer.name || n.reviewer.id}: ${n.note}`),
   ];
   $("timeline").replaceChildren(...steps.map((t) => el("li", {}, t)));
   const review = data.review;
@@ -143,10 +228,19 @@ async function claim() {
   await openCaseView(openCase.id);
 }
 
+async function release() {
+  const answer = await call("POST", `/console/api/cases/${openCase.id}/release`);
+  await openCaseView(openCase.id);
+  $("decide-result").textContent = answer.status === 200 ? "Released: the case is back in the queue."
+    : `Not released: ${answer.data ? answer.data.message : answer.status}.`;
+}
+
 async function decide(event) {
   event.preventDefault();
   const decision = document.querySelector("input[name=decision]:checked").value;
-  const answer = await call("POST", `/console/api/cases/${openCase.id}/decision`, { decision, reason: $("reason").value });
+  const answer = await call("POST", `/console/api/cases/${openCase.id}/decision`,
+    { decision, reason: $("reason").value, note: $("note").value });
+  if (answer.status === 200) $("note").value = "";
   const result = answer.status !== 200 ? `Not recorded: ${answer.data ? answer.data.message : answer.status}.`
     : answer.data.decided ? `Decision recorded: ${answer.data.status}.`
     : "Your verdict is recorded; the case now waits for a second reviewer (four eyes).";
@@ -194,6 +288,12 @@ async function start() {
   $("back").addEventListener("click", () => { show("screen-home"); loadQueue(); });
   $("claim").addEventListener("click", claim);
   $("decide-form").addEventListener("submit", decide);
+  $("release").addEventListener("click", release);
+  $("audit-search").addEventListener("submit", (e) => { e.preventDefault(); search(false); });
+  $("search-more").addEventListener("click", () => search(true));
+  $("audit-back").addEventListener("click", () => show("screen-home"));
+  $("replay").addEventListener("click", replay);
+  $("what-if").addEventListener("click", whatIf);
   const me = await call("GET", "/console/api/me");
   if (me.status === 200) home(me.data); else show("screen-sign-in");
   document.body.dataset.ready = "true";
