@@ -23,10 +23,10 @@ from domain.audit import PLATFORM_TENANT, audit_context
 from domain.people.console_commands import ConsoleAccounts
 from domain.people.totp import code_at
 from domain.sessions.review import Reviewer
-from ops.bundle import verify_bundle
 from ops.integrity_wiring import trusted_public_key
 from policies.document import PolicyDocument
 from policies.replay import what_if_session
+from services.evidence.bundle import verify_bundle
 from tests.browser.capture_steps import accessibility_problems
 from tests.browser.conftest import Screens, WebStack, open_browser
 from tests.e2e.review.support import operations_case
