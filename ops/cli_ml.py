@@ -21,6 +21,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "ops.eval_face",
     "ops.eval_liveness",
     "ops.eval_document",
+    "ops.eval_document_orientation",
     "ops.eval_screening",
     "ops.eval_screening_scripts",
 )
