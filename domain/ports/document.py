@@ -110,6 +110,8 @@ class DocumentReading:
     forensics: tuple[ForensicSignal, ...] = ()
     models: tuple[ModelProvenance, ...] = ()
     timings_ms: Mapping[str, float] = field(default_factory=dict)
+    turned_degrees: int = 0  # the page was read turned counter-clockwise by this much (photo not upright)
+    read_hint: str | None = None  # nothing machine-readable: what to do (e.g. "rotate_document")
 
 
 class DocumentReader(Protocol):
@@ -145,6 +147,10 @@ def data_validation_result(validation: DocumentValidation) -> CheckResult:
     )
 
 
+def _hint(read_hint: str | None) -> tuple[str, ...]:
+    return (f"read_hint:{read_hint}",) if read_hint else ()
+
+
 def to_check_results(reading: DocumentReading, validation: DocumentValidation) -> tuple[CheckResult, ...]:
     """The policy's view: quality, OCR, data validation and fraud results, free of personal data."""
     quality = CheckResult(
@@ -158,10 +164,11 @@ def to_check_results(reading: DocumentReading, validation: DocumentValidation) -
     ocr = CheckResult(
         check=CheckType.OCR, outcome=Outcome.PASS if machine_readable else Outcome.UNCERTAIN,
         scores={"classification_confidence": reading.detected.confidence},
-        reasons=() if machine_readable else ("no_machine_readable_zone",),
+        reasons=() if machine_readable else ("no_machine_readable_zone", *_hint(reading.read_hint)),
         details={"document_type": reading.detected.type.value, "country": reading.detected.country,
                  "basis": reading.detected.basis,
-                 "mrz_repaired_fields": len(reading.mrz.repaired) if reading.mrz else 0},
+                 "mrz_repaired_fields": len(reading.mrz.repaired) if reading.mrz else 0,
+                 **({"turned_degrees": reading.turned_degrees} if reading.turned_degrees else {})},
         models=reading.models,
     )
     data = data_validation_result(validation)

@@ -49,6 +49,7 @@ class PageText:
     lines_recognised: int
     mrz_from_band: bool  # the fast path found the MRZ; False = every line was read
     timings_ms: dict[str, float]  # ocr_detect_ms, ocr_band_ms, then ocr_printed_ms or ocr_all_lines_ms
+    boxes: tuple[TextBox, ...] = ()  # every detected line (their geometry tells which way up the page is)
 
 
 def read_mrz(lines: list[OcrLine]) -> MrzRecord | None:
@@ -101,8 +102,11 @@ def _printed_until_shown(ocr: TextLineOcr, page: Image, rest: list[TextBox], mrz
     return lines, len(ordered)
 
 
-def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> PageText:
-    """Detect, read the MRZ band, then printed lines until the MRZ-vs-printed agreement is visible."""
+def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date],
+                   boxes: list[TextBox] | None = None, *, full_read: bool = True) -> PageText:
+    """Detect (unless ``boxes`` were detected on this page already), read the MRZ band, then printed
+    lines until the MRZ-vs-printed agreement is visible. Without an MRZ in the band, every line is read,
+    unless ``full_read`` is False (the caller first tries the page another way up)."""
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
@@ -112,7 +116,7 @@ def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> 
         timings[name] = round((now - clock) * 1000, 1)
         clock = now
 
-    boxes = ocr.detect(page)
+    boxes = ocr.detect(page) if boxes is None else boxes
     lap("ocr_detect_ms")
     band = mrz_band(boxes)
     mrz = read_mrz(ocr.recognise(page, band, max_aspect=MRZ_MAX_ASPECT)) if band else None
@@ -122,13 +126,17 @@ def read_page_text(ocr: TextLineOcr, page: Image, today: Callable[[], date]) -> 
         second = read_mrz(ocr.recognise(page, band))
         mrz = second if second is not None and second.check_digits_valid else mrz
     lap("ocr_band_ms")
+    if mrz is None and not full_read:
+        return PageText(None, (), len(boxes), len(band), False, timings, tuple(boxes))
     if mrz is None:
         lines = ocr.recognise(page, boxes)
         mrz = read_mrz(lines)
         lap("ocr_all_lines_ms")
-        return PageText(mrz, _printed(lines, mrz), len(boxes), len(boxes) + len(band), False, timings)
+        return PageText(mrz, _printed(lines, mrz), len(boxes), len(boxes) + len(band), False, timings,
+                        tuple(boxes))
     rest = [b for b in boxes if b not in band]
     lines, read = _printed_until_shown(ocr, page, rest, mrz, today())
     lines.sort(key=lambda ln: (ln.box[1] + ln.box[3] // 2, ln.box[0]))  # reading order, as a full read
     lap("ocr_printed_ms")
-    return PageText(mrz, _printed(lines, mrz), len(boxes), len(band) + min(read, len(rest)), True, timings)
+    return PageText(mrz, _printed(lines, mrz), len(boxes), len(band) + min(read, len(rest)), True, timings,
+                    tuple(boxes))

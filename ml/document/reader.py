@@ -13,16 +13,28 @@ from domain.documents.aamva_fields import LicenceData, licence_data
 from domain.documents.mrz import MrzRecord
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
-from domain.ports.document import DocumentReading
+from domain.ports.document import DocumentReading, QualityReport
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
-from ml.document.ocr import RapidOcrEngine, shared_engine
-from ml.document.page_text import read_page_text
+from ml.document.mrz_band import mrz_band
+from ml.document.ocr import RapidOcrEngine, TextBox, shared_engine
+from ml.document.orientation import (
+    SIDEWAYS,
+    UPSIDE_DOWN,
+    standing_lines,
+    turned,
+    turns_to_try,
+    upright_turn,
+)
+from ml.document.page_text import PageText, read_page_text
 from ml.document.pdf417 import decode_pdf417
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
+
+ROTATE_DOCUMENT = "rotate_document"
+SHOW_DATA_PAGE = "show_data_page"
 
 
 def read_licence(image: Image) -> LicenceData | None:
@@ -74,6 +86,24 @@ class OpenCvRapidOcrDocumentReader:
         self._ocr = ocr or shared_engine()
         self._portraits = portraits or shared_portrait_extractor()
 
+    def _read_upright(self, document: Image) -> tuple[Image, PageText, int, bool]:
+        """(page, its text, quarter turns applied, whether turns were tried). A page whose lines stand
+        upright, or that shows no MRZ band, is tried turned before it is read in full; a band that reads
+        as no MRZ is tried upside down (ml/document/orientation.py)."""
+        boxes: list[TextBox] | None = self._ocr.detect(document)
+        quarter_turns, tried = 0, False
+        if boxes is not None and (turns_to_try(boxes) == SIDEWAYS or not mrz_band(boxes)):
+            tried, turn = True, upright_turn(self._ocr, document, turns_to_try(boxes))
+            if turn is not None:
+                quarter_turns, document, boxes = turn, turned(document, turn), None
+        text = read_page_text(self._ocr, document, self._today, boxes, full_read=tried)
+        if not tried and text.mrz is None:
+            tried, turn = True, upright_turn(self._ocr, document, UPSIDE_DOWN)
+            if turn is not None:
+                quarter_turns, document, boxes = turn, turned(document, turn), None
+            text = read_page_text(self._ocr, document, self._today, boxes)
+        return document, text, quarter_turns, tried
+
     def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> DocumentReading:
         timings: dict[str, float] = {}
         clock = time.perf_counter()
@@ -89,7 +119,7 @@ class OpenCvRapidOcrDocumentReader:
         document = rectify(frame, region)
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
-        text = read_page_text(self._ocr, document, self._today)
+        document, text, quarter_turns, tried = self._read_upright(document)
         mrz = text.mrz
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
@@ -97,6 +127,13 @@ class OpenCvRapidOcrDocumentReader:
         if licence is None and mrz is None:
             licence = read_licence(document)
         lap("pdf417_ms")
+        if not tried and licence is None and (mrz is None or not mrz.check_digits_valid):
+            turn = upright_turn(self._ocr, document, UPSIDE_DOWN)
+            if turn is not None:
+                quarter_turns, document = turn, turned(document, turn)
+                text = read_page_text(self._ocr, document, self._today)
+                mrz = text.mrz
+            lap("orientation_ms")
         portrait = self._portraits.extract(document)
         signals = forensic_signals(frame, front)
         lap("portrait_forensics_ms")
@@ -109,4 +146,18 @@ class OpenCvRapidOcrDocumentReader:
             fields={k: PersonalData.of(subject_id, v) for k, v in values.items()},
             mrz=mrz, licence=licence, printed_text=printed, portrait_jpeg=portrait, forensics=signals,
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
+            turned_degrees=90 * quarter_turns,
+            read_hint=None if mrz is not None or licence is not None else _read_hint(text.boxes, quality),
         )
+
+
+def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport) -> str:
+    """What the person should do when nothing machine-readable was read: turn the document when its
+    lines stand upright (no turn read), else the capture's first quality guidance, else photograph the
+    data page (docs/requirements/capture.md: guidance instead of a bare failure)."""
+    standing, lying = standing_lines(boxes)
+    if standing > lying:
+        return ROTATE_DOCUMENT
+    if quality.issues:
+        return quality.issues[0].guidance.value
+    return SHOW_DATA_PAGE

@@ -22,6 +22,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "tools.eval.face",
     "tools.eval.liveness",
     "tools.eval.document",
+    "tools.eval.document_orientation",
     "tools.eval.screening",
     "tools.eval.screening_scripts",
 )
