@@ -28,6 +28,7 @@ from eventsourcing.postgres import PostgresDatastore
 from psycopg import sql
 from psycopg.errors import UniqueViolation
 
+from adapters.persistence.commit_signal import PostgresCommitListener, SignalledRecorder
 from adapters.persistence.group_commit import GroupCommit, PendingSave
 from adapters.persistence.pg_chain_sql import append_statement
 from adapters.persistence.pg_pool import bounded_retry
@@ -42,7 +43,7 @@ def wire_size(stored_events: Sequence[StoredEvent]) -> int:
     return sum(2 * (len(e.state) + len(e.topic)) + 96 for e in stored_events)
 
 
-class PostgresChainWriter:
+class PostgresChainWriter(SignalledRecorder):
     """Mixin for eventsourcing's PostgreSQL recorders (it uses their lock, notify and event type)."""
 
     datastore: PostgresDatastore
@@ -68,9 +69,27 @@ class PostgresChainWriter:
         if not stored_events:
             return []
         if self.group_commit is not None:
-            return self.group_commit.submit(stored_events, kwargs)
-        ids: Sequence[int] = self._insert_one(stored_events, kwargs)
+            ids: Sequence[int] | None = self.group_commit.submit(stored_events, kwargs)
+        else:
+            ids = self._insert_one(stored_events, kwargs)
+        self.commits.notify()  # committed: wake this process's followers (commit_signal)
         return ids
+
+    _listener: PostgresCommitListener | None = None
+
+    def start_listening(self) -> None:
+        """Also wake on commits of other processes: every save NOTIFYs the recorder's channel."""
+        if self.__dict__.get("_listener") is None:
+            conninfo = self.datastore.pool.conninfo
+            dsn = conninfo() if callable(conninfo) else conninfo
+            listener = PostgresCommitListener(dsn, self.channel_name, self.commits)  # type: ignore[attr-defined]
+            if self.__dict__.setdefault("_listener", listener) is listener:
+                listener.start()
+
+    def stop_following(self) -> None:
+        listener = self.__dict__.pop("_listener", None)
+        if listener is not None:
+            listener.stop()
 
     def _pg_events(self, stored_events: Sequence[StoredEvent]) -> list[Any]:
         construct = self.construct_pg_stored_event  # type: ignore[attr-defined]
