@@ -50,6 +50,9 @@ class LedgerRuntime:
                                     f"{LEDGER_NAME}_events")
 
     def close(self) -> None:
+        stop_following = getattr(self.ledger.recorder, "stop_following", None)
+        if callable(stop_following):
+            stop_following()  # the PostgreSQL commit listener, if a follower started one
         self.ledger.close()
 
 

@@ -22,6 +22,7 @@ from nats.js.errors import NotFoundError as StreamNotFoundError
 from adapters.nats.connection import close_quietly, reconnect_options
 from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.streams import decisions_subject, session_subject, stream_configs
+from adapters.persistence.commit_signal import commit_signal_of
 from projections.log_follower import LogFollower
 from projections.status_events import status_message
 from projections.view import ReadModelView, canonical_json
@@ -88,8 +89,9 @@ class RelayHandle:
     """A relay running its own asyncio loop in a background thread."""
 
     def __init__(self, relay: NatsStreamRelay, nats_url: NatsTarget, poll_seconds: float,
-                 reconnect_attempts: int = 60) -> None:
+                 reconnect_attempts: int = 60, wake_on_commit: bool = True) -> None:
         self.relay = relay
+        self.wake_on_commit = wake_on_commit  # False: poll only (the benchmark's baseline)
         self.nats_url = nats_url
         self.poll_seconds = poll_seconds
         self.reconnect_attempts = reconnect_attempts  # nats-py's own, 2 s apart; then we connect anew
@@ -120,6 +122,8 @@ class RelayHandle:
                                   **reconnect_options(self.reconnect_attempts))
 
     async def _loop(self) -> None:
+        # Woken by the ledger's commits; ``poll_seconds`` only bounds a wait (commit_signal).
+        commits = commit_signal_of(self.relay.follower.app) if self.wake_on_commit else None
         nc = await self._connect()
         try:
             js = nc.jetstream()
@@ -133,6 +137,7 @@ class RelayHandle:
                         await ensure_streams(js)
                         self.reconnects += 1
                         log.warning("NATS relay connected again after an outage")
+                    seen = commits.count if commits is not None else 0  # before reading the log
                     published = await self.relay.publish_pending(js)
                 except Exception as exc:
                     # A publish timeout or a locked database: the position was not advanced and
@@ -142,7 +147,10 @@ class RelayHandle:
                     await asyncio.sleep(RETRY_PAUSE_SECONDS)
                     continue
                 if published == 0:
-                    await asyncio.sleep(self.poll_seconds)
+                    if commits is not None:
+                        await asyncio.to_thread(commits.wait_after, seen, self.poll_seconds)
+                    else:
+                        await asyncio.sleep(self.poll_seconds)
         finally:
             await close_quietly(nc)
 

@@ -26,6 +26,7 @@ from eventsourcing.sqlite import (
 )
 
 from adapters.persistence.chain_rows import ChainRow, ChainTail, TailCache, entry_bodies, link_chain
+from adapters.persistence.commit_signal import SignalledRecorder
 from adapters.persistence.group_commit import GroupCommit, PendingSave, group_commit_enabled
 from adapters.persistence.sqlite_chain_schema import HASH_COLUMN, ensure_inline_chain
 
@@ -155,7 +156,7 @@ class SQLiteChainMixin:
         return [r.entry_hash for r in self.select_chain(start, limit)]
 
 
-class _ChainedRecorderMixin(SQLiteChainMixin):
+class _ChainedRecorderMixin(SignalledRecorder, SQLiteChainMixin):
     """Chaining inside the inserting statement, per save or per group of saves."""
 
     group_commit: GroupCommit | None = None
@@ -177,8 +178,11 @@ class _ChainedRecorderMixin(SQLiteChainMixin):
 
     def insert_events(self, stored_events: Sequence[StoredEvent], **kwargs: Any) -> Sequence[int] | None:
         if self.group_commit is None or not stored_events:
-            return self._write_one(stored_events, kwargs)
-        return self.group_commit.submit(stored_events, kwargs)
+            ids: Sequence[int] | None = self._write_one(stored_events, kwargs)
+        else:
+            ids = self.group_commit.submit(stored_events, kwargs)
+        self.commits.notify()  # committed: wake the log's followers (commit_signal)
+        return ids
 
     def _write_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
         """One save in its own transaction, as eventsourcing's ``insert_events``, chained."""

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from adapters.persistence.commit_signal import CommitSignal, commit_signal_of
 from projections.log_follower import Batch, LogFollower
 from projections.read_models import PROJECTION_NAME, apply_event
 from projections.view import LedgerEntry, ReadModelView, StaleBatchError, ViewTransaction
@@ -32,6 +33,7 @@ class ProjectionRunner:
         self.follower = LogFollower(app, batch_size=batch_size)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._commits: CommitSignal | None = None
         self.failures = 0
         self.last_error: BaseException | None = None
 
@@ -62,9 +64,13 @@ class ProjectionRunner:
 
     # ------------------------------------------------------------------ background thread
     def start(self, poll_seconds: float = 0.05) -> ProjectionRunner:
+        # Woken by the ledger's commits; ``poll_seconds`` only bounds a wait (commit_signal).
+        commits = self._commits = commit_signal_of(self.follower.app)
+
         def loop() -> None:
             consecutive = 0
             while not self._stop.is_set():
+                seen = commits.count if commits is not None else 0  # before reading: no commit slept through
                 try:
                     applied = self.run_once()
                 except Exception as exc:
@@ -78,7 +84,10 @@ class ProjectionRunner:
                     continue
                 consecutive = 0
                 if applied == 0:
-                    self._stop.wait(poll_seconds)
+                    if commits is not None:
+                        commits.wait_after(seen, poll_seconds, until=self._stop)
+                    else:
+                        self._stop.wait(poll_seconds)
 
         self._thread = threading.Thread(target=loop, name=f"projection-{self.name}", daemon=True)
         self._thread.start()
@@ -87,5 +96,7 @@ class ProjectionRunner:
     def stop(self) -> None:
         """Stop after the current batch (failed rounds are counted in ``failures``, not raised)."""
         self._stop.set()
+        if self._commits is not None:
+            self._commits.wake()
         if self._thread is not None:
             self._thread.join(timeout=30)

@@ -441,7 +441,7 @@ class VerificationSession(LedgerAggregate):
             raise ReviewNotClaimedError("only the reviewer who holds the case releases it")
         self._review_released(reviewer=reviewer.member_id, reviewer_name=reviewer.display_name)
 
-    @event("ReviewReleased", topic="kycledger.session.ReviewReleased")
+    @event("ReviewReleased", topic=topics.REVIEW_RELEASED)
     def _review_released(self, reviewer: str, reviewer_name: str) -> None:
         self.reviewer = None
         self.reviewer_name = None
@@ -456,7 +456,15 @@ class VerificationSession(LedgerAggregate):
         self._review_noted(attempt=self.attempt, reviewer=reviewer.member_id, reviewer_name=reviewer.display_name,
                            note=note)
 
-    @event("ReviewNoted", topic="kycledger.session.ReviewNoted")
+    @dataclass(frozen=True)
+    class ReviewNoted(LedgerAggregate.Event):
+        TOPIC = topics.REVIEW_NOTED
+        attempt: int
+        reviewer: str
+        reviewer_name: str
+        note: PersonalData
+
+    @event(ReviewNoted)
     def _review_noted(self, attempt: int, reviewer: str, reviewer_name: str, note: PersonalData) -> None:
         pass  # the note lives in the event only: read back with the session's events
 

@@ -46,14 +46,18 @@ def start_projections(rt: LedgerRuntime, poll_seconds: float = 0.05) -> Projecti
     return ProjectionRunner(rt.ledger, open_read_model_view(rt)).start(poll_seconds)
 
 
-def start_relays(rt: LedgerRuntime, nats_url: NatsTarget, poll_seconds: float = 0.02) -> RelayHandle:
+def start_relays(rt: LedgerRuntime, nats_url: NatsTarget, poll_seconds: float = 0.02,
+                 wake_on_commit: bool = True) -> RelayHandle:
     """Start the NATS JetStream relay (decision and status streams) in a background thread.
 
     It connects as the relay user (``adapters.nats.accounts``). Streams are created or updated
-    before this returns; ``.stop()`` ends the relay.
+    before this returns; ``.stop()`` ends the relay. It wakes on the ledger's commits
+    (``adapters.persistence.commit_signal``); ``poll_seconds`` bounds a wait, and is the only clock
+    with ``wake_on_commit=False`` (the polling baseline of ``tools.bench.stream_latency``).
     """
     relay = NatsStreamRelay(rt.ledger, open_read_model_view(rt))
-    return RelayHandle(relay, component_endpoint(rt, nats_url, InternalRole.RELAY), poll_seconds).start()
+    return RelayHandle(relay, component_endpoint(rt, nats_url, InternalRole.RELAY), poll_seconds,
+                       wake_on_commit=wake_on_commit).start()
 
 
 async def _relay_until_idle(rt: LedgerRuntime, nats_url: str) -> int:
