@@ -34,6 +34,9 @@ NOT_RUN: dict[tuple[str, str], str] = {
                                         "tests/e2e/nats covers the same subscription",
     ("README.md", ".venv/bin/python -m tools.bench.faults            # about 4-5 minutes on 2 cores: 20 s of load "
                   "between kills"): "minutes of fault injection: tests/e2e/faults runs its short form",
+    ("README.md", ".venv/bin/kycledger console enrol --tenant T --member mem_... --login riley@bank.example "
+                  "< password.txt"): "a template (a member id and a password file of the reader's): "
+                                     "tests/e2e/test_cli_console.py enrols a real member the same way",
     ("api/SIGNING.md", "string_to_sign = timestamp + \"\\n\" + METHOD + \"\\n\" + path + \"\\n\" + hex(sha256(body))"):
         "a formula: the test vectors check it (tests/unit/api/test_signing_vectors.py)",
     ("api/SIGNING.md", '{"timestamp": "1700000000", "method": "GET", "path": "/v1/ledger/inclusion?position=1&size=1", '
