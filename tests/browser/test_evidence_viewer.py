@@ -20,6 +20,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from ops.bootstrap import LedgerRuntime
+from ops.integrity_wiring import RuntimeEvidence
 from ops.runners.decision_worker import DecisionWorker
 from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.browser.capture_steps import accessibility_problems
@@ -36,7 +37,7 @@ def bundle(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     try:
         ids = seed_sessions(rt, 4)
         DecisionWorker(rt.ledger).run_once()
-        yield build_bundle(rt, TENANTS[0], ids[0])
+        yield build_bundle(RuntimeEvidence(rt), TENANTS[0], ids[0])
     finally:
         rt.close()
 
