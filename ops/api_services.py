@@ -8,19 +8,30 @@ worker's ``product_services`` merges them in, so every app built for the product
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from uuid import UUID
 
+from adapters.views.runner import ProjectionRunner
 from adapters.webhooks.address_policy import resolve_target
 from api.ports import ApiServices
 from domain.ports.blobs import BlobStore
 from ops.bootstrap import LedgerRuntime
+from ops.integrity_wiring import RuntimeEvidence
 from ops.runners.relays import open_read_model_view
-from services.erasure.engine import ErasureEngine
+from services.erasure.engine import ErasureEngine, utc_now
 from services.erasure.retention import media_retention, place_legal_hold, release_legal_hold, set_media_retention
 from services.evidence.bundle import build_bundle
 from services.webhooks.admin import LedgerWebhookAdmin
+
+
+def erasure_engine(rt: LedgerRuntime, blobs: BlobStore | None, view: Any | None = None,
+                   clock: Callable[[], datetime] = utc_now) -> ErasureEngine:
+    """The erasure engine over the runtime; with ``view``, it brings those read models up to date
+    after each shred (they delete the erased subject's rows)."""
+    refresh = (lambda: ProjectionRunner(rt.ledger, view).run_once()) if view is not None else None
+    return ErasureEngine(RuntimeEvidence(rt), blobs, refresh, clock=clock)
 
 
 class BundleEvidence:
@@ -34,7 +45,7 @@ class BundleEvidence:
     def bundle(self, tenant_id: str, session_id: UUID | None = None, start: datetime | None = None,
                end: datetime | None = None) -> dict[str, Any]:
         with self._lock:
-            return build_bundle(self.rt, tenant_id, session_id, start, end)
+            return build_bundle(RuntimeEvidence(self.rt), tenant_id, session_id, start, end)
 
 
 class EngineErasure:
@@ -46,7 +57,7 @@ class EngineErasure:
     def __init__(self, rt: LedgerRuntime, blobs: BlobStore | None) -> None:
         self.rt = rt
         view = open_read_model_view(rt) if rt.backend in ("sqlite", "postgres") else None
-        self.engine = ErasureEngine(rt, blobs, view)
+        self.engine = erasure_engine(rt, blobs, view)
         self._lock = threading.Lock()  # one shred at a time: each signs checkpoints around itself
 
     def erase_subject(self, tenant_id: str, subject_id: str, reason: str) -> dict[str, Any]:

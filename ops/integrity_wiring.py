@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +23,12 @@ from adapters.integrity.ed25519_keys import (
 from adapters.integrity.postgres_integrity import PostgresCheckpointStore, PostgresTreeNodeStore
 from adapters.integrity.sqlite_integrity import SqliteCheckpointStore, SqliteTreeNodeStore
 from adapters.persistence.pg_pool import healing_pool, with_connect_timeout
-from domain.integrity.checkpoint_sources import CheckpointSource
+from domain.application import KycLedger
+from domain.integrity.checkpoint_sources import CheckpointSource, HeldNote
 from domain.integrity.merkle_store import MerkleLog
 from ops.bootstrap import LedgerRuntime
 from services.evidence.checkpoints import Checkpointer
+from services.evidence.ports import Checkpointing, Rows
 
 DEFAULT_ORIGIN = "kycledger.local/ledger"
 KEY_NAME = "kycledger-checkpoint"
@@ -129,3 +131,36 @@ def checkpoint_notes(rt: LedgerRuntime) -> list[bytes]:
         return [bytes(r[0]) for r in db.execute(query)] if found else []
     finally:
         db.close()
+
+
+class RuntimeEvidence:
+    """``services.evidence.ports.LedgerEvidence`` over a runtime: its reader, integrity stores and keys."""
+
+    def __init__(self, rt: LedgerRuntime) -> None:
+        self.rt = rt
+
+    @property
+    def ledger(self) -> KycLedger:
+        return self.rt.ledger
+
+    @property
+    def origin(self) -> str:
+        return ledger_origin()
+
+    def public_key(self) -> bytes:
+        return trusted_public_key(self.rt)
+
+    def snapshot(self) -> AbstractContextManager[Rows]:
+        snapshot: AbstractContextManager[Rows] = self.rt.reader().snapshot()
+        return snapshot
+
+    @contextmanager
+    def checkpointing(self) -> Iterator[Checkpointing]:
+        with integrity_stores(self.rt) as (nodes, store):
+            yield nodes, store, build_checkpointer(self.rt, nodes, store)
+
+    def checkpoint_notes(self) -> list[bytes]:
+        return checkpoint_notes(self.rt)
+
+    def held_notes(self) -> list[HeldNote]:
+        return [note for source in checkpoint_sources(self.rt) for note in source.held_notes()]

@@ -11,10 +11,12 @@ from uuid import UUID
 
 from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context
+from ops.api_services import erasure_engine
 from ops.cli.common import add_location_args, guarded, print_json, runtime_from_args
+from ops.integrity_wiring import RuntimeEvidence
 from ops.product_wiring import blob_store
 from ops.runners.relays import open_read_model_view
-from services.erasure.engine import ErasureEngine, verify_receipt
+from services.erasure.engine import verify_receipt
 from services.evidence.bundle import build_bundle, write_bundle
 
 
@@ -57,7 +59,7 @@ def register(sub: Any) -> None:
 
 def _bundle(args: argparse.Namespace) -> int:
     with runtime_from_args(args) as rt:
-        bundle = build_bundle(rt, args.tenant, args.session, args.start, args.end)
+        bundle = build_bundle(RuntimeEvidence(rt), args.tenant, args.session, args.start, args.end)
         write_bundle(bundle, Path(args.out))
     print_json({"out": args.out, "events": len(bundle["events"]), "sessions": len(bundle["scope"]["sessions"])})
     return 0
@@ -67,7 +69,7 @@ def _erase(args: argparse.Namespace) -> int:
     with runtime_from_args(args) as rt, audit_context(args.tenant, "operator:cli", f"cli-erase-{args.tenant}"):
         view = open_read_model_view(rt)
         try:
-            engine = ErasureEngine(rt, blob_store(rt), view)
+            engine = erasure_engine(rt, blob_store(rt), view)
             receipts = (engine.erase_session(args.tenant, args.session, args.reason) if args.session
                         else [engine.erase_subject(args.tenant, args.subject, args.reason)])
         finally:
@@ -87,7 +89,7 @@ def _verify_receipt(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     with runtime_from_args(args) as rt:
-        report = ErasureEngine(rt, blob_store(rt)).sweep()
+        report = erasure_engine(rt, blob_store(rt)).sweep()
     print_json(vars(report))
     return 0
 

@@ -17,6 +17,7 @@ from domain.integrity.verifier import VerificationReport
 from ops.bootstrap import LedgerRuntime
 from ops.cli.common import add_location_args, guarded, print_json, runtime_from_args
 from ops.integrity_wiring import (
+    RuntimeEvidence,
     build_checkpointer,
     checkpoint_notes,
     checkpoint_sources,
@@ -139,7 +140,7 @@ def _verify_live(rt: LedgerRuntime, pinned: bytes | None,
 
 def _export(args: argparse.Namespace) -> int:
     with runtime_from_args(args) as rt:
-        events, checkpoints = write_export(rt, Path(args.out))
+        events, checkpoints = write_export(RuntimeEvidence(rt), Path(args.out))
     print_json({"out": args.out, "events": events, "checkpoints": checkpoints})
     return 0
 

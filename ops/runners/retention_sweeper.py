@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from domain.ports.blobs import BlobStore
+from ops.api_services import erasure_engine
 from ops.bootstrap import LedgerRuntime
 from ops.runners.background import BackgroundLoop
 from services.erasure.engine import ErasureEngine
@@ -20,5 +21,5 @@ def start_retention_sweeper(rt: LedgerRuntime, blobs: BlobStore | None,
     A failed sweep is logged and retried at the next interval (``BackgroundLoop``): retention must
     not stop for good because the database blinked once.
     """
-    engine = ErasureEngine(rt, blobs)
+    engine = erasure_engine(rt, blobs)
     return BackgroundLoop("retention-sweeper", lambda: _sweep_step(engine), idle_seconds=interval_seconds).start()

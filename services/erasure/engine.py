@@ -26,7 +26,6 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context, current_audit
 from domain.errors import AuditContextMissingError, DomainError
 from domain.integrity.merkle_store import MerkleLog
@@ -39,11 +38,10 @@ from domain.retention import (
 )
 from domain.sessions import topics
 from domain.subjects import subject_uuid
-from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import build_checkpointer, integrity_stores, trusted_public_key
 from projections.log_follower import LogFollower
 from services.erasure.receipt import ERASED_TOPIC, RECEIPT_FORMAT, verify_receipt
 from services.erasure.retention import find_aggregate, media_retention, processing_restricted, subject_retention
+from services.evidence.ports import LedgerEvidence
 
 log = logging.getLogger("kycledger.retention")
 
@@ -90,12 +88,15 @@ class SweepReport:
 class ErasureEngine:
     """Erases subjects and sessions and applies retention; see the module docstring."""
 
-    def __init__(self, rt: LedgerRuntime, blobs: BlobStore | None, view: Any | None = None,
+    def __init__(self, evidence: LedgerEvidence, blobs: BlobStore | None,
+                 refresh_read_models: Callable[[], object] | None = None,
                  clock: Callable[[], datetime] = utc_now) -> None:
-        self.rt = rt
-        self.app = rt.ledger
+        """``refresh_read_models`` brings the read models up to date (they delete an erased subject's
+        rows when they see ``SubjectErased``); None where this process keeps no read models."""
+        self.evidence = evidence
+        self.app = evidence.ledger
         self.blobs = blobs
-        self.view = view
+        self.refresh_read_models = refresh_read_models
         self.clock = clock
 
     # ---------------------------------------------------------------- erasure
@@ -122,18 +123,17 @@ class ErasureEngine:
         return [self.erase_subject(tenant_id, s, reason) for s in sorted(subjects)]
 
     def _shred(self, tenant_id: str, subject_id: str, reason: str, retention: SubjectRetention) -> dict[str, Any]:
-        with integrity_stores(self.rt) as (nodes, store):
-            checkpointer = build_checkpointer(self.rt, nodes, store)
+        with self.evidence.checkpointing() as (nodes, store, checkpointer):
             previous = store.latest() or checkpointer.checkpoint_now()  # signed before the erasure
             with _context(tenant_id, f"erasure-{subject_id}"):
-                evidence = self.app.erase_subject(tenant_id, subject_id, reason)
+                destruction = self.app.erase_subject(tenant_id, subject_id, reason)
                 refs = list(self.blobs.purge(subject_id)) if self.blobs is not None else []
                 erased = self._erased_notification(tenant_id, subject_id)
                 retention.record_media_purge(refs, "erasure")
                 retention.mark_shredded(f"{erased.originator_id}:{erased.originator_version}")
                 self.app.save(retention)
-            if self.view is not None:
-                ProjectionRunner(self.app, self.view).run_once()  # SubjectErased deletes the subject's rows
+            if self.refresh_read_models is not None:
+                self.refresh_read_models()  # SubjectErased deletes the subject's rows
             current = checkpointer.checkpoint_now()
             position = LogFollower(self.app).chain_position_after(erased.id - 1)
             chain: Any = self.app.recorder  # the chained recorder (docs/architecture.md §4) adds select_chain
@@ -144,7 +144,7 @@ class ErasureEngine:
             consistency = log.consistency_proof(previous.checkpoint.size, current.checkpoint.size)
         return {
             "format": RECEIPT_FORMAT, "status": "erased", "tenant_id": tenant_id, "subject_id": subject_id,
-            "reason": reason, "key_id": evidence.key_id, "key_destroyed_at": evidence.destroyed_at.isoformat(),
+            "reason": reason, "key_id": destruction.key_id, "key_destroyed_at": destruction.destroyed_at.isoformat(),
             "purged_blob_refs": sorted(refs),
             "event": {"event_id": f"{erased.originator_id}:{erased.originator_version}", "topic": erased.topic,
                       "originator_id": str(erased.originator_id), "originator_version": erased.originator_version,
@@ -152,7 +152,7 @@ class ErasureEngine:
                       "prev_hash": prev_hash.hex(), "entry_hash": link.entry_hash.hex()},
             "inclusion_proof": [p.hex() for p in inclusion], "consistency_proof": [p.hex() for p in consistency],
             "previous_checkpoint": _b64(previous.encode()), "checkpoint": _b64(current.encode()),
-            "public_key": _b64(trusted_public_key(self.rt)),
+            "public_key": _b64(self.evidence.public_key()),
         }
 
     def _erased_notification(self, tenant_id: str, subject_id: str) -> Any:

@@ -30,8 +30,7 @@ from domain.integrity.merkle_store import MerkleLog
 from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics
 from domain.sessions.canonical import canonical_json, sha256_hex
-from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import build_checkpointer, integrity_stores, ledger_origin, trusted_public_key
+from services.evidence.ports import LedgerEvidence
 
 BUNDLE_FORMAT = "kycledger-evidence-bundle"
 BUNDLE_VERSION = 1
@@ -52,14 +51,14 @@ def _state(row: Any) -> dict[str, Any]:
 
 # --- building ------------------------------------------------------------------------------------
 
-def _select(rt: LedgerRuntime, wanted: Any) -> list[dict[str, Any]]:
+def _select(evidence: LedgerEvidence, wanted: Any) -> list[dict[str, Any]]:
     """Every stored event ``wanted(row, state)`` accepts, with its chain entry and previous hash.
 
     One pass over the raw rows (what ``ledger verify`` reads), so the bytes are exactly those on disk.
     """
     found: list[dict[str, Any]] = []
     prev = GENESIS_HASH
-    with rt.reader().snapshot() as (events, chain):
+    with evidence.snapshot() as (events, chain):
         for row, link in zip(events, chain, strict=True):
             if wanted(row):
                 found.append({"position": link.position, "notification_id": row.notification_id,
@@ -70,13 +69,13 @@ def _select(rt: LedgerRuntime, wanted: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _sessions_in_scope(rt: LedgerRuntime, tenant_id: str, session_id: UUID | None,
+def _sessions_in_scope(evidence: LedgerEvidence, tenant_id: str, session_id: UUID | None,
                        start: datetime | None, end: datetime | None) -> set[UUID]:
     if session_id is not None:
-        rt.ledger.get_session(tenant_id, session_id)  # NotFoundError for another tenant's session
+        evidence.ledger.get_session(tenant_id, session_id)  # NotFoundError for another tenant's session
         return {session_id}
     chosen: set[UUID] = set()
-    for row in _select(rt, lambda r: r.topic == SESSION_CREATED):
+    for row in _select(evidence, lambda r: r.topic == SESSION_CREATED):
         state = json.loads(base64.b64decode(row["state"]))
         created = datetime.fromisoformat(state["created_at"]["_data_"])
         if state["tenant"] == tenant_id and (start is None or created >= start) and (end is None or created < end):
@@ -84,31 +83,31 @@ def _sessions_in_scope(rt: LedgerRuntime, tenant_id: str, session_id: UUID | Non
     return chosen
 
 
-def build_bundle(rt: LedgerRuntime, tenant_id: str, session_id: UUID | None = None,
+def build_bundle(evidence: LedgerEvidence, tenant_id: str, session_id: UUID | None = None,
                  start: datetime | None = None, end: datetime | None = None) -> dict[str, Any]:
     """The evidence of one session, or of every session the tenant created in [start, end)."""
-    sessions = _sessions_in_scope(rt, tenant_id, session_id, start, end)
+    sessions = _sessions_in_scope(evidence, tenant_id, session_id, start, end)
     if not sessions:
         raise NotFoundError("no session in scope", tenant_id=tenant_id)
-    events = _select(rt, lambda r: r.originator_id in sessions)
+    events = _select(evidence, lambda r: r.originator_id in sessions)
     used = {json.loads(base64.b64decode(e["state"]))["policy_hash"] for e in events if e["topic"] == DECISION_MADE}
     registry = TenantPolicyRegistry.create_id(tenant_id)
-    activations = _select(rt, lambda r: r.originator_id == registry and r.topic == POLICY_ACTIVATED
+    activations = _select(evidence, lambda r: r.originator_id == registry and r.topic == POLICY_ACTIVATED
                           and json.loads(r.state)["policy_hash"] in used)
-    policies = {h: rt.ledger.policy_document(tenant_id, h) for h in sorted(used)}
+    policies = {h: evidence.ledger.policy_document(tenant_id, h) for h in sorted(used)}
     needed = max(e["position"] for e in events + activations)
-    with integrity_stores(rt) as (nodes, store):
+    with evidence.checkpointing() as (nodes, store, checkpointer):
         latest = store.latest()
         if latest is None or latest.checkpoint.size < needed:
-            latest = build_checkpointer(rt, nodes, store).checkpoint_now()  # cover the newest event
+            latest = checkpointer.checkpoint_now()  # cover the newest event
         size = latest.checkpoint.size
         log = MerkleLog(nodes)
         for event in events + activations:
             event["inclusion_proof"] = [p.hex() for p in log.inclusion_proof(event["position"] - 1, size)]
         notes = [_b64(c.encode()) for c in store.all()]
     return {
-        "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "origin": ledger_origin(),
-        "created_at": datetime.now(UTC).isoformat(), "public_key": _b64(trusted_public_key(rt)),
+        "format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "origin": evidence.origin,
+        "created_at": datetime.now(UTC).isoformat(), "public_key": _b64(evidence.public_key()),
         "scope": {"tenant_id": tenant_id, "session_id": str(session_id) if session_id else None,
                   "from": start.isoformat() if start else None, "to": end.isoformat() if end else None,
                   "sessions": sorted(str(s) for s in sessions)},

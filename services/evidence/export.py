@@ -9,33 +9,32 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from domain.errors import DomainError, InvalidArgumentError
-from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import checkpoint_notes, checkpoint_sources, ledger_origin, trusted_public_key
-from services.evidence.verify import export_event_line, export_header, verify_ledger_rows
+from services.evidence.ports import LedgerEvidence
+from services.evidence.verify import export_event_line, export_header, verify_streams
 
 
 class LedgerIntegrityError(DomainError):
     code = "ledger_integrity_failure"
 
 
-def write_export(rt: LedgerRuntime, out: Path) -> tuple[int, int]:
+def write_export(evidence: LedgerEvidence, out: Path) -> tuple[int, int]:
     """Export to ``out`` atomically (temp file + rename); returns (events, checkpoints)."""
     if out.exists():
         raise InvalidArgumentError("export target exists; refusing to overwrite", path=str(out))
     # Refuse to export a ledger the sink already contradicts (truncated below a published checkpoint).
-    held = [note for source in checkpoint_sources(rt) for note in source.held_notes()]
-    notes = checkpoint_notes(rt)
-    with rt.reader().ledger_rows() as rows:
-        report = verify_ledger_rows(rows, notes, trusted_public_key(rt), held)
+    held = evidence.held_notes()
+    notes = evidence.checkpoint_notes()
+    with evidence.snapshot() as (events, chain):
+        report = verify_streams(events, chain, notes, evidence.public_key(), held)
     if not report.ok:
         raise LedgerIntegrityError("the ledger does not verify; export refused",
                                    position=report.first_bad_position, reason=report.reason)
     tmp = out.with_name(out.name + ".partial")
     count = 0
     with tmp.open("w", encoding="utf-8") as f:
-        header = export_header(ledger_origin(), trusted_public_key(rt), datetime.now(UTC).isoformat())
+        header = export_header(evidence.origin, evidence.public_key(), datetime.now(UTC).isoformat())
         f.write(json.dumps(header) + "\n")
-        with rt.reader().snapshot() as (events, chain):
+        with evidence.snapshot() as (events, chain):
             for event, link in zip(events, chain, strict=True):
                 f.write(json.dumps(export_event_line(event, link), separators=(",", ":")) + "\n")
                 count += 1

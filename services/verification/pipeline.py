@@ -32,26 +32,23 @@ from domain.checks import CheckResult, CheckType, Outcome
 from domain.errors import ConflictError, DomainError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
-from domain.ports.document import to_check_results
-from domain.ports.face import FaceMatchResult, FaceNotFoundError, InvalidImageError
-from domain.ports.kya import KyaReport, KyaRequest, kya_check_result
-from domain.ports.liveness import CapturedFrame, ChallengeResponse, LivenessResult
+from domain.ports.face import FaceNotFoundError, InvalidImageError
+from domain.ports.kya import KyaRequest, kya_check_result
 from domain.ports.media import LivenessFramesCodec
-from domain.ports.screening import ScreeningQuery, ScreeningResult, screening_check_result
+from domain.ports.screening import screening_check_result
 from domain.sessions.aggregate import VerificationSession
-from domain.sessions.challenges import SessionChallenges, session_challenge
+from domain.sessions.challenges import SessionChallenges
 from domain.sessions.status import SessionStatus
 from services.decisions.decider import SessionDecider
 from services.erasure.retention import processing_restricted
 from services.verification.address_proof import FIELD_CHECK, address_proof_check
+from services.verification.modules import ModuleOperations
 from services.verification.ports import MlServices, NoTelemetry, PipelineTelemetry
 from services.verification.results import (
-    DEFAULT_MIN_AGE,
     DOCUMENT_CHECKS,
     PIPELINE_ACTOR,
     RESTRICTED,
     DocumentOutcome,
-    age_result,
     capture_failure,
     record_module_call,
     sandbox_label,
@@ -61,7 +58,7 @@ from services.verification.results import (
 log = logging.getLogger("kycledger.pipeline")
 
 
-class VerificationPipeline:
+class VerificationPipeline(ModuleOperations):
     """Runs checks through the ML ports and records them; one instance per process."""
 
     def __init__(self, ledger: KycLedger, blobs: BlobStore, real: Callable[[], MlServices],
@@ -81,49 +78,6 @@ class VerificationPipeline:
         # Called once per recorded check with (check, outcome, seconds): the API's Prometheus hook
         # (api.observability.ApiMetrics.observe_check) registers itself here when both share a process.
         self.check_observers: list[Callable[[str, str, float], None]] = []
-
-    def services(self, sandbox: bool) -> MlServices:
-        return self._sandbox if sandbox else self._real()
-
-    # ------------------------------------------------------------------ module operations
-    def read_document(self, front: bytes, back: bytes | None, subject_id: str, sandbox: bool) -> DocumentOutcome:
-        ml = self.services(sandbox)
-        with ml.document_lock:
-            reading = ml.document_reader.read(front, back, subject_id=subject_id)
-        validation = ml.document_validator.validate(reading, today=self.today(), min_age=DEFAULT_MIN_AGE)
-        quality, ocr, data, fraud = to_check_results(reading, validation)
-        results = {r.check: sandbox_label(r, sandbox) for r in (ocr, data, fraud, age_result(validation))}
-        results[CheckType.QUALITY] = sandbox_label(quality, sandbox)
-        return DocumentOutcome(reading, validation, results)
-
-    def match_faces(self, probe: bytes, reference: bytes, threshold: float | None, sandbox: bool) -> FaceMatchResult:
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.face_matcher.match(probe, reference, threshold)
-
-    def passive_liveness(self, image: bytes, sandbox: bool) -> LivenessResult:
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.passive_liveness.check(image)
-
-    def active_liveness(self, session: VerificationSession, frames_blob: bytes, selfie: bytes | None,
-                        received_at: datetime, used_nonces: frozenset[str], sandbox: bool) -> LivenessResult:
-        events = list(self.ledger.events.get(session.id))
-        challenge = session_challenge(self.challenges, session, events)
-        if challenge is None:
-            raise ConflictError("the session does not use active liveness")
-        packed = self.frames.unpack(frames_blob)
-        response = ChallengeResponse(nonce=packed.nonce, frames=tuple(
-            CapturedFrame(image, offset) for image, offset in zip(packed.frames, packed.offsets_ms, strict=True)))
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.active_liveness.check(challenge, response, selfie, received_at, used_nonces)
-
-    def kya(self, request: KyaRequest, sandbox: bool) -> KyaReport:
-        return self.services(sandbox).kya.check(request)
-
-    def screen(self, query: ScreeningQuery, sandbox: bool) -> ScreeningResult:
-        return self.services(sandbox).require_screener().screen(query)
 
     # ------------------------------------------------------------------ sessions
     def process_session(self, tenant_id: str, session_id: UUID, *, sandbox: bool,

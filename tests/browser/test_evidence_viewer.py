@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import trusted_public_key
+from ops.integrity_wiring import RuntimeEvidence, trusted_public_key
 from ops.runners.decision_worker import DecisionWorker
 from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.browser.capture_steps import accessibility_problems
@@ -41,7 +41,7 @@ def bundle(web_stack: WebStack) -> dict[str, Any]:
     rt: LedgerRuntime = web_stack.rt
     ids = seed_sessions(rt, 4)
     DecisionWorker(rt.ledger).run_once()
-    return build_bundle(rt, TENANTS[0], ids[0])
+    return build_bundle(RuntimeEvidence(rt), TENANTS[0], ids[0])
 
 
 @pytest.fixture(scope="module")

@@ -23,13 +23,14 @@ from domain.errors import SubjectErasedError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import session_subject_id
 from domain.sessions import SessionConfiguration
+from ops.api_services import erasure_engine
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
 from ops.local_services import LocalNats
 from ops.runners.relays import open_read_model_view, start_relays
 from ops.runners.retention_sweeper import start_retention_sweeper
 from projections import queries
-from services.erasure.engine import ErasureEngine, verify_receipt
+from services.erasure.engine import verify_receipt
 from services.erasure.retention import place_legal_hold, processing_restricted, set_media_retention
 from tests.integration.decisions.seeding import open_ledger_at
 from tests.integration.streams.nats_support import wait_relayed
@@ -98,7 +99,7 @@ def test_erasure_leaves_no_plaintext_anywhere_and_the_ledger_still_verifies(
     try:
         relay = start_relays(rt, nats_server.url, poll_seconds=0.01)
         sid, subject = _session_with_media(rt, blobs)
-        engine = ErasureEngine(rt, blobs, view)
+        engine = erasure_engine(rt, blobs, view)
         engine.sweep()  # nothing is due: fresh media, no hold
         wait_relayed(rt, relay)
         extracted = next(e for e in rt.ledger.events.get(sid) if type(e).__name__ == "DocumentDataExtracted")
@@ -149,7 +150,7 @@ def ledger(tmp_path: Path) -> Iterator[LedgerRuntime]:
 def test_a_tampered_receipt_fails(ledger: LedgerRuntime) -> None:
     blobs = _blobs(ledger)
     sid, _ = _session_with_media(ledger, blobs)
-    (receipt,) = ErasureEngine(ledger, blobs).erase_session(TENANT, sid, "gdpr_art17")
+    (receipt,) = erasure_engine(ledger, blobs).erase_session(TENANT, sid, "gdpr_art17")
     for field, value in (("consistency_proof", ["00" * 32]), ("key_id", "sdk_forged"),
                          ("public_key", base64.b64encode(bytes(32)).decode())):
         edited: dict[str, Any] = copy.deepcopy(receipt)
@@ -165,11 +166,11 @@ def test_media_retention_purges_old_images_and_is_an_event(ledger: LedgerRuntime
     sid, subject = _session_with_media(ledger, blobs)
     ref = blobs.address(subject, _sha(IMAGE))
     now = datetime.now(UTC)
-    assert ErasureEngine(ledger, blobs, clock=lambda: now + timedelta(days=29)).sweep().media_purged == []
+    assert erasure_engine(ledger, blobs, clock=lambda: now + timedelta(days=29)).sweep().media_purged == []
     with audit_context(TENANT, "client:test", "req-retention"):
         set_media_retention(ledger.ledger, TENANT, 60)
-    assert ErasureEngine(ledger, blobs, clock=lambda: now + timedelta(days=31)).sweep().media_purged == []
-    report = ErasureEngine(ledger, blobs, clock=lambda: now + timedelta(days=61)).sweep()
+    assert erasure_engine(ledger, blobs, clock=lambda: now + timedelta(days=31)).sweep().media_purged == []
+    report = erasure_engine(ledger, blobs, clock=lambda: now + timedelta(days=61)).sweep()
     assert report.media_purged == [subject] and report.shredded == []
     with pytest.raises(Exception, match="blob not found"):
         blobs.get(subject, ref)
@@ -187,7 +188,7 @@ def test_a_legal_hold_restricts_now_defers_erasure_and_shreds_when_it_ends(ledge
     with audit_context(TENANT, "operator:mlro", "req-hold"):
         place_legal_hold(ledger.ledger, TENANT, subject, "aml_5y_after_relationship", clock() + timedelta(days=1825))
     assert processing_restricted(ledger.ledger, TENANT, subject, clock())
-    engine = ErasureEngine(ledger, blobs, clock=clock)
+    engine = erasure_engine(ledger, blobs, clock=clock)
     (deferred,) = engine.erase_session(TENANT, sid, "gdpr_art17")
     assert deferred["status"] == "deferred" and deferred["processing_restricted"]
     assert ledger.vault.data_key(subject, create=False) is not None  # kept for the AML record
@@ -211,7 +212,7 @@ def test_the_background_sweeper_shreds_when_a_hold_ends(ledger: LedgerRuntime) -
     _, subject = _session_with_media(ledger, blobs)
     with audit_context(TENANT, "operator:mlro", "req-hold"):
         place_legal_hold(ledger.ledger, TENANT, subject, "aml_review", datetime.now(UTC) + timedelta(seconds=0.5))
-    ErasureEngine(ledger, blobs).erase_subject(TENANT, subject, "gdpr_art17")
+    erasure_engine(ledger, blobs).erase_subject(TENANT, subject, "gdpr_art17")
     assert ledger.vault.data_key(subject, create=False) is not None
     time.sleep(0.6)
     sweeper = start_retention_sweeper(ledger, blobs, interval_seconds=0.05)

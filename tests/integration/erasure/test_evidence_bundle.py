@@ -15,7 +15,7 @@ import pytest
 
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
-from ops.integrity_wiring import trusted_public_key
+from ops.integrity_wiring import RuntimeEvidence, trusted_public_key
 from ops.runners.decision_worker import DecisionWorker
 from services.evidence.bundle import build_bundle, verify_bundle, write_bundle
 from tests.integration.decisions.seeding import TENANTS, open_ledger_at, seed_sessions
@@ -37,7 +37,7 @@ def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LedgerRun
 @pytest.fixture(scope="module")
 def bundle(ledger: tuple[LedgerRuntime, list[Any]]) -> dict[str, Any]:
     rt, ids = ledger
-    return build_bundle(rt, TENANTS[0], ids[0])
+    return build_bundle(RuntimeEvidence(rt), TENANTS[0], ids[0])
 
 
 def test_a_session_bundle_verifies_offline_through_the_cli(bundle: dict[str, Any], tmp_path: Path,
@@ -54,7 +54,7 @@ def test_a_session_bundle_verifies_offline_through_the_cli(bundle: dict[str, Any
 
 def test_a_tenant_period_bundle_covers_its_sessions_only(ledger: tuple[LedgerRuntime, list[Any]]) -> None:
     rt, ids = ledger
-    period = build_bundle(rt, TENANTS[0], start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))
+    period = build_bundle(RuntimeEvidence(rt), TENANTS[0], start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))
     assert verify_bundle(period).ok
     assert sorted(period["scope"]["sessions"]) == sorted(str(i) for i in ids[0::2])
 
