@@ -23,6 +23,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli_audit",
     "ops.cli_nats",
     "ops.cli_quickstart",
+    "ops.cli_postman",
 )
 
 
