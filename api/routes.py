@@ -11,6 +11,7 @@ from typing import Any
 from api.controllers.admin import AdminController
 from api.controllers.admin_settings import AdminSettingsController
 from api.controllers.audit import AuditController
+from api.controllers.billing import BillingController
 from api.controllers.erasure import ErasureController
 from api.controllers.ledger import LedgerProofController
 from api.controllers.mobile import MobileController
@@ -52,5 +53,6 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     ClientMultipartCaptureController,
     NatsCredentialController,  # a tenant's NATS credential (adapters/nats/ACCOUNTS.md)
     AuditSessionListController,  # the auditors' session search (GET /v1/sessions: SessionController)
+    BillingController,  # the tenant's own usage and invoices (admin keys)
     *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
 )

@@ -30,6 +30,7 @@ GROUPS: tuple[str, ...] = (
     "ops.cli.nats",
     "ops.cli.console",
     "ops.cli.quickstart",
+    "ops.cli.postman",
 )
 
 

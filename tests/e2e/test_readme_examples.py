@@ -87,7 +87,8 @@ def test_signing_md_string_to_sign_and_shell_check_reproduce_the_second_vector()
 def test_readme_shell_examples_run_on_a_fresh_embedded_stack(tmp_path: Path) -> None:
     runnable = [e for e in ALL if e.file == "README.md" and e.language == "bash"
                 and (e.file, e.first_line) not in NOT_RUN]
-    assert len(runnable) == 3  # quickstart; dev and a tenant; one signed call with curl and openssl
+    # quickstart; dev and a tenant; one signed call with curl and openssl; the Postman collection
+    assert len(runnable) == 4
     port = str(free_port())
     (tmp_path / ".venv").symlink_to(VENV)
     script = "\n".join(["set -euo pipefail", "trap 'kill $(jobs -p) 2> /dev/null; wait' EXIT",
@@ -97,7 +98,9 @@ def test_readme_shell_examples_run_on_a_fresh_embedded_stack(tmp_path: Path) -> 
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     lines = done.stdout.splitlines()
     assert "# decision: accepted (route auto_approve), status verified" in lines  # the quickstart
-    created = json.loads(lines[-1])  # the curl call's answer
+    created = json.loads(next(line for line in reversed(lines) if line.startswith('{"id"')))  # curl's answer
     assert created["status"] == "pending" and created["challenge"]["actions"] and created["sandbox"] is False
+    postman = json.loads((tmp_path / "kycledger.postman_collection.json").read_text())
+    assert postman["event"][0]["listen"] == "prerequest" and postman["item"]
     acme = json.loads((tmp_path / "acme.json").read_text())
     assert acme["environment"] == "live" and acme["api_key_id"].startswith("kyck_live_")

@@ -23,6 +23,7 @@ FAMILIES: tuple[tuple[str, str, object, set[str]], ...] = (
     ("GET", "/v1/admin/members", None, {"admin"}),
     ("GET", "/v1/admin/keys", None, {"admin"}),
     ("GET", "/v1/webhooks", None, {"admin"}),
+    ("GET", "/v1/billing/usage", None, {"admin"}),
     ("GET", "/v1/retention/media", None, {"admin"}),
     ("GET", "/v1/reviews", None, {"reviewer", "compliance"}),
     ("GET", "/v1/ledger/checkpoints", None, {"auditor", "operator"}),
