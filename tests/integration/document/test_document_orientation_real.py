@@ -1,4 +1,5 @@
-"""A specimen photographed sideways or upside down, without an EXIF tag, reads as well as upright."""
+"""A specimen photographed sideways or upside down, without an EXIF tag, reads as well as upright; one
+that cannot be read says what to do (rotate, show the whole MRZ)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import numpy as np
 import pytest
 
 from domain.ports.document import to_check_results
-from ml.document.reader import ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
+from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
 from ops.eval_document_mrz import mrz_image_ok
 
@@ -58,3 +59,13 @@ def test_an_unreadable_sideways_page_asks_to_rotate(reader: OpenCvRapidOcrDocume
     validation = RuleBasedDocumentValidator().validate(reading, today=SPECIMEN_DAY, min_age=18)
     ocr = to_check_results(reading, validation)[1]
     assert ocr.reasons == ("no_machine_readable_zone", "read_hint:rotate_document")
+
+
+def test_a_specimen_with_the_right_fifth_cut_off_is_reported_as_a_cropped_mrz(
+    reader: OpenCvRapidOcrDocumentReader,
+) -> None:
+    image = cv2.imread(str(DATA / "mrz" / FILE))
+    ok, data = cv2.imencode(".png", image[:, : image.shape[1] * 4 // 5])
+    assert ok
+    reading = reader.read(data.tobytes(), subject_id="subject-1")
+    assert reading.mrz is None and reading.read_hint == MRZ_CROPPED
