@@ -20,8 +20,10 @@ from domain.documents.errors import AamvaFormatError
 
 _HEADER = re.compile(r"(ANSI |AAMVA)(\d{6})(\d{2})(\d{2})(\d{2})?")
 _FIRST_ELEMENT = re.compile(r"D[A-D][A-Z]")
+_TYPED_FIRST_ELEMENT = re.compile(r"(DL|ID)(D[A-D][A-Z])")
 _LINE_BREAKS = re.compile(r"[\n\r\x1e]+")
 _DESIGNATOR = re.compile(r"([A-Z]{2})(\d{4})(\d{4})")
+_BYTE_ORDER_MARKS = ("\ufeff", "\u00ef\u00bb\u00bf")
 _MIN_LENGTH = 31  # header + one designator: anything shorter cannot be a record
 
 
@@ -61,7 +63,13 @@ class AamvaRecord:
 
 
 def _clean(payload: str) -> str:
-    payload = payload.lstrip("\ufeff")
+    # A byte order mark, or whitespace a keyboard wedge or a copy adds before the '@', is no part of the
+    # record: the reference parsers skip it, on every path (text from a scanner or from an image).
+    # The mark may arrive decoded as UTF-8 (U+FEFF) or, from a barcode read in its default charset
+    # (Latin-1, ECI 3), as its three bytes "\u00ef\u00bb\u00bf".
+    payload = payload.lstrip(" \t\r\n")
+    for mark in _BYTE_ORDER_MARKS:
+        payload = payload.removeprefix(mark).lstrip(" \t\r\n")
     # C0/C1 controls other than the three separators are scanner noise (e.g. U+0090 from a wedge).
     return "".join(c for c in payload if c in "\n\r\x1e" or not (ord(c) < 0x20 or 0x7F <= ord(c) < 0xA0))
 
@@ -102,20 +110,35 @@ def _split_subfiles(body: str, designators: tuple[SubfileDesignator, ...]) -> di
     return subfiles
 
 
+def _declared_separator(text: str) -> str:
+    """The record with its declared data element separator (the character after '@') as a line break:
+    some issuers and scanners declare a printable one ('|')."""
+    separator = text[1:2]
+    if separator and separator not in "\n\r\x1e" and not separator.isalnum() and not separator.isspace():
+        return text.replace(separator, "\n")
+    return text
+
+
 def parse_aamva(payload: str) -> AamvaRecord:
     """Parse a decoded PDF417 payload; raises :class:`AamvaFormatError` when it is not a record."""
-    text = _clean(payload)
+    text = _declared_separator(_clean(payload))
     match, iin, version, jversion, entries = _header(text)
     after = match.end() if version > 1 else match.start(5) if match.group(5) else match.end()
     designators = tuple(
         SubfileDesignator(m.group(1), int(m.group(2)), int(m.group(3)))
         for m in _DESIGNATOR.finditer(text[after:after + 10 * entries])
     )
+    typed = _TYPED_FIRST_ELEMENT.search(text, after)
     first = _FIRST_ELEMENT.search(text, after)
     if first is None:
         raise AamvaFormatError("AAMVA record without any DL/ID data element")
-    subfile_type = "ID" if text[max(after, first.start() - 2):first.start()] == "ID" else "DL"
-    subfiles = _split_subfiles(text[first.start():], designators)
+    # "IDDAQ..." must not be read as an element "DDA" with the value "Q...": the subfile's own type,
+    # where it is written, says where its first element starts.
+    if typed is not None and typed.start() <= first.start():
+        subfile_type, start = typed.group(1), typed.start(2)
+    else:
+        subfile_type, start = "DL", first.start()
+    subfiles = _split_subfiles(text[start:], designators)
     if subfile_type == "ID" and "DL" in subfiles:
         subfiles = {("ID" if k == "DL" else k): v for k, v in subfiles.items()}
     return AamvaRecord(iin, version, jversion, entries, designators, subfiles)

@@ -197,8 +197,20 @@ def _weight(record: AamvaRecord) -> tuple[int | None, int | None, str | None]:
     return None, None, weight_range
 
 
+# The 2000 standard (version 1) has a mailing address (DAG-DAK) and a residence address (DAL-DAP);
+# a card that carries only the residence one must not lose its street and city.
+_ADDRESS = {"DAG": "DAL", "DAH": "DAM", "DAI": "DAN", "DAJ": "DAO", "DAK": "DAP"}
+
+
+def _address_text(record: AamvaRecord, eid: str) -> str | None:
+    value = _text(record, eid)
+    if value is None and record.aamva_version <= 1:
+        return _text(record, _ADDRESS[eid])
+    return value
+
+
 def _street_2(record: AamvaRecord, city: str | None, code: str | None, postal: str | None) -> str | None:
-    value = _text(record, "DAH")
+    value = _address_text(record, "DAH")
     # Some issuers (Wyoming) repeat 'CITY, ST ZIP' in the second street line: it is not a street.
     if value and city and code and postal and re.match(
             rf"\s*{re.escape(city)}[\s,]*{re.escape(code)}[\s,]*{re.escape(postal)}", value):
@@ -213,7 +225,7 @@ def _flag(record: AamvaRecord, eid: str, true_values: str) -> bool | None:
 
 def licence_data(record: AamvaRecord) -> LicenceData:
     """Normalise a parsed record; raises when a mandatory element (id, birth, expiry, name) is missing."""
-    code = _text(record, "DAJ")
+    code = _address_text(record, "DAJ")
     jurisdiction = jurisdiction_of(record.issuer_id, code)
     country = _text(record, "DCG") or (jurisdiction.country if jurisdiction else None)
     if country is None and code in BY_CODE:
@@ -227,7 +239,7 @@ def licence_data(record: AamvaRecord) -> LicenceData:
                                         ("id_number", id_number), ("name", last or first)) if not value]
     if missing or birth is None or expiry is None:
         raise AamvaMissingFieldError("AAMVA record lacks mandatory fields", missing=missing)
-    city, postal = _text(record, "DAI"), postal_code(record.element("DAK"))
+    city, postal = _address_text(record, "DAI"), postal_code(_address_text(record, "DAK"))
     inches, cm = _height(record.element("DAU"), record.aamva_version)
     lbs, kg, weight_range = _weight(record)
     v1 = record.aamva_version <= 1
@@ -240,7 +252,7 @@ def licence_data(record: AamvaRecord) -> LicenceData:
         birth_date=birth, expiry_date=expiry, issue_date=parse_date(record.element("DBD"), year_first),
         revision_date=parse_date(record.element("DDB"), year_first),
         sex={"1": "M", "M": "M", "2": "F", "F": "F"}.get((record.element("DBC") or "").strip()),
-        street_1=_text(record, "DAG"), street_2=_street_2(record, city, code, postal), city=city,
+        street_1=_address_text(record, "DAG"), street_2=_street_2(record, city, code, postal), city=city,
         jurisdiction_code=code, postal_code=postal, height_inches=inches, height_cm=cm,
         weight_lbs=lbs, weight_kg=kg, weight_range=weight_range,
         eye_color=_EYES.get((_text(record, "DAY") or "").upper()),

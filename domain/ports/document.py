@@ -29,6 +29,7 @@ class DocumentType(StrEnum):
     ID_CARD = "id_card"
     DRIVER_LICENSE = "driver_license"
     RESIDENCE_PERMIT = "residence_permit"
+    VISA = "visa"  # ICAO 9303 part 7 machine readable visas (MRV-A/B): a travel permission, not an identity
     OTHER = "other"
 
 

@@ -23,7 +23,9 @@ def _from_mrz(mrz: MrzRecord) -> DocumentType:
     if code.startswith("P"):
         return DocumentType.PASSPORT
     if code.startswith("V"):
-        return DocumentType.OTHER  # a visa is not an identity document on its own
+        # A visa (MRV-A/B) says who may travel, not who someone is: typed as such, so a session that
+        # accepts identity documents only refuses it by its type (policies.rules.document_acceptance_gate).
+        return DocumentType.VISA
     if code[:1] in ("I", "A", "C") and code[1:2] == "R":
         return DocumentType.RESIDENCE_PERMIT
     return DocumentType.ID_CARD

@@ -34,6 +34,8 @@ from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extract
 from ml.document.quality import assess_quality
 
 ROTATE_DOCUMENT = "rotate_document"
+MRZ_CROPPED = "mrz_cropped"
+EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge runs off it
 SHOW_DATA_PAGE = "show_data_page"
 
 
@@ -147,17 +149,22 @@ class OpenCvRapidOcrDocumentReader:
             mrz=mrz, licence=licence, printed_text=printed, portrait_jpeg=portrait, forensics=signals,
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
             turned_degrees=90 * quarter_turns,
-            read_hint=None if mrz is not None or licence is not None else _read_hint(text.boxes, quality),
+            read_hint=None if mrz is not None or licence is not None
+            else _read_hint(text.boxes, quality, document.shape[1]),
         )
 
 
-def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport) -> str:
+def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int) -> str:
     """What the person should do when nothing machine-readable was read: turn the document when its
-    lines stand upright (no turn read), else the capture's first quality guidance, else photograph the
-    data page (docs/requirements/capture.md: guidance instead of a bare failure)."""
+    lines stand upright (no turn read); show the whole MRZ when its lines run off the image's edge;
+    else the capture's first quality guidance; else photograph the data page (docs/requirements/capture.md:
+    guidance instead of a bare failure)."""
     standing, lying = standing_lines(boxes)
     if standing > lying:
         return ROTATE_DOCUMENT
+    margin = max(2, int(EDGE_MARGIN * width))
+    if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in mrz_band(list(boxes))):
+        return MRZ_CROPPED
     if quality.issues:
         return quality.issues[0].guidance.value
     return SHOW_DATA_PAGE

@@ -1,4 +1,5 @@
-"""A specimen photographed sideways or upside down, without an EXIF tag, reads as well as upright."""
+"""A specimen photographed sideways or upside down, without an EXIF tag, reads as well as upright; one
+that cannot be read says what to do (rotate, show the whole MRZ); one whose check digit is wrong says so."""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ import numpy as np
 import pytest
 
 from domain.ports.document import to_check_results
-from ml.document.reader import ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
+from ml.document.mrz_band import mrz_band
+from ml.document.ocr import shared_engine
+from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
 from tools.eval.document_mrz import mrz_image_ok
 
@@ -58,3 +61,33 @@ def test_an_unreadable_sideways_page_asks_to_rotate(reader: OpenCvRapidOcrDocume
     validation = RuleBasedDocumentValidator().validate(reading, today=SPECIMEN_DAY, min_age=18)
     ocr = to_check_results(reading, validation)[1]
     assert ocr.reasons == ("no_machine_readable_zone", "read_hint:rotate_document")
+
+
+def test_a_specimen_with_the_right_fifth_cut_off_is_reported_as_a_cropped_mrz(
+    reader: OpenCvRapidOcrDocumentReader,
+) -> None:
+    image = cv2.imread(str(DATA / "mrz" / FILE))
+    ok, data = cv2.imencode(".png", image[:, : image.shape[1] * 4 // 5])
+    assert ok
+    reading = reader.read(data.tobytes(), subject_id="subject-1")
+    assert reading.mrz is None and reading.read_hint == MRZ_CROPPED
+
+
+def test_a_wrong_check_digit_is_reported_as_one_not_turned_or_repaired(reader: OpenCvRapidOcrDocumentReader) -> None:
+    # The document number's check digit (position 10 of line 2) overprinted with the line's own "7".
+    image = cv2.imread(str(DATA / "mrz" / FILE))
+    band = mrz_band(shared_engine().detect(image))
+    x, y, w, h = band[1].box
+    ink = np.where((cv2.cvtColor(image[y:y + h, x:x + w], cv2.COLOR_BGR2GRAY) < 128).any(axis=0))[0]
+    left, pitch = x + int(ink[0]), (int(ink[-1]) - int(ink[0])) / 43.5
+    forged = image.copy()
+    source, target = round(left + 13 * pitch), round(left + 9 * pitch)
+    forged[y:y + h, target:target + round(pitch)] = image[y:y + h, source:source + round(pitch)]
+    ok, data = cv2.imencode(".png", forged)
+    assert ok
+    reading = reader.read(data.tobytes(), subject_id="subject-1")
+    assert reading.mrz is not None and reading.turned_degrees == 0
+    assert reading.mrz.lines[1][9] == "7" and not reading.mrz.check_digits_valid
+    validation = RuleBasedDocumentValidator().validate(reading, today=SPECIMEN_DAY, min_age=18)
+    data_check = to_check_results(reading, validation)[2]
+    assert any(r.startswith("mrz_checksum:check_digit_mismatch:document_number") for r in data_check.reasons)

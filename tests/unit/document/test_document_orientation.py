@@ -11,7 +11,7 @@ from domain.ports.document import Guidance, QualityIssue, QualityReport
 from ml.document.images import Image
 from ml.document.ocr import OcrLine, TextBox
 from ml.document.orientation import SIDEWAYS, UPSIDE_DOWN, turns_to_try, upright_turn
-from ml.document.reader import ROTATE_DOCUMENT, SHOW_DATA_PAGE, _read_hint
+from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, SHOW_DATA_PAGE, _read_hint
 
 pytestmark = pytest.mark.unit
 
@@ -70,6 +70,10 @@ def test_an_unreadable_page_says_what_to_do() -> None:
     glare = QualityIssue("glare_ratio", 0.2, "< 0.05", Guidance.REDUCE_GLARE)
     glared = QualityReport(sharpness=300, brightness=150, glare_ratio=0.2, document_found=True, skew_degrees=0,
                            frame_coverage=0.7, issues=(glare,))
-    assert _read_hint(tuple(STANDING), clean) == ROTATE_DOCUMENT
-    assert _read_hint(tuple(LYING), glared) == "reduce_glare"
-    assert _read_hint(tuple(LYING), clean) == SHOW_DATA_PAGE
+    assert _read_hint(tuple(STANDING), clean, 1200) == ROTATE_DOCUMENT
+    assert _read_hint(tuple(LYING), glared, 1200) == "reduce_glare"
+    assert _read_hint(tuple(LYING), clean, 1200) == SHOW_DATA_PAGE
+    # The MRZ band runs off the right edge of a 1100 px wide image: cropped, whatever else is wrong.
+    band = (box(60, 690, 1040, 50), box(60, 745, 1040, 52))
+    assert _read_hint(band, glared, 1100) == MRZ_CROPPED
+    assert _read_hint(band, glared, 1200) == "reduce_glare"
