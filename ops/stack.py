@@ -22,6 +22,7 @@ from ops.nats_access import component_endpoint
 from ops.nats_account_sync import start_account_sync
 from ops.pipeline import VerificationPipeline
 from ops.relays import open_read_model_view, start_projections, start_relays
+from ops.warmup import ModelWarmup
 from ops.webhook_dispatcher import start_webhook_dispatcher
 from ops.work_recovery import WorkRecovery, WorkRecoveryHandle
 
@@ -88,7 +89,10 @@ def start_tracing(stack: contextlib.ExitStack) -> None:
 
 
 def start_ml(rt: LedgerRuntime, nats_url: str, stack: contextlib.ExitStack) -> VerificationPipeline:
-    """The verification pipeline and the ML worker consuming the JetStream work queue."""
+    """The verification pipeline and the ML worker consuming the JetStream work queue, started once
+    the models are loaded and warm (``ops.warmup``): the worker's first job, and the first request
+    after ``dev`` says ready, are as fast as the tenth."""
     pipeline = build_pipeline(rt, watchlist_dir_from_env())
+    ModelWarmup(lambda: pipeline.services(sandbox=False)).start().wait()
     stack.callback(start_ml_worker(rt, nats_url, pipeline=pipeline).stop)
     return pipeline
