@@ -3,8 +3,10 @@
 ``MlServices`` is the set of port implementations the pipeline calls. ``build_ml_services`` wires
 the real adapters (ARCHITECTURE.md section 7) around ONE YuNet/SFace analyzer; ``ops.sandbox``
 builds the deterministic sandbox set with the same shape. OpenCV DNN nets and MediaPipe graphs are
-not safe to call from several threads at once, so each adapter family has its own lock: requests
-run in a thread pool (off the event loop) and queue per model rather than corrupting its state.
+not safe to call from several threads at once, so the face family has its own lock: requests run in
+a thread pool (off the event loop) and queue per model rather than corrupting its state. The
+document reader needs none: its OCR engines (one per core) and its portrait detector each let one
+call through at a time, so concurrent reads overlap (``ml.document.ocr.RapidOcrEnginePool``).
 
 Watchlists come from ``KYC_WATCHLIST_DIR`` (production) or an explicit folder (tests use
 ``../shared/data/sanctions``); without one, a requested screening check fails loudly, naming the
@@ -38,10 +40,9 @@ class MlServices:
     passive_liveness: PassiveLivenessChecker
     active_liveness: ActiveLivenessChecker
     kya: KyaChecker
-    address_proof_reader: AddressProofReader  # shares the document OCR engine: use document_lock
+    address_proof_reader: AddressProofReader  # shares the document reader's OCR engines
     screener: SanctionsScreener | None
     sandbox: bool = False
-    document_lock: threading.Lock = field(default_factory=threading.Lock)
     face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
 
     def require_screener(self) -> SanctionsScreener:

@@ -18,7 +18,7 @@ from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
-from ml.document.ocr import RapidOcrEngine, shared_engine
+from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, shared_engine
 from ml.document.page_text import read_page_text
 from ml.document.pdf417 import decode_pdf417
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
@@ -68,7 +68,8 @@ class OpenCvRapidOcrDocumentReader:
     into ``ocr_detect_ms``, ``ocr_band_ms`` and ``ocr_printed_ms`` (or ``ocr_all_lines_ms``).
     """
 
-    def __init__(self, *, today: Callable[[], date] = date.today, ocr: RapidOcrEngine | None = None,
+    def __init__(self, *, today: Callable[[], date] = date.today,
+                 ocr: RapidOcrEngine | RapidOcrEnginePool | None = None,
                  portraits: YuNetPortraitExtractor | None = None) -> None:
         self._today = today
         self._ocr = ocr or shared_engine()
