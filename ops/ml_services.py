@@ -4,8 +4,10 @@
 calls. ``build_ml_services`` wires
 the real adapters (ARCHITECTURE.md section 7) around ONE YuNet/SFace analyzer; ``ops.sandbox``
 builds the deterministic sandbox set with the same shape. OpenCV DNN nets and MediaPipe graphs are
-not safe to call from several threads at once, so each adapter family has its own lock: requests
-run in a thread pool (off the event loop) and queue per model rather than corrupting its state.
+not safe to call from several threads at once, so the face family has its own lock: requests run in
+a thread pool (off the event loop) and queue per model rather than corrupting its state. The
+document reader needs none: its OCR engines (one per core) and its portrait detector each let one
+call through at a time, so concurrent reads overlap (``ml.document.ocr.RapidOcrEnginePool``).
 
 Watchlists come from ``KYC_WATCHLIST_DIR`` (production) or an explicit folder (tests use
 ``../shared/data/sanctions``); without one, a requested screening check fails loudly, naming the

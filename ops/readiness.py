@@ -61,9 +61,13 @@ def run_checks(checks: dict[str, Check], deadline_s: float = DEADLINE_S) -> dict
     return results
 
 
-def readiness_probe(rt: LedgerRuntime, nats_url: NatsTarget | None) -> Callable[[], dict[str, bool]]:
-    """The ``ReadinessProbe`` of an API process: its database, and NATS when it has a work queue."""
+def readiness_probe(rt: LedgerRuntime, nats_url: NatsTarget | None,
+                    models_warm: Check | None = None) -> Callable[[], dict[str, bool]]:
+    """The ``ReadinessProbe`` of an API process: its database, NATS when it has a work queue, and
+    ``models`` (false while they are warming: ``ops.warmup``) when it runs verifications itself."""
     checks: dict[str, Check] = {database_name(rt): database_check(rt)}
     if nats_url:
         checks["nats"] = nats_check(component_endpoint(rt, nats_url, InternalRole.API))
+    if models_warm is not None:
+        checks["models"] = models_warm
     return lambda: run_checks(checks)

@@ -19,7 +19,7 @@ from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
 from ml.document.mrz_band import mrz_band
-from ml.document.ocr import RapidOcrEngine, TextBox, shared_engine
+from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, TextBox, shared_engine
 from ml.document.orientation import (
     SIDEWAYS,
     UPSIDE_DOWN,
@@ -82,7 +82,8 @@ class OpenCvRapidOcrDocumentReader:
     into ``ocr_detect_ms``, ``ocr_band_ms`` and ``ocr_printed_ms`` (or ``ocr_all_lines_ms``).
     """
 
-    def __init__(self, *, today: Callable[[], date] = date.today, ocr: RapidOcrEngine | None = None,
+    def __init__(self, *, today: Callable[[], date] = date.today,
+                 ocr: RapidOcrEngine | RapidOcrEnginePool | None = None,
                  portraits: YuNetPortraitExtractor | None = None) -> None:
         self._today = today
         self._ocr = ocr or shared_engine()

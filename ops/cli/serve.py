@@ -24,6 +24,7 @@ from ops.bootstrap import open_runtime
 from ops.ml_services import watchlist_dir_from_env
 from ops.product_wiring import build_pipeline, product_services
 from ops.readiness import readiness_probe
+from ops.warmup import ModelWarmup
 
 
 def register(sub: Any) -> None:
@@ -45,8 +46,10 @@ def app_factory() -> Litestar:
     nats_url = os.environ.get("KYC_NATS_URL") or None
     pipeline = build_pipeline(rt, watchlist_dir_from_env())
     # Sessions are queued to the ML workers on NATS (``kycledger worker``); instant verify and the
-    # standalone modules run in this process. Webhooks never go to private addresses here.
-    app = build_api(rt, readiness=readiness_probe(rt, nats_url),
+    # standalone modules run in this process, so /readyz waits for its models (``ops.warmup``).
+    # Webhooks never go to private addresses here.
+    warmup = ModelWarmup(lambda: pipeline.services(sandbox=False)).start()
+    app = build_api(rt, readiness=readiness_probe(rt, nats_url, models_warm=warmup.ready),
                     services=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)
     provider = configure_tracing()  # KYC_OTEL_EXPORTER; none configured: tracing is a no-op

@@ -35,8 +35,7 @@ def address_proof_check(ml: MlServices, image: bytes | None, document_fields: Ma
     if image is None:
         return capture_failure(CheckType.ADDRESS_PROOF, "address_proof_missing"), {}
     try:
-        with ml.document_lock:  # the same OCR engine as the document reader
-            reading = ml.address_proof_reader.read(image)
+        reading = ml.address_proof_reader.read(image)  # the document reader's OCR engines, which lock themselves
     except DomainError as exc:  # stored captures are sanitised images; a failure is still a recorded fact
         return CheckResult(check=CheckType.ADDRESS_PROOF, outcome=Outcome.UNCERTAIN, reasons=(exc.code,)), {}
     assessment = assess_address_proof(reading.lines, holder_name(document_fields), today)

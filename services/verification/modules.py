@@ -40,8 +40,9 @@ class ModuleOperations:
 
     def read_document(self, front: bytes, back: bytes | None, subject_id: str, sandbox: bool) -> DocumentOutcome:
         ml = self.services(sandbox)
-        with ml.document_lock:
-            reading = ml.document_reader.read(front, back, subject_id=subject_id)
+        # No process-wide lock: the reader's OCR engines and portrait detector each admit one call at
+        # a time, so concurrent reads run side by side (the ML adapters' own pool).
+        reading = ml.document_reader.read(front, back, subject_id=subject_id)
         validation = ml.document_validator.validate(reading, today=self.today(), min_age=DEFAULT_MIN_AGE)
         quality, ocr, data, fraud = to_check_results(reading, validation)
         results = {r.check: sandbox_label(r, sandbox) for r in (ocr, data, fraud, age_result(validation))}

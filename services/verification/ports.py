@@ -35,10 +35,9 @@ class MlServices:
     passive_liveness: PassiveLivenessChecker
     active_liveness: ActiveLivenessChecker
     kya: KyaChecker
-    address_proof_reader: AddressProofReader  # shares the document OCR engine: use document_lock
+    address_proof_reader: AddressProofReader  # shares the document reader's OCR engines
     screener: SanctionsScreener | None
     sandbox: bool = False
-    document_lock: threading.Lock = field(default_factory=threading.Lock)
     face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
 
     def require_screener(self) -> SanctionsScreener:

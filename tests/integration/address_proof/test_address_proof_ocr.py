@@ -87,11 +87,9 @@ def test_an_unreadable_image_is_uncertain(reader: RapidOcrAddressProofReader, tm
 
 def test_the_pipeline_step_records_codes_and_seals_the_address(reader: RapidOcrAddressProofReader) -> None:
     """What the pipeline records: a check with codes and numbers only, the address as PersonalData."""
-    import threading
-
     services = MlServices(document_reader=None, document_validator=None, face_matcher=None,  # type: ignore[arg-type]
                           passive_liveness=None, active_liveness=None, kya=None,  # type: ignore[arg-type]
-                          address_proof_reader=reader, screener=None, document_lock=threading.Lock())
+                          address_proof_reader=reader, screener=None)
     fields = {"surname": PersonalData.of("subj_1", "ERIKSSON"), "given_names": PersonalData.of("subj_1", "ANNA MARIA")}
     letter = Letter(holder="Anna Maria Eriksson", address=ADDRESS, issued=TODAY - timedelta(days=3))
     result, sealed = address_proof_check(services, render_letter(letter), fields, "subj_1", TODAY)
