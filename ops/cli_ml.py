@@ -22,6 +22,8 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "ops.eval_liveness",
     "ops.eval_document",
     "ops.eval_document_orientation",
+    "ops.eval_document_captures",
+    "ops.eval_document_cards",
     "ops.eval_screening",
     "ops.eval_screening_scripts",
 )
