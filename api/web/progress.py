@@ -33,6 +33,16 @@ def _address(session: Any, attempt: int) -> dict[str, Any]:
     return {"required": bool(session.configuration.get("require_address_proof")), "captured": captured}
 
 
+def _quality(session: Any, attempt: int) -> dict[str, Any] | None:
+    """The capture quality gate's verdict on the scanned document, with its guidance codes, so that the
+    scan step shows a failed capture at once (docs/requirements/pipeline.md §3: retaken with guidance)
+    instead of after the selfie. ``None`` until the document was checked."""
+    quality = session.results.get(attempt, {}).get("quality")
+    if quality is None:
+        return None
+    return {"passed": quality["outcome"] == "pass", "guidance": list(quality["reasons"])}
+
+
 def _document_kept(session: Any, attempt: int) -> bool:
     """The attempt reuses the document scanned before (a selfie or liveness retry): no new scan."""
     return any(c.get("carried_from") and c["kind"] == "document_front" for c in session.captures.get(attempt, []))
@@ -58,7 +68,8 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "challenge": challenge.to_record() if challenge and status == "pending" else None,
         "scan": {"status": scan["status"], "name": scan["ocr"]["name"], "dob": scan["ocr"]["dob"],
                  "expiry": scan["ocr"]["expiry"], "id_type": scan["idType"], "mrz_found": scan["mrzFound"],
-                 "pdf417_found": scan["pdf417Found"], "kept": _document_kept(session, attempt)},
+                 "pdf417_found": scan["pdf417Found"], "kept": _document_kept(session, attempt),
+                 "quality": _quality(session, shown)},
         "face": _face(session, shown),
         "address": _address(session, shown),
         "decision": person_decision(session, shown),

@@ -23,6 +23,8 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "tools.eval.liveness",
     "tools.eval.document",
     "tools.eval.document_orientation",
+    "tools.eval.document_captures",
+    "tools.eval.document_cards",
     "tools.eval.screening",
     "tools.eval.screening_scripts",
 )

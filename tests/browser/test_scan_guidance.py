@@ -1,4 +1,4 @@
-"""Live guidance on the scan screen (issue 7, seed 000): too dark, glare, blur, move closer, or good.
+"""Live guidance on the scan screen (seed 000): too dark, too bright, glare, blur, move closer, or good.
 
 Each fake camera plays the document as held to the camera (``tools.fake_camera``) with one fault
 made in it at test time: a dim room, a lamp's reflection, an out-of-focus lens, the document held
@@ -26,6 +26,16 @@ def _dim(frame: Image) -> Image:
     return (frame.astype(np.float32) * 0.15).astype(np.uint8)
 
 
+def _washed(frame: Image) -> Image:
+    # Direct sunlight on the page: even the ink comes out light grey.
+    return (frame.astype(np.float32) * 0.4 + 150).astype(np.uint8)
+
+
+def _bright(frame: Image) -> Image:
+    # A well-lit light page (mean grey above 200) is no fault: the server reads it, so the page says so.
+    return np.clip(frame.astype(np.float32) * 1.25, 0, 255).astype(np.uint8)
+
+
 def _glare(frame: Image) -> Image:
     # A page in ordinary room light (not the specimen's pure white) with a lamp's reflection on it.
     out = (frame.astype(np.float32) * 0.8).astype(np.uint8)
@@ -49,7 +59,8 @@ def _far(frame: Image) -> Image:
 
 
 FAULTS: dict[str, tuple[Callable[[Image], Image], str]] = {
-    "good": (lambda frame: frame, ""), "dim": (_dim, "too_dark"), "glare": (_glare, "glare"),
+    "good": (lambda frame: frame, ""), "bright": (_bright, ""), "dim": (_dim, "too_dark"),
+    "washed": (_washed, "too_bright"), "glare": (_glare, "glare"),
     "blur": (_blur, "blur"), "far": (_far, "too_far"),
 }
 

@@ -41,11 +41,15 @@ function greyRegion(video, w) {
 }
 
 const GLARE_LEVEL = 250, GLARE_ABOVE_MEDIAN = 30, MAX_GLARE = 0.05;  // ml/document/quality.py
+// Exposure as the server judges it (ml/document/exposure.py), not by the mean grey of a light page:
+// too dark when even the lightest 5 % stay dark grey, washed out when even the darkest 1 % (the ink)
+// is light.
+const DARK_P95 = 100, WASHED_P1 = 100;
 // Variance of the Laplacian at 320 px: a sharp page gives thousands; a Gaussian blur of sigma 6 px
 // on a 1280 px frame (text no longer readable) gives about 40, sigma 3 about 500.
 const MIN_SHARPNESS = 150;
 
-// { ok, problem, message }: too dark, glare, blur, move closer.
+// { ok, problem, message }: too dark, too bright, glare, blur, move closer.
 export function documentQuality(video) {
   if (!video.videoWidth) return { ok: false, problem: "starting", message: "Starting the camera…" };
   const { grey, w, h } = greyRegion(video, 320);
@@ -68,7 +72,10 @@ export function documentQuality(video) {
     }
   }
   const sharpness = lapSq / n - (lapSum / n) ** 2;
-  if (mean < 50) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
+  const sorted = Float32Array.from(grey).sort();
+  const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))], p1 = sorted[Math.floor(0.01 * (sorted.length - 1))];
+  if (p95 < DARK_P95) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
+  if (p1 > WASHED_P1) return { ok: false, problem: "too_bright", message: "Too bright: move out of direct light" };
   if (glare >= MAX_GLARE) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
   if (sharpness < MIN_SHARPNESS) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
   if (maxX - minX < 0.6 * w) return { ok: false, problem: "too_far", message: "Move closer: fill the frame" };

@@ -28,6 +28,13 @@ const state = Object.assign({ docType: null, confirmedAttempt: 0 },
   JSON.parse(sessionStorage.getItem(storeKey) || "{}"));
 const previews = { id: null, selfie: null };  // object URLs in memory only, revoked when done
 let progress = null, camera = null, qualityTimer = null, screen = "loading", busy = false;
+// Guidance codes of the server's quality gate (domain.ports.document.Guidance) in words.
+const QUALITY_ADVICE = {
+  hold_steady: "The picture is blurry: hold still.", reduce_glare: "There is glare on the document: tilt it away from the light.",
+  improve_lighting: "The picture is too dark: find more light.", reduce_lighting: "The picture is too bright: move out of direct light.",
+  move_document_into_frame: "The whole document must be inside the frame.", align_document: "Hold the document straight.",
+  move_closer: "Move closer: the document should fill the frame.", move_further: "Move a little further away.",
+};
 
 function save() { sessionStorage.setItem(storeKey, JSON.stringify(state)); }
 function say(text) { $("announce").textContent = text; }
@@ -181,12 +188,15 @@ function showConfirm(p) {
   $("f-expiry").textContent = s.expiry || "not read";
   $("f-basis").textContent = s.mrz_found ? "MRZ (machine-readable zone)" : s.pdf417_found ? "PDF417 barcode" : "printed text";
   const read = s.status === "success";
+  // The server's quality gate failed the picture: say so here, at the scan step, with what to do.
+  const poor = Boolean(s.quality && !s.quality.passed);
   // Decided already (no face checks in this session): the policy's own message says what to do.
   const decided = p.decision && !p.face.checked ? p.decision : null;
-  const ok = read && (!decided || decided.next_step === "done");
+  const ok = read && !poor && (!decided || decided.next_step === "done");
   $("scan-outcome").textContent = decided ? `${ok ? "✓" : "✗"} ${decided.user_message}`
-    : read ? "✓ We read your document. Are these details correct?"
-      : "✗ We could not read your document well. Please retake it.";
+    : poor ? `✗ ${QUALITY_ADVICE[s.quality.guidance[0]] || "The picture is not clear enough."} Please retake it.`
+      : read ? "✓ We read your document. Are these details correct?"
+        : "✗ We could not read your document well. Please retake it.";
   $("scan-outcome").className = ok ? "message ok" : "message bad";
   $("confirm").disabled = !ok;
   $("retake").disabled = !(p.status === "pending" && (p.next_attempt_open || p.retries_left > 0));
