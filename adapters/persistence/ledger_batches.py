@@ -46,11 +46,14 @@ def sqlite_lockstep(rows: Iterable[tuple[Any, ...]]) -> Generator[LedgerRow, Non
     """Pair the rows of ``SELECT rowid, originator_id, originator_version, topic bytes, state,
     entry_hash ... ORDER BY rowid``: the chain is the rows with a hash, at position = rowid."""
     iterator = iter(rows)
+    last_text, last_raw = None, b""
     for nid, oid, version, topic, state, entry_hash in iterator:
         if entry_hash is None:
             yield from _queued_lockstep((nid, oid, version, topic, state, None), iterator)
             return
-        yield nid, uuid_bytes(oid), version, topic, state, nid, nid, entry_hash
+        if oid != last_text:  # a save's events of one aggregate are neighbours: parse its id once
+            last_text, last_raw = oid, uuid_bytes(oid)
+        yield nid, last_raw, version, topic, state, nid, nid, entry_hash
     return
 
 

@@ -158,6 +158,7 @@ _UUID_PREFIX = (16).to_bytes(4, "big")
 _pack_two_u64 = struct.Struct(">QQ").pack
 _pack_u64 = struct.Struct(">Q").pack
 _sha256 = hashlib.sha256
+MAX_CACHED_TOPICS = 4096  # a tampered ledger with a topic per row cannot grow the cache without bound
 
 
 class _Walk:
@@ -180,11 +181,17 @@ class _Walk:
         # The position at which the next checkpoint is due: checked only when reached.
         due = self._skip_passed(0)
         prev, position = GENESIS_HASH, 0
+        topic_parts: dict[bytes, bytes] = {}  # lp(topic) per topic: a ledger has few (bounded below)
         for nid, oid, version, topic, state, link_position, link_nid, stored in rows:
             position += 1
             if link_position != position or nid != link_nid:
                 self.report.event_count = position - 1
                 _misaligned(position, nid, link_position, link_nid)
+            topic_part = topic_parts.get(topic)
+            if topic_part is None:
+                topic_part = len(topic).to_bytes(4, "big") + topic
+                if len(topic_parts) < MAX_CACHED_TOPICS:
+                    topic_parts[topic] = topic_part
             try:
                 computed = sha(
                     b"".join(
@@ -195,8 +202,7 @@ class _Walk:
                             uuid_prefix,
                             oid,
                             pack_one(version),
-                            len(topic).to_bytes(4, "big"),
-                            topic,
+                            topic_part,
                             sha(state).digest(),
                         )
                     )
