@@ -87,20 +87,17 @@ class WatchlistIndex:
         self._postings = [np.asarray(sorted(set(p)), dtype=np.int32) for p in postings]
         self._content_counts = np.asarray(content_counts, dtype=np.int32)
         self.matrix = NameMatrix([n.folded for n in self.names])
-        self._token_ids: dict[str, int] | None = None
+        self._token_ids = {token: i for i, token in enumerate(self.vocabulary)}
+        entry_of = [(n.entry.list_name, n.entry.entry_id) for n in self.names]
+        self._entry_counts = [len({entry_of[n] for n in p.tolist()}) for p in self._postings]
 
     def __len__(self) -> int:
         return len(self.names)
 
     def entries_with_token(self, token: str) -> int:
         """How many list entries have a name containing exactly this folded token."""
-        if self._token_ids is None:
-            self._token_ids = {t: i for i, t in enumerate(self.vocabulary)}
         token_id = self._token_ids.get(token)
-        if token_id is None:
-            return 0
-        return len({(self.names[n].entry.list_name, self.names[n].entry.entry_id)
-                    for n in self._postings[token_id].tolist()})
+        return 0 if token_id is None else self._entry_counts[token_id]
 
     def candidate_ids(self, query: FoldedName) -> np.ndarray:
         """Ids of the names sharing at least two resembling tokens with the query (one, when either side

@@ -48,6 +48,8 @@ class RapidfuzzSanctionsScreener:
         self.thresholds = thresholds or ScreeningThresholds()
         self.index = WatchlistIndex(watchlist.entries)
         self.cross_script = CrossScriptPaths(watchlist.entries)
+        if cross_script:  # built now, not by the first query in another script
+            _ = (self.cross_script.abjad, self.cross_script.korean)
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
@@ -62,12 +64,15 @@ class RapidfuzzSanctionsScreener:
         return _cached(str(folder.resolve()), thresholds or ScreeningThresholds())
 
     def best_scores(
-        self, query: ScreeningQuery, min_score: float = 0.0
+        self, query: ScreeningQuery, min_score: float = 0.0, *, spelled_only: bool = False
     ) -> dict[tuple[str, str], tuple[float, IndexedName]]:
         """Best name score per (list, entry id) among the candidates scoring at least ``min_score``,
-        with the name that gave it."""
+        with the name that gave it. ``spelled_only``: only the scores that can make a hit (a cross-script
+        match is at most a near-hit), for tuning the hit threshold."""
         best: dict[tuple[str, str], tuple[float, IndexedName]] = {}
-        for candidate, score, _ in self._candidates(query, min_score)[0]:
+        for candidate, score, via in self._candidates(query, min_score)[0]:
+            if spelled_only and via != SPELLED:
+                continue
             key = (candidate.entry.list_name, candidate.entry.entry_id)
             if key not in best or score > best[key][0]:
                 best[key] = (score, candidate)
