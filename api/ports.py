@@ -23,6 +23,7 @@ from domain.ports.blobs import BlobStore
 from domain.ports.media import ImageSanitizer, LivenessFramesCodec, VideoSampler
 from domain.ports.screening import WatchlistEntry
 from domain.sessions.challenges import SessionChallenges
+from services.review.portrait import DocumentPortraits
 from services.verification.pipeline import VerificationPipeline
 
 RecordModuleCall = Callable[[KycLedger, str, UUID, list[CheckResult], Mapping[str, PersonalData] | None, str], None]
@@ -207,6 +208,7 @@ class ApiServices:
     session_feed: SessionEventFeed | None = None
     checkpoint_key: PublishedCheckpointKey | None = None
     console: ConsoleAccounts | None = None
+    review_portraits: DocumentPortraits | None = None
 
     def wired(self) -> list[object]:
         """Every service wired, and the product's work queue (those holding connections close them

@@ -21,7 +21,9 @@ from api.errors import ApiProblem
 from api.media import media
 from domain.ports.blobs import session_subject_id
 from domain.ports.media import FRAMES_MEDIA_TYPE
+from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
+from services.review.document_fields import field_comparisons
 
 _MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
@@ -83,6 +85,12 @@ def _notes(events: list[Any]) -> list[dict[str, Any]]:
             for e in events if isinstance(e, VerificationSession.ReviewNoted)]
 
 
+def _mrz_recorded(events: list[Any], attempt: int) -> bool:
+    """Whether the attempt's extracted data holds the raw MRZ (the fields it carries came from it)."""
+    return any(getattr(type(e), "TOPIC", "") == topics.DOCUMENT_DATA_EXTRACTED and getattr(e, "attempt", 0) == attempt
+               and "mrz" in getattr(e, "fields", {}) for e in events)
+
+
 def evidence(deps: ApiDependencies, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
     """The reviewer's view of the case (decrypted fields; images by URL)."""
     reviewable(session)
@@ -91,10 +99,12 @@ def evidence(deps: ApiDependencies, session: VerificationSession, sandbox: bool)
     for attempt in sorted(set(session.captures) | set(session.results) | set(session.decisions)):
         results = session.results.get(attempt, {})
         decided = session.decisions.get(attempt)
+        extracted = extracted_view(events, attempt)
         attempts.append({
             "attempt": attempt,
             "captures": _captures(session.id, attempt, session.captures.get(attempt, [])),
-            "extracted_data": extracted_view(events, attempt),
+            "extracted_data": extracted,
+            "field_comparisons": field_comparisons(extracted, _mrz_recorded(events, attempt), results),
             "checks": [{**check_view(r), "details": r["details"]} for r in results.values()],
             "screening_hits": _screening(deps, results.get("screening"), sandbox),
             "policy_decision": None if decided is None else {

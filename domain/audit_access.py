@@ -22,7 +22,7 @@ from domain.tenancy import LEDGER_NAMESPACE
 AUDIT_RESOURCES: frozenset[str] = frozenset({
     "session_audit", "session_bundle", "period_bundle", "session_replay", "session_what_if",
     "ledger_checkpoints", "ledger_inclusion", "ledger_consistency",
-    "review_evidence", "review_capture", "session_search", "session_access_log",
+    "review_evidence", "review_capture", "review_portrait", "session_search", "session_access_log",
 })
 
 

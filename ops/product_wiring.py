@@ -18,6 +18,7 @@ from adapters.telemetry import OtelPipelineTelemetry
 from api.client_token import ClientTokens
 from api.ports import ApiServices, ProductServices
 from domain.sessions.challenges import SessionChallenges
+from ml.document.portrait import FrontPortraitCropper
 from ml.kya.checker import OfflineKyaChecker
 from ops.api_services import platform_services
 from ops.bootstrap import LedgerRuntime
@@ -25,6 +26,7 @@ from ops.ml_services import build_ml_services
 from ops.nats_access import LedgerNatsCredentials, component_endpoint
 from ops.review_wiring import WatchlistFolderEntries
 from ops.sandbox import build_sandbox_services
+from services.review.portrait import DocumentPortraits
 from services.verification.pipeline import VerificationPipeline, record_module_call, sandbox_label
 
 
@@ -58,5 +60,6 @@ def product_services(runtime: LedgerRuntime, pipeline: VerificationPipeline, nat
     return dataclasses.replace(
         platform_services(runtime, pipeline.blobs, allow_private_webhooks=allow_private_webhooks),
         product=services, review_watchlist=WatchlistFolderEntries(pipeline.watchlist_dir),
+        review_portraits=DocumentPortraits(pipeline.blobs, FrontPortraitCropper()),
         session_feed=NatsSessionEventFeed(api_nats) if api_nats else None,  # SSE fed from NATS
         nats_credentials=LedgerNatsCredentials(runtime))

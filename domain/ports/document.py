@@ -127,6 +127,15 @@ class DocumentReader(Protocol):
         ...
 
 
+class PortraitCropper(Protocol):
+    """Crops the holder's portrait out of a photo of a document's front (the face match's reference)."""
+
+    def crop(self, front: bytes) -> bytes | None:
+        """The portrait as JPEG, found on the rectified document as the reader finds it; None when the
+        image shows no face. Raises a ``DomainError`` with a stable code for undecodable input."""
+        ...
+
+
 class DocumentValidator(Protocol):
     """Applies the formal document rules to a reading."""
 

@@ -13,7 +13,8 @@ import cv2
 
 from domain.checks import ModelProvenance
 from ml.document import models
-from ml.document.images import Image
+from ml.document.geometry import find_document, rectify
+from ml.document.images import Image, decode_image
 
 DETECT_SIDE = 640  # YuNet is run on a copy at most this large: the ID portrait is a big face
 SCORE_THRESHOLD = 0.6
@@ -48,3 +49,16 @@ class YuNetPortraitExtractor:
 @cache
 def shared_portrait_extractor() -> YuNetPortraitExtractor:
     return YuNetPortraitExtractor()
+
+
+class FrontPortraitCropper:
+    """``PortraitCropper``: the reader's steps up to the portrait (decode, find, rectify, YuNet), so a
+    reviewer sees the crop the face match compared with the selfie, without running the OCR."""
+
+    def __init__(self, extractor: YuNetPortraitExtractor | None = None) -> None:
+        self._extractor = extractor  # else the process's shared detector, loaded on the first crop
+
+    def crop(self, front: bytes) -> bytes | None:
+        frame = decode_image(front)
+        extractor = self._extractor or shared_portrait_extractor()
+        return extractor.extract(rectify(frame, find_document(frame)))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
@@ -25,7 +26,7 @@ from domain.people.console_commands import ConsoleAccounts
 from domain.people.totp import code_at
 from tests.browser.capture_steps import accessibility_problems
 from tests.browser.conftest import Screens, WebStack, open_browser
-from tests.e2e.review.support import compliance_case, rejected_to_review
+from tests.e2e.review.support import compliance_case, documented_mismatch, rejected_to_review
 
 pytestmark = pytest.mark.e2e
 
@@ -45,6 +46,7 @@ class Bank:
     tenant_id: str
     mismatch: str
     escalation: str
+    documented: str
     riley: Person
     casey: Person
     dana: Person
@@ -67,7 +69,8 @@ def bank(web_stack: WebStack) -> Iterator[Bank]:
     try:
         mismatch = rejected_to_review(web_stack, client, issued.tenant_id)  # type: ignore[arg-type]
         escalation = compliance_case(web_stack, client, issued.tenant_id)  # type: ignore[arg-type]
-        yield Bank(issued.tenant_id, mismatch, escalation, *people)
+        documented = documented_mismatch(web_stack, client, issued.tenant_id)  # type: ignore[arg-type]
+        yield Bank(issued.tenant_id, mismatch, escalation, documented, *people)
     finally:
         client.close()
 
@@ -143,7 +146,7 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
 
     _open_case(page, bank.mismatch)
     page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")
-    assert sorted(_images_loaded(page)) == ["document_front", "selfie"]  # the document portrait and the selfie
+    assert sorted(_images_loaded(page)) == ["document_front", "document_portrait", "selfie"]
     assert page.locator("#frames img").count() == 2  # the liveness answer's frames
     selfie = page.get_attribute("#faces img[data-kind=selfie]", "src")
     assert selfie is not None and selfie.startswith("/console/api/cases/")
@@ -185,7 +188,8 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     reads = [(e.resource, e.member_id) for e in _events(web_stack, topic="kycledger.audit.AuditAccessRecorded")
              if e.scope.startswith(bank.mismatch)]
     assert ("review_evidence", bank.riley.member_id) in reads
-    assert {r for r, m in reads if m == bank.riley.member_id} == {"review_evidence", "review_capture"}
+    assert {r for r, m in reads if m == bank.riley.member_id} == {"review_evidence", "review_capture",
+                                                                  "review_portrait"}
 
 
 def test_a_compliance_escalation_needs_a_second_compliance_officer(
@@ -229,3 +233,52 @@ def test_a_compliance_escalation_needs_a_second_compliance_officer(
     screens.shot(second, "console-four-eyes-decided")
     decided = next(e for e in _events(web_stack, bank.escalation) if type(e).__name__ == "ReviewDecided")
     assert [a["id"] for a in decided.approvals] == [bank.casey.member_id, bank.dana.member_id]
+
+
+def test_the_case_shows_the_document_portrait_beside_the_selfie_and_each_field_against_the_mrz(
+        web_stack: WebStack, bank: Bank, contexts: list[BrowserContext], playwright_driver: Playwright,
+        chromium: Path, tmp_path: Path, screens: Screens) -> None:
+    page = _sign_in(_browser(contexts, playwright_driver, chromium, tmp_path), web_stack.url, bank.riley)
+    _open_case(page, bank.documented)
+    page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")
+    assert sorted(_images_loaded(page)) == ["document_front", "document_portrait", "selfie"]
+    kinds = page.evaluate("() => Array.from(document.querySelectorAll('#faces img')).map((i) => i.dataset.kind)")
+    assert kinds[:2] == ["document_portrait", "selfie"]  # the two faces the match compared, side by side
+    sizes = page.evaluate("""() => Object.fromEntries(Array.from(document.querySelectorAll('#faces img'))
+        .map((i) => [i.dataset.kind, i.naturalWidth * i.naturalHeight]))""")
+    assert 0 < sizes["document_portrait"] < sizes["document_front"]  # a crop of the front, not the front
+    src = page.get_attribute("#faces img[data-kind=document_portrait]", "src")
+    assert src == f"/console/api/cases/{bank.documented}/portrait/1"
+    image = page.request.get(f"{web_stack.url}{src}")
+    assert image.status == 200 and image.headers["cache-control"] == "no-store"
+    assert image.headers["content-type"].startswith("image/jpeg")
+
+    def row(field: str) -> list[str]:
+        return [c.strip() for c in page.locator(f"#fields-body tr[data-field={field}] td").all_inner_texts()]
+
+    assert row("surname") == ["surname", "OBAMA", "MRZ", "printed text: agrees", "agrees"]
+    assert row("document_number") == ["document_number", "L898902C3", "MRZ",
+                                      "printed text: agrees; MRZ check digit: agrees", "agrees"]
+    assert row("given_names")[2:] == ["MRZ", "none", "not compared"]
+    assert page.locator("#fields-body tr[data-field=mrz]").count() == 0  # the raw zone repeats the fields
+    assert accessibility_problems(page) == []
+    screens.shot(page, "console-case-portrait-and-fields")
+    reads = [(e.resource, e.scope) for e in _events(web_stack, topic="kycledger.audit.AuditAccessRecorded")
+             if e.member_id == bank.riley.member_id]
+    assert ("review_portrait", f"{bank.documented}/1") in reads
+
+
+def test_another_tenants_reviewer_gets_no_portrait(web_stack: WebStack, bank: Bank) -> None:
+    ledger = web_stack.rt.ledger
+    accounts = ConsoleAccounts(ledger, Argon2idPasswordHasher(memory_kib=1024, iterations=1, lanes=1), ledger.clock)
+    with audit_context(PLATFORM_TENANT, "operator:test", "console-review-other"):
+        other = ledger.create_tenant("Other Bank", "pro")
+        member = ledger.add_member(other.tenant_id, "Olive Other", ["reviewer"])
+        enrolled = accounts.enrol(other.tenant_id, member.member_id, "olive@other.example", PASSWORD)
+    with httpx.Client(base_url=web_stack.url) as http:
+        signed = http.post("/console/api/sign-in", json={
+            "login": "olive@other.example", "password": PASSWORD, "code": code_at(enrolled.totp_secret, time.time())})
+        assert signed.status_code == 200, signed.text
+        answer = http.get(f"/console/api/cases/{bank.documented}/portrait/1")
+        assert answer.status_code == 404 and answer.json()["code"] == "not_found"
+        assert "image" not in answer.headers.get("content-type", "")

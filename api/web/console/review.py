@@ -25,7 +25,7 @@ from api.deps import ApiDependencies
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.params import Deps
-from api.review_evidence import capture_content, evidence
+from api.review_evidence import capture_content, evidence, reviewable
 from api.schemas.sessions import CODE
 from api.web.console.controller import request_id, signed_in
 from api.web.console.cookies import require_csrf
@@ -129,6 +129,9 @@ class ConsoleReviewController(Controller):
         sandbox = deps.ledger.session_environment(sid) == "sandbox"
         answer = {**console_urls(evidence(deps, session, sandbox)), "review": case_view(session),
                   "me": person.member_id}
+        for attempt in answer["attempts"]:  # the face match's reference, cropped on request (below)
+            fronts = any(c["kind"] == "document_front" for c in attempt["captures"])
+            attempt["portrait_url"] = f"/console/api/cases/{sid}/portrait/{attempt['attempt']}" if fronts else None
         recorded_read(deps, request, person, "review_evidence", str(sid))
         return answer
 
@@ -145,6 +148,22 @@ class ConsoleReviewController(Controller):
               attempt: Annotated[int, Parameter(ge=1, le=1000)], index: Annotated[int, Parameter(ge=0, le=1000)],
               frame: Annotated[int, Parameter(ge=0, le=1000)]) -> Response[bytes]:
         return self._image(request, deps, session_id, attempt, index, frame)
+
+    @get("/cases/{session_id:str}/portrait/{attempt:int}", operation_id="consolePortrait", sync_to_thread=True,
+         media_type="image/jpeg")
+    def portrait(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
+                 attempt: Annotated[int, Parameter(ge=1, le=1000)]) -> Response[bytes]:
+        """The document portrait the face match compared with the selfie (``services.review.portrait``)."""
+        person = reviewing(request, deps)
+        sid = parse_session_id(session_id)
+        session = deps.ledger.get_session(person.tenant_id, sid)
+        reviewable(session)
+        portraits = deps.services.review_portraits
+        if portraits is None:
+            raise ApiProblem(404, "document_portrait_not_found", "this deployment crops no portraits")
+        content = portraits.portrait(session, attempt)
+        recorded_read(deps, request, person, "review_portrait", f"{sid}/{attempt}")
+        return Response(content, media_type="image/jpeg", headers=NO_STORE)
 
     @staticmethod
     def _image(request: Request[Any, Any, Any], deps: ApiDependencies, session_id: str, attempt: int, index: int,

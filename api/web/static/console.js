@@ -170,14 +170,17 @@ function renderCase(data) {
   const captures = attempt.captures || [];
   const byKind = (kind) => captures.filter((c) => c.kind === kind).pop();
   $("case-title").textContent = `Case ${data.reference || data.id} — ${data.queue} queue, attempt ${data.attempt}`;
-  $("faces").replaceChildren(face(byKind("document_front"), "Document front"), face(byKind("document_back"), "Document back"),
-    face(byKind("selfie"), "Selfie"));
+  const portrait = attempt.portrait_url ? { url: attempt.portrait_url, index: "crop", kind: "document_portrait" } : null;
+  $("faces").replaceChildren(face(portrait, "Document portrait"), face(byKind("selfie"), "Selfie"),
+    face(byKind("document_front"), "Document front"), face(byKind("document_back"), "Document back"));
   const frames = byKind("liveness_frames");
   $("frames").replaceChildren(...(frames ? frames.frame_urls.map((u, n) => el("img", { src: u, alt: `Liveness frame ${n + 1}` })) : []));
-  const fields = attempt.extracted_data || {};
-  const entries = Object.entries(fields);
-  $("fields").replaceChildren(...(entries.length ? entries.flatMap(([k, v]) => [el("dt", {}, k),
-    el("dd", {}, typeof v === "object" && v !== null ? JSON.stringify(v) : v)]) : [el("dt", {}, "none"), el("dd", {}, "no field read")]));
+  const rows = attempt.field_comparisons || [];
+  $("fields-body").replaceChildren(...(rows.length ? rows.map((f) => el("tr", { "data-field": f.field }, el("td", {}, f.field),
+    el("td", {}, f.value), el("td", {}, f.source),
+    el("td", {}, f.comparisons.map((c) => `${c.against}: ${c.agrees ? "agrees" : "differs"}`).join("; ") || "none"),
+    el("td", { class: `agreement-${f.agreement.replace(" ", "-")}` }, f.agreement === "differs" ? "differs ▲" : f.agreement)))
+    : [el("tr", {}, el("td", { colspan: "5" }, "No field read."))]));
   $("checks-body").replaceChildren(...(attempt.checks || []).map((c) => el("tr", {},
     el("td", {}, c.check), el("td", { class: `outcome-${c.outcome}` }, c.outcome),
     el("td", {}, Object.entries(c.scores || {}).map(([k, v]) => `${k} ${v}`).join(", ")),

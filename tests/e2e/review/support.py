@@ -119,6 +119,26 @@ def rejected_to_review(stack: ApiStack, client: KycClient, tenant_id: str) -> st
     return sid
 
 
+def documented_mismatch(stack: ApiStack, client: KycClient, tenant_id: str) -> str:
+    """A face mismatch on a read passport: the MRZ's fields recorded (with the raw MRZ) and a
+    data_validation that found the MRZ's check digits and the printed text in agreement."""
+    sid: str = captured(client, ["ocr", "data_validation", "face_match", "liveness"], max_retries=0)["id"]
+    rules = {"mrz_checksum": "pass", "mrz_format": "pass", "barcode_format": "not_applicable",
+             "dates_plausible": "pass", "not_expired": "pass", "min_age": "pass",
+             "mrz_vs_barcode": "not_applicable", "mrz_vs_printed": "pass"}
+    outcome = record_and_decide(stack, tenant_id, sid, [
+        check(CheckType.OCR, Outcome.PASS, (), {"document_type": "passport", "country": "USA", "basis": "mrz"},
+              classification_confidence=0.98),
+        check(CheckType.DATA_VALIDATION, Outcome.PASS, (), {"checks": rules}, confidence=1.0),
+        check(CheckType.FACE_MATCH, Outcome.FAIL, ("face_mismatch",), similarity=0.12),
+        check(CheckType.LIVENESS, Outcome.PASS, confidence=0.95)],
+        fields={"surname": "OBAMA", "given_names": "BARACK", "document_number": "L898902C3",
+                "birth_date": "1961-08-04", "nationality": "USA",
+                "mrz": "P<USAOBAMA<<BARACK<<<<<<<<<<<<<<<<<<<<<<<<<<\nL898902C36USA6108047M3001018<<<<<<<<<<<<<<02"})
+    assert outcome["route"] == "manual_review", outcome
+    return sid
+
+
 def operations_case(stack: ApiStack, client: KycClient, tenant_id: str) -> str:
     """A weak face match with no retries left: review by the operations queue."""
     sid: str = captured(client, ["face_match", "liveness"], max_retries=0)["id"]

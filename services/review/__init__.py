@@ -1,0 +1,1 @@
+"""What reviewers see of a case beyond the recorded checks: fields against their sources, the portrait."""
