@@ -113,9 +113,11 @@ class SessionCommands:
     def create_challenged_session(self, tenant_id: str, configuration: SessionConfiguration, reference: str,
                                   environment: str, session_id: UUID | None = None) -> UUID:
         """Open an active-liveness session for the person ``reference``, within their challenge
-        allowance (``domain.liveness_allowance``): the session and the issue are saved together."""
+        allowance (``domain.liveness_allowance``): the session and the issue are saved together. The
+        document is validated as on every other path (``create_session``)."""
         allowance, now = self.admit_challenge(tenant_id, reference, environment)
-        session = VerificationSession.start(tenant_id, configuration, now=now, reference=reference,
+        session = VerificationSession.start(tenant_id, configuration.with_document_validation(), now=now,
+                                            reference=reference,
                                             session_id=session_id)
         allowance.record_issue(session.id, now, session.expires_at)
         self.save(allowance, session)

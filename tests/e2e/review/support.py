@@ -61,11 +61,23 @@ def captured(client: KycClient, checks: list[str], max_retries: int = 2) -> dict
     return session
 
 
+# A document whose MRZ check digits, dates, expiry and age rules all passed.
+VALID_DOCUMENT_RULES = {"mrz_checksum": "pass", "mrz_format": "pass", "barcode_format": "not_applicable",
+                        "dates_plausible": "pass", "not_expired": "pass", "min_age": "pass",
+                        "mrz_vs_barcode": "not_applicable", "mrz_vs_printed": "pass"}
+
+
 def record_and_decide(stack: ApiStack, tenant_id: str, sid: str, results: list[CheckResult],
                       fields: dict[str, str] | None = None) -> dict[str, Any]:
     """Record results (and extracted fields, sealed under the session's subject) as the pipeline does;
-    the decision worker decides. The policy's recorded outcome."""
+    the decision worker decides. The policy's recorded outcome. A session that validates its document
+    (every session whose checks read it) gets a passing data_validation unless ``results`` bring one:
+    these cases are about the other checks."""
     subject = session_subject_id(tenant_id, UUID(sid))
+    requested = stack.rt.ledger.get_session(tenant_id, UUID(sid)).config.checks
+    if CheckType.DATA_VALIDATION in requested and all(r.check != CheckType.DATA_VALIDATION for r in results):
+        results = [*results, check(CheckType.DATA_VALIDATION, Outcome.PASS, (), {"checks": VALID_DOCUMENT_RULES},
+                                   confidence=1.0)]
     with audit_context(tenant_id, "system:ml-pipeline", f"test-{sid}"):
         for result in results:
             stack.rt.ledger.request_check(tenant_id, UUID(sid), str(result.check))
@@ -123,9 +135,7 @@ def documented_mismatch(stack: ApiStack, client: KycClient, tenant_id: str) -> s
     """A face mismatch on a read passport: the MRZ's fields recorded (with the raw MRZ) and a
     data_validation that found the MRZ's check digits and the printed text in agreement."""
     sid: str = captured(client, ["ocr", "data_validation", "face_match", "liveness"], max_retries=0)["id"]
-    rules = {"mrz_checksum": "pass", "mrz_format": "pass", "barcode_format": "not_applicable",
-             "dates_plausible": "pass", "not_expired": "pass", "min_age": "pass",
-             "mrz_vs_barcode": "not_applicable", "mrz_vs_printed": "pass"}
+    rules = VALID_DOCUMENT_RULES
     outcome = record_and_decide(stack, tenant_id, sid, [
         check(CheckType.OCR, Outcome.PASS, (), {"document_type": "passport", "country": "USA", "basis": "mrz"},
               classification_confidence=0.98),

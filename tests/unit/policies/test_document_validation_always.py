@@ -60,6 +60,17 @@ def test_the_recorded_configuration_of_a_new_session_lists_data_validation() -> 
     assert ledger.get_session(TENANT, sid).required_checks == ["ocr", "face_match", "liveness", "data_validation"]
 
 
+def test_an_active_liveness_session_opened_for_a_person_validates_its_document_too() -> None:
+    """The path of a session opened with a ``reference`` and active liveness (its challenge allowance
+    saved with it) once skipped the rule: an expired passport would then never be judged."""
+    ledger = SessionTestLedger()
+    active = SessionConfiguration.build(checks=["ocr", "face_match", "liveness"], liveness_type="active")
+    with audit_context(TENANT, "key:test", "req"):
+        sid = ledger.create_challenged_session(TENANT, active, "customer-7", "live")
+    created = ledger.session_events(TENANT, sid)[0]
+    assert created.configuration["checks"] == ["ocr", "face_match", "liveness", "data_validation"]
+
+
 def test_a_recorded_configuration_reads_back_as_it_was_written() -> None:
     assert SessionConfiguration.from_dict(RECORDED_BEFORE).to_dict() == RECORDED_BEFORE
 
