@@ -52,8 +52,12 @@ def run(read: Callable[[bytes], object], images: list[bytes], workers: int, read
         list(pool.map(one, range(reads)))
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     latencies.sort()
-    return {"rate": reads / wall, "p50": statistics.median(latencies),
-            "p95": latencies[min(len(latencies) - 1, round(0.95 * len(latencies)))], "cpu": cpu / reads}
+    return {
+        "rate": reads / wall,
+        "p50": statistics.median(latencies),
+        "p95": latencies[min(len(latencies) - 1, round(0.95 * len(latencies)))],
+        "cpu": cpu / reads,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -29,8 +29,12 @@ def _body(data: Path) -> dict[str, Any]:
     faces = data / "faces" / "face_recognition"
     photos = [base64.b64encode((faces / n).read_bytes()).decode() for n in ("obama3.jpg", "obama.jpg", "obama2.jpg")]
     document = (data / "mrz" / "images" / "passporteye" / "passport-td3.jpg").read_bytes()
-    return {"document_front": base64.b64encode(document).decode(), "selfie": photos[0],
-            "frames_base64": [photos[i % 3] for i in range(10)], "frame_offsets_ms": [k * 300 for k in range(10)]}
+    return {
+        "document_front": base64.b64encode(document).decode(),
+        "selfie": photos[0],
+        "frames_base64": [photos[i % 3] for i in range(10)],
+        "frame_offsets_ms": [k * 300 for k in range(10)],
+    }
 
 
 def measure(mode: str, runs: int, data: Path) -> list[float]:
@@ -52,18 +56,25 @@ def measure(mode: str, runs: int, data: Path) -> list[float]:
         pipeline = build_pipeline(rt)
         if mode == "warmed":
             ModelWarmup(lambda: pipeline.services(sandbox=False)).start().wait()
-        app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
-                        extensions=product_services(rt, pipeline, None))
+        app = build_api(
+            rt,
+            settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
+            extensions=product_services(rt, pipeline, None),
+        )
         with TestClient(app, timeout=300) as http:
             with audit_context(PLATFORM_TENANT, "operator:bench", "bench-setup"):
                 key = rt.ledger.create_tenant("bench", "enterprise")
             client = KycClient("http://testserver", key.key_id, key.secret.reveal(), http=http)
             for run in range(runs):
-                issued = client.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"],
-                                                                  "reference": f"bench-person-{run}"}).json()
+                issued = client.post(
+                    "/v1/liveness/challenges",
+                    {"checks": ["ocr", "face_match", "liveness"], "reference": f"bench-person-{run}"},
+                ).json()
                 started = time.perf_counter()
-                answer = client.post("/v1/identity/verify", {**body, "challenge_id": issued["challenge_id"],
-                                                             "challenge_nonce": issued["challenge"]["nonce"]})
+                answer = client.post(
+                    "/v1/identity/verify",
+                    {**body, "challenge_id": issued["challenge_id"], "challenge_nonce": issued["challenge"]["nonce"]},
+                )
                 timings.append(time.perf_counter() - started)
                 if answer.status_code != 200:
                     raise SystemExit(f"verify failed: {answer.status_code} {answer.text[:300]}")
@@ -82,11 +93,33 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("| models | first verification s | tenth s | median of 2nd-10th s | first / tenth |\n|---|---|---|---|---|")
     for mode, label in (("lazy", "loaded by the first request (before)"), ("warmed", "warmed before ready")):
+<<<<<<< HEAD:tools/bench/first_verify.py
         child = subprocess.run([sys.executable, "-m", "tools.bench.first_verify", "--mode", mode, "--runs",  # noqa: S603
                                 str(args.runs), "--data", str(args.data)], capture_output=True, text=True, check=True)
+=======
+        child = subprocess.run(  # noqa: S603 - this interpreter and this module, fixed arguments
+            [
+                sys.executable,
+                "-m",
+                "ops.bench.first_verify",
+                "--mode",
+                mode,
+                "--runs",
+                str(args.runs),
+                "--data",
+                str(args.data),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+>>>>>>> i17-engine:ops/bench/first_verify.py
         timings = json.loads(child.stdout.strip().splitlines()[-1])
-        print(f"| {label} | {timings[0]:.3f} | {timings[-1]:.3f} | {statistics.median(timings[1:]):.3f} | "
-              f"x{timings[0] / timings[-1]:.2f} |", flush=True)
+        print(
+            f"| {label} | {timings[0]:.3f} | {timings[-1]:.3f} | {statistics.median(timings[1:]):.3f} | "
+            f"x{timings[0] / timings[-1]:.2f} |",
+            flush=True,
+        )
     return 0
 
 

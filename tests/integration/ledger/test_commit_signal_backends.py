@@ -22,8 +22,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.mark.timeout(60)
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-def test_a_save_rings_the_signal_of_its_own_process(backend: str, tmp_path: Path,
-                                                     request: pytest.FixtureRequest) -> None:
+def test_a_save_rings_the_signal_of_its_own_process(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     db = request.getfixturevalue("fresh_postgres_db") if backend == "postgres" else None
     rt = open_ledger_at(tmp_path, db)
     try:
