@@ -93,15 +93,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print("| models | first verification s | tenth s | median of 2nd-10th s | first / tenth |\n|---|---|---|---|---|")
     for mode, label in (("lazy", "loaded by the first request (before)"), ("warmed", "warmed before ready")):
-<<<<<<< HEAD:tools/bench/first_verify.py
-        child = subprocess.run([sys.executable, "-m", "tools.bench.first_verify", "--mode", mode, "--runs",  # noqa: S603
-                                str(args.runs), "--data", str(args.data)], capture_output=True, text=True, check=True)
-=======
         child = subprocess.run(  # noqa: S603 - this interpreter and this module, fixed arguments
             [
                 sys.executable,
                 "-m",
-                "ops.bench.first_verify",
+                "tools.bench.first_verify",
                 "--mode",
                 mode,
                 "--runs",
@@ -113,7 +109,6 @@ def main(argv: list[str] | None = None) -> int:
             text=True,
             check=True,
         )
->>>>>>> i17-engine:ops/bench/first_verify.py
         timings = json.loads(child.stdout.strip().splitlines()[-1])
         print(
             f"| {label} | {timings[0]:.3f} | {timings[-1]:.3f} | {statistics.median(timings[1:]):.3f} | "
