@@ -46,7 +46,7 @@ def measure(mode: str, runs: int, data: Path) -> list[float]:
     from domain.audit import PLATFORM_TENANT, audit_context
     from ops.api_wiring import build_api
     from ops.bootstrap import open_runtime
-    from ops.runners.ml_worker import build_pipeline, product_services
+    from ops.product_wiring import build_pipeline, product_services
     from ops.warmup import ModelWarmup
 
     body = _body(data)
