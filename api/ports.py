@@ -184,7 +184,7 @@ class SessionEventFeed(Protocol):
         ...
 
 
-@dataclass
+@dataclass(frozen=True)
 class PublishedCheckpointKey:
     """The checkpoint signer's public half, as the composition root knows it (published at the
     well-known URL of ``api.web.checkpoint_key``)."""
@@ -194,7 +194,7 @@ class PublishedCheckpointKey:
     public_key: bytes  # raw Ed25519, 32 bytes
 
 
-@dataclass(frozen=True)
+@dataclass
 class ApiServices:
     """The use cases and ports the routes call, each by its own type; None where not wired."""
 

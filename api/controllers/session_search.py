@@ -17,6 +17,7 @@ from litestar.params import QueryParameter
 
 from api.access_log import record_read
 from api.dto import Dto
+from api.errors import ApiProblem
 from api.guards import auditor_access
 from api.openapi import ok
 from api.params import Caller, Deps
@@ -33,10 +34,13 @@ _PAGE: dict[str, Any] = {
     "next_cursor": "YWZ0ZXI6NDI",
 }
 
-From = Annotated[datetime | None, QueryParameter(
-    name="from", required=False, description="created at or after (ISO 8601 with offset)")]
-To = Annotated[datetime | None, QueryParameter(
-    name="to", required=False, description="created before (ISO 8601 with offset)")]
+# ISO 8601 date and time, as text (a missing offset is refused by the query itself): a plain number is
+# not a moment (the query's type conversion would otherwise read one as a Unix timestamp).
+ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
+From = Annotated[str | None, QueryParameter(
+    name="from", required=False, pattern=ISO_MOMENT, description="created at or after (ISO 8601 with offset)")]
+To = Annotated[str | None, QueryParameter(
+    name="to", required=False, pattern=ISO_MOMENT, description="created before (ISO 8601 with offset)")]
 Status = Annotated[str | None, QueryParameter(
     required=False, max_length=32, description=f"current status: {', '.join(SessionStatus)}")]
 RouteFilter = Annotated[str | None, QueryParameter(
@@ -53,9 +57,20 @@ class SessionPageOut(Dto, frozen=True, kw_only=True):
     next_cursor: str | None
 
 
-def _search(deps: Deps, tenant_id: str, start: datetime | None, end: datetime | None, status: str | None,
+def _moment(name: str, text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:  # the pattern holds but the date does not exist (month 13, February 30)
+        raise ApiProblem(400, "validation_error", f"{name} is not a date and time that exists",
+                         field=name) from None
+
+
+def _search(deps: Deps, tenant_id: str, start: str | None, end: str | None, status: str | None,
             route: str | None, reviewer: str | None, limit: int, cursor: str | None) -> SessionPageOut:
-    query = SessionQuery(start=start, end=end, status=status, route=route, reviewer=reviewer, limit=limit,
+    query = SessionQuery(start=_moment("from", start), end=_moment("to", end), status=status, route=route,
+                         reviewer=reviewer, limit=limit,
                          after=decode_cursor(cursor))
     page = search_sessions(deps.ledger, tenant_id, query)
     return SessionPageOut(sessions=page.sessions, next_cursor=page.next_cursor)
