@@ -38,9 +38,11 @@ _PAGE: dict[str, Any] = {
 # not a moment (the query's type conversion would otherwise read one as a Unix timestamp).
 ISO_MOMENT = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2})?$"
 From = Annotated[str | None, QueryParameter(
-    name="from", required=False, pattern=ISO_MOMENT, description="created at or after (ISO 8601 with offset)")]
+    name="from", required=False, pattern=ISO_MOMENT, schema_extra={"format": "date-time"},
+    description="created at or after (ISO 8601 with offset)")]
 To = Annotated[str | None, QueryParameter(
-    name="to", required=False, pattern=ISO_MOMENT, description="created before (ISO 8601 with offset)")]
+    name="to", required=False, pattern=ISO_MOMENT, schema_extra={"format": "date-time"},
+    description="created before (ISO 8601 with offset)")]
 Status = Annotated[str | None, QueryParameter(
     required=False, max_length=32, description=f"current status: {', '.join(SessionStatus)}")]
 RouteFilter = Annotated[str | None, QueryParameter(
