@@ -63,7 +63,9 @@ def count_request(deps: ApiDependencies, key_id: str) -> RateDecision:
     now = deps.clock().timestamp()
     windows = []
     for window_s, limit in ((60, deps.settings.rate_limit_per_minute), (86_400, deps.settings.rate_limit_per_day)):
-        count = deps.rate_counter.hit(f"key:{key_id}", window_s, now)
+        # One counter per window length: the store keys a window by its start, and the minute and
+        # the day window start together at midnight (counted in one slot, each request was two hits).
+        count = deps.rate_counter.hit(f"key:{key_id}:{window_s}s", window_s, now)
         windows.append(RateWindow(limit=limit, count=count, reset_s=_reset_after(now, window_s)))
         if windows[-1].exceeded:
             # A request refused by the minute window must not use up the day's budget: counted

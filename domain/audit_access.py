@@ -23,6 +23,7 @@ AUDIT_RESOURCES: frozenset[str] = frozenset({
     "session_audit", "session_bundle", "period_bundle", "session_replay", "session_what_if",
     "ledger_checkpoints", "ledger_inclusion", "ledger_consistency",
     "review_evidence", "review_capture", "review_portrait", "session_search", "session_access_log",
+    "admin_members", "admin_keys",
 })
 
 

@@ -30,7 +30,14 @@ from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
 from domain.people.console_commands import ConsoleAccounts
 from ops.bootstrap import LedgerRuntime
-from ops.integrity_wiring import KEY_NAME, checkpoint_notes, integrity_stores, ledger_origin, trusted_public_key
+from ops.integrity_wiring import (
+    KEY_NAME,
+    checkpoint_notes,
+    configured_public_key,
+    integrity_stores,
+    ledger_origin,
+    trusted_public_key,
+)
 from ops.readiness import readiness_probe
 from ops.settings import Settings
 
@@ -94,8 +101,12 @@ def media_services() -> MediaServices:
 
 
 def published_checkpoint_key(rt: LedgerRuntime) -> PublishedCheckpointKey | None:
-    """The checkpoint key to publish at the well-known URL; none when this process holds no signing
-    key (``KYC_CHECKPOINT_KEY_FILE`` unset on PostgreSQL): nothing is published then."""
+    """The checkpoint key to publish at the well-known URL: the signing key's public half, or
+    ``KYC_CHECKPOINT_PUBLIC_KEY`` (``_FILE``) in a process without the signing key (an API replica on
+    PostgreSQL); none when neither is set. A configured public key that cannot be read, or that is
+    not the signing key's, stops the start (``SigningKeyError``) instead of publishing nothing."""
+    if configured_public_key(rt) is not None:
+        return PublishedCheckpointKey(ledger_origin(), KEY_NAME, trusted_public_key(rt))
     try:
         key = trusted_public_key(rt)
     except SigningKeyError:

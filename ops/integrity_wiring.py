@@ -19,6 +19,7 @@ from adapters.integrity.ed25519_keys import (
     load_or_create_dev_key,
     load_private_key_file,
     public_key_bytes,
+    public_key_from_bytes,
 )
 from adapters.integrity.postgres_integrity import PostgresCheckpointStore, PostgresTreeNodeStore
 from adapters.integrity.sqlite_integrity import SqliteCheckpointStore, SqliteTreeNodeStore
@@ -39,16 +40,45 @@ def ledger_origin() -> str:
 
 
 def signing_key(rt: LedgerRuntime) -> Ed25519PrivateKey:
-    """From ``KYC_CHECKPOINT_KEY_FILE``, else the embedded stack's key in the data dir."""
+    """From ``KYC_CHECKPOINT_KEY_FILE``, else the embedded stack's key in the data dir (unless only
+    the public key is configured: then this process does not sign)."""
     if rt.settings.checkpoint_key_file is not None:
         return load_private_key_file(rt.settings.checkpoint_key_file)
+    if configured_public_key(rt) is not None:  # the signer runs elsewhere: no dev key of our own
+        raise SigningKeyError("this process holds only the checkpoint public key: set KYC_CHECKPOINT_KEY_FILE to sign")
     if rt.backend != "postgres" and rt.data_dir is not None:
         return load_or_create_dev_key(rt.data_dir / "secrets")
     raise SigningKeyError("no checkpoint signing key: set KYC_CHECKPOINT_KEY_FILE")
 
 
+def configured_public_key(rt: LedgerRuntime) -> bytes | None:
+    """``KYC_CHECKPOINT_PUBLIC_KEY`` or ``KYC_CHECKPOINT_PUBLIC_KEY_FILE`` (not both), as raw bytes."""
+    text, path = rt.settings.checkpoint_public_key, rt.settings.checkpoint_public_key_file
+    if text is not None and path is not None:
+        raise SigningKeyError("set KYC_CHECKPOINT_PUBLIC_KEY or KYC_CHECKPOINT_PUBLIC_KEY_FILE, not both")
+    if path is not None:
+        try:
+            return public_key_from_bytes(path.read_bytes())
+        except OSError as error:
+            raise SigningKeyError("cannot read the checkpoint public key file", path=str(path),
+                                  reason=error.strerror) from None
+    return public_key_from_bytes(text.encode()) if text is not None else None
+
+
 def trusted_public_key(rt: LedgerRuntime) -> bytes:
-    return public_key_bytes(signing_key(rt))
+    """The operator's checkpoint key: the signing key's public half where this process holds it,
+    else the configured public key. Both configured and different: refused, as a misconfiguration
+    that would publish a key no checkpoint of this ledger is signed with."""
+    configured = configured_public_key(rt)
+    try:
+        held = public_key_bytes(signing_key(rt))
+    except SigningKeyError:
+        if configured is None:
+            raise
+        return configured
+    if configured is not None and configured != held:
+        raise SigningKeyError("KYC_CHECKPOINT_PUBLIC_KEY is not the public half of the checkpoint signing key")
+    return held
 
 
 @contextmanager

@@ -19,6 +19,11 @@ class Settings:
     checkpoint_interval_s: float
     checkpoint_sink_dir: Path | None
     postgres_schema: str
+    # The operator's checkpoint public key, for a process that publishes or checks it without the
+    # signing key (an API replica): ``KYC_CHECKPOINT_PUBLIC_KEY`` (hex or base64 of the 32 raw
+    # bytes) or ``KYC_CHECKPOINT_PUBLIC_KEY_FILE`` (that text, the raw bytes, or a PEM public key).
+    checkpoint_public_key: str | None = None
+    checkpoint_public_key_file: Path | None = None
     # How long a caller waits for a database connection before the outage is reported (HTTP 503)
     # instead of hanging: the pool's wait and the driver's connect timeout (whole seconds, libpq's unit).
     db_timeout_s: int = 3
@@ -64,6 +69,8 @@ class Settings:
             checkpoint_interval_s=interval_s,
             checkpoint_sink_dir=path("KYC_CHECKPOINT_SINK_DIR"),
             postgres_schema=e.get("KYC_POSTGRES_SCHEMA", "public"),
+            checkpoint_public_key=e.get("KYC_CHECKPOINT_PUBLIC_KEY") or None,
+            checkpoint_public_key_file=path("KYC_CHECKPOINT_PUBLIC_KEY_FILE"),
             db_timeout_s=int(db_timeout),
             outbox_grace_s=grace_s,
             instant_timeout_s=instant_s,

@@ -134,6 +134,28 @@ def public_key_bytes(private_key: Ed25519PrivateKey) -> bytes:
     return private_key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def public_key_from_bytes(data: bytes) -> bytes:
+    """The raw 32-byte public key from a PEM ``PUBLIC KEY``, 32 raw bytes, or 32 bytes as hex or base64
+    text (what ``kycledger ledger public-key`` and the well-known URL show)."""
+    if data.lstrip().startswith(b"-----BEGIN"):
+        try:
+            key = serialization.load_pem_public_key(data)
+        except (ValueError, TypeError) as error:
+            raise SigningKeyError("PEM is not a public key", reason=str(error)) from None
+        if not isinstance(key, Ed25519PublicKey):
+            raise SigningKeyError("PEM key is not Ed25519", key_type=type(key).__name__)
+        return key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    try:
+        raw = _seed(data)
+    except SigningKeyError:
+        raise SigningKeyError("an Ed25519 public key is a PEM, 32 raw bytes, or 32 bytes as hex or base64") from None
+    try:
+        Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError:
+        raise SigningKeyError("not an Ed25519 public key") from None
+    return raw
+
+
 def verify_checkpoint_signature(public_key: bytes, signed_checkpoint: bytes) -> Checkpoint:
     """The checkpoint in ``signed_checkpoint`` if a signature line by ``public_key`` verifies.
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from api.web.capture_api import CaptureWebController
 from api.web.checkpoint_key import CheckpointKeyController
+from api.web.console.admin import ConsoleAdminController
 from api.web.console.audit import ConsoleAuditController
 from api.web.console.controller import ConsoleController
 from api.web.console.review import ConsoleReviewController
 from api.web.controller import WebPageController
 
 WEB_CONTROLLERS: tuple[Any, ...] = (WebPageController, CaptureWebController, CheckpointKeyController,
-                                     ConsoleController, ConsoleReviewController, ConsoleAuditController)
+                                     ConsoleController, ConsoleReviewController, ConsoleAuditController,
+                                     ConsoleAdminController)

@@ -9,7 +9,8 @@ the SHA-256 of its secret token (the token lives in the person's cookie and nowh
 
 Sessions end after ``IDLE_TIMEOUT`` without activity or ``ABSOLUTE_TIMEOUT`` after sign-in,
 whichever comes first (product defaults in the range bank security baselines ask for); five wrong
-attempts in a row lock the account for ``LOCKOUT``.
+second-factor codes in a row, each after the right password, lock the account for ``LOCKOUT`` (wrong
+passwords do not: they would make the lock a stranger's lever against the person).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ABSOLUTE_TIMEOUT = timedelta(hours=8)
 RENEW_EVERY = timedelta(minutes=5)  # activity is recorded at most this often per session
 MAX_FAILURES = 5
 LOCKOUT = timedelta(minutes=15)
+CODE_FAILURE = "code"  # the refusal reason of a wrong code after the right password
 CONSOLE_ACTOR_PREFIX = "console:"
 MAX_LOGIN = 120
 
@@ -101,8 +103,11 @@ class ConsoleAccount(LedgerAggregate):
         return self.locked_until is not None and now < self.locked_until
 
     def refuse(self, reason: str, now: datetime) -> None:
-        """Record a refused sign-in; the fifth failure in a row locks the account."""
-        failures = self.failures + 1
+        """Record a refused sign-in; the fifth wrong second-factor code in a row (each after the right
+        password) locks the account. Wrong passwords are recorded and do not count: anyone can send
+        them, so counting them would let a stranger lock a person out; they are slowed per login and
+        address instead (``api.web.console.sign_in_limits``)."""
+        failures = self.failures + 1 if reason == CODE_FAILURE else self.failures
         locked_until = now + LOCKOUT if failures >= MAX_FAILURES else None
         self._refused(reason=reason, failures=failures, locked_until=locked_until)
 

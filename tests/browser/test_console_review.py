@@ -50,6 +50,7 @@ class Bank:
     riley: Person
     casey: Person
     dana: Person
+    rowan: Person
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,7 @@ def bank(web_stack: WebStack) -> Iterator[Bank]:
     with audit_context(PLATFORM_TENANT, "operator:test", "console-review-setup"):
         issued = ledger.create_tenant("Review Bank", "pro")
         for name, role in (("Riley Reviewer", "reviewer"), ("Casey Compliance", "compliance"),
-                           ("Dana Compliance", "compliance")):
+                           ("Dana Compliance", "compliance"), ("Rowan Reviewer", "reviewer")):
             member = ledger.add_member(issued.tenant_id, name, [role])
             login = f"{name.split()[0].lower()}@review.example"
             enrolled = accounts.enrol(issued.tenant_id, member.member_id, login, PASSWORD)
@@ -238,7 +239,7 @@ def test_a_compliance_escalation_needs_a_second_compliance_officer(
 def test_the_case_shows_the_document_portrait_beside_the_selfie_and_each_field_against_the_mrz(
         web_stack: WebStack, bank: Bank, contexts: list[BrowserContext], playwright_driver: Playwright,
         chromium: Path, tmp_path: Path, screens: Screens) -> None:
-    page = _sign_in(_browser(contexts, playwright_driver, chromium, tmp_path), web_stack.url, bank.riley)
+    page = _sign_in(_browser(contexts, playwright_driver, chromium, tmp_path), web_stack.url, bank.rowan)
     _open_case(page, bank.documented)
     page.wait_for_function("() => Array.from(document.querySelectorAll('#faces img')).every((i) => i.complete)")
     assert sorted(_images_loaded(page)) == ["document_front", "document_portrait", "selfie"]
@@ -264,7 +265,7 @@ def test_the_case_shows_the_document_portrait_beside_the_selfie_and_each_field_a
     assert accessibility_problems(page) == []
     screens.shot(page, "console-case-portrait-and-fields")
     reads = [(e.resource, e.scope) for e in _events(web_stack, topic="kycledger.audit.AuditAccessRecorded")
-             if e.member_id == bank.riley.member_id]
+             if e.member_id == bank.rowan.member_id]
     assert ("review_portrait", f"{bank.documented}/1") in reads
 
 

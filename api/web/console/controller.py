@@ -27,6 +27,7 @@ from api.web.console.cookies import (
     require_same_origin,
     session_of,
 )
+from api.web.console.sign_in_limits import admit_sign_in
 from api.web.pages import PAGE_HEADERS, static_file
 from domain.people.console_account import ConsoleSessionEndedError, SignInRefusedError
 from domain.people.console_commands import ConsoleAccounts, ConsolePerson
@@ -87,6 +88,7 @@ class ConsoleController(Controller):
     def sign_in(self, request: Request[Any, Any, Any], deps: Deps,
                 data: Annotated[SignIn, Body()]) -> Response[dict[str, Any]]:
         require_same_origin(request.scope)
+        admit_sign_in(deps, request.scope, data.login)
         try:
             person, token = accounts(deps).sign_in(data.login, data.password, data.code, request_id(request))
         except SignInRefusedError as e:

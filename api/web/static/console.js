@@ -14,11 +14,16 @@ function show(screen) {
   }
   $("queue").hidden = !(screen === "screen-home" && isReviewer());
   $("audit").hidden = !(screen === "screen-home" && isAuditor());
+  $("admin").hidden = !(screen === "screen-home" && isAdmin());
   document.body.dataset.screen = screen;
 }
 
 function isAuditor() {
   return !!person && person.roles.includes("auditor");
+}
+
+function isAdmin() {
+  return !!person && person.roles.includes("admin");
 }
 
 function isReviewer() {
@@ -54,6 +59,26 @@ function home(signedIn) {
   $("announce").textContent = `Signed in as ${person.display_name}.`;
   $("home-title").focus?.();
   if (isReviewer()) loadQueue();
+  if (isAdmin()) loadAdmin();
+}
+
+// --- tenant admin: people and keys (read-only) ------------------------------------------------
+async function loadAdmin() {
+  const [members, keys] = await Promise.all([call("GET", "/console/api/admin/members"),
+    call("GET", "/console/api/admin/keys")]);
+  if (members.status !== 200 || keys.status !== 200) {
+    $("announce").textContent = "The tenant's people and keys cannot be shown.";
+    return;
+  }
+  const names = Object.fromEntries(members.data.members.map((m) => [m.member_id, m.display_name]));
+  $("members-body").replaceChildren(...members.data.members.map((m) => el("tr", { "data-member": m.member_id },
+    el("td", {}, m.display_name), el("td", {}, m.member_id), el("td", {}, m.roles.join(", ")),
+    el("td", {}, m.active ? "active" : "deactivated"))));
+  $("keys-body").replaceChildren(...keys.data.keys.map((k) => el("tr", { "data-key": k.api_key_id },
+    el("td", {}, k.api_key_id), el("td", {}, k.role),
+    el("td", {}, k.member_id ? `${names[k.member_id] || k.member_id}` : "integration (servers)"),
+    el("td", {}, k.environment), el("td", {}, k.revoked ? "revoked" : "active"))));
+  document.body.dataset.adminLoaded = String(members.data.members.length);
 }
 
 // --- audit: search, proven timeline, replay, what-if, bundle, access log ----------------------

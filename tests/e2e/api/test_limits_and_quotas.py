@@ -63,6 +63,18 @@ def test_daily_limit_applies_after_the_minute_resets(limited: ApiStack) -> None:
     assert int(answers[-1].headers["retry-after"]) == 24 * 3600 - (12 * 3600 + 70)
 
 
+def test_the_first_minute_of_a_day_counts_each_request_once(limited: ApiStack) -> None:
+    """The minute and the day window start at the same instant at midnight: each keeps its own count."""
+    client = limited.client(limited.new_tenant())
+    limited.clock.frozen = datetime(2030, 1, 16, 0, 0, 5, tzinfo=UTC)
+    try:
+        answers = [client.get("/v1/probe/whoami") for _ in range(PER_MINUTE + 1)]
+    finally:
+        limited.clock.frozen = NOON
+    assert [a.status_code for a in answers] == [200] * PER_MINUTE + [429]
+    assert [int(a.headers["ratelimit-remaining"]) for a in answers[:PER_MINUTE]] == [4, 3, 2, 1, 0]
+
+
 def test_requests_refused_by_the_minute_limit_do_not_use_up_the_day(limited: ApiStack) -> None:
     client = limited.client(limited.new_tenant())
     first = [client.get("/v1/probe/whoami").status_code for _ in range(PER_MINUTE + 3)]

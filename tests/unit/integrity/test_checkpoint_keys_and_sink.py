@@ -25,6 +25,7 @@ from adapters.integrity.ed25519_keys import (
     load_private_key_file,
     private_key_from_bytes,
     public_key_bytes,
+    public_key_from_bytes,
 )
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint, sign_checkpoint
 
@@ -108,3 +109,25 @@ def test_sink_writes_each_checkpoint_once_read_only(tmp_path: Path) -> None:
     assert caught.value.code == "checkpoint_sink_conflict"
     assert location.read_bytes() == first.encode()
     assert sorted(p.name for p in location.parent.iterdir()) == [location.name]  # no staging left
+
+
+def test_a_public_key_is_read_from_pem_raw_hex_or_base64_alike() -> None:
+    public = Ed25519PrivateKey.generate().public_key()
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    pem = public.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    forms = (pem, raw, raw.hex().encode(), base64.b64encode(raw) + b"\n")
+    assert {public_key_from_bytes(form) for form in forms} == {raw}
+
+
+@pytest.mark.parametrize("form", ["private pem", "ec pem", "short"])
+def test_anything_but_an_ed25519_public_key_is_refused(form: str) -> None:
+    if form == "private pem":
+        data = Ed25519PrivateKey.generate().private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                                          serialization.NoEncryption())
+    elif form == "ec pem":
+        data = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+            serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    else:
+        data = base64.b64encode(b"\x01" * 31)
+    with pytest.raises(SigningKeyError):
+        public_key_from_bytes(data)

@@ -101,15 +101,27 @@ def test_a_code_used_once_is_refused_the_second_time(console: Console) -> None:
         console.accounts.sign_in(LOGIN, PASSWORD, code, "req-2")
 
 
-def test_five_failures_lock_the_account_for_fifteen_minutes(console: Console) -> None:
+def test_five_wrong_codes_after_the_right_password_lock_the_account_for_fifteen_minutes(console: Console) -> None:
     for attempt in range(5):
         with pytest.raises(SignInRefusedError):
-            console.accounts.sign_in(LOGIN, f"wrong password {attempt}", console.code(), f"req-{attempt}")
+            console.accounts.sign_in(LOGIN, PASSWORD, console.code(-120 - 30 * attempt), f"req-{attempt}")
     with pytest.raises(SignInRefusedError):  # the right password and code, while locked
         console.accounts.sign_in(LOGIN, PASSWORD, console.code(), "req-locked")
     console.clock.advance(15 * 60 + 1)
     person, _ = console.accounts.sign_in(LOGIN, PASSWORD, console.code(), "req-after")
     assert person.member_id == console.member_id
+
+
+def test_a_stranger_sending_wrong_passwords_cannot_lock_the_person_out(console: Console) -> None:
+    for attempt in range(50):  # ten times the code lock's threshold, without the password
+        with pytest.raises(SignInRefusedError):
+            console.accounts.sign_in(LOGIN, f"guessed password {attempt}", console.code(), f"req-{attempt}")
+    person, _ = console.accounts.sign_in(LOGIN, PASSWORD, console.code(), "req-person")
+    assert person.member_id == console.member_id
+    refused = [e for e in console.rt.ledger.events.get(person.account_id)
+               if type(e).__name__ == "SignInRefused"]
+    assert len(refused) == 50 and {e.reason for e in refused} == {"password"}  # each one on the record
+    assert all(e.locked_until is None for e in refused)
 
 
 def test_a_session_ends_after_thirty_idle_minutes(console: Console) -> None:
