@@ -18,6 +18,7 @@ from domain.vocabulary import (
     DECISIONS,
     REASON_CODES,
     REASON_FAMILIES,
+    RETRY_STEPS,
     ROUTES,
     SESSION_STATUSES,
     WEBHOOK_EVENT_TYPES,
@@ -34,6 +35,7 @@ SessionStatusName = Literal["pending", "verified", "failed", "expired", "cancell
 DecisionName = Literal["accepted", "review", "rejected"]
 RouteName = Literal["auto_approve", "retry", "active_challenge", "manual_review", "compliance_escalation", "reject"]
 OutcomeName = Literal["pass", "uncertain", "fail"]
+RetryStepName = Literal["capture", "document_capture", "selfie", "liveness", "address_capture", "all"]
 TenantRoleName = Literal["admin", "reviewer", "compliance", "auditor", "agent"]
 KeyRoleName = Literal["client", "auditor", "operator", "admin", "reviewer", "compliance"]
 PlanName = Literal["free", "pro", "enterprise"]
@@ -51,6 +53,7 @@ SessionStatus = Annotated[SessionStatusName, msgspec.Meta(description="the sessi
                                                           + described(SESSION_STATUSES))]
 DecisionValue = Annotated[DecisionName, msgspec.Meta(description="the decision:\n" + described(DECISIONS))]
 RouteValue = Annotated[RouteName, msgspec.Meta(description="what happens next:\n" + described(ROUTES))]
+RetryStep = Annotated[RetryStepName, msgspec.Meta(description="what a retry asks again:\n" + described(RETRY_STEPS))]
 CheckOutcome = Annotated[OutcomeName, msgspec.Meta(description="a check's outcome:\n" + described(CHECK_OUTCOMES))]
 WebhookEventType = Annotated[WebhookEventTypeName, msgspec.Meta(
     description="an event a webhook endpoint receives:\n" + described(WEBHOOK_EVENT_TYPES))]
@@ -66,4 +69,4 @@ ReasonCode = Annotated[str, msgspec.Meta(
 ENUM_COMPONENTS: dict[str, object] = {
     "CheckType": RecordedCheck, "RequestableCheck": RequestableCheck, "CaptureType": CaptureType,
     "SessionStatus": SessionStatus, "Decision": DecisionValue, "Route": RouteValue, "CheckOutcome": CheckOutcome,
-    "ReasonCode": ReasonCode, "WebhookEventType": WebhookEventType}
+    "RetryStep": RetryStep, "ReasonCode": ReasonCode, "WebhookEventType": WebhookEventType}

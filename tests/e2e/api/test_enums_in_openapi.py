@@ -28,7 +28,8 @@ def _prop(doc: dict[str, Any], schema: str, field: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("name", "sample"), [
     ("CheckType", "age_verification"), ("RequestableCheck", "screening"), ("CaptureType", "liveness_frames"),
     ("SessionStatus", "manual_review"), ("Decision", "review"), ("Route", "compliance_escalation"),
-    ("CheckOutcome", "uncertain"), ("WebhookEventType", "quota.threshold_reached")])
+    ("CheckOutcome", "uncertain"), ("WebhookEventType", "quota.threshold_reached"),
+    ("RetryStep", "document_capture")])
 def test_each_closed_set_is_a_described_enum_component(doc: dict[str, Any], name: str, sample: str) -> None:
     schema = doc["components"]["schemas"][name]
     assert sample in schema["enum"]
@@ -47,7 +48,8 @@ def test_reason_codes_are_a_closed_pattern_with_every_code_described(doc: dict[s
     ("VerifyRequest", "checks", "fraud"), ("ChallengeCreate", "checks", "liveness"),
     ("EndpointCreate", "event_types", "decision.made"), ("MemberCreate", "roles", "auditor"),
     ("SessionView", "status", "verified"), ("CheckView", "check", "quality"), ("CheckView", "outcome", "fail"),
-    ("DecisionView", "route", "retry"), ("DecisionView", "decision", "rejected"), ("TenantView", "plan", "pro")])
+    ("DecisionView", "route", "retry"), ("DecisionView", "decision", "rejected"),
+    ("DecisionView", "retry_step", "selfie"), ("TenantView", "plan", "pro")])
 def test_request_and_answer_fields_are_enums(doc: dict[str, Any], schema: str, field: str, sample: str) -> None:
     prop = _prop(doc, schema, field)
     members = prop.get("oneOf") or prop.get("anyOf") or [prop]
