@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS
 from domain.sessions.configuration import REQUESTABLE_CHECKS
 from domain.vocabulary import (
     CAPTURE_TYPES,
@@ -64,9 +65,17 @@ ReasonCode = Annotated[str, msgspec.Meta(
     description="an internal reason of the policy (never shown to the person):\n" + described(REASON_CODES)
     + "\n\nfollowed by detail codes `<family>:<reason>`:\n" + described({f"{k}:*": v for k, v in
                                                                         REASON_FAMILIES.items()}))]
+_CHECK_FAMILY_PATTERN = "|".join(CHECK_REASON_FAMILIES)
+CHECK_REASON_PATTERN = f"^({'|'.join(CHECK_REASONS)}|({_CHECK_FAMILY_PATTERN}):[a-z0-9_.:,-]+)$"
+CheckReason = Annotated[str, msgspec.Meta(
+    pattern=CHECK_REASON_PATTERN,
+    description="a check's recorded reason (internal, never shown to the person):\n" + described(CHECK_REASONS)
+    + "\n\nand codes with a detail part `<family>:<detail>`:\n" + described({f"{k}:*": v for k, v in
+                                                                            CHECK_REASON_FAMILIES.items()}))]
 
 # The named schemas the OpenAPI document lists under ``components`` (api.openapi.finish_document).
 ENUM_COMPONENTS: dict[str, object] = {
     "CheckType": RecordedCheck, "RequestableCheck": RequestableCheck, "CaptureType": CaptureType,
     "SessionStatus": SessionStatus, "Decision": DecisionValue, "Route": RouteValue, "CheckOutcome": CheckOutcome,
-    "RetryStep": RetryStep, "ReasonCode": ReasonCode, "WebhookEventType": WebhookEventType}
+    "RetryStep": RetryStep, "ReasonCode": ReasonCode, "CheckReason": CheckReason,
+    "WebhookEventType": WebhookEventType}

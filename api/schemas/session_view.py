@@ -15,6 +15,7 @@ import msgspec
 from api.schemas.enums import (
     CaptureTypeName,
     CheckOutcome,
+    CheckReason,
     DecisionValue,
     RecordedCheck,
     RetryStep,
@@ -37,7 +38,7 @@ class CheckView(msgspec.Struct, frozen=True, kw_only=True):
     check: RecordedCheck
     outcome: CheckOutcome
     scores: dict[str, Any]
-    reasons: list[str]
+    reasons: list[CheckReason]
     sandbox: bool
     models: list[ModelView]
 

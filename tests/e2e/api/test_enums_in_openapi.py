@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS
 from domain.vocabulary import REASON_CODES, WEBHOOK_EVENT_TYPES
 from tests.e2e.api.helpers import ApiStack
 
@@ -40,6 +41,15 @@ def test_reason_codes_are_a_closed_pattern_with_every_code_described(doc: dict[s
     schema = doc["components"]["schemas"]["ReasonCode"]
     assert schema["pattern"].startswith("^(") and all(code in schema["pattern"] for code in REASON_CODES)
     assert all(f"`{code}`" in schema["description"] for code in REASON_CODES)
+
+
+def test_check_reasons_are_a_closed_pattern_with_every_code_described(doc: dict[str, Any]) -> None:
+    schema = doc["components"]["schemas"]["CheckReason"]
+    assert all(code in schema["pattern"] for code in (*CHECK_REASONS, *CHECK_REASON_FAMILIES))
+    assert all(f"`{code}`" in schema["description"] for code in CHECK_REASONS)
+    assert all(f"`{family}:*`" in schema["description"] for family in CHECK_REASON_FAMILIES)
+    reasons = doc["components"]["schemas"]["CheckView"]["properties"]["reasons"]
+    assert reasons["items"] == {"$ref": "#/components/schemas/CheckReason"}
 
 
 @pytest.mark.parametrize(("schema", "field", "sample"), [
