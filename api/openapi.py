@@ -9,6 +9,7 @@ client written from the document alone can sign and retry (issue 5 "Done when").
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import msgspec
@@ -172,6 +173,19 @@ def _enum_components() -> dict[str, Schema]:
     return found
 
 
+# Lists of a pattern-checked closed set, which litestar renders as bare strings: their items refer to the
+# named schema instead (the view's struct, its field, the component).
+LIST_ITEMS_OF: tuple[tuple[str, str, str], ...] = (("CheckView", "reasons", "CheckReason"),)
+
+
+def _refer_list_items(schemas: Mapping[str, Schema | Reference]) -> None:
+    for struct, field, component in LIST_ITEMS_OF:
+        view = schemas.get(struct)
+        prop = (view.properties or {}).get(field) if isinstance(view, Schema) else None
+        if isinstance(prop, Schema) and prop.type == "array":
+            prop.items = Reference(ref=f"#/components/schemas/{component}")
+
+
 def finish_document(doc: OpenAPI) -> OpenAPI:
     """Add error answers, security and idempotency headers to every operation of ``doc``.
 
@@ -187,6 +201,7 @@ def finish_document(doc: OpenAPI) -> OpenAPI:
             component.additional_properties = False
             _restore_constraints(name, component, constraints)
     components.schemas = {**(components.schemas or {}), "Problem": _problem_schema(), **_enum_components()}
+    _refer_list_items(components.schemas)
     components.security_schemes = {**(components.security_schemes or {}), **SECURITY_SCHEMES}
     doc.components = components
     for path, item in (doc.paths or {}).items():

@@ -73,6 +73,17 @@ CHECK_OUTCOMES: Mapping[str, str] = {
     Outcome.FAIL: "the check failed",
 }
 
+# requirements/pipeline §12 "Retry logic": what a retry asks the person to capture again (the decision's
+# ``retry_step``); a selfie or liveness retry keeps the attempt's scanned document.
+RETRY_STEPS: Mapping[str, str] = {
+    "capture": "retake the capture that failed the quality gate",
+    "document_capture": "scan the identity document again",
+    "selfie": "take the selfie again (the scanned document is kept)",
+    "liveness": "answer the liveness challenge again (the scanned document is kept)",
+    "address_capture": "upload the address document again",
+    "all": "retake every capture (more than one step failed)",
+}
+
 # The policy's reasons for a decision (docs/architecture.md §6; requirements/pipeline §9-§10). Internal:
 # the person being verified never sees them (requirements/pipeline §10 "Never reveal fraud details").
 REASON_CODES: Mapping[str, str] = {

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS
 from domain.sessions.configuration import REQUESTABLE_CHECKS
 from domain.vocabulary import (
     CAPTURE_TYPES,
@@ -18,6 +19,7 @@ from domain.vocabulary import (
     DECISIONS,
     REASON_CODES,
     REASON_FAMILIES,
+    RETRY_STEPS,
     ROUTES,
     SESSION_STATUSES,
     WEBHOOK_EVENT_TYPES,
@@ -34,6 +36,7 @@ SessionStatusName = Literal["pending", "verified", "failed", "expired", "cancell
 DecisionName = Literal["accepted", "review", "rejected"]
 RouteName = Literal["auto_approve", "retry", "active_challenge", "manual_review", "compliance_escalation", "reject"]
 OutcomeName = Literal["pass", "uncertain", "fail"]
+RetryStepName = Literal["capture", "document_capture", "selfie", "liveness", "address_capture", "all"]
 TenantRoleName = Literal["admin", "reviewer", "compliance", "auditor", "agent"]
 KeyRoleName = Literal["client", "auditor", "operator", "admin", "reviewer", "compliance"]
 PlanName = Literal["free", "pro", "enterprise"]
@@ -51,6 +54,7 @@ SessionStatus = Annotated[SessionStatusName, msgspec.Meta(description="the sessi
                                                           + described(SESSION_STATUSES))]
 DecisionValue = Annotated[DecisionName, msgspec.Meta(description="the decision:\n" + described(DECISIONS))]
 RouteValue = Annotated[RouteName, msgspec.Meta(description="what happens next:\n" + described(ROUTES))]
+RetryStep = Annotated[RetryStepName, msgspec.Meta(description="what a retry asks again:\n" + described(RETRY_STEPS))]
 CheckOutcome = Annotated[OutcomeName, msgspec.Meta(description="a check's outcome:\n" + described(CHECK_OUTCOMES))]
 WebhookEventType = Annotated[WebhookEventTypeName, msgspec.Meta(
     description="an event a webhook endpoint receives:\n" + described(WEBHOOK_EVENT_TYPES))]
@@ -61,9 +65,17 @@ ReasonCode = Annotated[str, msgspec.Meta(
     description="an internal reason of the policy (never shown to the person):\n" + described(REASON_CODES)
     + "\n\nfollowed by detail codes `<family>:<reason>`:\n" + described({f"{k}:*": v for k, v in
                                                                         REASON_FAMILIES.items()}))]
+_CHECK_FAMILY_PATTERN = "|".join(CHECK_REASON_FAMILIES)
+CHECK_REASON_PATTERN = f"^({'|'.join(CHECK_REASONS)}|({_CHECK_FAMILY_PATTERN}):[a-z0-9_.:,-]+)$"
+CheckReason = Annotated[str, msgspec.Meta(
+    pattern=CHECK_REASON_PATTERN,
+    description="a check's recorded reason (internal, never shown to the person):\n" + described(CHECK_REASONS)
+    + "\n\nand codes with a detail part `<family>:<detail>`:\n" + described({f"{k}:*": v for k, v in
+                                                                            CHECK_REASON_FAMILIES.items()}))]
 
 # The named schemas the OpenAPI document lists under ``components`` (api.openapi.finish_document).
 ENUM_COMPONENTS: dict[str, object] = {
     "CheckType": RecordedCheck, "RequestableCheck": RequestableCheck, "CaptureType": CaptureType,
     "SessionStatus": SessionStatus, "Decision": DecisionValue, "Route": RouteValue, "CheckOutcome": CheckOutcome,
-    "ReasonCode": ReasonCode, "WebhookEventType": WebhookEventType}
+    "RetryStep": RetryStep, "ReasonCode": ReasonCode, "CheckReason": CheckReason,
+    "WebhookEventType": WebhookEventType}

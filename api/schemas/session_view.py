@@ -12,7 +12,16 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
-from api.schemas.enums import CaptureTypeName, CheckOutcome, DecisionValue, RecordedCheck, RouteValue, SessionStatus
+from api.schemas.enums import (
+    CaptureTypeName,
+    CheckOutcome,
+    CheckReason,
+    DecisionValue,
+    RecordedCheck,
+    RetryStep,
+    RouteValue,
+    SessionStatus,
+)
 
 # Recorded capture kinds: the upload types, with ``video`` recorded as ``liveness_video``.
 RecordedCapture = Annotated[CaptureTypeName | Literal["liveness_video"], msgspec.Meta(
@@ -29,7 +38,7 @@ class CheckView(msgspec.Struct, frozen=True, kw_only=True):
     check: RecordedCheck
     outcome: CheckOutcome
     scores: dict[str, Any]
-    reasons: list[str]
+    reasons: list[CheckReason]
     sandbox: bool
     models: list[ModelView]
 
@@ -50,7 +59,7 @@ class DecisionView(msgspec.Struct, frozen=True, kw_only=True):
         description="decided_by policy: the policy's reason codes (the ReasonCode schema); decided_by review: the "
                     "reviewer's reason")]
     user_message: str | None = None
-    retry_step: str | None = None
+    retry_step: RetryStep | None = None
     policy_hash: str | None = None
     superseded_by: Literal["review"] | None = None
 

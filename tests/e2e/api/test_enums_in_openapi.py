@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS
 from domain.vocabulary import REASON_CODES, WEBHOOK_EVENT_TYPES
 from tests.e2e.api.helpers import ApiStack
 
@@ -28,7 +29,8 @@ def _prop(doc: dict[str, Any], schema: str, field: str) -> dict[str, Any]:
 @pytest.mark.parametrize(("name", "sample"), [
     ("CheckType", "age_verification"), ("RequestableCheck", "screening"), ("CaptureType", "liveness_frames"),
     ("SessionStatus", "manual_review"), ("Decision", "review"), ("Route", "compliance_escalation"),
-    ("CheckOutcome", "uncertain"), ("WebhookEventType", "quota.threshold_reached")])
+    ("CheckOutcome", "uncertain"), ("WebhookEventType", "quota.threshold_reached"),
+    ("RetryStep", "document_capture")])
 def test_each_closed_set_is_a_described_enum_component(doc: dict[str, Any], name: str, sample: str) -> None:
     schema = doc["components"]["schemas"][name]
     assert sample in schema["enum"]
@@ -41,13 +43,23 @@ def test_reason_codes_are_a_closed_pattern_with_every_code_described(doc: dict[s
     assert all(f"`{code}`" in schema["description"] for code in REASON_CODES)
 
 
+def test_check_reasons_are_a_closed_pattern_with_every_code_described(doc: dict[str, Any]) -> None:
+    schema = doc["components"]["schemas"]["CheckReason"]
+    assert all(code in schema["pattern"] for code in (*CHECK_REASONS, *CHECK_REASON_FAMILIES))
+    assert all(f"`{code}`" in schema["description"] for code in CHECK_REASONS)
+    assert all(f"`{family}:*`" in schema["description"] for family in CHECK_REASON_FAMILIES)
+    reasons = doc["components"]["schemas"]["CheckView"]["properties"]["reasons"]
+    assert reasons["items"] == {"$ref": "#/components/schemas/CheckReason"}
+
+
 @pytest.mark.parametrize(("schema", "field", "sample"), [
     ("SessionCreate", "checks", "kya"), ("SessionCreate", "liveness_type", "active"),
     ("SessionCreate", "document_type", "national_id"), ("CaptureUpload", "type", "selfie"),
     ("VerifyRequest", "checks", "fraud"), ("ChallengeCreate", "checks", "liveness"),
     ("EndpointCreate", "event_types", "decision.made"), ("MemberCreate", "roles", "auditor"),
     ("SessionView", "status", "verified"), ("CheckView", "check", "quality"), ("CheckView", "outcome", "fail"),
-    ("DecisionView", "route", "retry"), ("DecisionView", "decision", "rejected"), ("TenantView", "plan", "pro")])
+    ("DecisionView", "route", "retry"), ("DecisionView", "decision", "rejected"),
+    ("DecisionView", "retry_step", "selfie"), ("TenantView", "plan", "pro")])
 def test_request_and_answer_fields_are_enums(doc: dict[str, Any], schema: str, field: str, sample: str) -> None:
     prop = _prop(doc, schema, field)
     members = prop.get("oneOf") or prop.get("anyOf") or [prop]

@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import msgspec
 import pytest
 from litestar.testing import TestClient
 
 from api.deps import ApiSettings
 from api.routes import ROUTE_HANDLERS
+from api.schemas.session_view import SessionView
 from domain.audit import audit_context
 from ops.api_wiring import build_api
 from ops.bootstrap import open_runtime
@@ -103,6 +105,8 @@ def test_the_tenants_app_hears_the_mismatch_and_retries_the_selfie_alone(stack: 
     session = client.get(f"/v1/sessions/{sid}").json()
     assert (session["status"], session["attempt"], session["captures"]) == ("pending", 2, ["document_front"])
     assert (session["decision"]["attempt"], session["decision"]["retry_step"]) == (1, "selfie")
+    documented = msgspec.convert(session, SessionView).decision  # the RetryStep enum holds the recorded step
+    assert documented is not None and documented.retry_step == "selfie"
 
     retried = client.post("/kyc/selfie", {"sessionId": sid, "selfieImage": b64(SAME_PERSON)})  # no new scan
     assert retried.status_code == 201, retried.text

@@ -23,6 +23,7 @@ from domain.vocabulary import (
     CHECK_TYPES,
     REASON_CODES,
     REASON_FAMILIES,
+    RETRY_STEPS,
     WEBHOOK_EVENT_TYPES,
     is_reason_code,
 )
@@ -45,6 +46,7 @@ def _values(literal: object) -> set[str]:
     (enums.DecisionName, {str(d) for d in Decision}),
     (enums.RouteName, {str(r) for r in Route}),
     (enums.WebhookEventTypeName, set(WEBHOOK_EVENT_TYPES)),
+    (enums.RetryStepName, set(RETRY_STEPS)),
     (enums.TenantRoleName, {str(r) for r in TENANT_ROLES}),
     (enums.KeyRoleName, {str(r) for r in KeyRole}),
     (enums.PlanName, {str(p) for p in Plan}),
@@ -82,6 +84,27 @@ def test_every_reason_code_the_policy_gives_is_listed() -> None:
     assert len(emitted) >= 15
     assert emitted <= set(REASON_CODES)
     assert {"suspected_fraud", "fraud_uncertain", "document_expired"} <= set(REASON_CODES)
+
+
+def _retry_steps_the_policy_gives() -> set[str]:
+    """Every string given as ``retry_step=`` in policies/ (a rule's step) and every string the evaluator's
+    ``_retry_step`` returns (``"all"`` when several steps failed), read from the source."""
+    steps: set[str] = set()
+    for path in (ROOT / "policies").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.keyword) and node.arg == "retry_step" and isinstance(node.value, ast.Constant) \
+                    and isinstance(node.value.value, str):
+                steps.add(node.value.value)
+            if isinstance(node, ast.FunctionDef) and node.name == "_retry_step":
+                steps |= {c.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None
+                          for c in ast.walk(r.value) if isinstance(c, ast.Constant) and isinstance(c.value, str)}
+    return steps
+
+
+def test_every_retry_step_the_policy_gives_is_listed() -> None:
+    given = _retry_steps_the_policy_gives()
+    assert {"capture", "document_capture", "selfie", "liveness", "address_capture", "all"} <= given
+    assert given == set(RETRY_STEPS) and all(RETRY_STEPS.values())
 
 
 def test_reason_codes_and_their_detail_families() -> None:
