@@ -18,6 +18,7 @@ from domain.ports.face import (
     FaceNotFoundError,
     FaceQuality,
     FaceQualityRules,
+    ProbeMatch,
     assess_face_quality,
     classify_match,
     cosine_to_similarity,
@@ -94,8 +95,16 @@ class SFaceMatcher:
 
     def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
         """Compare the main face of ``probe`` (selfie) with that of ``reference`` (document)."""
-        return self.match_observations(self.analyzer.observe(decode_image(probe)),
-                                       self.analyzer.observe(decode_image(reference)), threshold)
+        return self.with_probe(probe)(reference, threshold)
+
+    def with_probe(self, probe: bytes) -> ProbeMatch:
+        """Detect and embed the probe's main face now; the returned call analyses the reference."""
+        observed = self.analyzer.observe(decode_image(probe))
+
+        def against(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+            return self.match_observations(observed, self.analyzer.observe(decode_image(reference)), threshold)
+
+        return against
 
     def match_observations(self, probe: FaceObservation, reference: FaceObservation,
                            threshold: float | None = None) -> FaceMatchResult:
