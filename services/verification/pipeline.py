@@ -155,25 +155,25 @@ class VerificationPipeline(ModuleOperations):
         # face analysis for the face match run beside the document read (another model family,
         # another lock), so face match waits after the read only for the portrait's analysis.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            probe = pool.submit(self._probe, selfie, sandbox) \
-                if CheckType.FACE_MATCH in wanted and selfie is not None and front is not None else None
-            liveness = pool.submit(self._timed_liveness, session, subject, captures, selfie, sandbox) \
-                if CheckType.LIVENESS in wanted else None
+            selfie_work = pool.submit(self._selfie_work, session, subject, captures, selfie, sandbox,
+                                      CheckType.FACE_MATCH in wanted and front is not None,
+                                      CheckType.LIVENESS in wanted)
             if needs_document and front is not None:
                 back = self._blob(subject, captures.get("document_back"))
                 document = self.read_document(front, back, subject, sandbox)
                 seconds.update(dict.fromkeys((*DOCUMENT_CHECKS, CheckType.QUALITY), time.perf_counter() - started))
                 extracted = dict(document.reading.fields)
                 results.append(document.results[CheckType.QUALITY])
+            probe, liveness = selfie_work.result()
             liveness_result = None
             if liveness is not None:  # its own time, not the document read's it ran beside
-                liveness_result, seconds[CheckType.LIVENESS] = liveness.result()
+                liveness_result, seconds[CheckType.LIVENESS] = liveness
         for check in wanted:
             step = time.perf_counter()
             if check in DOCUMENT_CHECKS:
                 results.append(document.results[check] if document else capture_failure(check, "document_missing"))
             elif check is CheckType.FACE_MATCH:
-                prepared, probe_seconds = probe.result() if probe is not None else (None, 0.0)
+                prepared, probe_seconds = probe if probe is not None else (None, 0.0)
                 results.append(self._face_match(session, selfie, prepared, document, sandbox))
                 step -= probe_seconds  # its selfie analysis, done beside the read, counts in its time
             elif check is CheckType.LIVENESS and liveness_result is not None:
@@ -190,6 +190,17 @@ class VerificationPipeline(ModuleOperations):
             if check in (CheckType.FACE_MATCH, CheckType.SCREENING, CheckType.KYA, CheckType.ADDRESS_PROOF):
                 seconds[check] = time.perf_counter() - step
         return results, extracted, seconds
+
+    def _selfie_work(self, session: VerificationSession, subject: str,
+                     captures: Mapping[str, Mapping[str, object]], selfie: bytes | None, sandbox: bool,
+                     face_match: bool, liveness: bool
+                     ) -> tuple[tuple[ProbeMatch | DomainError, float] | None, tuple[CheckResult, float] | None]:
+        """The selfie analysed for the face match, then liveness, in one face scope: the selfie is
+        decoded, detected and embedded once for both (docs/targets.md §5)."""
+        with self.services(sandbox).face_scope():
+            probe = self._probe(selfie, sandbox) if face_match and selfie is not None else None
+            live = self._timed_liveness(session, subject, captures, selfie, sandbox) if liveness else None
+        return probe, live
 
     def _timed_liveness(self, session: VerificationSession, subject: str,
                         captures: Mapping[str, Mapping[str, object]], selfie: bytes | None,
