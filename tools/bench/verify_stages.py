@@ -61,7 +61,7 @@ class SwitchedMatcher:
         return whole_match
 
 
-def run(runs: int, warmup: int, data: Path) -> dict[str, list[float]]:
+def run(runs: int, warmup: int, data: Path) -> tuple[dict[str, list[float]], dict[str, int]]:
     faces = data / "faces" / "face_recognition"
     document = base64.b64encode((data / "mrz" / "images" / "passporteye" / "passport-td3.jpg").read_bytes()).decode()
     photos = [base64.b64encode((faces / n).read_bytes()).decode() for n in ("obama3.jpg", "obama.jpg", "obama2.jpg")]
@@ -69,6 +69,7 @@ def run(runs: int, warmup: int, data: Path) -> dict[str, list[float]]:
     matcher = SwitchedMatcher(real.face_matcher)
     services = dataclasses.replace(real, face_matcher=matcher)
     timings: dict[str, list[float]] = {"baseline": [], "side_by_side": []}
+    decisions: dict[str, int] = {}
     with tempfile.TemporaryDirectory() as tmp:
         rt = open_runtime(data_dir=Path(tmp))
         pipeline = VerificationPipeline(
@@ -84,7 +85,11 @@ def run(runs: int, warmup: int, data: Path) -> dict[str, list[float]]:
             for i in range(2 * (warmup + runs)):
                 mode = "baseline" if i % 2 == 0 else "side_by_side"
                 matcher.deferred = mode == "baseline"
-                issued = client.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"]}).json()
+                challenge = client.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"],
+                                                                   "reference": f"bench-person-{i}"})
+                if challenge.status_code != 201:
+                    raise SystemExit(f"challenge failed: {challenge.status_code} {challenge.text[:300]}")
+                issued = challenge.json()
                 body = {"document_front": document, "selfie": photos[0], "challenge_id": issued["challenge_id"],
                         "challenge_nonce": issued["challenge"]["nonce"],
                         "frames_base64": [photos[k % 3] for k in range(10)],
@@ -96,8 +101,11 @@ def run(runs: int, warmup: int, data: Path) -> dict[str, list[float]]:
                     raise SystemExit(f"verify failed: {answer.status_code} {answer.text[:300]}")
                 if i >= 2 * warmup:
                     timings[mode].append(elapsed)
+                    decision = answer.json()["decision"]
+                    label = f"{mode}:{decision['decision'] if decision else 'none'}"
+                    decisions[label] = decisions.get(label, 0) + 1
         rt.close()
-    return timings
+    return timings, decisions
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -106,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs per set-up (model loading, caches)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
-    timings = run(args.runs, args.warmup, args.data)
+    timings, decisions = run(args.runs, args.warmup, args.data)
     print("POST /v1/identity/verify  document + selfie + 10 liveness frames, set-ups alternating")
     print("| set-up | runs | p50 s | p95 s | mean s |")
     print("| --- | --- | --- | --- | --- |")
@@ -114,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"| {mode} | {len(values)} | {statistics.median(values):.3f} | {percentile(values, 95):.3f} | "
               f"{statistics.fmean(values):.3f} |")
     base, now = (statistics.median(timings[m]) for m in ("baseline", "side_by_side"))
+    print(f"decisions (the same in both set-ups): {decisions}")
     print(f"p50 side by side / baseline: x{now / base:.2f} ({(base - now) * 1000:.0f} ms saved per verification)")
     return 0
 
