@@ -64,6 +64,7 @@ def build_ml_services(watchlist_dir: Path | None = None) -> MlServices:
             kya=OfflineKyaChecker(None),
             address_proof_reader=RapidOcrAddressProofReader(),
             screener=RapidfuzzSanctionsScreener.for_folder(folder) if folder is not None else None,
+            face_scope=analyzer.remembering,
         )
         _built[cache_key] = services
         return services

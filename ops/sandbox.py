@@ -31,6 +31,7 @@ Magic inputs (documented in the API reference):
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable, Container
 from datetime import UTC, date, datetime
@@ -52,6 +53,7 @@ from domain.ports.face import (
     FaceQuality,
     FaceQualityMeasures,
     MatchStrength,
+    ProbeMatch,
 )
 from domain.ports.kya import KyaChecker
 from domain.ports.liveness import ChallengeResponse, LivenessMode, LivenessResult, SpoofType
@@ -145,6 +147,9 @@ class SandboxFaceMatcher:
         return FaceMatchResult(cosine=similarity, similarity=similarity, threshold=limit,
                                strength=_STRENGTH[outcome], probe_quality=_NO_QUALITY,
                                reference_quality=_NO_QUALITY, models=(SANDBOX,))
+
+    def with_probe(self, probe: bytes) -> ProbeMatch:
+        return functools.partial(self.match, probe)
 
 
 def _liveness(outcome: Outcome, mode: LivenessMode) -> LivenessResult:

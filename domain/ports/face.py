@@ -238,11 +238,27 @@ class FaceMatchResult:
         }
 
 
+class ProbeMatch(Protocol):
+    """A probe face already analysed, waiting for its reference: ``FaceMatcher.with_probe``."""
+
+    def __call__(self, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+        """Compare the probe with the main face of ``reference``; same result as ``FaceMatcher.match``."""
+        ...
+
+
 class FaceMatcher(Protocol):
     """Compares a live photo with a document (or enrolled) photo: seed 001 module 4."""
 
     def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
         """Compare the main faces; ``threshold`` is on the API's 0-1 similarity scale."""
+        ...
+
+    def with_probe(self, probe: bytes) -> ProbeMatch:
+        """Analyse ``probe`` now (the selfie, beside the document read) and match it later.
+
+        Raises for the probe what ``match`` raises for it (``InvalidImageError``,
+        ``FaceNotFoundError``); ``with_probe(p)(r, t)`` equals ``match(p, r, t)``.
+        """
         ...
 
 

@@ -7,6 +7,10 @@ similarity by ``domain.ports.face.cosine_to_similarity`` (0.363 cosine -> 0.65 s
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from domain.checks import ModelProvenance
@@ -18,6 +22,7 @@ from domain.ports.face import (
     FaceNotFoundError,
     FaceQuality,
     FaceQualityRules,
+    ProbeMatch,
     assess_face_quality,
     classify_match,
     cosine_to_similarity,
@@ -45,6 +50,15 @@ class FaceObservation:
     quality: FaceQuality
 
 
+@dataclass
+class _Seen:
+    """One image of a ``remembering`` block: its pixels, then its faces and main face when asked."""
+
+    pixels: BgrImage
+    faces: list[DetectedFace] | None = None
+    observation: FaceObservation | None = None
+
+
 class YuNetSFaceAnalyzer:
     """FaceAnalyzer on YuNet (detection, 5 landmarks) and SFace (alignment, embedding)."""
 
@@ -53,6 +67,7 @@ class YuNetSFaceAnalyzer:
         self.detector = detector or YuNetFaceDetector()
         self.embedder = embedder or SFaceEmbedder()
         self.rules = rules or FaceQualityRules()
+        self._memo = threading.local()
 
     @property
     def models(self) -> tuple[ModelProvenance, ...]:
@@ -64,13 +79,53 @@ class YuNetSFaceAnalyzer:
         return FaceAnalysis(quality=observation.quality,
                             embedding=tuple(float(v) for v in observation.embedding), models=self.models)
 
+    @contextmanager
+    def remembering(self) -> Iterator[None]:
+        """Within this block, on this thread, each image is decoded, detected and embedded once
+        (the selfie shared by liveness and face match: docs/targets.md §5); forgotten at its end,
+        so no face outlives the verification that needed it."""
+        self._memo.images = {}
+        try:
+            yield
+        finally:
+            self._memo.images = None
+
+    def detect_bytes(self, image: bytes) -> tuple[BgrImage, list[DetectedFace]]:
+        """The decoded pixels of encoded image bytes and their faces, largest first."""
+        seen = self._seen(image)
+        if seen is None:
+            pixels = decode_image(image)
+            return pixels, self.detector.detect(pixels)
+        if seen.faces is None:
+            seen.faces = self.detector.detect(seen.pixels)
+        return seen.pixels, seen.faces
+
     def observe_bytes(self, image: bytes) -> FaceObservation:
         """``observe`` on encoded image bytes."""
-        return self.observe(decode_image(image))
+        seen = self._seen(image)
+        if seen is None:
+            return self.observe(decode_image(image))
+        if seen.observation is None:
+            if seen.faces is None:
+                seen.faces = self.detector.detect(seen.pixels)
+            seen.observation = self.observe_faces(seen.pixels, seen.faces)
+        return seen.observation
+
+    def _seen(self, image: bytes) -> _Seen | None:
+        images: dict[bytes, _Seen] | None = getattr(self._memo, "images", None)
+        if images is None:
+            return None
+        key = hashlib.sha256(image).digest()
+        if key not in images:
+            images[key] = _Seen(decode_image(image))
+        return images[key]
 
     def observe(self, image: BgrImage) -> FaceObservation:
         """Detect, measure, align and embed the largest face of a decoded image."""
-        faces = self.detector.detect(image)
+        return self.observe_faces(image, self.detector.detect(image))
+
+    def observe_faces(self, image: BgrImage, faces: list[DetectedFace]) -> FaceObservation:
+        """Measure, align and embed the largest of the faces detected on ``image``."""
         if not faces:
             raise FaceNotFoundError("no face detected", height=image.shape[0], width=image.shape[1])
         main = faces[0]
@@ -94,8 +149,16 @@ class SFaceMatcher:
 
     def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
         """Compare the main face of ``probe`` (selfie) with that of ``reference`` (document)."""
-        return self.match_observations(self.analyzer.observe(decode_image(probe)),
-                                       self.analyzer.observe(decode_image(reference)), threshold)
+        return self.with_probe(probe)(reference, threshold)
+
+    def with_probe(self, probe: bytes) -> ProbeMatch:
+        """Detect and embed the probe's main face now; the returned call analyses the reference."""
+        observed = self.analyzer.observe_bytes(probe)
+
+        def against(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+            return self.match_observations(observed, self.analyzer.observe_bytes(reference), threshold)
+
+        return against
 
     def match_observations(self, probe: FaceObservation, reference: FaceObservation,
                            threshold: float | None = None) -> FaceMatchResult:

@@ -16,7 +16,6 @@ from domain.checks import ModelProvenance, Outcome
 from domain.ports.face import FaceNotFoundError
 from domain.ports.liveness import LivenessMode, LivenessResult, SpoofType
 from ml.face import YuNetSFaceAnalyzer
-from ml.face.image import decode_image
 from ml.liveness import signals
 
 PASSIVE_MAX_CONFIDENCE = 0.6
@@ -35,8 +34,7 @@ class ClassicalPassiveLivenessChecker:
 
     def check(self, image: bytes) -> LivenessResult:
         """Judge one capture; ``FaceNotFoundError`` when there is no face to judge."""
-        pixels = decode_image(image)
-        faces = self.analyzer.detector.detect(pixels)
+        pixels, faces = self.analyzer.detect_bytes(image)
         if not faces:
             raise FaceNotFoundError("no face detected", height=pixels.shape[0], width=pixels.shape[1])
         face = faces[0]

@@ -14,7 +14,7 @@ from domain.application import KycLedger
 from domain.checks import CheckType
 from domain.errors import ConflictError
 from domain.ports.document import to_check_results
-from domain.ports.face import FaceMatchResult
+from domain.ports.face import FaceMatchResult, ProbeMatch
 from domain.ports.kya import KyaReport, KyaRequest
 from domain.ports.liveness import CapturedFrame, ChallengeResponse, LivenessResult
 from domain.ports.media import LivenessFramesCodec
@@ -53,6 +53,18 @@ class ModuleOperations:
         ml = self.services(sandbox)
         with ml.face_lock:
             return ml.face_matcher.match(probe, reference, threshold)
+
+    def face_match_with(self, probe: bytes, sandbox: bool) -> ProbeMatch:
+        """The probe (selfie) analysed now, matched later against a reference; both under the face lock."""
+        ml = self.services(sandbox)
+        with ml.face_lock:
+            prepared = ml.face_matcher.with_probe(probe)
+
+        def against(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+            with ml.face_lock:
+                return prepared(reference, threshold)
+
+        return against
 
     def passive_liveness(self, image: bytes, sandbox: bool) -> LivenessResult:
         ml = self.services(sandbox)

@@ -32,7 +32,7 @@ from domain.checks import CheckResult, CheckType, Outcome
 from domain.errors import ConflictError, DomainError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import BlobStore, session_subject_id
-from domain.ports.face import FaceNotFoundError, InvalidImageError
+from domain.ports.face import FaceNotFoundError, InvalidImageError, ProbeMatch
 from domain.ports.kya import KyaRequest, kya_check_result
 from domain.ports.media import LivenessFramesCodec
 from domain.ports.screening import screening_check_result
@@ -151,26 +151,31 @@ class VerificationPipeline(ModuleOperations):
         document: DocumentOutcome | None = None
         seconds: dict[CheckType, float] = {}
         started = time.perf_counter()
-        # Liveness needs only the selfie and frames: it runs beside the document read (another model
-        # family, another lock), so the two slowest checks overlap on the 2 cores.
+        # The selfie's work needs no document (requirements/platform §3.5): liveness and the selfie's
+        # face analysis for the face match run beside the document read (another model family,
+        # another lock), so face match waits after the read only for the portrait's analysis.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            liveness = pool.submit(self._timed_liveness, session, subject, captures, selfie, sandbox) \
-                if CheckType.LIVENESS in wanted else None
+            selfie_work = pool.submit(self._selfie_work, session, subject, captures, selfie, sandbox,
+                                      CheckType.FACE_MATCH in wanted and front is not None,
+                                      CheckType.LIVENESS in wanted)
             if needs_document and front is not None:
                 back = self._blob(subject, captures.get("document_back"))
                 document = self.read_document(front, back, subject, sandbox)
                 seconds.update(dict.fromkeys((*DOCUMENT_CHECKS, CheckType.QUALITY), time.perf_counter() - started))
                 extracted = dict(document.reading.fields)
                 results.append(document.results[CheckType.QUALITY])
+            probe, liveness = selfie_work.result()
             liveness_result = None
             if liveness is not None:  # its own time, not the document read's it ran beside
-                liveness_result, seconds[CheckType.LIVENESS] = liveness.result()
+                liveness_result, seconds[CheckType.LIVENESS] = liveness
         for check in wanted:
             step = time.perf_counter()
             if check in DOCUMENT_CHECKS:
                 results.append(document.results[check] if document else capture_failure(check, "document_missing"))
             elif check is CheckType.FACE_MATCH:
-                results.append(self._face_match(session, selfie, document, sandbox))
+                prepared, probe_seconds = probe if probe is not None else (None, 0.0)
+                results.append(self._face_match(session, selfie, prepared, document, sandbox))
+                step -= probe_seconds  # its selfie analysis, done beside the read, counts in its time
             elif check is CheckType.LIVENESS and liveness_result is not None:
                 results.append(liveness_result)
             elif check is CheckType.SCREENING:
@@ -186,6 +191,17 @@ class VerificationPipeline(ModuleOperations):
                 seconds[check] = time.perf_counter() - step
         return results, extracted, seconds
 
+    def _selfie_work(self, session: VerificationSession, subject: str,
+                     captures: Mapping[str, Mapping[str, object]], selfie: bytes | None, sandbox: bool,
+                     face_match: bool, liveness: bool
+                     ) -> tuple[tuple[ProbeMatch | DomainError, float] | None, tuple[CheckResult, float] | None]:
+        """The selfie analysed for the face match, then liveness, in one face scope: the selfie is
+        decoded, detected and embedded once for both (docs/targets.md §5)."""
+        with self.services(sandbox).face_scope():
+            probe = self._probe(selfie, sandbox) if face_match and selfie is not None else None
+            live = self._timed_liveness(session, subject, captures, selfie, sandbox) if liveness else None
+        return probe, live
+
     def _timed_liveness(self, session: VerificationSession, subject: str,
                         captures: Mapping[str, Mapping[str, object]], selfie: bytes | None,
                         sandbox: bool) -> tuple[CheckResult, float]:
@@ -194,18 +210,32 @@ class VerificationPipeline(ModuleOperations):
         result = self._liveness(session, subject, captures, selfie, sandbox)
         return result, time.perf_counter() - started
 
-    def _face_match(self, session: VerificationSession, selfie: bytes | None, document: DocumentOutcome | None,
+    def _probe(self, selfie: bytes, sandbox: bool) -> tuple[ProbeMatch | DomainError, float]:
+        """The selfie analysed for the face match (or why it cannot be), and the seconds it took."""
+        started = time.perf_counter()
+        prepared: ProbeMatch | DomainError
+        try:
+            prepared = self.face_match_with(selfie, sandbox)
+        except (FaceNotFoundError, InvalidImageError) as exc:  # reported after the document's own failures
+            prepared = exc
+        return prepared, time.perf_counter() - started
+
+    def _face_match(self, session: VerificationSession, selfie: bytes | None,
+                    prepared: ProbeMatch | DomainError | None, document: DocumentOutcome | None,
                     sandbox: bool) -> CheckResult:
+        """``prepared`` is the selfie's analysis, absent exactly when the selfie or the document is."""
         if selfie is None:
             return capture_failure(CheckType.FACE_MATCH, "selfie_missing")
-        if document is None:
+        if document is None or prepared is None:
             return capture_failure(CheckType.FACE_MATCH, "document_missing")
         portrait = document.reading.portrait_jpeg
         if portrait is None:
             return capture_failure(CheckType.FACE_MATCH, "document_portrait_not_found")
+        if isinstance(prepared, DomainError):
+            return capture_failure(CheckType.FACE_MATCH, prepared.code)
         threshold = float(session.configuration["face_match_threshold"])
         try:
-            return sandbox_label(self.match_faces(selfie, portrait, threshold, sandbox).to_check_result(), sandbox)
+            return sandbox_label(prepared(portrait, threshold).to_check_result(), sandbox)
         except (FaceNotFoundError, InvalidImageError) as exc:
             return capture_failure(CheckType.FACE_MATCH, exc.code)
 

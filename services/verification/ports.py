@@ -8,6 +8,7 @@ The composition root fills them: ``ops.ml_services.build_ml_services`` (the real
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -39,6 +40,9 @@ class MlServices:
     screener: SanctionsScreener | None
     sandbox: bool = False
     face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
+    # A block within which the face adapters decode, detect and embed each image once (on the
+    # calling thread): the pipeline runs a verification's selfie work inside one.
+    face_scope: Callable[[], AbstractContextManager[object]] = nullcontext
 
     def require_screener(self) -> SanctionsScreener:
         if self.screener is None:

@@ -57,7 +57,8 @@ def run(runs: int, warmup: int, data: Path) -> dict[str, Any]:
             server_ms: list[float] = []
             decisions: dict[str, int] = {}
             for i in range(warmup + runs):
-                issued = client.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"]}).json()
+                issued = client.post("/v1/liveness/challenges", {"checks": ["ocr", "face_match", "liveness"],
+                                                                "reference": f"bench-person-{i}"}).json()
                 body = {"document_front": document, "selfie": selfie, "challenge_id": issued["challenge_id"],
                         "challenge_nonce": issued["challenge"]["nonce"], "frames_base64": frames,
                         "frame_offsets_ms": [k * 300 for k in range(10)]}

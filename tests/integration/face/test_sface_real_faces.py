@@ -64,6 +64,20 @@ def test_a_stricter_tenant_threshold_changes_the_verdict_not_the_score(matcher: 
     assert strict.strength is MatchStrength.WEAK
 
 
+def test_a_probe_analysed_first_matches_exactly_as_a_whole_match(matcher: SFaceMatcher) -> None:
+    selfie, portrait = face_bytes("face_recognition/obama.jpg"), face_bytes("face_recognition/obama2.jpg")
+    against_portrait = matcher.with_probe(selfie)
+    assert against_portrait(portrait, 0.7) == matcher.match(selfie, portrait, 0.7)
+    other = face_bytes("face_recognition/biden.jpg")
+    assert against_portrait(other) == matcher.match(selfie, other)  # one probe, several references
+
+
+def test_a_probe_without_a_face_fails_when_it_is_analysed(matcher: SFaceMatcher) -> None:
+    barcode = next((DATA_DIR / "pdf417" / "zxing_cpp").rglob("*.png"))
+    with pytest.raises(FaceNotFoundError):
+        matcher.with_probe(barcode.read_bytes())
+
+
 def test_second_person_in_the_photo_is_a_quality_issue(analyzer: YuNetSFaceAnalyzer) -> None:
     # deepface/img62.jpg shows a second, smaller person in the lower right corner.
     crowded = analyzer.analyze(face_bytes("deepface/img62.jpg"))
