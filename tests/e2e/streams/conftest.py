@@ -7,6 +7,7 @@ other tests' jobs or publish into their streams. The capture page's live feed is
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
@@ -77,7 +78,7 @@ def streams_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamsS
     services = product_services(rt, pipeline, nats_server.url)
     assert services.session_feed is not None
     feed = RecordingFeed(services.session_feed)
-    services.session_feed = feed
+    services = dataclasses.replace(services, session_feed=feed)  # ApiServices is frozen
     missing = tuple(c for c in PRODUCT_CONTROLLERS if c not in ROUTE_HANDLERS)
     clock = SettableClock()
     app = build_api(rt, settings=ApiSettings(rate_limit_per_minute=10_000, rate_limit_per_day=100_000),

@@ -100,13 +100,13 @@ def test_the_live_stream_forwards_what_the_relay_publishes(streams_stack: Stream
 
 def test_without_a_reachable_nats_the_stream_polls_the_ledger(streams_stack: StreamsStack,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    services = streams_stack.api.app.state.deps.services
-    monkeypatch.setattr(services, "session_feed", NatsSessionEventFeed(f"nats://127.0.0.1:{free_port()}",
-                                                                       connect_timeout=1))
+    # ApiServices is frozen: the recording feed's NATS connection is what becomes unreachable
+    monkeypatch.setattr(streams_stack.feed, "inner", NatsSessionEventFeed(f"nats://127.0.0.1:{free_port()}",
+                                                                          connect_timeout=1))
     client, sid, token = _drive(streams_stack)
     reader = LiveReader(streams_stack, sid, token).start()
     _upload_and_cancel(client, sid)
     messages = reader.join()
     names = [name for m in messages for name in m["events"]]
     assert names[-1] == SESSION_CANCELLED and messages[-1]["progress"]["status"] == "cancelled"
-    assert sid not in streams_stack.feed.delivered  # the recording NATS feed was not used
+    assert sid not in streams_stack.feed.delivered  # nothing came over NATS
