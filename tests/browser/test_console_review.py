@@ -9,11 +9,13 @@ is a ledger event naming the person.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 import httpx
 import pytest
@@ -136,10 +138,11 @@ def test_a_reviewer_claims_a_face_mismatch_case_sees_both_faces_and_decides(
     page.wait_for_function("() => document.body.dataset.queueLoaded !== undefined")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
     page.select_option("#filter-queue", "")
-    page.fill("#filter-risk", "40")  # the mismatch scored 42.86: not among the riskiest 40 and below
+    score = web_stack.rt.ledger.get_session(bank.tenant_id, UUID(bank.mismatch)).decisions[1]["outcome"]["score"]
+    page.fill("#filter-risk", str(math.floor(score) - 1))  # "score at most N": the mismatch is above it
     page.click("#queue-filters button[type=submit]")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']", state="detached")
-    page.fill("#filter-risk", "50")
+    page.fill("#filter-risk", str(math.ceil(score)))
     page.select_option("#filter-route", "manual_review")
     page.click("#queue-filters button[type=submit]")
     page.wait_for_selector(f"tr[data-case-row='{bank.mismatch}']")
