@@ -1,4 +1,4 @@
-"""The litestar application, assembled in one place (STYLE.md: litestar-fullstack habit).
+"""The litestar application, assembled in one place (a litestar-fullstack habit).
 
 The API is thin: the composition root (``ops/api_wiring.py``) passes in ``ApiDependencies``;
 controllers listed in ``api/routes.py`` translate HTTP to commands and back. Every ``/v1`` and

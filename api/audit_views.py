@@ -4,7 +4,7 @@ A timeline line joins the stored form (position, hashes, inclusion proof: what a
 with the domain event's metadata (actor, request, time) and its thin status summary
 (``projections.status_events``). A decision line carries what the decision read and why: the policy
 document it ran under, the ids and content hashes of its inputs, every rule's outcome and the score
-breakdown (ARCHITECTURE.md section 3).
+breakdown (docs/architecture.md §3).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HMAC request authentication (seed 001 section 17, issue 5 "Authentication and tenancy").
+"""HMAC request authentication (requirements/platform §17).
 
 ``X-API-SIGN = hex(hmac_sha256(secret, timestamp + "\\n" + method + "\\n" + path + "\\n" + hex(sha256(body))))``
 with the path exactly as sent (query string included when present) and, when the client sends
@@ -50,7 +50,7 @@ class Principal:
     @property
     def actor(self) -> str:
         """``key:<id>``; a sandbox key acts as ``key:<id>:sandbox``, so every event it causes says so
-        (issue 5: the sandbox flag on every event of a sandbox session, via the audit context)."""
+        (docs/architecture.md §9: the sandbox flag on every event of a sandbox session, via the audit context)."""
         return f"key:{self.key_id}" + (SANDBOX_MARK if self.sandbox else "")
 
 

@@ -96,7 +96,7 @@ class IdempotencyStore(Protocol):
 
 
 class LedgerProofs(Protocol):
-    """Signed checkpoints and Merkle proofs of the ledger log (ARCHITECTURE.md section 4)."""
+    """Signed checkpoints and Merkle proofs of the ledger log (docs/architecture.md §4)."""
 
     def checkpoints(self) -> list[str]:
         """Every signed checkpoint note, oldest first, as text."""
@@ -119,8 +119,8 @@ class LedgerProofs(Protocol):
 class ApiSettings:
     """HTTP behaviour, from the environment via the composition root."""
 
-    signature_tolerance_s: int = 300  # seed 001 section 17: +-5 minutes
-    rate_limit_per_minute: int = 60  # seed 001 section 11 defaults
+    signature_tolerance_s: int = 300  # requirements/platform §17: +-5 minutes
+    rate_limit_per_minute: int = 60  # requirements/platform §11 defaults
     rate_limit_per_day: int = 50_000
     # Per session, on the client-token routes a browser calls: a capture flow makes a few dozen
     # calls; this stops a leaked link or a looping page from hammering uploads and OCR.

@@ -1,4 +1,4 @@
-"""Shared base for request and response bodies (STYLE.md: msgspec Structs as DTOs)."""
+"""Shared base for request and response bodies (msgspec Structs as DTOs)."""
 
 from __future__ import annotations
 

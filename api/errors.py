@@ -1,7 +1,7 @@
-"""Errors as RFC 9457 ``application/problem+json`` carrying seed 001 section 14's members.
+"""Errors as RFC 9457 ``application/problem+json`` carrying the members of requirements/platform §14.
 
 Every error answer has ``type``, ``title``, ``status``, ``detail`` (RFC 9457) plus ``code``,
-``message``, ``details`` and ``trace_id`` (seed 001 section 14). There is ONE table from a domain
+``message``, ``details`` and ``trace_id`` (requirements/platform §14). There is ONE table from a domain
 error's stable ``code`` to an HTTP status (``STATUS_BY_CODE``); a subclass without its own entry
 inherits its parent's status by walking the class hierarchy, so a new domain error is never a 500.
 

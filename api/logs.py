@@ -1,4 +1,4 @@
-"""Structured JSON logs with trace ids and no PII or secrets (ARCHITECTURE.md section 5, issue 5).
+"""Structured JSON logs with trace ids and no PII or secrets (docs/architecture.md §5).
 
 ``RedactingFilter`` runs on every record before any handler formats it: values of fields whose
 names are known to carry secrets or personal data are replaced, and secret-looking tokens (API key
@@ -21,7 +21,7 @@ SENSITIVE_FIELDS = frozenset({
     # credentials and request signing
     "secret", "api_key_secret", "previous_secret", "password", "token", "client_token", "authorization",
     "x-api-sign", "x_api_sign", "signature", "kek", "cookie",
-    # personal data (seed 003 extracted data, seed 000 IDScanResult, KYA inputs)
+    # personal data (requirements/sessions extracted data, requirements/capture §3 IDScanResult, KYA inputs)
     "name", "full_name", "first_name", "last_name", "given_names", "surname", "dob", "date_of_birth",
     "birth_date", "document_number", "personal_number", "email", "phone", "address", "mrz", "mrz_text",
     "mrzdata", "pdf417data", "barcode_payload", "ip", "ip_address", "ocr", "fields", "extracted_data",

@@ -1,7 +1,7 @@
 """Media at the HTTP edge: base64 text to bytes, the media services the routes use, error statuses.
 
 The rules and the decoding are not here: ``domain.ports.media`` holds the limits, value types and
-errors (seed 001 sections 6 and 11), and the composition root (``ops.api_wiring``) hands in the
+errors (requirements/platform §6 and §11), and the composition root (``ops.api_wiring``) hands in the
 adapters (``adapters/media``: Pillow, OpenCV) as ``ApiServices.media``. This module only turns
 base64 into bytes (refusing oversized text before decoding it) and media errors into HTTP answers.
 """

@@ -1,4 +1,4 @@
-"""Metering: the one call a product route makes per billable call (seed 001 sections 7 and 16).
+"""Metering: the one call a product route makes per billable call (requirements/platform §7 and §16).
 
 ``meter(request, "face_match")`` reserves one use of the tenant's monthly quota for the module (an
 atomic counter that never passes the plan's hard limit: past it the call answers 429), then records
@@ -41,7 +41,7 @@ Connection = ASGIConnection[Any, Any, Any, Any]
 
 @dataclass(frozen=True)
 class UsageReceipt:
-    """What was metered; seed 001 section 8.1 echoes ``{"module", "billed"}`` as ``usage``."""
+    """What was metered; requirements/platform §8.1 echoes ``{"module", "billed"}`` as ``usage``."""
 
     module: str
     billed: bool

@@ -189,7 +189,7 @@ class PlatformMiddleware:
             raise
         answer = captured.stored()
         if answer is not None and _shows_secret(scope) and answer[0] < 300:
-            # A secret is shown once (seed 001 section 7): keep that the key was used, not the answer.
+            # A secret is shown once (requirements/platform §7): keep that the key was used, not the answer.
             answer = _secret_marker(answer[0])
         if answer is None or answer[0] >= 500:
             # Our failure, not the request's: let a retry with the same key run again.

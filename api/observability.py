@@ -1,10 +1,10 @@
-"""Per-route Prometheus metrics and one structured access-log line per request (issue 5).
+"""Per-route Prometheus metrics and one structured access-log line per request.
 
 Routes are labelled by their template (``/v1/sessions/{session_id}``), never by the concrete path,
 so ids and personal data stay out of label values; unknown paths share one label. Each app has its
 own registry, so several apps (tests, workers) never collide.
 
-OpenTelemetry (issue 5): when a tracer provider is installed (``adapters.telemetry.configure_tracing``
+OpenTelemetry: when a tracer provider is installed (``adapters.telemetry.configure_tracing``
 from ``KYC_OTEL_EXPORTER``) every request is a server span, a child of the caller's W3C
 ``traceparent`` if any. The span's context is handed inward as the request's ``traceparent``, so the
 platform middleware's trace id (problem+json ``trace_id``, ``X-Trace-Id``, the audit request id) is the

@@ -4,7 +4,7 @@ Controllers describe their success answers with :func:`ok` (schema + example) an
 with :func:`body` (example). :func:`finish_document` then adds, to every operation, the error
 answers the platform can give (RFC 9457 problem+json), the HMAC headers as a security requirement
 on ``/v1`` and ``/kyc`` operations, and the optional ``Idempotency-Key`` header on their POSTs, so a
-client written from the document alone can sign and retry (issue 5 "Done when").
+client written from the document alone can sign and retry (docs/architecture.md §9).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ ALWAYS_ERRORS = (500,)
 
 
 def ok(data: Any, example: Any, status: int = 200, description: str = "Success") -> dict[int, ResponseSpec]:
-    """A response spec with its schema and one example (issue 5: every operation has an example)."""
+    """A response spec with its schema and one example (docs/architecture.md §9: every operation has an example)."""
     return {status: ResponseSpec(data_container=data, description=description, generate_examples=False,
                                  examples=[Example(summary="example", value=example)])}
 

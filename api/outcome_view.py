@@ -1,7 +1,7 @@
-"""What a decision tells the person being verified (seed 002 step 10).
+"""What a decision tells the person being verified (requirements/pipeline §10).
 
 The person hears the policy's user message and what to do next, never a per-check outcome, score, route
-or reason code (seed 002 "Never Reveal Fraud Details"; ARCHITECTURE.md section 8: the person never sees
+or reason code (requirements/pipeline §10 "Never reveal fraud details"; docs/architecture.md §8: the person never sees
 per-check signals). Those stay for the tenant's server (``GET /v1/sessions/{id}`` with the API key, the
 webhooks and NATS) and its reviewers.
 
@@ -9,8 +9,8 @@ A compliance escalation is shown to the person exactly as an ordinary manual rev
 message and next step, and the same refusals (``domain.sessions.steering``). Reviews are common (a weak
 face match, an unreadable field), so "under review" says nothing about screening; any other text for an
 escalated case would single it out and tell the person of the hit before the compliance officer has
-decided (most screening hits are cleared). The recorded decision keeps seed 002's sanctions message
-for the tenant.
+decided (most screening hits are cleared). The recorded decision keeps the sanctions message of requirements/pipeline
+§10 for the tenant.
 """
 
 from __future__ import annotations

@@ -113,7 +113,7 @@ class WebhookAdmin(Protocol):
         ...
 
     def register_session(self, tenant_id: str, session_id: UUID, url: str) -> str:
-        """The endpoint of a session's own ``webhook_url`` (seed 003): it hears that session's
+        """The endpoint of a session's own ``webhook_url`` (requirements/sessions): it hears that session's
         ``verification.completed`` only; returns its whsec_ secret, shown once."""
         ...
 

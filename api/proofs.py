@@ -1,4 +1,4 @@
-"""``LedgerProofs`` over the stored Merkle log (ARCHITECTURE.md section 4: the API serves proofs).
+"""``LedgerProofs`` over the stored Merkle log (docs/architecture.md §4: the API serves proofs).
 
 Positions are ledger chain positions (1-based, as the verifier reports them); leaf ``position - 1``
 of the RFC 9162 tree. Proof hashes are lowercase hex, bottom-up as RFC 9162 orders them.

@@ -1,4 +1,4 @@
-"""Per-key rate limits (seed 001 sections 6 and 11: 60 requests/minute and 50,000/day by default).
+"""Per-key rate limits (requirements/platform §6 and §11: 60 requests/minute and 50,000/day by default).
 
 Fixed windows counted with one atomic upsert per window in a store shared by every worker, so
 concurrent requests cannot pass the limit: exactly ``limit`` hits see a count within it. Windows

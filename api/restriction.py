@@ -1,4 +1,4 @@
-"""Data-subject ownership and processing restriction, as the API enforces them (issue 6).
+"""Data-subject ownership and processing restriction, as the API enforces them.
 
 Subjects are named ``<tenant>:session:<session id>`` (``domain.ports.blobs.session_subject_id``):
 the key vault is keyed by subject id alone, so a tenant may only name subjects of its own sessions;

@@ -45,7 +45,7 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     MobileController,
     ReviewController,
     ReviewEvidenceController,
-    # issue 6 HTTP surfaces: audit, erasure and retention, webhook management
+    # HTTP surfaces: audit, erasure and retention, webhook management
     AuditController,
     ErasureController,
     WebhookController,
@@ -54,5 +54,5 @@ ROUTE_HANDLERS: tuple[Any, ...] = (
     NatsCredentialController,  # a tenant's NATS credential (adapters/nats/ACCOUNTS.md)
     AuditSessionListController,  # the auditors' session search (GET /v1/sessions: SessionController)
     BillingController,  # the tenant's own usage and invoices (admin keys)
-    *WEB_CONTROLLERS,  # web client (issue 7): capture pages, evidence viewer, client-token live status
+    *WEB_CONTROLLERS,  # web client: capture pages, evidence viewer, client-token live status
 )

@@ -1,4 +1,4 @@
-"""Ports for the audit, erasure and webhook routes (issue 6), filled by the composition root.
+"""Ports for the audit, erasure and webhook routes, filled by the composition root.
 
 The engines (evidence bundles, the erasure engine with its checkpointer, SSRF-checked webhook
 registration; ``services/``) reach the controllers through these Protocols, as the typed fields

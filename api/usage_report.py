@@ -1,4 +1,4 @@
-"""Usage per tenant and month, read from the ledger's usage events (seed 001 sections 7 and 16).
+"""Usage per tenant and month, read from the ledger's usage events (requirements/platform §7 and §16).
 
 Reads the notification log filtered to the usage topics, so it costs one pass over those events
 only; a usage projection can replace it later without changing the HTTP contract.

@@ -1,4 +1,4 @@
-"""Handing recorded work to the ML workers: the ledger is the outbox (ARCHITECTURE.md section 1).
+"""Handing recorded work to the ML workers: the ledger is the outbox (docs/architecture.md §1).
 
 Once a route has committed ``CheckRequested``, the work exists whatever happens next: publishing the
 job on the JetStream work queue is only the fast path. When NATS is slow or down (or the process has

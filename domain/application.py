@@ -1,6 +1,6 @@
 """The kycledger eventsourcing Application: one ordered, hash-chained log for every fact.
 
-Commands speak ids (STYLE.md, eventsourcing examples) and run inside an ``audit_context``. The
+Commands speak ids (as the eventsourcing examples do) and run inside an ``audit_context``. The
 composition root (``ops/bootstrap.py``) picks persistence through the eventsourcing environment
 and passes the transcodings that seal personal data and credentials.
 """

@@ -1,7 +1,7 @@
 """Who did what, for whom, in which request: the audit context every event carries.
 
 The API sets it per request, CLIs and processes per command. Events read it when they are
-created (STYLE.md: audit metadata from a ContextVar), so no command can forget it.
+created (audit metadata from a ContextVar), so no command can forget it.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ CLIENT_TOKEN_ACTOR_PREFIX = "client-token:"
 
 
 def person_is_calling() -> bool:
-    """True when the person being verified causes the command (ARCHITECTURE.md section 8, last row).
+    """True when the person being verified causes the command (docs/architecture.md §8, last row).
 
     The API records every client-token call under ``client-token:<session>``; the session's guards
     read the same actor the events will carry, so no entry point can forget to say who asks.

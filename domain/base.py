@@ -1,4 +1,4 @@
-"""Base aggregate whose events carry tenant, actor and request id (ARCHITECTURE.md section 3)."""
+"""Base aggregate whose events carry tenant, actor and request id (docs/architecture.md §3)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Check results as the policy reads them: outcome, scores, reasons and model provenance.
 
 Every ML adapter maps its rich result onto a ``CheckResult``; the policy only ever sees these
-(ARCHITECTURE.md section 6: pure functions over recorded check results). Nothing personal goes in
+(docs/architecture.md §6: pure functions over recorded check results). Nothing personal goes in
 ``details`` or ``reasons``: personal data travels as ``PersonalData`` in the events that carry it.
 """
 
@@ -13,7 +13,7 @@ from enum import StrEnum
 
 
 class CheckType(StrEnum):
-    """The checks a session may request (seed 002 session configuration, seed 003 check list)."""
+    """The checks a session may request (requirements/pipeline §1, requirements/sessions §4)."""
 
     QUALITY = "quality"
     OCR = "ocr"
@@ -24,11 +24,11 @@ class CheckType(StrEnum):
     AGE_VERIFICATION = "age_verification"
     KYA = "kya"
     SCREENING = "screening"
-    ADDRESS_PROOF = "address_proof"  # seed 002 step 1 ``require_address_proof``
+    ADDRESS_PROOF = "address_proof"  # requirements/pipeline §1 ``require_address_proof``
 
 
 class Outcome(StrEnum):
-    """pass / uncertain / fail, kept separate per signal (seed 004)."""
+    """pass / uncertain / fail, kept separate per signal (requirements/liveness §5)."""
 
     PASS = "pass"
     UNCERTAIN = "uncertain"
@@ -37,7 +37,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True)
 class ModelProvenance:
-    """Which model produced a result: recorded in every check event (ARCHITECTURE.md section 3)."""
+    """Which model produced a result: recorded in every check event (docs/architecture.md §3)."""
 
     name: str
     version: str

@@ -1,8 +1,8 @@
 """API credentials: public key ids and secrets that are shown once and stored only sealed.
 
-The HMAC scheme of seed 001 section 17 needs the server to know each secret, so a secret cannot be
+The HMAC scheme of requirements/platform §17 needs the server to know each secret, so a secret cannot be
 stored as a one-way hash. It travels in events as ``CredentialSecret``, which persistence seals with
-a key derived from the key-encryption key (ARCHITECTURE.md section 5) before the event is hashed or
+a key derived from the key-encryption key (docs/architecture.md §5) before the event is hashed or
 stored; it never appears in a repr, a log line or an API response after creation.
 """
 

@@ -1,4 +1,4 @@
-"""Domain errors. Every error a caller can act on has a stable ``code`` (seed 001 section 14)."""
+"""Domain errors. Every error a caller can act on has a stable ``code`` (requirements/platform §14)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ class ChallengeAllowance(LedgerAggregate):
 
     @staticmethod
     def create_id(tenant: str, environment: str, reference: str) -> UUID:
-        """Deterministic (STYLE.md: uuid5 of a natural key), so concurrent issuers meet on one version."""
+        """Deterministic (uuid5 of a natural key), so concurrent issuers meet on one version."""
         return uuid5(NAMESPACE_URL, f"kycledger:/tenants/{tenant}/{environment}/liveness-challenges/{reference}")
 
     @classmethod

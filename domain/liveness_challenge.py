@@ -1,7 +1,7 @@
 """Active liveness as pure rules: the server's challenge, its single-use nonce, the frames' times.
 
-The server issues a random, ordered list of actions (seed 002 step 5: "2-4 challenges: blink,
-turn, smile", seed 000 blink/smile challenges), always a blink and at least one movement, with a
+The server issues a random, ordered list of actions (requirements/pipeline §5: "two to four actions (turn the head,
+blink, smile)"; requirements/capture §1: "blink, move or smile"), always a blink and at least one movement, with a
 nonce and an expiry. The client answers with frames; an ML adapter only *measures* what happened in
 them and ``domain.liveness_verdict`` decides, so the rule is the same for every adapter.
 
@@ -107,8 +107,8 @@ class LivenessChallenge:
 
 @dataclass(frozen=True)
 class ChallengeIssuer:
-    """Issues a blink and 1-2 random distinct movements, in random order (seed 002 step 5: "2-4
-    challenges: blink, turn, smile"; at most 3 so that each action gets about 2.5 s of the 10 s)."""
+    """Issues a blink and 1-2 random distinct movements, in random order (requirements/pipeline §5: "two to four
+    actions"; at most 3 so that each action gets about 2.5 s of the 10 s)."""
 
     rng: RandomSource
     clock: Callable[[], datetime]
@@ -116,7 +116,7 @@ class ChallengeIssuer:
     ttl: timedelta = timedelta(seconds=60)
     min_movements: int = 1
     max_movements: int = 2
-    max_capture_ms: int = 10_000  # seed 002: active capture is a 3-10 second video
+    max_capture_ms: int = 10_000  # requirements/pipeline §5: active capture is a 3-10 second video
 
     def issue(self) -> LivenessChallenge:
         count = self.rng.randint(self.min_movements, self.max_movements)

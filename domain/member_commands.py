@@ -2,7 +2,7 @@
 
 ``MemberCommands`` is a mixin of the ledger ``Application`` (like ``SessionCommands``). Every
 command that takes a tenant id answers ``NotFoundError`` for another tenant's member or key: the
-two must look the same to a caller (ARCHITECTURE.md s8, tenant isolation on every query).
+two must look the same to a caller (docs/architecture.md §8, tenant isolation on every query).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""People who act on a tenant's cases, and the platform's own operators (ARCHITECTURE.md s8).
+"""People who act on a tenant's cases, and the platform's own operators (docs/architecture.md §8).
 
 A ``Member`` is a named person: a tenant's administrator, reviewer, compliance officer, auditor or
 onboarding agent, or (under the platform pseudo-tenant) a platform operator. Credentials reference
@@ -36,7 +36,7 @@ class MemberRole(StrEnum):
 
     ADMIN = "admin"  # the tenant's keys, people, webhooks, policy, retention, review settings
     REVIEWER = "reviewer"  # claims and decides manual reviews (operations queue)
-    COMPLIANCE = "compliance"  # also compliance escalations (seed 002 step 9: MLRO / compliance officer)
+    COMPLIANCE = "compliance"  # also compliance escalations (requirements/pipeline §9: MLRO / compliance officer)
     AUDITOR = "auditor"  # read-only audit material, every read recorded
     AGENT = "agent"  # submits cases for customers (assisted onboarding) with a personal integration key
     OPERATOR = "operator"  # platform level only: tenants, plans, suspensions

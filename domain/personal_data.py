@@ -1,7 +1,7 @@
 """Personal data as a value that knows whose it is.
 
 Events hold personal fields as ``PersonalData``; the persistence layer encrypts each one with the
-data subject's own key before the event is hashed or stored (ARCHITECTURE.md section 5), and
+data subject's own key before the event is hashed or stored (docs/architecture.md §5), and
 decrypts it on the way back. After the subject's key is destroyed (erasure), the value reads back
 as erased: the event still exists and the chain still verifies, but the data is gone.
 """

@@ -1,8 +1,8 @@
 """Which policy document each tenant has active, and every document it ever activated.
 
-Activating a policy is an event that carries the document itself (issue 3 section 2), so a
+Activating a policy is an event that carries the document itself (docs/architecture.md §6), so a
 decision that names a policy hash can be replayed from the ledger alone. One registry per tenant,
-with a deterministic id (STYLE.md: uuid5 of a natural key).
+with a deterministic id (uuid5 of a natural key).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
-"""Media retention, legal holds and deferred erasure, as events (ARCHITECTURE.md section 5).
+"""Media retention, legal holds and deferred erasure, as events (docs/architecture.md §5).
 
-- Each tenant has a media retention period (seed 001 section 6: "Media retention configurable (e.g.,
-  30 days) then secure deletion"); default 30 days; changing it is an event.
+- Each tenant has a media retention period (requirements/platform §6: "Captured media kept for a configurable time (for
+  example 30 days), then securely deleted"); default 30 days; changing it is an event.
 - A legal hold (e.g. AML record keeping: 5 years after the business relationship ends) on a data
   subject restricts processing at once; an erasure requested under a hold is recorded and deferred,
   and the subject is shredded when the hold ends (GDPR Art. 17(3)(b) and Art. 18 restriction).

@@ -2,7 +2,7 @@
 
 Recorded as events of one aggregate per tenant, so which rule was in force when a case was decided
 is on the record. The defaults are what a regulated institution expects of "four eyes": a
-compliance escalation (sanctions/PEP, seed 002 step 9) and overturning a rejection each need a
+compliance escalation (sanctions/PEP, requirements/pipeline §9) and overturning a rejection each need a
 second reviewer; a tenant may add "every review decision" or, with its own justification on the
 record, turn a rule off.
 """

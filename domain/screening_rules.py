@@ -1,14 +1,14 @@
 """Pure rules that turn name-match scores into a screening outcome.
 
-Seed 002 step 7 ("Sanctions & PEP Screening"): a fuzzy name-matching engine searches the lists with the
+requirements/pipeline §7 ("Sanctions & PEP Screening"): a fuzzy name-matching engine searches the lists with the
 customer's name, date of birth and nationality; no hits -> clear, a potential match -> fuzzy-match
-review, an exact match -> alert and immediate escalation. Seed 002 step 9 routes a sanctions/PEP hit
+review, an exact match -> alert and immediate escalation. requirements/pipeline §9 routes a sanctions/PEP hit
 to compliance escalation, never to an automatic decision. Here:
 
 - a candidate whose name score reaches ``thresholds.hit`` is a *hit* (outcome ``fail``: escalate);
 - one that reaches ``thresholds.near`` is a *near-hit* (outcome ``uncertain``: manual review);
 - the date of birth and the nationality, when both the query and the list entry have them, "cut false
-  hits" (seed 002 step 7): each one that clearly disagrees lowers the candidate by one level
+  hits" (requirements/pipeline §7): each one that clearly disagrees lowers the candidate by one level
   (hit -> near-hit -> cleared). Agreement never raises a level: the name decides, secondary
   identifiers only dismiss;
 - a match on an alias the list itself grades as weak (the UN's "Low" quality aliases, which the UN
@@ -17,7 +17,7 @@ to compliance escalation, never to an automatic decision. Here:
   for the birth date and nationality that would settle it (``asks_for_more_data``) instead of counting
   as a potential match: such names resemble many listed people and those identifiers "cut false hits".
 
-The adapter computes scores; only these functions decide (ARCHITECTURE.md section 6).
+The adapter computes scores; only these functions decide (docs/architecture.md §6).
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class ScreeningThresholds:
 
     The defaults come from ``tools/eval/screening.py``'s tuning rule applied to the *tune* split only
     (3,000 generated non-listed names, seed 1): the lowest hit score with at most 1 false hit per 1,000
-    (seed 002 step 9: sanctions escalations < 0.1% of cases) and the lowest near-hit score with at most
+    (requirements/pipeline §9: sanctions escalations < 0.1% of cases) and the lowest near-hit score with at most
     20 per 1,000. Recall and false hits are reported on the other split. Re-tune when the scorer or
     the lists change; tenants may configure their own."""
 

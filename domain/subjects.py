@@ -1,4 +1,4 @@
-"""Data subjects and their erasure (ARCHITECTURE.md section 5, GDPR right to erasure).
+"""Data subjects and their erasure (docs/architecture.md §5, GDPR right to erasure).
 
 A subject's personal data is encrypted under the subject's own data key. Erasure destroys that key
 (crypto-shredding) and records ``SubjectErased`` with the evidence; the events themselves stay, so

@@ -1,4 +1,4 @@
-"""Tenants and their API keys (seed 001 sections 2, 6, 7 and 17).
+"""Tenants and their API keys (requirements/platform §2, §6, §7 and §17).
 
 A tenant holds API keys. A key has a public id and one or two active secrets: rotation adds a new
 secret and keeps the previous one valid until the overlap ends, so clients can roll over without
@@ -28,7 +28,7 @@ TENANT_REACTIVATED_TOPIC = "kycledger.tenant.Reactivated"
 
 
 class Plan(StrEnum):
-    """Plans of seed 001 section 7."""
+    """Plans of requirements/platform §7."""
 
     FREE = "free"
     PRO = "pro"
@@ -36,7 +36,7 @@ class Plan(StrEnum):
 
 
 class KeyRole(StrEnum):
-    """What a key may do (README "Who may do what"; ARCHITECTURE.md s8).
+    """What a key may do (README "Who may do what"; docs/architecture.md §8).
 
     ``client`` is the tenant's integration key (its servers); ``admin``, ``reviewer``,
     ``compliance`` and ``auditor`` keys belong to a named person (``ApiKey.member_id``); ``operator``

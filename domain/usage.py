@@ -1,10 +1,10 @@
-"""Billable usage, monthly quotas and prices (seed 001 sections 3, 7, 15 and 16).
+"""Billable usage, monthly quotas and prices (requirements/platform §3, §7, §15 and §16).
 
 Each billable call is a ``UsageRecord`` (one aggregate per call, id derived from the tenant, the
 request and the module, so a retried recording cannot count twice). Crossing 80% or 100% of a
 monthly quota is a ``QuotaThreshold`` aggregate whose id is derived from tenant, month, module,
 environment and threshold, so however many workers race past the line the ledger holds it once.
-Sandbox calls are recorded with ``billed=False`` and never priced (issue 5, "Sandbox keys").
+Sandbox calls are recorded with ``billed=False`` and never priced (docs/architecture.md §9, "Sandbox keys").
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from domain.tenancy import LEDGER_NAMESPACE, Plan
 
 
 class Module(StrEnum):
-    """Billable modules: seed 001 section 15 ``module`` enum, plus KYA (section 3 item 6, billable)."""
+    """Billable modules: requirements/platform §15 ``module`` enum, plus KYA (§3.6, billable)."""
 
     LIVENESS = "liveness"
     OCR = "ocr"
@@ -31,9 +31,9 @@ class Module(StrEnum):
     KYA = "kya"
 
 
-QUOTA_THRESHOLDS_PERCENT: tuple[int, ...] = (80, 100)  # seed 001 section 7: soft-limit events
+QUOTA_THRESHOLDS_PERCENT: tuple[int, ...] = (80, 100)  # requirements/platform §7: soft-limit events
 
-# Monthly hard limits per plan and module. Seed 001 section 7 gives "5k liveness / month" as the
+# Monthly hard limits per plan and module. requirements/platform §7 gives "5k liveness / month" as the
 # example quota; Free (sandbox) gets a small evaluation allowance; Enterprise is sized per contract,
 # so its default is large rather than unlimited (an operator can still see it coming via the events).
 _FREE = 100
@@ -54,7 +54,7 @@ class PriceRange:
     high_micro_usd: int
 
 
-# Seed 001 section 16. Pro pays the top of each range, Enterprise the bottom (volume tier); the seed
+# requirements/platform §16. Pro pays the top of each range, Enterprise the bottom (volume tier); the page
 # lists no KYA price, so KYA is priced like Validation (both are light formal checks). Workflow is
 # "sum of modules": computed in ``price_micro_usd`` from the four modules it runs.
 PRICE_TABLE: dict[Module, PriceRange] = {
@@ -129,7 +129,7 @@ def quota_threshold_uuid(tenant_id: str, period: str, module: str, sandbox: bool
 
 
 class UsageRecord(LedgerAggregate):
-    """One billable call (seed 001 section 7: "usage-based (metered events table)")."""
+    """One billable call (requirements/platform §7: "usage-based (metered events table)")."""
 
     TOPIC = "kycledger.usage.UsageRecord"
 
@@ -165,7 +165,7 @@ class UsageRecord(LedgerAggregate):
 
 
 class QuotaThreshold(LedgerAggregate):
-    """A tenant crossed ``percent`` of a module's monthly quota (seed 001 section 7: 80% and 100%)."""
+    """A tenant crossed ``percent`` of a module's monthly quota (requirements/platform §7: 80% and 100%)."""
 
     TOPIC = "kycledger.usage.QuotaThreshold"
 

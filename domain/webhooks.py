@@ -1,4 +1,4 @@
-"""Webhook endpoints and deliveries: every attempt is a ledger event (issue 6, Standard Webhooks).
+"""Webhook endpoints and deliveries: every attempt is a ledger event (docs/architecture.md §9, Standard Webhooks).
 
 An endpoint belongs to a tenant and holds a ``whsec_`` signing secret (sealed like an API key
 secret); rotation keeps the previous secret for an overlap so receivers roll over, and both sign

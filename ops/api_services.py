@@ -1,4 +1,4 @@
-"""The audit, erasure and webhook services the API reaches through ``api.services`` (issue 6).
+"""The audit, erasure and webhook services the API reaches through ``api.services``.
 
 ``platform_services(runtime, blobs)`` returns the ``ApiServices`` of these routes; the ML
 worker's ``product_services`` merges them in, so every app built for the product routes (``dev``,

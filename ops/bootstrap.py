@@ -1,4 +1,4 @@
-"""Composition root: choose persistence, keys and sealing, and build the ledger (STYLE.md)."""
+"""Composition root: choose persistence, keys and sealing, and build the ledger (docs/architecture.md §2)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 ``MlServices`` (``services.verification.ports``) is the set of port implementations the pipeline
 calls. ``build_ml_services`` wires
-the real adapters (ARCHITECTURE.md section 7) around ONE YuNet/SFace analyzer; ``ops.sandbox``
+the real adapters (docs/architecture.md §7) around ONE YuNet/SFace analyzer; ``ops.sandbox``
 builds the deterministic sandbox set with the same shape. OpenCV DNN nets and MediaPipe graphs are
 not safe to call from several threads at once, so the face family has its own lock: requests run in
 a thread pool (off the event loop) and queue per model rather than corrupting its state. The

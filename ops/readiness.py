@@ -3,7 +3,7 @@
 The ledger's database (``postgresql`` or ``sqlite``) through the same pool the routes use, and NATS
 JetStream when the process queues work on it. A check that has not answered within the deadline
 counts as down, so a load balancer's probe gets its answer in about ``DEADLINE_S`` even while a
-dependency hangs, and stops routing to a replica that cannot work (ARCHITECTURE.md section 1).
+dependency hangs, and stops routing to a replica that cannot work (docs/architecture.md §1).
 """
 
 from __future__ import annotations

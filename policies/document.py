@@ -1,13 +1,13 @@
 """The policy document: a versioned value identified by the sha256 of its canonical JSON.
 
-Defaults implement the seeds: weights liveness 30, face match 40, document validation 25, KYA 5 and
-bands accepted >= 80, review 60-79, rejected < 60 (seed 001 section 4, tenant-customizable); a weak
-face match goes to review and a no-match is rejected or reviewed by configuration (seed 002 step 6
+Defaults implement the requirements: weights liveness 30, face match 40, document validation 25, KYA 5 and
+bands accepted >= 80, review 60-79, rejected < 60 (requirements/platform §4, tenant-customizable); a weak
+face match goes to review and a no-match is rejected or reviewed by configuration (requirements/pipeline §6
 score table: 0.50-0.65 manual review, < 0.50 reject or manual review); retries are capped and each
-raises scrutiny (seed 004 "Good retry design"); liveness uncertain -> active challenge (seed 004
-pattern C). Numbers the seeds leave open (scrutiny per retry, liveness-fail retries) are named here.
+raises scrutiny (requirements/liveness §6); liveness uncertain -> active challenge (requirements/liveness pattern C).
+Numbers the requirements leave open (scrutiny per retry, liveness-fail retries) are named here.
 A passive liveness pass counts as uncertain unless the document opts in (``liveness.accept_passive_pass``;
-ARCHITECTURE.md section 7: no passive presentation-attack model is usable offline).
+docs/architecture.md §7: no passive presentation-attack model is usable offline).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ FACTORS: tuple[str, ...] = ("liveness", "face_match", "document", "kya")
 DEFAULT_FACTOR_CHECKS: dict[str, tuple[CheckType, ...]] = {
     "liveness": (CheckType.LIVENESS,),
     "face_match": (CheckType.FACE_MATCH,),
-    # seed 001 "Doc validation"; sessions that only request OCR are scored on the OCR result
+    # requirements/platform §4, the document factor; sessions that only request OCR are scored on the OCR result
     "document": (CheckType.DATA_VALIDATION, CheckType.OCR),
     "kya": (CheckType.KYA,),
 }
@@ -67,17 +67,17 @@ class PolicyDocument:
     )
     accept_threshold: float = 80.0
     review_threshold: float = 60.0
-    weak_match_margin: float = 0.15  # seed 002: threshold 0.65, weak band from 0.50
-    no_match_action: str = "reject"  # "reject" | "review" (issue 3: by configuration)
+    weak_match_margin: float = 0.15  # requirements/pipeline §6: threshold 0.65, weak band from 0.50
+    no_match_action: str = "reject"  # "reject" | "review" (by configuration)
     scrutiny_points_per_retry: float = 5.0
-    liveness_fail_max_retries: int = 1  # seed 002 "Liveness failed: allow retry (limited)"
+    liveness_fail_max_retries: int = 1  # requirements/pipeline §10 "Liveness failed: allow retry (limited)"
     active_challenge_on_uncertain: bool = True
-    on_retries_exhausted: str = "manual_review"  # seed 002 retry logic: escalate to next tier
-    # Seed 002 session configuration: accepted documents and countries. Documents written before
+    on_retries_exhausted: str = "manual_review"  # requirements/pipeline §12: escalate to next tier
+    # requirements/pipeline §1: accepted documents and countries. Documents written before
     # this rule existed have no "document" section and read back with it off, so their decisions
     # replay exactly as they were made.
     enforce_document_acceptance: bool = True
-    # Passive liveness is a signal, not a gate (ARCHITECTURE.md section 7: no passive presentation-
+    # Passive liveness is a signal, not a gate (docs/architecture.md §7: no passive presentation-
     # attack model usable offline): a passive "pass" counts as "uncertain" unless the tenant opts in
     # with True. None: a document written before this choice existed (no "liveness" section), which
     # accepted a passive pass; it keeps its hash and its behaviour, so its decisions replay exactly.

@@ -1,12 +1,12 @@
 """``evaluate(policy, inputs) -> DecisionOutcome``: the decision, its route and its explanation.
 
-decision = worst(score band, every gate's ceiling)                       (seed 001 s4, seed 004)
-route    = compliance escalation on a screening hit                      (seed 002 step 9)
+decision = worst(score band, every gate's ceiling)                       (docs/architecture.md §6)
+route    = compliance escalation on a screening hit                      (requirements/pipeline §9)
            auto approve when accepted
            retry / active challenge when every triggered gate is retryable and retries remain
-                                                                        (seed 002 retry logic,
-                                                                         seed 004 pattern C)
-           manual review when retries are used up and the policy says so (seed 002 "next tier")
+                                                                        (requirements/pipeline §12,
+                                                                         requirements/liveness pattern C)
+           manual review when retries are used up and the policy says so (requirements/pipeline §12 "next tier")
            manual review for review, reject for rejected
 Pure and deterministic: the same inputs under the same document give the same record, which is
 what replay checks.

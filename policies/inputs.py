@@ -1,8 +1,8 @@
 """The recorded facts a decision reads, rebuilt from session events.
 
 ``inputs_from_events`` picks, for one attempt: the session's ``Created`` event (configuration), the
-``RetryRequested`` events up to that attempt (retry history, seed 004), and the latest
-``CheckCompleted`` per check of the attempt (checks may arrive in any order, seed 004 pattern B).
+``RetryRequested`` events up to that attempt (retry history, requirements/liveness §6), and the latest
+``CheckCompleted`` per check of the attempt (checks may arrive in any order, requirements/liveness pattern B).
 Events are recognised by their stable topics, never by class identity.
 """
 

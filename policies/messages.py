@@ -1,6 +1,6 @@
 """User-facing messages, kept apart from internal reason codes.
 
-Texts come from seed 002 step 10 "On Rejection"; the seed's rule "Never Reveal Fraud Details"
+Texts come from requirements/pipeline §10 "On rejection"; its rule "Never reveal fraud details"
 applies: fraud and screening outcomes get generic texts, and no message names a signal
 (spoof, deepfake, tamper, sanctions...). When several apply, the most guarded one wins, so a
 fraud signal is never masked by, say, quality guidance that would teach an attacker what to fix.
@@ -9,23 +9,23 @@ fraud signal is never masked by, say, quality guidance that would teach an attac
 from __future__ import annotations
 
 USER_MESSAGES: dict[str, str] = {
-    # seed 002 "Suspected fraud"
+    # requirements/pipeline §10 "Suspected fraud"
     "generic_unsuccessful": "Verification unsuccessful.",
-    # seed 002 "Sanctions hit"
+    # requirements/pipeline §10 "Sanctions hit"
     "generic_unable": "We're unable to verify your identity at this time.",
     "age_requirement": "We're unable to verify your identity at this time.",
-    # seed 002 "Liveness failed"
+    # requirements/pipeline §10 "Liveness failed"
     "liveness_failed": "Verification failed. Please try again, ensuring you're in a well-lit area.",
-    # seed 002 "Document expired"
+    # requirements/pipeline §10 "Document expired"
     "document_expired": "Your document has expired. Please use a valid ID.",
     "document_invalid": "We couldn't verify your document. Please retake the photo or use a different ID.",
-    # ours (seed 002 lists accepted documents per session but gives no text for a refused one)
+    # ours (requirements/pipeline §10 gives no text for a refused document type)
     "document_not_accepted": "This type of ID can't be used here. Please use one of the accepted IDs.",
-    # seed 002 "Face match failed"
+    # requirements/pipeline §10 "Face match failed"
     "face_mismatch": "We couldn't verify your identity. Please ensure the selfie matches your ID photo.",
-    # seed 002 "Blurry document"
+    # requirements/pipeline §10 "Blurry document"
     "retake_capture": "We couldn't read your document. Please retake with better lighting.",
-    # ours (seed 002 asks for an address document but gives no text for a refused one)
+    # ours (requirements/pipeline §10 gives no text for a refused address proof)
     "address_proof_retry": "We couldn't confirm your address. Please upload a recent bill or statement in your name.",
     "liveness_retry": "We need another look. Please try again, ensuring you're in a well-lit area.",
     "active_challenge": "Please complete a short check: follow the on-screen prompts.",

@@ -1,4 +1,4 @@
-"""Replay and what-if as pure functions over a session's recorded events (ARCHITECTURE.md s6).
+"""Replay and what-if as pure functions over a session's recorded events (docs/architecture.md §6).
 
 ``replay_session`` re-runs every recorded decision from exactly the events it names (checking each
 one's content hash) under the policy document recorded for its hash, and reports any difference.

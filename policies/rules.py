@@ -1,8 +1,8 @@
-"""Gate rules: each reads one signal and may cap the decision (seed 004: keep signals separate).
+"""Gate rules: each reads one signal and may cap the decision (requirements/liveness §5: keep signals separate).
 
 A rule never raises the decision; it sets a ceiling (``accepted`` = no cap). The final decision is
 the worst of the score band and every ceiling, so a good score never outvotes a failed liveness
-or a screening hit (ARCHITECTURE.md section 6), and improving any one check can only lift a cap.
+or a screening hit (docs/architecture.md §6), and improving any one check can only lift a cap.
 """
 
 from __future__ import annotations
@@ -80,10 +80,10 @@ def passive_pass_held_uncertain(policy: PolicyDocument, result: CheckResult) -> 
 
 
 def liveness_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
-    """Liveness fail is never accepted; uncertain -> retry or active challenge (seed 004 pattern C).
+    """Liveness fail is never accepted; uncertain -> retry or active challenge (requirements/liveness pattern C).
 
     A passive pass is uncertain too unless the policy opts in (``accept_passive_liveness``): single-
-    frame signals can reject what they recognise but cannot prove a live person (ARCHITECTURE.md s7).
+    frame signals can reject what they recognise but cannot prove a live person (docs/architecture.md §7).
     """
     result = inputs.result(CheckType.LIVENESS)
     if result is None:
@@ -120,7 +120,8 @@ def similarity_of(result: CheckResult) -> float | None:
 
 
 def face_match_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
-    """Strong / weak / no match against the session's threshold (seed 002 step 6, seed 004 step 3)."""
+    """Strong / weak / no match against the session's threshold (requirements/pipeline §6, requirements/liveness step
+    3)."""
     result = inputs.result(CheckType.FACE_MATCH)
     if result is None:
         return _not_run("face_match_gate", CheckType.FACE_MATCH)
@@ -163,7 +164,7 @@ def document_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome
 
 
 def fraud_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
-    """Suspected fraud: no retry, generic message (seed 002 "Suspected fraud: block + flag")."""
+    """Suspected fraud: no retry, generic message (requirements/pipeline §10 "Suspected fraud: block + flag")."""
     result = inputs.result(CheckType.FRAUD)
     if result is None:
         return _not_run("fraud_gate", CheckType.FRAUD)
@@ -191,7 +192,7 @@ def age_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
 
 
 def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome:
-    """Sanctions/PEP hit -> compliance escalation; potential match -> review (seed 002 step 7, 9)."""
+    """Sanctions/PEP hit -> compliance escalation; potential match -> review (requirements/pipeline §7, §9)."""
     result = inputs.result(CheckType.SCREENING)
     if result is None:
         return _not_run("screening_gate", CheckType.SCREENING)
@@ -210,7 +211,7 @@ def screening_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcom
 
 
 def document_acceptance_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
-    """The session accepts only its configured document types and issuing countries (seed 002).
+    """The session accepts only its configured document types and issuing countries (requirements/pipeline §1).
 
     A document of another type or country is refused with a retry to capture an accepted one;
     a restricted session whose document's country could not be read goes to review.
@@ -272,9 +273,9 @@ def expected_document_gate(policy: PolicyDocument, inputs: DecisionInputs) -> Ru
 
 
 def address_proof_gate(policy: PolicyDocument, inputs: DecisionInputs) -> RuleOutcome | None:
-    """Seed 002 ``require_address_proof``: uncertain -> manual review; fail (the document names someone
+    """requirements/pipeline §1 ``require_address_proof``: uncertain -> manual review; fail (the document names someone
     else, or none was captured) -> rejected, retry the address capture. Not a scoring factor: the
-    policy's weights (seed 001 section 4) stay as they are and sessions without it score as before."""
+    policy's weights (requirements/platform §4) stay as they are and sessions without it score as before."""
     if not inputs.configuration.require_address_proof:
         return None  # a gate added after v1: absent from records of sessions that never used it
     result = inputs.result(CheckType.ADDRESS_PROOF)

@@ -1,4 +1,4 @@
-"""The weighted score (seed 001 section 4) and its bands, with per-factor explanations.
+"""The weighted score (requirements/platform §4) and its bands, with per-factor explanations.
 
 Each factor scores 0..1 from its recorded check: pass 1, uncertain 0.5, fail 0 (a passive liveness
 pass counts as uncertain unless the policy accepts passive liveness, as its gate does); the face factor is
@@ -88,12 +88,12 @@ def score(policy: PolicyDocument, inputs: DecisionInputs) -> tuple[float, tuple[
 
 
 def effective_accept_threshold(policy: PolicyDocument, retries_used: int) -> float:
-    """Each retry raises the bar to accept (seed 004: increase scrutiny after repeated attempts)."""
+    """Each retry raises the bar to accept (requirements/liveness §6: scrutiny rises with each retry)."""
     return min(100.0, policy.accept_threshold + policy.scrutiny_points_per_retry * retries_used)
 
 
 def band(policy: PolicyDocument, value: float, retries_used: int) -> Decision:
-    """accepted >= accept, review >= review, rejected below (seed 001 section 4; equality included)."""
+    """accepted >= accept, review >= review, rejected below (requirements/platform §4; equality included)."""
     if value >= effective_accept_threshold(policy, retries_used):
         return Decision.ACCEPTED
     if value >= policy.review_threshold:

@@ -1,6 +1,6 @@
 """Usage metering, invoice lines and quota counters from ``UsageRecord`` events (domain/usage.py).
 
-Seed 001 section 7 ("usage-based (metered events table)", "Quota: per module") and section 16
+requirements/platform §7 ("usage-based (metered events table)", "Quota: per module") and §16
 (prices). The price of each call is decided when it is recorded (``domain.usage.price_micro_usd``)
 and carried by the event, so the invoice is a pure sum over the ledger: each line lists the event
 ids it counts. Sandbox calls (``billed=False``) never reach an invoice; they count against the

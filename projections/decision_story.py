@@ -4,7 +4,7 @@ The policy decides each attempt; a reviewer's decision supersedes the policy's d
 attempt under review. The session's ``decision`` is the one in force: the reviewer's once a
 reviewer decided, else the policy's latest. ``decision_history`` keeps every decision in the
 order they were made, the policy's records marked with what superseded them, so nothing the
-policy said is lost from view (ARCHITECTURE.md s3: corrections are new events).
+policy said is lost from view (docs/architecture.md §3: corrections are new events).
 
 Built from the session aggregate's state alone (pure), so every channel agrees by construction.
 """

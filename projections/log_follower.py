@@ -1,7 +1,7 @@
 """Follow the ledger's notification log: domain events with their log id, chain position and hash.
 
 Everything downstream of the ledger (read models, NATS relays, webhooks) reads through this, so all
-of them see the same order and can record the same position (ARCHITECTURE.md section 1).
+of them see the same order and can record the same position (docs/architecture.md §1).
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """Which session attempts the ledger says still need the ML workers: requested and not yet decided.
 
 Pure bookkeeping over the notification log for the work-recovery follower (``ops.runners.work_recovery``;
-ARCHITECTURE.md section 1, "the ledger is the outbox"). A ``CheckRequested`` opens an attempt; its
+docs/architecture.md §1, "The ledger is the outbox"). A ``CheckRequested`` opens an attempt; its
 decision, a newer attempt or the end of the session closes it. An attempt still open a grace period
 after it was requested is due to be offered to the work queue again, and after each offer the next
 one waits twice as long (up to ``max_interval``), so a long queue is not flooded with copies. The

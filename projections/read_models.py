@@ -1,6 +1,6 @@
 """The read-model projection: one single-dispatch ``process_event`` over the ledger's domain events.
 
-Read models (issue 6): session state, manual-review queue, audit timeline, tenants, usage and
+Read models (docs/architecture.md §1): session state, manual-review queue, audit timeline, tenants, usage and
 invoice lines, quota counters, the erasure register and the session-subject links. Rows depend on
 event data and ledger position only (never on the clock), so a rebuild from zero reproduces every
 table exactly. Nothing personal is projected: ``PersonalData`` values stay sealed in the ledger.
@@ -255,5 +255,5 @@ def _(event: DataSubject.Erased, entry: LedgerEntry, tx: ViewTransaction) -> Non
         "event_id": event_id(event), "notification_id": entry.notification_id, "position": entry.position,
         "entry_hash": entry.entry_hash,
     })
-    # The subject's links go with it (issue 6: erasure purges read-model rows of the subject).
+    # The subject's links go with it (docs/architecture.md §5: erasure purges read-model rows of the subject).
     tx.delete(SESSION_SUBJECTS, {"tenant_id": tenant, "subject_id": subject_id})

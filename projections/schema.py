@@ -1,4 +1,4 @@
-"""The read-model tables as data: names, columns and keys, with no SQL (ARCHITECTURE.md section 2).
+"""The read-model tables as data: names, columns and keys, with no SQL (docs/architecture.md §2).
 
 The SQL views in ``adapters/views/`` derive their DDL and upserts from these specs, so a table is
 declared once and every backend (in memory, SQLite, PostgreSQL) holds exactly the same rows.
@@ -42,7 +42,7 @@ SESSIONS = TableSpec(
     ),
     ("session_id",),
 )
-"""What ``GET /v1/sessions/{id}`` serves (seed 003 session flow and statuses). No personal values:
+"""What ``GET /v1/sessions/{id}`` serves (requirements/sessions §3 and §5). No personal values:
 ``extracted_fields`` lists field names only; the values stay sealed in the ledger."""
 
 REVIEW_QUEUE = TableSpec(
@@ -53,7 +53,7 @@ REVIEW_QUEUE = TableSpec(
     ),
     ("session_id",),
 )
-"""Open manual reviews (seed 002 step 9): a row appears on ManualReviewRequested, leaves on a
+"""Open manual reviews (requirements/pipeline §9): a row appears on ManualReviewRequested, leaves on a
 reviewer's decision, a retry or a cancellation."""
 
 AUDIT_TIMELINE = TableSpec(
@@ -65,14 +65,14 @@ AUDIT_TIMELINE = TableSpec(
     ),
     ("session_id", "version"),
 )
-"""Every event of a session with its ledger position and chain entry hash (issue 6 audit)."""
+"""Every event of a session with its ledger position and chain entry hash (the audit timeline)."""
 
 TENANTS = TableSpec(
     "rm_tenants",
     (("tenant_id", "text"), ("aggregate_id", "text"), ("plan", "text"), ("sandbox", "int"), ("suspended", "int")),
     ("tenant_id",),
 )
-"""Plan per tenant: the Free plan is the sandbox (seed 001 section 7) and is never billed."""
+"""Plan per tenant: the Free plan is the sandbox (requirements/platform §7) and is never billed."""
 
 USAGE = TableSpec(
     "rm_usage_events",
@@ -82,7 +82,7 @@ USAGE = TableSpec(
     ),
     ("event_id",),
 )
-"""The metered events table (seed 001 section 7 "usage-based (metered events table)")."""
+"""The metered events table (requirements/platform §7 "usage-based (metered events table)")."""
 
 INVOICE_LINES = TableSpec(
     "rm_invoice_lines",
@@ -99,7 +99,7 @@ QUOTA_COUNTERS = TableSpec(
     (("tenant_id", "text"), ("module", "text"), ("month", "text"), ("sandbox", "int"), ("used", "int")),
     ("tenant_id", "module", "month", "sandbox"),
 )
-"""Calls per module and month (seed 001 section 7 "Quota: per module"), live and sandbox apart."""
+"""Calls per module and month (requirements/platform §7 "Quota: per module"), live and sandbox apart."""
 
 ERASURES = TableSpec(
     "rm_erasures",

@@ -1,10 +1,10 @@
 """Session events as thin, PII-free status messages for live streams, webhooks and the timeline.
 
-Names follow seed 000 ("Realtime (Pusher)": ``scan.status.updated``, ``liveness.status.updated``,
+Names follow requirements/capture §4 ("Realtime (Pusher)": ``scan.status.updated``, ``liveness.status.updated``,
 ``manual_review.requested`` on ``verification.{sessionId}``) plus decision, review, retry and
-expiry events, and seed 003's ``verification.completed`` webhook when a session reaches a final
+expiry events, and the ``verification.completed`` webhook (requirements/sessions §3) when a session reaches a final
 status. A payload holds ids, statuses, outcomes, reason codes and the ledger position only
-(ARCHITECTURE.md section 5: nothing personal in NATS subjects or webhook payloads).
+(docs/architecture.md §5: nothing personal in NATS subjects or webhook payloads).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ RETRY_REQUESTED = "retry.requested"
 SESSION_CREATED = "session.created"
 SESSION_EXPIRED = "session.expired"
 SESSION_CANCELLED = "session.cancelled"
-VERIFICATION_COMPLETED = "verification.completed"  # seed 003 webhook
+VERIFICATION_COMPLETED = "verification.completed"  # requirements/sessions §3 webhook
 
 _SCAN_CHECKS = frozenset({CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.QUALITY,
                           CheckType.AGE_VERIFICATION})
@@ -39,7 +39,7 @@ _SCAN_CAPTURES = frozenset({CaptureKind.DOCUMENT_FRONT, CaptureKind.DOCUMENT_BAC
 
 @dataclass(frozen=True)
 class StatusMessage:
-    """One status change of one session, ready to publish: ``name`` is the seed's event name."""
+    """One status change of one session, ready to publish: ``name`` is the event name of requirements/capture §4."""
 
     tenant_id: str
     session_id: str
@@ -66,7 +66,7 @@ def _decision_fields(outcome: dict[str, Any]) -> dict[str, Any]:
         "decision": outcome["decision"], "route": outcome["route"], "score": outcome["score"],
         "reason_codes": list(outcome.get("reason_codes", [])),
         "user_message_code": outcome.get("user_message_code"),
-        # what the attempt asks for next (seed 002 retry logic): "selfie" after a face mismatch
+        # what the attempt asks for next (requirements/pipeline §12): "selfie" after a face mismatch
         "retry_step": outcome.get("retry_step"),
     }
 
@@ -131,7 +131,7 @@ def status_message(event: Any, entry: LedgerEntry) -> StatusMessage | None:
         "occurred_at": event.timestamp.isoformat(), "ledger": entry.as_dict, **fields,
     }
     # scan/liveness messages carry a step status (captured, processing, completed); only session-level
-    # messages carry a session status, and a final one completes the verification (seed 003).
+    # messages carry a session status, and a final one completes the verification (requirements/sessions §3).
     session_level = name in (DECISION_MADE, REVIEW_DECIDED, SESSION_EXPIRED, SESSION_CANCELLED)
     completes = session_level and SessionStatus(fields["status"]) in FINAL_STATUSES
     return StatusMessage(
@@ -141,14 +141,14 @@ def status_message(event: Any, entry: LedgerEntry) -> StatusMessage | None:
 
 
 def completion_payload(message: StatusMessage) -> dict[str, Any]:
-    """Seed 003's ``verification.completed`` webhook body for a message that ended its session."""
+    """The ``verification.completed`` webhook body (requirements/sessions §3) for a message that ended its session."""
     keep = ("tenant_id", "session_id", "status", "decision", "decided_by", "reason_codes", "attempt", "occurred_at",
             "ledger")
     return {"event": VERIFICATION_COMPLETED, "event_id": message.event_id,
             **{k: message.payload[k] for k in keep if k in message.payload}}
 
 
-QUOTA_THRESHOLD = "quota.threshold_reached"  # seed 001 section 7: soft-limit events at 80% and 100%
+QUOTA_THRESHOLD = "quota.threshold_reached"  # requirements/platform §7: soft-limit events at 80% and 100%
 
 
 def quota_payload(event: Any) -> dict[str, Any]:

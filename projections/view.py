@@ -1,7 +1,7 @@
 """View interfaces: what a projection may do to its read-model tables, and how they are read.
 
 A ``ReadModelView`` applies one batch of events in ONE transaction together with the tracking
-position of the last event (STYLE.md, eventsourcing habit: exactly-once read models). A batch
+position of the last event (an eventsourcing habit: exactly-once read models). A batch
 whose position is not past the recorded one is refused, so a re-delivered event is never applied
 twice, and a crash before commit re-delivers the whole batch.
 """

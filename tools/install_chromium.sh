@@ -1,5 +1,5 @@
 #!/bin/sh
-# Install Debian's headless-capable Chromium (and chromedriver) for the browser tests (issue 7).
+# Install Debian's headless-capable Chromium (and chromedriver) for the browser tests.
 # Idempotent: does nothing when /usr/bin/chromium is already there. Needs root (or sudo) and apt.
 # The browser tests drive it with Playwright for Python as a driver only: never `playwright install`.
 set -eu

@@ -1,7 +1,7 @@
 """eventsourcing transcodings that seal personal data and credentials inside stored events.
 
 They run in the mapper, i.e. before the stored bytes exist, so what gets hashed into the chain and
-written to disk is ciphertext only (ARCHITECTURE.md sections 4 and 5).
+written to disk is ciphertext only (docs/architecture.md §4 and §5).
 """
 
 from __future__ import annotations

@@ -1,2 +1,2 @@
 """Integrity adapters: Ed25519 checkpoint keys, SQL stores for Merkle nodes and signed checkpoints,
-and the directory that stands in for an external WORM sink (ARCHITECTURE.md section 4)."""
+and the directory that stands in for an external WORM sink (docs/architecture.md §4)."""

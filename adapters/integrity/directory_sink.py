@@ -1,6 +1,6 @@
 """A directory standing in for an external WORM sink: one read-only file per signed checkpoint.
 
-Seed 001 section 6 asks for an immutable (WORM) audit log; ARCHITECTURE.md section 4 publishes
+requirements/platform §6 asks for an immutable (WORM) audit log; docs/architecture.md §4 publishes
 checkpoints to an external sink. Here a file, once written, is never replaced: it is created under
 a temporary name, fsynced, then hard-linked to its final name (``link`` fails if the name exists,
 so there is no overwrite window), and made read-only.

@@ -1,6 +1,6 @@
 """``ImageSanitizer`` on Pillow: JPEG/PNG/WebP by magic bytes, header-checked, re-encoded without metadata.
 
-The rules and limits are the port's (``domain.ports.media``, seed 001 sections 6 and 11). Pillow's
+The rules and limits are the port's (``domain.ports.media``, requirements/platform §6 and §11). Pillow's
 own ``MAX_IMAGE_PIXELS`` guard is set to the same pixel budget as a second line behind the header
 check: Pillow applies it while opening, before any pixel is decoded.
 """

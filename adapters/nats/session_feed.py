@@ -1,4 +1,4 @@
-"""A session's live status messages from NATS, for the capture page's SSE stream (issue 7).
+"""A session's live status messages from NATS, for the capture page's SSE stream.
 
 Implements ``api.web.live.SessionEventFeed`` (structurally: adapters may not import the API) with a
 core NATS subscription on ``kyc.<tenant>.sessions.<session id>.>``, the subjects the relay

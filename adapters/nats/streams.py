@@ -1,7 +1,7 @@
-"""Subjects and stream configurations of the live streams (ARCHITECTURE.md section 8, issue 6).
+"""Subjects and stream configurations of the live streams (docs/architecture.md §9).
 
 - ``kyc.<tenant>.decisions``: every decision of a tenant (stream ``KYC_DECISIONS``);
-- ``kyc.<tenant>.sessions.<session id>.<event>``: each session's status events, with seed 000's
+- ``kyc.<tenant>.sessions.<session id>.<event>``: each session's status events, with requirements/capture §4's
   names (``scan.status.updated`` ...), in stream ``KYC_SESSIONS``.
 Each message's ``Nats-Msg-Id`` is the ledger event id (originator id + version); the two streams
 de-duplicate independently, so a decision event keeps the same id in both.

@@ -1,7 +1,7 @@
 """The ML job queue on NATS JetStream: a work-queue stream with one durable pull consumer.
 
 Jobs carry ids only (tenant, session, attempt, sandbox flag): nothing personal goes into NATS
-(ARCHITECTURE.md section 5). ``Nats-Msg-Id`` = ``<session>:<attempt>`` lets JetStream drop a
+(docs/architecture.md §5). ``Nats-Msg-Id`` = ``<session>:<attempt>`` lets JetStream drop a
 duplicate publish within its dedupe window. A job is acked only after its events are recorded; a
 crashed worker's job is redelivered after ``ack_wait`` and re-running it is harmless because the
 pipeline records each check of an attempt once. With tracing on, the publish is a producer span and

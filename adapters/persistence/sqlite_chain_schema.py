@@ -8,7 +8,7 @@ row with no entry hash (written outside the ledger) is absent from the view: ``v
 "no chain entry" for it. Triggers keep the events table append-only (UPDATE/DELETE abort).
 
 Keeping the chain in the same row saves the separate chain table's B-tree page in every commit
-and its INSERT statement (issue 2 section 5: chaining costs at most 15%).
+and its INSERT statement (docs/targets.md §1: chaining costs at most 15 %).
 
 A ledger written before this layout has a chain TABLE: ``ensure_inline_chain`` migrates it on the
 recorder's first start, in the schema transaction (all or nothing), after checking that the chain

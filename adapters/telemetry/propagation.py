@@ -1,8 +1,8 @@
 """W3C trace context in NATS message headers: ``traceparent`` (and ``tracestate``) ride beside
-``Nats-Msg-Id`` so a job's worker spans join the trace of the request that queued it (issue 5).
+``Nats-Msg-Id`` so a job's worker spans join the trace of the request that queued it.
 
 Only the trace context goes into headers, never baggage with personal data: jobs carry ids only
-(ARCHITECTURE.md section 5).
+(docs/architecture.md §5).
 """
 
 from __future__ import annotations

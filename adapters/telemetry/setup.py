@@ -1,4 +1,4 @@
-"""Tracer setup: OpenTelemetry is off unless ``KYC_OTEL_EXPORTER`` asks for an exporter (issue 5).
+"""Tracer setup: OpenTelemetry is off unless ``KYC_OTEL_EXPORTER`` asks for an exporter.
 
 With no exporter configured no SDK provider is installed: ``opentelemetry.trace`` keeps its no-op
 proxy and every instrumented place checks ``tracing_enabled()`` first, so an untraced deployment pays

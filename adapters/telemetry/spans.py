@@ -1,7 +1,7 @@
-"""The spans of the ML side: one per queued job (consumer) and one per recorded check (issue 5).
+"""The spans of the ML side: one per queued job (consumer) and one per recorded check.
 
 Attributes are ids, enum values and model provenance only: never a name, a birth date, a document
-number or an image (ARCHITECTURE.md section 5; ``domain.checks.CheckResult`` is PII-free by rule,
+number or an image (docs/architecture.md §5; ``domain.checks.CheckResult`` is PII-free by rule,
 but only its type, outcome, reason codes and model names are copied, not its details).
 """
 

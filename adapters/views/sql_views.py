@@ -1,7 +1,7 @@
 """SQLite and PostgreSQL read-model views, generated from ``projections.schema`` table specs.
 
 Each batch of events commits its rows and the projection's tracking position in ONE transaction
-(STYLE.md, eventsourcing habit), after checking under a lock that the position moves forward: a
+(an eventsourcing habit), after checking under a lock that the position moves forward: a
 re-delivered batch is refused (``StaleBatchError``), so every event is applied exactly once.
 Values are always bound parameters; table and column names come from the internal specs only.
 """
@@ -99,7 +99,7 @@ def _ddl(table: TableSpec, types: Mapping[str, str]) -> str:
 
 
 class SQLiteReadModelView:
-    """Read models in their own SQLite file (STYLE.md: one database file per application)."""
+    """Read models in their own SQLite file (one database file per application)."""
 
     def __init__(self, path: Path, tables: Sequence[TableSpec] = ALL_TABLES) -> None:
         self.path = path

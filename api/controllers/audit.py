@@ -1,4 +1,4 @@
-"""Audit routes (issue 6): a session's proven timeline, evidence bundles, replay and what-if.
+"""Audit routes: a session's proven timeline, evidence bundles, replay and what-if.
 
 For the tenant's auditors, read-only: the only thing an audit route writes is
 the record of the read itself (``domain.audit_access.AuditAccess``), so every look at a case is

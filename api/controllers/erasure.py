@@ -1,4 +1,4 @@
-"""Erasure, legal holds and media retention (issue 6; ARCHITECTURE.md section 5; seed 001 section 6).
+"""Erasure, legal holds and media retention (docs/architecture.md §5; requirements/platform §6).
 
 - ``POST /v1/subjects/{subject_id}/erasure`` crypto-shreds a subject: its data key is destroyed, its
   blobs and read-model rows purged, ``SubjectErased`` recorded; the answer is the erasure receipt

@@ -1,4 +1,4 @@
-"""Audit routes: signed checkpoints and Merkle proofs of the ledger (ARCHITECTURE.md section 4).
+"""Audit routes: signed checkpoints and Merkle proofs of the ledger (docs/architecture.md §4).
 
 For auditors and platform operators, read-only; each read is recorded (``api.access_log``). A
 client of the ledger verifies a proof offline against a checkpoint it trusts (``kycledger verify``

@@ -1,4 +1,4 @@
-"""The mobile flow of seed 000 section 4, mapped onto the same session domain (no second implementation).
+"""The mobile flow of requirements/capture §4, mapped onto the same session domain (no second implementation).
 
 ``/kyc/id-scan`` is a ``document_front`` capture whose document checks run at once (the app shows
 the OCR result for confirmation); ``/kyc/selfie`` is a ``selfie`` capture whose face match and
@@ -6,10 +6,10 @@ liveness run at once; retry, manual review and help requests are the session's o
 every configured check is in, the decision worker decides, exactly as for the session routes.
 
 These routes are HMAC-signed with the tenant's API key: the tenant's backend calls them, never the
-person's device. Their answers keep seed 000's per-check fields (``match``, ``faceMatchScore``,
+person's device. Their answers keep the per-check fields of requirements/capture §3 (``match``, ``faceMatchScore``,
 ``livenessStatus``...) for that server, and carry the attempt's ``decision``: what the app shows the
-person is ``decision.userMessage`` and ``decision.nextStep``, never a per-check signal (seed 002
-"Never Reveal Fraud Details"). A face mismatch answers with the decided attempt (rejected, retry step
+person is ``decision.userMessage`` and ``decision.nextStep``, never a per-check signal (requirements/pipeline §10
+"Never reveal fraud details"). A face mismatch answers with the decided attempt (rejected, retry step
 ``selfie``, reason ``face_match_none``), not with the empty attempt the retry opened.
 """
 
@@ -93,7 +93,7 @@ def decision_view(session: VerificationSession, attempt: int) -> dict[str, Any] 
 
 
 def scan_view(deps: Deps, tenant_id: str, session_id: UUID, attempt: int) -> dict[str, Any]:
-    """Seed 000 ``IDScanResult``: status, OCR data (name, dob, expiry) and the MRZ/PDF417 found."""
+    """``IDScanResult`` (requirements/capture §3): status, OCR data (name, dob, expiry) and the MRZ/PDF417 found."""
     session = deps.ledger.get_session(tenant_id, session_id)
     results = session.results.get(attempt, {})
     data = extracted_view(list(deps.ledger.events.get(session_id)), attempt)
@@ -122,8 +122,8 @@ def require_liveness_frames(deps: Deps, tenant_id: str, session_id: UUID) -> Non
 
 
 def liveness_view(deps: Deps, tenant_id: str, session_id: UUID) -> dict[str, Any]:
-    """Seed 000 ``LivenessCheckResult``: liveness status, match result and face match score of the attempt
-    the selfie answered, with its decision; ``nextAttempt`` when that decision opened another."""
+    """``LivenessCheckResult`` (requirements/capture §3): liveness status, match result and face match score of the
+    attempt the selfie answered, with its decision; ``nextAttempt`` when that decision opened another."""
     session = deps.ledger.get_session(tenant_id, session_id)
     attempt = answered_attempt(session)
     results = session.results.get(attempt, {})

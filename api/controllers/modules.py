@@ -1,4 +1,4 @@
-"""Standalone modules with seed 001 section 8 shapes; each call is metered and recorded as events.
+"""Standalone modules with requirements/platform §8 shapes; each call is metered and recorded as events.
 
 A module call is recorded as one ``ModuleCall`` event (``domain.module_calls``): its check results with
 model provenance and the personal data it read (sealed) are on the ledger, and its usage is a

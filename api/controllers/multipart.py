@@ -1,4 +1,4 @@
-"""Capture uploads as ``multipart/form-data`` (issue 5: images as multipart as well as base64 JSON).
+"""Capture uploads as ``multipart/form-data`` (images as multipart as well as base64 JSON).
 
 Same rules as the JSON upload (``api.controllers.sessions.accept_capture``): the image is sniffed,
 size- and dimension-checked, re-encoded without metadata, stored encrypted under the session

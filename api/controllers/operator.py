@@ -1,4 +1,4 @@
-"""Platform operator back-office (seed 001 sections 2 and 18): tenants, plans, suspensions, usage.
+"""Platform operator back-office (requirements/platform §2 and §18): tenants, plans, suspensions, usage.
 
 Platform operator keys only (``kycledger operators create``): they belong to no tenant, and no
 tenant key of any role reaches these routes. Operators act across tenants by design, but they do
@@ -6,7 +6,7 @@ not act *inside* one: they open a tenant with its first integration key and its 
 administrator's key, can give a tenant a new administrator (recovery), and can revoke a key in an
 emergency; they never rotate a tenant's key or mint its integration, reviewer or auditor keys,
 because whoever holds a secret can act as its owner. Every change is an event whose actor is the
-operator's key. A new key's secret appears in exactly one answer (seed 001 section 7).
+operator's key. A new key's secret appears in exactly one answer (requirements/platform §7).
 """
 
 from __future__ import annotations

@@ -104,7 +104,8 @@ def extracted_view(events: Sequence[object], attempt: int) -> dict[str, str]:
 
 
 def session_view(deps: Deps, session: VerificationSession, sandbox: bool) -> dict[str, Any]:
-    """Seed 003 "Handling Results": status, checks with outcomes, extracted data, decision and reasons."""
+    """requirements/sessions §6 "Handling results": status, checks with outcomes, extracted data, decision and
+    reasons."""
     events = list(deps.ledger.events.get(session.id))
     attempt = session.attempt
     challenge = session_challenge(product(deps).challenges, session, events)

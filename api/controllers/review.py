@@ -1,4 +1,4 @@
-"""Manual review (seed 002 step 9) by named people: the queue, claim, decide; each step an event.
+"""Manual review (requirements/pipeline §9) by named people: the queue, claim, decide; each step an event.
 
 Reviewer and compliance keys only: each belongs to a person, whose id and display name every
 claim, proposal and decision records. The tenant's integration key cannot decide a review. Under

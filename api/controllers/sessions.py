@@ -1,4 +1,4 @@
-"""Session routes (seed 003 session-based flow; seed 002 step 1 configuration; issue 5 "Routes").
+"""Session routes (requirements/sessions §3; requirements/pipeline §1 configuration).
 
 create -> upload captures -> complete (queued for the ML workers) -> get (status, checks, extracted
 data, decision) -> cancel. Another tenant's session answers 404 on every route (the ledger's
@@ -177,7 +177,7 @@ def accept_video(deps: Deps, tenant_id: str, session_id: UUID, content: bytes,
 def missing_captures(checks: list[str], liveness_type: str, kinds: set[str]) -> list[str]:
     """Captures the requested checks need that the attempt does not have yet."""
     needed: set[str] = set()
-    if "address_proof" in checks:  # seed 002 require_address_proof: checked against the ID's name
+    if "address_proof" in checks:  # requirements/pipeline §1 require_address_proof: checked against the ID's name
         needed |= {"address_proof", "document_front"}
     if DOCUMENT_NEEDING & set(checks):
         needed.add("document_front")

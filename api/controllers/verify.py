@@ -1,4 +1,5 @@
-"""Instant ``POST /v1/identity/verify`` (seed 003) and asynchronous ``POST /v1/kyc/verify`` (seed 001 §8.5).
+"""Instant ``POST /v1/identity/verify`` (requirements/sessions §2) and asynchronous ``POST /v1/kyc/verify``
+(requirements/platform §8.5).
 
 Both open an ordinary verification session (the same domain as the session routes), store the
 captures and request the checks. Instant runs the pipeline inline in a worker thread and answers

@@ -1,4 +1,5 @@
-"""Webhook endpoint management for tenants (issue 6; Standard Webhooks; seed 003 ``verification.completed``).
+"""Webhook endpoint management for tenants (docs/architecture.md §9; Standard Webhooks; requirements/sessions
+``verification.completed``).
 
 Register an endpoint (its ``whsec_`` signing secret is shown in that answer only), rotate the
 secret (the previous one keeps signing for 24 h), list, read, disable, list deliveries with every

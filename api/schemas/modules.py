@@ -1,4 +1,4 @@
-"""Bodies of the standalone module routes, shaped as seed 001 section 8."""
+"""Bodies of the standalone module routes, shaped as requirements/platform §8."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ CHALLENGE_CHECKS = msgspec.Meta(description=(
 
 
 class LivenessAnalyze(Dto, frozen=True, kw_only=True):
-    """Seed 001 section 8.1: ``image_live_base64`` + ``hints`` (passive), or frames for a challenge."""
+    """requirements/platform §8.1: ``image_live_base64`` + ``hints`` (passive), or frames for a challenge."""
 
     image_live_base64: Annotated[str, B64] | None = None
     hints: dict[str, bool] = msgspec.field(default_factory=dict)
@@ -40,7 +40,7 @@ class ChallengeCreate(Dto, frozen=True, kw_only=True):
 
 
 class DocumentOcr(Dto, frozen=True, kw_only=True):
-    """Seed 001 section 8.2."""
+    """requirements/platform §8.2."""
 
     image_front_base64: Annotated[str, B64]
     image_back_base64: Annotated[str, B64] | None = None
@@ -50,7 +50,7 @@ class DocumentOcr(Dto, frozen=True, kw_only=True):
 
 
 class DocumentValidate(Dto, frozen=True, kw_only=True):
-    """Seed 001 section 8.3: MRZ text, a PDF417 ``barcode_payload``, or an OCR result carrying ``fields.mrz``."""
+    """requirements/platform §8.3: MRZ text, a PDF417 ``barcode_payload``, or an OCR result carrying ``fields.mrz``."""
 
     mrz: Annotated[str, msgspec.Meta(min_length=10, max_length=300)] | None = None
     barcode_payload: Annotated[str, msgspec.Meta(min_length=10, max_length=5000)] | None = None
@@ -59,7 +59,7 @@ class DocumentValidate(Dto, frozen=True, kw_only=True):
 
 
 class FaceMatch(Dto, frozen=True, kw_only=True):
-    """Seed 001 section 8.4."""
+    """requirements/platform §8.4."""
 
     image_live_base64: Annotated[str, B64]
     image_reference_base64: Annotated[str, B64]
@@ -67,7 +67,7 @@ class FaceMatch(Dto, frozen=True, kw_only=True):
 
 
 class KyaCheck(Dto, frozen=True, kw_only=True):
-    """Seed 001 section 3 module 6 (basic profile)."""
+    """requirements/platform §3.6 (basic profile)."""
 
     phone: Annotated[str, SHORT] | None = None
     email: Annotated[str, SHORT] | None = None
@@ -78,7 +78,7 @@ class KyaCheck(Dto, frozen=True, kw_only=True):
 
 
 class VerifyRequest(Dto, frozen=True, kw_only=True):
-    """Seed 003 instant verification (also the body of the asynchronous ``/v1/kyc/verify``)."""
+    """Instant verification, requirements/sessions §2 (also the body of the asynchronous ``/v1/kyc/verify``)."""
 
     document_front: Annotated[str, B64]
     selfie: Annotated[str, B64]

@@ -1,4 +1,4 @@
-"""Bodies of the session routes (seed 002 step 1 configuration, seed 003 session-based flow)."""
+"""Bodies of the session routes (requirements/pipeline §1 configuration, requirements/sessions §3)."""
 
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ BASE64_VIDEO = msgspec.Meta(min_length=1, description="MP4 or WebM, base64 (max 
 
 
 class SessionCreate(Dto, frozen=True, kw_only=True):
-    """Seed 002 step 1 configuration table; defaults are the seed's example values."""
+    """requirements/pipeline §1 configuration table; defaults are its example values."""
 
     checks: Annotated[list[RequestableCheck], CHECKS] = msgspec.field(
         default_factory=lambda: ["ocr", "face_match", "liveness"])

@@ -1,4 +1,4 @@
-"""The reference web client kycledger serves itself (issue 7): the capture client and the evidence viewer.
+"""The reference web client kycledger serves itself: the capture client and the evidence viewer.
 
 Static HTML, CSS and vanilla JavaScript under ``static/`` (no build step, no CDN); the controllers
 in ``controller.py`` serve the pages, ``capture_api.py`` the few client-token routes the capture page

@@ -2,7 +2,7 @@
 
 Each call carries the session's ``X-Client-Token`` (``api.client_token``): the browser never holds
 an API secret. Uploads are idempotent by ``Idempotency-Key``; document and face checks run at once,
-as the mobile routes do (seed 000 section 4), so the page shows the OCR fields and the policy's message
+as the mobile routes do (requirements/capture §4), so the page shows the OCR fields and the policy's message
 while the person is still there, never a per-check outcome (``api.web.progress``); retry, help and
 manual review are the session's own commands, which refuse what the person may not do
 (``domain.sessions.steering``): leaving a review, or asking for one before two failed attempts.
@@ -48,7 +48,7 @@ def _trace(request: Request[Any, Any, Any]) -> str:
 
 
 def _actor(deps: Deps, tenant_id: str, sid: UUID) -> str:
-    """``client-token:<id>``, with ``:sandbox`` when a sandbox key opened the session (issue 5: every
+    """``client-token:<id>``, with ``:sandbox`` when a sandbox key opened the session (docs/architecture.md §9: every
     event of a sandbox session carries the marker)."""
     return f"{CLIENT_TOKEN_ACTOR_PREFIX}{sid}{sandbox_actor_suffix(deps, tenant_id, sid)}"
 

@@ -1,6 +1,6 @@
 """Routes serving the web client's pages and assets (no API secret involved: nothing here is signed).
 
-``/capture/{client_token}`` is the capture client (seed 000 "Scan your ID" and "Selfie & Liveness
+``/capture/{client_token}`` is the capture client (requirements/capture "Scan your ID" and "Selfie & Liveness
 Check"); the page itself holds no data, it reads the token from its own URL and calls the
 client-token routes. ``/evidence`` is the offline evidence viewer. These paths are outside the
 platform middleware's HMAC prefixes (``api.middleware.PROTECTED_PREFIXES``), as is ``/client``.

@@ -1,4 +1,4 @@
-"""Cross-device hand-off (seed 000 "Sync data across device/platform if multi-step (mobile ↔ web)").
+"""Cross-device hand-off (requirements/capture §1 "Sync data across devices").
 
 A person who opened the capture link on a computer without a (rear) camera continues on a phone by
 scanning a QR code of the same link. Every step is recorded server-side, so the phone resumes where

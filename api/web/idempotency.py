@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` for the client-token routes (seed 000 section 2: uploads retry on flaky networks).
+"""``Idempotency-Key`` for the client-token routes (requirements/capture §2: uploads retry on flaky networks).
 
 The platform middleware applies idempotency to the HMAC routes only (``/v1``, ``/kyc``); the capture
 page's uploads go through here instead, on the same store (``ApiDependencies.idempotency``), scoped

@@ -1,9 +1,9 @@
-"""A session's live status for the capture page, as server-sent events (seed 000 "Realtime").
+"""A session's live status for the capture page, as server-sent events (requirements/capture §4 "Realtime").
 
-Event names are seed 000's (``scan.status.updated``, ``liveness.status.updated``,
+Event names are those of requirements/capture §4 (``scan.status.updated``, ``liveness.status.updated``,
 ``manual_review.requested``) plus ``decision.made``, ``retry.requested`` and the final statuses, as
 ``projections.status_events`` names them for NATS and webhooks. The stream follows the session's
-own events as the NATS relay publishes them (issue 7: "over SSE or WebSocket fed from NATS; polling
+own events as the NATS relay publishes them ("over SSE or WebSocket fed from NATS; polling
 only as a fallback"): when the composition root hands in a :class:`SessionEventFeed` as
 ``ApiServices.session_feed``, the stream subscribes to ``kyc.<tenant>.sessions.<id>.>``, then catches
 up from the ledger, then sends one message per relay message (or burst), named and versioned from

@@ -1,7 +1,7 @@
 """Page assets: the static files of the web client and the self-contained evidence viewer.
 
 The evidence viewer is served as ONE HTML document with its stylesheet and scripts inlined, so a
-person can save it and open it as a local file, offline (issue 7, "usable as a saved local file").
+person can save it and open it as a local file, offline (docs/architecture.md §9: it works as a saved local file).
 Its Content-Security-Policy allows exactly those inline scripts by their SHA-256, and connections
 to its own origin only (the checkpoint key published at ``/.well-known/kycledger-checkpoint-key``).
 """

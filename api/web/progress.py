@@ -1,11 +1,11 @@
 """What the capture page may see of its session: progress, the person's own OCR fields, the outcome.
 
-Built from the same scan view the mobile routes serve (``api.controllers.mobile``: seed 000
+Built from the same scan view the mobile routes serve (``api.controllers.mobile``: requirements/capture §3
 ``IDScanResult``), reduced for a browser holding only a client token: the OCR fields the person
-confirms (name, date of birth, expiry; seed 000 "Show extracted OCR data for confirmation"), which
+confirms (name, date of birth, expiry; requirements/capture §1 "Show extracted OCR data for confirmation"), which
 steps are done, and the decision as the person is told it (``api.outcome_view``: the policy's message
 and what to do next). Never a per-check outcome (match, liveness, address, screening), a score, a
-route or a reason code (seed 002 "Never Reveal Fraud Details"): those are for the tenant's server.
+route or a reason code (requirements/pipeline §10 "Never reveal fraud details"): those are for the tenant's server.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ def _face(session: Any, attempt: int) -> dict[str, Any]:
 
 
 def _address(session: Any, attempt: int) -> dict[str, Any]:
-    """Seed 002 ``require_address_proof``: whether the step is needed and done (never how it went)."""
+    """requirements/pipeline §1 ``require_address_proof``: whether the step is needed and done (never how it went)."""
     captured = any(str(c["kind"]) == "address_proof" for c in session.captures.get(attempt, []))
     return {"required": bool(session.configuration.get("require_address_proof")), "captured": captured}
 
@@ -76,7 +76,7 @@ def capture_progress(deps: ApiDependencies, tenant_id: str, session_id: UUID) ->
         "next_attempt_open": fresh and status == "pending",
         "review_requested": status == "manual_review",
         # Attempts the policy did not accept, counted by the server so that "request manual review
-        # after repeated failure" (seed 000) holds on another device or after a reload; the server
+        # after repeated failure" (requirements/capture §1) holds on another device or after a reload; the server
         # refuses the request before then (domain.sessions.steering), this only says when to offer it.
         "failed_attempts": session.failed_attempts,
         "manual_review_available": session.manual_review_available,

@@ -1,7 +1,7 @@
 """Does a printed line name the ID document's holder? Pure name normalisation and token matching.
 
 Why not ``rapidfuzz`` in ``ml/``: whether a name on a bill is the holder's is a business rule, and
-rules live in the domain (ARCHITECTURE.md section 2), pure and unit-testable under mypy --strict. The
+rules live in the domain (docs/architecture.md §2), pure and unit-testable under mypy --strict. The
 stdlib is enough: names are a handful of tokens, compared token by token after the same
 normalisation on both sides (accents, case, punctuation, order and titles do not matter), with
 ``difflib``'s ratio absorbing transliteration and OCR slips (MRZ ``MUELLER`` vs ``Müller``).

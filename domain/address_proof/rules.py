@@ -25,7 +25,7 @@ from domain.address_proof.names import HolderName, NameMatch, looks_like_persona
 from domain.checks import CheckResult, CheckType, ModelProvenance, Outcome
 from domain.ports.address_proof import PrintedLine
 
-# Product default, not from the seeds: the common KYC rule (e.g. UK JMLSG guidance, most banks' lists of
+# Product default, not from the requirements: the common KYC rule (e.g. UK JMLSG guidance, most banks' lists of
 # acceptable documents) takes a utility bill, bank statement or tax letter issued in the last 3 months.
 MAX_DOCUMENT_AGE_MONTHS = 3
 MIN_READABLE_LINES = 3  # fewer text lines than a letterhead, a name and an address: nothing to judge

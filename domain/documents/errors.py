@@ -1,4 +1,4 @@
-"""Document errors with stable codes (seed 001 §14): bad input never crashes the caller."""
+"""Document errors with stable codes (requirements/platform §14): bad input never crashes the caller."""
 
 from __future__ import annotations
 

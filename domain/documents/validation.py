@@ -1,4 +1,4 @@
-"""Document validation rules (seed 001 §3 module 3; seed 002 step 4 "Security features").
+"""Document validation rules (requirements/platform §3.3; requirements/pipeline §4 "Security features").
 
 Formal checks only: check digits, field formats and lengths, dates that exist and are consistent,
 not expired, minimum age, and agreement between the MRZ, the printed text and the barcode. Each check
@@ -35,7 +35,7 @@ class CheckStatus(StrEnum):
 
 @dataclass(frozen=True)
 class ValidationCheck:
-    """One named check (seed 001 §8.3 ``checks[]``) and, when it did not pass, why."""
+    """One named check (requirements/platform §8.3 ``checks[]``) and, when it did not pass, why."""
 
     name: str
     status: CheckStatus
@@ -44,7 +44,7 @@ class ValidationCheck:
 
 @dataclass(frozen=True)
 class DocumentValidation:
-    """seed 001 §8.3: ``document_valid``, ``checks[]``, ``confidence``.
+    """requirements/platform §8.3: ``document_valid``, ``checks[]``, ``confidence``.
 
     ``confidence`` is the share of applicable checks that passed, lowered by ``REPAIR_PENALTY`` per
     OCR-repaired MRZ field; it is a rule count, not a calibrated probability.
@@ -146,7 +146,7 @@ def _agreement(name: str, a: _Facts | None, b: _Facts | None) -> ValidationCheck
 
 
 def _printed_agreement(mrz: MrzRecord | None, printed: Sequence[str]) -> ValidationCheck:
-    """The visual zone must show the MRZ's document number and surname (seed 001 'coherence')."""
+    """The visual zone must show the MRZ's document number and surname (requirements/platform §3.3 "coherence")."""
     if mrz is None or not printed:
         return _na("mrz_vs_printed", "no_mrz_or_printed_text")
     mrz_lines = {_fold(line) for line in mrz.lines}
@@ -180,6 +180,6 @@ def validate_document(mrz: MrzRecord | None, licence: LicenceData | None, printe
 
 def failure_codes(validation: DocumentValidation) -> tuple[str, ...]:
     """Reason codes of the failed checks: ``<check>:<reason>``, except an expired document, which is
-    the bare ``document_expired`` the policy answers with seed 002's "Your document has expired"."""
+    the bare ``document_expired`` the policy answers with requirements/pipeline §10's "Your document has expired"."""
     return tuple(c.reason if c.reason == DOCUMENT_EXPIRED else f"{c.name}:{c.reason}"
                  for c in validation.checks if c.status is CheckStatus.FAIL)

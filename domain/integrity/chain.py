@@ -1,4 +1,4 @@
-"""The hash-chain encoding of the ledger: one place, frozen by test vectors (ARCHITECTURE.md section 4).
+"""The hash-chain encoding of the ledger: one place, frozen by test vectors (docs/architecture.md §4).
 
 Every stored event gets an entry hash, computed inside the transaction that inserts it:
 

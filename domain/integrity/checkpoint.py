@@ -12,7 +12,7 @@ The signed form is a C2SP signed note: the body, an empty line, then one or more
 ``\u2014 <key name> <base64(key hint(4) || Ed25519 signature(64))>`` where the signature covers the
 body bytes and the key hint is SHA-256(key name || 0x0A || 0x01 || raw public key)[:4]. So a
 standard note verifier can check our checkpoints. Parsing is strict: only the exact bytes that
-encoding produces are accepted. (ARCHITECTURE.md section 4; seed 001 section 6: immutable audit log.)
+encoding produces are accepted. (docs/architecture.md §4; requirements/platform §6: immutable audit log.)
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A database superuser can delete the newest events together with the checkpoint rows that describe
 them; the ledger then verifies against what is left. What they cannot change is a checkpoint that
-already left the database: the external write-once sink today (ARCHITECTURE.md section 4), the
+already left the database: the external write-once sink today (docs/architecture.md §4), the
 witnesses' cosigned checkpoints later. Each such holder is a ``CheckpointSource``; ``ledger
 verify`` reads every source it is given and fails when the ledger is shorter than, or its tree at
 that size differs from, any checkpoint any of them holds.

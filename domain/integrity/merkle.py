@@ -1,4 +1,4 @@
-"""The RFC 9162 Merkle tree over the ledger's entry hashes (ARCHITECTURE.md section 4).
+"""The RFC 9162 Merkle tree over the ledger's entry hashes (docs/architecture.md §4).
 
 Hashing is domain-separated as in RFC 9162 section 2.1.1, with SHA-256:
 

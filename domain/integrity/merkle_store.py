@@ -6,7 +6,7 @@ writes the leaf plus one node per trailing zero bit of n (amortised ~2 writes pe
 immutable once written, so a proof for any size up to the stored size is served from stored nodes:
 every range in an RFC 9162 proof splits into at most log2(n) perfect subtrees, and at most one
 range per proof is not itself perfect, so a proof costs O(log n) node reads in one batch.
-(ARCHITECTURE.md section 4; issue 2 section 3: any proof for 1,000,000 leaves without recomputing.)
+(docs/architecture.md §4; docs/targets.md §1: any proof for 1,000,000 leaves without recomputing.)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ same whichever way the rows came (docs/targets.md §1: ``ledger verify`` through
 The checkpoints may come from several holders: the database's own rows, and holders the database
 cannot change (the external sink, later witnesses). Each is held to the same two rules: the ledger
 is at least as long as the checkpoint, and its tree at that size has the checkpoint's root
-(ARCHITECTURE.md section 4: truncation of the tail is caught against the last checkpoint).
+(docs/architecture.md §4: truncation of the tail is caught against the last checkpoint).
 """
 
 from __future__ import annotations

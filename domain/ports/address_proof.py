@@ -1,8 +1,9 @@
-"""Address-proof port: read the printed text of an address document (seed 002 ``require_address_proof``).
+"""Address-proof port: read the printed text of an address document (requirements/pipeline §1
+``require_address_proof``).
 
 The adapter only reads: it turns an image of a utility bill, bank statement or tax letter into text
 lines with their positions. Whether the document proves the holder's address is decided by the pure
-rules in ``domain.address_proof.rules`` (ARCHITECTURE.md section 2: an adapter never decides). The
+rules in ``domain.address_proof.rules`` (docs/architecture.md §2: an adapter never decides). The
 lines are personal data: they live in memory for one check and are never put in a ``CheckResult``.
 """
 

@@ -1,10 +1,10 @@
 """Blob store port: captured media, encrypted under the data subject's key, addressed by content.
 
 Media never enters an event: a ``CaptureRecorded`` event holds the content's sha256 and the blob's
-opaque reference (ARCHITECTURE.md section 1, "media (encrypted, content-addressed)"). A reference is
+opaque reference (docs/architecture.md §1: media are encrypted and content-addressed). A reference is
 derived from the content *and* the subject with a secret key, so equal images of two subjects get
 unrelated references and a reference alone reveals nothing. Erasure purges every blob of a subject
-(ARCHITECTURE.md section 5); reading a blob afterwards raises ``SubjectErasedError``.
+(docs/architecture.md §5); reading a blob afterwards raises ``SubjectErasedError``.
 """
 
 from __future__ import annotations

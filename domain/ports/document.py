@@ -2,7 +2,7 @@
 
 ``DocumentReader`` turns images into a :class:`DocumentReading`: the detected type and issuing
 country, the extracted fields as ``PersonalData``, the capture quality with guidance codes, forensic
-signals and the models used. ``DocumentValidator`` applies the formal rules of seed 001 §3 module 3.
+signals and the models used. ``DocumentValidator`` applies the formal rules of requirements/platform §3.3.
 :func:`to_check_results` maps both onto the policy's ``CheckResult`` values (OCR, data_validation,
 fraud, quality) without any personal value in them.
 """
@@ -23,7 +23,7 @@ from domain.personal_data import PersonalData
 
 
 class DocumentType(StrEnum):
-    """seed 001 §15 ``document_type``."""
+    """requirements/platform §15 ``document_type``."""
 
     PASSPORT = "passport"
     ID_CARD = "id_card"
@@ -34,7 +34,7 @@ class DocumentType(StrEnum):
 
 
 class Guidance(StrEnum):
-    """What the user is told to do when a capture fails the quality gate (seed 002 step 3)."""
+    """What the user is told to do when a capture fails the quality gate (requirements/pipeline §3)."""
 
     HOLD_STEADY = "hold_steady"
     REDUCE_GLARE = "reduce_glare"
@@ -58,7 +58,7 @@ class QualityIssue:
 
 @dataclass(frozen=True)
 class QualityReport:
-    """Capture quality measures (seed 002 step 3 table) and the issues among them."""
+    """Capture quality measures (requirements/pipeline §3 table) and the issues among them."""
 
     sharpness: float  # variance of the Laplacian on the document region
     brightness: float  # mean grey level 0-255
@@ -77,7 +77,7 @@ class QualityReport:
 class ForensicSignal:
     """A weak authenticity signal: ``score`` 0-1 (higher = more suspicious) and how far to trust it.
 
-    Never a verdict on its own (issue 4): the policy may only raise scrutiny with it.
+    Never a verdict on its own (requirements/pipeline §4): the policy may only raise scrutiny with it.
     """
 
     name: str
@@ -88,7 +88,7 @@ class ForensicSignal:
 
 @dataclass(frozen=True)
 class DetectedDocument:
-    """seed 001 §8.2 ``detected``: type, ISO 3166 alpha-3 country (or ICAO code) and confidence."""
+    """requirements/platform §8.2 ``detected``: type, ISO 3166 alpha-3 country (or ICAO code) and confidence."""
 
     type: DocumentType
     country: str | None

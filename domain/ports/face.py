@@ -1,10 +1,10 @@
 """Face ports: find one face, judge its capture quality, and compare two faces.
 
-The flow is seed 004 pattern A (quality -> liveness -> face match) with each signal kept separate:
+The flow is requirements/liveness pattern A (quality -> liveness -> face match) with each signal kept separate:
 a face quality ``CheckResult`` and a face match ``CheckResult`` are produced independently, and a
 poor capture never silently turns into a "no match" (nor a good match hide a poor capture).
 
-Images cross the port as encoded bytes (JPEG/PNG/WebP as uploaded, seed 001 section 11) so the
+Images cross the port as encoded bytes (JPEG/PNG/WebP as uploaded, requirements/platform §11) so the
 domain never touches pixels; adapters in ``ml/face`` decode them.
 """
 
@@ -42,7 +42,7 @@ class ModelUnavailableError(DomainError):
 
 
 class FaceQualityIssue(StrEnum):
-    """Capture problems, each with the user guidance of seed 002 step 5 (selfie capture)."""
+    """Capture problems, each with the user guidance of requirements/pipeline §5 (selfie capture)."""
 
     MULTIPLE_FACES = "multiple_faces"  # "Only one face should be visible"
     FACE_TOO_SMALL = "face_too_small"  # "Move closer"
@@ -51,12 +51,12 @@ class FaceQualityIssue(StrEnum):
     EYES_MAY_BE_CLOSED = "eyes_may_be_closed"  # "Keep your eyes open"
     POSSIBLE_OCCLUSION = "possible_occlusion"  # "Remove sunglasses/mask"
     BLURRY = "blurry"  # "Hold steady"
-    TOO_DARK = "too_dark"  # "Find a well-lit area" (seed 002 rejection messages)
+    TOO_DARK = "too_dark"  # "Find a well-lit area" (requirements/pipeline §5)
     TOO_BRIGHT = "too_bright"
     LOW_DETECTION_CONFIDENCE = "low_detection_confidence"
 
 
-# Issues that make a capture unusable: the policy should ask for a retry (seed 004 step 1).
+# Issues that make a capture unusable: the policy should ask for a retry (requirements/liveness step 1).
 BLOCKING_ISSUES: frozenset[FaceQualityIssue] = frozenset(
     {FaceQualityIssue.MULTIPLE_FACES, FaceQualityIssue.FACE_TOO_SMALL, FaceQualityIssue.BLURRY,
      FaceQualityIssue.TOO_DARK, FaceQualityIssue.TOO_BRIGHT}
@@ -65,10 +65,10 @@ BLOCKING_ISSUES: frozenset[FaceQualityIssue] = frozenset(
 
 @dataclass(frozen=True)
 class FaceQualityRules:
-    """Thresholds for face capture quality; defaults cite seed 002 (quality table and step 5).
+    """Thresholds for face capture quality; defaults cite requirements/pipeline §3 (quality table) and §5.
 
     Blur is the Laplacian variance of the aligned 112x112 face crop, so it does not depend on the
-    photo's resolution; seed 002's "variance > 100" is kept (the sharp photos of
+    photo's resolution; requirements/pipeline §5's "variance of the aligned face > 100" is kept (the sharp photos of
     ../shared/data/faces measure 185-7300 on that crop).
     """
 
@@ -77,7 +77,7 @@ class FaceQualityRules:
     max_abs_yaw_deg: float = 30.0
     max_abs_roll_deg: float = 25.0
     min_blur_variance: float = 100.0
-    min_brightness: float = 80.0  # seed 002: mean brightness 80-200
+    min_brightness: float = 80.0  # requirements/pipeline §5: mean brightness 80-200
     max_brightness: float = 200.0
     min_detection_score: float = 0.8
     min_eye_openness: float = 0.5
@@ -180,7 +180,7 @@ class FaceAnalyzer(Protocol):
 
 
 class MatchStrength(StrEnum):
-    """Seed 004 step 3: strong match / weak match / no match."""
+    """requirements/liveness step 3: strong match / weak match / no match."""
 
     STRONG = "strong"
     WEAK = "weak"
@@ -224,7 +224,7 @@ class FaceMatchResult:
         )
 
     def to_api(self) -> dict[str, object]:
-        """The body of seed 001 section 8.4 (``match``, ``similarity``, ``threshold``) plus context."""
+        """The body of requirements/platform §8.4 (``match``, ``similarity``, ``threshold``) plus context."""
         return {
             "match": self.match,
             "similarity": round(self.similarity, 4),
@@ -247,7 +247,7 @@ class ProbeMatch(Protocol):
 
 
 class FaceMatcher(Protocol):
-    """Compares a live photo with a document (or enrolled) photo: seed 001 module 4."""
+    """Compares a live photo with a document (or enrolled) photo: requirements/platform §3.4."""
 
     def match(self, probe: bytes, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
         """Compare the main faces; ``threshold`` is on the API's 0-1 similarity scale."""
@@ -268,7 +268,7 @@ SFACE_PUBLISHED_COSINE_THRESHOLD = 0.363
 """OpenCV Zoo's published SFace operating point (cosine, LFW); never re-tuned on our test pairs."""
 
 DEFAULT_SIMILARITY_THRESHOLD = 0.65
-"""Seed 002 session configuration default ``face_match_threshold``; maps to cosine 0.363."""
+"""requirements/pipeline §1 default ``face_match_threshold``; maps to cosine 0.363."""
 
 DEFAULT_WEAK_MARGIN = 0.10
 """Similarities within this margin below the threshold are a weak match (review), not a no match."""
@@ -277,9 +277,9 @@ DEFAULT_WEAK_MARGIN = 0.10
 def cosine_to_similarity(cosine: float) -> float:
     """Map an SFace cosine to the API's 0-1 ``similarity``: piecewise linear and monotonic.
 
-    Knots: cosine <= 0 -> 0.0; cosine 0.363 (published SFace threshold) -> 0.65 (seed 002 default
+    Knots: cosine <= 0 -> 0.0; cosine 0.363 (published SFace threshold) -> 0.65 (requirements/pipeline §1 default
     threshold); cosine 1 -> 1.0. So the default API threshold *is* the model's published operating
-    point, and a tenant threshold of 0.75 (seed 001 section 8.4 example) means cosine ~0.545.
+    point, and a tenant threshold of 0.75 (requirements/platform §8.4 example) means cosine ~0.545.
     """
     c = min(max(cosine, 0.0), 1.0)
     t, s = SFACE_PUBLISHED_COSINE_THRESHOLD, DEFAULT_SIMILARITY_THRESHOLD

@@ -1,12 +1,12 @@
-"""KYA ("Know Your Applicant", basic profile) port: seed 001 section 3 module 6.
+"""KYA ("Know Your Applicant", basic profile) port: requirements/platform §3.6.
 
 Lightweight checks of what the applicant declared: email (syntax, and mail exchanger when the network
 allows), E.164 phone format, country / IP consistency, and coherence between the declared name and the
-name on the document. No AML here (seed 001 module 6: "No AML in this version"): sanctions and PEP
+name on the document. No AML here (requirements/platform §3.6: "No AML in this version"): sanctions and PEP
 screening is its own check (``domain.ports.screening``).
 
 Each check gives a ``KyaSignal``; the domain turns them into a 0-1 score and an outcome for the policy,
-where KYA weighs 5 of 100 (seed 001 section 4). A signal that cannot be established offline (no network
+where KYA weighs 5 of 100 (requirements/platform §4). A signal that cannot be established offline (no network
 for DNS, no geo-IP database) is ``UNKNOWN`` and simply does not count: never a failure, never a pass.
 """
 
@@ -103,7 +103,7 @@ class KyaReport:
 
 
 class KyaChecker(Protocol):
-    """Runs the KYA basic-profile checks (seed 001 module 6)."""
+    """Runs the KYA basic-profile checks (requirements/platform §3.6)."""
 
     def check(self, request: KyaRequest) -> KyaReport:
         """Evaluate every provided field; unverifiable signals are ``UNKNOWN``, not failures."""

@@ -1,15 +1,15 @@
-"""Liveness ports: is a real, present person in front of the camera? (seed 001 module 1).
+"""Liveness ports: is a real, present person in front of the camera? (requirements/platform §3.1).
 
-Two capabilities, kept separate as seed 004 asks (pattern C: passive first, active when needed):
+Two capabilities, kept separate as requirements/liveness asks (pattern C: passive first, active when needed):
 
 - ``PassiveLivenessChecker``: one image, classical presentation-attack signals. No production-grade
-  offline PAD model exists on the registries (ARCHITECTURE.md section 7), so its evidence is weak
+  offline PAD model exists on the registries (docs/architecture.md §7), so its evidence is weak
   and it may only fail a capture when the signals are strong; otherwise it says ``uncertain``.
 - ``ActiveLivenessChecker``: frames answering a server-issued challenge
   (``domain.liveness_challenge``): actions in order and in time, one person throughout, who is
   the person of the selfie.
 
-Both return a ``LivenessResult`` whose API form is seed 001 section 8.1 (``is_live``,
+Both return a ``LivenessResult`` whose API form is requirements/platform §8.1 (``is_live``,
 ``spoof_type``, ``confidence``, ``hints``) and whose ``CheckResult`` is pass / uncertain / fail.
 """
 
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 
 class SpoofType(StrEnum):
-    """Seed 001 section 15: ``none|screen|paper|mask|deepfake|unknown``."""
+    """requirements/platform §15: ``none|screen|paper|mask|deepfake|unknown``."""
 
     NONE = "none"
     SCREEN = "screen"
@@ -72,7 +72,7 @@ class LivenessResult:
         return self.outcome is Outcome.PASS
 
     def to_check_result(self) -> CheckResult:
-        """The liveness check as the policy reads it (seed 004 step 2: pass / uncertain / fail)."""
+        """The liveness check as the policy reads it (requirements/liveness step 2: pass / uncertain / fail)."""
         return CheckResult(
             check=CheckType.LIVENESS,
             outcome=self.outcome,
@@ -84,7 +84,7 @@ class LivenessResult:
         )
 
     def to_api(self, processing_ms: int | None = None) -> dict[str, object]:
-        """Seed 001 section 8.1 response body (plus outcome, reasons and model provenance)."""
+        """requirements/platform §8.1 response body (plus outcome, reasons and model provenance)."""
         body: dict[str, object] = {
             "is_live": self.is_live,
             "spoof_type": self.spoof_type.value,

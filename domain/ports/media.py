@@ -1,13 +1,13 @@
 """Media intake ports: uploaded images and liveness videos in, safe metadata-free pixels out.
 
-Seed 001 section 6 (upload policy: MIME-type and size checks, EXIF stripping) and section 11 (max
+requirements/platform §6 (upload policy: MIME-type and size checks, EXIF stripping) and §11 (max
 10 MB per upload, JPG/PNG/WebP). The rules live here; the decoding lives in ``adapters/media``:
 
 - ``ImageSanitizer``: the type is recognised by the content's magic bytes, never by a file name or a
   declared content type; the dimensions are checked from the header before any pixel is decoded (a
   decompression bomb is refused cheaply); the result is a re-encoding of the decoded pixels, so EXIF,
   GPS, XMP, ICC and comments never reach storage.
-- ``VideoSampler``: an MP4 or WebM liveness answer (issue 5 "video capture"), at most 15 s and 600
+- ``VideoSampler``: an MP4 or WebM liveness answer, at most 15 s and 600
   decoded frames, sampled at 12.5 frames per second into JPEG frames. Only the sampled frames are kept:
   they are what the active-liveness check judges (data minimisation; the evidence is exactly the model's input).
 - ``LivenessFramesCodec``: one stored blob per active-liveness answer (its frames are judged together
@@ -25,12 +25,12 @@ from typing import Protocol
 from domain.errors import DomainError
 from domain.liveness_challenge import MAX_FRAMES
 
-MAX_IMAGE_BYTES = 10 * 1024 * 1024  # seed 001 section 11
+MAX_IMAGE_BYTES = 10 * 1024 * 1024  # requirements/platform §11
 MAX_IMAGE_PIXELS = 40_000_000  # ~ an 8K x 5K photo; a 10 MB phone JPEG is far below
 MAX_IMAGE_SIDE = 12_000
 MIN_IMAGE_SIDE = 16
 
-MAX_VIDEO_BYTES = MAX_IMAGE_BYTES  # seed 001 section 11: the image limit applies to every upload
+MAX_VIDEO_BYTES = MAX_IMAGE_BYTES  # requirements/platform §11: the image limit applies to every upload
 MAX_VIDEO_MS = 15_000
 MAX_VIDEO_FRAMES = 600
 # A liveness video is sampled like the capture page records: a frame every 80 ms (12.5 frames per
@@ -43,7 +43,7 @@ MAX_LIVENESS_FRAMES = MAX_FRAMES  # what the active-liveness rules accept in one
 
 
 class MediaTooLargeError(DomainError):
-    """The upload is larger than 10 MB (seed 001 section 11). HTTP 413."""
+    """The upload is larger than 10 MB (requirements/platform §11). HTTP 413."""
 
     code = "media_too_large"
 

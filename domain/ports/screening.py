@@ -1,4 +1,4 @@
-"""Sanctions / PEP screening port (seed 002 step 7 "Sanctions & PEP Screening").
+"""Sanctions / PEP screening port (requirements/pipeline §7 "Sanctions & PEP screening").
 
 Values shared by list importers and screeners, the two Protocols, and the mapping of a screening
 result onto the ``CheckResult`` the policy reads. The customer's name never leaves the query: results
@@ -149,7 +149,7 @@ class ScreeningResult:
 
 
 class SanctionsScreener(Protocol):
-    """Screens a person against sanctions and PEP lists (seed 002 step 7)."""
+    """Screens a person against sanctions and PEP lists (requirements/pipeline §7)."""
 
     def screen(self, query: ScreeningQuery) -> ScreeningResult:
         """Score the query against every loaded list; never decide beyond the domain rules."""
@@ -158,7 +158,7 @@ class SanctionsScreener(Protocol):
 
 class WatchlistEntryLookup(Protocol):
     """The loaded list entry behind a screening hit (list name and entry id), for the reviewer who
-    must judge the hit against the person (seed 002 step 7: "compliance review")."""
+    must judge the hit against the person (requirements/pipeline §7: "compliance review")."""
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
         """The entry, or None when the loaded lists no longer hold it."""

@@ -1,4 +1,4 @@
-"""Verification sessions: configuration, statuses, events and the application commands (issue 3)."""
+"""Verification sessions: configuration, statuses, events and the application commands."""
 
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.configuration import DocumentType, LivenessType, SessionConfiguration

@@ -1,6 +1,6 @@
 """The ``VerificationSession`` aggregate: one remote identity verification, capture to decision.
 
-Every step is an event with an explicit, stable topic (ARCHITECTURE.md section 3). Public command
+Every step is an event with an explicit, stable topic (docs/architecture.md §3). Public command
 methods check invariants with named guards and then trigger private ``@event`` methods whose bodies
 only change state, so replaying stored events never re-runs a guard or reads a clock.
 
@@ -42,7 +42,7 @@ from domain.sessions.values import ROUTE_STATUS, ReviewQueue, Route
 
 
 class VerificationSession(CaptureSteps, ReviewSteps, LedgerAggregate):
-    """A verification session of one tenant (seed 002 step 1, seed 003 session-based flow)."""
+    """A verification session of one tenant (requirements/pipeline §1, requirements/sessions §3)."""
 
     TOPIC = topics.AGGREGATE
 
@@ -204,7 +204,8 @@ class VerificationSession(CaptureSteps, ReviewSteps, LedgerAggregate):
 
     # ------------------------------------------------------------------ endings
     def expire(self, now: datetime) -> None:
-        """End a pending session whose TTL elapsed (seed 002 ``session_ttl``; seed 003 expired)."""
+        """End a pending session whose TTL elapsed (requirements/pipeline §1 ``session_ttl``; requirements/sessions §5
+        ``expired``)."""
         ensure_transition(self.status, SessionStatus.EXPIRED, "expire")
         if not self.is_overdue(now):
             raise SessionNotExpiredError("TTL not elapsed", expires_at=self.expires_at.isoformat())

@@ -1,11 +1,11 @@
 """Canonical JSON and content hashes of recorded events.
 
 A decision names every event it read by originator id, version and the sha256 of the event's
-canonical form (ARCHITECTURE.md section 6), so replay can prove it reads exactly the same facts.
+canonical form (docs/architecture.md §6), so replay can prove it reads exactly the same facts.
 The canonical form is sorted-key, compact, ASCII-only JSON; tuples become lists, UUIDs and
 datetimes become strings, so the hash is the same before storage and after reading back.
 Personal values hash as their subject id only: erasure must not change the hash of any
-decision input (ARCHITECTURE.md section 5).
+decision input (docs/architecture.md §5).
 """
 
 from __future__ import annotations

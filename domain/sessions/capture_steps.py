@@ -68,7 +68,7 @@ class CaptureSteps(SessionState):
         self.requested_checks.setdefault(attempt, []).append(check)
 
     def record_check_result(self, attempt: int, result: CheckResult) -> None:
-        """Record a completed check; checks of one attempt may arrive in any order (seed 004 B)."""
+        """Record a completed check; checks of one attempt may arrive in any order (requirements/liveness pattern B)."""
         self._require_status("record a check result", SessionStatus.PENDING)
         self._guard_attempt_open(attempt)
         self._guard_check_requested(str(result.check))
@@ -93,9 +93,9 @@ class CaptureSteps(SessionState):
 
     # ------------------------------------------------------------------ retries and help
     def request_retry(self, step: str, reason: str, now: datetime) -> None:
-        """A new attempt (seed 000 POST /kyc/retry; seed 002 retry logic), capped by max_retries.
+        """A new attempt (requirements/capture §4 POST /kyc/retry; requirements/pipeline §12), capped by max_retries.
 
-        From manual review only by the tenant (a re-submission, seed 002 step 9 "Needs more info"), never
+        From manual review only by the tenant (a re-submission, requirements/pipeline §9 "Needs more info"), never
         for a locked case (``review_lock``) and never by the person being verified. A retry of the selfie
         or liveness step keeps the attempt's document captures.
         """
@@ -129,8 +129,8 @@ class CaptureSteps(SessionState):
         self.reviewer_name = None
 
     def _carry_document_over(self, step: str, from_attempt: int) -> None:
-        """A selfie or liveness retry keeps the document the person already scanned (seed 002 retry
-        logic: ask again only for what failed). Each kept capture is its own event, so the ledger shows
+        """A selfie or liveness retry keeps the document the person already scanned (requirements/pipeline §12:
+        ask again only for what failed). Each kept capture is its own event, so the ledger shows
         which scan the new attempt's checks read."""
         if step not in CARRY_OVER_STEPS:
             return
@@ -148,7 +148,7 @@ class CaptureSteps(SessionState):
         )
 
     def request_help(self, step: str, topic: str) -> None:
-        """Log a help request for funnel analysis (seed 000 POST /kyc/help-request)."""
+        """Log a help request for funnel analysis (requirements/capture §4 POST /kyc/help-request)."""
         require_code("step", step)
         require_code("topic", topic)
         self._require_status("request help", SessionStatus.PENDING, SessionStatus.MANUAL_REVIEW)

@@ -1,4 +1,4 @@
-"""The configuration a verification session is created with (seed 002, step 1 table).
+"""The configuration a verification session is created with (requirements/pipeline §1 table).
 
 Stored in the ``Created`` event as plain JSON (``to_dict``) so the recorded form stays stable;
 ``from_dict`` validates again when read back, so a decision never reasons over a bad value.
@@ -18,7 +18,7 @@ from domain.sessions.errors import InvalidSessionConfigurationError
 
 
 class DocumentType(StrEnum):
-    """Seed 001 section 15 ``document_type`` enum (seed 002 uses other spellings of the same)."""
+    """requirements/platform §15 ``document_type`` enum (requirements/pipeline §1 uses other spellings of the same)."""
 
     PASSPORT = "passport"
     ID_CARD = "id_card"
@@ -34,15 +34,15 @@ EXPECTED_DOCUMENT_TYPES: dict[str, DocumentType] = {
 
 
 class LivenessType(StrEnum):
-    """Seed 002 ``liveness_type``: passive (single frame) or active (challenges)."""
+    """requirements/pipeline §1 ``liveness_type``: passive (single frame) or active (challenges)."""
 
     PASSIVE = "passive"
     ACTIVE = "active"
 
 
-# Seed 003 "Verification Checks" plus the issue's kya and screening; quality is a capture check
+# requirements/sessions §4 "Verification checks" plus kya and screening; quality is a capture check
 # recorded by the ML side whenever it runs, never something a client requests. The address proof
-# check has one switch, seed 002's ``require_address_proof``: listing it in ``checks`` is refused.
+# check has one switch, ``require_address_proof`` (requirements/pipeline §1): listing it in ``checks`` is refused.
 REQUESTABLE_CHECKS: frozenset[CheckType] = frozenset(CheckType) - {CheckType.QUALITY, CheckType.ADDRESS_PROOF}
 
 # Checks that read the identity document (its text, its fields or its portrait): a session asking for
@@ -52,13 +52,13 @@ DOCUMENT_READING_CHECKS: frozenset[CheckType] = frozenset({
     CheckType.OCR, CheckType.DATA_VALIDATION, CheckType.FRAUD, CheckType.AGE_VERIFICATION, CheckType.SCREENING,
     CheckType.KYA, CheckType.FACE_MATCH})
 
-_COUNTRY = re.compile(r"^[A-Z]{2,3}$")  # ISO 3166 alpha-2 (seed 002) or alpha-3 (seed 001)
+_COUNTRY = re.compile(r"^[A-Z]{2,3}$")  # ISO 3166 alpha-2 or alpha-3 (requirements/pipeline §1)
 MAX_SESSION_TTL_SECONDS = 7 * 24 * 3600
 
 
 @dataclass(frozen=True)
 class SessionConfiguration:
-    """What a session accepts and checks. Defaults are seed 002's example values."""
+    """What a session accepts and checks. Defaults are the example values of requirements/pipeline §1."""
 
     accepted_documents: tuple[DocumentType, ...] = (
         DocumentType.PASSPORT,
@@ -66,7 +66,7 @@ class SessionConfiguration:
         DocumentType.ID_CARD,
     )
     accepted_countries: tuple[str, ...] = ()  # empty: any country
-    # Active by default: a passive (single-frame) check cannot prove a live person (ARCHITECTURE.md s7).
+    # Active by default: a passive (single-frame) check cannot prove a live person (docs/architecture.md §7).
     # Recorded configurations always carry liveness_type, so older sessions read back as recorded.
     liveness_type: LivenessType = LivenessType.ACTIVE
     face_match_threshold: float = 0.65
@@ -131,7 +131,7 @@ class SessionConfiguration:
     @property
     def required_checks(self) -> tuple[CheckType, ...]:
         """The checks an attempt needs before it can be decided: ``checks``, then the address proof
-        when ``require_address_proof`` is set (seed 002 step 1)."""
+        when ``require_address_proof`` is set (requirements/pipeline §1)."""
         return (*self.checks, CheckType.ADDRESS_PROOF) if self.require_address_proof else self.checks
 
     @property
@@ -141,8 +141,8 @@ class SessionConfiguration:
     def with_document_validation(self) -> SessionConfiguration:
         """This configuration with ``data_validation`` added when a check reads the document.
 
-        A document that is read is judged too (expiry, check digits, dates, minimum age; seed 001
-        section 3 module 3, seed 002 step 10 "Document expired"): without it a face that matches an
+        A document that is read is judged too (expiry, check digits, dates, minimum age; requirements/platform §3.3,
+        requirements/pipeline §10 "Document expired"): without it a face that matches an
         expired or altered passport could be accepted. Applied when a verification session is opened
         (``SessionCommands.create_session``), so the configuration recorded in ``Created`` lists the
         checks that actually run; a recorded configuration is read back as it was written

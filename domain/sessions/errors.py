@@ -1,4 +1,4 @@
-"""Errors of the verification-session domain, each with a stable ``code`` (seed 001 section 14)."""
+"""Errors of the verification-session domain, each with a stable ``code`` (requirements/platform §14)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from domain.errors import ConflictError, DomainError, InvalidArgumentError
 
 
 class InvalidSessionConfigurationError(InvalidArgumentError):
-    """A session configuration value is outside what seed 002's configuration table allows."""
+    """A session configuration value is outside what the configuration table of requirements/pipeline §1 allows."""
 
     code = "invalid_session_configuration"
 
 
 class IllegalTransitionError(DomainError):
-    """The session's status does not allow this step (seed 003 statuses, see ``status.py``)."""
+    """The session's status does not allow this step (requirements/sessions §5, see ``status.py``)."""
 
     code = "illegal_status_transition"
 
@@ -43,7 +43,7 @@ class CaptureLimitReachedError(ConflictError):
 
 
 class RetryLimitReachedError(ConflictError):
-    """``max_retries`` of the session configuration (seed 002) is used up."""
+    """``max_retries`` of the session configuration (requirements/pipeline §1) is used up."""
 
     code = "retry_limit_reached"
 
@@ -88,26 +88,26 @@ class CaseUnderReviewError(ConflictError):
     """The person being verified cannot move a case a reviewer holds, or one a reviewer must take.
 
     One code whatever the reason (compliance, fraud or an ordinary review), so the answer tells the
-    person nothing about the signals behind it (seed 002 "Never reveal fraud details")."""
+    person nothing about the signals behind it (requirements/pipeline §10 "Never reveal fraud details")."""
 
     code = "case_under_review"
 
 
 class CaseUnderComplianceReviewError(ConflictError):
-    """A sanctions/PEP escalation is closed by a compliance reviewer only (seed 002: "Sanctions hit: No
+    """A sanctions/PEP escalation is closed by a compliance reviewer only (requirements/pipeline §10: "Sanctions hit: No
     retry, escalate to compliance"): no retry, cancellation or move to another queue by a client."""
 
     code = "case_under_compliance_review"
 
 
 class CaseUnderFraudReviewError(ConflictError):
-    """A case held for suspected fraud is closed by a reviewer only (seed 002 "Suspected fraud")."""
+    """A case held for suspected fraud is closed by a reviewer only (requirements/pipeline §10 "Suspected fraud")."""
 
     code = "case_under_fraud_review"
 
 
 class ManualReviewNotAvailableError(ConflictError):
-    """The person may ask for a reviewer only after repeated failure (seed 000; README: two failed
+    """The person may ask for a reviewer only after repeated failure (requirements/capture §1; README: two failed
     attempts), never on a fresh session."""
 
     code = "manual_review_not_available"

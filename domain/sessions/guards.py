@@ -63,7 +63,7 @@ def parse_outcome(outcome: Mapping[str, Any]) -> tuple[Decision, Route]:
 
 
 def parse_reviewer_decision(decision: str) -> Decision:
-    """A reviewer decides accepted or rejected (seed 002 step 9 review outcomes)."""
+    """A reviewer decides accepted or rejected (requirements/pipeline §9 review outcomes)."""
     try:
         verdict = Decision(decision)
     except ValueError as exc:

@@ -1,10 +1,10 @@
-"""Manual review by named people (seed 002 step 9): who may take a case, and four eyes.
+"""Manual review by named people (requirements/pipeline §9): who may take a case, and four eyes.
 
 Pure rules the session aggregate applies in its review steps:
 
 - a reviewer is a named person (``Reviewer``), recorded by id and display name in every claim,
   proposal and decision;
-- compliance escalations are for compliance officers (seed 002 step 9: "MLRO / compliance officer");
+- compliance escalations are for compliance officers (requirements/pipeline §9: "MLRO / compliance officer");
 - nobody reviews a case they submitted (opened the session or asked for its review, through a
   personal key) or already decided (a maker is never their own checker);
 - when the tenant's ``ReviewRules`` ask for four eyes, the first decision is a proposal and the
@@ -95,8 +95,8 @@ class Reviewer:
         return {"id": self.member_id, "name": self.display_name}
 
 
-# The user-facing message of a reviewer's outcome (keys of policies.messages.USER_MESSAGES): seed
-# 002 "Never reveal fraud details" and "Sanctions hit" apply to a person's rejection as to a policy's.
+# The user-facing message of a reviewer's outcome (keys of policies.messages.USER_MESSAGES): requirements/pipeline §10
+# "Never reveal fraud details" and "Sanctions hit" apply to a person's rejection as to a policy's.
 REVIEW_MESSAGE_ACCEPTED = "verified"
 REVIEW_MESSAGE_REJECTED = "generic_unsuccessful"
 REVIEW_MESSAGE_REJECTED_COMPLIANCE = "generic_unable"

@@ -31,10 +31,10 @@ DEFAULT_RULES = ReviewRules()
 
 
 class ReviewSteps(SessionState):
-    """Mixin of ``VerificationSession``: a human takes over (seed 002 step 9)."""
+    """Mixin of ``VerificationSession``: a human takes over (requirements/pipeline §9)."""
 
     def request_manual_review(self, reason: str) -> None:
-        """Ask for a human (seed 000 POST /kyc/manual-review on persistent failure).
+        """Ask for a human (requirements/capture §4 POST /kyc/manual-review on persistent failure).
 
         The tenant's integration may send a pending case to review at any time (it is the bank deciding);
         the person being verified only after ``MANUAL_REVIEW_AFTER_FAILED_ATTEMPTS`` failed attempts. A
@@ -95,7 +95,7 @@ class ReviewSteps(SessionState):
 
     def decide_review(self, reviewer: Reviewer, decision: str, reason: str, rules: ReviewRules = DEFAULT_RULES,
                       submitters: frozenset[str] = frozenset()) -> bool:
-        """The reviewer's verdict (seed 002 step 9): final, or a proposal when four eyes apply.
+        """The reviewer's verdict (requirements/pipeline §9): final, or a proposal when four eyes apply.
 
         Returns True when the case is decided, False when it waits for a second reviewer.
         """

@@ -1,8 +1,8 @@
-"""Session statuses (seed 003 "Verification Statuses") and the legal transitions between them.
+"""Session statuses (requirements/sessions §5 "Verification statuses") and the legal transitions between them.
 
 pending -> verified | failed | manual_review | expired | cancelled (and pending again on a retry)
-manual_review -> verified | failed | cancelled | pending (reviewer asks for re-submission, seed 002
-step 9 "Needs more info"). verified, failed, expired and cancelled are final (seed 003 "Final? Yes").
+manual_review -> verified | failed | cancelled | pending (reviewer asks for re-submission, requirements/pipeline §9
+"Needs more info"). verified, failed, expired and cancelled are final (requirements/sessions §5).
 """
 
 from __future__ import annotations

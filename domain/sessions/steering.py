@@ -1,6 +1,6 @@
-"""Who may move a case: the person being verified cannot steer it (ARCHITECTURE.md section 8, last row).
+"""Who may move a case: the person being verified cannot steer it (docs/architecture.md §8, last row).
 
-Seed 002 step 10: "Sanctions hit: No retry, escalate to compliance"; "Suspected fraud: No retry, block +
+requirements/pipeline §10: "Sanctions hit: No retry, escalate to compliance"; "Suspected fraud: No retry, block +
 flag"; "Never reveal fraud details". A case escalated to compliance, held for a fraud signal, or about to
 be (its attempt recorded a failed screening or fraud check and waits for its decision) is closed by a
 reviewer only: no retry, cancellation or move to the operations queue by a client. The person being
@@ -36,7 +36,7 @@ from domain.sessions.values import (
 
 
 def failed_attempts(decisions: Mapping[int, Mapping[str, Any]]) -> int:
-    """Attempts the policy decided and did not accept (the person's "repeated failure", seed 000)."""
+    """Attempts the policy decided and did not accept (the person's "repeated failure", requirements/capture §1)."""
     return sum(1 for d in decisions.values() if d["outcome"]["decision"] != Decision.ACCEPTED)
 
 

@@ -12,7 +12,7 @@ from domain.sessions.status import SessionStatus
 
 
 class CaptureKind(StrEnum):
-    """What was captured (seed 003 upload types, seed 002 steps 3 and 5)."""
+    """What was captured (requirements/sessions §3 uploads, requirements/pipeline §3 and §5)."""
 
     DOCUMENT_FRONT = "document_front"
     DOCUMENT_BACK = "document_back"
@@ -23,7 +23,7 @@ class CaptureKind(StrEnum):
 
 
 class Decision(StrEnum):
-    """Seed 001 section 15 ``decision`` enum; ordered worst to best by ``DECISION_RANK``."""
+    """requirements/platform §15 ``decision`` enum; ordered worst to best by ``DECISION_RANK``."""
 
     ACCEPTED = "accepted"
     REVIEW = "review"
@@ -38,7 +38,8 @@ def worst(*decisions: Decision) -> Decision:
 
 
 class Route(StrEnum):
-    """What happens next (seed 004 step 5 final actions, seed 002 step 9 compliance escalation)."""
+    """What happens next (requirements/liveness step 5 final actions, requirements/pipeline §9 compliance
+    escalation)."""
 
     AUTO_APPROVE = "auto_approve"
     RETRY = "retry"
@@ -59,11 +60,11 @@ ROUTE_STATUS: dict[Route, SessionStatus] = {
 
 
 class ReviewQueue(StrEnum):
-    OPERATIONS = "operations"  # seed 002 step 9: ops agent
-    COMPLIANCE = "compliance"  # seed 002 step 9: MLRO / compliance officer
+    OPERATIONS = "operations"  # requirements/pipeline §9: ops agent
+    COMPLIANCE = "compliance"  # requirements/pipeline §9: MLRO / compliance officer
 
 
-SUSPECTED_FRAUD = "suspected_fraud"  # the fraud check failed (seed 002 "Suspected fraud: block + flag")
+SUSPECTED_FRAUD = "suspected_fraud"  # the fraud check failed (requirements/pipeline §10 "Suspected fraud")
 FRAUD_UNCERTAIN = "fraud_uncertain"  # a fraud signal a person must look at
 
 
@@ -73,7 +74,7 @@ def is_fraud_reason(code: str) -> bool:
 
 
 class ReviewLock(StrEnum):
-    """Why only a reviewer may close a case (ARCHITECTURE.md section 8: the person being verified
+    """Why only a reviewer may close a case (docs/architecture.md §8: the person being verified
     cannot steer compliance cases)."""
 
     COMPLIANCE = "compliance"

@@ -1,2 +1,2 @@
-"""Document adapters (issue 4): OpenCV detection/rectification and quality, rapidocr OCR, zxing-cpp
+"""Document adapters: OpenCV detection/rectification and quality, rapidocr OCR, zxing-cpp
 PDF417, YuNet portrait crop and classical forensic signals, behind ``domain.ports.document``."""

@@ -1,4 +1,4 @@
-"""Classical document-liveness / tampering signals. Weak evidence only, never a verdict (issue 4).
+"""Classical document-liveness / tampering signals. Weak evidence only, never a verdict (requirements/pipeline §4).
 
 Honest confidence: none of these is calibrated on labelled document attacks (the shared data has no
 such set; ``spoof/`` holds three face images). ``confidence`` states how far a reviewer should trust

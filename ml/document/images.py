@@ -9,7 +9,7 @@ from numpy.typing import NDArray
 from ml.document.errors import ImageUnreadableError
 
 Image = NDArray[np.uint8]
-MAX_BYTES = 10 * 1024 * 1024  # seed 001 §11: max upload 10 MB per image
+MAX_BYTES = 10 * 1024 * 1024  # requirements/platform §11: max upload 10 MB per image
 
 
 def decode_image(data: bytes) -> Image:

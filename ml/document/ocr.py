@@ -1,11 +1,11 @@
 """rapidocr 3.x text reading for a 2-core CPU: detection and recognition as separate steps, loaded once.
 
 The document reader needs the text *lines* of the whole page (to find the MRZ band and the printed lines)
-but recognises only a few of them (issue 4 latency target), so detection and recognition are exposed
+but recognises only a few of them (the latency target of docs/targets.md §2), so detection and recognition are exposed
 separately instead of rapidocr's all-in-one call, which recognises every line.
 
-Settings (ARCHITECTURE.md §7, measured for issue 4 with ``tools.bench.document``): the detector input is
-limited by its longest side (``Det.limit_type=max``) to 640 px, enough for the MRZ and the printed lines
+Settings (docs/architecture.md §7, measured against docs/targets.md §2 with ``tools.bench.document``): the detector
+input is limited by its longest side (``Det.limit_type=max``) to 640 px, enough for the MRZ and the printed lines
 of a page (MRZ glyphs are still ~15 px tall there) at about half the cost of 960 px; crops for
 recognition are cut from the full-resolution page. Two onnxruntime intra-op threads that do not spin
 (see :func:`_onnx_session`), one inter-op; the angle classifier off (pages are rectified upright

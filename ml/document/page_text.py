@@ -1,4 +1,4 @@
-"""The text a document read needs, recognising as few lines as possible (issue 4: p95 <= 700 ms).
+"""The text a document read needs, recognising as few lines as possible (docs/targets.md §2: p95 <= 700 ms).
 
 Recognition is the cost (~10-120 ms per line on one core, a data page has ~30 lines), so:
 
@@ -6,7 +6,7 @@ Recognition is the cost (~10-120 ms per line on one core, a data page has ~30 li
 2. recognise only the MRZ band (:func:`ml.document.mrz_band.mrz_band`), squeezed, and parse it (again
    unsqueezed when its check digits fail);
 3. recognise other lines only until the visual zone shows what the domain's MRZ-vs-printed check needs
-   (the MRZ's document number and surname: ``domain/documents/validation.py``, seed 001 'coherence').
+   (the MRZ's document number and surname: ``domain/documents/validation.py``, requirements/platform §3.3 "coherence").
    Lines are tried most-likely first: a line about as long as the surname or number printed alone.
    A value counts as shown when the domain's own check passes for it on one line by itself; then it also
    passes on the lines kept (in reading order), and on all the lines of the page, so the verdict is the

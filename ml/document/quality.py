@@ -1,6 +1,6 @@
-"""Capture quality gate (seed 002 step 3, "Image Quality Assessment" table).
+"""Capture quality gate (requirements/pipeline §3, its quality table).
 
-| measure | method | threshold (seed 002) | guidance |
+| measure | method | threshold (requirements/pipeline §3) | guidance |
 | blur | variance of the Laplacian | > 100 | hold_steady |
 | glare | blown-out pixels above the page, or solid blown-out spots | < 5 % | reduce_glare |
 | document | 4 corners from contours | found | move_document_into_frame |
@@ -28,7 +28,8 @@ COVERAGE = (0.5, 0.9)
 
 
 def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, photo: bool) -> QualityReport:
-    """Measure the rectified ``document`` (and where it sits in ``frame``) against the seed thresholds."""
+    """Measure the rectified ``document`` (and where it sits in ``frame``) against the thresholds of
+    requirements/pipeline §3."""
     gray = to_gray(document)
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var())
     brightness = float(gray.mean())  # reported; exposure is judged by ml/document/exposure.py

@@ -8,7 +8,7 @@ from numpy.typing import NDArray
 
 from domain.ports.face import InvalidImageError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # seed 001 section 11: max upload 10 MB per image
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # requirements/platform §11: max upload 10 MB per image
 MIN_SIDE_PX = 32
 
 BgrImage = NDArray[np.uint8]

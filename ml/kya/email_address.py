@@ -3,7 +3,7 @@
 The mail-exchanger lookup goes through an injected ``MxResolver`` so tests never touch the network.
 ``DnsPythonMxResolver`` follows RFC 5321 section 5.1 (no MX -> the address record is the implicit MX)
 and RFC 7505 (a "null MX" says the domain accepts no mail). Offline, a timeout or no configured
-resolver gives ``UNKNOWN``: seed 001 module 6 wants the check "when the network allows", and a missing
+resolver gives ``UNKNOWN``: requirements/platform §3.6 wants the check "when the network allows", and a missing
 network is not the applicant's fault.
 """
 

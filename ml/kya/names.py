@@ -1,4 +1,4 @@
-"""Coherence of the declared name with the name on the document (seed 001 module 6 "name coherence").
+"""Coherence of the declared name with the name on the document (requirements/platform §3.6 "name coherence").
 
 Both names are transliterated and folded (anyascii), compared token by token without regard to order
 ("SMITH<<JOHN" = "John Smith"), with the same Jaro-Winkler token pairing as screening. An applicant often

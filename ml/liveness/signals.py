@@ -1,6 +1,6 @@
 """Classical presentation-attack signals on one image: each a number in 0-1, higher = more spoof-like.
 
-These are WEAK evidence (ARCHITECTURE.md section 7: no production-grade offline PAD model exists
+These are WEAK evidence (docs/architecture.md §7: no production-grade offline PAD model exists
 on the registries). Each signal looks for one physical trace of a recapture:
 
 - ``moire``: a screen or a halftone print re-photographed shows periodic peaks in the spectrum of

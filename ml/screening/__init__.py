@@ -1,3 +1,3 @@
-"""Sanctions / PEP screening adapters (seed 002 step 7): list importers, a normalised name index and a
+"""Sanctions / PEP screening adapters (requirements/pipeline §7): list importers, a normalised name index and a
 rapidfuzz screener implementing ``domain.ports.screening.SanctionsScreener``. Not machine learning:
-it lives with the adapters (ARCHITECTURE.md sections 2 and 7)."""
+it lives with the adapters (docs/architecture.md §2 and §7)."""

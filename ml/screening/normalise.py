@@ -2,7 +2,7 @@
 
 Transliteration (anyascii: Cyrillic, Arabic, Greek, CJK... to ASCII), case and diacritic folding,
 punctuation removal and particle handling, so "Dmitrïy KHOROSHEV", "khoroshev, dmitriy" and
-"Дмитрий Хорошев" meet in one spelling (seed 002 step 7: transliteration, name order, typos).
+"Дмитрий Хорошев" meet in one spelling (requirements/pipeline §7: transliteration, name order, typos).
 """
 
 from __future__ import annotations

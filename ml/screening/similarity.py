@@ -1,7 +1,7 @@
 """Name similarity in [0, 1]: order-insensitive token alignment with Jaro-Winkler, plus a joined-token
 comparison for names written as one or several words ("Abdulrahman" / "Abdul Rahman").
 
-Seed 002 step 7 names the techniques (Jaro-Winkler, Soundex-like phonetics, Levenshtein) and the
+requirements/pipeline §7 names the techniques (Jaro-Winkler, Soundex-like phonetics, Levenshtein) and the
 reasons (transliteration, typos, name order, aliases). Tokens are paired greedily by similarity, so the
 order of the names does not matter; unpaired tokens on either side lower the score in proportion to
 their weight (a missing middle name costs less than a missing family name of the same length only

@@ -1,9 +1,9 @@
-"""``kycledger decisions ...``: re-run recorded decisions from the ledger alone (issue 3 section 4).
+"""``kycledger decisions ...``: re-run recorded decisions from the ledger alone (docs/architecture.md §6).
 
 replay   re-runs every recorded decision from the events it names under the policy it names; exits 0
          only if each reproduces exactly, else prints each session with its differences and exits 1.
 what-if  evaluates another policy document over the same recorded inputs; writes nothing.
-default-policy / activate-policy  print the seed-derived default; make a document a tenant's policy
+default-policy / activate-policy  print the default drawn from the requirements; make a document a tenant's policy
          (an event carrying the document, so later decisions under it stay replayable).
 """
 

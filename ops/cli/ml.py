@@ -1,4 +1,4 @@
-"""``kycledger ml ...``: offline ML commands for batch and audit work (issue 4).
+"""``kycledger ml ...``: offline ML commands for batch and audit work.
 
 Each capability registers its own subcommands from ``ops/cli/ml_<area>.py``.
 """

@@ -1,10 +1,10 @@
 """``kycledger ml read-document FRONT [BACK]`` and ``kycledger ml validate-document``.
 
-Offline audit/batch commands printing JSON shaped like seed 001 §8.2 (document OCR) and §8.3
+Offline audit/batch commands printing JSON shaped like requirements/platform §8.2 (document OCR) and §8.3
 (document validation). Output holds the document's personal data: it is for the operator's terminal,
 never for logs.
 
-``quality.sharpness`` maps the Laplacian variance v to 0-1 as v / (v + 100), so the seed 002
+``quality.sharpness`` maps the Laplacian variance v to 0-1 as v / (v + 100), so the requirements/pipeline §3
 threshold (100) reads 0.5; ``quality.glare`` is the glare area share. Raw measures are included too.
 """
 
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
 
 
 def validation_json(validation: DocumentValidation) -> dict[str, Any]:
-    """seed 001 §8.3 shape."""
+    """requirements/platform §8.3 shape."""
     return {"document_valid": validation.document_valid,
             "checks": [{"name": c.name, "status": c.status.value} | ({"reason": c.reason} if c.reason else {})
                        for c in validation.checks],

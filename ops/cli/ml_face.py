@@ -1,7 +1,7 @@
 """``kycledger ml face-match A B`` and ``kycledger ml liveness FRAME... [--challenge JSON]``.
 
-JSON shapes follow seed 001: section 8.4 for face match (``match``, ``similarity``,
-``threshold``) and section 8.1 for liveness (``is_live``, ``spoof_type``, ``confidence``,
+JSON shapes follow requirements/platform: §8.4 for face match (``match``, ``similarity``,
+``threshold``) and §8.1 for liveness (``is_live``, ``spoof_type``, ``confidence``,
 ``hints``), plus model provenance. One frame without ``--challenge`` runs the passive checker;
 with ``--challenge`` (the issued challenge's JSON record) the frames answer it, ``--interval-ms``
 apart unless ``--offsets-ms`` gives their times. Offline, no nonce store exists, so

@@ -1,4 +1,4 @@
-"""The work-recovery follower: the ledger is the outbox for the ML work queue (ARCHITECTURE.md section 1).
+"""The work-recovery follower: the ledger is the outbox for the ML work queue (docs/architecture.md §1).
 
 Routes commit ``CheckRequested`` and then publish the job on NATS as a fast path only. This follower,
 run by ``kycledger worker`` and ``dev``, reads the notification log from its position, keeps the

@@ -1,7 +1,7 @@
 """Document latency on 2 cores: full read (rectify + OCR + MRZ + portrait + forensics) and PDF417 decode.
 
 Run: .venv/bin/pytest tests/benchmark/test_document_bench.py --benchmark-enable -q
-Figures only; no timed assertions (issue 4 target: read p95 <= 700 ms, PDF417 p95 <= 100 ms). For p95,
+Figures only; no timed assertions (docs/targets.md §2: read p95 <= 700 ms, PDF417 p95 <= 100 ms). For p95,
 per-stage times, CPU time and the machine load, run ``python -m tools.bench.document``.
 """
 

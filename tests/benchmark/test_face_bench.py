@@ -1,4 +1,4 @@
-"""Latency of face detect + embed (issue 4 target: <= 120 ms p95 on 2 cores) and of active liveness
+"""Latency of face detect + embed (docs/targets.md §3: <= 120 ms p95 on 2 cores) and of active liveness
 on a genuine 4.4 s webcam answer at 12.5 frames per second (55 frames). Run with:
 
     .venv/bin/pytest tests/benchmark/test_face_bench.py -m benchmark --benchmark-enable -q

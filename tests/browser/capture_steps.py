@@ -124,7 +124,7 @@ OUTCOME_BADGE = {"done": "✓ Verified", "retry": "↻ Please try again", "wait"
 NEXT_STEP = {"auto_approve": "done", "retry": "retry", "active_challenge": "retry", "manual_review": "wait",
              "compliance_escalation": "wait", "reject": "none"}
 # What the result screen showed before it showed outcomes only, and other words that would tell the person
-# how a check came out (seed 002 "Never reveal fraud details").
+# how a check came out (requirements/pipeline §10 "Never reveal fraud details").
 SIGNAL_WORDS = ("Match", "Mismatch", "Liveness", "passed", "similar", "score", "spoof", "fraud", "screening",
                 "compliance")
 

@@ -130,6 +130,6 @@ def open_browser(driver: Playwright, chromium: Path, profile: Path, fake_video: 
                  **options: Any) -> BrowserContext:
     """A fresh headless Chromium profile; with ``fake_video`` the camera plays that Y4M file."""
     args = [a for a in chromium_args(profile, fake_video) if not a.startswith(("--user-data-dir", "--headless"))]
-    options.setdefault("viewport", {"width": 430, "height": 900})  # a phone-sized screen (seed 000)
+    options.setdefault("viewport", {"width": 430, "height": 900})  # a phone-sized screen (requirements/capture §1)
     return driver.chromium.launch_persistent_context(
         str(profile), executable_path=str(chromium), headless=True, args=args, **options)

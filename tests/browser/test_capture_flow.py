@@ -80,7 +80,7 @@ def test_genuine_flow_scan_confirm_selfie_match_and_decision(
         message = page.locator("#user-message").inner_text()
         assert message and "fraud" not in message.lower()
         # The page shows the decision the ledger recorded: its user message, the outcome (a symbol and a
-        # word, never colour alone) and what it allows next; never how a check came out (seed 002).
+        # word, never colour alone) and what it allows next; never how a check came out (requirements/pipeline §10).
         outcome = next(e for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade").outcome
         assert message == outcome["user_message"]
         badge = page.locator("#badge").inner_text()
@@ -128,7 +128,7 @@ def test_a_still_photo_held_to_the_camera_fails_liveness_on_every_attempt(
             screens.shot(page, f"challenge-step-attempt-{attempt}")
             wait_screen(page, "result", timeout=120_000)
             page.wait_for_function("() => !document.getElementById('user-message').hidden", timeout=60_000)
-            # the outcome of the attempt, never the liveness result behind it (seed 002)
+            # the outcome of the attempt, never the liveness result behind it (requirements/pipeline §10)
             assert page.locator("#badge").inner_text() == OUTCOME_BADGE["retry" if attempt == 1 else "none"]
             assert signals_shown(page) == []
             message = page.locator("#user-message").inner_text()

@@ -6,11 +6,11 @@
   (``ops.sandbox``), marked in every event, and the page shows a test-mode banner throughout.
 - Manual review: the real models, with the document's portrait (obama.jpg) and another person in
   front of the camera (biden.jpg, labelled "different" in faces/pairs.csv). After two failed
-  attempts on two devices the page offers "Request manual review" (seed 000), counted by the
+  attempts on two devices the page offers "Request manual review" (requirements/capture §1), counted by the
   server, and the case goes to the review queue.
-- Proof of address (seed 002 ``require_address_proof``): its own step between the ID and the selfie,
+- Proof of address (requirements/pipeline §1 ``require_address_proof``): its own step between the ID and the selfie,
   a bill rendered at test time in the ID holder's name, read by the real OCR.
-- Hand-off: a computer without a camera shows a QR code of the link (seed 000 "mobile ↔ web");
+- Hand-off: a computer without a camera shows a QR code of the link (requirements/capture §1 "mobile ↔ web");
   the code, read back with zxing-cpp from the page's pixels, opens the same session on a phone.
 """
 
@@ -118,7 +118,8 @@ def test_after_repeated_failure_the_person_can_request_manual_review(
             page = context.new_page()
             page.goto(url)
             take_selfie(page)
-            assert page.locator("#badge").inner_text() == "↻ Please try again"  # not "✗ Mismatch" (seed 002)
+            # not "✗ Mismatch" (requirements/pipeline §10)
+            assert page.locator("#badge").inner_text() == "↻ Please try again"
             assert signals_shown(page) == []
             decided = [e.outcome for e in recorded_events(web_stack, sid) if type(e).__name__ == "DecisionMade"]
             assert page.locator("#user-message").inner_text() == decided[-1]["user_message"]

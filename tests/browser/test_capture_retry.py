@@ -33,7 +33,8 @@ from tests.browser.conftest import Screens, WebStack, running_web_stack
 
 pytestmark = pytest.mark.e2e
 
-MISMATCH = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."  # seed 002
+# requirements/pipeline §10
+MISMATCH = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
 
 
 @pytest.fixture(scope="module")

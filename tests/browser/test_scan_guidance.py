@@ -1,4 +1,4 @@
-"""Live guidance on the scan screen (seed 000): too dark, too bright, glare, blur, move closer, or good.
+"""Live guidance on the scan screen (requirements/capture): too dark, too bright, glare, blur, move closer, or good.
 
 Each fake camera plays the document as held to the camera (``tools.fake_camera``) with one fault
 made in it at test time: a dim room, a lamp's reflection, an out-of-focus lens, the document held

@@ -1,4 +1,4 @@
-"""Lint, types and the layer rules of ARCHITECTURE.md section 2 are part of the test suite."""
+"""Lint, types and the layer rules of docs/architecture.md §2 are part of the test suite."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Benchmark: document read latency (issue 4 target: p95 <= 700 ms on 2 cores).
+"""Benchmark: document read latency (docs/targets.md §2: p95 <= 700 ms on 2 cores).
 
     .venv/bin/python -m tools.bench.document [--rounds 10] [--threads 2] [--data ../shared/data]
 

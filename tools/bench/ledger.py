@@ -3,7 +3,7 @@
     .venv/bin/python -m tools.bench.ledger [--events 6000] [--rounds 5] [--verify-events 100000] [--postgres-dsn DSN]
                                          [--backends sqlite,postgres]
 
-Issue 2 section 5: on SQLite and PostgreSQL, with 1 and 8 concurrent writers and 1 and 10 events
+docs/targets.md §1: on SQLite and PostgreSQL, with 1 and 8 concurrent writers and 1 and 10 events
 per save, appends/s of the chained recorder against eventsourcing's own recorder under the same
 load (target: chaining costs at most 15%), the same with group commit (our fix for the
 one-transaction-per-save cap), and ``verify`` events/s (docs/targets.md §1: 250,000/s on SQLite,

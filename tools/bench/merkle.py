@@ -1,4 +1,4 @@
-"""Benchmark: the Merkle log in SQLite at 1,000,000 leaves (issue 2 section 5: proof <= 5 ms).
+"""Benchmark: the Merkle log in SQLite at 1,000,000 leaves (docs/targets.md §1: proof <= 5 ms).
 
     .venv/bin/python -m tools.bench.merkle [--leaves 1000000] [--proofs 1000] [--postgres-dsn DSN]
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python -m tools.bench.verify_api [--runs 20] [--warmup 2] [--data ../shared/data]
 
-Seed 001 section 11: pipeline p95 < 3.5 s; issue 5 target: <= 1.2 s on 2 cores. Each run first
+requirements/platform §11: pipeline p95 < 3.5 s; docs/targets.md §5: <= 1.2 s on 2 cores. Each run first
 issues an active-liveness challenge (``POST /v1/liveness/challenges``, not timed), then times the
 signed instant verification over HTTP (the real app in-process: HMAC, idempotency, metering, blob
 encryption, the real document reader, SFace face match, MediaPipe active liveness, event writes and

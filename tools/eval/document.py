@@ -1,4 +1,4 @@
-"""Evaluation of document reading on ../shared/data (issue 4): MRZ vectors, PDF417 images, AAMVA
+"""Evaluation of document reading on ../shared/data: MRZ vectors, PDF417 images, AAMVA
 payloads, negative payloads and read latency, as a markdown section of ``kycledger ml evaluate``.
 
 The parts live in ``tools.eval.document_mrz`` (MRZ text and check-digit vectors), ``tools.eval.document_aamva``

@@ -1,4 +1,4 @@
-"""Counting for the document evaluation (issue 4): a tally per part, with its misses, and percentiles."""
+"""Counting for the document evaluation: a tally per part, with its misses, and percentiles."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Evaluation of the face-match adapter on ../shared/data (issue 4), as markdown.
+"""Evaluation of the face-match adapter on ../shared/data, as markdown.
 
 Face match: ROC over ``faces/pairs.csv`` (EER, TAR at FAR 1% and 0.1%, with pair counts) and the
 operating point at SFace's *published* cosine threshold 0.363 (never tuned on these pairs), and the

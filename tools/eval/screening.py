@@ -11,7 +11,7 @@ Method (stated in the report too):
   the Americas, Africa, the Middle East, South and East Asia, non-Latin scripts transliterated by the
   screener), first and last name only. Generated names whose folded form equals a listed name are
   removed (they are listed). Separate seeds for tune and report sets.
-- Tuning rule (seed 002 step 9: sanctions/PEP escalations < 0.1% of cases): the hit threshold is the
+- Tuning rule (requirements/pipeline §9: sanctions/PEP escalations < 0.1% of cases): the hit threshold is the
   lowest score with at most 1 false hit per 1,000 tune names, the near-hit threshold the lowest with
   at most 20 per 1,000 (2% extra manual review).
 - Latency: wall time of ``screen()`` per query on this machine, and on an index grown to about 20,000

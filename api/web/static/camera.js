@@ -1,6 +1,6 @@
 // Camera access, quick client-side quality checks and frame capture for the capture page.
 // The checks are cheap heuristics on a small grey copy of the alignment frame, for guidance only
-// (seed 000 "guides to position document"); the server's quality gate decides.
+// (requirements/capture §1 "guides to position the document"); the server's quality gate decides.
 
 export async function openCamera(video, facingMode) {
   const stream = await navigator.mediaDevices.getUserMedia({

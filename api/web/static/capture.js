@@ -1,8 +1,8 @@
-// The capture client (seed 000): "Scan your ID" then "Selfie & Liveness Check", then the result.
+// The capture client (requirements/capture §1): "Scan your ID" then "Selfie & Liveness Check", then the result.
 // It holds only the session's client token (from its own URL); every step is recorded server-side,
 // so a reload (or another device opening the same link) resumes where the session stands.
 // It shows the person the policy's message and what to do next, never how a check came out (no
-// match, liveness or score: seed 002 "Never reveal fraud details"); the server sends it nothing more.
+// match, liveness or score: requirements/pipeline §10 "Never reveal fraud details"); the server sends it nothing more.
 import { ApiError, Session } from "./net.js";
 import { closeCamera, documentQuality, grabJpeg, openCamera, previewUrl, setTorch } from "./camera.js";
 
@@ -203,7 +203,7 @@ function showConfirm(p) {
   say(`${$("scan-outcome").textContent.slice(2)}${ok && !decided ? " Confirm to continue." : ""}`);
 }
 
-// ---- Proof of address (seed 002 require_address_proof) -----------------------------------------
+// ---- Proof of address (requirements/pipeline §1 require_address_proof) -------------------------
 function showAddress(p) {
   show("address");
   $("address-file").value = "";
@@ -325,7 +325,8 @@ function showResult(p) {
   const canRetry = p.status === "pending" && (p.next_attempt_open || p.retries_left > 0);
   $("retry").disabled = !canRetry;
   $("accept").disabled = !(next === "done" || FINAL.includes(p.status) || p.status === "manual_review");
-  // Repeated failure (seed 000): counted and enforced by the server, so it holds across devices and reloads.
+  // Repeated failure (requirements/capture §1): counted and enforced by the server, so it holds across devices and
+  // reloads.
   $("manual-review").hidden = !p.manual_review_available;
   say(`${words}.${p.decision ? " " + p.decision.user_message : ""}`);
 }

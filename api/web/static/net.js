@@ -1,5 +1,5 @@
 // Network for the capture page: client-token calls, uploads that survive flaky networks and reloads,
-// and the session's live status (seed 000 section 2 "Caching, offline & sync", "Realtime").
+// and the session's live status (requirements/capture §2 "Caching, offline & sync" and §4 "Realtime").
 //
 // An upload is first written to an IndexedDB queue with its Idempotency-Key, sent (retrying with
 // backoff and the same key, so the server records it once), and deleted from the queue as soon as

@@ -1,5 +1,5 @@
 """Per-check Prometheus metrics from the pipeline, the sandbox flag on a sandbox session's events, and
-the X-Client-Token security scheme in the OpenAPI document (issue 5 gaps)."""
+the X-Client-Token security scheme in the OpenAPI document (docs/architecture.md §9)."""
 
 from __future__ import annotations
 

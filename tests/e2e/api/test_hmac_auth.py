@@ -1,4 +1,4 @@
-"""HMAC authentication through the real app (seed 001 section 17, issue 5)."""
+"""HMAC authentication through the real app (requirements/platform §17)."""
 
 from __future__ import annotations
 

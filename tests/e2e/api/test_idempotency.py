@@ -1,4 +1,4 @@
-"""``Idempotency-Key`` on POST through the real app and a SQLite store (issue 5 "Input and errors")."""
+"""``Idempotency-Key`` on POST through the real app and a SQLite store (docs/architecture.md §9)."""
 
 from __future__ import annotations
 

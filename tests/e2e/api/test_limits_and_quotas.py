@@ -1,4 +1,4 @@
-"""Per-key rate limits and per-module monthly quotas through the real app (seed 001 sections 7, 11, 16)."""
+"""Per-key rate limits and per-module monthly quotas through the real app (requirements/platform §7, §11, §16)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Every error class answers RFC 9457 problem+json with seed 001 section 14's members."""
+"""Every error class answers RFC 9457 problem+json with the members of requirements/platform §14."""
 
 from __future__ import annotations
 

@@ -235,7 +235,7 @@ def test_plans_list_quotas_and_prices(stack: ApiStack) -> None:
     operator = stack.client(stack.new_operator())
     plans = {p["plan"]: p for p in operator.get("/v1/operator/plans").json()}
     assert set(plans) == {"free", "pro", "enterprise"}
-    assert plans["pro"]["monthly_quotas"]["liveness"] == 5000  # seed 001 section 7 example
+    assert plans["pro"]["monthly_quotas"]["liveness"] == 5000  # requirements/platform §7 example
     assert plans["free"]["price_micro_usd"]["ocr"] == 0
     pro = plans["pro"]["price_micro_usd"]
     assert pro["workflow"] == pro["liveness"] + pro["ocr"] + pro["validate"] + pro["face_match"]

@@ -1,4 +1,4 @@
-"""Issue 5: every event of a sandbox session carries the sandbox marker, whoever writes it.
+"""Every event of a sandbox session carries the sandbox marker (docs/architecture.md §9), whoever writes it.
 
 A sandbox key opens the session; the capture page then uploads, runs the face checks (sandbox
 adapters, ``ops.sandbox``) and asks for help with the client token; the in-process decision

@@ -1,5 +1,5 @@
-"""Tenant isolation, generated from the OpenAPI document (issue 5: "another tenant's session id answers
-404, for every route (a test generated from the OpenAPI document walks them all)").
+"""Tenant isolation, generated from the OpenAPI document (docs/architecture.md §8: "another tenant's ids answer 404 to
+every key of every role"; a test generated from the OpenAPI document walks every route).
 
 Every ``/v1`` and ``/kyc`` operation that names a resource (a path parameter, or an id field in its
 example body) is called with tenant A's ids by EVERY key of tenant B (integration, admin, reviewer,

@@ -1,4 +1,4 @@
-"""Audit HTTP surface (issue 6): a session's proven timeline, bundles, replay and what-if, read-only
+"""Audit HTTP surface: a session's proven timeline, bundles, replay and what-if, read-only
 for auditor keys, and every auditor read recorded as a ledger event."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Erasure over HTTP (issue 6): receipts that verify offline, legal holds that restrict processing and
+"""Erasure over HTTP: receipts that verify offline, legal holds that restrict processing and
 defer erasure, media retention settings, and another tenant's subjects out of reach."""
 
 from __future__ import annotations

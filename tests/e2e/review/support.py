@@ -106,7 +106,7 @@ def listed_entry() -> tuple[str, str, str]:
 
 
 def compliance_case(stack: ApiStack, client: KycClient, tenant_id: str) -> str:
-    """A sanctions hit: the policy escalates to compliance (seed 002 step 9)."""
+    """A sanctions hit: the policy escalates to compliance (requirements/pipeline §9)."""
     list_name, entry_id, _ = listed_entry()
     sid: str = captured(client, ["face_match", "liveness", "screening"])["id"]
     hit = {"list": list_name, "entry_id": entry_id, "entity_kind": "individual", "name_kind": "primary",

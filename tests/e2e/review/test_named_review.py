@@ -1,4 +1,4 @@
-"""Named reviewers and four eyes through the real API (seed 002 step 9; README "Who may do what").
+"""Named reviewers and four eyes through the real API (requirements/pipeline §9; README "Who may do what").
 
 A reviewer is a person with their own key; every claim, proposal and decision records their id and
 display name; the integration key cannot review; compliance escalations and overturning a rejection

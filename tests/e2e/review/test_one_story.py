@@ -1,4 +1,4 @@
-"""One story after a reviewer decides (issue 11 item 6): the session's decision is the reviewer's on
+"""One story after a reviewer decides: the session's decision is the reviewer's on
 every channel (the API, the capture page after a reload, its server-sent events, the NATS decision
 stream and the webhook), and the policy's earlier decision stays in the history."""
 

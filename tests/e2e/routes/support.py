@@ -48,7 +48,7 @@ def held_specimen(portrait: str = "obama.jpg") -> str:
     (``portrait``), lying on a desk in ordinary light, as base64 JPEG.
 
     Built from ../shared/data at test time (``tools.fake_camera``, as the browser tests' camera); dimmed to
-    80 % because the white specimen scan is brighter than the quality gate allows (seed 002 step 3).
+    80 % because the white specimen scan is brighter than the quality gate allows (requirements/pipeline §3).
     The person in ``portrait`` has other photos in faces/face_recognition, so a selfie can match it.
     """
     document = cv2.convertScaleAbs(with_portrait(read_image(MRZ_TD3), read_image(FACES / portrait)), alpha=0.8)

@@ -3,7 +3,7 @@
 - An expired passport is never verified, on any verify path, with the default checks: a photo of the
   ICAO TD3 specimen (expired 2012-04-15) carrying Obama's face, and another photo of him as the selfie:
   the real models read the document, match the face and (passive) find it live, so only the document's
-  validation stands between this case and auto-approval (seed 002: "Document expired").
+  validation stands between this case and auto-approval (requirements/pipeline §10: "Document expired").
 - A compliance escalation is closed by a reviewer only: the client token and the client key get 409
   with a code and the case stays in the review queue. The shared data has no document of a listed
   person, so the screening hit is recorded as the ML worker records one; every step around it goes
@@ -31,7 +31,7 @@ from tests.e2e.routes.support import FACES, b64, held_specimen, wait_for
 
 pytestmark = pytest.mark.e2e
 
-EXPIRED = "Your document has expired. Please use a valid ID."  # seed 002 step 10
+EXPIRED = "Your document has expired. Please use a valid ID."  # requirements/pipeline §10
 UNDER_REVIEW = "Thanks, your verification is being reviewed. We'll let you know the result."
 SELFIE = FACES / "obama2.jpg"  # faces/pairs.csv: the same person as the specimen's portrait (obama.jpg)
 # Keys and values that would tell the person how a check came out.

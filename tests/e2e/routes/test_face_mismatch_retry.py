@@ -34,7 +34,8 @@ from tests.e2e.routes.support import FACES, PRODUCT_CONTROLLERS, b64, held_speci
 pytestmark = pytest.mark.e2e
 
 SPECIMEN_VALID_DAY = date(2011, 6, 1)
-MISMATCH = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."  # seed 002
+# requirements/pipeline §10
+MISMATCH = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
 OTHER_PERSON, SAME_PERSON = FACES / "biden.jpg", FACES / "obama2.jpg"
 
 

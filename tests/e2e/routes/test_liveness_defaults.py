@@ -27,7 +27,7 @@ from tools.eval.liveness_sets import GENUINE_WINDOWS, clip_frames, slideshow
 
 pytestmark = pytest.mark.e2e
 
-# The specimen passport page as the "selfie": a still photo of the holder (issue 11's press-photo case).
+# The specimen passport page as the "selfie": a still photo of the holder (the press-photo case).
 STILL_CASE = {"document_front": b64(MRZ_TD3), "selfie": b64(MRZ_TD3), "checks": ["ocr", "face_match", "liveness"],
               "liveness_type": "passive"}
 CLIP = DATA / "liveness-video"

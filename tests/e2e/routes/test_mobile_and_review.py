@@ -1,4 +1,4 @@
-"""Seed 000 mobile flow on the session domain, then manual review: queue, claim, decide."""
+"""The mobile flow of requirements/capture §4 on the session domain, then manual review: queue, claim, decide."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Standalone modules (seed 001 section 8 shapes), upload guards, EXIF stripping, isolation, sandbox."""
+"""Standalone modules (requirements/platform §8 shapes), upload guards, EXIF stripping, isolation, sandbox."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """An address-proof session seen on NATS: the check and the decision arrive as codes, never as the
-holder's name or address (ARCHITECTURE.md section 5: nothing personal in NATS subjects or payloads)."""
+holder's name or address (docs/architecture.md §5: nothing personal in NATS subjects or payloads)."""
 
 from __future__ import annotations
 

@@ -1,9 +1,9 @@
-"""Issue 6 "done when": a NATS client sees every status change and the decision of an API session.
+"""A NATS client sees every status change and the decision of an API session.
 
 A session is driven through the signed API (create, document front from ../shared/data/mrz/images,
 selfie from ../shared/data/faces, complete); the ML worker and decision worker record checks and a
 decision; the relay publishes them. A JetStream subscriber on ``kyc.<tenant>.sessions.<id>.>`` and
-``kyc.<tenant>.decisions``, started right after creation, must receive the seed 000 status events
+``kyc.<tenant>.decisions``, started right after creation, must receive the status events of requirements/capture §4
 in ledger order and the decision, and no payload may carry the extracted personal data.
 """
 

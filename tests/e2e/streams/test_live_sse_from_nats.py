@@ -1,4 +1,4 @@
-"""Issue 7: the capture page's live status (SSE) is fed from NATS; the ledger is only the fallback.
+"""The capture page's live status (SSE) is fed from NATS; the ledger is only the fallback.
 
 The stream subscribes to ``kyc.<tenant>.sessions.<id>.>`` and the relay publishes each status change.
 With the fallback ledger read pushed out of reach (``RELAY_LAG_SECONDS``), every change after the

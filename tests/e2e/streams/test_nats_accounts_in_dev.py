@@ -1,4 +1,4 @@
-"""Per-tenant NATS credentials in a real ``kycledger dev`` process (ACCOUNTS.md, issue 12 "done when").
+"""Per-tenant NATS credentials in a real ``kycledger dev`` process (ACCOUNTS.md).
 
 The dev process's nats-server runs kycledger's accounts. Asserted against it: an anonymous client
 is refused; tenant A (credential from the CLI) cannot subscribe to tenant B's subjects, nor publish

@@ -1,4 +1,4 @@
-"""Webhook management over HTTP (issue 6): register (secret once), list, rotate, disable, deliveries with
+"""Webhook management over HTTP: register (secret once), list, rotate, disable, deliveries with
 attempts, manual redelivery with the same webhook-id, a session's own webhook_url, quota thresholds.
 Endpoints are the tenant admin's; a session's own webhook_url stays with the integration key."""
 

@@ -46,7 +46,7 @@ def seed_sessions(runtime: LedgerRuntime, count: int, seed: int = 7) -> list[UUI
                 result(CheckType.OCR, rng.choice([Outcome.PASS] * 5 + [Outcome.FAIL])),
                 result(CheckType.SCREENING, rng.choice([Outcome.PASS] * 8 + [Outcome.UNCERTAIN, Outcome.FAIL])),
             ]
-            rng.shuffle(results)  # parallel checks land in any order (seed 004 pattern B)
+            rng.shuffle(results)  # parallel checks land in any order (requirements/liveness pattern B)
             app.save(session)
             for r in results:  # one save per check, as the ML workers do
                 session = app.repository.get(session.id)

@@ -1,4 +1,4 @@
-"""Exactly-once decisions across worker crashes, against a real PostgreSQL (issue 3 section 3).
+"""Exactly-once decisions across worker crashes, against a real PostgreSQL (docs/architecture.md §1).
 
 1. the worker exits hard right after storing its 4th decision, before saving its position;
 2. a restarted worker is SIGKILLed mid-run;

@@ -1,4 +1,4 @@
-"""Done-when of issue 3 on the hash-chained SQLite ledger: sessions reach every outcome (accepted,
+"""On the hash-chained SQLite ledger, sessions reach every outcome (accepted,
 review -> reviewer decision, rejected, escalated, expired), every step is a chained event, personal
 values are sealed, and every decision replays from the ledger alone."""
 
@@ -122,7 +122,7 @@ def test_the_composed_ledger_drives_a_session_through_its_commands(tmp_path) -> 
             ledger.record_check_result("ten_beta", sid, 1, validation())
         DecisionWorker(ledger).run_once()
         session = ledger.get_session("ten_beta", sid)
-        # seed 004 pattern C: passive liveness uncertain -> a second attempt with an active challenge
+        # requirements/liveness pattern C: passive liveness uncertain -> a second attempt with an active challenge
         assert (session.status, session.attempt, session.liveness_type) == (SessionStatus.PENDING, 2, "active")
         with audit_context("ten_beta", "ml-worker", "req-2"):
             ledger.record_check_result("ten_beta", sid, 2, liveness(Outcome.PASS))

@@ -1,5 +1,5 @@
 """Merkle node and checkpoint stores against a real SQLite file and a real PostgreSQL: one contract
-suite run on both (STYLE.md: contract tests per backend)."""
+suite run on both (contract tests per backend)."""
 
 from __future__ import annotations
 

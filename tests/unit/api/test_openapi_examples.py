@@ -1,4 +1,4 @@
-"""Issue 5 "OpenAPI 3.1, every operation with an example": walk the served /openapi.json.
+"""OpenAPI 3.1, every operation with an example (docs/architecture.md §9): walk the served /openapi.json.
 
 Problem answers (``application/problem+json``) do not count: ``api.openapi.finish_document`` adds
 one example to every protected operation's 404, which would make the rule hold trivially. An

@@ -1,5 +1,5 @@
 """Checkpoints: a frozen canonical encoding, strict parsing, and Ed25519 signed notes that catch
-forged, edited and re-signed checkpoints (ARCHITECTURE.md section 4)."""
+forged, edited and re-signed checkpoints (docs/architecture.md §4)."""
 
 from __future__ import annotations
 

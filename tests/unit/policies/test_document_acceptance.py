@@ -1,4 +1,4 @@
-"""The session's accepted documents and countries (seed 002 configuration) gate the decision."""
+"""The session's accepted documents and countries (requirements/pipeline §1) gate the decision."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """A document that is read is always validated, and decisions recorded before that rule replay as they were.
 
-Seed 002 step 10 "Document expired: Your document has expired. Please use a valid ID. / Allow retry with
-different doc". Sessions opened through ``SessionCommands.create_session`` (every verify path) add
+requirements/pipeline §10, "Document expired": "Your document has expired. Please use a valid ID.", allow retry with a
+different document. Sessions opened through ``SessionCommands.create_session`` (every verify path) add
 ``data_validation`` whenever a requested check reads the document; a configuration recorded earlier is read
 back unchanged, so its pending sessions wait for the checks they asked for and its decisions replay.
 """

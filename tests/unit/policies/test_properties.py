@@ -1,4 +1,4 @@
-"""Hypothesis properties of the pure policy (issue 3): monotone in check results, liveness gate."""
+"""Hypothesis properties of the pure policy: monotone in check results, liveness gate."""
 
 from __future__ import annotations
 

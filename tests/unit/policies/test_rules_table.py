@@ -20,7 +20,7 @@ pytestmark = pytest.mark.unit
     [
         (59.99, 0, "rejected"),
         (59.0, 0, "rejected"),
-        (60.0, 0, "review"),  # threshold equality belongs to the upper band (seed 001: review 60-79)
+        (60.0, 0, "review"),  # threshold equality belongs to the upper band (requirements/platform §4: review 60-79)
         (79.0, 0, "review"),
         (79.99, 0, "review"),
         (80.0, 0, "accepted"),  # accepted >= 80
@@ -123,7 +123,7 @@ def test_each_gate(overrides, decision, route, reason, message) -> None:
 def test_explanations_carry_numbers() -> None:
     outcome = evaluate(DEFAULT_POLICY, inputs(*all_pass(face_match=face(0.62)), threshold=0.75))
     face_rule = next(r for r in outcome.rules if r.rule == "face_match_gate")
-    assert face_rule.detail.startswith("similarity 0.62 < 0.75 threshold")  # seed 001 section 4 example
+    assert face_rule.detail.startswith("similarity 0.62 < 0.75 threshold")  # requirements/platform §4 example
     factor = next(f for f in outcome.score_breakdown if f.factor == "face_match")
     assert factor.basis == "similarity 0.62 / threshold 0.75" and factor.points == round(40 * 0.62 / 0.75, 2)
 

@@ -1,4 +1,5 @@
-"""Session events as seed 000 / seed 003 status messages: names, thin payloads, completion."""
+"""Session events as the status messages of requirements/capture §4 and requirements/sessions §5: names, thin payloads,
+completion."""
 
 from __future__ import annotations
 
@@ -86,8 +87,8 @@ def test_an_expired_session_completes_its_verification() -> None:
 
 
 def test_a_face_mismatch_is_a_clear_attempt_result_and_the_kept_scan_is_announced() -> None:
-    """Seed 002 "Face match failed: Allow retry": the tenant hears the attempt's decision (rejected, retry
-    the selfie, face_match_none), then that attempt 2 keeps the document scanned in attempt 1."""
+    """requirements/pipeline §10 "Face match failed: Allow retry": the tenant hears the attempt's decision (rejected,
+    retry the selfie, face_match_none), then that attempt 2 keeps the document scanned in attempt 1."""
     ledger = SessionTestLedger()
     with audit_context("ten_a", "client:test", "req-m"):
         sid = ledger.create_session("ten_a", SessionConfiguration.build(checks=["ocr", "face_match", "liveness"]))

@@ -1,4 +1,4 @@
-"""Issue 5: every event of a sandbox session carries the sandbox marker, the worker's too."""
+"""Every event of a sandbox session carries the sandbox marker (docs/architecture.md §9), the worker's too."""
 
 from __future__ import annotations
 

@@ -61,7 +61,7 @@ def test_compliance_cases_are_for_compliance_officers_and_need_two_of_them(ledge
     session = ledger.get_session(TENANT, sid)
     assert session.status == SessionStatus.FAILED
     assert [a["id"] for a in session.review_decision["approvals"]] == ["ana", "ben"]
-    assert session.review_decision["user_message_code"] == "generic_unable"  # seed 002 "Sanctions hit"
+    assert session.review_decision["user_message_code"] == "generic_unable"  # requirements/pipeline §10 "Sanctions hit"
 
 
 def test_rules_off_let_one_reviewer_decide(ledger) -> None:

@@ -54,7 +54,7 @@ def complete_checks(
     live: Outcome = Outcome.PASS,
     attempt: int = 1,
 ) -> None:
-    # parallel checks arrive in any order (seed 004 pattern B)
+    # parallel checks arrive in any order (requirements/liveness pattern B)
     ledger.record_check_result(TENANT, sid, attempt, face(similarity))
     ledger.record_check_result(TENANT, sid, attempt, ocr())
     ledger.record_check_result(TENANT, sid, attempt, liveness(live))
@@ -156,7 +156,7 @@ def test_a_decision_waits_for_every_requested_check_and_is_recorded_once(ledger)
 
 def test_a_retry_route_opens_a_new_attempt_and_closes_the_old_one(ledger) -> None:
     sid = new_session(ledger, max_retries=1)
-    complete_checks(ledger, sid, similarity=0.2)  # no match -> reject, retryable (seed 002)
+    complete_checks(ledger, sid, similarity=0.2)  # no match -> reject, retryable (requirements/pipeline §6)
     outcome = decide(ledger, TENANT, sid)
     assert (outcome["decision"], outcome["route"], outcome["retry_step"]) == ("rejected", "retry", "selfie")
     session = ledger.get_session(TENANT, sid)
@@ -165,7 +165,7 @@ def test_a_retry_route_opens_a_new_attempt_and_closes_the_old_one(ledger) -> Non
     with pytest.raises(AttemptClosedError):
         ledger.record_check_result(TENANT, sid, 1, face(0.9))
     complete_checks(ledger, sid, similarity=0.2, attempt=2)
-    final = decide(ledger, TENANT, sid)  # retries used up: seed 002 "escalate to next tier"
+    final = decide(ledger, TENANT, sid)  # retries used up: requirements/pipeline §12 "escalate to next tier"
     assert final["route"] == "manual_review"
     with pytest.raises(IllegalTransitionError):
         ledger.record_capture(TENANT, sid, "selfie", SHA, "blob://x", {})

@@ -1,4 +1,4 @@
-"""The person being verified cannot steer a case (ARCHITECTURE.md section 8; seed 002 step 10).
+"""The person being verified cannot steer a case (docs/architecture.md §8; requirements/pipeline §10).
 
 Each rule is tried from the person's side (the capture page's client token), from the tenant's
 integration key and, where it applies, by the reviewer who may close the case.
@@ -139,7 +139,7 @@ def test_the_person_cannot_leave_an_ordinary_review_but_the_bank_may_resubmit(le
         assert refused(lambda: ledger.request_retry(TENANT, sid, "selfie", "user_retry"),
                        CaseUnderReviewError) == "case_under_review"
     with as_integration():
-        ledger.request_retry(TENANT, sid, "selfie", "needs_more_info")  # seed 002 step 9 "Needs more info"
+        ledger.request_retry(TENANT, sid, "selfie", "needs_more_info")  # requirements/pipeline §9 "Needs more info"
     assert ledger.get_session(TENANT, sid).status == SessionStatus.PENDING
 
 
