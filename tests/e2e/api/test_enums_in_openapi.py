@@ -78,7 +78,8 @@ def test_request_and_answer_fields_are_enums(doc: dict[str, Any], schema: str, f
     ("/kyc/help-request", "post", "200", "HelpLogged"), ("/v1/reviews", "get", "200", "ReviewQueueView"),
     ("/v1/reviews/{session_id}/claim", "post", "200", "ReviewCase"),
     ("/v1/reviews/{session_id}/release", "post", "200", "ReviewCase"),
-    ("/v1/reviews/{session_id}/decision", "post", "200", "ReviewDecided")])
+    ("/v1/reviews/{session_id}/decision", "post", "200", "ReviewDecided"),
+    ("/v1/reviews/{session_id}", "get", "200", "ReviewEvidence")])
 def test_mobile_and_review_answers_are_documented_with_their_views(doc: dict[str, Any], path: str, method: str,
                                                                    status: str, view: str) -> None:
     answer = doc["paths"][path][method]["responses"][status]["content"]["application/json"]

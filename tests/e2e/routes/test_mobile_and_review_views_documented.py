@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from api.schemas.mobile_views import HelpLogged, LivenessView, RetryView, ScanView, SessionStatusView
-from api.schemas.review_views import ReviewCase, ReviewDecided, ReviewQueueView
+from api.schemas.review_views import ReviewCase, ReviewDecided, ReviewEvidence, ReviewQueueView
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.routes.support import FACES, MRZ_TD3, b64
 
@@ -49,6 +49,10 @@ def test_each_mobile_and_review_answer_is_its_documented_view(stack: ApiStack) -
     claimed = _documented(reviewer.post(f"/v1/reviews/{other}/claim"), ReviewCase)
     assert isinstance(claimed, ReviewCase) and claimed.claimed_by is not None and claimed.queue == "operations"
     _documented(reviewer.post(f"/v1/reviews/{other}/release"), ReviewCase)
+    client.post("/kyc/manual-review", {"sessionId": sid, "reason": "persistent_failure"})
+    shown = _documented(reviewer.get(f"/v1/reviews/{sid}"), ReviewEvidence)
+    assert isinstance(shown, ReviewEvidence) and shown.attempts[0].captures and shown.attempts[0].checks
+    assert shown.attempts[0].policy_decision is not None and shown.attempts[0].policy_decision.reason_codes
     reviewer.post(f"/v1/reviews/{other}/claim")
     decided = _documented(reviewer.post(f"/v1/reviews/{other}/decision",
                                         {"decision": "rejected", "reason": "documents_unclear"}), ReviewDecided)
