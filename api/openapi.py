@@ -175,7 +175,10 @@ def _enum_components() -> dict[str, Schema]:
 
 # Lists of a pattern-checked closed set, which litestar renders as bare strings: their items refer to the
 # named schema instead (the view's struct, its field, the component).
-LIST_ITEMS_OF: tuple[tuple[str, str, str], ...] = (("CheckView", "reasons", "CheckReason"),)
+LIST_ITEMS_OF: tuple[tuple[str, str, str], ...] = (("CheckView", "reasons", "CheckReason"),
+                                                   ("MobileDecision", "reasons", "ReasonCode"),
+                                                   ("EvidenceCheck", "reasons", "CheckReason"),
+                                                   ("PolicyDecision", "reason_codes", "ReasonCode"))
 
 
 def _refer_list_items(schemas: Mapping[str, Schema | Reference]) -> None:

@@ -31,6 +31,7 @@ from api.metering import meter
 from api.openapi import body, ok
 from api.outcome_view import NEXT_STEP, answered_attempt
 from api.params import Caller, Deps
+from api.schemas.mobile_views import HelpLogged, LivenessView, RetryView, ScanView, SessionStatusView
 from api.schemas.sessions import CODE, CaptureUpload
 from domain.checks import CheckType
 from domain.sessions.aggregate import VerificationSession
@@ -44,6 +45,13 @@ FOR_YOUR_SERVER = ("Called by the tenant's backend (HMAC-signed), never by the p
                    "decision.nextStep (done, retry with decision.retryStep, wait for a reviewer, none), never "
                    "a per-check outcome or score (seed 002: never reveal fraud details).")
 _MISMATCH_MESSAGE = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
+_SCAN = {"scanId": f"{_SID}.1", "sessionId": _SID, "status": "success",
+         "ocr": {"name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2032-04-15"}, "idType": "passport",
+         "mrzFound": True, "pdf417Found": False, "checks": [], "decision": None}
+_LIVENESS = {"sessionId": _SID, "attempt": 1, "nextAttempt": 2, "decision": {
+    "attempt": 1, "decision": "rejected", "route": "retry", "reasons": ["face_match_none"], "retryStep": "selfie",
+    "userMessage": _MISMATCH_MESSAGE, "nextStep": "retry"}, "sessionStatus": "pending", "livenessStatus": "pass",
+    "livenessPassed": True, "match": False, "faceMatchScore": 0.31, "status": "failed"}
 
 
 def meter_checks(request: Request[Any, Any, Any], deps: Deps, tenant_id: str, session_id: UUID,
@@ -146,11 +154,7 @@ class MobileController(Controller):
 
     @post("/id-scan", operation_id="mobileIdScan", status_code=201,
           summary="Scan the ID: document capture, OCR and MRZ/PDF417 at once (seed 000 §4)",
-          responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "sessionId": _SID, "status": "success",
-                                        "ocr": {"name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12",
-                                                "expiry": "2032-04-15"}, "idType": "passport",
-                                        "mrzFound": True, "pdf417Found": False, "checks": [], "decision": None},
-                       status=201, description="Scanned"), description=FOR_YOUR_SERVER)
+          responses=ok(ScanView, _SCAN, status=201, description="Scanned"), description=FOR_YOUR_SERVER)
     async def id_scan(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[IdScan, body({"sessionId": _SID, "rawImage": "/9j/4AAQ..."})]) -> dict[str, Any]:
         sid = parse_session_id(data.sessionId)
@@ -165,7 +169,7 @@ class MobileController(Controller):
 
     @get("/id-scan/{scan_id:str}", operation_id="mobileGetIdScan", sync_to_thread=True,
          summary="A scan's result and status",
-         responses=ok(dict[str, Any], {"scanId": f"{_SID}.1", "status": "success"}))
+         responses=ok(ScanView, _SCAN))
     def get_scan(self, deps: Deps, principal: Caller,
                  scan_id: Annotated[str, Parameter(max_length=80)]) -> dict[str, Any]:
         session_text, _, attempt = scan_id.rpartition(".")
@@ -175,12 +179,7 @@ class MobileController(Controller):
 
     @post("/selfie", operation_id="mobileSelfie", status_code=201,
           summary="Selfie: liveness and face match against the scanned ID at once (seed 000 §4)",
-          responses=ok(dict[str, Any], {
-              "sessionId": _SID, "attempt": 1, "nextAttempt": 2, "decision": {
-                  "attempt": 1, "decision": "rejected", "route": "retry", "reasons": ["face_match_none"],
-                  "retryStep": "selfie", "userMessage": _MISMATCH_MESSAGE, "nextStep": "retry"},
-              "sessionStatus": "pending", "livenessStatus": "pass", "livenessPassed": True, "match": False,
-              "faceMatchScore": 0.31, "status": "failed"}, status=201, description="Checked"),
+          responses=ok(LivenessView, _LIVENESS, status=201, description="Checked"),
           description=FOR_YOUR_SERVER + " A face mismatch answers with the decided attempt and nextAttempt: the "
                                         "retry keeps the scanned document, so send only a new selfie.")
     async def selfie(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
@@ -198,8 +197,7 @@ class MobileController(Controller):
         return await in_thread(liveness_view, deps, principal.tenant_id, sid)
 
     @get("/liveness/{session_id:str}", operation_id="mobileLivenessStatus", sync_to_thread=True,
-         summary="Current match and liveness status", responses=ok(dict[str, Any], {"sessionId": _SID,
-                                                                                    "livenessStatus": "pending"}))
+         summary="Current match and liveness status", responses=ok(LivenessView, _LIVENESS))
     def liveness(self, deps: Deps, principal: Caller,
                  session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
         return liveness_view(deps, principal.tenant_id, parse_session_id(session_id))
@@ -207,7 +205,7 @@ class MobileController(Controller):
     @post("/retry", operation_id="mobileRetry", sync_to_thread=True, status_code=200,
           summary="Retry a step: a new attempt, capped by max_retries (a selfie or liveness retry keeps the "
                   "document; 409 case_under_compliance_review / case_under_fraud_review: only a reviewer closes it)",
-          responses=ok(dict[str, Any], {"sessionId": _SID, "attempt": 2, "status": "pending"}))
+          responses=ok(RetryView, {"sessionId": _SID, "attempt": 2, "status": "pending"}))
     def retry(self, deps: Deps, principal: Caller,
               data: Annotated[SessionStep, body({"sessionId": _SID, "step": "selfie", "reason": "face_mismatch"})],
               ) -> dict[str, Any]:
@@ -219,7 +217,7 @@ class MobileController(Controller):
     @post("/manual-review", operation_id="mobileManualReview", sync_to_thread=True, status_code=200,
           summary="Send the case to manual review (the tenant's decision: any time while the session is pending; "
                   "409 case_under_compliance_review / case_under_fraud_review for a case a reviewer must close)",
-          responses=ok(dict[str, Any], {"sessionId": _SID, "status": "manual_review"}))
+          responses=ok(SessionStatusView, {"sessionId": _SID, "status": "manual_review"}))
     def manual_review(self, deps: Deps, principal: Caller,
                       data: Annotated[SessionStep, body({"sessionId": _SID, "reason": "persistent_failure"})],
                       ) -> dict[str, Any]:
@@ -229,7 +227,7 @@ class MobileController(Controller):
 
     @post("/help-request", operation_id="mobileHelpRequest", sync_to_thread=True, status_code=200,
           summary="Log a help request for funnel analysis",
-          responses=ok(dict[str, Any], {"sessionId": _SID, "logged": True}))
+          responses=ok(HelpLogged, {"sessionId": _SID, "logged": True}))
     def help_request(self, deps: Deps, principal: Caller,
                      data: Annotated[SessionStep, body({"sessionId": _SID, "step": "id_scan", "topic": "glare"})],
                      ) -> dict[str, Any]:

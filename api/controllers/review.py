@@ -18,11 +18,13 @@ from litestar.params import Parameter
 
 from api.auth import Principal
 from api.controllers.product import parse_session_id, session_view
+from api.controllers.sessions import SESSION_VIEW_EXAMPLE
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.guards import reviewer_access
 from api.openapi import body, ok
 from api.params import Caller, Deps
+from api.schemas.review_views import ReviewCase, ReviewDecided, ReviewQueueView
 from api.schemas.sessions import CODE
 from domain.errors import NotFoundError
 from domain.sessions import topics
@@ -89,7 +91,7 @@ class ReviewController(Controller):
     guards = (reviewer_access,)
 
     @get("/", operation_id="listReviewQueue", sync_to_thread=True, summary="Sessions waiting for a reviewer",
-         responses=ok(dict[str, Any], {"cases": [{"id": _SID, "queue": "operations", "attempt": 1,
+         responses=ok(ReviewQueueView, {"cases": [{"id": _SID, "queue": "operations", "attempt": 1,
                                                   "reference": "customer-42", "claimed_by": None, "reviewer": None,
                                                   "awaiting_second_review": None}]}))
     def queue(self, deps: Deps, principal: Caller) -> dict[str, Any]:
@@ -98,7 +100,7 @@ class ReviewController(Controller):
     @post("/{session_id:str}/claim", operation_id="claimReview", sync_to_thread=True, status_code=200,
           summary="Take a case (claiming it twice is harmless; another reviewer's case is a 409; a case you "
                   "submitted or already decided is a 403)",
-          responses=ok(dict[str, Any], {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
+          responses=ok(ReviewCase, {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
                                         "claimed_by": _PERSON, "reviewer": _PERSON["id"],
                                         "awaiting_second_review": None}))
     def claim(self, deps: Deps, principal: Caller,
@@ -109,7 +111,7 @@ class ReviewController(Controller):
 
     @post("/{session_id:str}/release", operation_id="releaseReview", sync_to_thread=True, status_code=200,
           summary="Give a case you hold back to the queue (another reviewer may claim it)",
-          responses=ok(dict[str, Any], {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
+          responses=ok(ReviewCase, {"id": _SID, "queue": "operations", "attempt": 1, "reference": "customer-42",
                                         "claimed_by": None, "reviewer": None, "awaiting_second_review": None}))
     def release(self, deps: Deps, principal: Caller,
                 session_id: Annotated[str, Parameter(max_length=64)]) -> dict[str, Any]:
@@ -120,7 +122,7 @@ class ReviewController(Controller):
     @post("/{session_id:str}/decision", operation_id="decideReview", sync_to_thread=True, status_code=200,
           summary="Accept or reject with a reason code; supersedes the policy's decision. Under four eyes the "
                   "first verdict waits for a second reviewer (decided: false)",
-          responses=ok(dict[str, Any], {"id": _SID, "status": "verified", "decided": True}))
+          responses=ok(ReviewDecided, {**SESSION_VIEW_EXAMPLE, "decided": True, "awaiting_second_review": None}))
     def decide(self, deps: Deps, principal: Caller,
                session_id: Annotated[str, Parameter(max_length=64)],
                data: Annotated[ReviewDecision, body({"decision": "accepted", "reason": "documents_verified"})],

@@ -18,6 +18,7 @@ from api.guards import reviewer_access
 from api.openapi import ok
 from api.params import Caller, Deps
 from api.review_evidence import capture_content, evidence
+from api.schemas.review_views import ReviewEvidence
 
 SessionId = Annotated[str, Parameter(description="session id (UUID)", max_length=64)]
 Attempt = Annotated[int, Parameter(ge=1, le=1000, description="attempt number")]
@@ -52,7 +53,7 @@ class ReviewEvidenceController(Controller):
     @get("/{session_id:str}", operation_id="getReviewEvidence", sync_to_thread=True,
          summary="The case's evidence: captures (by URL), extracted fields, checks with reasons and models, "
                  "screening hits with the list entry, the policy's decision and the review so far",
-         responses=ok(dict[str, Any], _EVIDENCE))
+         responses=ok(ReviewEvidence, _EVIDENCE))
     def case(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
              session_id: SessionId) -> dict[str, Any]:
         sid = parse_session_id(session_id)

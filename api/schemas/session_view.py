@@ -48,6 +48,12 @@ class ReviewerView(msgspec.Struct, frozen=True, kw_only=True):
     name: str | None = None
 
 
+class SupersededDecision(msgspec.Struct, frozen=True, kw_only=True):
+    decision: DecisionValue
+    route: RouteValue | None
+    policy_hash: str
+
+
 class DecisionView(msgspec.Struct, frozen=True, kw_only=True):
     attempt: int
     decided_by: Annotated[Literal["policy", "review"], msgspec.Meta(
@@ -61,7 +67,10 @@ class DecisionView(msgspec.Struct, frozen=True, kw_only=True):
     user_message: str | None = None
     retry_step: RetryStep | None = None
     policy_hash: str | None = None
-    superseded_by: Literal["review"] | None = None
+    # decided_by policy: what superseded it, if anything; decided_by review: who decided and what it superseded.
+    superseded_by: Literal["review"] | msgspec.UnsetType | None = msgspec.UNSET
+    reviewers: list[ReviewerView] | msgspec.UnsetType = msgspec.UNSET
+    supersedes: SupersededDecision | msgspec.UnsetType | None = msgspec.UNSET
 
 
 class SessionView(msgspec.Struct, frozen=True, kw_only=True):

@@ -50,6 +50,8 @@ def test_check_reasons_are_a_closed_pattern_with_every_code_described(doc: dict[
     assert all(f"`{family}:*`" in schema["description"] for family in CHECK_REASON_FAMILIES)
     reasons = doc["components"]["schemas"]["CheckView"]["properties"]["reasons"]
     assert reasons["items"] == {"$ref": "#/components/schemas/CheckReason"}
+    mobile = doc["components"]["schemas"]["MobileDecision"]["properties"]["reasons"]
+    assert mobile["items"] == {"$ref": "#/components/schemas/ReasonCode"}
 
 
 @pytest.mark.parametrize(("schema", "field", "sample"), [
@@ -59,11 +61,29 @@ def test_check_reasons_are_a_closed_pattern_with_every_code_described(doc: dict[
     ("EndpointCreate", "event_types", "decision.made"), ("MemberCreate", "roles", "auditor"),
     ("SessionView", "status", "verified"), ("CheckView", "check", "quality"), ("CheckView", "outcome", "fail"),
     ("DecisionView", "route", "retry"), ("DecisionView", "decision", "rejected"),
-    ("DecisionView", "retry_step", "selfie"), ("TenantView", "plan", "pro")])
+    ("DecisionView", "retry_step", "selfie"), ("MobileDecision", "retryStep", "liveness"),
+    ("MobileDecision", "route", "retry"), ("ScanView", "idType", "passport"),
+    ("LivenessView", "sessionStatus", "verified"), ("ReviewCase", "queue", "compliance"),
+    ("Proposal", "four_eyes", "overturns_rejection"), ("TenantView", "plan", "pro")])
 def test_request_and_answer_fields_are_enums(doc: dict[str, Any], schema: str, field: str, sample: str) -> None:
     prop = _prop(doc, schema, field)
     members = prop.get("oneOf") or prop.get("anyOf") or [prop]
     assert any(sample in m.get("enum", []) for m in members), prop
+
+
+@pytest.mark.parametrize(("path", "method", "status", "view"), [
+    ("/kyc/id-scan", "post", "201", "ScanView"), ("/kyc/id-scan/{scan_id}", "get", "200", "ScanView"),
+    ("/kyc/selfie", "post", "201", "LivenessView"), ("/kyc/liveness/{session_id}", "get", "200", "LivenessView"),
+    ("/kyc/retry", "post", "200", "RetryView"), ("/kyc/manual-review", "post", "200", "SessionStatusView"),
+    ("/kyc/help-request", "post", "200", "HelpLogged"), ("/v1/reviews", "get", "200", "ReviewQueueView"),
+    ("/v1/reviews/{session_id}/claim", "post", "200", "ReviewCase"),
+    ("/v1/reviews/{session_id}/release", "post", "200", "ReviewCase"),
+    ("/v1/reviews/{session_id}/decision", "post", "200", "ReviewDecided"),
+    ("/v1/reviews/{session_id}", "get", "200", "ReviewEvidence")])
+def test_mobile_and_review_answers_are_documented_with_their_views(doc: dict[str, Any], path: str, method: str,
+                                                                   status: str, view: str) -> None:
+    answer = doc["paths"][path][method]["responses"][status]["content"]["application/json"]
+    assert answer["schema"]["$ref"].endswith(f"/{view}")
 
 
 def test_get_session_is_documented_with_the_session_view(doc: dict[str, Any]) -> None:

@@ -10,13 +10,16 @@ from pathlib import Path
 import pytest
 
 from api.allowed_values import allowed_at
-from api.schemas import enums
+from api.outcome_view import NEXT_STEP
+from api.schemas import enums, mobile_views, review_views
 from api.schemas.sessions import CaptureUpload, SessionCreate
 from domain.checks import CheckType
 from domain.members import TENANT_ROLES
+from domain.ports.document import DocumentType
+from domain.sessions import review
 from domain.sessions.configuration import REQUESTABLE_CHECKS
 from domain.sessions.status import SessionStatus
-from domain.sessions.values import Decision, Route
+from domain.sessions.values import Decision, ReviewQueue, Route
 from domain.tenancy import KeyRole, Plan
 from domain.vocabulary import (
     CAPTURE_TYPES,
@@ -47,6 +50,11 @@ def _values(literal: object) -> set[str]:
     (enums.RouteName, {str(r) for r in Route}),
     (enums.WebhookEventTypeName, set(WEBHOOK_EVENT_TYPES)),
     (enums.RetryStepName, set(RETRY_STEPS)),
+    (mobile_views.ReadDocumentTypeName, {str(t) for t in DocumentType}),
+    (typing.get_args(mobile_views.NextStep)[0], set(NEXT_STEP.values())),
+    (typing.get_args(review_views.ReviewQueueName)[0], {str(q) for q in ReviewQueue}),
+    (typing.get_args(review_views.FourEyesReason)[0],
+     {review.COMPLIANCE_ESCALATION, review.OVERTURNS_REJECTION, review.TENANT_RULE}),
     (enums.TenantRoleName, {str(r) for r in TENANT_ROLES}),
     (enums.KeyRoleName, {str(r) for r in KeyRole}),
     (enums.PlanName, {str(p) for p in Plan}),
