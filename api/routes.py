@@ -12,6 +12,7 @@ from api.controllers.admin import AdminController
 from api.controllers.admin_settings import AdminSettingsController
 from api.controllers.audit import AuditController
 from api.controllers.billing import BillingController
+from api.controllers.client_sessions import ClientSessionController
 from api.controllers.erasure import ErasureController
 from api.controllers.ledger import LedgerProofController
 from api.controllers.mobile import MobileController
@@ -23,7 +24,7 @@ from api.controllers.operator import OperatorKeyController, OperatorPlanControll
 from api.controllers.review import ReviewController
 from api.controllers.review_evidence import ReviewEvidenceController
 from api.controllers.session_search import AuditSessionListController
-from api.controllers.sessions import ClientSessionController, SessionController
+from api.controllers.sessions import SessionController
 from api.controllers.verify import VerifyController
 from api.controllers.webhooks import WebhookController
 from api.web.registry import WEB_CONTROLLERS

@@ -22,8 +22,8 @@ import msgspec
 from litestar import Controller, Request, get, post
 from litestar.params import Parameter
 
+from api.controllers.captures import accept_capture
 from api.controllers.product import check_view, extracted_view, in_thread, parse_session_id, product
-from api.controllers.sessions import accept_capture
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.guards import client_access

@@ -17,8 +17,8 @@ from uuid import uuid4
 from litestar import Controller, Request, post
 
 from api.controllers import challenges
+from api.controllers.captures import accept_capture, request_checks
 from api.controllers.product import in_thread, parse_session_id, product, read_image, result_view
-from api.controllers.sessions import accept_capture, request_checks
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter

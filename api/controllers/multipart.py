@@ -1,11 +1,11 @@
 """Capture uploads as ``multipart/form-data`` (images as multipart as well as base64 JSON).
 
-Same rules as the JSON upload (``api.controllers.sessions.accept_capture``): the image is sniffed,
+Same rules as the JSON upload (``api.controllers.captures.accept_capture``): the image is sniffed,
 size- and dimension-checked, re-encoded without metadata, stored encrypted under the session
 subject's key and recorded as a capture; a restricted subject is refused. The HMAC signature covers
 the raw multipart body exactly as sent. Liveness frames stay JSON (they need offsets and a nonce); a
 liveness video (``type=video``, file field ``video``, field ``challenge_nonce``) takes the JSON
-route's video path (``api.controllers.sessions.accept_video``).
+route's video path (``api.controllers.captures.accept_video``).
 """
 
 from __future__ import annotations
@@ -20,14 +20,10 @@ from litestar.enums import RequestEncodingType
 from litestar.params import Body
 
 from api.client_session import client_session
+from api.controllers.captures import CAPTURE_ACCEPTED_EXAMPLE, accept_video, refuse_unwanted_capture
+from api.controllers.client_sessions import sandbox_actor_suffix
 from api.controllers.product import in_thread, parse_session_id, store_capture
-from api.controllers.sessions import (
-    _ACCEPTED,
-    SessionId,
-    accept_video,
-    refuse_unwanted_capture,
-    sandbox_actor_suffix,
-)
+from api.controllers.sessions import SessionId
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.media import MEDIA_ERROR_STATUS, media, media_problem
@@ -93,7 +89,7 @@ class MultipartCaptureController(Controller):
 
     @post("/{session_id:str}/documents/multipart", operation_id="uploadSessionCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data (type + image file; address_proof too)",
-          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+          responses=ok(CaptureAccepted, CAPTURE_ACCEPTED_EXAMPLE, status=201, description="Accepted"))
     async def upload(self, deps: Deps, principal: Caller, session_id: SessionId, data: Form) -> CaptureAccepted:
         return await _accept(deps, principal.tenant_id, parse_session_id(session_id), data)
 
@@ -105,7 +101,7 @@ class ClientMultipartCaptureController(Controller):
 
     @post("/{session_id:str}/documents/multipart", operation_id="clientUploadCaptureMultipart", status_code=201,
           summary="Upload a capture as multipart/form-data with the session's client token",
-          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+          responses=ok(CaptureAccepted, CAPTURE_ACCEPTED_EXAMPLE, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId, data: Form,
                      client_token: ClientToken = None,
                      ) -> CaptureAccepted:

@@ -21,8 +21,9 @@ from uuid import UUID, uuid4
 from litestar import Controller, Request, Response, get, post
 from litestar.params import Parameter
 
+from api.controllers.captures import accept_capture, request_checks
 from api.controllers.product import in_thread, parse_session_id, product, session_view
-from api.controllers.sessions import SESSION_VIEW_EXAMPLE, accept_capture, request_checks
+from api.controllers.sessions import SESSION_VIEW_EXAMPLE
 from api.errors import ApiProblem
 from api.guards import client_access
 from api.metering import meter

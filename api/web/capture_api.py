@@ -18,9 +18,10 @@ from litestar.params import Parameter
 from litestar.response import ServerSentEvent
 
 from api.client_session import client_session
+from api.controllers.captures import CAPTURE_ACCEPTED_EXAMPLE, UPLOAD_BODY, accept_capture
+from api.controllers.client_sessions import sandbox_actor_suffix
 from api.controllers.mobile import DOCUMENT, FACE
 from api.controllers.product import in_thread, product
-from api.controllers.sessions import _ACCEPTED, _UPLOAD_BODY, accept_capture, sandbox_actor_suffix
 from api.dto import Dto
 from api.errors import ApiProblem
 from api.openapi import body, ok, text_ok
@@ -105,9 +106,9 @@ class CaptureWebController(Controller):
     @post("/{session_id:str}/captures", operation_id="clientCaptureIdempotent", status_code=201,
           summary="Upload a capture (document_front | document_back | selfie | liveness_frames | video); "
                   "retries with the same Idempotency-Key are recorded once",
-          responses=ok(CaptureAccepted, _ACCEPTED, status=201, description="Accepted"))
+          responses=ok(CaptureAccepted, CAPTURE_ACCEPTED_EXAMPLE, status=201, description="Accepted"))
     async def upload(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
-                     data: Annotated[CaptureUpload, _UPLOAD_BODY], client_token: ClientToken = None,
+                     data: Annotated[CaptureUpload, UPLOAD_BODY], client_token: ClientToken = None,
                      ) -> Response[bytes]:
         tenant_id, sid = client_session(deps, client_token, session_id)
         body = await request.body()  # the bytes as sent: an Idempotency-Key retry must repeat them

@@ -18,7 +18,7 @@ const FRAME_EVERY_MS = 80, MAX_FRAMES = 150;
 // What the result screen says of an attempt, by the decision's next step (api.outcome_view.NEXT_STEP).
 const OUTCOMES = { checking: ["pending", "… Checking"], done: ["ok", "✓ Verified"],
   retry: ["pending", "↻ Please try again"], wait: ["pending", "⏳ Under review"], none: ["bad", "✗ Not verified"] };
-// Checks that read the document (api.controllers.sessions.DOCUMENT_NEEDING): without them, no scan step.
+// Checks that read the document (api.controllers.captures.DOCUMENT_NEEDING): without them, no scan step.
 const DOCUMENT_CHECKS = ["ocr", "data_validation", "fraud", "age_verification", "screening", "kya", "face_match"];
 
 const token = decodeURIComponent(location.pathname.split("/capture/")[1] || "");

@@ -11,10 +11,11 @@ from typing import Any
 import cv2
 
 from api.client import KycClient
+from api.controllers.client_sessions import ClientSessionController
 from api.controllers.mobile import MobileController
 from api.controllers.modules import ModuleController
 from api.controllers.review import ReviewController
-from api.controllers.sessions import ClientSessionController, SessionController
+from api.controllers.sessions import SessionController
 from api.controllers.verify import VerifyController
 from tools.fake_camera import held_document, read_image, with_portrait
 
