@@ -42,6 +42,7 @@ from domain.sessions.status import SessionStatus
 from services.decisions.decider import SessionDecider
 from services.erasure.retention import processing_restricted
 from services.verification.address_proof import FIELD_CHECK, address_proof_check
+from services.verification.face_step import face_match_result
 from services.verification.modules import ModuleOperations
 from services.verification.ports import MlServices, NoTelemetry, PipelineTelemetry
 from services.verification.results import (
@@ -174,7 +175,8 @@ class VerificationPipeline(ModuleOperations):
                 results.append(document.results[check] if document else capture_failure(check, "document_missing"))
             elif check is CheckType.FACE_MATCH:
                 prepared, probe_seconds = probe if probe is not None else (None, 0.0)
-                results.append(self._face_match(session, selfie, prepared, document, sandbox))
+                results.append(face_match_result(float(session.configuration["face_match_threshold"]), selfie,
+                                                  prepared, document, sandbox))
                 step -= probe_seconds  # its selfie analysis, done beside the read, counts in its time
             elif check is CheckType.LIVENESS and liveness_result is not None:
                 results.append(liveness_result)
@@ -219,25 +221,6 @@ class VerificationPipeline(ModuleOperations):
         except (FaceNotFoundError, InvalidImageError) as exc:  # reported after the document's own failures
             prepared = exc
         return prepared, time.perf_counter() - started
-
-    def _face_match(self, session: VerificationSession, selfie: bytes | None,
-                    prepared: ProbeMatch | DomainError | None, document: DocumentOutcome | None,
-                    sandbox: bool) -> CheckResult:
-        """``prepared`` is the selfie's analysis, absent exactly when the selfie or the document is."""
-        if selfie is None:
-            return capture_failure(CheckType.FACE_MATCH, "selfie_missing")
-        if document is None or prepared is None:
-            return capture_failure(CheckType.FACE_MATCH, "document_missing")
-        portrait = document.reading.portrait_jpeg
-        if portrait is None:
-            return capture_failure(CheckType.FACE_MATCH, "document_portrait_not_found")
-        if isinstance(prepared, DomainError):
-            return capture_failure(CheckType.FACE_MATCH, prepared.code)
-        threshold = float(session.configuration["face_match_threshold"])
-        try:
-            return sandbox_label(prepared(portrait, threshold).to_check_result(), sandbox)
-        except (FaceNotFoundError, InvalidImageError) as exc:
-            return capture_failure(CheckType.FACE_MATCH, exc.code)
 
     def _liveness(self, session: VerificationSession, subject: str, captures: Mapping[str, Mapping[str, object]],
                   selfie: bytes | None, sandbox: bool) -> CheckResult:
