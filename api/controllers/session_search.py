@@ -9,6 +9,7 @@ never listed.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -17,6 +18,7 @@ from litestar.params import QueryParameter
 
 from api.access_log import record_read
 from api.dto import Dto
+from api.errors import ApiProblem
 from api.guards import auditor_access
 from api.openapi import ok
 from api.params import Caller, Deps
@@ -53,6 +55,18 @@ class SessionPageOut(Dto, frozen=True, kw_only=True):
     next_cursor: str | None
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}([T ].*)?")
+
+
+def require_iso_dates(request: Request[Any, Any, Any]) -> None:
+    """``from`` and ``to`` are ISO 8601 as documented (``format: date-time``): a bare number, which the
+    query parser would read as a unix timestamp, is refused."""
+    for name in ("from", "to"):
+        value = request.query_params.get(name)
+        if value is not None and not _ISO_DATE.fullmatch(value):
+            raise ApiProblem(400, "validation_error", f"{name}: an ISO 8601 date-time with offset", field=name)
+
+
 def _search(deps: Deps, tenant_id: str, start: datetime | None, end: datetime | None, status: str | None,
             route: str | None, reviewer: str | None, limit: int, cursor: str | None) -> SessionPageOut:
     query = SessionQuery(start=start, end=end, status=status, route=route, reviewer=reviewer, limit=limit,
@@ -69,9 +83,10 @@ class SessionListing:
          summary="The tenant's sessions created in [from, to) with the given status, route and reviewer, "
                  "oldest first; follow next_cursor for the next page",
          responses=ok(SessionPageOut, _PAGE))
-    def list_sessions(self, deps: Deps, principal: Caller, start: From = None, end: To = None,
-                      status: Status = None, route: RouteFilter = None, reviewer: ReviewerFilter = None,
-                      limit: Limit = 50, cursor: Cursor = None) -> SessionPageOut:
+    def list_sessions(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller, start: From = None,
+                      end: To = None, status: Status = None, route: RouteFilter = None,
+                      reviewer: ReviewerFilter = None, limit: Limit = 50, cursor: Cursor = None) -> SessionPageOut:
+        require_iso_dates(request)
         return _search(deps, principal.tenant_id, start, end, status, route, reviewer, limit, cursor)
 
 
@@ -88,6 +103,7 @@ class AuditSessionListController(Controller):
     def list_sessions(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller, start: From = None,
                       end: To = None, status: Status = None, route: RouteFilter = None,
                       reviewer: ReviewerFilter = None, limit: Limit = 50, cursor: Cursor = None) -> SessionPageOut:
+        require_iso_dates(request)
         page = _search(deps, principal.tenant_id, start, end, status, route, reviewer, limit, cursor)
         scope = "&".join(f"{k}={v}" for k, v in (("from", start), ("to", end), ("status", status), ("route", route),
                                                   ("reviewer", reviewer), ("cursor", cursor)) if v is not None)

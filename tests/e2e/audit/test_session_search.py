@@ -118,6 +118,8 @@ def test_cursor_pages_walk_every_session_once_and_a_cursor_opens_no_other_tenant
     ({"from": "2026-01-01T00:00:00"}, "invalid_argument"),  # no offset
     ({"from": "2026-02-01T00:00:00+00:00", "to": "2026-01-01T00:00:00+00:00"}, "invalid_argument"),
     ({"limit": "0"}, "validation_error"),
+    ({"to": "-2.2250738585072014e-308"}, "validation_error"),  # a number, not the documented date-time
+    ({"from": "1796629441"}, "validation_error"),
     ({"tenant": "ten_other"}, "query_parameter_unknown"),
 ])
 def test_bad_queries_are_problems_with_a_stable_code(tenants: Tenants, params: dict[str, str], code: str) -> None:
