@@ -20,7 +20,6 @@ from adapters.crypto.argon2_passwords import Argon2idPasswordHasher
 from adapters.http_state.memory_state import InMemoryHttpState
 from adapters.http_state.postgres_state import PostgresHttpState
 from adapters.http_state.sqlite_state import SQLiteHttpState
-from adapters.integrity.ed25519_keys import SigningKeyError
 from adapters.media import MsgpackLivenessFramesCodec, OpenCvVideoSampler, PillowImageSanitizer
 from adapters.outages import unavailable_dependency
 from api.app import create_app
@@ -28,6 +27,7 @@ from api.deps import ApiDependencies, ApiSettings, Clock, ReadinessProbe, system
 from api.ports import ApiServices, MediaServices, PublishedCheckpointKey
 from api.proofs import MerkleLedgerProofs
 from api.routes import ROUTE_HANDLERS
+from domain.integrity.signatures import SigningKeyError
 from domain.people.console_commands import ConsoleAccounts
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import (

@@ -14,8 +14,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.integrity.directory_sink import DirectoryCheckpointSink, DirectoryCheckpointSource
 from adapters.integrity.ed25519_keys import (
+    ED25519,
     Ed25519CheckpointSigner,
-    SigningKeyError,
     load_or_create_dev_key,
     load_private_key_file,
     public_key_bytes,
@@ -27,6 +27,7 @@ from adapters.persistence.pg_pool import healing_pool, with_connect_timeout
 from domain.application import KycLedger
 from domain.integrity.checkpoint_sources import CheckpointSource, HeldNote
 from domain.integrity.merkle_store import MerkleLog
+from domain.integrity.signatures import SignatureVerifier, SigningKeyError
 from ops.bootstrap import LedgerRuntime
 from services.evidence.checkpoints import Checkpointer
 from services.evidence.ports import Checkpointing, Rows
@@ -179,6 +180,10 @@ class RuntimeEvidence:
 
     def public_key(self) -> bytes:
         return trusted_public_key(self.rt)
+
+    @property
+    def signatures(self) -> SignatureVerifier:
+        return ED25519
 
     def snapshot(self) -> AbstractContextManager[Rows]:
         snapshot: AbstractContextManager[Rows] = self.rt.reader().snapshot()

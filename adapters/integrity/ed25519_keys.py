@@ -1,4 +1,4 @@
-"""Ed25519 keys that sign ledger checkpoints, and the signature check the offline verifier uses.
+"""Ed25519 keys that sign ledger checkpoints, and the signature verifier the offline checks use.
 
 Keys come from configuration (a PEM or raw 32-byte file, or a hex/base64 seed string); ``kycledger
 dev`` generates one into its data dir, readable by the owner only. The key id is SHA-256 of the raw
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 import os
 import stat
 from pathlib import Path
@@ -18,23 +17,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from domain.errors import DomainError
-from domain.integrity.checkpoint import (
-    Checkpoint,
-    CheckpointSignatureError,
-    key_id,
-    note_key_hint,
-    parse_signed_checkpoint,
-)
+from domain.integrity.checkpoint import Checkpoint, key_id
+from domain.integrity.signatures import SigningKeyError, verify_signed_checkpoint
 
 DEV_KEY_FILE = "checkpoint-ed25519.pem"
 _SEED_SIZE = 32
-
-
-class SigningKeyError(DomainError):
-    """A checkpoint key that cannot be loaded, or whose file others may read."""
-
-    code = "signing_key_invalid"
 
 
 class Ed25519CheckpointSigner:
@@ -156,27 +143,24 @@ def public_key_from_bytes(data: bytes) -> bytes:
     return raw
 
 
-def verify_checkpoint_signature(public_key: bytes, signed_checkpoint: bytes) -> Checkpoint:
-    """The checkpoint in ``signed_checkpoint`` if a signature line by ``public_key`` verifies.
+class Ed25519SignatureVerifier:
+    """``domain.integrity.signatures.SignatureVerifier`` backed by ``cryptography``'s Ed25519."""
 
-    Raises ``CheckpointFormatError`` for malformed notes and ``CheckpointSignatureError`` when no
-    signature by this key is present or none of them verifies.
-    """
-    try:
-        verifier = Ed25519PublicKey.from_public_bytes(public_key)
-    except ValueError:
-        raise SigningKeyError("an Ed25519 public key is 32 raw bytes", length=len(public_key)) from None
-    signed = parse_signed_checkpoint(signed_checkpoint)
-    body = signed.checkpoint.body()
-    expected_key = key_id(public_key).hex()
-    by_key = [s for s in signed.signatures
-              if hmac.compare_digest(s.key_hint, note_key_hint(s.key_name, public_key))]
-    if not by_key:
-        raise CheckpointSignatureError("checkpoint carries no signature by this key", key_id=expected_key)
-    for signature in by_key:
+    def verify(self, public_key: bytes, signature: bytes, message: bytes) -> bool:
         try:
-            verifier.verify(signature.signature, body)
+            verifier = Ed25519PublicKey.from_public_bytes(public_key)
+        except ValueError:
+            raise SigningKeyError("an Ed25519 public key is 32 raw bytes", length=len(public_key)) from None
+        try:
+            verifier.verify(signature, message)
         except InvalidSignature:
-            continue
-        return signed.checkpoint
-    raise CheckpointSignatureError("checkpoint signature does not verify", key_id=expected_key)
+            return False
+        return True
+
+
+ED25519 = Ed25519SignatureVerifier()
+
+
+def verify_checkpoint_signature(public_key: bytes, signed_checkpoint: bytes) -> Checkpoint:
+    """``verify_signed_checkpoint`` with the Ed25519 verifier (for the composition root and tests)."""
+    return verify_signed_checkpoint(ED25519, public_key, signed_checkpoint)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+from adapters.integrity.ed25519_keys import ED25519
 from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context
 from ops.api_services import erasure_engine
@@ -79,7 +80,7 @@ def _erase(args: argparse.Namespace) -> int:
 
 
 def _verify_receipt(args: argparse.Namespace) -> int:
-    ok, reason = verify_receipt(json.loads(Path(args.receipt).read_text(encoding="utf-8")))
+    ok, reason = verify_receipt(json.loads(Path(args.receipt).read_text(encoding="utf-8")), ED25519)
     if args.json:
         print_json({"ok": ok, "reason": None if ok else reason})
         return 0 if ok else 1

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from adapters.integrity.ed25519_keys import load_private_key_file, public_key_bytes
+from adapters.integrity.ed25519_keys import ED25519, load_private_key_file, public_key_bytes
 from domain.errors import InvalidArgumentError
 from domain.integrity.checkpoint_sources import CheckpointSource, HeldNote
 from domain.integrity.verifier import VerificationReport
@@ -111,12 +111,12 @@ def _verify(args: argparse.Namespace) -> int:
         if extra:
             raise InvalidArgumentError("--checkpoint-dir applies to a ledger or an export, not to a bundle "
                                        "(a bundle carries its own checkpoint and proofs)")
-        return verify_bundle_file(Path(args.bundle), pinned, args.json)
+        return verify_bundle_file(Path(args.bundle), ED25519, pinned, args.json)
     if args.export:
         sources = checkpoint_sources(None, extra)
         held = _held(sources)
         try:
-            report, key = verify_export(Path(args.export), pinned, held)
+            report, key = verify_export(Path(args.export), ED25519, pinned, held)
         except ExportFormatError as e:
             print(f"FAILED: the export is not intact: {e.message} {e.details or ''}".rstrip())
             return 1
@@ -134,7 +134,7 @@ def _verify_live(rt: LedgerRuntime, pinned: bytes | None,
     held = _held(sources)
     notes = checkpoint_notes(rt)
     with rt.reader().ledger_rows() as rows:
-        report = verify_ledger_rows(rows, notes, key, held)
+        report = verify_ledger_rows(rows, notes, key, ED25519, held)
     return report, key, summarize_holders(held, [s.name for s in sources])
 
 

@@ -1,5 +1,6 @@
-"""Offline verification of an erasure receipt (``services.erasure.engine``): stdlib, ``cryptography`` and
-``domain.integrity`` only, so an auditor checks a receipt with no database and no services."""
+"""Offline verification of an erasure receipt (``services.erasure.engine``): the standard library,
+``domain.integrity`` and a signature verifier only (``domain.integrity.signatures``; ops/ passes the
+Ed25519 one), so an auditor checks a receipt with no database and no services."""
 
 from __future__ import annotations
 
@@ -8,23 +9,24 @@ import json
 from typing import Any
 from uuid import UUID
 
-from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError
 from domain.integrity.chain import entry_hash_of, same_hash
 from domain.integrity.merkle import ProofVerificationError, verify_consistency, verify_inclusion
+from domain.integrity.signatures import SignatureVerifier, verify_signed_checkpoint
 from domain.subjects import SUBJECT_ERASED_TOPIC
 
 RECEIPT_FORMAT = "kycledger-erasure-receipt"
 ERASED_TOPIC = SUBJECT_ERASED_TOPIC
 
 
-def verify_receipt(receipt: dict[str, Any], pinned_key: bytes | None = None) -> tuple[bool, str]:
+def verify_receipt(receipt: dict[str, Any], signatures: SignatureVerifier,
+                   pinned_key: bytes | None = None) -> tuple[bool, str]:
     """(ok, reason): signatures, the erased entry's hash and both proofs, with no database."""
     try:
         key = pinned_key or base64.b64decode(receipt["public_key"])
         try:
-            previous = verify_checkpoint_signature(key, base64.b64decode(receipt["previous_checkpoint"]))
-            current = verify_checkpoint_signature(key, base64.b64decode(receipt["checkpoint"]))
+            previous = verify_signed_checkpoint(signatures, key, base64.b64decode(receipt["previous_checkpoint"]))
+            current = verify_signed_checkpoint(signatures, key, base64.b64decode(receipt["checkpoint"]))
         except DomainError as e:
             return False, f"a checkpoint is not validly signed by the ledger key: {e.message}"
         event = receipt["event"]

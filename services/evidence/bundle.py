@@ -4,10 +4,11 @@ A bundle is one JSON document holding, for each event, the stored bytes (persona
 sealed ciphertext), its chain entry (position, notification id, previous hash, entry hash) and an
 RFC 9162 inclusion proof against the latest signed checkpoint; plus that checkpoint and every
 earlier one, the policy documents the decisions used (with their activation events, also proven),
-and the checkpoint public key. ``verify_bundle`` needs only the standard library, ``cryptography``
-and ``domain.integrity``: it checks the signature, recomputes every entry hash from the stored
-bytes, walks every proof to the signed root, checks each session's events are complete
-(versions 1..n, nothing left out) and that each policy document hashes to what its decision names.
+and the checkpoint public key. ``verify_bundle`` needs only the standard library, ``domain.integrity``
+and a signature verifier (``domain.integrity.signatures``; ops/ passes the Ed25519 one): it checks
+the signature, recomputes every entry hash from the stored bytes, walks every proof to the signed
+root, checks each session's events are complete (versions 1..n, nothing left out) and that each
+policy document hashes to what its decision names.
 """
 
 from __future__ import annotations
@@ -22,11 +23,11 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError, InvalidArgumentError, NotFoundError
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
 from domain.integrity.merkle import ProofVerificationError, verify_inclusion
 from domain.integrity.merkle_store import MerkleLog
+from domain.integrity.signatures import SignatureVerifier, verify_signed_checkpoint
 from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics
 from domain.sessions.canonical import canonical_json, sha256_hex
@@ -194,7 +195,8 @@ def _check_named_key(bundle: dict[str, Any], pinned_id: str) -> None:
                             f"not the pinned key {pinned_id}")
 
 
-def verify_bundle(bundle: dict[str, Any], pinned_key: bytes | None = None) -> BundleReport:
+def verify_bundle(bundle: dict[str, Any], signatures: SignatureVerifier,
+                  pinned_key: bytes | None = None) -> BundleReport:
     """Check everything a bundle claims, offline; the first failure is the report's reason."""
     key = pinned_key or base64.b64decode(bundle.get("public_key", ""))
     key_id = hashlib.sha256(key).hexdigest()
@@ -207,7 +209,7 @@ def verify_bundle(bundle: dict[str, Any], pinned_key: bytes | None = None) -> Bu
         if pinned_key is not None:
             _check_named_key(bundle, key_id)
         try:
-            checkpoint = verify_checkpoint_signature(key, base64.b64decode(bundle["checkpoint"]))
+            checkpoint = verify_signed_checkpoint(signatures, key, base64.b64decode(bundle["checkpoint"]))
         except DomainError as e:
             raise BundleInvalid(f"the checkpoint is not validly signed by the ledger key: {e.message}") from None
         size = checkpoint.size
@@ -223,14 +225,15 @@ def verify_bundle(bundle: dict[str, Any], pinned_key: bytes | None = None) -> Bu
     return BundleReport(True, "", len(events), len(sessions), size, key_id)
 
 
-def verify_bundle_file(path: Path, pinned_key: bytes | None = None, as_json: bool = False) -> int:
+def verify_bundle_file(path: Path, signatures: SignatureVerifier, pinned_key: bytes | None = None,
+                       as_json: bool = False) -> int:
     """``kycledger ledger verify --bundle FILE``: print the result; exit code 0 only if intact."""
     try:
         bundle = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
         print(f"FAILED: the bundle cannot be read: {e}")
         return 1
-    report = verify_bundle(bundle, pinned_key)
+    report = verify_bundle(bundle, signatures, pinned_key)
     if as_json:
         print(json.dumps(asdict(report), indent=2))
     elif report.ok:

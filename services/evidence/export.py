@@ -25,7 +25,7 @@ def write_export(evidence: LedgerEvidence, out: Path) -> tuple[int, int]:
     held = evidence.held_notes()
     notes = evidence.checkpoint_notes()
     with evidence.snapshot() as (events, chain):
-        report = verify_streams(events, chain, notes, evidence.public_key(), held)
+        report = verify_streams(events, chain, notes, evidence.public_key(), evidence.signatures, held)
     if not report.ok:
         raise LedgerIntegrityError("the ledger does not verify; export refused",
                                    position=report.first_bad_position, reason=report.reason)

@@ -2,8 +2,8 @@
 
 The composition root implements it over a runtime (``ops.integrity_wiring.RuntimeEvidence``): the
 raw stored rows with their chain entries, the Merkle node and checkpoint stores with a checkpointer
-over them, the signed checkpoint notes, the copies held outside the database, and the public key
-checkpoints verify under (docs/architecture.md §4).
+over them, the signed checkpoint notes, the copies held outside the database, the public key
+checkpoints verify under and the signature verifier that checks them (docs/architecture.md §4).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from domain.application import KycLedger
 from domain.integrity.checkpoint import CheckpointStore
 from domain.integrity.checkpoint_sources import HeldNote
 from domain.integrity.merkle_store import TreeNodeStore
+from domain.integrity.signatures import SignatureVerifier
 from domain.integrity.verifier import ChainEntry, EventRow
 from services.evidence.checkpoints import Checkpointer
 
@@ -38,6 +39,11 @@ class LedgerEvidence(Protocol):
 
     def public_key(self) -> bytes:
         """The Ed25519 public key the ledger's checkpoints verify under."""
+        ...
+
+    @property
+    def signatures(self) -> SignatureVerifier:
+        """The verifier that checks checkpoint signatures under that key."""
         ...
 
     def snapshot(self) -> AbstractContextManager[Rows]:

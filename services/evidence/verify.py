@@ -1,7 +1,8 @@
 """Offline verification of a ledger: signatures first, then chain and roots (docs/architecture.md §4).
 
-This module needs only the standard library, ``cryptography`` and the pure ``domain.integrity``
-code, so an auditor can run it on an export with no database and no kycledger services.
+This module needs only the standard library, the pure ``domain.integrity`` code and a signature
+verifier (``domain.integrity.signatures``; ops/ passes the Ed25519 one), so an auditor can run it on
+an export with no database and no kycledger services.
 """
 
 from __future__ import annotations
@@ -14,10 +15,10 @@ from pathlib import Path
 from typing import Any
 from uuid import UUID
 
-from adapters.integrity.ed25519_keys import verify_checkpoint_signature
 from domain.errors import DomainError
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint
 from domain.integrity.checkpoint_sources import HeldNote
+from domain.integrity.signatures import SignatureVerifier, verify_signed_checkpoint
 from domain.integrity.verifier import (
     ChainEntry,
     EventRow,
@@ -35,12 +36,13 @@ class ExportFormatError(DomainError):
     code = "export_malformed"
 
 
-def checked_checkpoints(notes: Sequence[bytes], public_key: bytes) -> tuple[list[Checkpoint], str | None]:
+def checked_checkpoints(notes: Sequence[bytes], public_key: bytes,
+                        signatures: SignatureVerifier) -> tuple[list[Checkpoint], str | None]:
     """The checkpoints whose signature by ``public_key`` verifies; or the first failure's reason."""
     good: list[Checkpoint] = []
     for number, note in enumerate(notes, start=1):
         try:
-            good.append(verify_checkpoint_signature(public_key, note))
+            good.append(verify_signed_checkpoint(signatures, public_key, note))
         except DomainError as e:
             return good, f"checkpoint #{number} is not validly signed by the ledger key: {e.message}"
     return good, None
@@ -62,15 +64,15 @@ class HolderSummary:
     newest_size: int | None
 
 
-def checked_held_notes(held: Sequence[HeldNote], public_key: bytes) -> tuple[dict[Checkpoint, str], str | None,
-                                                                                    int]:
+def checked_held_notes(held: Sequence[HeldNote], public_key: bytes,
+                       signatures: SignatureVerifier) -> tuple[dict[Checkpoint, str], str | None, int]:
     """The held checkpoints validly signed by ``public_key``, each with its holder; or the first
     failure's reason and the size that note claims. A note signed by another key is a failure, never
     skipped: either the sink holds something it should not, or the ledger's key changed unannounced."""
     good: dict[Checkpoint, str] = {}
     for item in held:
         try:
-            checkpoint = verify_checkpoint_signature(public_key, item.note)
+            checkpoint = verify_signed_checkpoint(signatures, public_key, item.note)
         except DomainError as e:
             return good, (f"{item.holder} holds {item.reference}, which is not a checkpoint validly signed by "
                           f"the ledger key: {e.message}"), _claimed_size(item.note)
@@ -88,20 +90,21 @@ def summarize_holders(held: Sequence[HeldNote], holders: Sequence[str]) -> list[
 
 def verify_streams(
     events: Iterator[EventRow], chain: Iterator[ChainEntry], notes: Sequence[bytes], public_key: bytes,
-    held: Sequence[HeldNote] = (),
+    signatures: SignatureVerifier, held: Sequence[HeldNote] = (),
 ) -> VerificationReport:
     """``verify_ledger_rows`` over two separate streams (an export), paired in lockstep."""
-    return verify_ledger_rows(paired_rows(events, chain), notes, public_key, held)
+    return verify_ledger_rows(paired_rows(events, chain), notes, public_key, signatures, held)
 
 
 def verify_ledger_rows(
-    rows: Iterable[LedgerRow], notes: Sequence[bytes], public_key: bytes, held: Sequence[HeldNote] = (),
+    rows: Iterable[LedgerRow], notes: Sequence[bytes], public_key: bytes, signatures: SignatureVerifier,
+    held: Sequence[HeldNote] = (),
 ) -> VerificationReport:
     """Verify the rows against the database's checkpoint ``notes`` and the ``held`` notes of holders
     outside it (the sink, witnesses): every one of them must be signed by ``public_key``, and the
     ledger must be at least as long as each and have its root at its size."""
-    checkpoints, failure = checked_checkpoints(notes, public_key)
-    outside, held_failure, held_claimed = checked_held_notes(held, public_key)
+    checkpoints, failure = checked_checkpoints(notes, public_key, signatures)
+    outside, held_failure, held_claimed = checked_held_notes(held, public_key, signatures)
     holders = {checkpoint: "the database" for checkpoint in checkpoints}
     for checkpoint, holder in outside.items():
         holders.setdefault(checkpoint, holder)  # the same note in the database and the sink is checked once
@@ -190,7 +193,7 @@ class ExportFile:
                 raise ExportFormatError("malformed event line in export", error=str(e)) from None
 
 
-def verify_export(path: Path, trusted_public_key: bytes | None = None,
+def verify_export(path: Path, signatures: SignatureVerifier, trusted_public_key: bytes | None = None,
                   held: Sequence[HeldNote] = ()) -> tuple[VerificationReport, bytes]:
     """Verify an export offline, also against ``held`` checkpoints (e.g. a copy of the sink);
     returns the report and the public key that was used."""
@@ -199,4 +202,4 @@ def verify_export(path: Path, trusted_public_key: bytes | None = None,
     # Two independent passes over the file keep memory flat for exports of any size.
     events = (event for event, _ in export.rows())
     chain = (link for _, link in export.rows())
-    return verify_streams(events, chain, export.notes, key, held), key
+    return verify_streams(events, chain, export.notes, key, signatures, held), key

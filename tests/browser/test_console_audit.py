@@ -18,6 +18,7 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
 from adapters.crypto.argon2_passwords import Argon2idPasswordHasher
+from adapters.integrity.ed25519_keys import ED25519
 from api.client import KycClient
 from domain.audit import PLATFORM_TENANT, audit_context
 from domain.people.console_commands import ConsoleAccounts
@@ -145,7 +146,7 @@ def test_an_auditor_finds_replays_downloads_and_verifies_a_case_and_sees_who_loo
     path = tmp_path / "bundle.json"
     download.value.save_as(str(path))
     bundle = json.loads(path.read_text())
-    assert verify_bundle(bundle, pinned_key=trusted_public_key(web_stack.rt)).ok
+    assert verify_bundle(bundle, ED25519, pinned_key=trusted_public_key(web_stack.rt)).ok
     viewer = browser.new_page()
     viewer.goto(f"{web_stack.url}/evidence")
     viewer.wait_for_selector("body[data-pin-ready=true]")

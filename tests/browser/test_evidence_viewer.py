@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import BrowserContext, Page, Playwright
 
+from adapters.integrity.ed25519_keys import ED25519
 from ops.bootstrap import LedgerRuntime
 from ops.integrity_wiring import RuntimeEvidence, trusted_public_key
 from ops.runners.decision_worker import DecisionWorker
@@ -130,7 +131,7 @@ def test_a_genuine_bundle_verifies_against_the_published_key_and_as_a_saved_file
         screens: Screens, chromium: Path) -> None:
     path = tmp_path / "bundle.json"
     write_bundle(bundle, path)
-    assert verify_bundle(bundle, pinned_key=operator_key).ok
+    assert verify_bundle(bundle, ED25519, pinned_key=operator_key).ok
     page = browser.new_page()
     response = page.goto(f"{web_stack.url}/evidence")
     assert response is not None and response.status == 200
@@ -186,9 +187,9 @@ def test_a_forged_bundle_resigned_with_another_key_is_refused_next_to_the_genuin
     assert _open_bundle(page, genuine)["ok"] is True
     screens.shot(page, "evidence-genuine-next-to-forged")
     # The forgery is consistent with the key it carries (the old viewer showed "✓ Verified")...
-    assert verify_bundle(json.loads(forged.read_text())).ok
+    assert verify_bundle(json.loads(forged.read_text()), ED25519).ok
     report = _open_bundle(page, forged)
-    expected = verify_bundle(json.loads(forged.read_text()), pinned_key=operator_key)
+    expected = verify_bundle(json.loads(forged.read_text()), ED25519, pinned_key=operator_key)
     assert report == {"ok": False, "reason": expected.reason, "stage": "key"}
     assert report["reason"].startswith("signed by an unknown key: the bundle names key id")
     verdict = page.locator("#verdict").inner_text()
@@ -201,7 +202,7 @@ def test_a_forged_bundle_resigned_with_another_key_is_refused_next_to_the_genuin
     # ...and naming the operator's key does not help: the checkpoint carries no signature by it.
     claimed = _open_bundle(page, claiming)
     assert claimed["ok"] is False and claimed["stage"] == "signature"
-    assert claimed["reason"] == verify_bundle(json.loads(claiming.read_text()), pinned_key=operator_key).reason
+    assert claimed["reason"] == verify_bundle(json.loads(claiming.read_text()), ED25519, pinned_key=operator_key).reason
     screens.shot(page, "evidence-forged-claiming-operator-key")
     page.close()
 
@@ -228,7 +229,7 @@ def test_every_tampered_bundle_fails_in_the_browser_with_the_python_verifiers_re
     for index, (name, tamper, prefix) in enumerate(TAMPERS):
         edited = copy.deepcopy(bundle)
         tamper(edited)
-        expected = verify_bundle(edited, pinned_key=operator_key)
+        expected = verify_bundle(edited, ED25519, pinned_key=operator_key)
         assert not expected.ok and expected.reason.startswith(prefix), (name, expected.reason)
         path = tmp_path / f"tampered-{index}.json"
         write_bundle(edited, path)

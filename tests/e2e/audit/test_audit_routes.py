@@ -13,7 +13,7 @@ from uuid import UUID
 
 import pytest
 
-from adapters.integrity.ed25519_keys import verify_checkpoint_signature
+from adapters.integrity.ed25519_keys import ED25519, verify_checkpoint_signature
 from domain.checks import Outcome
 from domain.integrity.chain import entry_hash_of
 from domain.integrity.merkle import verify_inclusion
@@ -72,13 +72,13 @@ def test_bundles_verify_offline_for_a_session_and_a_period(audited: tuple[Any, .
     _stack, _, auditor, sid = audited
     session_bundle = auditor.get(f"/v1/audit/sessions/{sid}/bundle")
     assert session_bundle.status_code == 200
-    report = verify_bundle(session_bundle.json())
+    report = verify_bundle(session_bundle.json(), ED25519)
     assert report.ok, report.reason
     now = datetime.now(UTC)
     query = f"from={(now - timedelta(hours=1)).isoformat()}&to={(now + timedelta(hours=1)).isoformat()}"
     period = auditor.get("/v1/audit/bundles?" + query.replace("+", "%2B"))
     assert period.status_code == 200, period.text
-    assert sid in period.json()["scope"]["sessions"] and verify_bundle(period.json()).ok
+    assert sid in period.json()["scope"]["sessions"] and verify_bundle(period.json(), ED25519).ok
     empty = auditor.get("/v1/audit/bundles?from=2001-01-01T00:00:00%2B00:00&to=2001-02-01T00:00:00%2B00:00")
     assert empty.status_code == 404
 

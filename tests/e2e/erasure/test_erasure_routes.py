@@ -11,6 +11,7 @@ from uuid import UUID
 
 import pytest
 
+from adapters.integrity.ed25519_keys import ED25519
 from domain.ports.blobs import session_subject_id
 from ops.product_wiring import blob_store, build_pipeline
 from services.erasure.engine import verify_receipt
@@ -48,9 +49,9 @@ def test_session_erasure_shreds_purges_and_answers_a_verifiable_receipt(stack: A
     (receipt,) = answer.json()["receipts"]
     assert receipt["status"] == "erased" and receipt["subject_id"] == subject
     assert sorted(receipt["purged_blob_refs"]) == sorted(set(refs))
-    assert verify_receipt(receipt) == (True, "")
+    assert verify_receipt(receipt, ED25519) == (True, "")
     tampered = {**receipt, "key_id": "dk_forged"}
-    assert verify_receipt(tampered)[0] is False
+    assert verify_receipt(tampered, ED25519)[0] is False
     erased = [e for e in topics(stack, "kycledger.subject.SubjectErased")
               if f"{e.originator_id}:{e.originator_version}" == receipt["event"]["event_id"]]
     assert erased and erased[0].actor == f"key:{owner.key_id}"  # the requesting key is on record

@@ -17,6 +17,7 @@ from uuid import UUID
 import pytest
 
 from adapters.blobs import LocalDiskBlobStore
+from adapters.integrity.ed25519_keys import ED25519
 from adapters.views.runner import ProjectionRunner
 from domain.audit import audit_context
 from domain.errors import SubjectErasedError
@@ -111,7 +112,7 @@ def test_erasure_leaves_no_plaintext_anywhere_and_the_ledger_still_verifies(
         wait_relayed(rt, relay)
         relay.stop()
         assert [r["status"] for r in receipts] == ["erased"]
-        assert verify_receipt(receipts[0]) == (True, "")
+        assert verify_receipt(receipts[0], ED25519) == (True, "")
         assert receipts[0]["purged_blob_refs"] == [blobs.address(subject, _sha(IMAGE))]
         extracted = next(e for e in rt.ledger.events.get(sid) if type(e).__name__ == "DocumentDataExtracted")
         assert extracted.fields["full_name"].is_erased
@@ -155,10 +156,10 @@ def test_a_tampered_receipt_fails(ledger: LedgerRuntime) -> None:
                          ("public_key", base64.b64encode(bytes(32)).decode())):
         edited: dict[str, Any] = copy.deepcopy(receipt)
         edited[field] = value
-        assert not verify_receipt(edited)[0], field
+        assert not verify_receipt(edited, ED25519)[0], field
     edited = copy.deepcopy(receipt)
     edited["event"]["position"] = 1
-    assert verify_receipt(edited) == (False, "the erasure entry at position 1 does not match its stored bytes")
+    assert verify_receipt(edited, ED25519) == (False, "the erasure entry at position 1 does not match its stored bytes")
 
 
 def test_media_retention_purges_old_images_and_is_an_event(ledger: LedgerRuntime) -> None:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from adapters.integrity.ed25519_keys import ED25519
 from ops.bootstrap import LedgerRuntime
 from ops.cli import main
 from ops.integrity_wiring import RuntimeEvidence, trusted_public_key
@@ -42,7 +43,7 @@ def bundle(ledger: tuple[LedgerRuntime, list[Any]]) -> dict[str, Any]:
 
 def test_a_session_bundle_verifies_offline_through_the_cli(bundle: dict[str, Any], tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
-    assert verify_bundle(bundle).ok
+    assert verify_bundle(bundle, ED25519).ok
     assert {e["topic"] for e in bundle["events"]} >= {"kycledger.session.Created", "kycledger.session.DecisionMade"}
     assert len(bundle["policies"]) == 1 and len(bundle["policy_activations"]) == 1
     path = tmp_path / "bundle.json"
@@ -55,7 +56,7 @@ def test_a_session_bundle_verifies_offline_through_the_cli(bundle: dict[str, Any
 def test_a_tenant_period_bundle_covers_its_sessions_only(ledger: tuple[LedgerRuntime, list[Any]]) -> None:
     rt, ids = ledger
     period = build_bundle(RuntimeEvidence(rt), TENANTS[0], start=T0 - timedelta(days=1), end=T0 + timedelta(days=1))
-    assert verify_bundle(period).ok
+    assert verify_bundle(period, ED25519).ok
     assert sorted(period["scope"]["sessions"]) == sorted(str(i) for i in ids[0::2])
 
 
@@ -97,7 +98,7 @@ def test_an_edited_bundle_fails_with_the_exact_reason(bundle: dict[str, Any], na
                                                       tamper: Callable[[dict[str, Any]], None], reason: str) -> None:
     edited = copy.deepcopy(bundle)
     tamper(edited)
-    report = verify_bundle(edited)
+    report = verify_bundle(edited, ED25519)
     expected = reason.format(decision=bundle["events"][_decision_index(bundle)]["position"],
                              first=bundle["events"][0]["position"], session=bundle["scope"]["session_id"],
                              policy=next(iter(bundle["policies"])))
@@ -106,24 +107,24 @@ def test_an_edited_bundle_fails_with_the_exact_reason(bundle: dict[str, Any], na
 
 
 def test_a_pinned_key_overrides_the_bundles_own(bundle: dict[str, Any]) -> None:
-    report = verify_bundle(bundle, pinned_key=bytes(32))
+    report = verify_bundle(bundle, ED25519, pinned_key=bytes(32))
     assert not report.ok and report.reason.startswith("signed by an unknown key: the bundle names key id ")
 
 
 def test_a_forged_bundle_resigned_with_another_key_is_refused_against_the_pinned_key(
         bundle: dict[str, Any], ledger: tuple[LedgerRuntime, list[Any]]) -> None:
     operator_key = trusted_public_key(ledger[0])
-    assert verify_bundle(bundle, pinned_key=operator_key).ok  # the genuine bundle, same pin
+    assert verify_bundle(bundle, ED25519, pinned_key=operator_key).ok  # the genuine bundle, same pin
     forged = resigned(bundle)
     # Consistent with the key it carries: only the pin tells it from the ledger's own evidence.
-    assert verify_bundle(forged).ok
-    report = verify_bundle(forged, pinned_key=operator_key)
+    assert verify_bundle(forged, ED25519).ok
+    report = verify_bundle(forged, ED25519, pinned_key=operator_key)
     assert not report.ok
     assert report.reason == (f"signed by an unknown key: the bundle names key id "
                              f"{hashlib.sha256(base64.b64decode(forged['public_key'])).hexdigest()}, "
                              f"not the pinned key {hashlib.sha256(operator_key).hexdigest()}")
     # Claiming the operator's key does not help: the checkpoint carries no signature by it.
-    claiming = verify_bundle(resigned(bundle, claim_key=operator_key), pinned_key=operator_key)
+    claiming = verify_bundle(resigned(bundle, claim_key=operator_key), ED25519, pinned_key=operator_key)
     assert not claiming.ok
     assert claiming.reason == ("the checkpoint is not validly signed by the ledger key: "
                                "checkpoint carries no signature by this key")

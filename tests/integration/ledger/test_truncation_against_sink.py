@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.integrity.directory_sink import DirectoryCheckpointSink
-from adapters.integrity.ed25519_keys import Ed25519CheckpointSigner
+from adapters.integrity.ed25519_keys import ED25519, Ed25519CheckpointSigner
 from domain.integrity.checkpoint import Checkpoint, parse_signed_checkpoint, sign_checkpoint
 from ops.bootstrap import open_runtime
 from ops.cli import main
@@ -61,7 +61,7 @@ def _database_alone_verifies(ledger: Ledger) -> bool:
     try:
         notes = checkpoint_notes(rt)
         with rt.reader().snapshot() as (events, chain):
-            return verify_streams(events, chain, notes, trusted_public_key(rt)).ok
+            return verify_streams(events, chain, notes, trusted_public_key(rt), ED25519).ok
     finally:
         rt.close()
 

@@ -16,7 +16,7 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from adapters.integrity.directory_sink import DirectoryCheckpointSink, DirectoryCheckpointSource
-from adapters.integrity.ed25519_keys import Ed25519CheckpointSigner
+from adapters.integrity.ed25519_keys import ED25519, Ed25519CheckpointSigner
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of
 from domain.integrity.checkpoint import MAX_NOTE_BYTES, Checkpoint, sign_checkpoint
 from domain.integrity.checkpoint_sources import CheckpointSourceUnavailableError, HeldNote
@@ -71,24 +71,24 @@ def test_an_oversized_file_is_read_only_up_to_a_note_and_then_refused(tmp_path: 
     (tmp_path / "checkpoint-huge.note").write_bytes(b"x" * (MAX_NOTE_BYTES * 4))
     held = DirectoryCheckpointSource(tmp_path).held_notes()
     assert len(held[0].note) == MAX_NOTE_BYTES + 1
-    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, held)
+    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, ED25519, held)
     assert not report.ok and "checkpoint-huge.note" in report.reason and "too large" in report.reason
 
 
 def test_a_held_checkpoint_beyond_the_rows_is_a_truncation_named_with_its_holder() -> None:
     events, chain, roots = _ledger(5)
     held = [HeldNote("checkpoint sink /srv/cp", "cp-5.note", _note(5, roots[5]))]
-    report = verify_streams(iter(events[:3]), iter(chain[:3]), [_note(3, roots[3])], SIGNER.public_key, held)
+    report = verify_streams(iter(events[:3]), iter(chain[:3]), [_note(3, roots[3])], SIGNER.public_key, ED25519, held)
     assert report.first_bad_position == 4
     assert "truncated" in report.reason and "held by checkpoint sink /srv/cp (cp-5.note)" in report.reason
     # the database's own checkpoint, alone, says nothing is wrong
-    assert verify_streams(iter(events[:3]), iter(chain[:3]), [_note(3, roots[3])], SIGNER.public_key).ok
+    assert verify_streams(iter(events[:3]), iter(chain[:3]), [_note(3, roots[3])], SIGNER.public_key, ED25519).ok
 
 
 def test_a_held_checkpoint_with_another_root_at_its_size_fails() -> None:
     events, chain, roots = _ledger(5)
     held = [HeldNote("witness w1", "latest", _note(4, roots[3][::-1]))]
-    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, held)
+    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, ED25519, held)
     assert report.first_bad_position == 1 and "rewritten" in report.reason and "witness w1" in report.reason
 
 
@@ -96,7 +96,7 @@ def test_a_held_note_by_another_key_fails_even_when_it_agrees_with_the_rows() ->
     events, chain, roots = _ledger(4)
     stranger = Ed25519CheckpointSigner(Ed25519PrivateKey.generate(), "kycledger-checkpoint")
     held = [HeldNote("checkpoint sink /srv/cp", "cp-4.note", _note(4, roots[4], stranger))]
-    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, held)
+    report = verify_streams(iter(events), iter(chain), [], SIGNER.public_key, ED25519, held)
     assert report.first_bad_position == 4
     assert report.reason.startswith("checkpoint sink /srv/cp holds cp-4.note, which is not a checkpoint validly "
                                     "signed by the ledger key")
@@ -106,7 +106,7 @@ def test_the_same_note_in_the_database_and_the_sink_is_checked_once() -> None:
     events, chain, roots = _ledger(4)
     note = _note(4, roots[4])
     held = [HeldNote("checkpoint sink /srv/cp", "cp-4.note", note), HeldNote("copy", "cp-4.note", note)]
-    report = verify_streams(iter(events), iter(chain), [note], SIGNER.public_key, held)
+    report = verify_streams(iter(events), iter(chain), [note], SIGNER.public_key, ED25519, held)
     assert report.ok and report.checkpoints_checked == [4]
     summary = summarize_holders(held, ["checkpoint sink /srv/cp", "copy", "empty witness"])
     assert [(s.holder, s.checkpoints, s.newest_size) for s in summary] == [
