@@ -44,9 +44,11 @@ To = Annotated[str | None, QueryParameter(
     name="to", required=False, pattern=ISO_MOMENT, schema_extra={"format": "date-time"},
     description="created before (ISO 8601 with offset)")]
 Status = Annotated[str | None, QueryParameter(
-    required=False, max_length=32, description=f"current status: {', '.join(SessionStatus)}")]
+    required=False, max_length=32, schema_extra={"enum": [str(s) for s in SessionStatus]},
+    description=f"current status: {', '.join(SessionStatus)}")]
 RouteFilter = Annotated[str | None, QueryParameter(
-    required=False, max_length=32, description=f"route of the policy's latest decision: {', '.join(Route)}")]
+    required=False, max_length=32, schema_extra={"enum": [str(r) for r in Route]},
+    description=f"route of the policy's latest decision: {', '.join(Route)}")]
 ReviewerFilter = Annotated[str | None, QueryParameter(
     required=False, max_length=64, description="member id of a person who claimed, proposed or decided the review")]
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE, description="sessions per page")]

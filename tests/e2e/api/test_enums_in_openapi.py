@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 
 from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS
+from domain.sessions.status import SessionStatus
+from domain.sessions.values import Route
 from domain.vocabulary import REASON_CODES, WEBHOOK_EVENT_TYPES
 from tests.e2e.api.helpers import ApiStack
 
@@ -109,3 +111,11 @@ def test_a_bad_value_in_a_non_enum_field_is_still_a_plain_validation_error(stack
     client = stack.client(stack.new_tenant())
     answer = client.post("/v1/sessions", {"max_retries": 99})
     assert answer.status_code == 400 and answer.json()["code"] == "validation_error"
+
+
+@pytest.mark.parametrize("path", ["/v1/sessions", "/v1/audit/sessions"])
+def test_session_search_filters_publish_their_closed_sets(doc: dict[str, Any], path: str) -> None:
+    parameters = {p["name"]: p["schema"] for p in doc["paths"][path]["get"]["parameters"]}
+    assert set(parameters["status"]["enum"]) == {str(s) for s in SessionStatus}
+    assert set(parameters["route"]["enum"]) == {str(r) for r in Route}
+    assert parameters["from"]["format"] == parameters["to"]["format"] == "date-time"
