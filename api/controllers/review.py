@@ -9,7 +9,7 @@ different reviewer agrees. The queue is read from the ledger's notification log
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 import msgspec
@@ -37,7 +37,8 @@ _PERSON = {"id": "mem_0123456789abcdef", "name": "Riley Reviewer"}
 
 
 class ReviewDecision(Dto, frozen=True, kw_only=True):
-    decision: Annotated[str, msgspec.Meta(pattern="^(accepted|rejected)$")]
+    decision: Annotated[Literal["accepted", "rejected"], msgspec.Meta(
+        description="the reviewer's verdict: accepted or rejected (the case's outcome, or a proposal under four eyes)")]
     reason: Annotated[str, CODE]
     note: Annotated[str, msgspec.Meta(min_length=1, max_length=2000,
                                       description="free text for the record, sealed like personal data")] | None = None

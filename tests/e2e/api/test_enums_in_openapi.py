@@ -119,3 +119,7 @@ def test_session_search_filters_publish_their_closed_sets(doc: dict[str, Any], p
     assert set(parameters["status"]["enum"]) == {str(s) for s in SessionStatus}
     assert set(parameters["route"]["enum"]) == {str(r) for r in Route}
     assert parameters["from"]["format"] == parameters["to"]["format"] == "date-time"
+
+
+def test_a_reviewers_verdict_is_an_enum(doc: dict[str, Any]) -> None:
+    assert set(_prop(doc, "ReviewDecision", "decision")["enum"]) == {"accepted", "rejected"}
