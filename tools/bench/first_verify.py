@@ -59,7 +59,7 @@ def measure(mode: str, runs: int, data: Path) -> list[float]:
         app = build_api(
             rt,
             settings=ApiSettings(rate_limit_per_minute=100_000, rate_limit_per_day=1_000_000),
-            extensions=product_services(rt, pipeline, None),
+            services=product_services(rt, pipeline, None),
         )
         with TestClient(app, timeout=300) as http:
             with audit_context(PLATFORM_TENANT, "operator:bench", "bench-setup"):
