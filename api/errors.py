@@ -237,4 +237,5 @@ EXCEPTION_HANDLERS: dict[int | type[Exception], Any] = {
     Exception: handle_unexpected,
 }
 
-PROBLEM_RESPONSE_DESCRIPTION = "RFC 9457 problem+json with code, message, details and trace_id (seed 001 §14)"
+PROBLEM_RESPONSE_DESCRIPTION = (
+    "RFC 9457 problem+json with code, message, details and trace_id (requirements/platform §14)")

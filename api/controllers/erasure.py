@@ -121,7 +121,7 @@ class ErasureController(Controller):
 
     @get("/retention/media", operation_id="getMediaRetention", sync_to_thread=True,
           guards=[admin_access],
-         summary="How many days captured media are kept before secure deletion (seed 001 section 6)",
+         summary="How many days captured media are kept before secure deletion (requirements/platform §6)",
          responses=ok(MediaRetention, {"media_retention_days": 30}))
     def media_retention(self, deps: Deps, principal: Caller) -> MediaRetention:
         return MediaRetention(media_retention_days=erasure(deps).media_retention_days(principal.tenant_id))

@@ -43,7 +43,7 @@ _SID = "0d6f3c1e-8a43-4d83-9d1a-2b1f4f0c9e21"
 FOR_YOUR_SERVER = ("Called by the tenant's backend (HMAC-signed), never by the person's device. The per-check "
                    "fields are signals for your server; show the person decision.userMessage and follow "
                    "decision.nextStep (done, retry with decision.retryStep, wait for a reviewer, none), never "
-                   "a per-check outcome or score (seed 002: never reveal fraud details).")
+                   "a per-check outcome or score (requirements/pipeline: never reveal fraud details).")
 _MISMATCH_MESSAGE = "We couldn't verify your identity. Please ensure the selfie matches your ID photo."
 _SCAN = {"scanId": f"{_SID}.1", "sessionId": _SID, "status": "success",
          "ocr": {"name": "ANNA MARIA ERIKSSON", "dob": "1974-08-12", "expiry": "2032-04-15"}, "idType": "passport",
@@ -153,7 +153,7 @@ class MobileController(Controller):
     guards = (client_access,)
 
     @post("/id-scan", operation_id="mobileIdScan", status_code=201,
-          summary="Scan the ID: document capture, OCR and MRZ/PDF417 at once (seed 000 §4)",
+          summary="Scan the ID: document capture, OCR and MRZ/PDF417 at once (requirements/capture §4)",
           responses=ok(ScanView, _SCAN, status=201, description="Scanned"), description=FOR_YOUR_SERVER)
     async def id_scan(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[IdScan, body({"sessionId": _SID, "rawImage": "/9j/4AAQ..."})]) -> dict[str, Any]:
@@ -178,7 +178,7 @@ class MobileController(Controller):
         return scan_view(deps, principal.tenant_id, parse_session_id(session_text), int(attempt))
 
     @post("/selfie", operation_id="mobileSelfie", status_code=201,
-          summary="Selfie: liveness and face match against the scanned ID at once (seed 000 §4)",
+          summary="Selfie: liveness and face match against the scanned ID at once (requirements/capture §4)",
           responses=ok(LivenessView, _LIVENESS, status=201, description="Checked"),
           description=FOR_YOUR_SERVER + " A face mismatch answers with the decided attempt and nextAttempt: the "
                                         "retry keeps the scanned document, so send only a new selfie.")

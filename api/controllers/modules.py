@@ -86,7 +86,8 @@ class ModuleController(Controller):
         return {"challenge_id": str(sid), "challenge": issued.to_record()}
 
     @post("/liveness/analyze", operation_id="analyzeLiveness", status_code=200,
-          summary="Liveness and anti-spoof: one image (passive) or frames answering a challenge (seed 001 §8.1)",
+          summary="Liveness and anti-spoof: one image (passive) or frames answering a challenge "
+                  "(requirements/platform §8.1)",
           responses=ok(dict[str, Any], {"is_live": True, "spoof_type": "none", "confidence": 0.58, "hints": [],
                                         "outcome": "pass", "mode": "passive", "reasons": [], "scores": {},
                                         "models": _MODELS, "processing_ms": 428, "sandbox": False,
@@ -137,7 +138,7 @@ class ModuleController(Controller):
                 "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/document/ocr", operation_id="readDocument", status_code=200,
-          summary="Document detection and OCR with auto-detection (seed 001 §8.2)",
+          summary="Document detection and OCR with auto-detection (requirements/platform §8.2)",
           responses=ok(dict[str, Any], {"detected": {"type": "passport", "country": "UTO", "confidence": 0.95},
                                         "fields": {"surname": "ERIKSSON", "given_names": "ANNA MARIA"},
                                         "images": {"face_crop_base64": "/9j/4AAQ..."},
@@ -174,7 +175,7 @@ class ModuleController(Controller):
                 "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/document/validate", operation_id="validateDocument", sync_to_thread=True, status_code=200,
-          summary="Formal document checks on MRZ text, a PDF417 payload or an OCR result (seed 001 §8.3)",
+          summary="Formal document checks on MRZ text, a PDF417 payload or an OCR result (requirements/platform §8.3)",
           responses=ok(dict[str, Any], {"document_valid": True, "confidence": 0.9,
                                         "checks": [{"name": "mrz_checksum", "status": "pass"}],
                                         "usage": {"module": "validate", "billed": True}}))
@@ -199,7 +200,7 @@ class ModuleController(Controller):
         return {**validation_body(validation), "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/face/match", operation_id="matchFaces", status_code=200,
-          summary="Live photo against a document or enrolled photo (seed 001 §8.4)",
+          summary="Live photo against a document or enrolled photo (requirements/platform §8.4)",
           responses=ok(dict[str, Any], {"match": True, "similarity": 0.84, "threshold": 0.75, "strength": "strong",
                                         "cosine": 0.6, "quality": {"probe": [], "reference": []}, "models": _MODELS,
                                         "processing_ms": 120, "sandbox": False, "usage": _USAGE}))
@@ -222,7 +223,7 @@ class ModuleController(Controller):
                 "usage": receipt.as_usage()}
 
     @post("/kya/check", operation_id="checkKya", sync_to_thread=True, status_code=200,
-          summary="KYA basic profile: email, E.164 phone, country/IP, name coherence (seed 001 module 6)",
+          summary="KYA basic profile: email, E.164 phone, country/IP, name coherence (requirements/platform §3.6)",
           responses=ok(dict[str, Any], {"outcome": "pass", "score": 1.0, "reasons": [], "signals": {
               "phone_format": {"status": "pass", "reason": "e164_valid"}}, "sandbox": False,
               "usage": {"module": "kya", "billed": True}}))

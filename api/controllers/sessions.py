@@ -75,7 +75,7 @@ _CREATE_BODY = Body(examples=[
     Example(summary="expecting a Moroccan identity card (requirements/sessions §3)",
             value={"country": "MA", "document_type": "national_id", "checks": ["ocr", "face_match", "liveness"],
                    "reference": "customer-44"}),
-    Example(summary="with proof of address (seed 002 require_address_proof)",
+    Example(summary="with proof of address (requirements/pipeline: require_address_proof)",
             value={"checks": ["ocr", "data_validation", "face_match", "liveness"], "require_address_proof": True,
                    "reference": "customer-43"})])
 
@@ -86,7 +86,7 @@ class SessionController(SessionListing, Controller):
     guards = (client_access,)
 
     @post("/", operation_id="createSession", sync_to_thread=True, status_code=201,
-          summary="Open a verification session with its configuration (seed 002 step 1)",
+          summary="Open a verification session with its configuration (requirements/pipeline §1)",
           responses=ok(SessionCreated, _CREATED, status=201, description="Created"))
     def create(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                data: Annotated[SessionCreate, _CREATE_BODY]) -> SessionCreated:

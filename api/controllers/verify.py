@@ -104,7 +104,8 @@ class VerifyController(Controller):
     guards = (client_access,)
 
     @post("/identity/verify", operation_id="verifyIdentityInstant", status_code=200,
-          summary="Instant verification: all images in, the full result out (seed 003). When the run cannot "
+          summary="Instant verification: all images in, the full result out (requirements/sessions). "
+                  "When the run cannot "
                   "finish in time (KYC_INSTANT_TIMEOUT_S) or hits an outage after the session was recorded, the "
                   "answer is 202 accepted/processing with the session to poll (Location, poll_url): it is "
                   "processed all the same",
@@ -121,7 +122,7 @@ class VerifyController(Controller):
                                    {"usage": receipt.as_usage()}, started)
 
     @post("/kyc/verify", operation_id="verifyKycAsync", status_code=202,
-          summary="Full workflow, asynchronous: answers a job id and queued (seed 001 section 8.5); the job is "
+          summary="Full workflow, asynchronous: answers a job id and queued (requirements/platform §8.5); the job is "
                   "recorded first, so it is processed even when the work queue is unreachable (status accepted)",
           responses=ok(dict[str, Any], {"job_id": SESSION_VIEW_EXAMPLE["id"], "status": "queued",
                                         "usage": {"module": "workflow", "billed": True}}, status=202,

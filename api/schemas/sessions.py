@@ -17,10 +17,12 @@ REFERENCE = msgspec.Meta(
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 CHECKS = msgspec.Meta(description=(
-    "Checks to run. Default ocr, face_match, liveness (seed 002's example configuration). data_validation "
+    "Checks to run. Default ocr, face_match, liveness (the example configuration of requirements/pipeline). "
+    "data_validation "
     "(expiry, MRZ check digits, dates, minimum age 18) is always added when a check reads the document "
     "(ocr, face_match, fraud, age_verification, screening, kya): a face that matches an expired or altered "
-    "document must never be accepted, and an expired one gets seed 002's 'Your document has expired. Please "
+    "document must never be accepted, and an expired one gets requirements/pipeline's 'Your document has expired. "
+    "Please "
     "use a valid ID.' with a retry for another document. fraud (uncalibrated document forensics) is not a "
     "default: request it to send suspicious captures to review."))
 # The document a client expects (requirements/sessions §2-§3): domain EXPECTED_DOCUMENT_TYPES, as an enum.

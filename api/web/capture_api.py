@@ -172,7 +172,8 @@ class CaptureWebController(Controller):
         return {"logged": True}
 
     @get("/{session_id:str}/handoff.svg", operation_id="clientHandoffQr", sync_to_thread=True,
-         summary="A QR code of this session's capture link, to continue on a phone (seed 000 mobile ↔ web)",
+         summary="A QR code of this session's capture link, to continue on a phone "
+                 "(requirements/capture: mobile ↔ web)",
          responses=text_ok('<svg xmlns="http://www.w3.org/2000/svg" ...></svg>', "image/svg+xml"))
     def handoff(self, request: Request[Any, Any, Any], deps: Deps, session_id: SessionId,
                 client_token: ClientToken = None) -> Response[bytes]:

@@ -23,7 +23,7 @@ from domain.ports.liveness import CapturedFrame, ChallengeResponse
 
 
 def register(sub: Any) -> None:
-    match = sub.add_parser("face-match", help="compare the main faces of two images (seed 001 8.4)")
+    match = sub.add_parser("face-match", help="compare the main faces of two images (requirements/platform §8.4)")
     match.add_argument("probe", help="live photo / selfie")
     match.add_argument("reference", help="document portrait or enrolled photo")
     match.add_argument("--threshold", type=float, default=None, help="0-1 similarity (default 0.65)")

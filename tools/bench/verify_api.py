@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     print("POST /v1/identity/verify  document + selfie + 10 liveness frames (active challenge)")
     print(f"  runs {figures['runs']}  p50 {figures['p50_s']:.3f} s  p95 {figures['p95_s']:.3f} s  "
           f"max {figures['max_s']:.3f} s  mean {figures['mean_s']:.3f} s  server p95 {figures['server_p95_ms']:.0f} ms")
-    print(f"  targets: seed 001 pipeline p95 < 3.5 s; issue 5 <= 1.2 s  -> p95 "
+    print(f"  targets: requirements/platform §11 pipeline p95 < 3.5 s; docs/targets.md §5 <= 1.2 s  -> p95 "
           f"{'meets' if figures['p95_s'] <= 1.2 else 'misses'} 1.2 s")
     print(f"  decisions: {figures['decisions']}")
     return 0

@@ -69,3 +69,14 @@ def test_problem_examples_alone_do_not_count() -> None:
     assert _examples(only_problem) == []
     with_body = {"requestBody": {"content": {"application/json": {"examples": {"a": {"value": {"x": 1}}}}}}}
     assert _examples(with_body) == [{"x": 1}]
+
+
+def test_the_published_document_cites_only_documents_its_reader_has(document: dict[str, Any]) -> None:
+    """Summaries and descriptions cite docs/ (requirements/..., docs/targets.md), never the seed
+    documents or issue numbers, which a reader of the API does not have."""
+    import json
+    import re
+
+    text = json.dumps(document, ensure_ascii=False)
+    stale = sorted(set(re.findall(r"seed ?0\d\d[^\"]{0,30}|issue \d+", text, flags=re.IGNORECASE)))
+    assert stale == []
