@@ -9,7 +9,7 @@ import argparse
 import contextlib
 import os
 import signal
-import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -28,10 +28,32 @@ def register(sub: Any) -> None:
     worker.set_defaults(func=run_worker)
 
 
+class StopSignal:
+    """SIGTERM or SIGINT, seen by the main thread within ``poll_s``.
+
+    The kernel may deliver a process's signal to any of its threads; Python then runs the handler
+    only when the main thread next executes bytecode. A main thread blocked in ``Event.wait()``
+    never does (and a handler that sets an Event can deadlock on the Event's own lock), so the
+    handler only records the signal and the main thread sleeps in short steps.
+    """
+
+    def __init__(self, poll_s: float = 0.2) -> None:
+        self.received: int | None = None
+        self._poll_s = poll_s
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, self._record)
+
+    def _record(self, signum: int, _frame: Any) -> None:
+        self.received = signum
+
+    def wait(self) -> int:
+        while self.received is None:
+            time.sleep(self._poll_s)
+        return self.received
+
+
 def run_worker(args: argparse.Namespace) -> int:
-    stop = threading.Event()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: stop.set())
+    stop = StopSignal()
     configure_logging(os.environ.get("KYC_LOG_LEVEL", "INFO"))  # JSON lines on stderr, redacted (api.logs)
     rt = open_runtime(data_dir=args.data_dir, db_url=args.db)
     with contextlib.ExitStack() as stack:
