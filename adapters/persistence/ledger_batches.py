@@ -22,15 +22,15 @@ from binascii import Error as HexError
 from binascii import unhexlify
 from collections import deque
 from collections.abc import Generator, Iterable, Iterator
-from itertools import zip_longest
+from functools import lru_cache
+from itertools import chain, zip_longest
 from typing import Any
 from uuid import UUID
 
 from psycopg import Copy, sql
 
+from domain.integrity.ledger_columns import BATCH, LedgerColumns, columns_of
 from domain.integrity.verifier import NO_EVENT, NO_LINK, LedgerRow
-
-BATCH = 4_096
 
 
 def uuid_bytes(text: str) -> bytes:
@@ -40,6 +40,25 @@ def uuid_bytes(text: str) -> bytes:
     except (HexError, ValueError, AttributeError):
         raw = b""
     return raw if len(raw) == 16 else UUID(text).bytes
+
+
+@lru_cache(maxsize=4_096)
+def _cached_uuid_bytes(text: str) -> bytes:
+    """``uuid_bytes`` remembered for the aggregates met lately (their events are near each other)."""
+    return uuid_bytes(text)
+
+
+def sqlite_columns(cursor: Any, size: int = BATCH) -> Generator[LedgerColumns, None, None]:
+    """The rows of ``SELECT rowid, originator_id, originator_version, topic bytes, state, entry_hash
+    ... ORDER BY rowid`` as lockstep column batches: the event columns, and the rowid as both chain
+    position and notification id beside the hash. From the first row without a hash on, the rows
+    go through ``sqlite_lockstep``'s general pairing instead."""
+    while rows := cursor.fetchmany(size):
+        nids, oids, versions, topics, states, hashes = zip(*rows, strict=True)
+        if None in hashes:
+            yield from columns_of(sqlite_lockstep(chain(rows, cursor)), size)
+            return
+        yield LedgerColumns(nids, tuple(map(_cached_uuid_bytes, oids)), versions, topics, states, nids, nids, hashes)
 
 
 def sqlite_lockstep(rows: Iterable[tuple[Any, ...]]) -> Generator[LedgerRow, None, None]:
@@ -136,14 +155,21 @@ _BATCH_TYPES = ["int8[]", "bytea[]", "int8[]", "bytea[]", "bytea[]", "int8[]", "
 
 def lockstep_batches(copy: Copy) -> Generator[LedgerRow, None, None]:
     """The rows of ``pg_lockstep_copy``, flattened into lockstep pairs."""
+    for batch in lockstep_columns(copy):
+        yield from batch.rows()
+
+
+def lockstep_columns(copy: Copy) -> Generator[LedgerColumns, None, None]:
+    """The rows of ``pg_lockstep_copy`` as lockstep column batches (the arrays as they came)."""
     copy.set_types(_BATCH_TYPES)
     for ids, originators, versions, topics, states, positions, chain_ids, hashes in copy.rows():
         ids, positions = ids or [], positions or []
-        if len(ids) == len(positions):
-            yield from zip(ids, originators, versions, topics, states, positions, chain_ids, hashes, strict=True)
+        if ids and len(ids) == len(positions):
+            yield LedgerColumns(ids, originators, versions, topics, states, positions, chain_ids, hashes)
             continue
         # One stream ended inside this batch (and the rest of the copy is the other one's tail).
         events = zip(ids, originators or [], versions or [], topics or [], states or [], strict=True)
         links = zip(positions, chain_ids or [], hashes or [], strict=True)
-        for event, link in zip_longest(events, links, fillvalue=None):
-            yield (*(event or NO_EVENT), *(link or NO_LINK))
+        yield from columns_of(
+            (*(event or NO_EVENT), *(link or NO_LINK)) for event, link in zip_longest(events, links, fillvalue=None)
+        )

@@ -12,7 +12,7 @@ object built per event (docs/targets.md §1). ``snapshot`` gives the two streams
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,9 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from adapters.persistence.ledger_batches import BATCH as LOCKSTEP_BATCH
-from adapters.persistence.ledger_batches import lockstep_batches, pg_lockstep_copy, sqlite_lockstep
+from adapters.persistence.ledger_batches import lockstep_columns, pg_lockstep_copy, sqlite_columns
+from domain.integrity.ledger_columns import BATCH as LOCKSTEP_BATCH
+from domain.integrity.ledger_columns import ColumnBatches
 from domain.integrity.verifier import ChainEntry, EventRow, LedgerRow
 
 BATCH = 5_000
@@ -62,18 +63,18 @@ class SQLiteLedgerReader:
             )
 
     @contextmanager
-    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+    def ledger_rows(self) -> Iterator[Iterable[LedgerRow]]:
         """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema)."""
         with self._read_transaction() as db:
             rows = db.execute(
                 f"SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), state, entry_hash "
                 f"FROM {self.events_table} ORDER BY rowid"
             )
-            paired = sqlite_lockstep(rows)
+            batches = sqlite_columns(rows)
             try:
-                yield paired
+                yield ColumnBatches(batches)
             finally:
-                paired.close()  # before the connection: a walk that stopped early leaves it suspended
+                batches.close()  # before the connection: a walk that stopped early leaves it suspended
 
 
 class PostgresLedgerReader:
@@ -123,17 +124,17 @@ class PostgresLedgerReader:
             conn.close()
 
     @contextmanager
-    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+    def ledger_rows(self) -> Iterator[Iterable[LedgerRow]]:
         """One binary COPY that walks both tables in lockstep batches (``ledger_batches``)."""
         conn: psycopg.Connection[Any] = psycopg.connect(self.dsn)
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             copy_sql = pg_lockstep_copy(self._table(self.events_table), self._table(self.chain_table), self.batch)
             with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                paired = lockstep_batches(copy)
+                batches = lockstep_columns(copy)
                 try:
-                    yield paired
+                    yield ColumnBatches(batches)
                 finally:
-                    paired.close()
+                    batches.close()
         finally:
             conn.close()  # read only: closing ends the transaction, and a COPY the caller left early

@@ -29,6 +29,14 @@ from uuid import UUID
 
 from domain.integrity.chain import ENTRY_DOMAIN, GENESIS_HASH, same_hash
 from domain.integrity.checkpoint import Checkpoint
+from domain.integrity.ledger_columns import (
+    ColumnBatches,
+    TopicFields,
+    chained_batch,
+    columns_of,
+    leaf_hashes,
+    subtree_pieces,
+)
 from domain.integrity.merkle import fold_right
 
 
@@ -151,19 +159,22 @@ class _Holders:
         return f"the checkpoint{held} signed at {checkpoint.timestamp.isoformat()}"
 
 
-# The entry hash encoding of domain/integrity/chain.py, inlined below for the hot loop; the unit
-# tests check the walk against ``entry_hash_of`` and the published vectors.
+# The entry hash encoding of domain/integrity/chain.py, inlined below for the row-by-row walk; the
+# unit tests check both walks against ``entry_hash_of`` and the published vectors.
 _DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN
 _UUID_PREFIX = (16).to_bytes(4, "big")
 _pack_two_u64 = struct.Struct(">QQ").pack
 _pack_u64 = struct.Struct(">Q").pack
 _sha256 = hashlib.sha256
-MAX_CACHED_TOPICS = 4096  # a tampered ledger with a topic per row cannot grow the cache without bound
 
 
 class _Walk:
     """The lockstep walk: the chain, and the RFC 9162 tree as the binary-counter frontier of
-    ``domain.integrity.merkle.TreeAccumulator`` (one hash per set bit of the size)."""
+    ``domain.integrity.merkle.TreeAccumulator`` (one hash per set bit of the size).
+
+    Rows come in column batches (``ledger_columns``); a batch the column checks confirm grows the
+    tree by perfect subtrees, any other batch is walked row by row, which names the first bad row.
+    """
 
     def __init__(self, pending: list[Checkpoint], named: _Holders, report: VerificationReport) -> None:
         self.pending = pending
@@ -172,26 +183,53 @@ class _Walk:
         self.frontier: list[bytes] = []
         self.last_good_checkpoint = 0
         self.next_checkpoint = 0
+        self.prev, self.position = GENESIS_HASH, 0
+        self.due = self._skip_passed(0)  # the position at which the next checkpoint is due, or -1
+        self.topics = TopicFields()
+        self.stops = [checkpoint.size for checkpoint in pending]  # sorted, as ``pending``
 
-    def run(self, rows: Iterable[Any]) -> int:  # LedgerRow; Any keeps the hot loop free of casts
+    def run(self, rows: Iterable[Any]) -> int:  # LedgerRow; Any keeps the hot loops free of casts
+        batches = rows.batches if isinstance(rows, ColumnBatches) else columns_of(rows)
+        for batch in batches:
+            computed = chained_batch(self.prev, self.position, batch, self.topics)
+            if computed is None:
+                self._walk_rows(batch.rows())
+            else:
+                self._grow_tree(computed)
+        self.report.event_count = self.position
+        return self.position
+
+    def _grow_tree(self, computed: list[bytes]) -> None:
+        """Append a confirmed batch's leaves as perfect subtrees, stopping at every checkpoint size."""
+        self.add_pieces(subtree_pieces(leaf_hashes(computed), self.position, self.stops))
+        self.prev = computed[-1]
+
+    def add_pieces(self, pieces: Iterable[tuple[int, bytes]]) -> None:
+        """Push perfect subtrees (leaf count, root) onto the frontier, checking checkpoints on the way."""
+        push, pop, size = self.frontier.append, self.frontier.pop, self.position
+        for chunk, root in pieces:
+            digest = root
+            size += chunk
+            merges = size >> (chunk.bit_length() - 1)
+            while not merges & 1:
+                digest = _sha256(b"\x01" + pop() + digest).digest()
+                merges >>= 1
+            push(digest)
+            self.position = size
+            if size == self.due:
+                self.report.event_count = size
+                self.due = self._checkpoints_at(size)
+
+    def _walk_rows(self, rows: Iterable[Any]) -> None:
         sha, domain_prefix, uuid_prefix = _sha256, _DOMAIN_PREFIX, _UUID_PREFIX
         pack_two, pack_one, compare = _pack_two_u64, _pack_u64, hmac.compare_digest  # same_hash
-        frontier = self.frontier
-        push, pop = frontier.append, frontier.pop
-        # The position at which the next checkpoint is due: checked only when reached.
-        due = self._skip_passed(0)
-        prev, position = GENESIS_HASH, 0
-        topic_parts: dict[bytes, bytes] = {}  # lp(topic) per topic: a ledger has few (bounded below)
+        push, pop = self.frontier.append, self.frontier.pop
+        prev, position, due, topics = self.prev, self.position, self.due, self.topics
         for nid, oid, version, topic, state, link_position, link_nid, stored in rows:
             position += 1
             if link_position != position or nid != link_nid:
                 self.report.event_count = position - 1
                 _misaligned(position, nid, link_position, link_nid)
-            topic_part = topic_parts.get(topic)
-            if topic_part is None:
-                topic_part = len(topic).to_bytes(4, "big") + topic
-                if len(topic_parts) < MAX_CACHED_TOPICS:
-                    topic_parts[topic] = topic_part
             try:
                 computed = sha(
                     b"".join(
@@ -202,7 +240,7 @@ class _Walk:
                             uuid_prefix,
                             oid,
                             pack_one(version),
-                            topic_part,
+                            topics[topic],
                             sha(state).digest(),
                         )
                     )
@@ -231,8 +269,7 @@ class _Walk:
             if position == due:
                 self.report.event_count = position
                 due = self._checkpoints_at(position)
-        self.report.event_count = position
-        return position
+        self.prev, self.position, self.due = prev, position, due
 
     def _skip_passed(self, position: int) -> int:
         """Step over checkpoints of sizes at or below ``position`` already handled (only size 0 can be
