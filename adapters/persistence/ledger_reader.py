@@ -21,7 +21,9 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from adapters.persistence.ledger_batches import lockstep_columns, pg_lockstep_copy, sqlite_columns
+from adapters.persistence.ledger_batches import lockstep_columns, pg_lockstep_copy
+from adapters.persistence.parallel_verify import MIN_PARALLEL, default_workers, sqlite_confirm
+from adapters.persistence.sqlite_ledger_rows import sqlite_columns
 from domain.integrity.ledger_columns import BATCH as LOCKSTEP_BATCH
 from domain.integrity.ledger_columns import ColumnBatches
 from domain.integrity.verifier import ChainEntry, EventRow, LedgerRow
@@ -32,10 +34,18 @@ BATCH = 5_000
 class SQLiteLedgerReader:
     """Reads ``stored_events`` and its chain from an SQLite ledger file."""
 
-    def __init__(self, path: Path, events_table: str = "stored_events") -> None:
+    def __init__(
+        self,
+        path: Path,
+        events_table: str = "stored_events",
+        workers: int | None = None,
+        min_parallel: int = MIN_PARALLEL,
+    ) -> None:
         if not path.is_file():
             raise FileNotFoundError(f"no ledger database at {path}")
         self.path = path
+        self.workers = default_workers() if workers is None else workers  # processes ``verify`` may use
+        self.min_parallel = min_parallel
         self.events_table = events_table
         self.chain_table = f"{events_table}_chain"
 
@@ -64,15 +74,17 @@ class SQLiteLedgerReader:
 
     @contextmanager
     def ledger_rows(self) -> Iterator[Iterable[LedgerRow]]:
-        """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema)."""
+        """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema);
+        a large ledger is also offered to ``verify`` as segments checked on every core (``parallel_verify``)."""
         with self._read_transaction() as db:
+            confirm = sqlite_confirm(db, self.path, self.events_table, self.workers, self.min_parallel)
             rows = db.execute(
                 f"SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), state, entry_hash "
                 f"FROM {self.events_table} ORDER BY rowid"
             )
             batches = sqlite_columns(rows)
             try:
-                yield ColumnBatches(batches)
+                yield ColumnBatches(batches, confirm)
             finally:
                 batches.close()  # before the connection: a walk that stopped early leaves it suspended
 

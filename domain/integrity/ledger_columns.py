@@ -21,12 +21,12 @@ import hashlib
 import hmac
 import struct
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import islice, repeat
 from operator import eq
 from typing import Any, NamedTuple
 
-from domain.integrity.chain import ENTRY_DOMAIN
+from domain.integrity.chain import ENTRY_DOMAIN, GENESIS_HASH
 
 BATCH = 4_096  # rows per batch: large enough for ``map`` to pay off, small enough to stay in cache
 
@@ -56,11 +56,32 @@ class LedgerColumns(NamedTuple):
         return zip(*self, strict=True)
 
 
-class ColumnBatches:
-    """Lockstep rows a reader already holds as column batches; iterating gives the flat rows."""
+class Segment(NamedTuple):
+    """Positions ``start`` + 1 to ``start`` + ``size`` confirmed by ``confirm_segment``: their chain
+    links onto ``prev`` (the hash stored at ``start``) and ends with ``last``; ``pieces`` are their
+    leaves as perfect subtrees (``subtree_pieces``), cut at the checkpoint sizes it was given."""
 
-    def __init__(self, batches: Iterable[LedgerColumns]) -> None:
+    start: int
+    size: int
+    prev: bytes
+    last: bytes
+    pieces: list[tuple[int, bytes]]
+
+
+# Confirms the whole ledger as consecutive segments, given the checkpoint sizes; None if it cannot.
+Confirm = Callable[[Sequence[int]], "Sequence[Segment] | None"]
+
+
+class ColumnBatches:
+    """Lockstep rows a reader already holds as column batches; iterating gives the flat rows.
+
+    ``confirm``, if given, may confirm the same rows as segments read and checked side by side (on
+    several cores); the walk then only joins them, and falls back to the batches if it cannot.
+    """
+
+    def __init__(self, batches: Iterable[LedgerColumns], confirm: Confirm | None = None) -> None:
         self.batches = batches
+        self.confirm = confirm
 
     def __iter__(self) -> Iterator[tuple[Any, ...]]:
         for batch in self.batches:
@@ -116,6 +137,30 @@ def chained_batch(prev: bytes, position: int, batch: LedgerColumns, topics: Topi
     except (TypeError, ValueError, OverflowError, struct.error):
         pass  # a field the encoding cannot take: the walk names the row
     return None
+
+
+def confirm_segment(prev: bytes, start: int, batches: Iterable[LedgerColumns], stops: Sequence[int]) -> Segment | None:
+    """The segment of ``batches`` (the rows after position ``start``, chained onto ``prev``) if
+    ``chained_batch`` confirms every batch; None at the first it does not."""
+    position, last, topics, pieces = start, prev, TopicFields(), []
+    for batch in batches:
+        computed = chained_batch(last, position, batch, topics)
+        if computed is None:
+            return None
+        pieces.extend(subtree_pieces(leaf_hashes(computed), position, stops))
+        position, last = position + len(computed), computed[-1]
+    return Segment(start, position - start, prev, last, pieces)
+
+
+def segments_join(segments: Sequence[Segment]) -> bool:
+    """Whether the segments are the ledger from its first position on: each starts where the one
+    before ended, chained onto the hash that one ended with."""
+    prev, position = GENESIS_HASH, 0
+    for segment in segments:
+        if segment.start != position or segment.prev != prev:
+            return False
+        prev, position = segment.last, position + segment.size
+    return True
 
 
 def _previous(prev: bytes, stored: Sequence[Any], count: int) -> Iterator[Any]:

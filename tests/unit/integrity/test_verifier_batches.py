@@ -5,6 +5,7 @@ is walked row by row)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 from uuid import uuid4
@@ -13,7 +14,14 @@ import pytest
 
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of
 from domain.integrity.checkpoint import Checkpoint
-from domain.integrity.ledger_columns import ColumnBatches, columns_of, subtree_pieces
+from domain.integrity.ledger_columns import (
+    ColumnBatches,
+    Segment,
+    columns_of,
+    confirm_segment,
+    segments_join,
+    subtree_pieces,
+)
 from domain.integrity.merkle import TreeAccumulator, leaf_hash, root_from_leaves
 from domain.integrity.verifier import VerificationReport, verify_ledger
 
@@ -124,3 +132,33 @@ def test_subtree_pieces_follow_the_binary_counter_and_stop_at_checkpoints(
         assert not any(done < stop < done + chunk for stop in stops)
         assert root == root_from_leaves(data[done - size : done - size + chunk])
         done += chunk
+
+
+def test_segments_join_only_end_to_end_on_the_hash_the_one_before_ended_with() -> None:
+    rows = _rows(12)
+    first = confirm_segment(GENESIS_HASH, 0, columns_of(rows[:8], 4), [])
+    second = confirm_segment(rows[7][7], 8, columns_of(rows[8:], 4), [])
+    assert first is not None and second is not None
+    assert segments_join([first, second])
+    assert not segments_join([second])  # does not start at the first position
+    assert not segments_join([first, second._replace(prev=rows[6][7])])
+    assert not segments_join([first, second._replace(start=9)])
+    assert confirm_segment(rows[6][7], 8, columns_of(rows[8:], 4), []) is None  # chained onto the wrong hash
+
+
+def test_joined_segments_give_the_report_of_the_walk() -> None:
+    rows = _rows(50)
+    checkpoints = [_checkpoint(rows, 20), _checkpoint(rows, 50)]
+    given: list[list[Segment]] = []
+
+    def confirm(sizes: Sequence[int]) -> list[Segment] | None:
+        assert list(sizes) == [20, 50]
+        parts = [confirm_segment(GENESIS_HASH, 0, columns_of(rows[:32], 8), sizes),
+                 confirm_segment(rows[31][7], 32, columns_of(rows[32:], 8), sizes)]
+        given.append([p for p in parts if p is not None])
+        return given[-1]
+
+    never_read = ColumnBatches(iter(()), confirm)  # the segments alone must give the whole report
+    joined = verify_ledger(never_read, checkpoints)
+    assert len(given[0]) == 2
+    assert joined.ok and joined == _one_by_one(rows, checkpoints)
