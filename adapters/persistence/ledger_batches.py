@@ -7,8 +7,7 @@ and, on PostgreSQL, a row-by-row decode with a ``UUID`` and a byte copy per even
 aim for. Here:
 
 - SQLite keeps the entry hash in the event's own row (``sqlite_chain_schema``), so one ordered scan
-  of the events table is both streams. A row without a hash is absent from the chain, so from the
-  first such row on the two streams are paired through a queue, exactly as two cursors would.
+  of the events table is both streams (``sqlite_ledger_rows``).
 - PostgreSQL sends one binary COPY whose rows are batches of ``BATCH`` events and the ``BATCH``
   chain entries at the same place in the chain's order, as arrays (a recursive query steps both
   tables by keyset, each batch an ordered index range). The client decodes arrays in C and pairs
@@ -18,65 +17,13 @@ aim for. Here:
 
 from __future__ import annotations
 
-from binascii import Error as HexError
-from binascii import unhexlify
-from collections import deque
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Generator
 from itertools import zip_longest
-from typing import Any
-from uuid import UUID
 
 from psycopg import Copy, sql
 
+from domain.integrity.ledger_columns import BATCH, LedgerColumns, columns_of
 from domain.integrity.verifier import NO_EVENT, NO_LINK, LedgerRow
-
-BATCH = 4_096
-
-
-def uuid_bytes(text: str) -> bytes:
-    """The 16 bytes of a UUID stored as text, as ``UUID(text).bytes`` (fast for the canonical form)."""
-    try:
-        raw = unhexlify(text.replace("-", ""))
-    except (HexError, ValueError, AttributeError):
-        raw = b""
-    return raw if len(raw) == 16 else UUID(text).bytes
-
-
-def sqlite_lockstep(rows: Iterable[tuple[Any, ...]]) -> Generator[LedgerRow, None, None]:
-    """Pair the rows of ``SELECT rowid, originator_id, originator_version, topic bytes, state,
-    entry_hash ... ORDER BY rowid``: the chain is the rows with a hash, at position = rowid."""
-    iterator = iter(rows)
-    last_text, last_raw = None, b""
-    for nid, oid, version, topic, state, entry_hash in iterator:
-        if entry_hash is None:
-            yield from _queued_lockstep((nid, oid, version, topic, state, None), iterator)
-            return
-        if oid != last_text:  # a save's events of one aggregate are neighbours: parse its id once
-            last_text, last_raw = oid, uuid_bytes(oid)
-        yield nid, last_raw, version, topic, state, nid, nid, entry_hash
-    return
-
-
-def _queued_lockstep(first: tuple[Any, ...], rest: Iterator[tuple[Any, ...]]) -> Iterator[LedgerRow]:
-    """The general pairing once a row without a hash was met: events and chain entries advance
-    separately (the chain lags by the rows without a hash), each n-th event beside the n-th entry."""
-    events: deque[tuple[Any, ...]] = deque()
-    links: deque[tuple[Any, ...]] = deque()
-    for nid, oid, version, topic, state, entry_hash in _prepend(first, rest):
-        events.append((nid, uuid_bytes(oid), version, topic, state))
-        if entry_hash is not None:
-            links.append((nid, nid, entry_hash))
-        while events and links:
-            yield (*events.popleft(), *links.popleft())
-    for event in events:
-        yield (*event, *NO_LINK)
-    for link in links:
-        yield (*NO_EVENT, *link)
-
-
-def _prepend(first: tuple[Any, ...], rest: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    yield first
-    yield from rest
 
 
 def _events_batch(events: sql.Composable, after: sql.Composable, batch: int) -> sql.Composed:
@@ -136,14 +83,21 @@ _BATCH_TYPES = ["int8[]", "bytea[]", "int8[]", "bytea[]", "bytea[]", "int8[]", "
 
 def lockstep_batches(copy: Copy) -> Generator[LedgerRow, None, None]:
     """The rows of ``pg_lockstep_copy``, flattened into lockstep pairs."""
+    for batch in lockstep_columns(copy):
+        yield from batch.rows()
+
+
+def lockstep_columns(copy: Copy) -> Generator[LedgerColumns, None, None]:
+    """The rows of ``pg_lockstep_copy`` as lockstep column batches (the arrays as they came)."""
     copy.set_types(_BATCH_TYPES)
     for ids, originators, versions, topics, states, positions, chain_ids, hashes in copy.rows():
         ids, positions = ids or [], positions or []
-        if len(ids) == len(positions):
-            yield from zip(ids, originators, versions, topics, states, positions, chain_ids, hashes, strict=True)
+        if ids and len(ids) == len(positions):
+            yield LedgerColumns(ids, originators, versions, topics, states, positions, chain_ids, hashes)
             continue
         # One stream ended inside this batch (and the rest of the copy is the other one's tail).
         events = zip(ids, originators or [], versions or [], topics or [], states or [], strict=True)
         links = zip(positions, chain_ids or [], hashes or [], strict=True)
-        for event, link in zip_longest(events, links, fillvalue=None):
-            yield (*(event or NO_EVENT), *(link or NO_LINK))
+        yield from columns_of(
+            (*(event or NO_EVENT), *(link or NO_LINK)) for event, link in zip_longest(events, links, fillvalue=None)
+        )

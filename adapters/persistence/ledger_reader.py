@@ -12,7 +12,7 @@ object built per event (docs/targets.md §1). ``snapshot`` gives the two streams
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,11 @@ from uuid import UUID
 import psycopg
 from psycopg import sql
 
-from adapters.persistence.ledger_batches import BATCH as LOCKSTEP_BATCH
-from adapters.persistence.ledger_batches import lockstep_batches, pg_lockstep_copy, sqlite_lockstep
+from adapters.persistence.ledger_batches import lockstep_columns, pg_lockstep_copy
+from adapters.persistence.parallel_verify import MIN_PARALLEL, default_workers, sqlite_confirm
+from adapters.persistence.sqlite_ledger_rows import sqlite_columns
+from domain.integrity.ledger_columns import BATCH as LOCKSTEP_BATCH
+from domain.integrity.ledger_columns import ColumnBatches
 from domain.integrity.verifier import ChainEntry, EventRow, LedgerRow
 
 BATCH = 5_000
@@ -31,10 +34,18 @@ BATCH = 5_000
 class SQLiteLedgerReader:
     """Reads ``stored_events`` and its chain from an SQLite ledger file."""
 
-    def __init__(self, path: Path, events_table: str = "stored_events") -> None:
+    def __init__(
+        self,
+        path: Path,
+        events_table: str = "stored_events",
+        workers: int | None = None,
+        min_parallel: int = MIN_PARALLEL,
+    ) -> None:
         if not path.is_file():
             raise FileNotFoundError(f"no ledger database at {path}")
         self.path = path
+        self.workers = default_workers() if workers is None else workers  # processes ``verify`` may use
+        self.min_parallel = min_parallel
         self.events_table = events_table
         self.chain_table = f"{events_table}_chain"
 
@@ -62,18 +73,20 @@ class SQLiteLedgerReader:
             )
 
     @contextmanager
-    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
-        """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema)."""
+    def ledger_rows(self) -> Iterator[Iterable[LedgerRow]]:
+        """One read of the events table: the chain is its ``entry_hash`` column (sqlite_chain_schema);
+        a large ledger is also offered to ``verify`` as segments checked on every core (``parallel_verify``)."""
         with self._read_transaction() as db:
+            confirm = sqlite_confirm(db, self.path, self.events_table, self.workers, self.min_parallel)
             rows = db.execute(
                 f"SELECT rowid, originator_id, originator_version, CAST(topic AS BLOB), state, entry_hash "
                 f"FROM {self.events_table} ORDER BY rowid"
             )
-            paired = sqlite_lockstep(rows)
+            batches = sqlite_columns(rows)
             try:
-                yield paired
+                yield ColumnBatches(batches, confirm)
             finally:
-                paired.close()  # before the connection: a walk that stopped early leaves it suspended
+                batches.close()  # before the connection: a walk that stopped early leaves it suspended
 
 
 class PostgresLedgerReader:
@@ -123,17 +136,17 @@ class PostgresLedgerReader:
             conn.close()
 
     @contextmanager
-    def ledger_rows(self) -> Iterator[Iterator[LedgerRow]]:
+    def ledger_rows(self) -> Iterator[Iterable[LedgerRow]]:
         """One binary COPY that walks both tables in lockstep batches (``ledger_batches``)."""
         conn: psycopg.Connection[Any] = psycopg.connect(self.dsn)
         try:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             copy_sql = pg_lockstep_copy(self._table(self.events_table), self._table(self.chain_table), self.batch)
             with conn.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                paired = lockstep_batches(copy)
+                batches = lockstep_columns(copy)
                 try:
-                    yield paired
+                    yield ColumnBatches(batches)
                 finally:
-                    paired.close()
+                    batches.close()
         finally:
             conn.close()  # read only: closing ends the transaction, and a COPY the caller left early

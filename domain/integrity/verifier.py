@@ -18,18 +18,27 @@ is at least as long as the checkpoint, and its tree at that size has the checkpo
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import struct
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from itertools import zip_longest
-from typing import Any, NamedTuple
+from typing import NamedTuple
 from uuid import UUID
 
-from domain.integrity.chain import ENTRY_DOMAIN, GENESIS_HASH, same_hash
 from domain.integrity.checkpoint import Checkpoint
+from domain.integrity.ledger_columns import ColumnBatches, segments_join
+from domain.integrity.ledger_walk import Failed, Holders, LedgerWalk, VerificationReport
 from domain.integrity.merkle import fold_right
+
+__all__ = [
+    "NO_EVENT",
+    "NO_LINK",
+    "ChainEntry",
+    "EventRow",
+    "LedgerRow",
+    "VerificationReport",
+    "paired_rows",
+    "verify_ledger",
+    "verify_rows",
+]
 
 
 class EventRow(NamedTuple):
@@ -48,28 +57,6 @@ class ChainEntry(NamedTuple):
     position: int
     notification_id: int
     entry_hash: bytes
-
-
-@dataclass
-class VerificationReport:
-    """Outcome of a verification. ``first_bad_position`` is None when intact."""
-
-    event_count: int = 0
-    root_hash: bytes = b""
-    first_bad_position: int | None = None
-    reason: str = ""
-    checkpoints_checked: list[int] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return self.first_bad_position is None
-
-
-class _Failed(Exception):
-    def __init__(self, position: int, reason: str) -> None:
-        super().__init__(reason)
-        self.position = position
-        self.reason = reason
 
 
 # One position of the lockstep walk: the event's fields (notification id, the 16 raw bytes of the
@@ -118,172 +105,39 @@ def verify_ledger(
     checkpoints: Sequence[Checkpoint] = (),
     holders: Mapping[Checkpoint, str] | None = None,
 ) -> VerificationReport:
-    """``verify_rows`` over rows already paired in lockstep (see ``LedgerRow``)."""
+    """``verify_rows`` over rows already paired in lockstep (see ``LedgerRow``).
+
+    Rows a reader can confirm in segments side by side (``ColumnBatches.confirm``) are joined from
+    those; only an intact ledger is reported that way: anything else is walked from the start, so
+    a failure is always named by the one sequential walk.
+    """
+    confirm = rows.confirm if isinstance(rows, ColumnBatches) else None
+    if confirm is not None:
+        segments = confirm(sorted(checkpoint.size for checkpoint in checkpoints))
+        if segments is not None and segments_join(segments):
+            report = _report(checkpoints, holders, lambda walk: walk.join(segments))
+            if report.ok:
+                return report
+    return _report(checkpoints, holders, lambda walk: walk.run(rows))
+
+
+def _report(
+    checkpoints: Sequence[Checkpoint], holders: Mapping[Checkpoint, str] | None, feed: Callable[[LedgerWalk], int]
+) -> VerificationReport:
     report = VerificationReport()
-    walk = _Walk(sorted(checkpoints, key=lambda c: c.size), _Holders(holders or {}), report)
+    walk = LedgerWalk(sorted(checkpoints, key=lambda c: c.size), Holders(holders or {}), report)
     try:
-        position = walk.run(rows)
+        position = feed(walk)
         for checkpoint in reversed(walk.pending):  # name the largest: it shows how much is missing
             if checkpoint.size > position:
-                raise _Failed(
+                raise Failed(
                     position + 1,
                     f"the ledger ends at position {position} but {walk.named.a_checkpoint(checkpoint)} was signed "
                     f"at size {checkpoint.size}: entries after {position} were removed (tail truncated)",
                 )
-    except _Failed as failure:
+    except Failed as failure:
         report.first_bad_position = failure.position
         report.reason = failure.reason
     report.root_hash = fold_right(walk.frontier)
     return report
 
-
-class _Holders:
-    def __init__(self, holders: Mapping[Checkpoint, str]) -> None:
-        self._holders = holders
-
-    def a_checkpoint(self, checkpoint: Checkpoint) -> str:
-        holder = self._holders.get(checkpoint)
-        return f"a checkpoint held by {holder}" if holder else "a checkpoint"
-
-    def the_checkpoint(self, checkpoint: Checkpoint) -> str:
-        holder = self._holders.get(checkpoint)
-        held = f" held by {holder}" if holder else ""
-        return f"the checkpoint{held} signed at {checkpoint.timestamp.isoformat()}"
-
-
-# The entry hash encoding of domain/integrity/chain.py, inlined below for the hot loop; the unit
-# tests check the walk against ``entry_hash_of`` and the published vectors.
-_DOMAIN_PREFIX = len(ENTRY_DOMAIN).to_bytes(4, "big") + ENTRY_DOMAIN
-_UUID_PREFIX = (16).to_bytes(4, "big")
-_pack_two_u64 = struct.Struct(">QQ").pack
-_pack_u64 = struct.Struct(">Q").pack
-_sha256 = hashlib.sha256
-MAX_CACHED_TOPICS = 4096  # a tampered ledger with a topic per row cannot grow the cache without bound
-
-
-class _Walk:
-    """The lockstep walk: the chain, and the RFC 9162 tree as the binary-counter frontier of
-    ``domain.integrity.merkle.TreeAccumulator`` (one hash per set bit of the size)."""
-
-    def __init__(self, pending: list[Checkpoint], named: _Holders, report: VerificationReport) -> None:
-        self.pending = pending
-        self.named = named
-        self.report = report
-        self.frontier: list[bytes] = []
-        self.last_good_checkpoint = 0
-        self.next_checkpoint = 0
-
-    def run(self, rows: Iterable[Any]) -> int:  # LedgerRow; Any keeps the hot loop free of casts
-        sha, domain_prefix, uuid_prefix = _sha256, _DOMAIN_PREFIX, _UUID_PREFIX
-        pack_two, pack_one, compare = _pack_two_u64, _pack_u64, hmac.compare_digest  # same_hash
-        frontier = self.frontier
-        push, pop = frontier.append, frontier.pop
-        # The position at which the next checkpoint is due: checked only when reached.
-        due = self._skip_passed(0)
-        prev, position = GENESIS_HASH, 0
-        topic_parts: dict[bytes, bytes] = {}  # lp(topic) per topic: a ledger has few (bounded below)
-        for nid, oid, version, topic, state, link_position, link_nid, stored in rows:
-            position += 1
-            if link_position != position or nid != link_nid:
-                self.report.event_count = position - 1
-                _misaligned(position, nid, link_position, link_nid)
-            topic_part = topic_parts.get(topic)
-            if topic_part is None:
-                topic_part = len(topic).to_bytes(4, "big") + topic
-                if len(topic_parts) < MAX_CACHED_TOPICS:
-                    topic_parts[topic] = topic_part
-            try:
-                computed = sha(
-                    b"".join(
-                        (
-                            domain_prefix,
-                            prev,
-                            pack_two(position, nid),
-                            uuid_prefix,
-                            oid,
-                            pack_one(version),
-                            topic_part,
-                            sha(state).digest(),
-                        )
-                    )
-                ).digest()
-            except (struct.error, OverflowError):
-                self.report.event_count = position - 1
-                raise _Failed(
-                    position,
-                    f"event at notification id {nid} has a version or id outside the chain's "
-                    "encoding (u64): the row was changed",
-                ) from None
-            if not compare(computed, stored):
-                self.report.event_count = position - 1
-                raise _Failed(
-                    position,
-                    f"entry hash mismatch at notification id {nid}: the "
-                    "event's payload, topic, originator, version or order was changed",
-                )
-            prev = computed
-            digest = sha(b"\x00" + computed).digest()
-            merges = position
-            while not merges & 1:
-                digest = sha(b"\x01" + pop() + digest).digest()
-                merges >>= 1
-            push(digest)
-            if position == due:
-                self.report.event_count = position
-                due = self._checkpoints_at(position)
-        self.report.event_count = position
-        return position
-
-    def _skip_passed(self, position: int) -> int:
-        """Step over checkpoints of sizes at or below ``position`` already handled (only size 0 can be
-        passed over); the size of the next one due, or -1."""
-        pending = self.pending
-        while self.next_checkpoint < len(pending) and pending[self.next_checkpoint].size <= position:
-            self.next_checkpoint += 1
-        return pending[self.next_checkpoint].size if self.next_checkpoint < len(pending) else -1
-
-    def _checkpoints_at(self, position: int) -> int:
-        pending = self.pending
-        root = fold_right(self.frontier)
-        while self.next_checkpoint < len(pending) and pending[self.next_checkpoint].size == position:
-            checkpoint = pending[self.next_checkpoint]
-            if not same_hash(root, checkpoint.root_hash):
-                raise _Failed(
-                    self.last_good_checkpoint + 1,
-                    f"the Merkle root of the first {position} entries differs from "
-                    f"{self.named.the_checkpoint(checkpoint)}: history between positions "
-                    f"{self.last_good_checkpoint + 1} and {position} was rewritten and re-chained",
-                )
-            self.report.checkpoints_checked.append(position)
-            self.last_good_checkpoint = position
-            self.next_checkpoint += 1
-        return self._skip_passed(position)
-
-
-def _misaligned(position: int, nid: int | None, link_position: int | None, link_nid: int | None) -> None:
-    """Raise why the event and chain entry at ``position`` do not belong together (the checks in
-    the order that names the cause: a missing chain entry, rows deleted, a row inserted outside)."""
-    if link_position is None:
-        raise _Failed(
-            position, f"event at notification id {nid} has no chain entry (a row was inserted outside the ledger)"
-        )
-    if link_position != position and nid is not None and nid == link_nid:
-        # The events skip in step with the chain: whole rows are gone (on SQLite an event and its
-        # chain entry are one row, so deleting the event deletes both).
-        raise _Failed(
-            position,
-            f"chain jumps to position {link_position} where {position} was expected "
-            "and the events before it are missing too (a row was deleted)",
-        )
-    if link_position != position:
-        raise _Failed(
-            position,
-            f"chain jumps to position {link_position} where {position} was expected (a chain entry was deleted)",
-        )
-    if nid is None or link_nid is None or nid > link_nid:
-        raise _Failed(
-            position, f"chain entry names notification id {link_nid} but that event is missing (a row was deleted)"
-        )
-    raise _Failed(
-        position, f"event at notification id {nid} has no chain entry (a row was inserted outside the ledger)"
-    )

@@ -43,7 +43,7 @@ def make_recorder(persistence: str, target: str, group_commit: bool = False) -> 
         env = {"PERSISTENCE_MODULE": persistence, "SQLITE_DBNAME": target, **flag}
     else:
         env = {**postgres_env(target), "PERSISTENCE_MODULE": persistence, "POSTGRES_POOL_SIZE": "10", **flag}
-    factory = InfrastructureFactory.construct(env)  # type: ignore[arg-type]
+    factory = InfrastructureFactory.construct(env)
     return factory.application_recorder()
 
 

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import nats
+from nats.aio.msg import Msg
 
 from adapters.nats.connection import flush_subscriptions
 from domain.audit import audit_context
@@ -54,7 +55,7 @@ class Receiver:
     async def _run(self) -> None:
         nc = await nats.connect(self.url)
 
-        async def on_message(msg: nats.aio.msg.Msg) -> None:
+        async def on_message(msg: Msg) -> None:
             self.arrivals[json.loads(msg.data)["session_id"]] = time.perf_counter()
 
         await nc.subscribe(f"kyc.{TENANT}.decisions", cb=on_message)

@@ -11,7 +11,8 @@ from uuid import UUID, uuid4
 
 import pytest
 
-from adapters.persistence.ledger_batches import lockstep_batches, sqlite_lockstep, uuid_bytes
+from adapters.persistence.ledger_batches import lockstep_batches
+from adapters.persistence.sqlite_ledger_rows import sqlite_lockstep, uuid_bytes
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of
 from domain.integrity.merkle import TreeAccumulator
 from domain.integrity.verifier import ChainEntry, EventRow, paired_rows, verify_ledger, verify_rows

@@ -34,6 +34,10 @@ from projections.status_events import status_message
 from tools.bench.faults.cluster import REPO
 from tools.bench.faults.load import Answer
 
+# The session's event classes are made by eventsourcing's ``event()`` when the aggregate class is
+# created: mypy cannot see them as attributes, so they are looked up on an untyped alias.
+SESSION_EVENTS: Any = VerificationSession
+
 
 @dataclass
 class LedgerFacts:
@@ -56,13 +60,13 @@ def gather(rt: LedgerRuntime) -> LedgerFacts:
             sid = str(event.originator_id)
             if isinstance(event, VerificationSession.Created):
                 facts.sessions.add(sid)
-            elif isinstance(event, VerificationSession.CaptureRecorded):
+            elif isinstance(event, SESSION_EVENTS.CaptureRecorded):
                 facts.captures.add((sid, event.content_sha256))
-            elif isinstance(event, VerificationSession.CheckRequested):
+            elif isinstance(event, SESSION_EVENTS.CheckRequested):
                 facts.requested.add((sid, int(event.attempt)))
-            elif isinstance(event, VerificationSession.CheckCompleted):
+            elif isinstance(event, SESSION_EVENTS.CheckCompleted):
                 facts.results[(sid, int(event.attempt), str(event.result["check"]))] += 1
-            elif isinstance(event, VerificationSession.DecisionMade):
+            elif isinstance(event, SESSION_EVENTS.DecisionMade):
                 facts.decisions[(sid, int(event.attempt))] += 1
             message = status_message(event, entry)
             if message is not None:
