@@ -31,9 +31,8 @@ Magic inputs (documented in the API reference):
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Sequence
 from datetime import UTC, date, datetime
 
 from PIL import Image, ImageStat
@@ -149,7 +148,11 @@ class SandboxFaceMatcher:
                                reference_quality=_NO_QUALITY, models=(SANDBOX,))
 
     def with_probe(self, probe: bytes) -> ProbeMatch:
-        return functools.partial(self.match, probe)
+        def against(reference: bytes, threshold: float | None = None,
+                    reference_face: Sequence[float] | None = None) -> FaceMatchResult:
+            return self.match(probe, reference, threshold)  # magic inputs: no face is located
+
+        return against
 
 
 def _liveness(outcome: Outcome, mode: LivenessMode) -> LivenessResult:

@@ -108,6 +108,11 @@ class DocumentReading:
     licence: LicenceData | None = None
     printed_text: tuple[str, ...] = ()
     portrait_jpeg: bytes | None = None
+    # The portrait's face as the reader found it, in ``portrait_jpeg``'s pixels (box x, y, w, h, five
+    # landmarks as x, y: right eye, left eye, nose tip, right and left mouth corner, then the
+    # detector's score): the face match aligns on it instead of searching the crop again
+    # (docs/targets.md §5). ``None`` when the reader gives no face with the crop.
+    portrait_face: tuple[float, ...] | None = None
     forensics: tuple[ForensicSignal, ...] = ()
     models: tuple[ModelProvenance, ...] = ()
     timings_ms: Mapping[str, float] = field(default_factory=dict)

@@ -10,6 +10,7 @@ domain never touches pixels; adapters in ``ml/face`` decode them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -241,8 +242,14 @@ class FaceMatchResult:
 class ProbeMatch(Protocol):
     """A probe face already analysed, waiting for its reference: ``FaceMatcher.with_probe``."""
 
-    def __call__(self, reference: bytes, threshold: float | None = None) -> FaceMatchResult:
-        """Compare the probe with the main face of ``reference``; same result as ``FaceMatcher.match``."""
+    def __call__(self, reference: bytes, threshold: float | None = None,
+                 reference_face: Sequence[float] | None = None) -> FaceMatchResult:
+        """Compare the probe with the main face of ``reference``; same result as ``FaceMatcher.match``.
+
+        ``reference_face`` is that face when the caller already found it (a document reader's
+        portrait: ``DocumentReading.portrait_face``, in ``reference``'s pixels); the matcher then
+        aligns on it instead of detecting the face again (docs/targets.md §5).
+        """
         ...
 
 

@@ -137,7 +137,7 @@ class OpenCvRapidOcrDocumentReader:
                 text = read_page_text(self._ocr, document, self._today)
                 mrz = text.mrz
             lap("orientation_ms")
-        portrait = self._portraits.extract(document)
+        portrait = self._portraits.extract_with_face(document)
         signals = forensic_signals(frame, front)
         lap("portrait_forensics_ms")
         printed = text.printed
@@ -147,7 +147,8 @@ class OpenCvRapidOcrDocumentReader:
         return DocumentReading(
             detected=classify(mrz, licence, printed), quality=quality,
             fields={k: PersonalData.of(subject_id, v) for k, v in values.items()},
-            mrz=mrz, licence=licence, printed_text=printed, portrait_jpeg=portrait, forensics=signals,
+            mrz=mrz, licence=licence, printed_text=printed, forensics=signals,
+            portrait_jpeg=portrait.jpeg if portrait else None, portrait_face=portrait.face if portrait else None,
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
             turned_degrees=90 * quarter_turns,
             read_hint=None if mrz is not None or licence is not None

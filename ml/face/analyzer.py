@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+
+import numpy as np
 
 from domain.checks import ModelProvenance
 from domain.ports.face import (
@@ -120,6 +122,14 @@ class YuNetSFaceAnalyzer:
             images[key] = _Seen(decode_image(image))
         return images[key]
 
+    def observe_located(self, image: bytes, face: Sequence[float]) -> FaceObservation:
+        """``observe_bytes`` for an image whose face was found already (a YuNet row of 15 numbers in
+        its pixels, e.g. a document's portrait as its reader found it): no detection runs."""
+        row = np.asarray(face, dtype=np.float32)
+        if row.shape != (15,):
+            raise ValueError(f"a face is 15 numbers (box, 5 landmarks, score), got {row.shape}")
+        return self.observe_faces(decode_image(image), [DetectedFace(row=row)])
+
     def observe(self, image: BgrImage) -> FaceObservation:
         """Detect, measure, align and embed the largest face of a decoded image."""
         return self.observe_faces(image, self.detector.detect(image))
@@ -152,11 +162,15 @@ class SFaceMatcher:
         return self.with_probe(probe)(reference, threshold)
 
     def with_probe(self, probe: bytes) -> ProbeMatch:
-        """Detect and embed the probe's main face now; the returned call analyses the reference."""
+        """Detect and embed the probe's main face now; the returned call analyses the reference
+        (aligned on ``reference_face`` when the caller found it already: the document's portrait)."""
         observed = self.analyzer.observe_bytes(probe)
 
-        def against(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
-            return self.match_observations(observed, self.analyzer.observe_bytes(reference), threshold)
+        def against(reference: bytes, threshold: float | None = None,
+                    reference_face: Sequence[float] | None = None) -> FaceMatchResult:
+            seen = (self.analyzer.observe_bytes(reference) if reference_face is None
+                    else self.analyzer.observe_located(reference, reference_face))
+            return self.match_observations(observed, seen, threshold)
 
         return against
 

@@ -27,6 +27,8 @@ def face_match_result(threshold: float, selfie: bytes | None, prepared: ProbeMat
     if isinstance(prepared, DomainError):
         return capture_failure(CheckType.FACE_MATCH, prepared.code)
     try:
-        return sandbox_label(prepared(portrait, threshold).to_check_result(), sandbox)
+        # The reader's portrait face goes along: the crop is not searched again (docs/targets.md §5).
+        return sandbox_label(prepared(portrait, threshold, document.reading.portrait_face).to_check_result(),
+                             sandbox)
     except (FaceNotFoundError, InvalidImageError) as exc:
         return capture_failure(CheckType.FACE_MATCH, exc.code)

@@ -7,7 +7,7 @@ result says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, datetime
 
 from domain.application import KycLedger
@@ -60,9 +60,10 @@ class ModuleOperations:
         with ml.face_lock:
             prepared = ml.face_matcher.with_probe(probe)
 
-        def against(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+        def against(reference: bytes, threshold: float | None = None,
+                    reference_face: Sequence[float] | None = None) -> FaceMatchResult:
             with ml.face_lock:
-                return prepared(reference, threshold)
+                return prepared(reference, threshold, reference_face)
 
         return against
 

@@ -21,6 +21,7 @@ import dataclasses
 import statistics
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from litestar.testing import TestClient
@@ -55,7 +56,8 @@ class SwitchedMatcher:
         if not self.deferred:
             return self.inner.with_probe(probe)
 
-        def whole_match(reference: bytes, threshold: float | None = None) -> FaceMatchResult:
+        def whole_match(reference: bytes, threshold: float | None = None,
+                        reference_face: Sequence[float] | None = None) -> FaceMatchResult:
             return self.inner.match(probe, reference, threshold)
 
         return whole_match

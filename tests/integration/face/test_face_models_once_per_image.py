@@ -2,18 +2,22 @@
 
 A counting wrapper around the real YuNet detector sits under the real face matcher and passive
 liveness; a real verification (ICAO TD3 specimen passport, a selfie of ../shared/data/faces) runs
-through the pipeline and the detector calls on the selfie are counted. The same run without the
-face scope shows the count is able to see a second detection.
+through the pipeline and the detector calls on the selfie are counted, and so are OpenCV's image
+decodes per stored image. The same run without the face scope shows the count is able to see a
+second detection; the same match with the portrait searched again shows it sees the crop.
 """
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+import cv2
 import numpy as np
 import pytest
 
@@ -63,7 +67,20 @@ def real() -> MlServices:
     return build_ml_services()
 
 
-def verify_once(real: MlServices, scoped: bool) -> tuple[CountingDetector, dict[str, Any]]:
+class CountingDecoder:
+    """``cv2.imdecode`` as it is, counting the calls per encoded size (an image's fingerprint here)."""
+
+    def __init__(self) -> None:
+        self.sizes: Counter[int] = Counter()
+        self.inner = cv2.imdecode
+
+    def __call__(self, buffer: Any, flags: int) -> Any:
+        self.sizes[len(buffer)] += 1
+        return self.inner(buffer, flags)
+
+
+def verify_once(real: MlServices, scoped: bool, decoder: CountingDecoder | None = None
+                ) -> tuple[CountingDetector, dict[str, Any]]:
     """One passive-liveness verification on real models; the detector it used and the results."""
     base = YuNetSFaceAnalyzer()
     detector = CountingDetector(base.detector)
@@ -84,15 +101,21 @@ def verify_once(real: MlServices, scoped: bool) -> tuple[CountingDetector, dict[
             stored = blobs.put(subject, image, "image/jpeg")
             ledger.record_capture(TENANT, sid, kind, stored.content_sha256, stored.ref, {"media_type": "image/jpeg"})
         ledger.request_checks(TENANT, sid, ledger.get_session(TENANT, sid).required_checks)
-    pipeline.process_session(TENANT, sid, sandbox=False)
+    with mock.patch.object(cv2, "imdecode", decoder) if decoder else contextlib.nullcontext():
+        pipeline.process_session(TENANT, sid, sandbox=False)
     results = dict(ledger.get_session(TENANT, sid).results[1])
     ledger.close()
     return detector, results
 
 
 @pytest.fixture(scope="module")
-def scoped(real: MlServices) -> Iterator[tuple[CountingDetector, dict[str, Any]]]:
-    yield verify_once(real, scoped=True)
+def decoder() -> CountingDecoder:
+    return CountingDecoder()
+
+
+@pytest.fixture(scope="module")
+def scoped(real: MlServices, decoder: CountingDecoder) -> Iterator[tuple[CountingDetector, dict[str, Any]]]:
+    yield verify_once(real, scoped=True, decoder=decoder)
 
 
 def test_the_selfie_is_detected_once_for_liveness_and_face_match(
@@ -113,3 +136,31 @@ def test_without_the_face_scope_the_selfie_is_detected_twice_with_the_same_resul
     for check in ("liveness", "face_match"):
         assert results[check]["outcome"] == once[check]["outcome"]
         assert results[check]["scores"] == once[check]["scores"]
+
+
+def test_the_document_portrait_is_not_searched_again_by_the_face_match(
+        scoped: tuple[CountingDetector, dict[str, Any]]) -> None:
+    """The reader's portrait face goes along with its crop: the face analyser's detector ran on the
+    selfie only, and the face match still compared two faces."""
+    detector, results = scoped
+    assert detector.shapes == [decode_image(SELFIE).shape]
+    assert results["face_match"]["outcome"] in ("pass", "fail", "uncertain")
+    assert "similarity" in results["face_match"]["scores"]
+
+
+def test_searching_the_portrait_crop_again_is_seen_by_the_count(real: MlServices) -> None:
+    """The counter sees a detection on the crop when the match is not given the reader's face."""
+    base = YuNetSFaceAnalyzer()
+    detector = CountingDetector(base.detector)
+    matcher = SFaceMatcher(YuNetSFaceAnalyzer(detector=detector, embedder=base.embedder))  # type: ignore[arg-type]
+    reading = real.document_reader.read(PASSPORT, subject_id="s")
+    assert reading.portrait_jpeg is not None and reading.portrait_face is not None
+    matcher.with_probe(SELFIE)(reading.portrait_jpeg)
+    assert detector.shapes[1:] == [decode_image(reading.portrait_jpeg).shape]
+
+
+def test_each_stored_image_is_decoded_once_by_the_checks(
+        decoder: CountingDecoder, scoped: tuple[CountingDetector, dict[str, Any]]) -> None:
+    """The document and the selfie are decoded once each for every check that reads them."""
+    assert decoder.sizes[len(PASSPORT)] == 1
+    assert decoder.sizes[len(SELFIE)] == 1

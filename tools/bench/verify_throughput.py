@@ -1,0 +1,252 @@
+"""Benchmark: instant verifications per second, serial and concurrent, and CPU-seconds per verification.
+
+    .venv/bin/python -m tools.bench.verify_throughput [--serial 10] [--concurrent 4] [--runs 24]
+        [--warmup 2] [--baseline-tree PATH] [--data ../shared/data]
+
+docs/targets.md §5: the signed ``POST /v1/identity/verify`` of ``tools.bench.verify_api`` (the ICAO TD3
+specimen passport, an Obama selfie, 10 active-liveness frames cycled from his three photos) against
+the real app served by uvicorn on 127.0.0.1 (``tools/bench/throughput_server.py``, one process per
+tree: the in-process test client would serialise the requests). Each verification's challenge is
+issued before its phase starts, so a phase times and bills only the verifications:
+
+- serial: one client, ``--serial`` verifications one after the other;
+- concurrent: ``--concurrent`` clients sharing ``--runs`` verifications.
+
+For each it prints verifications per second (completed / wall time of the phase), p50 and p95 of
+the answers' latency, and the server process's CPU-seconds (user + system, all its threads) per
+verification. With ``--baseline-tree`` (a checkout of an older commit, e.g. a ``git worktree``) the
+same client runs against a server built from that tree, both servers up at once and the phases
+alternating baseline/current, so both see the same machine load; the ratios are printed after the
+tables, with the load average. Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import queue
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psutil
+
+from api.client import KycClient
+from tools.bench.verify_api import DEFAULT_DATA, percentile
+
+HERE = Path(__file__).resolve()
+CURRENT_TREE = HERE.parents[2]
+SERVER_SCRIPT = HERE.with_name("throughput_server.py")
+CHECKS = ["ocr", "face_match", "liveness"]
+
+
+@dataclass
+class Server:
+    """A running ``throughput_server.py``: its tree, process and signed client."""
+
+    label: str
+    process: subprocess.Popen[str]
+    url: str
+    key_id: str
+    secret: str
+    issued: int = 0
+
+    def client(self) -> KycClient:
+        return KycClient(self.url, self.key_id, self.secret, http=httpx.Client(base_url=self.url, timeout=120))
+
+    def cpu_seconds(self) -> float:
+        times = psutil.Process(self.process.pid).cpu_times()
+        return float(times.user + times.system)
+
+
+@dataclass
+class Phase:
+    """One phase's figures on one server."""
+
+    latencies: list[float] = field(default_factory=list)
+    wall_s: float = 0.0
+    cpu_s: float = 0.0
+    decisions: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def per_second(self) -> float:
+        return self.count / self.wall_s if self.wall_s else 0.0
+
+    @property
+    def cpu_per_verification(self) -> float:
+        return self.cpu_s / self.count if self.count else 0.0
+
+
+def encode(path: Path) -> str:
+    return base64.b64encode(path.read_bytes()).decode()
+
+
+class Inputs:
+    """The request bodies of ``tools.bench.verify_api``, base64 once."""
+
+    def __init__(self, data: Path) -> None:
+        faces = data / "faces" / "face_recognition"
+        self.document = encode(data / "mrz" / "images" / "passporteye" / "passport-td3.jpg")
+        self.selfie = encode(faces / "obama3.jpg")
+        photos = [encode(faces / n) for n in ("obama3.jpg", "obama.jpg", "obama2.jpg")]
+        self.frames = [photos[i % 3] for i in range(10)]
+
+    def body(self, issued: dict[str, Any]) -> dict[str, Any]:
+        return {"document_front": self.document, "selfie": self.selfie, "challenge_id": issued["challenge_id"],
+                "challenge_nonce": issued["challenge"]["nonce"], "frames_base64": self.frames,
+                "frame_offsets_ms": [k * 300 for k in range(10)]}
+
+
+@contextmanager
+def served(label: str, tree: Path, data_dir: Path) -> Iterator[Server]:
+    """Start the app of ``tree`` on a free port; stop it (SIGTERM, then kill) at the end."""
+    log = (data_dir / "server.log").open("w")
+    command = [sys.executable, str(SERVER_SCRIPT), "--tree", str(tree), "--data-dir", str(data_dir)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,  # noqa: S603 - our script
+                               cwd=str(tree))
+    try:
+        assert process.stdout is not None
+        for line in process.stdout:
+            if line.startswith("{"):
+                ready = json.loads(line)
+                break
+        else:
+            raise SystemExit(f"{label} server exited ({process.wait()}): see {data_dir / 'server.log'}\n"
+                             + (data_dir / "server.log").read_text()[-2000:])
+        yield Server(label, process, ready["url"], ready["key_id"], ready["secret"])
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def issue(server: Server, client: KycClient, count: int) -> list[dict[str, Any]]:
+    """``count`` challenges, one per new person reference (a person has one open challenge)."""
+    issued = []
+    for _ in range(count):
+        server.issued += 1
+        answer = client.post("/v1/liveness/challenges", {"checks": CHECKS, "reference": f"bench-{server.issued}"})
+        if answer.status_code != 201:
+            raise SystemExit(f"{server.label}: challenge failed: {answer.status_code} {answer.text[:300]}")
+        issued.append(answer.json())
+    return issued
+
+
+def verify(client: KycClient, body: dict[str, Any], label: str) -> tuple[float, str]:
+    started = time.perf_counter()
+    answer = client.post("/v1/identity/verify", body)
+    elapsed = time.perf_counter() - started
+    if answer.status_code != 200:
+        raise SystemExit(f"{label}: verify failed: {answer.status_code} {answer.text[:300]}")
+    decision = answer.json()["decision"]
+    return elapsed, decision["decision"] if decision else "none"
+
+
+def run_phase(server: Server, inputs: Inputs, runs: int, clients: int) -> Phase:
+    """``runs`` verifications by ``clients`` concurrent clients; the server's CPU over the phase."""
+    setup = server.client()
+    bodies: queue.Queue[dict[str, Any]] = queue.Queue()
+    for issued in issue(server, setup, runs):
+        bodies.put(inputs.body(issued))
+    setup.close()
+    phase = Phase()
+    lock = threading.Lock()
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        client = server.client()
+        try:
+            while True:
+                try:
+                    body = bodies.get_nowait()
+                except queue.Empty:
+                    return
+                elapsed, label = verify(client, body, server.label)
+                with lock:
+                    phase.latencies.append(elapsed)
+                    phase.decisions[label] = phase.decisions.get(label, 0) + 1
+        except BaseException as exc:  # reported after the phase: a failed run is no figure
+            failures.append(exc)
+        finally:
+            client.close()
+
+    cpu_before, started = server.cpu_seconds(), time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    phase.wall_s, phase.cpu_s = time.perf_counter() - started, server.cpu_seconds() - cpu_before
+    if failures:
+        raise SystemExit(f"{server.label}: {failures[0]}")
+    return phase
+
+
+def row(label: str, mode: str, phase: Phase) -> str:
+    return (f"| {label} | {mode} | {phase.count} | {phase.per_second:.2f} | {statistics.median(phase.latencies):.3f} | "
+            f"{percentile(phase.latencies, 95):.3f} | {phase.cpu_per_verification:.3f} | {phase.decisions} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="tools.bench.verify_throughput", description=__doc__.splitlines()[0])
+    parser.add_argument("--serial", type=int, default=10, help="verifications in the serial phase")
+    parser.add_argument("--concurrent", type=int, default=4, help="clients in the concurrent phase")
+    parser.add_argument("--runs", type=int, default=24, help="verifications in the concurrent phase")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed verifications per server first")
+    parser.add_argument("--baseline-tree", type=Path, default=None,
+                        help="an older checkout served beside this one (its own app, models and pipeline)")
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    args = parser.parse_args(argv)
+    inputs = Inputs(args.data)
+    trees = ([("baseline", args.baseline_tree.resolve())] if args.baseline_tree else []) + [("current", CURRENT_TREE)]
+    load_before = os.getloadavg()
+    results: dict[tuple[str, str], Phase] = {}
+    with ExitStack() as stack:
+        servers = [stack.enter_context(served(label, tree, Path(stack.enter_context(tempfile.TemporaryDirectory()))))
+                   for label, tree in trees]
+        for server in servers:
+            run_phase(server, inputs, args.warmup, 1)
+        for mode, runs, clients in (("serial", args.serial, 1), (f"{args.concurrent} concurrent", args.runs,
+                                                                   args.concurrent)):
+            for server in servers:
+                results[(server.label, mode)] = run_phase(server, inputs, runs, clients)
+    load_after = os.getloadavg()
+    print("POST /v1/identity/verify over HTTP (uvicorn, 127.0.0.1): document + selfie + 10 liveness frames")
+    for label, tree in trees:
+        print(f"  {label}: {tree}")
+    print("| tree | phase | verifications | per s | p50 s | p95 s | server CPU s / verification | decisions |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    for (label, mode), phase in results.items():
+        print(row(label, mode, phase))
+    if args.baseline_tree:
+        for mode in dict.fromkeys(m for _, m in results):
+            base, now = results[("baseline", mode)], results[("current", mode)]
+            print(f"{mode}: per s x{now.per_second / base.per_second:.2f}, p95 x"
+                  f"{percentile(now.latencies, 95) / percentile(base.latencies, 95):.2f}, CPU per verification x"
+                  f"{now.cpu_per_verification / base.cpu_per_verification:.2f}")
+    print(f"load average (1, 5, 15 min) before {tuple(round(v, 2) for v in load_before)}, "
+          f"after {tuple(round(v, 2) for v in load_after)}; {os.cpu_count()} cores")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
