@@ -1,5 +1,6 @@
 """PDF417 decoding with zxing-cpp (``text_mode=Plain``: bytes transcoded by their ECI, no HRI
-formatting), retried on a deskewed and an enlarged image when the first pass finds nothing.
+formatting), retried on a deskewed and an enlarged image when the first pass finds nothing, then on the
+card straightened from its outline (:mod:`ml.document.straighten`).
 
 Structured append (Macro PDF417) messages are spread over several symbols; the Python binding does
 not merge them, so :func:`merge_structured_append` joins the parts' ECI-escaped streams in reading
@@ -9,6 +10,7 @@ order and decodes each ECI segment with its own charset.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import cv2
@@ -16,6 +18,7 @@ import numpy as np
 import zxingcpp
 
 from ml.document.images import Image, as_image, to_gray
+from ml.document.straighten import straightened
 
 _ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
                8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
@@ -57,16 +60,29 @@ def _deskew(gray: Image) -> Image:
     return as_image(cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255))
 
 
-def _attempts(gray: Image) -> list[Image]:
+def _enlarged(gray: Image) -> Image | None:
     h, w = gray.shape[:2]
-    enlarged = as_image(cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)) if max(h, w) < 1200 else gray
-    return [gray, _deskew(gray), enlarged]
+    return as_image(cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)) if max(h, w) < 1200 else None
 
 
-def decode_pdf417(image: Image) -> list[Pdf417Symbol]:
-    """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right)."""
+def _attempts(gray: Image, straighten: bool) -> Iterator[Image]:
+    """The image as it is, then (each made only when the previous ones found nothing) deskewed,
+    enlarged, straightened and straightened enlarged."""
+    yield gray
+    yield _deskew(gray)
+    if (enlarged := _enlarged(gray)) is not None:
+        yield enlarged
+    if straighten and (straight := straightened(gray)) is not None:
+        yield np.ascontiguousarray(straight)
+        if (enlarged := _enlarged(straight)) is not None:
+            yield enlarged
+
+
+def decode_pdf417(image: Image, *, straighten: bool = True) -> list[Pdf417Symbol]:
+    """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right).
+    ``straighten=False`` leaves out the straightened attempts (the evaluation's "before")."""
     gray = np.ascontiguousarray(to_gray(image))
-    for attempt in _attempts(gray):
+    for attempt in _attempts(gray, straighten):
         found = _read(attempt, zxingcpp.TextMode.Plain)
         if found:
             escaped = {(r.position.top_left.x, r.position.top_left.y): r for r in

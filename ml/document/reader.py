@@ -13,11 +13,12 @@ from domain.documents.aamva_fields import LicenceData, licence_data
 from domain.documents.mrz import MrzRecord
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
-from domain.ports.document import DocumentReading, QualityReport
+from domain.ports.document import DocumentReading, Guidance, QualityReport
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
+from ml.document.low_resolution import read_upscaled, upscale_factor
 from ml.document.mrz_band import mrz_band
 from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, TextBox, shared_engine
 from ml.document.orientation import (
@@ -39,9 +40,9 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image) -> LicenceData | None:
+def read_licence(image: Image, *, straighten: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image):
+    for symbol in decode_pdf417(image, straighten=straighten):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
@@ -123,6 +124,8 @@ class OpenCvRapidOcrDocumentReader:
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
         document, text, quarter_turns, tried = self._read_upright(document)
+        if text.mrz is None or not text.mrz.check_digits_valid:
+            text = read_upscaled(self._ocr, document, list(text.boxes), self._today) or text
         mrz = text.mrz
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
@@ -152,21 +155,25 @@ class OpenCvRapidOcrDocumentReader:
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
             turned_degrees=90 * quarter_turns,
             read_hint=None if mrz is not None or licence is not None
-            else _read_hint(text.boxes, quality, document.shape[1]),
+            else _read_hint(text.boxes, quality, document.shape[1],
+                            small=upscale_factor(document, list(text.boxes)) is not None),
         )
 
 
-def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int) -> str:
+def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:
     """What the person should do when nothing machine-readable was read: turn the document when its
     lines stand upright (no turn read); show the whole MRZ when its lines run off the image's edge;
-    else the capture's first quality guidance; else photograph the data page (docs/requirements/capture.md:
-    guidance instead of a bare failure)."""
+    come closer when the page or its MRZ is too small to read even upscaled; else the capture's first
+    quality guidance; else photograph the data page (docs/requirements/capture.md: guidance instead of
+    a bare failure)."""
     standing, lying = standing_lines(boxes)
     if standing > lying:
         return ROTATE_DOCUMENT
     margin = max(2, int(EDGE_MARGIN * width))
     if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in mrz_band(list(boxes))):
         return MRZ_CROPPED
+    if small:
+        return Guidance.MOVE_CLOSER.value
     if quality.issues:
         return quality.issues[0].guidance.value
     return SHOW_DATA_PAGE

@@ -1,0 +1,96 @@
+"""A second look at a low-resolution page whose MRZ was not read: upscaled, and trusted only when safe.
+
+A passport photographed from afar, or sent as a small image, gives MRZ lines a few pixels tall. The
+detector then misses the band (a page smaller than its 640 px input is not enlarged) and the
+recogniser, fed a crop a dozen pixels high, confuses characters. Upscaling the page (``INTER_CUBIC``,
+so that the MRZ line reaches ``TARGET_LINE_PX``, the height at which full-size specimens read) and
+reading again finds and reads such bands.
+
+Upscaling adds no information, though: below a few pixels per character OCR-B's look-alikes (0/D/O,
+8/B, 5/S) are guesses, and a guess passes a mod-10 check digit one time in ten. Measured on the ICAO
+specimens downscaled to 1/7 (about 4.5 px per character), the upscaled band read a *wrong* document
+number whose check digits passed. So an upscaled read is kept only when all of this holds
+(docs/requirements/pipeline.md, document processing: the MRZ check digits decide a read):
+
+- its check digits pass;
+- the characters of the captured page were at least ``MIN_PITCH_PX`` apart (below that the specimens
+  read wrong values);
+- a second, differently sharpened upscale reads exactly the same MRZ lines.
+
+Anything else leaves the page unread, and the read hint asks the person to come closer.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Callable
+from datetime import date
+
+import cv2
+
+from ml.document.images import Image, as_image
+from ml.document.mrz_band import mrz_band
+from ml.document.ocr import TextBox, TextLineOcr
+from ml.document.page_text import PageText, read_mrz, read_page_text
+
+TARGET_LINE_PX = 40.0  # detected MRZ line height of the full-size specimens (38-48 px), where they read
+LOW_RES_SIDE = 640  # a page smaller than the detector's input (ml/document/ocr.py) is read at its own size
+UPSCALED_SIDE = 1200  # without a band to measure, a small page is enlarged to about a full-size specimen
+MIN_FACTOR = 1.5  # a smaller enlargement changes nothing the recogniser's own resize does not
+MAX_FACTOR = 6.0
+# Pixels per MRZ character on the captured page (detected line length / characters). On the specimens
+# downscaled from 1/2 to 1/8, upscaled reads were right at 4.9 px and above and wrong (a document number
+# whose check digits pass) at 4.2 px; from 4.5 px down they failed their check digits or disagreed.
+MIN_PITCH_PX = 4.75
+UNSHARP_SIGMA, UNSHARP_AMOUNT = 1.0, 0.6  # the second look: a mild unsharp mask after the upscale
+
+
+def upscale_factor(page: Image, boxes: list[TextBox]) -> float | None:
+    """How much to enlarge ``page`` so its MRZ lines are ``TARGET_LINE_PX`` high (measured on the band
+    when one was detected, else from the page's size); ``None`` when the page is not small."""
+    band = mrz_band(boxes)
+    if band:
+        factor = TARGET_LINE_PX / max(1.0, statistics.median(b.thickness for b in band))
+    elif max(page.shape[:2]) < LOW_RES_SIDE:
+        factor = UPSCALED_SIDE / max(page.shape[:2])
+    else:
+        return None
+    return min(MAX_FACTOR, factor) if factor >= MIN_FACTOR else None
+
+
+def upscaled(page: Image, factor: float, *, sharpen: bool = False) -> Image:
+    """``page`` enlarged by ``factor`` with bicubic interpolation, then optionally an unsharp mask."""
+    big = cv2.resize(page, None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+    if sharpen:
+        blurred = cv2.GaussianBlur(big, (0, 0), UNSHARP_SIGMA)
+        big = cv2.addWeighted(big, 1 + UNSHARP_AMOUNT, blurred, -UNSHARP_AMOUNT, 0)
+    return as_image(big)
+
+
+def character_pitch(boxes: tuple[TextBox, ...], characters: int, factor: float) -> float:
+    """Pixels per MRZ character on the captured page, from the band detected on the enlarged one."""
+    band = mrz_band(boxes)
+    if not band or characters <= 0:
+        return 0.0
+    return statistics.median(b.length for b in band) / factor / characters
+
+
+def read_upscaled(ocr: TextLineOcr, page: Image, boxes: list[TextBox],
+                  today: Callable[[], date]) -> PageText | None:
+    """The page's text read from an upscaled copy, when ``page`` is small and that read is safe to
+    keep (see the module's docstring); ``None`` otherwise."""
+    factor = upscale_factor(page, boxes)
+    if factor is None:
+        return None
+    text = read_page_text(ocr, upscaled(page, factor), today)
+    mrz = text.mrz
+    if mrz is None or not mrz.check_digits_valid:
+        return None
+    if character_pitch(text.boxes, len(mrz.lines[0]), factor) < MIN_PITCH_PX:
+        return None
+    sharper = upscaled(page, factor, sharpen=True)
+    band = mrz_band(ocr.detect(sharper))
+    again = read_mrz(ocr.recognise(sharper, band)) if band else None
+    if again is None or again.lines != mrz.lines:
+        return None
+    return text

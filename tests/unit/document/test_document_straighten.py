@@ -1,0 +1,43 @@
+"""Straightening a licence back: a keystoned card outline becomes an upright rectangle again."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from ml.document.images import Image
+from ml.document.straighten import straightened
+
+pytestmark = pytest.mark.unit
+
+
+def card_on_table(corners: list[list[float]]) -> Image:
+    """A light card with a dark bar along its top edge, on a dark table, drawn through ``corners``."""
+    flat = np.full((200, 320), 230, dtype=np.uint8)
+    flat[20:40, 20:300] = 0
+    table = np.full((400, 600), 50, dtype=np.uint8)
+    source = np.array([[0, 0], [319, 0], [319, 199], [0, 199]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(source, np.array(corners, dtype=np.float32))
+    warped = cv2.warpPerspective(flat, matrix, (600, 400), borderMode=cv2.BORDER_TRANSPARENT, dst=table)
+    return np.asarray(warped, dtype=np.uint8)
+
+
+def test_a_keystoned_card_comes_out_upright_with_its_top_bar_level() -> None:
+    tilted = card_on_table([[170, 60], [430, 100], [520, 320], [80, 330]])  # tilted away and sideways
+    straight = straightened(tilted)
+    assert straight is not None
+    h, w = straight.shape
+    assert w > h > 0
+    bar = np.where(straight[: h // 3] < 100)
+    # The bar's ends sit at the same height: rows are level again (within 3 % of the card's height).
+    rows_left = bar[0][bar[1] < w // 4]
+    rows_right = bar[0][bar[1] > 3 * w // 4]
+    assert abs(float(np.median(rows_left)) - float(np.median(rows_right))) <= 0.03 * h
+    left_span = np.ptp(bar[1][bar[0] == int(np.median(bar[0]))])
+    assert left_span >= 0.8 * w  # the bar spans the width at the top, not squeezed to the far edge
+
+
+def test_an_upright_card_or_a_page_without_an_outline_is_left_alone() -> None:
+    assert straightened(card_on_table([[140, 100], [460, 100], [460, 300], [140, 300]])) is None
+    assert straightened(np.full((300, 400), 200, dtype=np.uint8)) is None
