@@ -28,6 +28,7 @@ from domain.ports.screening import WatchlistEntry
 from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
+from ml.screening.readings import latin_readings
 from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
 
@@ -85,9 +86,11 @@ class CrossScriptPaths:
         it keeps both."""
         return dominant_script(text) in ABJAD_SCRIPTS or east_asian_script(text) is not None
 
-    def reading(self, text: str) -> str | None:
-        """The Latin spelling to screen on the ordinary path (Han, kana), or None."""
-        return latin_reading(text) if east_asian_script(text) in ("han", "kana") else None
+    @staticmethod
+    def readings(text: str) -> list[str]:
+        """The Latin spellings to screen like Latin names (Han, kana): pinyin, Wade-Giles, Hong Kong
+        Cantonese, Japanese (``readings``); none for other scripts."""
+        return latin_readings(text)
 
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
