@@ -1,7 +1,8 @@
 """Screening a name written in another script than the list's: the paths a query may take besides
 the spelled comparison (``screener``), each with its own index of the same listed names.
 
-- Arabic and Hebrew (abjads): consonant keys on both sides (``consonants``). A candidate must share
+- Arabic and Hebrew (abjads): consonant keys on both sides (``consonants``; Hebrew by the classes of
+  its own Latin spellings, ``hebrew``). A candidate must share
   at least ``MIN_ABJAD_LETTERS`` consonants in well-paired tokens, or pair every token of both names:
   two short keys out of four ("sd kd") say too little to send a person to review.
 - Thai: its consonants, read by anyascii, compared by the same consonant keys (Thai names are
@@ -26,6 +27,7 @@ from functools import cached_property
 
 from domain.ports.screening import WatchlistEntry
 from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
+from ml.screening.hebrew import hebrew_word_key, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
 from ml.screening.readings import latin_readings
@@ -37,6 +39,12 @@ from ml.screening.similarity import joined_similarity, paired_tokens
 # well (short keys exactly) keeps 9 in 10 listed names found and cuts name-only near-hits on ordinary
 # names four- to tenfold against no such rule.
 MIN_ABJAD_LETTERS = 6
+# Chosen on generated Hebrew names (faker he_IL, seed 11, not the reported seed) against the hand-built
+# Hebrew pairs: with every token paired, 4 consonants in all halve the name-only near-hits (68 -> 38 per
+# 1,000) and keep 15 of 16 pairs; 5 would reach 24 per 1,000 but lose two pairs. A partial pairing needs
+# 8 consonants (6 to 9 gave the same figures).
+MIN_HEBREW_LETTERS = 8
+MIN_HEBREW_PAIRED = 4
 WELL_PAIRED = 0.9
 SHORT_KEY = 4
 JOINED_AGREES = 0.9
@@ -53,6 +61,13 @@ def korean_name(text: str) -> FoldedName:
     """A name as Korean-key tokens: Hangul read syllable by syllable, Latin folded token by token."""
     reading = latin_reading(text) if east_asian_script(text) == "hangul" else None
     return _folded([korean_key(t) for t in (reading or fold(text)).split()])
+
+
+def hebrew_name(text: str) -> FoldedName:
+    """A name as Hebrew-key tokens, from Hebrew letters or from its Latin folding."""
+    if dominant_script(text) == "HEBREW":
+        return _folded([hebrew_word_key(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
+    return _folded([latin_word_key(t) for t in fold(text).split()])
 
 
 @dataclass(frozen=True)
@@ -75,6 +90,10 @@ class CrossScriptPaths:
         return WatchlistIndex(self._entries, consonant_name)
 
     @cached_property
+    def hebrew(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, hebrew_name)
+
+    @cached_property
     def korean(self) -> WatchlistIndex:
         return WatchlistIndex(self._entries, korean_name)
 
@@ -94,6 +113,8 @@ class CrossScriptPaths:
 
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
+        if dominant_script(text) == "HEBREW":
+            return self._scored("abjad", self.hebrew, hebrew_name(text), min_score, _enough_hebrew_letters)
         if dominant_script(text) in CONSONANT_SCRIPTS:
             return self._scored("abjad", self.abjad, consonant_name(text), min_score, _enough_letters)
         if east_asian_script(text) == "hangul":
@@ -127,6 +148,17 @@ def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
     if len(well) == len(query.tokens) == len(listed.tokens):
         return True
     return sum(len(query.tokens[i]) for i in well) >= MIN_ABJAD_LETTERS
+
+
+def _enough_hebrew_letters(query: FoldedName, listed: FoldedName) -> bool:
+    """The Hebrew keys fold more letters together than the Arabic ones, so a pairing says less: every
+    token of both names must pair well with ``MIN_HEBREW_PAIRED`` consonants in all, or
+    ``MIN_HEBREW_LETTERS`` consonants must pair well."""
+    well = [i for sim, i, j in paired_tokens(query, listed) if _well_paired(sim, query.tokens[i], listed.tokens[j])]
+    letters = sum(len(query.tokens[i]) for i in well)
+    if len(well) == len(query.tokens) == len(listed.tokens):
+        return letters >= MIN_HEBREW_PAIRED
+    return letters >= MIN_HEBREW_LETTERS
 
 
 def _all_paired(query: FoldedName, listed: FoldedName) -> bool:

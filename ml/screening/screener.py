@@ -51,7 +51,7 @@ class RapidfuzzSanctionsScreener:
         self.index = WatchlistIndex(watchlist.entries)
         self.cross_script = CrossScriptPaths(watchlist.entries)
         if cross_script:  # built now, not by the first query in another script
-            _ = (self.cross_script.abjad, self.cross_script.korean)
+            _ = (self.cross_script.abjad, self.cross_script.hebrew, self.cross_script.korean)
             load_dictionaries()
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
