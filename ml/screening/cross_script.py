@@ -5,8 +5,8 @@ the spelled comparison (``screener``), each with its own index of the same liste
   its own Latin spellings, ``hebrew``). A candidate must share
   at least ``MIN_ABJAD_LETTERS`` consonants in well-paired tokens, or pair every token of both names:
   two short keys out of four ("sd kd") say too little to send a person to review.
-- Thai: its consonants, read by anyascii, compared by the same consonant keys (Thai names are
-  spelled in Latin by their bearers with vowels and finals no transliteration predicts).
+- Thai: Thai consonant keys (``thai``) that fold what RTGS and the letter-by-letter personal spellings
+  write differently; the name read letter by letter also takes the ordinary path, at most a near-hit.
 - Hangul: McCune-Reischauer syllables folded by ``romanise.korean_key`` on both sides; every syllable
   of both names must pair (or the names agree with spaces removed): Korean names share syllables
   ("Kim", "Song", "Il") so widely that two of three say nothing.
@@ -33,6 +33,8 @@ from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, to
 from ml.screening.readings import latin_readings
 from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
+from ml.screening.thai import latin_word_key as thai_latin_key
+from ml.screening.thai import thai_word_key
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
 # Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters in tokens that pair
@@ -45,10 +47,14 @@ MIN_ABJAD_LETTERS = 6
 # 8 consonants (6 to 9 gave the same figures).
 MIN_HEBREW_LETTERS = 8
 MIN_HEBREW_PAIRED = 4
+# Chosen the same way on generated Thai names (faker th_TH, seed 11) against the hand-built Thai pairs:
+# 8 consonants for a partial pairing (6: 16 near-hits per 1,000; 8: 10) and 4 with every token paired
+# (5 loses a pair) keep 8 of 10 pairs.
+MIN_THAI_LETTERS = 8
+MIN_THAI_PAIRED = 4
 WELL_PAIRED = 0.9
 SHORT_KEY = 4
 JOINED_AGREES = 0.9
-CONSONANT_SCRIPTS = ABJAD_SCRIPTS | {"THAI"}
 
 
 def _folded(tokens: list[str]) -> FoldedName:
@@ -68,6 +74,14 @@ def hebrew_name(text: str) -> FoldedName:
     if dominant_script(text) == "HEBREW":
         return _folded([hebrew_word_key(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
     return _folded([latin_word_key(t) for t in fold(text).split()])
+
+
+def thai_name(text: str) -> FoldedName:
+    """A name as Thai-key tokens, from Thai letters or from its Latin folding (hyphenated syllables
+    of one word joined)."""
+    if dominant_script(text) == "THAI":
+        return _folded([thai_word_key(w) for w in text.split()])
+    return _folded([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,10 @@ class CrossScriptPaths:
         return WatchlistIndex(self._entries, hebrew_name)
 
     @cached_property
+    def thai(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, thai_name)
+
+    @cached_property
     def korean(self) -> WatchlistIndex:
         return WatchlistIndex(self._entries, korean_name)
 
@@ -114,9 +132,14 @@ class CrossScriptPaths:
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
         if dominant_script(text) == "HEBREW":
-            return self._scored("abjad", self.hebrew, hebrew_name(text), min_score, _enough_hebrew_letters)
-        if dominant_script(text) in CONSONANT_SCRIPTS:
-            return self._scored("abjad", self.abjad, consonant_name(text), min_score, _enough_letters)
+            return self._scored("abjad", self.hebrew, hebrew_name(text), min_score,
+                                EnoughLetters(MIN_HEBREW_LETTERS, MIN_HEBREW_PAIRED))
+        if dominant_script(text) == "THAI":
+            return self._scored("abjad", self.thai, thai_name(text), min_score,
+                                EnoughLetters(MIN_THAI_LETTERS, MIN_THAI_PAIRED))
+        if dominant_script(text) == "ARABIC":
+            return self._scored("abjad", self.abjad, consonant_name(text), min_score,
+                                EnoughLetters(MIN_ABJAD_LETTERS))
         if east_asian_script(text) == "hangul":
             return self._scored("hangul", self.korean, korean_name(text), min_score, _all_paired)
         return []
@@ -143,22 +166,22 @@ def _well_paired(sim: float, a: str, b: str) -> bool:
     return a == b if min(len(a), len(b)) < SHORT_KEY else sim >= WELL_PAIRED
 
 
-def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
-    well = [i for sim, i, j in paired_tokens(query, listed) if _well_paired(sim, query.tokens[i], listed.tokens[j])]
-    if len(well) == len(query.tokens) == len(listed.tokens):
-        return True
-    return sum(len(query.tokens[i]) for i in well) >= MIN_ABJAD_LETTERS
+@dataclass(frozen=True)
+class EnoughLetters:
+    """How many consonants a consonant-key match must pair well to count: ``partial`` when some tokens
+    stay unpaired, ``all_paired`` when every token of both names pairs (short keys say little: "l kn"
+    for "Ali Kony" is the key of many ordinary names)."""
 
+    partial: int
+    all_paired: int = 0
 
-def _enough_hebrew_letters(query: FoldedName, listed: FoldedName) -> bool:
-    """The Hebrew keys fold more letters together than the Arabic ones, so a pairing says less: every
-    token of both names must pair well with ``MIN_HEBREW_PAIRED`` consonants in all, or
-    ``MIN_HEBREW_LETTERS`` consonants must pair well."""
-    well = [i for sim, i, j in paired_tokens(query, listed) if _well_paired(sim, query.tokens[i], listed.tokens[j])]
-    letters = sum(len(query.tokens[i]) for i in well)
-    if len(well) == len(query.tokens) == len(listed.tokens):
-        return letters >= MIN_HEBREW_PAIRED
-    return letters >= MIN_HEBREW_LETTERS
+    def __call__(self, query: FoldedName, listed: FoldedName) -> bool:
+        well = [i for sim, i, j in paired_tokens(query, listed)
+                if _well_paired(sim, query.tokens[i], listed.tokens[j])]
+        letters = sum(len(query.tokens[i]) for i in well)
+        if len(well) == len(query.tokens) == len(listed.tokens):
+            return letters >= self.all_paired
+        return letters >= self.partial
 
 
 def _all_paired(query: FoldedName, listed: FoldedName) -> bool:
