@@ -27,6 +27,7 @@ from functools import cached_property
 
 from domain.ports.screening import WatchlistEntry
 from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
+from ml.screening.greek import greek_readings
 from ml.screening.hebrew import hebrew_word_key, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
@@ -125,9 +126,9 @@ class CrossScriptPaths:
 
     @staticmethod
     def readings(text: str) -> list[str]:
-        """The Latin spellings to screen like Latin names (Han, kana): pinyin, Wade-Giles, Hong Kong
-        Cantonese, Japanese (``readings``); none for other scripts."""
-        return latin_readings(text)
+        """The Latin spellings to screen like Latin names: pinyin, Wade-Giles, Hong Kong Cantonese and
+        Japanese for Han and kana (``readings``), ELOT 743 and spoken for Greek (``greek``)."""
+        return greek_readings(text) if dominant_script(text) == "GREEK" else latin_readings(text)
 
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
