@@ -1,11 +1,12 @@
 """Screening a name written in another script than the list's: the paths a query may take besides
 the spelled comparison (``screener``), each with its own index of the same listed names.
 
-- Arabic and Hebrew (abjads): consonant keys on both sides (``consonants``). A candidate must share
+- Arabic and Hebrew (abjads): consonant keys on both sides (``consonants``; Hebrew by the classes of
+  its own Latin spellings, ``hebrew``). A candidate must share
   at least ``MIN_ABJAD_LETTERS`` consonants in well-paired tokens, or pair every token of both names:
   two short keys out of four ("sd kd") say too little to send a person to review.
-- Thai: its consonants, read by anyascii, compared by the same consonant keys (Thai names are
-  spelled in Latin by their bearers with vowels and finals no transliteration predicts).
+- Thai: Thai consonant keys (``thai``) that fold what RTGS and the letter-by-letter personal spellings
+  write differently; the name read letter by letter also takes the ordinary path, at most a near-hit.
 - Hangul: McCune-Reischauer syllables folded by ``romanise.korean_key`` on both sides; every syllable
   of both names must pair (or the names agree with spaces removed): Korean names share syllables
   ("Kim", "Song", "Il") so widely that two of three say nothing.
@@ -26,20 +27,35 @@ from functools import cached_property
 
 from domain.ports.screening import WatchlistEntry
 from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
+from ml.screening.greek import greek_readings
+from ml.screening.hebrew import hebrew_word_key, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
+from ml.screening.readings import latin_readings
 from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
+from ml.screening.thai import latin_word_key as thai_latin_key
+from ml.screening.thai import thai_word_key
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
 # Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters in tokens that pair
 # well (short keys exactly) keeps 9 in 10 listed names found and cuts name-only near-hits on ordinary
 # names four- to tenfold against no such rule.
 MIN_ABJAD_LETTERS = 6
+# Chosen on generated Hebrew names (faker he_IL, seed 11, not the reported seed) against the hand-built
+# Hebrew pairs: with every token paired, 4 consonants in all halve the name-only near-hits (68 -> 38 per
+# 1,000) and keep 15 of 16 pairs; 5 would reach 24 per 1,000 but lose two pairs. A partial pairing needs
+# 8 consonants (6 to 9 gave the same figures).
+MIN_HEBREW_LETTERS = 8
+MIN_HEBREW_PAIRED = 4
+# Chosen the same way on generated Thai names (faker th_TH, seed 11) against the hand-built Thai pairs:
+# 8 consonants for a partial pairing (6: 16 near-hits per 1,000; 8: 10) and 4 with every token paired
+# (5 loses a pair) keep 8 of 10 pairs.
+MIN_THAI_LETTERS = 8
+MIN_THAI_PAIRED = 4
 WELL_PAIRED = 0.9
 SHORT_KEY = 4
 JOINED_AGREES = 0.9
-CONSONANT_SCRIPTS = ABJAD_SCRIPTS | {"THAI"}
 
 
 def _folded(tokens: list[str]) -> FoldedName:
@@ -52,6 +68,21 @@ def korean_name(text: str) -> FoldedName:
     """A name as Korean-key tokens: Hangul read syllable by syllable, Latin folded token by token."""
     reading = latin_reading(text) if east_asian_script(text) == "hangul" else None
     return _folded([korean_key(t) for t in (reading or fold(text)).split()])
+
+
+def hebrew_name(text: str) -> FoldedName:
+    """A name as Hebrew-key tokens, from Hebrew letters or from its Latin folding."""
+    if dominant_script(text) == "HEBREW":
+        return _folded([hebrew_word_key(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
+    return _folded([latin_word_key(t) for t in fold(text).split()])
+
+
+def thai_name(text: str) -> FoldedName:
+    """A name as Thai-key tokens, from Thai letters or from its Latin folding (hyphenated syllables
+    of one word joined)."""
+    if dominant_script(text) == "THAI":
+        return _folded([thai_word_key(w) for w in text.split()])
+    return _folded([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])
 
 
 @dataclass(frozen=True)
@@ -74,6 +105,14 @@ class CrossScriptPaths:
         return WatchlistIndex(self._entries, consonant_name)
 
     @cached_property
+    def hebrew(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, hebrew_name)
+
+    @cached_property
+    def thai(self) -> WatchlistIndex:
+        return WatchlistIndex(self._entries, thai_name)
+
+    @cached_property
     def korean(self) -> WatchlistIndex:
         return WatchlistIndex(self._entries, korean_name)
 
@@ -85,14 +124,23 @@ class CrossScriptPaths:
         it keeps both."""
         return dominant_script(text) in ABJAD_SCRIPTS or east_asian_script(text) is not None
 
-    def reading(self, text: str) -> str | None:
-        """The Latin spelling to screen on the ordinary path (Han, kana), or None."""
-        return latin_reading(text) if east_asian_script(text) in ("han", "kana") else None
+    @staticmethod
+    def readings(text: str) -> list[str]:
+        """The Latin spellings to screen like Latin names: pinyin, Wade-Giles, Hong Kong Cantonese and
+        Japanese for Han and kana (``readings``), ELOT 743 and spoken for Greek (``greek``)."""
+        return greek_readings(text) if dominant_script(text) == "GREEK" else latin_readings(text)
 
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
-        if dominant_script(text) in CONSONANT_SCRIPTS:
-            return self._scored("abjad", self.abjad, consonant_name(text), min_score, _enough_letters)
+        if dominant_script(text) == "HEBREW":
+            return self._scored("abjad", self.hebrew, hebrew_name(text), min_score,
+                                EnoughLetters(MIN_HEBREW_LETTERS, MIN_HEBREW_PAIRED))
+        if dominant_script(text) == "THAI":
+            return self._scored("abjad", self.thai, thai_name(text), min_score,
+                                EnoughLetters(MIN_THAI_LETTERS, MIN_THAI_PAIRED))
+        if dominant_script(text) == "ARABIC":
+            return self._scored("abjad", self.abjad, consonant_name(text), min_score,
+                                EnoughLetters(MIN_ABJAD_LETTERS))
         if east_asian_script(text) == "hangul":
             return self._scored("hangul", self.korean, korean_name(text), min_score, _all_paired)
         return []
@@ -119,11 +167,22 @@ def _well_paired(sim: float, a: str, b: str) -> bool:
     return a == b if min(len(a), len(b)) < SHORT_KEY else sim >= WELL_PAIRED
 
 
-def _enough_letters(query: FoldedName, listed: FoldedName) -> bool:
-    well = [i for sim, i, j in paired_tokens(query, listed) if _well_paired(sim, query.tokens[i], listed.tokens[j])]
-    if len(well) == len(query.tokens) == len(listed.tokens):
-        return True
-    return sum(len(query.tokens[i]) for i in well) >= MIN_ABJAD_LETTERS
+@dataclass(frozen=True)
+class EnoughLetters:
+    """How many consonants a consonant-key match must pair well to count: ``partial`` when some tokens
+    stay unpaired, ``all_paired`` when every token of both names pairs (short keys say little: "l kn"
+    for "Ali Kony" is the key of many ordinary names)."""
+
+    partial: int
+    all_paired: int = 0
+
+    def __call__(self, query: FoldedName, listed: FoldedName) -> bool:
+        well = [i for sim, i, j in paired_tokens(query, listed)
+                if _well_paired(sim, query.tokens[i], listed.tokens[j])]
+        letters = sum(len(query.tokens[i]) for i in well)
+        if len(well) == len(query.tokens) == len(listed.tokens):
+            return letters >= self.all_paired
+        return letters >= self.partial
 
 
 def _all_paired(query: FoldedName, listed: FoldedName) -> bool:

@@ -55,12 +55,21 @@ def hangul_reading(word: str) -> list[str]:
     return [_hangul_syllable(ch) for ch in word if _script_of(ch) == "hangul"]
 
 
+def han_characters(word: str) -> str:
+    return "".join(ch for ch in word if _script_of(ch) == "han")
+
+
+def family_length(chars: str) -> int:
+    """How many of a Chinese name's characters are the family name (two for the compound surnames)."""
+    return 2 if chars[:2] in _COMPOUND_SURNAMES and len(chars) > 2 else 1
+
+
 def han_reading(word: str) -> list[str]:
     """Pinyin family name and joined given name ("习近平" -> ["xi", "jinping"])."""
-    chars = [ch for ch in word if _script_of(ch) == "han"]
+    chars = han_characters(word)
     if len(chars) < 2:
         return [fold(anyascii(ch)) for ch in chars]
-    family = 2 if "".join(chars[:2]) in _COMPOUND_SURNAMES and len(chars) > 2 else 1
+    family = family_length(chars)
     syllables = [fold(anyascii(ch)) for ch in chars]
     return ["".join(syllables[:family]), "".join(syllables[family:])]
 

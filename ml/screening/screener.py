@@ -28,10 +28,12 @@ from ml.screening.cross_script import CrossScriptPaths
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
+from ml.screening.readings import load_dictionaries
 
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
 SPELLED = "spelled"
+READING = "reading"
 # A name whose every token appears in this many list entries is common among listed people.
 COMMON_NAME_ENTRIES = 3
 
@@ -49,7 +51,9 @@ class RapidfuzzSanctionsScreener:
         self.index = WatchlistIndex(watchlist.entries)
         self.cross_script = CrossScriptPaths(watchlist.entries)
         if cross_script:  # built now, not by the first query in another script
-            _ = (self.cross_script.abjad, self.cross_script.korean)
+            _ = (self.cross_script.abjad, self.cross_script.hebrew, self.cross_script.thai,
+                 self.cross_script.korean)
+            load_dictionaries()
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
@@ -112,18 +116,21 @@ class RapidfuzzSanctionsScreener:
         (the name as written, and its Latin reading for Han and kana) or on a cross-script path, and
         how many names the spelled path scored."""
         found: list[tuple[IndexedName, float, str]] = []
-        texts = [query.name]
-        reading = self.cross_script.reading(query.name) if self._cross_script_enabled else None
-        if reading:
-            texts.append(reading)
+        readings = self.cross_script.readings(query.name) if self._cross_script_enabled else []
         scored = 0
         own_script_only = self._cross_script_enabled and self.cross_script.has_own_path(query.name)
-        for text in texts:
+        thai = self._cross_script_enabled and dominant_script(query.name) == "THAI"
+        for text in [query.name, *readings]:
             folded = fold_name(text)
             ids = self.index.candidate_ids(folded)
             scored += int(ids.size)
             scores = self.index.matrix.scores(folded, ids)
-            kept = [(self.index.names[i], s, SPELLED) for i, s in self._at_least(ids, scores, min_score)]
+            via = SPELLED if text == query.name else READING
+            kept = [(self.index.names[i], s, via) for i, s in self._at_least(ids, scores, min_score)]
+            if thai and text == query.name:
+                # Thai read letter by letter stays close to how Thais spell their names, but it is a
+                # reading of another script all the same: at most a near-hit against a Latin name.
+                kept = [(c, sc, v if dominant_script(c.listed.text) == "THAI" else READING) for c, sc, v in kept]
             if own_script_only and text == query.name:
                 # Hangul, Arabic, Hebrew, Thai, Han or kana folded letter by letter is no Latin spelling:
                 # as written it is compared with the names the lists write in its own script only.

@@ -1,0 +1,176 @@
+"""More Latin readings of a Han or kanji name than pinyin: Wade-Giles, Hong Kong Cantonese and Japanese.
+
+A name in Han characters is printed in Latin by its bearer's convention, not by one transliteration:
+
+- Mainland China: Hanyu Pinyin, family name then the given name joined ("Xi Jinping";
+  ``romanise.han_reading``).
+- Taiwan (and older spellings): Wade-Giles without its apostrophes and umlauts, the given name
+  usually hyphenated ("Chiang Ching-kuo", "Lai Ching-te"). The table below is the standard pinyin to
+  Wade-Giles correspondence (initials b/p/d/t/g/k -> p/t/k, zh/ch/j/q -> ch, z/c -> ts, x -> hs,
+  r -> j; finals -ong -> -ung, -ian -> -ien, -ie -> -ieh, -ui -> -uei; zhi/chi/shi/ri -> chih/shih/jih,
+  zi/ci -> tzu, si -> ssu).
+- Hong Kong and Macau: the Hong Kong Government Cantonese Romanisation of the Cantonese reading
+  ("Leung Chun-ying", "Li Ka-shing"), derived here from Jyutping (pycantonese, MIT, whose lexicon
+  ships in its wheel) by that convention's spellings of Jyutping initials and finals.
+- Japan: the kanji name's reading from a name-aware morphological dictionary (SudachiPy with
+  sudachidict-core, Apache-2.0, both from their wheels; no download at run time), written in passport
+  Hepburn (``romanise.kana_reading``). A name in kanji alone may be Chinese or Japanese, so both kinds
+  of reading are tried.
+
+Every reading is a guess at a convention, so what it finds is at most a near-hit (the screener's
+"reading" path; docs/requirements/pipeline.md, "Sanctions & PEP screening").
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from typing import Any
+
+from anyascii import anyascii
+
+from ml.screening.normalise import fold
+from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
+
+_WG_WHOLE = {"zhi": "chih", "chi": "chih", "shi": "shih", "ri": "jih", "zi": "tzu", "ci": "tzu", "si": "ssu",
+             "er": "erh", "you": "yu", "yan": "yen", "ye": "yeh", "yi": "i", "yong": "yung", "yue": "yueh",
+             "ge": "ko", "ke": "ko", "he": "ho"}
+_WG_INITIALS = (("zh", "ch"), ("ch", "ch"), ("sh", "sh"), ("b", "p"), ("d", "t"), ("g", "k"), ("z", "ts"),
+                ("c", "ts"), ("j", "ch"), ("q", "ch"), ("x", "hs"), ("r", "j"))
+_WG_FINALS = (("ong", "ung"), ("ian", "ien"), ("ie", "ieh"), ("ue", "ueh"), ("ui", "uei"))
+_WG_KEEPS_UO = ("g", "k", "h", "sh")
+
+
+def wade_giles(syllable: str) -> str:
+    """One toneless pinyin syllable in Wade-Giles without apostrophes ("jing" -> "ching", "guo" -> "kuo")."""
+    if syllable in _WG_WHOLE:
+        return _WG_WHOLE[syllable]
+    initial, final = "", syllable
+    for pinyin, wg in _WG_INITIALS:
+        if syllable.startswith(pinyin):
+            initial, final = wg, syllable[len(pinyin):]
+            break
+    else:
+        match = re.match(r"[^aeiou]*", syllable)
+        initial, final = syllable[: match.end()] if match else "", syllable[match.end() if match else 0:]
+    for pinyin, wg in _WG_FINALS:
+        if final.endswith(pinyin):
+            final = final[: -len(pinyin)] + wg
+            break
+    if final == "uo" and not syllable.startswith(_WG_KEEPS_UO):
+        final = "o"
+    return initial + final
+
+
+# Hong Kong Government Cantonese Romanisation of Jyutping: initials, then finals (longest first).
+_HK_INITIALS = (("gw", "kw"), ("ng", "ng"), ("b", "p"), ("d", "t"), ("g", "k"), ("z", "ch"), ("c", "ch"),
+                ("j", "y"))
+_HK_FINALS = (("oeng", "eung"), ("oek", "euk"), ("eoi", "ui"), ("eon", "un"), ("eot", "ut"), ("yun", "uen"),
+              ("yut", "uet"), ("yu", "u"), ("aa", "a"), ("ou", "o"))
+_HK_SH = ("ing", "eoi", "yu", "ik")  # "s" is written "sh" before these ("Shing", "Shui", "Shu")
+
+
+def hong_kong(jyutping: str) -> str:
+    """One Jyutping syllable (tone digit allowed) in the Hong Kong Government spelling ("sing1" -> "shing")."""
+    syllable = jyutping.rstrip("0123456789")
+    if syllable == "si":
+        return "sze"
+    initial, final = "", syllable
+    for jp, hk in _HK_INITIALS:
+        if syllable.startswith(jp) and syllable != jp:
+            initial, final = hk, syllable[len(jp):]
+            break
+    else:
+        if syllable.startswith(("s", "p", "t", "k", "h", "m", "n", "l", "f", "w")) and len(syllable) > 1:
+            initial, final = syllable[0], syllable[1:]
+            if initial == "s" and final.startswith(_HK_SH):
+                initial = "sh"
+    for jp, hk in _HK_FINALS:
+        if final.startswith(jp):
+            final = hk + final[len(jp):]
+            break
+    return initial + final
+
+
+@cache
+def _cantonese() -> Any:  # pycantonese has no type hints
+    import pycantonese
+
+    return pycantonese
+
+
+def cantonese_syllables(chars: str) -> list[str] | None:
+    """Jyutping of each character, or None when the lexicon has no reading for one of them."""
+    syllables: list[str] = []
+    for ch in chars:
+        found = _cantonese().characters_to_jyutping(ch)
+        reading = found[0][1] if found else None
+        if not reading:
+            return None
+        syllables.append(reading.split()[0])
+    return syllables
+
+
+def _family_and_given(syllables: list[str], family: int) -> str:
+    """Family name, then the given name joined: the screener's joined-token comparison meets both
+    "Ching-kuo" and "Chingkuo" that way."""
+    return " ".join(t for t in ("".join(syllables[:family]), "".join(syllables[family:])) if t)
+
+
+def chinese_readings(chars: str, family: int) -> list[str]:
+    """Wade-Giles and Hong Kong Cantonese readings of one Han name (``family`` characters of surname)."""
+    pinyin = [fold(anyascii(ch)) for ch in chars]
+    readings = [_family_and_given([wade_giles(s) for s in pinyin], family)]
+    jyutping = cantonese_syllables(chars)
+    if jyutping:
+        readings.append(_family_and_given([hong_kong(s) for s in jyutping], family))
+    return readings
+
+
+_PERSON_NAME = "人名"
+
+
+@cache
+def _sudachi() -> Any:  # the tokenizer of the bundled core dictionary
+    from sudachipy import Dictionary
+
+    return Dictionary(dict="core").tokenizer()
+
+
+def japanese_reading(text: str) -> str | None:
+    """Passport Hepburn of a Japanese name in kanji (and kana), word by word as the dictionary splits
+    it ("安倍晋三" -> "abe shinzo"); None unless the dictionary knows part of it as a person's name
+    (人名) and has a reading for every word: a Chinese name read as Japanese words is no name."""
+    morphemes = list(_sudachi().tokenize("".join(text.split())))
+    if not any(m.part_of_speech()[2] == _PERSON_NAME for m in morphemes):
+        return None
+    words = []
+    for morpheme in morphemes:
+        reading = morpheme.reading_form()
+        if any("\u4e00" <= ch <= "\u9fff" for ch in reading):  # no reading: the kanji come back
+            return None
+        words.append(kana_reading(reading))
+    return " ".join(w for w in words if w) or None
+
+
+def latin_readings(text: str) -> list[str]:
+    """Every Latin reading of a name in Han characters or kana, by the conventions above (none for
+    other scripts)."""
+    script = east_asian_script(text)
+    if script not in ("han", "kana"):
+        return []
+    readings = [latin_reading(text) or ""]
+    if script == "han":
+        words = [chars for chars in (han_characters(w) for w in text.split()) if chars]
+        if len(words) == 1 and len(words[0]) > 1:
+            readings += chinese_readings(words[0], family_length(words[0]))
+    if any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        readings.append(japanese_reading(text) or "")
+    return list(dict.fromkeys(r for r in readings if r))
+
+
+def load_dictionaries() -> None:
+    """Load the Cantonese lexicon and the Japanese dictionary now (about 2-3 s), not in the first
+    screening of a Han name."""
+    cantonese_syllables("李")
+    _sudachi()

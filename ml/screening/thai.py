@@ -1,0 +1,61 @@
+"""Thai consonant keys: Thai names against the Latin spellings their bearers use.
+
+Thais spell their names in Latin either by the Royal Thai General System (RTGS: "Chinnawat",
+"Prayut") or, more often on passports, letter by letter from the Sanskrit/Pali spelling
+("Shinawatra", "Vejjajiva", "Abhisit"). Vowels, tones and aspiration come out differently in each, so
+both sides are reduced to consonant classes that neither convention keeps apart:
+
+- aspiration and voicing: k/kh/g (ก ข ค ฆ), t/th/d/dh (ด ต ถ ท ธ ฎ ฏ ฐ ฑ ฒ), p/ph/b/bh (บ ป ผ พ ภ);
+- ch/j/sh/s (จ ฉ ช ซ ฌ ศ ษ ส): "Chinnawat" and "Shinawatra" for ชินวัตร;
+- r/l (ร ล ฬ), which Thai speech and personal spellings interchange;
+- ย, ว, อ (semivowels and the vowel carrier), like Latin y, w, v and the vowels: left out; ญ is "y"
+  opening a word and "n" after a vowel;
+- letters that are not sounded: a consonant under the thanthakhat (์, with its vowel mark), ห before
+  a sonorant (หลีก "lik"), and รร, which writes a vowel ("an");
+- on the Latin side, hyphenated syllables of one word are joined ("Chan-o-cha"), and an "r" after a
+  vowel before a consonant is the personal spellings' mark of a long vowel ("Charn", "Paetongtarn").
+
+Such keys lose much, so a match on them is at most a near-hit, like every consonant-key match.
+"""
+
+from __future__ import annotations
+
+import re
+
+_CLASSES = {
+    **dict.fromkeys("กขฃคฅฆ", "k"), "ง": "N", **dict.fromkeys("จฉชซฌศษส", "s"),
+    **dict.fromkeys("ฎฏฐฑฒดตถทธ", "t"), **dict.fromkeys("ณน", "n"), **dict.fromkeys("บปผพภ", "p"),
+    **dict.fromkeys("ฝฟ", "f"), "ม": "m", **dict.fromkeys("รลฬฤฦ", "r"), **dict.fromkeys("หฮ", "h"),
+}
+_SILENT_MARKED = re.compile("[\u0e01-\u0e2e][\u0e34\u0e38]?\u0e4c")  # consonant (+ i/u) under thanthakhat
+_SILENT_H = re.compile("ห(?=[งญนมยรลว])")
+_RO_HAN = re.compile("รร(?=[\u0e01-\u0e2e])")
+_LATIN = (
+    ("tch", "s"), ("sch", "s"), ("ch", "s"), ("sh", "s"), ("th", "t"), ("dh", "t"), ("ph", "p"), ("bh", "p"),
+    ("kh", "k"), ("gh", "k"), ("ng", "N"), ("ck", "k"), ("j", "s"), ("c", "k"), ("q", "k"), ("g", "k"),
+    ("d", "t"), ("b", "p"), ("x", "ks"), ("z", "s"), ("l", "r"), ("v", ""), ("w", ""), ("y", ""),
+    ("a", ""), ("e", ""), ("i", ""), ("o", ""), ("u", ""),
+)
+_LATIN_PATTERN = re.compile("|".join(re.escape(k) for k, _ in _LATIN))
+_LATIN_MAP = dict(_LATIN)
+_LONG_VOWEL_R = re.compile(r"(?<=[aeo])r(?=[^aeiouy])")
+_REPEATS = re.compile(r"(.)\1+")
+
+
+def thai_word_key(word: str) -> str:
+    """Key of one Thai word ("ชินวัตร" -> "sntr", "อภิสิทธิ์" -> "pst")."""
+    word = _RO_HAN.sub("", _SILENT_H.sub("", _SILENT_MARKED.sub("", word)))
+    word = word[:-2] + "น" if word.endswith("รร") else word
+    out = []
+    for i, ch in enumerate(word):
+        if ch == "ญ":
+            out.append("n" if i > 0 else "")
+        else:
+            out.append(_CLASSES.get(ch, ""))
+    return _REPEATS.sub(r"\1", "".join(out))
+
+
+def latin_word_key(token: str) -> str:
+    """Key of one folded Latin word by the same classes ("shinawatra" -> "sntr", "charn" -> "sn")."""
+    token = _LONG_VOWEL_R.sub("", token)
+    return _REPEATS.sub(r"\1", _LATIN_PATTERN.sub(lambda m: _LATIN_MAP[m.group(0)], token))

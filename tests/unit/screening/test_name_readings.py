@@ -1,0 +1,57 @@
+"""Latin readings of Han and kanji names by the conventions their bearers use: Wade-Giles, Hong Kong
+Cantonese, Japanese passport Hepburn; what they find stays a near-hit."""
+
+from __future__ import annotations
+
+import pytest
+
+from domain.checks import ModelProvenance
+from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
+from domain.screening_rules import MatchLevel
+from ml.screening.readings import hong_kong, japanese_reading, latin_readings, wade_giles
+from ml.screening.screener import RapidfuzzSanctionsScreener
+
+pytestmark = pytest.mark.unit
+
+ENTRIES = (
+    WatchlistEntry("TEST", "tw1", EntityKind.INDIVIDUAL, (ListedName("Tsai Ing-wen", NameKind.PRIMARY),)),
+    WatchlistEntry("TEST", "hk1", EntityKind.INDIVIDUAL, (ListedName("Li Ka-shing", NameKind.PRIMARY),)),
+    WatchlistEntry("TEST", "jp1", EntityKind.INDIVIDUAL, (ListedName("ABE Shinzo", NameKind.PRIMARY),)),
+)
+SCREENER = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)))
+
+
+def levels(name: str) -> dict[str, MatchLevel]:
+    return {h.entry_id: h.level for h in SCREENER.screen(ScreeningQuery(name)).hits}
+
+
+def test_wade_giles_follows_the_pinyin_correspondence_table() -> None:
+    pairs = {"jing": "ching", "guo": "kuo", "zhi": "chih", "xi": "hsi", "zhou": "chou", "duo": "to",
+             "dong": "tung", "ze": "tse", "si": "ssu", "cai": "tsai", "qian": "chien", "ye": "yeh", "ge": "ko"}
+    assert {p: wade_giles(p) for p in pairs} == pairs
+
+
+def test_hong_kong_spelling_follows_the_government_romanisation_of_jyutping() -> None:
+    pairs = {"loeng4": "leung", "sing4": "shing", "gaa1": "ka", "kyun4": "kuen", "seoi2": "shui", "zi1": "chi",
+             "jing1": "ying", "wong4": "wong", "si1": "sze", "gwok3": "kwok"}
+    assert {j: hong_kong(j) for j in pairs} == pairs
+
+
+def test_a_traditional_han_name_gets_pinyin_wade_giles_and_cantonese_readings() -> None:
+    readings = latin_readings("李嘉誠")
+    assert readings[:3] == ["li jiacheng", "li chiacheng", "lei kashing"]
+
+
+def test_a_kanji_name_gets_its_japanese_reading_and_a_chinese_name_none() -> None:
+    assert japanese_reading("安倍晋三") == "abe shinzo"
+    assert japanese_reading("王伟") is None  # the dictionary knows no person's name in it
+
+
+def test_wade_giles_cantonese_and_kanji_names_find_their_listing_as_near_hits_only() -> None:
+    assert levels("蔡英文") == {"tw1": MatchLevel.NEAR_HIT}
+    assert levels("李嘉誠") == {"hk1": MatchLevel.NEAR_HIT}
+    assert levels("安倍晋三") == {"jp1": MatchLevel.NEAR_HIT}
+
+
+def test_another_han_name_finds_none_of_them() -> None:
+    assert levels("王伟") == levels("梁振英") == levels("岸田文雄") == {}
