@@ -88,3 +88,33 @@ def test_warming_also_decodes_a_jpeg_and_observes_a_face_on_it(monkeypatch: pyte
         ("observe", BLANK_FRAME, [(5, 2)]),  # one posed face with its 5 landmarks
     ]
     assert decoded == [b"\xff\xd8\xff"]  # the frame went through the JPEG decoder first
+
+
+class _SpyReader:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.read_jpegs: list[bytes] = []
+
+    def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> None:
+        self.read_jpegs.append(front[:3])
+        if self.fail:
+            raise ValueError("no document on this page")
+
+
+def test_real_services_also_read_a_drawn_passport_page_and_the_sandbox_does_not() -> None:
+    sandbox = build_sandbox_services(OfflineKyaChecker(None))
+    reader = _SpyReader()
+    warm_models(dataclasses.replace(sandbox, document_reader=reader))
+    assert reader.read_jpegs == []  # the sandbox has no models: nothing to warm
+    warm_models(dataclasses.replace(sandbox, document_reader=reader, sandbox=False))
+    assert reader.read_jpegs == [b"\xff\xd8\xff"]  # one JPEG upload, read as a document is
+
+
+def test_a_drawn_page_the_reader_refuses_only_logs(caplog: pytest.LogCaptureFixture) -> None:
+    reader = _SpyReader(fail=True)
+    sandbox = build_sandbox_services(OfflineKyaChecker(None))
+    services = dataclasses.replace(sandbox, document_reader=reader, sandbox=False)
+    warmup = ModelWarmup(lambda: services).start()
+    assert warmup.wait(20)
+    assert warmup.ready() and reader.read_jpegs
+    assert "warming the document reader on a drawn page failed" in caplog.text
