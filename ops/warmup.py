@@ -2,12 +2,16 @@
 
 The real models used to load on the first verification: ``kycledger dev`` printed "ready" after a
 second and the first answer came about four seconds later, every later one in well under one.
-``ModelWarmup`` builds the process's ML services in the background (the OCR engine runs its own
-first pass when it is built) and runs the face detector, the face embedder and the landmarker once
-on a blank frame, since an OpenCV DNN net's and MediaPipe's first run costs several times a later
-one. Until it has finished, ``/readyz`` answers 503 with the ``models`` check false ("warming"), so
-a load balancer sends no verification to a cold replica; ``dev`` prints its ready line after it,
-and ``worker`` takes no job before it.
+``ModelWarmup`` builds the process's ML services in the background (each OCR engine of the pool
+runs its own first pass when it is built) and runs the face detector, the face embedder and the
+landmarker once on a blank frame, since an OpenCV DNN net's and MediaPipe's first run costs several
+times a later one. It also decodes a JPEG and measures the quality of a face placed on that frame:
+the first JPEG decode and OpenCV's first Lab conversion (the occlusion hint) build their tables,
+about 60 and 50 ms that the first verification paid after the models were warm; and it reads a drawn
+passport page, for the document path's own first-use costs (docs/targets.md §5: the first
+verification no slower than the tenth). Until it has finished, ``/readyz`` answers
+503 with the ``models`` check false ("warming"), so a load balancer sends no verification to a cold
+replica; ``dev`` prints its ready line after it, and ``worker`` takes no job before it.
 """
 
 from __future__ import annotations
@@ -15,29 +19,81 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from ops.ml_services import MlServices
+from services.verification.ports import MlServices
 
 log = logging.getLogger("kycledger.warmup")
 
 BLANK_FRAME = (480, 640, 3)
 FACE_CROP = (112, 112, 3)  # SFace's aligned input
+# A face where YuNet would report one on BLANK_FRAME: box x, y, w, h, then right eye, left eye, nose
+# tip, right and left mouth corner (x, y each), then the score (``ml.face.detection.DetectedFace``).
+POSED_FACE = (220, 120, 200, 240, 275, 210, 365, 210, 320, 265, 285, 320, 355, 320, 0.9)
+PHOTO_SCALE = 4  # BLANK_FRAME x 4: 1920 x 2560, a phone photo's size
+SYNTHETIC_PAGE = (880, 1334, 3)  # a scanned passport page's size
+SYNTHETIC_MRZ = (  # ICAO 9303's TD3 specimen
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+)
 
 
 def warm_models(services: MlServices) -> None:
-    """Run every model of ``services`` once (the OCR engine warmed itself when it was built)."""
+    """Run every model of ``services`` once (the OCR engines warmed themselves when they were built),
+    then a face and a document through the steps a verification takes."""
     frame = np.full(BLANK_FRAME, 128, dtype=np.uint8)
     analyzer = getattr(services.face_matcher, "analyzer", None)
     if analyzer is not None:  # the sandbox set has no models to warm
         with services.face_lock:
             analyzer.detector.detect(frame)
             analyzer.embedder.embed(np.zeros(FACE_CROP, dtype=np.uint8))
+            _observe_a_posed_face(analyzer, frame)
     landmarker = getattr(services.active_liveness, "landmarker", None)
     if landmarker is not None:
         with services.face_lock:
             landmarker.measure(frame)
+    if not services.sandbox:
+        _read_a_synthetic_passport(services)
+
+
+def _read_a_synthetic_passport(services: MlServices) -> None:
+    """Read a drawn passport page as a document upload is read: page finding, rectification, OCR at a
+    page's input sizes on the pool's engines, the MRZ, the portrait and the forensic signals (the
+    first JPEG encode of the error-level signal and NumPy's first FFT of the moire signal cost about
+    150 ms more than later ones). A page it cannot read costs only speed: logged, not fatal."""
+    import cv2  # the ML extras: imported only where the real models are wired
+
+    page = np.full(SYNTHETIC_PAGE, 235, dtype=np.uint8)
+    cv2.rectangle(page, (70, 150), (420, 600), (95, 95, 95), -1)  # where the portrait is
+    cv2.putText(page, "PASSPORT  UTOPIA", (480, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (30, 30, 30), 3)
+    for row, line in enumerate(SYNTHETIC_MRZ):
+        cv2.putText(page, line, (50, 740 + 60 * row), cv2.FONT_HERSHEY_SIMPLEX, 1.15, (20, 20, 20), 3)
+    encoded, jpeg = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    if not encoded:
+        return
+    try:
+        services.document_reader.read(jpeg.tobytes(), subject_id="warm-up")
+    except Exception as error:  # the models loaded; the first real read may just be slower
+        log.warning("warming the document reader on a drawn page failed: %s", error)
+
+
+def _observe_a_posed_face(analyzer: Any, frame: NDArray[np.uint8]) -> None:
+    """Decode a phone-sized JPEG, shrink it to ``frame``'s size and align, measure and embed a face
+    placed on it, as a selfie and the liveness frames are (the first decode and area resize of a
+    large image were slower than later ones, about 25 ms on a 2333 x 1434 selfie)."""
+    import cv2  # the ML extras: imported only where the real models are wired
+
+    from ml.face.detection import DetectedFace
+    from ml.face.image import decode_image, downscale
+
+    height, width = frame.shape[:2]
+    photo = cv2.resize(frame, (width * PHOTO_SCALE, height * PHOTO_SCALE))
+    encoded, jpeg = cv2.imencode(".jpg", photo)
+    image = downscale(decode_image(jpeg.tobytes()), max(height, width))[0] if encoded else frame
+    analyzer.observe_faces(image, [DetectedFace(np.array(POSED_FACE, dtype=np.float32))])
 
 
 class ModelWarmup:

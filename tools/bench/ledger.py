@@ -13,7 +13,8 @@ one-transaction-per-save cap), and ``verify`` events/s (docs/targets.md §1: 250
 ``postgres``), ``--events 0`` skips the append table and ``--verify-events 0`` the verify table: they
 only choose what is measured, every measured row runs the same load on both recorders. The verify
 table reads one ledger twice: the path before the one-pass readers (two cursors, an object per row)
-and ``ledger_rows`` + ``verify_ledger``, with the same root (docs/targets.md §1).
+and ``ledger_rows`` + ``verify_ledger`` as ``kycledger ledger verify`` runs them (a SQLite ledger
+above 200,000 events in segments on every core), with the same root (docs/targets.md §1).
 """
 
 from __future__ import annotations
@@ -196,6 +197,8 @@ def main() -> None:
                 print(run_verify("sqlite", str(tmp / "verify.db"), args.verify_events), flush=True)
             if "postgres" in backends:
                 print(run_verify("postgres", create_database(dsn), args.verify_events), flush=True)
+        load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+        print(f"\nload average (1, 5, 15 min): {load} on {os.cpu_count()} cores")
     finally:
         if server is not None:
             server.stop()

@@ -6,6 +6,9 @@ so answers stored before the move to ``adapters/media`` stay readable byte for b
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import msgspec
 import pytest
 
@@ -37,3 +40,14 @@ def test_a_blob_of_another_shape_is_refused() -> None:
 
 def test_repr_shows_no_bytes() -> None:
     assert repr(ANSWER) == "LivenessFrames(2 frames)"
+
+
+def test_the_frames_type_is_read_by_msgspec_when_the_codec_is_imported_not_on_the_first_answer() -> None:
+    """msgspec reads a dataclass's type hints once per process, when it first decodes it: the codec
+    does it at import, before the process says ready (docs/targets.md §5)."""
+    probe = "from domain.ports.media import LivenessFrames as F; {}print(hasattr(F, '__msgspec_cache__'))"
+    seen = [
+        subprocess.run([sys.executable, "-c", probe.format(first)], capture_output=True, text=True, check=True)
+        for first in ("", "import adapters.media.frames; ")
+    ]
+    assert [run.stdout.strip() for run in seen] == ["False", "True"]

@@ -3,15 +3,18 @@ when loading failed (``ops.warmup``): /readyz keeps verifications away from a co
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
 from ml.kya.checker import OfflineKyaChecker
-from ops.ml_services import MlServices
 from ops.readiness import run_checks
 from ops.sandbox import build_sandbox_services
-from ops.warmup import ModelWarmup
+from ops.warmup import BLANK_FRAME, FACE_CROP, ModelWarmup, warm_models
+from services.verification.ports import MlServices
 
 pytestmark = pytest.mark.unit
 
@@ -40,3 +43,78 @@ def test_a_failed_load_is_reported_not_ready() -> None:
     warmup = ModelWarmup(broken).start()
     assert warmup.wait(20)
     assert not warmup.ready() and isinstance(warmup.error, RuntimeError)
+
+
+class _SpyAnalyzer:
+    """The face analyzer's surface ``warm_models`` uses, recording what it is given."""
+
+    def __init__(self) -> None:
+        self.detector = self
+        self.embedder = self
+        self.calls: list[Any] = []
+
+    def detect(self, frame: Any) -> list[Any]:
+        self.calls.append(("detect", frame.shape))
+        return []
+
+    def embed(self, crop: Any) -> None:
+        self.calls.append(("embed", crop.shape))
+
+    def observe_faces(self, image: Any, faces: list[Any]) -> None:
+        self.calls.append(("observe", image.shape, [face.landmarks.shape for face in faces]))
+
+
+def test_warming_also_decodes_a_jpeg_and_observes_a_face_on_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first JPEG decode and the first face quality measurement (OpenCV builds its tables on
+    first use) are paid by the warm-up, not by the first verification (docs/targets.md §5)."""
+    import ml.face.image
+
+    decoded: list[bytes] = []
+    real_decode = ml.face.image.decode_image
+
+    def decode(data: bytes) -> Any:
+        decoded.append(data[:3])
+        return real_decode(data)
+
+    monkeypatch.setattr(ml.face.image, "decode_image", decode)
+    spy = _SpyAnalyzer()
+    services = dataclasses.replace(
+        build_sandbox_services(OfflineKyaChecker(None)), face_matcher=SimpleNamespace(analyzer=spy)
+    )
+    warm_models(services)
+    assert spy.calls == [
+        ("detect", BLANK_FRAME),
+        ("embed", FACE_CROP),
+        ("observe", BLANK_FRAME, [(5, 2)]),  # one posed face with its 5 landmarks
+    ]
+    assert decoded == [b"\xff\xd8\xff"]  # the frame went through the JPEG decoder first
+
+
+class _SpyReader:
+    def __init__(self, fail: bool = False) -> None:
+        self.fail = fail
+        self.read_jpegs: list[bytes] = []
+
+    def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> None:
+        self.read_jpegs.append(front[:3])
+        if self.fail:
+            raise ValueError("no document on this page")
+
+
+def test_real_services_also_read_a_drawn_passport_page_and_the_sandbox_does_not() -> None:
+    sandbox = build_sandbox_services(OfflineKyaChecker(None))
+    reader = _SpyReader()
+    warm_models(dataclasses.replace(sandbox, document_reader=reader))
+    assert reader.read_jpegs == []  # the sandbox has no models: nothing to warm
+    warm_models(dataclasses.replace(sandbox, document_reader=reader, sandbox=False))
+    assert reader.read_jpegs == [b"\xff\xd8\xff"]  # one JPEG upload, read as a document is
+
+
+def test_a_drawn_page_the_reader_refuses_only_logs(caplog: pytest.LogCaptureFixture) -> None:
+    reader = _SpyReader(fail=True)
+    sandbox = build_sandbox_services(OfflineKyaChecker(None))
+    services = dataclasses.replace(sandbox, document_reader=reader, sandbox=False)
+    warmup = ModelWarmup(lambda: services).start()
+    assert warmup.wait(20)
+    assert warmup.ready() and reader.read_jpegs
+    assert "warming the document reader on a drawn page failed" in caplog.text
