@@ -1,7 +1,7 @@
 """Benchmark: instant verifications per second, serial and concurrent, and CPU-seconds per verification.
 
     .venv/bin/python -m tools.bench.verify_throughput [--serial 10] [--concurrent 4] [--runs 24]
-        [--warmup 2] [--baseline-tree PATH] [--data ../shared/data]
+        [--warmup 2] [--rounds 1] [--baseline-tree PATH] [--data ../shared/data]
 
 docs/targets.md §5: the signed ``POST /v1/identity/verify`` of ``tools.bench.verify_api`` (the ICAO TD3
 specimen passport, an Obama selfie, 10 active-liveness frames cycled from his three photos) against
@@ -16,8 +16,8 @@ For each it prints verifications per second (completed / wall time of the phase)
 the answers' latency, and the server process's CPU-seconds (user + system, all its threads) per
 verification. With ``--baseline-tree`` (a checkout of an older commit, e.g. a ``git worktree``) the
 same client runs against a server built from that tree, both servers up at once and the phases
-alternating baseline/current, so both see the same machine load; the ratios are printed after the
-tables, with the load average. Asserts nothing.
+alternating baseline/current (in ``--rounds`` chunks each), so both see the same machine load; the
+ratios are printed after the tables, with the load average. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -201,6 +201,21 @@ def run_phase(server: Server, inputs: Inputs, runs: int, clients: int) -> Phase:
     return phase
 
 
+def split(runs: int, rounds: int) -> list[int]:
+    """``runs`` in ``rounds`` near-equal chunks (none empty)."""
+    rounds = max(1, min(rounds, runs))
+    return [runs // rounds + (1 if i < runs % rounds else 0) for i in range(rounds)]
+
+
+def merge(into: Phase, chunk: Phase) -> None:
+    """Add a chunk's figures to its phase: latencies, wall time, CPU and decisions."""
+    into.latencies += chunk.latencies
+    into.wall_s += chunk.wall_s
+    into.cpu_s += chunk.cpu_s
+    for label, count in chunk.decisions.items():
+        into.decisions[label] = into.decisions.get(label, 0) + count
+
+
 def row(label: str, mode: str, phase: Phase) -> str:
     return (f"| {label} | {mode} | {phase.count} | {phase.per_second:.2f} | {statistics.median(phase.latencies):.3f} | "
             f"{percentile(phase.latencies, 95):.3f} | {phase.cpu_per_verification:.3f} | {phase.decisions} |")
@@ -212,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--concurrent", type=int, default=4, help="clients in the concurrent phase")
     parser.add_argument("--runs", type=int, default=24, help="verifications in the concurrent phase")
     parser.add_argument("--warmup", type=int, default=2, help="untimed verifications per server first")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="split each phase in this many chunks, alternating the servers (a load that drifts "
+                             "during the run then weighs on both alike)")
     parser.add_argument("--baseline-tree", type=Path, default=None,
                         help="an older checkout served beside this one (its own app, models and pipeline)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
@@ -227,8 +245,9 @@ def main(argv: list[str] | None = None) -> int:
             run_phase(server, inputs, args.warmup, 1)
         for mode, runs, clients in (("serial", args.serial, 1), (f"{args.concurrent} concurrent", args.runs,
                                                                    args.concurrent)):
-            for server in servers:
-                results[(server.label, mode)] = run_phase(server, inputs, runs, clients)
+            for chunk in split(runs, args.rounds):
+                for server in servers:
+                    merge(results.setdefault((server.label, mode), Phase()), run_phase(server, inputs, chunk, clients))
     load_after = os.getloadavg()
     print("POST /v1/identity/verify over HTTP (uvicorn, 127.0.0.1): document + selfie + 10 liveness frames")
     for label, tree in trees:

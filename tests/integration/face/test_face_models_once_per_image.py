@@ -159,6 +159,18 @@ def test_searching_the_portrait_crop_again_is_seen_by_the_count(real: MlServices
     assert detector.shapes[1:] == [decode_image(reading.portrait_jpeg).shape]
 
 
+def test_the_readers_portrait_face_is_where_a_search_of_the_crop_finds_it(real: MlServices) -> None:
+    """The face found on the whole document, moved into the crop's pixels, lands on the face a search
+    of the crop finds (within a few pixels: it was found on a smaller copy of the page)."""
+    reading = real.document_reader.read(PASSPORT, subject_id="s")
+    assert reading.portrait_jpeg is not None and reading.portrait_face is not None
+    searched = YuNetSFaceAnalyzer().detector.detect(decode_image(reading.portrait_jpeg))[0]
+    given = np.asarray(reading.portrait_face, dtype=np.float32)
+    eye_distance = float(np.linalg.norm(searched.landmarks[1] - searched.landmarks[0]))
+    assert np.abs(given[4:14].reshape(5, 2) - searched.landmarks).max() < 0.15 * eye_distance
+    assert abs(given[2] - searched.width) < 0.15 * searched.width
+
+
 def test_each_stored_image_is_decoded_once_by_the_checks(
         decoder: CountingDecoder, scoped: tuple[CountingDetector, dict[str, Any]]) -> None:
     """The document and the selfie are decoded once each for every check that reads them."""

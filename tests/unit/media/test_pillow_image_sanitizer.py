@@ -8,7 +8,7 @@ import zlib
 from collections.abc import Iterator
 
 import pytest
-from PIL import Image, ImageFile, PngImagePlugin
+from PIL import Image, ImageFile, ImageOps, PngImagePlugin
 
 from adapters.media import PillowImageSanitizer, sniff_image
 from domain.ports.media import (
@@ -161,3 +161,27 @@ def test_type_is_the_content_s_not_a_claimed_one() -> None:
 def test_repr_shows_no_bytes() -> None:
     clean = SANITIZER.sanitize(bilevel_png(64, 48), "selfie")
     assert repr(clean) == f"SanitizedImage(image/png, 64x48, {len(clean.content)} bytes)"
+
+
+def _copying_sanitize(data: bytes, kind: str) -> bytes:
+    """The re-encoding as it was with a copying ``exif_transpose``: the bytes the in-place one must give."""
+    options = {"JPEG": {"quality": 95, "subsampling": 0, "comment": b""},
+               "PNG": {"optimize": False, "icc_profile": None}}[kind]
+    with Image.open(io.BytesIO(data), formats=[kind]) as image:
+        image.load()
+        upright = ImageOps.exif_transpose(image)
+        pixels = upright.convert("RGB") if upright.mode not in ("RGB", "L", "RGBA") else upright
+        return _encoded(pixels, kind, **options)
+
+
+@pytest.mark.parametrize("case", ["sideways JPEG", "JPEG with metadata", "PNG with metadata", "upright photo"])
+def test_turning_in_place_gives_the_bytes_a_copying_turn_gave(case: str) -> None:
+    data, kind = {
+        "sideways JPEG": (_encoded(Image.new("RGB", (64, 48), (200, 30, 30)), "JPEG",
+                                   exif=_exif(orientation=6).tobytes()), "JPEG"),
+        "JPEG with metadata": (_with_metadata("JPEG"), "JPEG"),
+        "PNG with metadata": (_with_metadata("PNG"), "PNG"),
+        "upright photo": (_encoded(Image.effect_mandelbrot((96, 72), (-2, -1.5, 1, 1.5), 60).convert("RGB"),
+                                   "JPEG", quality=80), "JPEG"),
+    }[case]
+    assert SANITIZER.sanitize(data, "selfie").content == _copying_sanitize(data, kind)
