@@ -2,7 +2,7 @@
 
 | measure | method | threshold (requirements/pipeline §3) | guidance |
 | blur | variance of the Laplacian | > 100 | hold_steady |
-| glare | blown-out pixels above the page, or solid blown-out spots | < 5 % | reduce_glare |
+| glare | blown-out pixels above the page / solid blown-out spots | < 5 % / < 2 % | reduce_glare |
 | document | 4 corners from contours | found | move_document_into_frame |
 | alignment | top-edge angle | < 15 degrees | align_document |
 | lighting | page's lightest 5 % / darkest 1 % | p95 >= 100, p1 <= 100 | improve_lighting / reduce_lighting |
@@ -17,7 +17,15 @@ from __future__ import annotations
 import cv2
 
 from domain.ports.document import Guidance, QualityIssue, QualityReport
-from ml.document.exposure import DARK_P95, WASHED_P1, glare_share, too_dark, washed_out
+from ml.document.exposure import (
+    DARK_P95,
+    MIN_SPOT,
+    WASHED_P1,
+    glare_share,
+    specular_share,
+    too_dark,
+    washed_out,
+)
 from ml.document.geometry import DocumentRegion
 from ml.document.images import Image, to_gray
 
@@ -33,12 +41,14 @@ def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, pho
     gray = to_gray(document)
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var())
     brightness = float(gray.mean())  # reported; exposure is judged by ml/document/exposure.py
-    glare = glare_share(gray)
+    glare, spots = glare_share(gray), specular_share(gray)
     issues: list[QualityIssue] = []
     if sharpness <= MIN_SHARPNESS:
         issues.append(QualityIssue("sharpness", sharpness, f"> {MIN_SHARPNESS:g}", Guidance.HOLD_STEADY))
     if glare >= MAX_GLARE:
         issues.append(QualityIssue("glare_ratio", glare, f"< {MAX_GLARE:g}", Guidance.REDUCE_GLARE))
+    elif spots >= MIN_SPOT:
+        issues.append(QualityIssue("glare_spot_ratio", spots, f"< {MIN_SPOT:g}", Guidance.REDUCE_GLARE))
     if too_dark(gray):
         issues.append(QualityIssue("brightness", brightness, f"lightest 5% >= {DARK_P95:g}",
                                    Guidance.IMPROVE_LIGHTING))
@@ -56,6 +66,6 @@ def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, pho
     elif found and region.width_share > COVERAGE[1]:
         issues.append(QualityIssue("frame_coverage", region.width_share, "0.5-0.9", Guidance.MOVE_FURTHER))
     return QualityReport(sharpness=round(sharpness, 1), brightness=round(brightness, 1),
-                         glare_ratio=round(glare, 4), document_found=found,
+                         glare_ratio=round(max(glare, spots), 4), document_found=found,
                          skew_degrees=round(region.skew_degrees, 2),
                          frame_coverage=round(region.width_share, 3), issues=tuple(issues))

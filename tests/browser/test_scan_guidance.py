@@ -17,6 +17,7 @@ from playwright.sync_api import Playwright
 
 from tests.browser.capture_steps import FACES, PORTRAIT, SPECIMEN, browser, new_session, wait_screen
 from tests.browser.conftest import Screens, WebStack
+from tools.eval.document_captures import white_page, white_page_glare
 from tools.fake_camera import DOCUMENT_SIZE, Image, held_document, read_image, with_portrait, write_y4m
 
 pytestmark = pytest.mark.e2e
@@ -44,6 +45,11 @@ def _glare(frame: Image) -> Image:
     return out
 
 
+def _document(change: Callable[[Image], Image]) -> Callable[[Image], Image]:
+    """The held document with ``change`` made to the page itself (a reflection lies on the page)."""
+    return lambda _: held_document(change(with_portrait(read_image(SPECIMEN), read_image(FACES / PORTRAIT))))
+
+
 def _blur(frame: Image) -> Image:
     return cv2.GaussianBlur(frame, (0, 0), 9)
 
@@ -61,6 +67,8 @@ def _far(frame: Image) -> Image:
 FAULTS: dict[str, tuple[Callable[[Image], Image], str]] = {
     "good": (lambda frame: frame, ""), "bright": (_bright, ""), "dim": (_dim, "too_dark"),
     "washed": (_washed, "too_bright"), "glare": (_glare, "glare"),
+    # A white page (paper ~229 grey, within 30 of blown out) is fine; a lamp's highlight on it is glare.
+    "white_page": (_document(white_page), ""), "glare_on_white_page": (_document(white_page_glare), "glare"),
     "blur": (_blur, "blur"), "far": (_far, "too_far"),
 }
 

@@ -4,8 +4,10 @@ Each specimen image with expected fields (``mrz/mrz_images.json``) is read end t
 reader as it is and as degraded copies made at run time: downscaled (to half, a third, a quarter, a
 fifth, a sixth, an eighth: the last three about 5, 4 and 3 px per MRZ character),
 cropped (the right tenth or fifth of the page cut away, through the MRZ), darker (x0.35), lighter
-(x1.3: a well-lit light page), washed out (x0.45 + 140: even the ink light grey), and with a glare
-spot (a blown-out ellipse on the page in room light, x0.8). A read counts when the MRZ fields are the
+(x1.3: a well-lit light page), washed out (x0.45 + 140: even the ink light grey), with a glare
+spot (a blown-out ellipse on the page in room light, x0.8), as a white page in a photo (x0.9: paper
+about 229 grey, not blown out) and as that white page with a lamp's specular highlight (a smooth
+bright blob whose centre is blown out, about 13 % of the page). A read counts when the MRZ fields are the
 source's and the check digits valid; a read whose check digits pass with a value that is not the
 source's is counted apart ("wrong"), and must stay at 0; "quality" is the gate's verdict (the guidance codes it gave, or
 pass); "hint" is what an unreadable page tells the person (``read_hint``).
@@ -49,12 +51,28 @@ def _glare(image: Image) -> Image:
     return out
 
 
+def white_page(image: Image) -> Image:
+    """A white page as a camera sees it: paper about 229 grey, not blown out (x0.9)."""
+    return _light(0.9)(image)
+
+
+def white_page_glare(image: Image) -> Image:
+    """The white page with a lamp's specular highlight: a smooth Gaussian blob added to the light
+    (sigma 9 % of the page's width, centred a little above the middle), its centre blown out."""
+    out = white_page(image).astype(np.float32)
+    h, w = out.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w]
+    spread = ((xx - 0.5 * w) ** 2 + (yy - 0.45 * h) ** 2) / float(w * w)
+    out += 140.0 * np.exp(-spread / (2 * 0.09 ** 2))[..., None]
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
 VARIANTS: dict[str, Callable[[Image], Image]] = {
     "as published": lambda image: image, "downscaled to 1/2": _scaled(0.5), "downscaled to 1/3": _scaled(1 / 3),
     "downscaled to 1/4": _scaled(0.25), "downscaled to 1/5": _scaled(0.2), "downscaled to 1/6": _scaled(1 / 6),
     "downscaled to 1/8": _scaled(0.125), "right tenth cropped": _cropped(0.1), "right fifth cropped": _cropped(0.2),
     "darker (x0.35)": _light(0.35), "lighter (x1.3)": _light(1.3), "washed out": _light(0.45, 140),
-    "glare spot": _glare,
+    "glare spot": _glare, "white page (x0.9)": white_page, "glare spot on a white page": white_page_glare,
 }
 
 

@@ -41,6 +41,9 @@ function greyRegion(video, w) {
 }
 
 const GLARE_LEVEL = 250, GLARE_ABOVE_MEDIAN = 30, MAX_GLARE = 0.05;  // ml/document/quality.py
+// A specular highlight (ml/document/exposure.py): blown-out pixels in solid spots, those that survive
+// an opening by a square SPOT_OPENING of the view's shorter side, covering MIN_SPOT of the page.
+const SPOT_OPENING = 0.015, MIN_SPOT = 0.02;
 // Exposure as the server judges it (ml/document/exposure.py), not by the mean grey of a light page:
 // too dark when even the lightest 5 % stay dark grey, washed out when even the darkest 1 % (the ink)
 // is light.
@@ -48,6 +51,34 @@ const DARK_P95 = 100, WASHED_P1 = 100;
 // Variance of the Laplacian at 320 px: a sharp page gives thousands; a Gaussian blur of sigma 6 px
 // on a 1280 px frame (text no longer readable) gives about 40, sigma 3 about 500.
 const MIN_SHARPNESS = 150;
+
+// A square min (erode) or max (dilate) filter of the given side over a 0/1 mask, rows then columns.
+function squareFilter(mask, w, h, side, pick) {
+  const r = side >> 1, rows = new Uint8Array(mask.length), out = new Uint8Array(mask.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = mask[y * w + x];
+      for (let k = Math.max(0, x - r); k <= Math.min(w - 1, x + r); k++) v = pick(v, mask[y * w + k]);
+      rows[y * w + x] = v;
+    }
+  }
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      let v = rows[y * w + x];
+      for (let k = Math.max(0, y - r); k <= Math.min(h - 1, y + r); k++) v = pick(v, rows[k * w + x]);
+      out[y * w + x] = v;
+    }
+  }
+  return out;
+}
+
+// Blown-out pixels in solid spots (the clipped mask opened: eroded, then dilated), as the server counts them.
+function spotPixels(grey, w, h) {
+  const clipped = Uint8Array.from(grey, (v) => (v >= GLARE_LEVEL ? 1 : 0));
+  const side = Math.max(3, Math.round(SPOT_OPENING * Math.min(w, h)));
+  const opened = squareFilter(squareFilter(clipped, w, h, side, Math.min), w, h, side, Math.max);
+  return opened.reduce((n, v) => n + v, 0);
+}
 
 // { ok, problem, message }: too dark, too bright, glare, blur, move closer.
 export function documentQuality(video) {
@@ -62,6 +93,9 @@ export function documentQuality(video) {
   const page = grey.filter((v) => v > mean).sort();
   const pageMedian = page.length ? page[page.length >> 1] : mean;
   const glare = pageMedian + GLARE_ABOVE_MEDIAN < GLARE_LEVEL ? bright / grey.length : 0;
+  // On a white page (paper within GLARE_ABOVE_MEDIAN of blown out) only a solid spot tells glare from
+  // paper; on a page whose paper is itself blown out, not even that (the server judges it by the read).
+  const spots = pageMedian < GLARE_LEVEL && bright ? spotPixels(grey, w, h) / Math.max(1, page.length) : 0;
   let lapSum = 0, lapSq = 0, n = 0, minX = w, maxX = 0;
   for (let y = 1; y < h - 1; y++) {
     for (let x = 1; x < w - 1; x++) {
@@ -76,7 +110,7 @@ export function documentQuality(video) {
   const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))], p1 = sorted[Math.floor(0.01 * (sorted.length - 1))];
   if (p95 < DARK_P95) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
   if (p1 > WASHED_P1) return { ok: false, problem: "too_bright", message: "Too bright: move out of direct light" };
-  if (glare >= MAX_GLARE) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
+  if (glare >= MAX_GLARE || spots >= MIN_SPOT) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
   if (sharpness < MIN_SHARPNESS) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
   if (maxX - minX < 0.6 * w) return { ok: false, problem: "too_far", message: "Move closer: fill the frame" };
   return { ok: true, problem: "", message: "✓ Looks good: hold still and capture" };
