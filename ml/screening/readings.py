@@ -166,7 +166,7 @@ def latin_readings(text: str) -> list[str]:
 
 
 def load_dictionaries() -> None:
-    """Load the Cantonese lexicon and the Japanese dictionary now (about 2-3 s), not in the first
+    """Load the Cantonese lexicon and the Japanese dictionary now (about 1.5 s), not in the first
     screening of a Han name."""
     cantonese_syllables("李")
     _sudachi()
