@@ -124,8 +124,9 @@ class ScreeningHit:
     birth_date: Agreement
     nationality: Agreement
     level: MatchLevel
-    # How the name was compared: "spelled", or a cross-script path ("abjad" consonant keys, "hangul"
-    # romanisation keys) whose matches are at most near-hits.
+    # How the name was compared: "spelled", or a cross-script path ("abjad" consonant keys of Arabic,
+    # Hebrew or Thai, "hangul" romanisation keys, "reading": a Latin reading of Han, kana, Greek or
+    # Thai letters) whose matches are at most near-hits.
     via: str = "spelled"
 
 

@@ -10,8 +10,10 @@ A name in Han characters is printed in Latin by its bearer's convention, not by 
   r -> j; finals -ong -> -ung, -ian -> -ien, -ie -> -ieh, -ui -> -uei; zhi/chi/shi/ri -> chih/shih/jih,
   zi/ci -> tzu, si -> ssu).
 - Hong Kong and Macau: the Hong Kong Government Cantonese Romanisation of the Cantonese reading
-  ("Leung Chun-ying", "Li Ka-shing"), derived here from Jyutping (pycantonese, MIT, whose lexicon
-  ships in its wheel) by that convention's spellings of Jyutping initials and finals.
+  ("Leung Chun-ying", "Li Ka-shing"), derived here from Jyutping (ToJyutping, BSD-2-Clause, whose
+  0.5 MB lexicon ships in its wheel and covers simplified and traditional characters; pycantonese was
+  tried first and costs about 340 MB of memory per process) by that convention's spellings of
+  Jyutping initials and finals.
 - Japan: the kanji name's reading from a name-aware morphological dictionary (SudachiPy with
   sudachidict-core, Apache-2.0, both from their wheels; no download at run time), written in passport
   Hepburn (``romanise.kana_reading``). A name in kanji alone may be Chinese or Japanese, so both kinds
@@ -93,22 +95,16 @@ def hong_kong(jyutping: str) -> str:
 
 
 @cache
-def _cantonese() -> Any:  # pycantonese has no type hints
-    import pycantonese
+def _cantonese() -> Any:  # ToJyutping has no type hints
+    import ToJyutping
 
-    return pycantonese
+    return ToJyutping
 
 
 def cantonese_syllables(chars: str) -> list[str] | None:
     """Jyutping of each character, or None when the lexicon has no reading for one of them."""
-    syllables: list[str] = []
-    for ch in chars:
-        found = _cantonese().characters_to_jyutping(ch)
-        reading = found[0][1] if found else None
-        if not reading:
-            return None
-        syllables.append(reading.split()[0])
-    return syllables
+    syllables = [reading for _, reading in _cantonese().get_jyutping_list(chars)]
+    return syllables if len(syllables) == len(chars) and all(syllables) else None
 
 
 def _family_and_given(syllables: list[str], family: int) -> str:
@@ -170,7 +166,7 @@ def latin_readings(text: str) -> list[str]:
 
 
 def load_dictionaries() -> None:
-    """Load the Cantonese lexicon and the Japanese dictionary now (about 2-3 s), not in the first
+    """Load the Cantonese lexicon and the Japanese dictionary now (about 1.5 s), not in the first
     screening of a Han name."""
     cantonese_syllables("李")
     _sudachi()

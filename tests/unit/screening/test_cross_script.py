@@ -17,6 +17,7 @@ from domain.ports.screening import (
 )
 from domain.screening_rules import MatchLevel
 from ml.screening.consonants import consonant_name
+from ml.screening.cross_script import MIN_ABJAD_LETTERS, EnoughLetters
 from ml.screening.romanise import kana_reading, korean_key, latin_reading
 from ml.screening.screener import RapidfuzzSanctionsScreener
 
@@ -101,3 +102,10 @@ def test_a_name_in_another_script_meets_latin_names_only_through_its_own_path() 
 def test_korean_syllables_must_all_agree() -> None:
     assert levels(SCREENER, "리제순") == {"KPi.002": MatchLevel.NEAR_HIT}  # "sun" for "son", as in "Suk"
     assert levels(SCREENER, "리제혁") == {}
+
+
+def test_a_persian_compound_pairs_only_the_letters_it_shares_with_a_listed_name() -> None:
+    enough = EnoughLetters(MIN_ABJAD_LETTERS)
+    # "Mohammadreza" written as one word pairs with "Mohammed" by four letters: not enough.
+    assert not enough(consonant_name("محمدرضا پویان"), consonant_name("Army of Mohammed"))
+    assert enough(consonant_name("صدام حسين التكريتي"), consonant_name("SADDAM HUSSEIN AL-TIKRITI"))
