@@ -47,7 +47,8 @@ def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, pho
         issues.append(QualityIssue("sharpness", sharpness, f"> {MIN_SHARPNESS:g}", Guidance.HOLD_STEADY))
     if glare >= MAX_GLARE:
         issues.append(QualityIssue("glare_ratio", glare, f"< {MAX_GLARE:g}", Guidance.REDUCE_GLARE))
-    elif spots >= MIN_SPOT:
+    elif spots >= MIN_SPOT and sharpness > MIN_SHARPNESS:
+        # (A blurred white page's blank paper is as solid as a highlight: blur is its issue, not glare.)
         issues.append(QualityIssue("glare_spot_ratio", spots, f"< {MIN_SPOT:g}", Guidance.REDUCE_GLARE))
     if too_dark(gray):
         issues.append(QualityIssue("brightness", brightness, f"lightest 5% >= {DARK_P95:g}",

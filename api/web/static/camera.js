@@ -110,8 +110,10 @@ export function documentQuality(video) {
   const p95 = sorted[Math.floor(0.95 * (sorted.length - 1))], p1 = sorted[Math.floor(0.01 * (sorted.length - 1))];
   if (p95 < DARK_P95) return { ok: false, problem: "too_dark", message: "Too dark: find more light" };
   if (p1 > WASHED_P1) return { ok: false, problem: "too_bright", message: "Too bright: move out of direct light" };
-  if (glare >= MAX_GLARE || spots >= MIN_SPOT) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
+  if (glare >= MAX_GLARE) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
   if (sharpness < MIN_SHARPNESS) return { ok: false, problem: "blur", message: "Blurry: hold still and let the camera focus" };
+  // A blurred white page's blank paper is as solid as a highlight: spots count on a sharp view only.
+  if (spots >= MIN_SPOT) return { ok: false, problem: "glare", message: "Glare: tilt the document away from the light" };
   if (maxX - minX < 0.6 * w) return { ok: false, problem: "too_far", message: "Move closer: fill the frame" };
   return { ok: true, problem: "", message: "✓ Looks good: hold still and capture" };
 }

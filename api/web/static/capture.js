@@ -87,6 +87,11 @@ function showSteps(p) {
 
 // ---- routing from the server's view of the session -------------------------------------------
 function needsBack() { return state.docType === "driver_license"; }
+// The session has ended (or waits for a reviewer) and the person accepted that outcome on this device.
+function acceptedEnding(p) {
+  const ended = FINAL.includes(p.status) || p.status === "manual_review";
+  return ended && state.acceptedAttempt === (p.decision ? p.decision.attempt : p.attempt);
+}
 
 async function route(p) {
   progress = p;
@@ -99,7 +104,10 @@ async function route(p) {
     if (p.decision && p.decision.decided_by === "review") return showDone(p);
     // A session without face checks is decided on the document alone: its result is the scan screen's.
     const documentOnly = !face.checked && p.scan.status !== "pending" && p.status === "pending";
-    return face.checked ? showResult(p) : documentOnly ? showConfirm(p) : showDone(p);
+    // An outcome the person accepted ("Accept & continue") ends on the done screen, after a reload too:
+    // the result screen and its Accept button are not shown again for it.
+    if (face.checked && !acceptedEnding(p)) return showResult(p);
+    return documentOnly ? showConfirm(p) : showDone(p);
   }
   // A selfie or liveness retry keeps the document already scanned (p.scan.kept): straight to the selfie.
   if (p.checks.some((c) => DOCUMENT_CHECKS.includes(c)) && !p.scan.kept) {
@@ -198,8 +206,16 @@ function showConfirm(p) {
       : read ? "✓ We read your document. Are these details correct?"
         : "✗ We could not read your document well. Please retake it.";
   $("scan-outcome").className = ok ? "message ok" : "message bad";
-  $("confirm").disabled = !ok;
-  $("retake").disabled = !(p.status === "pending" && (p.next_attempt_open || p.retries_left > 0));
+  const canRetake = p.status === "pending" && (p.next_attempt_open || p.retries_left > 0);
+  // No retake left and nothing decided yet: the person continues, and the policy decides with this
+  // capture (a reviewer, or the outcome) instead of the page waiting on two disabled buttons.
+  const lastChance = !ok && !decided && !canRetake && p.status === "pending";
+  if (lastChance) {
+    $("scan-outcome").textContent = `${$("scan-outcome").textContent.replace(" Please retake it.", "")} No retake is`
+      + " left: continue to finish your verification.";
+  }
+  $("confirm").disabled = !ok && !lastChance;
+  $("retake").disabled = !canRetake;
   say(`${$("scan-outcome").textContent.slice(2)}${ok && !decided ? " Confirm to continue." : ""}`);
 }
 
@@ -412,7 +428,13 @@ $("retry").addEventListener("click", () => act(async () => {
 $("manual-review").addEventListener("click", () => act(async () => {
   showDone(await session.step("/manual-review", { reason: "persistent_failure" }));
 }));
-$("accept").addEventListener("click", () => act(async () => showDone(await session.progress())));
+// Accept ends the story only when the server says it has ended; the fresh progress is routed, so a
+// session that is still open (a retry, a next attempt) is never left on a done screen without buttons.
+$("accept").addEventListener("click", () => act(async () => {
+  const p = await session.progress();
+  state.acceptedAttempt = p.decision ? p.decision.attempt : p.attempt; save();
+  await route(p);
+}));
 
 async function main() {
   if (!session.id) { alertUser("This link is invalid or has expired. Ask for a new one."); return; }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -35,3 +36,13 @@ def test_light_pages_pass_and_a_highlight_on_a_white_page_is_glare(path: Path) -
     page = white_page(decode_image(path.read_bytes()))
     assert float(np.median(page)) + 30 >= 250  # white: the blown-out share rule alone cannot see glare here
     assert Guidance.REDUCE_GLARE in _guidance(path, white_page_glare)
+
+
+def test_a_blurred_white_page_is_blurred_not_glared() -> None:
+    # Blurring greys the print, and the page's median drops under blown out while its blank paper stays
+    # blown out in solid patches, as solid as a highlight: the gate says hold steady, not glare.
+    def blurred(image: Image) -> Image:
+        return np.asarray(cv2.GaussianBlur(image, (0, 0), 9), dtype=np.uint8)
+
+    guidance = _guidance(SPECIMENS[0], blurred)
+    assert Guidance.HOLD_STEADY in guidance and Guidance.REDUCE_GLARE not in guidance
