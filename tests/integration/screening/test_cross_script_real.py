@@ -53,6 +53,11 @@ def test_held_out_pairs_are_reported_apart_and_no_reading_or_key_gives_a_hit(
     assert {p.label for p in held_out} == {f"{s} (public figures)" for s in
                                            ("Hebrew", "Thai", "Chinese", "Greek", "Japanese (kanji)")}
     assert all(sum(p.label == label for p in held_out) >= 10 for label in {p.label for p in held_out})
+    fresh = [p for p in pairs if p.split == "fresh held-out"]
+    assert {p.label for p in fresh} == {f"{s} (public figures)" for s in
+                                        ("Hebrew", "Thai", "Chinese", "Japanese (kanji)")}
+    assert all(sum(p.label == label for p in fresh) >= 15 for label in {p.label for p in fresh})
+    assert not {p.text for p in fresh} & {p.text for p in pairs if p.split != "fresh held-out"}
     # Scripts whose letters are no Latin spelling meet the Latin test list only through readings and
     # keys: whatever those find is a near-hit at most.
     other_scripts = [p for p in pairs if p.label.startswith(("Hebrew", "Thai", "Chinese", "Japanese", "Korean"))]
