@@ -31,6 +31,7 @@ from typing import Any
 
 from anyascii import anyascii
 
+from ml.screening.chinese_surnames import surname_spellings
 from ml.screening.normalise import fold
 from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
 
@@ -114,12 +115,17 @@ def _family_and_given(syllables: list[str], family: int) -> str:
 
 
 def chinese_readings(chars: str, family: int) -> list[str]:
-    """Wade-Giles and Hong Kong Cantonese readings of one Han name (``family`` characters of surname)."""
+    """Wade-Giles and Hong Kong Cantonese readings of one Han name (``family`` characters of surname),
+    then the family name's other spellings (``chinese_surnames``) before each reading of the given name."""
     pinyin = [fold(anyascii(ch)) for ch in chars]
-    readings = [_family_and_given([wade_giles(s) for s in pinyin], family)]
+    syllables = [pinyin, [wade_giles(s) for s in pinyin]]
     jyutping = cantonese_syllables(chars)
     if jyutping:
-        readings.append(_family_and_given([hong_kong(s) for s in jyutping], family))
+        syllables.append([hong_kong(s) for s in jyutping])
+    readings = [_family_and_given(s, family) for s in syllables[1:]]
+    givens = dict.fromkeys("".join(s[family:]) for s in syllables)
+    spellings = surname_spellings(chars[:family]) if family == 1 else ()
+    readings += [f"{surname} {given}" for surname in spellings for given in givens]
     return readings
 
 

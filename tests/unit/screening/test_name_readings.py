@@ -8,6 +8,7 @@ import pytest
 from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
+from ml.screening.chinese_surnames import surname_spellings
 from ml.screening.readings import hong_kong, japanese_reading, latin_readings, wade_giles
 from ml.screening.screener import RapidfuzzSanctionsScreener
 
@@ -17,6 +18,7 @@ ENTRIES = (
     WatchlistEntry("TEST", "tw1", EntityKind.INDIVIDUAL, (ListedName("Tsai Ing-wen", NameKind.PRIMARY),)),
     WatchlistEntry("TEST", "hk1", EntityKind.INDIVIDUAL, (ListedName("Li Ka-shing", NameKind.PRIMARY),)),
     WatchlistEntry("TEST", "jp1", EntityKind.INDIVIDUAL, (ListedName("ABE Shinzo", NameKind.PRIMARY),)),
+    WatchlistEntry("TEST", "sg1", EntityKind.INDIVIDUAL, (ListedName("Tan Chien-ming", NameKind.PRIMARY),)),
 )
 SCREENER = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)))
 
@@ -55,3 +57,17 @@ def test_wade_giles_cantonese_and_kanji_names_find_their_listing_as_near_hits_on
 
 def test_another_han_name_finds_none_of_them() -> None:
     assert levels("王伟") == levels("梁振英") == levels("岸田文雄") == {}
+
+
+def test_a_family_name_takes_its_spellings_in_the_other_chinese_languages() -> None:
+    assert surname_spellings("陳") == surname_spellings("陈") == ("chen", "chan", "tan", "chin", "chun")
+    assert {"ng", "wee", "oei"} <= set(surname_spellings("黃"))
+    assert surname_spellings("歐陽") == ()
+    readings = latin_readings("陳建明")
+    assert {"tan jianming", "tan chienming", "chan kinming"} <= set(readings)
+
+
+def test_a_hokkien_family_name_with_a_wade_giles_given_name_is_a_near_hit_and_only_for_that_surname() -> None:
+    assert levels("陳建明") == {"sg1": MatchLevel.NEAR_HIT}
+    assert "sg1" not in levels("林建明")  # Lin / Lam / Lim is not Tan
+    assert "sg1" not in levels("陳家豪")  # same family name, another given name
