@@ -28,7 +28,7 @@ from functools import cached_property
 from domain.ports.screening import WatchlistEntry
 from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
 from ml.screening.greek import greek_readings
-from ml.screening.hebrew import hebrew_word_key, latin_word_key
+from ml.screening.hebrew import hebrew_word_keys, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
 from ml.screening.readings import latin_readings
@@ -75,9 +75,17 @@ def korean_name(text: str) -> FoldedName:
 
 def hebrew_name(text: str) -> FoldedName:
     """A name as Hebrew-key tokens, from Hebrew letters or from its Latin folding."""
-    if dominant_script(text) == "HEBREW":
-        return _folded([hebrew_word_key(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
-    return _folded([latin_word_key(t) for t in fold(text).split()])
+    return hebrew_names(text)[0]
+
+
+def hebrew_names(text: str) -> list[FoldedName]:
+    """The name's Hebrew keys, then for each word whose ו may be "v" the keys with that word read so."""
+    if dominant_script(text) != "HEBREW":
+        return [_folded([latin_word_key(t) for t in fold(text).split()])]
+    words = [hebrew_word_keys(w) for w in text.replace("-", " ").replace("\u05be", " ").split()]
+    first = [keys[0] for keys in words]
+    variants = [[*first[:i], keys[1], *first[i + 1:]] for i, keys in enumerate(words) if len(keys) > 1]
+    return [_folded(tokens) for tokens in (first, *variants)]
 
 
 def thai_name(text: str) -> FoldedName:
@@ -136,8 +144,9 @@ class CrossScriptPaths:
     def matches(self, text: str, min_score: float) -> list[CrossScriptMatch]:
         """Weak matches of ``text`` at or above ``min_score`` on the path its script takes."""
         if dominant_script(text) == "HEBREW":
-            return self._scored("abjad", self.hebrew, hebrew_name(text), min_score,
-                                EnoughLetters(MIN_HEBREW_LETTERS, MIN_HEBREW_PAIRED))
+            accept = EnoughLetters(MIN_HEBREW_LETTERS, MIN_HEBREW_PAIRED)
+            return [match for name in hebrew_names(text)
+                    for match in self._scored("abjad", self.hebrew, name, min_score, accept)]
         if dominant_script(text) == "THAI":
             return self._scored("abjad", self.thai, thai_name(text), min_score,
                                 EnoughLetters(MIN_THAI_LETTERS, MIN_THAI_PAIRED))

@@ -14,7 +14,9 @@ the Yiddish / German spellings of Ashkenazi names):
   ("Weizmann", "Herzog"): one class. פ/ף is "p" or "f" (Latin "p", "ph", "f" already fold).
 - With a geresh, ג' is "j", ז' is "zh" / "j", צ' is "ch" (as in Slavic surnames): each takes the
   class of its Latin spelling.
-- Yiddish "w" (German spelling of "v" for ו) is left out, like ו itself.
+- ו inside a word is a vowel letter ("o", "u": "Moshe") or "v" ("David", "Levi"): the spelling does
+  not tell them apart, so such a word also gets the key with that ו as "v" (``hebrew_word_keys``).
+- Yiddish / German "w" spells that "v" ("Weizmann", "Wolfson"): the class of ב.
 
 A match on these keys is as weak as any consonant-key match: at most a near-hit.
 """
@@ -34,7 +36,7 @@ _LETTERS = {
 _LATIN = (
     ("sch", "s"), ("ch", "k"), ("kh", "k"), ("ck", "k"), ("sh", "s"), ("ts", "s"), ("tz", "s"), ("th", "t"),
     ("ph", "f"), ("zh", "j"), ("dj", "j"), ("gh", "j"), ("q", "k"), ("c", "k"), ("h", "k"), ("z", "s"),
-    ("g", "j"), ("p", "f"), ("x", "ks"), ("v", "b"), ("w", ""), ("y", ""),
+    ("g", "j"), ("p", "f"), ("x", "ks"), ("v", "b"), ("w", "b"), ("y", ""),
     ("a", ""), ("e", ""), ("i", ""), ("o", ""), ("u", ""),
 )
 _LATIN_PATTERN = re.compile("|".join(re.escape(k) for k, _ in _LATIN))
@@ -43,8 +45,17 @@ _REPEATS = re.compile(r"(.)\1+")
 _FINAL_VOWEL_H = re.compile(r"(?<=[aeiou])h$")
 
 
-def hebrew_word_key(word: str) -> str:
-    """Key of one Hebrew word ("ראובן" -> "rbn", "חיים" -> "km", "ז'בוטינסקי" -> "jbtnsk")."""
+def hebrew_word_keys(word: str) -> list[str]:
+    """The word's key, and when a single ו inside it may be "v" rather than a vowel, the key with that
+    ו as "v" too ("דוד" -> ["dd", "dbd"], "לוי" -> ["l", "lb"])."""
+    key = hebrew_word_key(word)
+    consonantal = hebrew_word_key(word, medial_vav=True)
+    return [key] if consonantal == key else [key, consonantal]
+
+
+def hebrew_word_key(word: str, *, medial_vav: bool = False) -> str:
+    """Key of one Hebrew word ("ראובן" -> "rbn", "חיים" -> "km", "ז'בוטינסקי" -> "jbtnsk"); with
+    ``medial_vav`` a single ו inside the word is read "v"."""
     word = unicodedata.normalize("NFKC", word)
     word = word[:-1] if len(word) > 1 and word.endswith("ה") else word
     word = _GERESH.sub(lambda m: "\0" + _GERESH_CLASS[m.group(1)], word)
@@ -55,7 +66,8 @@ def hebrew_word_key(word: str) -> str:
         if i > 0 and word[i - 1] == "\0":
             out.append(ch)
         elif ch == "ו":
-            out.append("b" if i == 0 or word[i + 1: i + 2] == "ו" else "")
+            single = word[i + 1: i + 2] != "ו" and word[i - 1: i] != "ו"
+            out.append("b" if i == 0 or word[i + 1: i + 2] == "ו" or (medial_vav and single) else "")
         else:
             out.append(_LETTERS.get(ch, ""))
     return _REPEATS.sub(r"\1", "".join(out))

@@ -9,7 +9,7 @@ from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
 from ml.screening.cross_script import hebrew_name
-from ml.screening.hebrew import hebrew_word_key, latin_word_key
+from ml.screening.hebrew import hebrew_word_key, hebrew_word_keys, latin_word_key
 from ml.screening.screener import RapidfuzzSanctionsScreener
 
 pytestmark = pytest.mark.unit
@@ -44,3 +44,20 @@ def test_a_hebrew_name_finds_its_latin_listing_as_a_near_hit_and_a_different_nam
     assert {h.entry_id: h.level for h in SCREENER.screen(ScreeningQuery("ראובן ריבלין")).hits} == {
         "he1": MatchLevel.NEAR_HIT}
     assert SCREENER.screen(ScreeningQuery("ראובן כהן")).hits == ()
+
+
+def test_a_vav_inside_a_word_is_read_both_as_a_vowel_and_as_v() -> None:
+    assert hebrew_word_keys("דוד") == ["d", latin_word_key("david")]  # repeated letters fold
+    assert hebrew_word_keys("לוי")[1] == latin_word_key("levi")
+    assert hebrew_word_keys("משה") == ["ms"]  # no vav: one key
+    assert hebrew_word_keys("גולדה")[0] == latin_word_key("golda")  # the vowel reading stays first
+    assert latin_word_key("weizmann") == latin_word_key("veizman") == hebrew_word_key("ויצמן")  # Yiddish "w"
+
+
+def test_the_v_reading_of_a_vav_finds_its_listing_but_not_another_name() -> None:
+    screener = RapidfuzzSanctionsScreener(Watchlist(
+        (WatchlistEntry("TEST", "he2", EntityKind.INDIVIDUAL, (ListedName("David Ben-Gurion", NameKind.PRIMARY),)),),
+        ModelProvenance("test-lists", "1", "0" * 64)))
+    assert {h.entry_id: h.level for h in screener.screen(ScreeningQuery("דוד בן גוריון")).hits} == {
+        "he2": MatchLevel.NEAR_HIT}
+    assert screener.screen(ScreeningQuery("דוד כהן")).hits == ()
