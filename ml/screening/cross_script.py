@@ -35,7 +35,7 @@ from ml.screening.readings import latin_readings
 from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
 from ml.screening.thai import latin_word_key as thai_latin_key
-from ml.screening.thai import thai_word_key
+from ml.screening.thai import thai_word_keys
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
 # Arabic, Persian and Hebrew names (``tools/eval/screening_scripts.py``): 6 letters in tokens that pair
@@ -82,18 +82,28 @@ def hebrew_names(text: str) -> list[FoldedName]:
     """The name's Hebrew keys, then for each word whose ו may be "v" the keys with that word read so."""
     if dominant_script(text) != "HEBREW":
         return [_folded([latin_word_key(t) for t in fold(text).split()])]
-    words = [hebrew_word_keys(w) for w in text.replace("-", " ").replace("\u05be", " ").split()]
+    return _key_variants([hebrew_word_keys(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
+
+
+def _key_variants(words: list[list[str]]) -> list[FoldedName]:
+    """The name by each word's first key, then once per word with another key, by that word's other
+    keys (a key per word and reading, not every combination)."""
     first = [keys[0] for keys in words]
-    variants = [[*first[:i], keys[1], *first[i + 1:]] for i, keys in enumerate(words) if len(keys) > 1]
+    variants = [[*first[:i], key, *first[i + 1:]] for i, keys in enumerate(words) for key in keys[1:]]
     return [_folded(tokens) for tokens in (first, *variants)]
 
 
 def thai_name(text: str) -> FoldedName:
     """A name as Thai-key tokens, from Thai letters or from its Latin folding (hyphenated syllables
     of one word joined)."""
+    return thai_names(text)[0]
+
+
+def thai_names(text: str) -> list[FoldedName]:
+    """The name's Thai keys as spelled, then for each word read by its RTGS final sounds the keys so."""
     if dominant_script(text) == "THAI":
-        return _folded([thai_word_key(w) for w in text.split()])
-    return _folded([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])
+        return _key_variants([thai_word_keys(w) for w in text.split()])
+    return [_folded([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])]
 
 
 @dataclass(frozen=True)
@@ -148,8 +158,9 @@ class CrossScriptPaths:
             return [match for name in hebrew_names(text)
                     for match in self._scored("abjad", self.hebrew, name, min_score, accept)]
         if dominant_script(text) == "THAI":
-            return self._scored("abjad", self.thai, thai_name(text), min_score,
-                                EnoughLetters(MIN_THAI_LETTERS, MIN_THAI_PAIRED))
+            accept = EnoughLetters(MIN_THAI_LETTERS, MIN_THAI_PAIRED)
+            return [match for name in thai_names(text)
+                    for match in self._scored("abjad", self.thai, name, min_score, accept)]
         if dominant_script(text) == "ARABIC":
             return self._scored("abjad", self.abjad, consonant_name(text), min_score,
                                 EnoughLetters(MIN_ABJAD_LETTERS))

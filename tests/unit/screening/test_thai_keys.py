@@ -9,7 +9,7 @@ from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
 from ml.screening.screener import RapidfuzzSanctionsScreener
-from ml.screening.thai import latin_word_key, thai_word_key
+from ml.screening.thai import latin_word_key, thai_word_key, thai_word_keys
 
 pytestmark = pytest.mark.unit
 
@@ -38,3 +38,40 @@ def test_a_thai_name_meets_a_latin_listing_at_most_as_a_near_hit() -> None:
     found = {h.entry_id: h.level for h in screener.screen(ScreeningQuery("ทักษิณ ชินวัตร")).hits}
     assert found == {"th1": MatchLevel.NEAR_HIT}
     assert screener.screen(ScreeningQuery("สมชาย ใจดี")).hits == ()
+
+
+@pytest.mark.parametrize(("thai", "latin"), [
+    ("ลักษณ์", "luck"),  # ษ before ณ under the thanthakhat: a silent final cluster
+    ("จันทร์", "chan"),  # ทร์ likewise
+    ("ธรรม", "tham"),  # รร before a closing consonant is "a"
+])
+def test_silent_final_clusters_and_ro_han_follow_thai_spelling_rules(thai: str, latin: str) -> None:
+    assert thai_word_key(thai) == latin_word_key(latin)
+
+
+@pytest.mark.parametrize(("thai", "letter_by_letter", "rtgs"), [
+    ("ชินวัตร", "shinawatra", "chinnawat"),  # final ร after a consonant is silent in RTGS
+    ("สมัคร", "samakhara", "samak"),
+    ("บรรหาร", "banhara", "banharn"),  # รร before an opening consonant is "an"; a closing ร sounds "n"
+    ("สวัสดิ์", "sawas", "sawat"),  # a closing s-class letter sounds "t"
+    ("เศรษฐา", "sreshtha", "srettha"),  # an s-class letter before a t-class one closes its syllable as "t"
+])
+def test_a_word_keeps_its_letter_by_letter_key_and_gains_its_rtgs_final_sound_key(
+    thai: str, letter_by_letter: str, rtgs: str,
+) -> None:
+    assert thai_word_keys(thai) == [latin_word_key(letter_by_letter), latin_word_key(rtgs)]
+
+
+def test_a_word_with_a_vowel_before_its_cluster_keeps_its_letters() -> None:
+    assert thai_word_keys("วงศ์") == [latin_word_key("wong")]  # ง opens no cluster: only ศ์ is silent
+    assert thai_word_keys("ศิลปอาชา") == [latin_word_key("silpaarcha")]  # ชา ends in a vowel: no final sound
+    assert thai_word_key("สมัคร", final_sounds=True) != latin_word_key("samat")  # k is not t
+
+
+def test_an_rtgs_reading_finds_its_listing_as_a_near_hit_and_another_name_does_not() -> None:
+    entries = (WatchlistEntry("TEST", "th2", EntityKind.INDIVIDUAL,
+                              (ListedName("Somchai Wongsawat", NameKind.PRIMARY),)),)
+    screener = RapidfuzzSanctionsScreener(Watchlist(entries, ModelProvenance("test-lists", "1", "0" * 64)))
+    found = {h.entry_id: h.level for h in screener.screen(ScreeningQuery("สมชาย วงศ์สวัสดิ์")).hits}
+    assert found == {"th2": MatchLevel.NEAR_HIT}
+    assert screener.screen(ScreeningQuery("สมชาย วงศ์ใหญ่")).hits == ()
