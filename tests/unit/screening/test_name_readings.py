@@ -9,7 +9,7 @@ from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
 from ml.screening.chinese_surnames import surname_spellings
-from ml.screening.readings import hong_kong, japanese_reading, latin_readings, wade_giles
+from ml.screening.readings import hong_kong, japanese_reading, japanese_readings, latin_readings, wade_giles
 from ml.screening.screener import RapidfuzzSanctionsScreener
 
 pytestmark = pytest.mark.unit
@@ -71,3 +71,10 @@ def test_a_hokkien_family_name_with_a_wade_giles_given_name_is_a_near_hit_and_on
     assert levels("陳建明") == {"sg1": MatchLevel.NEAR_HIT}
     assert "sg1" not in levels("林建明")  # Lin / Lam / Lim is not Tan
     assert "sg1" not in levels("陳家豪")  # same family name, another given name
+
+
+def test_a_kanji_name_word_is_also_read_by_its_next_name_reading_of_the_same_kind() -> None:
+    assert "kishida fumio" in japanese_readings("岸田文雄")
+    assert "suga yoshihide" in japanese_readings("菅義偉")  # 菅 as a family name: Kan, then Suga
+    assert japanese_readings("王伟") == []  # still no reading where the dictionary knows no name
+    assert levels("岸田文雄") == {}  # a reading finds only its own listing: Abe is not Kishida
