@@ -88,6 +88,6 @@ def decode_base64_video(text: str, field: str) -> bytes:
     return decode_base64_media(text, field, kind="video", max_bytes=MAX_VIDEO_BYTES, invalid=InvalidVideoDataError)
 
 
-def image_from_base64(images: ImageSanitizer, text: str, field: str) -> SanitizedImage:
-    """``decode_base64_image`` then ``images.sanitize``."""
-    return images.sanitize(decode_base64_image(text, field), field)
+def image_from_base64(images: ImageSanitizer, text: str, field: str, max_side: int | None = None) -> SanitizedImage:
+    """``decode_base64_image`` then ``images.sanitize`` (shrunk to ``max_side`` when larger)."""
+    return images.sanitize(decode_base64_image(text, field), field, max_side)

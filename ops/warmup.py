@@ -47,14 +47,12 @@ def warm_models(services: MlServices) -> None:
     frame = np.full(BLANK_FRAME, 128, dtype=np.uint8)
     analyzer = getattr(services.face_matcher, "analyzer", None)
     if analyzer is not None:  # the sandbox set has no models to warm
-        with services.face_lock:
-            analyzer.detector.detect(frame)
-            analyzer.embedder.embed(np.zeros(FACE_CROP, dtype=np.uint8))
-            _observe_a_posed_face(analyzer, frame)
+        analyzer.detector.detect(frame)
+        analyzer.embedder.embed(np.zeros(FACE_CROP, dtype=np.uint8))
+        _observe_a_posed_face(analyzer, frame)
     landmarker = getattr(services.active_liveness, "landmarker", None)
     if landmarker is not None:
-        with services.face_lock:
-            landmarker.measure(frame)
+        landmarker.measure(frame)
     if not services.sandbox:
         _read_a_synthetic_passport(services)
 

@@ -24,7 +24,7 @@ from api.params import Deps
 from api.schemas.sessions import CaptureAccepted, CaptureUpload
 from domain.address_proof.capture import ensure_capture_wanted
 from domain.errors import DomainError
-from domain.ports.media import FRAMES_MEDIA_TYPE, MAX_LIVENESS_FRAMES, LivenessFrames
+from domain.ports.media import FRAMES_MEDIA_TYPE, LIVENESS_FRAME_MAX_SIDE, MAX_LIVENESS_FRAMES, LivenessFrames
 from domain.sessions.configuration import DOCUMENT_READING_CHECKS
 from domain.sessions.guards import ensure_capture_room
 
@@ -69,7 +69,9 @@ def accept_capture(deps: Deps, tenant_id: str, session_id: UUID, data: CaptureUp
                          f"send 2-{MAX_LIVENESS_FRAMES} frames_base64 with as many frame_offsets_ms and the "
                          "challenge_nonce")
     refuse_reused_nonce(session, nonce)
-    images = [read_image(deps, f, f"frames_base64[{i}]") for i, f in enumerate(frames)]
+    # Capped at intake (domain.ports.media, docs/targets.md §5): the stored frame is what the models judge.
+    images = [read_image(deps, f, f"frames_base64[{i}]", max_side=LIVENESS_FRAME_MAX_SIDE)
+              for i, f in enumerate(frames)]
     packed = media(deps).frames.pack(LivenessFrames(nonce=nonce, offsets_ms=list(offsets),
                                                     frames=[i.content for i in images if i is not None]))
     digest = store_capture(deps, tenant_id, session_id, "liveness_frames", packed, FRAMES_MEDIA_TYPE,

@@ -43,14 +43,16 @@ async def in_thread(fn: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(lambda: fn(*args))
 
 
-def read_image(deps: Deps, text: str | None, field: str, *, required: bool = True) -> SanitizedImage | None:
-    """A sanitized image from a base64 field, or a 4xx problem with the media error's code."""
+def read_image(deps: Deps, text: str | None, field: str, *, required: bool = True,
+               max_side: int | None = None) -> SanitizedImage | None:
+    """A sanitized image from a base64 field (shrunk to ``max_side`` when larger), or a 4xx problem with
+    the media error's code."""
     if text is None:
         if required:
             raise ApiProblem(422, "image_missing", f"{field} is required", field=field)
         return None
     try:
-        return image_from_base64(media(deps).images, text, field)
+        return image_from_base64(media(deps).images, text, field, max_side)
     except DomainError as exc:
         raise media_problem(exc, MEDIA_ERROR_STATUS) from None
 

@@ -8,7 +8,7 @@ import msgspec
 
 from api.dto import Dto
 from api.schemas.enums import RequestableCheck
-from api.schemas.sessions import CHECKS, EXPECTED_COUNTRY, EXPECTED_TYPE, REFERENCE, ExpectedDocumentType
+from api.schemas.sessions import CHECKS, EXPECTED_COUNTRY, EXPECTED_TYPE, FRAMES, REFERENCE, ExpectedDocumentType
 
 B64 = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
 SHORT = msgspec.Meta(max_length=320)
@@ -23,7 +23,7 @@ class LivenessAnalyze(Dto, frozen=True, kw_only=True):
 
     image_live_base64: Annotated[str, B64] | None = None
     hints: dict[str, bool] = msgspec.field(default_factory=dict)
-    frames_base64: list[str] | None = None
+    frames_base64: Annotated[list[str], FRAMES] | None = None
     frame_offsets_ms: list[int] | None = None
     challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
@@ -94,5 +94,5 @@ class VerifyRequest(Dto, frozen=True, kw_only=True):
                     "uncertain unless the tenant's policy opts in")] = "active"
     challenge_id: Annotated[str, msgspec.Meta(max_length=64)] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None
-    frames_base64: list[str] | None = None
+    frames_base64: Annotated[list[str], FRAMES] | None = None
     frame_offsets_ms: list[int] | None = None

@@ -8,6 +8,7 @@ import msgspec
 
 from api.dto import Dto
 from api.schemas.enums import CaptureType, JobStatus, RecordedCheck, RequestableCheck, SessionStatus
+from domain.ports.media import LIVENESS_FRAME_MAX_SIDE, MAX_LIVENESS_FRAMES
 from domain.sessions.guards import REFERENCE_PATTERN
 
 REFERENCE = msgspec.Meta(
@@ -16,6 +17,10 @@ REFERENCE = msgspec.Meta(
                 "stays readable after erasure so that receipts match your records")
 CODE = msgspec.Meta(pattern=r"^[a-z][a-z0-9_.:-]{0,79}$", description="a short lowercase code, never free text")
 BASE64_IMAGE = msgspec.Meta(min_length=1, description="JPEG, PNG or WebP, base64 (max 10 MB decoded)")
+FRAMES = msgspec.Meta(description=(
+    f"liveness frames answering the challenge (2-{MAX_LIVENESS_FRAMES}), each a JPEG, PNG or WebP, base64 (max 10 MB "
+    f"decoded); a frame whose longer side exceeds {LIVENESS_FRAME_MAX_SIDE} pixels is stored, and judged, shrunk to "
+    f"{LIVENESS_FRAME_MAX_SIDE} (the liveness models work at 640): send frames of at most that size"))
 CHECKS = msgspec.Meta(description=(
     "Checks to run. Default ocr, face_match, liveness (the example configuration of requirements/pipeline). "
     "data_validation "
@@ -69,7 +74,7 @@ class CaptureUpload(Dto, frozen=True, kw_only=True):
 
     type: CaptureType
     image_base64: Annotated[str, BASE64_IMAGE] | None = None
-    frames_base64: list[str] | None = None
+    frames_base64: Annotated[list[str], FRAMES] | None = None
     frame_offsets_ms: list[int] | None = None
     video_base64: Annotated[str, BASE64_VIDEO] | None = None
     challenge_nonce: Annotated[str, msgspec.Meta(min_length=16, max_length=128)] | None = None

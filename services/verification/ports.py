@@ -7,10 +7,9 @@ The composition root fills them: ``ops.ml_services.build_ml_services`` (the real
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from domain.checks import CheckResult
@@ -28,7 +27,8 @@ requested screening check raises when no screener is wired, instead of passing u
 
 @dataclass
 class MlServices:
-    """Port implementations plus one lock per model family; ``sandbox`` labels every output."""
+    """Port implementations; ``sandbox`` labels every output. The adapters are safe to call from
+    several threads at once (the real ones hold copies of their models, ``ml/face/pool.py``)."""
 
     document_reader: DocumentReader
     document_validator: DocumentValidator
@@ -39,7 +39,6 @@ class MlServices:
     address_proof_reader: AddressProofReader  # shares the document reader's OCR engines
     screener: SanctionsScreener | None
     sandbox: bool = False
-    face_lock: threading.Lock = field(default_factory=threading.Lock)  # matcher + both liveness share SFace
     # A block within which the face adapters decode, detect and embed each image once (on the
     # calling thread): the pipeline runs a verification's selfie work inside one.
     face_scope: Callable[[], AbstractContextManager[object]] = nullcontext

@@ -1,13 +1,15 @@
 """Benchmark: instant verifications per second, serial and concurrent, and CPU-seconds per verification.
 
-    .venv/bin/python -m tools.bench.verify_throughput [--serial 10] [--concurrent 4] [--runs 24]
-        [--warmup 2] [--rounds 1] [--baseline-tree PATH] [--data ../shared/data]
+    .venv/bin/python -m tools.bench.verify_throughput [--inputs webcam,passive,photos] [--serial 10]
+        [--concurrent 4] [--runs 24] [--warmup 2] [--rounds 1] [--baseline-tree PATH] [--data ../shared/data]
 
-docs/targets.md §5: the signed ``POST /v1/identity/verify`` of ``tools.bench.verify_api`` (the ICAO TD3
-specimen passport, an Obama selfie, 10 active-liveness frames cycled from his three photos) against
-the real app served by uvicorn on 127.0.0.1 (``tools/bench/throughput_server.py``, one process per
-tree: the in-process test client would serialise the requests). Each verification's challenge is
-issued before its phase starts, so a phase times and bills only the verifications:
+docs/targets.md §5: the signed ``POST /v1/identity/verify`` against the real app served by uvicorn on
+127.0.0.1 (``tools/bench/throughput_server.py``, one process per tree: the in-process test client would
+serialise the requests), with each input set of ``tools.bench.bench_inputs`` named in ``--inputs``
+(default ``webcam,passive``: a browser capture's webcam frames answering a challenge, and the passive
+document + selfie scenario; ``photos`` is the first round's set of 3.3-megapixel photos). Each
+verification's challenge (active sets) is issued before its phase starts, so a phase times and bills
+only the verifications:
 
 - serial: one client, ``--serial`` verifications one after the other;
 - concurrent: ``--concurrent`` clients sharing ``--runs`` verifications.
@@ -23,7 +25,6 @@ ratios are printed after the tables, with the load average. Asserts nothing.
 from __future__ import annotations
 
 import argparse
-import base64
 import json
 import os
 import queue
@@ -43,12 +44,12 @@ import httpx
 import psutil
 
 from api.client import KycClient
+from tools.bench.bench_inputs import INPUT_SETS, InputSet, load_inputs
 from tools.bench.verify_api import DEFAULT_DATA, percentile
 
 HERE = Path(__file__).resolve()
 CURRENT_TREE = HERE.parents[2]
 SERVER_SCRIPT = HERE.with_name("throughput_server.py")
-CHECKS = ["ocr", "face_match", "liveness"]
 
 
 @dataclass
@@ -92,33 +93,15 @@ class Phase:
         return self.cpu_s / self.count if self.count else 0.0
 
 
-def encode(path: Path) -> str:
-    return base64.b64encode(path.read_bytes()).decode()
-
-
-class Inputs:
-    """The request bodies of ``tools.bench.verify_api``, base64 once."""
-
-    def __init__(self, data: Path) -> None:
-        faces = data / "faces" / "face_recognition"
-        self.document = encode(data / "mrz" / "images" / "passporteye" / "passport-td3.jpg")
-        self.selfie = encode(faces / "obama3.jpg")
-        photos = [encode(faces / n) for n in ("obama3.jpg", "obama.jpg", "obama2.jpg")]
-        self.frames = [photos[i % 3] for i in range(10)]
-
-    def body(self, issued: dict[str, Any]) -> dict[str, Any]:
-        return {"document_front": self.document, "selfie": self.selfie, "challenge_id": issued["challenge_id"],
-                "challenge_nonce": issued["challenge"]["nonce"], "frames_base64": self.frames,
-                "frame_offsets_ms": [k * 300 for k in range(10)]}
-
-
 @contextmanager
-def served(label: str, tree: Path, data_dir: Path) -> Iterator[Server]:
-    """Start the app of ``tree`` on a free port; stop it (SIGTERM, then kill) at the end."""
+def served(label: str, tree: Path, data_dir: Path, watchlists: Path) -> Iterator[Server]:
+    """Start the app of ``tree`` on a free port, screening against ``watchlists`` (unless
+    ``KYC_WATCHLIST_DIR`` is set); stop it (SIGTERM, then kill) at the end."""
     log = (data_dir / "server.log").open("w")
     command = [sys.executable, str(SERVER_SCRIPT), "--tree", str(tree), "--data-dir", str(data_dir)]
+    env = {"KYC_WATCHLIST_DIR": str(watchlists), **os.environ}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,  # noqa: S603 - our script
-                               cwd=str(tree))
+                               cwd=str(tree), env=env)
     try:
         assert process.stdout is not None
         for line in process.stdout:
@@ -139,16 +122,20 @@ def served(label: str, tree: Path, data_dir: Path) -> Iterator[Server]:
         log.close()
 
 
-def issue(server: Server, client: KycClient, count: int) -> list[dict[str, Any]]:
-    """``count`` challenges, one per new person reference (a person has one open challenge)."""
-    issued = []
+def bodies_for(server: Server, client: KycClient, inputs: InputSet, count: int) -> list[dict[str, Any]]:
+    """``count`` request bodies, one per new person reference (a person has one open challenge); for an
+    active set, each with its challenge issued now."""
+    bodies = []
     for _ in range(count):
         server.issued += 1
-        answer = client.post("/v1/liveness/challenges", {"checks": CHECKS, "reference": f"bench-{server.issued}"})
-        if answer.status_code != 201:
-            raise SystemExit(f"{server.label}: challenge failed: {answer.status_code} {answer.text[:300]}")
-        issued.append(answer.json())
-    return issued
+        reference, issued = f"bench-{server.issued}", None
+        if inputs.active:
+            answer = client.post("/v1/liveness/challenges", {"checks": inputs.checks, "reference": reference})
+            if answer.status_code != 201:
+                raise SystemExit(f"{server.label}: challenge failed: {answer.status_code} {answer.text[:300]}")
+            issued = answer.json()
+        bodies.append(inputs.body(issued, reference))
+    return bodies
 
 
 def verify(client: KycClient, body: dict[str, Any], label: str) -> tuple[float, str]:
@@ -161,12 +148,12 @@ def verify(client: KycClient, body: dict[str, Any], label: str) -> tuple[float, 
     return elapsed, decision["decision"] if decision else "none"
 
 
-def run_phase(server: Server, inputs: Inputs, runs: int, clients: int) -> Phase:
+def run_phase(server: Server, inputs: InputSet, runs: int, clients: int) -> Phase:
     """``runs`` verifications by ``clients`` concurrent clients; the server's CPU over the phase."""
     setup = server.client()
     bodies: queue.Queue[dict[str, Any]] = queue.Queue()
-    for issued in issue(server, setup, runs):
-        bodies.put(inputs.body(issued))
+    for prepared in bodies_for(server, setup, inputs, runs):
+        bodies.put(prepared)
     setup.close()
     phase = Phase()
     lock = threading.Lock()
@@ -216,17 +203,20 @@ def merge(into: Phase, chunk: Phase) -> None:
         into.decisions[label] = into.decisions.get(label, 0) + count
 
 
-def row(label: str, mode: str, phase: Phase) -> str:
-    return (f"| {label} | {mode} | {phase.count} | {phase.per_second:.2f} | {statistics.median(phase.latencies):.3f} | "
-            f"{percentile(phase.latencies, 95):.3f} | {phase.cpu_per_verification:.3f} | {phase.decisions} |")
+def row(key: tuple[str, str, str], phase: Phase) -> str:
+    return (f"| {' | '.join(key)} | {phase.count} | {phase.per_second:.2f} | "
+            f"{statistics.median(phase.latencies):.3f} | {percentile(phase.latencies, 95):.3f} | "
+            f"{phase.cpu_per_verification:.3f} | {phase.decisions} |")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="tools.bench.verify_throughput", description=__doc__.splitlines()[0])
+    parser.add_argument("--inputs", default="webcam,passive",
+                        help=f"comma-separated input sets, each run in turn: {', '.join(INPUT_SETS)}")
     parser.add_argument("--serial", type=int, default=10, help="verifications in the serial phase")
     parser.add_argument("--concurrent", type=int, default=4, help="clients in the concurrent phase")
     parser.add_argument("--runs", type=int, default=24, help="verifications in the concurrent phase")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed verifications per server first")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed verifications per server and input set first")
     parser.add_argument("--rounds", type=int, default=1,
                         help="split each phase in this many chunks, alternating the servers (a load that drifts "
                              "during the run then weighs on both alike)")
@@ -234,32 +224,35 @@ def main(argv: list[str] | None = None) -> int:
                         help="an older checkout served beside this one (its own app, models and pipeline)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
-    inputs = Inputs(args.data)
+    input_sets = load_inputs([n.strip() for n in args.inputs.split(",") if n.strip()], args.data)
     trees = ([("baseline", args.baseline_tree.resolve())] if args.baseline_tree else []) + [("current", CURRENT_TREE)]
     load_before = os.getloadavg()
-    results: dict[tuple[str, str], Phase] = {}
+    results: dict[tuple[str, str, str], Phase] = {}
     with ExitStack() as stack:
-        servers = [stack.enter_context(served(label, tree, Path(stack.enter_context(tempfile.TemporaryDirectory()))))
+        servers = [stack.enter_context(served(label, tree, Path(stack.enter_context(tempfile.TemporaryDirectory())),
+                                              args.data / "sanctions"))
                    for label, tree in trees]
-        for server in servers:
-            run_phase(server, inputs, args.warmup, 1)
-        for mode, runs, clients in (("serial", args.serial, 1), (f"{args.concurrent} concurrent", args.runs,
-                                                                   args.concurrent)):
-            for chunk in split(runs, args.rounds):
-                for server in servers:
-                    merge(results.setdefault((server.label, mode), Phase()), run_phase(server, inputs, chunk, clients))
+        for inputs in input_sets:
+            for server in servers:
+                run_phase(server, inputs, args.warmup, 1)
+            for mode, runs, clients in (("serial", args.serial, 1), (f"{args.concurrent} concurrent", args.runs,
+                                                                       args.concurrent)):
+                for chunk in split(runs, args.rounds):
+                    for server in servers:
+                        merge(results.setdefault((inputs.name, server.label, mode), Phase()),
+                              run_phase(server, inputs, chunk, clients))
     load_after = os.getloadavg()
-    print("POST /v1/identity/verify over HTTP (uvicorn, 127.0.0.1): document + selfie + 10 liveness frames")
+    print("POST /v1/identity/verify over HTTP (uvicorn, 127.0.0.1); input sets: tools/bench/bench_inputs.py")
     for label, tree in trees:
         print(f"  {label}: {tree}")
-    print("| tree | phase | verifications | per s | p50 s | p95 s | server CPU s / verification | decisions |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for (label, mode), phase in results.items():
-        print(row(label, mode, phase))
+    print("| inputs | tree | phase | verifications | per s | p50 s | p95 s | server CPU s / verification | decisions |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    for key, phase in results.items():
+        print(row(key, phase))
     if args.baseline_tree:
-        for mode in dict.fromkeys(m for _, m in results):
-            base, now = results[("baseline", mode)], results[("current", mode)]
-            print(f"{mode}: per s x{now.per_second / base.per_second:.2f}, p95 x"
+        for name, mode in dict.fromkeys((n, m) for n, _, m in results):
+            base, now = results[(name, "baseline", mode)], results[(name, "current", mode)]
+            print(f"{name}, {mode}: per s x{now.per_second / base.per_second:.2f}, p95 x"
                   f"{percentile(now.latencies, 95) / percentile(base.latencies, 95):.2f}, CPU per verification x"
                   f"{now.cpu_per_verification / base.cpu_per_verification:.2f}")
     print(f"load average (1, 5, 15 min) before {tuple(round(v, 2) for v in load_before)}, "

@@ -28,7 +28,7 @@ class FakeImageSanitizer:
         self.refuse = refuse
         self.seen: list[tuple[bytes, str]] = []
 
-    def sanitize(self, data: bytes, field: str) -> SanitizedImage:
+    def sanitize(self, data: bytes, field: str, max_side: int | None = None) -> SanitizedImage:
         self.seen.append((data, field))
         if self.refuse:
             raise MediaTooLargeError("image larger than 10 MB", field=field, limit_bytes=1)
