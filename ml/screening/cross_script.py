@@ -87,10 +87,13 @@ def hebrew_names(text: str) -> list[FoldedName]:
 
 def _key_variants(words: list[list[str]]) -> list[FoldedName]:
     """The name by each word's first key, then once per word with another key, by that word's other
-    keys (a key per word and reading, not every combination)."""
+    keys, then by every word's last key (a name spelled by one convention throughout: "Sarit
+    Thanarat" by RTGS in both words); not every combination."""
     first = [keys[0] for keys in words]
     variants = [[*first[:i], key, *first[i + 1:]] for i, keys in enumerate(words) for key in keys[1:]]
-    return [_folded(tokens) for tokens in (first, *variants)]
+    variants.append([keys[-1] for keys in words])
+    unique = dict.fromkeys(tuple(tokens) for tokens in (first, *variants))
+    return [_folded(list(tokens)) for tokens in unique]
 
 
 def thai_name(text: str) -> FoldedName:

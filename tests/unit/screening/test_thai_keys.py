@@ -75,3 +75,11 @@ def test_an_rtgs_reading_finds_its_listing_as_a_near_hit_and_another_name_does_n
     found = {h.entry_id: h.level for h in screener.screen(ScreeningQuery("สมชาย วงศ์สวัสดิ์")).hits}
     assert found == {"th2": MatchLevel.NEAR_HIT}
     assert screener.screen(ScreeningQuery("สมชาย วงศ์ใหญ่")).hits == ()
+
+
+def test_a_name_spelled_by_rtgs_in_every_word_finds_its_listing() -> None:
+    entries = (WatchlistEntry("TEST", "th3", EntityKind.INDIVIDUAL, (ListedName("Sarit Thanarat", NameKind.PRIMARY),)),)
+    screener = RapidfuzzSanctionsScreener(Watchlist(entries, ModelProvenance("test-lists", "1", "0" * 64)))
+    found = {h.entry_id: h.level for h in screener.screen(ScreeningQuery("สฤษดิ์ ธนะรัชต์")).hits}
+    assert found == {"th3": MatchLevel.NEAR_HIT}
+    assert screener.screen(ScreeningQuery("สฤษดิ์ ใจดี")).hits == ()
