@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from domain.liveness_challenge import LivenessAction
 from domain.ports.document import Guidance
-from domain.ports.face import FaceQualityIssue
+from domain.ports.face_quality import FaceQualityIssue
 
 # quality (document): requirements/pipeline §3, the guidance the person is given.
 _DOCUMENT_QUALITY: Mapping[str, str] = {

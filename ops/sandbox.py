@@ -46,14 +46,8 @@ from domain.liveness_verdict import rejected_response, timing_failures
 from domain.personal_data import PersonalData
 from domain.ports.address_proof import AddressDocumentReading, PrintedLine
 from domain.ports.document import DetectedDocument, DocumentReading, DocumentType, QualityReport
-from domain.ports.face import (
-    DEFAULT_SIMILARITY_THRESHOLD,
-    FaceMatchResult,
-    FaceQuality,
-    FaceQualityMeasures,
-    MatchStrength,
-    ProbeMatch,
-)
+from domain.ports.face import DEFAULT_SIMILARITY_THRESHOLD, FaceMatchResult, MatchStrength, ProbeMatch
+from domain.ports.face_quality import FaceQuality, FaceQualityMeasures
 from domain.ports.kya import KyaChecker
 from domain.ports.liveness import ChallengeResponse, LivenessMode, LivenessResult, SpoofType
 from domain.ports.screening import (

@@ -22,13 +22,11 @@ from domain.ports.face import (
     FaceAnalysis,
     FaceMatchResult,
     FaceNotFoundError,
-    FaceQuality,
-    FaceQualityRules,
     ProbeMatch,
-    assess_face_quality,
     classify_match,
     cosine_to_similarity,
 )
+from domain.ports.face_quality import FaceQuality, FaceQualityRules, assess_face_quality
 from ml.face.detection import DetectedFace, SFaceEmbedder, Vector, YuNetFaceDetector, cosine
 from ml.face.image import BgrImage, decode_image
 from ml.face.quality import measure_quality

@@ -1,7 +1,7 @@
 """Measure face capture quality from a YuNet detection and the SFace-aligned crop.
 
 Only measurements here; the rules that turn them into issues are pure domain code
-(``domain.ports.face.assess_face_quality``). Geometry-based values are estimates from 5 landmarks,
+(``domain.ports.face_quality.assess_face_quality``). Geometry-based values are estimates from 5 landmarks,
 the occlusion flag is a weak colour/brightness heuristic: both are hints, documented as such.
 """
 
@@ -12,7 +12,7 @@ import math
 import cv2
 import numpy as np
 
-from domain.ports.face import FaceQualityMeasures
+from domain.ports.face_quality import FaceQualityMeasures
 from ml.face.detection import DetectedFace
 from ml.face.image import BgrImage
 

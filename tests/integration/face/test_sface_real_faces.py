@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from domain.checks import CheckType, Outcome
-from domain.ports.face import FaceNotFoundError, FaceQualityIssue, InvalidImageError, MatchStrength
+from domain.ports.face import FaceNotFoundError, InvalidImageError, MatchStrength
+from domain.ports.face_quality import FaceQualityIssue
 from ml.face import SFaceMatcher, YuNetSFaceAnalyzer
 from ml.face.models import EXPECTED_SHA256
 from tools.eval.face import face_match_section, roc_figures

@@ -11,15 +11,13 @@ from domain.ports.face import (
     DEFAULT_SIMILARITY_THRESHOLD,
     SFACE_PUBLISHED_COSINE_THRESHOLD,
     FaceMatchResult,
-    FaceQualityIssue,
-    FaceQualityMeasures,
     InvalidThresholdError,
     MatchStrength,
-    assess_face_quality,
     classify_match,
     cosine_to_similarity,
     similarity_to_cosine,
 )
+from domain.ports.face_quality import FaceQualityIssue, FaceQualityMeasures, assess_face_quality
 
 pytestmark = pytest.mark.unit
 

@@ -19,7 +19,8 @@ from domain.check_reasons import CHECK_REASON_FAMILIES, CHECK_REASONS, is_check_
 from domain.documents.validation import DOCUMENT_EXPIRED
 from domain.liveness_challenge import LivenessAction
 from domain.ports.document import Guidance
-from domain.ports.face import FaceNotFoundError, FaceQualityIssue, InvalidImageError, MatchStrength
+from domain.ports.face import FaceNotFoundError, InvalidImageError, MatchStrength
+from domain.ports.face_quality import FaceQualityIssue
 from ml.document.errors import ImageUnreadableError
 
 pytestmark = pytest.mark.unit
