@@ -4,7 +4,9 @@ OpenCV's ``FaceDetectorYN`` (``setInputSize`` then ``detect``), ``FaceRecognizer
 ``FaceLandmarker`` keep per-call state, so one instance admits one call at a time. With a single
 instance behind a lock, concurrent verifications took turns on every selfie and liveness frame;
 with a copy per core (``KYC_FACE_MODEL_COPIES``, default one per core up to 4, as the OCR engines:
-docs/targets.md §5) their face work runs side by side. A call borrows an idle copy and gives it back.
+docs/targets.md §5) their face work runs side by side. A call borrows an idle copy and gives it back;
+the copy given back last is lent first, so calls one after the other keep to the copy the warm-up
+ran (``ops/warmup.py``) and the others come in only under concurrency.
 """
 
 from __future__ import annotations
@@ -21,11 +23,12 @@ FACE_MODEL_COPIES = int(os.environ.get("KYC_FACE_MODEL_COPIES") or max(1, min(4,
 
 
 class ModelCopies(Generic[T]):
-    """``size`` copies made by ``make`` up front; ``borrowed()`` hands an idle one (waiting if none is)."""
+    """``size`` copies made by ``make`` up front; ``borrowed()`` hands the idle one given back last
+    (waiting if none is idle)."""
 
     def __init__(self, make: Callable[[], T], size: int = FACE_MODEL_COPIES) -> None:
         self.copies = [make() for _ in range(max(1, size))]
-        self._idle: queue.SimpleQueue[T] = queue.SimpleQueue()
+        self._idle: queue.LifoQueue[T] = queue.LifoQueue()
         for copy in self.copies:
             self._idle.put(copy)
 

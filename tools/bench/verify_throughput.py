@@ -2,6 +2,7 @@
 
     .venv/bin/python -m tools.bench.verify_throughput [--inputs webcam,passive,photos] [--serial 10]
         [--concurrent 4] [--runs 24] [--warmup 2] [--rounds 1] [--baseline-tree PATH] [--data ../shared/data]
+        [--env NAME=VALUE ...] [--baseline-env NAME=VALUE ...]
 
 docs/targets.md §5: the signed ``POST /v1/identity/verify`` against the real app served by uvicorn on
 127.0.0.1 (``tools/bench/throughput_server.py``, one process per tree: the in-process test client would
@@ -19,7 +20,9 @@ the answers' latency, and the server process's CPU-seconds (user + system, all i
 verification. With ``--baseline-tree`` (a checkout of an older commit, e.g. a ``git worktree``) the
 same client runs against a server built from that tree, both servers up at once and the phases
 alternating baseline/current (in ``--rounds`` chunks each), so both see the same machine load; the
-ratios are printed after the tables, with the load average. Asserts nothing.
+ratios are printed after the tables, with the load average. ``--env``/``--baseline-env`` set environment
+variables for one server only: the same tree given as both, with another setting (e.g.
+``KYC_OPENCV_THREADS``), compares the setting. Asserts nothing.
 """
 
 from __future__ import annotations
@@ -94,12 +97,13 @@ class Phase:
 
 
 @contextmanager
-def served(label: str, tree: Path, data_dir: Path, watchlists: Path) -> Iterator[Server]:
+def served(label: str, tree: Path, data_dir: Path, watchlists: Path,
+           extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Start the app of ``tree`` on a free port, screening against ``watchlists`` (unless
-    ``KYC_WATCHLIST_DIR`` is set); stop it (SIGTERM, then kill) at the end."""
+    ``KYC_WATCHLIST_DIR`` is set), with ``extra_env`` set; stop it (SIGTERM, then kill) at the end."""
     log = (data_dir / "server.log").open("w")
     command = [sys.executable, str(SERVER_SCRIPT), "--tree", str(tree), "--data-dir", str(data_dir)]
-    env = {"KYC_WATCHLIST_DIR": str(watchlists), **os.environ}
+    env = {"KYC_WATCHLIST_DIR": str(watchlists), **os.environ, **(extra_env or {})}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True,  # noqa: S603 - our script
                                cwd=str(tree), env=env)
     try:
@@ -222,15 +226,21 @@ def main(argv: list[str] | None = None) -> int:
                              "during the run then weighs on both alike)")
     parser.add_argument("--baseline-tree", type=Path, default=None,
                         help="an older checkout served beside this one (its own app, models and pipeline)")
+    parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set for the current tree's server (e.g. KYC_OPENCV_THREADS=1); repeatable")
+    parser.add_argument("--baseline-env", action="append", default=[], metavar="NAME=VALUE",
+                        help="set for the baseline server; repeatable")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     args = parser.parse_args(argv)
+    envs = {"baseline": dict(e.split("=", 1) for e in args.baseline_env),
+            "current": dict(e.split("=", 1) for e in args.env)}
     input_sets = load_inputs([n.strip() for n in args.inputs.split(",") if n.strip()], args.data)
     trees = ([("baseline", args.baseline_tree.resolve())] if args.baseline_tree else []) + [("current", CURRENT_TREE)]
     load_before = os.getloadavg()
     results: dict[tuple[str, str, str], Phase] = {}
     with ExitStack() as stack:
         servers = [stack.enter_context(served(label, tree, Path(stack.enter_context(tempfile.TemporaryDirectory())),
-                                              args.data / "sanctions"))
+                                              args.data / "sanctions", envs[label]))
                    for label, tree in trees]
         for inputs in input_sets:
             for server in servers:
@@ -244,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     load_after = os.getloadavg()
     print("POST /v1/identity/verify over HTTP (uvicorn, 127.0.0.1); input sets: tools/bench/bench_inputs.py")
     for label, tree in trees:
-        print(f"  {label}: {tree}")
+        print(f"  {label}: {tree}" + "".join(f" {k}={v}" for k, v in envs[label].items()))
     print("| inputs | tree | phase | verifications | per s | p50 s | p95 s | server CPU s / verification | decisions |")
     print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for key, phase in results.items():

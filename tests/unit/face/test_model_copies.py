@@ -1,8 +1,9 @@
 """``ml.face.pool.ModelCopies`` and the module calls without a process-wide face lock (docs/targets.md §5).
 
 Copies are handed out one caller at a time: two concurrent borrowers hold distinct copies, a third
-waits for one to come back. The pipeline's face and liveness calls add no lock of their own: two
-verifications' face work can be inside the models at the same moment.
+waits for one to come back, and calls one after the other keep to the same copy. The pipeline's face
+and liveness calls add no lock of their own: two verifications' face work can be inside the models at
+the same moment.
 """
 
 from __future__ import annotations
@@ -27,6 +28,15 @@ def test_concurrent_borrowers_hold_distinct_copies_and_give_them_back() -> None:
         assert {first, second} == {0, 1}
     with copies.borrowed() as again:
         assert again in (0, 1)
+
+
+def test_calls_one_after_the_other_keep_to_one_copy() -> None:
+    copies = ModelCopies(object, size=3)
+    with copies.borrowed() as first:
+        pass
+    for _ in range(3):
+        with copies.borrowed() as copy:
+            assert copy is first  # the warm one: the others wait for concurrent calls
 
 
 def test_a_borrower_waits_while_every_copy_is_out() -> None:
