@@ -110,7 +110,8 @@ def face_match_section(data_dir: Path, analyzer: YuNetSFaceAnalyzer) -> str:
         f"| face detect + quality + align + embed per image | {_percentiles(times)} |",
         "",
         "Similarity scale: `similarity` is piecewise linear in the cosine with knots 0 -> 0, 0.363 -> 0.65, "
-        "1 -> 1 (`domain.ports.face.cosine_to_similarity`), so the seed-002 default threshold 0.65 is the "
+        "1 -> 1 (`domain.ports.face.cosine_to_similarity`), so the default threshold 0.65 of requirements/pipeline "
+        "is the "
         "model's published operating point. The EER and TAR figures are threshold-free ROC summaries; "
         "nothing was tuned on these pairs. The set is small: even with 0 errors observed, the 95% upper "
         f"bound (rule of three) is {3 / roc.genuine:.1%} for FRR and {3 / roc.impostor:.2%} for FAR.\n",
