@@ -3,27 +3,15 @@ closer: never a wrong value whose check digits pass (real OCR on ../shared/data)
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
-
 import cv2
 import pytest
 
 from ml.document.reader import OpenCvRapidOcrDocumentReader
+from tests.integration.document.specimens import DATA, IMAGES
+from tests.integration.document.specimens import TD3_FILE as FILE
 from tools.eval.document_mrz import mrz_image_ok
 
 pytestmark = pytest.mark.integration
-
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
-IMAGES = json.loads((DATA / "mrz" / "mrz_images.json").read_text(encoding="utf-8"))["images"]
-SPECIMEN_DAY = date(2010, 1, 1)
-FILE = "images/passporteye/passport-td3.png"
-
-
-@pytest.fixture(scope="module")
-def reader() -> OpenCvRapidOcrDocumentReader:
-    return OpenCvRapidOcrDocumentReader(today=lambda: SPECIMEN_DAY)
 
 
 def _downscaled_png(factor: float) -> bytes:

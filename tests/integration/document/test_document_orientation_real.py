@@ -3,10 +3,6 @@ that cannot be read says what to do (rotate, show the whole MRZ); one whose chec
 
 from __future__ import annotations
 
-import json
-from datetime import date
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -16,19 +12,11 @@ from ml.document.mrz_band import mrz_band
 from ml.document.ocr import shared_engine
 from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
+from tests.integration.document.specimens import DATA, IMAGES, SPECIMEN_DAY
+from tests.integration.document.specimens import TD3_FILE as FILE
 from tools.eval.document_mrz import mrz_image_ok
 
 pytestmark = pytest.mark.integration
-
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
-IMAGES = json.loads((DATA / "mrz" / "mrz_images.json").read_text(encoding="utf-8"))["images"]
-SPECIMEN_DAY = date(2010, 1, 1)
-FILE = "images/passporteye/passport-td3.png"
-
-
-@pytest.fixture(scope="module")
-def reader() -> OpenCvRapidOcrDocumentReader:
-    return OpenCvRapidOcrDocumentReader(today=lambda: SPECIMEN_DAY)
 
 
 def _turned_png(quarter_turns: int) -> bytes:

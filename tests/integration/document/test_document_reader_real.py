@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -22,19 +20,11 @@ from ml.document.page_text import read_mrz, read_page_text
 from ml.document.quality import assess_quality
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
+from tests.integration.document.specimens import DATA, IMAGES, SPECIMEN_DAY
 from tools.eval.document_mrz import mrz_image_ok
 from tools.eval.document_reads import evaluate_pdf417_images
 
 pytestmark = pytest.mark.integration
-
-DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
-IMAGES = json.loads((DATA / "mrz" / "mrz_images.json").read_text(encoding="utf-8"))["images"]
-SPECIMEN_DAY = date(2010, 1, 1)  # the Utopia specimens expire on 2012-04-15
-
-
-@pytest.fixture(scope="session")
-def reader() -> OpenCvRapidOcrDocumentReader:
-    return OpenCvRapidOcrDocumentReader(today=lambda: SPECIMEN_DAY)
 
 
 @pytest.mark.parametrize("file", ["images/passporteye/passport-td3.png", "images/passporteye/passport-td2.jpg"])
