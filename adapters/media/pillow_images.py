@@ -1,4 +1,8 @@
-"""``ImageSanitizer`` on Pillow: JPEG/PNG/WebP by magic bytes, header-checked, re-encoded without metadata.
+"""``ImageSanitizer``: JPEG/PNG/WebP by magic bytes, header-checked, stripped or re-encoded without metadata.
+
+An upright JPEG or PNG within its size cap keeps its own picture with the metadata stripped from the
+byte stream (``adapters.media.kept_as_uploaded``); every other upload is decoded with Pillow (the
+orientation applied) and re-encoded in the same format.
 
 The rules and limits are the port's (``domain.ports.media``, requirements/platform §6 and §11). Pillow's
 own ``MAX_IMAGE_PIXELS`` guard is set to the same pixel budget as a second line behind the header
@@ -12,6 +16,7 @@ import warnings
 
 from PIL import Image, ImageOps
 
+from adapters.media.kept_as_uploaded import kept_as_uploaded
 from domain.ports.media import (
     MAX_IMAGE_BYTES,
     MAX_IMAGE_PIXELS,
@@ -59,7 +64,8 @@ def reduce_while_decoding(image: Image.Image, max_side: int) -> None:
 
 
 class PillowImageSanitizer:
-    """Decodes with Pillow (orientation applied) and re-encodes the pixels in the same format."""
+    """Keeps an upright JPEG or PNG as uploaded (metadata stripped); else decodes with Pillow
+    (orientation applied) and re-encodes the pixels in the same format."""
 
     def sanitize(self, data: bytes, field: str, max_side: int | None = None) -> SanitizedImage:
         if len(data) > MAX_IMAGE_BYTES:
@@ -68,6 +74,14 @@ class PillowImageSanitizer:
         if kind is None:
             raise UnsupportedMediaTypeError("image must be JPEG, PNG or WebP", field=field,
                                             accepted=sorted(_MEDIA_TYPES.values()))
+        if kind in ("JPEG", "PNG"):
+            kept = kept_as_uploaded(data, kind, _MEDIA_TYPES[kind], field, max_side)
+            if kept is not None:
+                return kept
+        return self._reencoded(data, kind, field, max_side)
+
+    @staticmethod
+    def _reencoded(data: bytes, kind: str, field: str, max_side: int | None) -> SanitizedImage:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -32,6 +32,7 @@ from domain.documents.aamva_fields import licence_data
 from domain.documents.mrz import parse_mrz
 from domain.documents.validation import DocumentValidation, validate_document
 from domain.ports.blobs import session_subject_id
+from domain.ports.decoded_uploads import handing_over
 from domain.ports.document import data_validation_result
 from domain.ports.kya import KyaRequest, kya_check_result
 from domain.sessions.configuration import SessionConfiguration
@@ -96,46 +97,47 @@ class ModuleController(Controller):
                        data: Annotated[LivenessAnalyze, body({"image_live_base64": "/9j/4AAQ...",
                                                               "hints": {"pose": True, "blink": True}})],
                        ) -> dict[str, Any]:
-        started = time.perf_counter()
-        services = product(deps)
-        if data.challenge_id is None:
-            image = read_image(deps, data.image_live_base64, "image_live_base64")
-            assert image is not None
+        with handing_over():  # the uploads' pixels go to the checks (docs/targets.md §5: decoded once)
+            started = time.perf_counter()
+            services = product(deps)
+            if data.challenge_id is None:
+                image = read_image(deps, data.image_live_base64, "image_live_base64")
+                assert image is not None
+                receipt = await in_thread(meter, request, "liveness")
+                result = await in_thread(services.pipeline.passive_liveness, image.content, principal.sandbox)
+                check = result.to_check_result()
+                await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, uuid4(),
+                                [services.pipeline_label(check, principal.sandbox)], None, "liveness")
+                return {**result.to_api(_ms(started)), "sandbox": principal.sandbox, "usage": receipt.as_usage()}
+            sid = parse_session_id(data.challenge_id)
+
+            def answer() -> None:
+                session = deps.ledger.get_session(principal.tenant_id, sid)
+                if session.liveness_type != "active" or str(session.status) != "pending":
+                    raise ApiProblem(409, "challenge_nonce_reused", "this challenge was already answered")
+                if data.selfie_base64 is not None:
+                    accept_capture(deps, principal.tenant_id, sid, CaptureUpload(type="selfie",
+                                                                                 image_base64=data.selfie_base64))
+                accept_capture(deps, principal.tenant_id, sid, CaptureUpload(
+                    type="liveness_frames", frames_base64=data.frames_base64, frame_offsets_ms=data.frame_offsets_ms,
+                    challenge_nonce=data.challenge_nonce))
+                if deps.ledger.get_session(principal.tenant_id, sid).required_checks == ["liveness"]:
+                    request_checks(deps, principal.tenant_id, sid)
+
+            await in_thread(answer)
             receipt = await in_thread(meter, request, "liveness")
-            result = await in_thread(services.pipeline.passive_liveness, image.content, principal.sandbox)
-            check = result.to_check_result()
-            await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, uuid4(),
-                            [services.pipeline_label(check, principal.sandbox)], None, "liveness")
-            return {**result.to_api(_ms(started)), "sandbox": principal.sandbox, "usage": receipt.as_usage()}
-        sid = parse_session_id(data.challenge_id)
-
-        def answer() -> None:
-            session = deps.ledger.get_session(principal.tenant_id, sid)
-            if session.liveness_type != "active" or str(session.status) != "pending":
-                raise ApiProblem(409, "challenge_nonce_reused", "this challenge was already answered")
-            if data.selfie_base64 is not None:
-                accept_capture(deps, principal.tenant_id, sid, CaptureUpload(type="selfie",
-                                                                             image_base64=data.selfie_base64))
-            accept_capture(deps, principal.tenant_id, sid, CaptureUpload(
-                type="liveness_frames", frames_base64=data.frames_base64, frame_offsets_ms=data.frame_offsets_ms,
-                challenge_nonce=data.challenge_nonce))
-            if deps.ledger.get_session(principal.tenant_id, sid).required_checks == ["liveness"]:
-                request_checks(deps, principal.tenant_id, sid)
-
-        await in_thread(answer)
-        receipt = await in_thread(meter, request, "liveness")
-        await in_thread(lambda: services.pipeline.process_session(
-            principal.tenant_id, sid, sandbox=principal.sandbox, only=frozenset({CheckType.LIVENESS})))
-        session = await in_thread(deps.ledger.get_session, principal.tenant_id, sid)
-        recorded = session.results.get(session.attempt, {}).get("liveness")
-        if recorded is None:
-            raise ApiProblem(409, "illegal_status_transition", "the challenge session moved on")
-        details = recorded["details"]
-        return {"is_live": recorded["outcome"] == "pass", "spoof_type": details.get("spoof_type", "unknown"),
-                "confidence": recorded["scores"].get("confidence", 0.0), "hints": details.get("hints", []),
-                "outcome": recorded["outcome"], "mode": "active", "reasons": recorded["reasons"],
-                "scores": recorded["scores"], "models": recorded["models"], "processing_ms": _ms(started),
-                "sandbox": principal.sandbox, "usage": receipt.as_usage()}
+            await in_thread(lambda: services.pipeline.process_session(
+                principal.tenant_id, sid, sandbox=principal.sandbox, only=frozenset({CheckType.LIVENESS})))
+            session = await in_thread(deps.ledger.get_session, principal.tenant_id, sid)
+            recorded = session.results.get(session.attempt, {}).get("liveness")
+            if recorded is None:
+                raise ApiProblem(409, "illegal_status_transition", "the challenge session moved on")
+            details = recorded["details"]
+            return {"is_live": recorded["outcome"] == "pass", "spoof_type": details.get("spoof_type", "unknown"),
+                    "confidence": recorded["scores"].get("confidence", 0.0), "hints": details.get("hints", []),
+                    "outcome": recorded["outcome"], "mode": "active", "reasons": recorded["reasons"],
+                    "scores": recorded["scores"], "models": recorded["models"], "processing_ms": _ms(started),
+                    "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/document/ocr", operation_id="readDocument", status_code=200,
           summary="Document detection and OCR with auto-detection (requirements/platform §8.2)",
@@ -148,31 +150,32 @@ class ModuleController(Controller):
     async def ocr(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                   data: Annotated[DocumentOcr, body({"image_front_base64": "/9j/4AAQ...", "document_hint": "auto",
                                                      "country_hint": "auto"})]) -> dict[str, Any]:
-        started = time.perf_counter()
-        services = product(deps)
-        front = read_image(deps, data.image_front_base64, "image_front_base64")
-        back = read_image(deps, data.image_back_base64, "image_back_base64", required=False)
-        assert front is not None
-        receipt = await in_thread(meter, request, "ocr")
-        sid = uuid4()
-        outcome = await in_thread(services.pipeline.read_document, front.content, back.content if back else None,
-                                  session_subject_id(principal.tenant_id, sid), principal.sandbox)
-        checks = [outcome.results[CheckType.QUALITY], outcome.results[CheckType.OCR]]
-        await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, sid, checks,
-                        dict(outcome.reading.fields), "ocr")
-        reading = outcome.reading
-        portrait = base64.b64encode(reading.portrait_jpeg).decode() if reading.portrait_jpeg else None
-        return {"request_id": str(sid),
-                "detected": {"type": reading.detected.type.value, "country": reading.detected.country,
-                             "confidence": round(reading.detected.confidence, 4)},
-                "fields": {k: v.value for k, v in reading.fields.items()},
-                "images": {"face_crop_base64": portrait},
-                "quality": {"sharpness": round(reading.quality.sharpness, 2),
-                            "glare": round(reading.quality.glare_ratio, 4),
-                            "brightness": round(reading.quality.brightness, 2),
-                            "issues": [i.guidance.value for i in reading.quality.issues]},
-                "checks": [result_view(c) for c in checks], "processing_ms": _ms(started),
-                "sandbox": principal.sandbox, "usage": receipt.as_usage()}
+        with handing_over():  # the uploads' pixels go to the checks (docs/targets.md §5: decoded once)
+            started = time.perf_counter()
+            services = product(deps)
+            front = read_image(deps, data.image_front_base64, "image_front_base64")
+            back = read_image(deps, data.image_back_base64, "image_back_base64", required=False)
+            assert front is not None
+            receipt = await in_thread(meter, request, "ocr")
+            sid = uuid4()
+            outcome = await in_thread(services.pipeline.read_document, front.content, back.content if back else None,
+                                      session_subject_id(principal.tenant_id, sid), principal.sandbox)
+            checks = [outcome.results[CheckType.QUALITY], outcome.results[CheckType.OCR]]
+            await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, sid, checks,
+                            dict(outcome.reading.fields), "ocr")
+            reading = outcome.reading
+            portrait = base64.b64encode(reading.portrait_jpeg).decode() if reading.portrait_jpeg else None
+            return {"request_id": str(sid),
+                    "detected": {"type": reading.detected.type.value, "country": reading.detected.country,
+                                 "confidence": round(reading.detected.confidence, 4)},
+                    "fields": {k: v.value for k, v in reading.fields.items()},
+                    "images": {"face_crop_base64": portrait},
+                    "quality": {"sharpness": round(reading.quality.sharpness, 2),
+                                "glare": round(reading.quality.glare_ratio, 4),
+                                "brightness": round(reading.quality.brightness, 2),
+                                "issues": [i.guidance.value for i in reading.quality.issues]},
+                    "checks": [result_view(c) for c in checks], "processing_ms": _ms(started),
+                    "sandbox": principal.sandbox, "usage": receipt.as_usage()}
 
     @post("/document/validate", operation_id="validateDocument", sync_to_thread=True, status_code=200,
           summary="Formal document checks on MRZ text, a PDF417 payload or an OCR result (requirements/platform §8.3)",
@@ -208,19 +211,20 @@ class ModuleController(Controller):
                          data: Annotated[FaceMatch, body({"image_live_base64": "/9j/4AAQ...",
                                                           "image_reference_base64": "/9j/4AAQ...", "threshold": 0.75})],
                          ) -> dict[str, Any]:
-        started = time.perf_counter()
-        services = product(deps)
-        live = read_image(deps, data.image_live_base64, "image_live_base64")
-        reference = read_image(deps, data.image_reference_base64, "image_reference_base64")
-        assert live is not None and reference is not None
-        receipt = await in_thread(meter, request, "face_match")
-        result = await in_thread(services.pipeline.match_faces, live.content, reference.content, data.threshold,
-                                 principal.sandbox)
-        check = services.pipeline_label(result.to_check_result(), principal.sandbox)
-        await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, uuid4(), [check], None,
-                        "face_match")
-        return {**result.to_api(), "processing_ms": _ms(started), "sandbox": principal.sandbox,
-                "usage": receipt.as_usage()}
+        with handing_over():  # the uploads' pixels go to the checks (docs/targets.md §5: decoded once)
+            started = time.perf_counter()
+            services = product(deps)
+            live = read_image(deps, data.image_live_base64, "image_live_base64")
+            reference = read_image(deps, data.image_reference_base64, "image_reference_base64")
+            assert live is not None and reference is not None
+            receipt = await in_thread(meter, request, "face_match")
+            result = await in_thread(services.pipeline.match_faces, live.content, reference.content, data.threshold,
+                                     principal.sandbox)
+            check = services.pipeline_label(result.to_check_result(), principal.sandbox)
+            await in_thread(services.record_module_call, deps.ledger, principal.tenant_id, uuid4(), [check], None,
+                            "face_match")
+            return {**result.to_api(), "processing_ms": _ms(started), "sandbox": principal.sandbox,
+                    "usage": receipt.as_usage()}
 
     @post("/kya/check", operation_id="checkKya", sync_to_thread=True, status_code=200,
           summary="KYA basic profile: email, E.164 phone, country/IP, name coherence (requirements/platform §3.6)",

@@ -25,6 +25,7 @@ from domain.checks import CheckResult
 from domain.errors import DomainError, NotFoundError
 from domain.personal_data import PersonalData
 from domain.ports.blobs import session_subject_id
+from domain.ports.decoded_uploads import hand_over
 from domain.ports.media import SanitizedImage
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
@@ -46,15 +47,19 @@ async def in_thread(fn: Callable[..., T], *args: Any) -> T:
 def read_image(deps: Deps, text: str | None, field: str, *, required: bool = True,
                max_side: int | None = None) -> SanitizedImage | None:
     """A sanitized image from a base64 field (shrunk to ``max_side`` when larger), or a 4xx problem with
-    the media error's code."""
+    the media error's code. Its decoded pixels are handed to this request's checks (when the route
+    opened a ``handing_over`` block: docs/targets.md §5, decoded once)."""
     if text is None:
         if required:
             raise ApiProblem(422, "image_missing", f"{field} is required", field=field)
         return None
     try:
-        return image_from_base64(media(deps).images, text, field, max_side)
+        image = image_from_base64(media(deps).images, text, field, max_side)
     except DomainError as exc:
         raise media_problem(exc, MEDIA_ERROR_STATUS) from None
+    if image.pixels is not None:
+        hand_over(image.content, image.pixels)
+    return image
 
 
 def parse_session_id(value: str) -> UUID:

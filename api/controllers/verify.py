@@ -33,6 +33,7 @@ from api.schemas.enums import CaptureTypeName
 from api.schemas.modules import VerifyRequest
 from api.schemas.sessions import CaptureUpload
 from api.work import offer_job, run_or_accept
+from domain.ports.decoded_uploads import handing_over
 from domain.sessions.configuration import SessionConfiguration
 
 JobId = Annotated[str, Parameter(description="job id (the session id)", max_length=64)]
@@ -115,11 +116,12 @@ class VerifyController(Controller):
     async def instant(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller,
                       data: Annotated[VerifyRequest, body(_VERIFY_EXAMPLE)]) -> Response[dict[str, Any]]:
         started = time.perf_counter()
-        session_id = await in_thread(open_verification, deps, principal, data)
-        receipt = await in_thread(meter, request, "workflow")
-        return await run_or_accept(deps, principal.tenant_id, session_id, principal.sandbox,
-                                   deps.settings.instant_timeout_s, lambda: run_inline(deps, principal, session_id),
-                                   {"usage": receipt.as_usage()}, started)
+        with handing_over():  # the uploads' pixels go to the inline run (docs/targets.md §5: decoded once)
+            session_id = await in_thread(open_verification, deps, principal, data)
+            receipt = await in_thread(meter, request, "workflow")
+            return await run_or_accept(deps, principal.tenant_id, session_id, principal.sandbox,
+                                       deps.settings.instant_timeout_s, lambda: run_inline(deps, principal, session_id),
+                                       {"usage": receipt.as_usage()}, started)
 
     @post("/kyc/verify", operation_id="verifyKycAsync", status_code=202,
           summary="Full workflow, asynchronous: answers a job id and queued (requirements/platform §8.5); the job is "

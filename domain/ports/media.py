@@ -5,8 +5,12 @@ requirements/platform §6 (upload policy: MIME-type and size checks, EXIF stripp
 
 - ``ImageSanitizer``: the type is recognised by the content's magic bytes, never by a file name or a
   declared content type; the dimensions are checked from the header before any pixel is decoded (a
-  decompression bomb is refused cheaply); the result is a re-encoding of the decoded pixels, so EXIF,
-  GPS, XMP, ICC and comments never reach storage.
+  decompression bomb is refused cheaply); EXIF, GPS, XMP, ICC, comments, thumbnails and trailing data
+  never reach storage. An upright JPEG or PNG within its size cap keeps its own compressed picture,
+  metadata stripped from the byte stream (no re-encoding: the stored picture is the upload's, and the
+  pixels decoded at intake are those every check decodes, handed over in the same request by
+  ``domain.ports.decoded_uploads``); any other upload (a turned or oversized picture, WebP, CMYK, an
+  unusual JPEG coding) is re-encoded from its decoded pixels.
 - Liveness frames are capped at intake to ``LIVENESS_FRAME_MAX_SIDE`` pixels on their longer side
   (docs/targets.md §5): the active-liveness models shrink every frame to 640 pixels anyway
   (``ml.liveness.active.WORK_MAX_SIDE``), so a larger frame only costs decoding; the cap keeps twice
@@ -25,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from typing import Protocol
 
 from domain.errors import DomainError
@@ -103,16 +108,20 @@ def image_dimensions_error(width: int, height: int, field: str) -> ImageDimensio
 
 @dataclass(frozen=True)
 class SanitizedImage:
-    """A decoded and re-encoded image, free of metadata: what is stored and given to the models."""
+    """An image free of metadata: what is stored and given to the models.
+
+    ``pixels``: when ``content`` is the upload's own picture (stripped, not re-encoded), the array the
+    checks' decoder makes of ``content``, read-only, for ``decoded_uploads.hand_over``; else None."""
 
     content: bytes
     media_type: str
     width: int
     height: int
+    pixels: object | None = dataclass_field(default=None, compare=False)
 
     @property
     def sha256(self) -> str:
-        """Hex sha256 of the re-encoded content."""
+        """Hex sha256 of the stored content."""
         return hashlib.sha256(self.content).hexdigest()
 
     def metadata(self) -> dict[str, object]:
@@ -158,10 +167,11 @@ class LivenessFrames:
 
 
 class ImageSanitizer(Protocol):
-    """Turns uploaded image bytes into a safe, metadata-free re-encoding."""
+    """Turns uploaded image bytes into a safe, metadata-free image (stripped or re-encoded)."""
 
     def sanitize(self, data: bytes, field: str, max_side: int | None = None) -> SanitizedImage:
-        """Check size, type (by content) and header dimensions, then decode and re-encode.
+        """Check size, type (by content) and header dimensions, strip metadata, decode (and re-encode
+        when the picture cannot be kept as uploaded).
 
         ``field`` names the request field in errors. With ``max_side``, an image whose longer side
         is larger is shrunk (aspect kept) so that side is ``max_side``; a smaller one is unchanged.

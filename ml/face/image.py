@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 from numpy.typing import NDArray
 
+from domain.ports.decoded_uploads import handed_over
 from domain.ports.face import InvalidImageError
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # requirements/platform §11: max upload 10 MB per image
@@ -15,12 +16,17 @@ BgrImage = NDArray[np.uint8]
 
 
 def decode_image(data: bytes) -> BgrImage:
-    """BGR pixels of an encoded image; ``InvalidImageError`` for empty, huge or undecodable bytes."""
+    """BGR pixels of an encoded image; ``InvalidImageError`` for empty, huge or undecodable bytes.
+
+    Pixels the intake decoded from these very bytes in this request come as they were handed over
+    (read-only; ``domain.ports.decoded_uploads``): the same array this call would decode."""
     if not data:
         raise InvalidImageError("empty image")
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidImageError("image larger than 10 MB", size=len(data))
-    image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)
+    handed = handed_over(data)
+    image = handed if isinstance(handed, np.ndarray) else cv2.imdecode(np.frombuffer(data, dtype=np.uint8),
+                                                                       cv2.IMREAD_COLOR)
     if image is None:
         raise InvalidImageError("bytes are not a decodable image", size=len(data))
     if min(image.shape[:2]) < MIN_SIDE_PX:

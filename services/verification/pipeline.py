@@ -16,6 +16,7 @@ is harmless. Sandbox principals get the ``ops.sandbox`` adapter set and every re
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import logging
 import time
 from collections.abc import Callable, Mapping
@@ -156,7 +157,9 @@ class VerificationPipeline(ModuleOperations):
         # face analysis for the face match run beside the document read (another model family,
         # another lock), so face match waits after the read only for the portrait's analysis.
         with ThreadPoolExecutor(max_workers=1) as pool:
-            selfie_work = pool.submit(self._selfie_work, session, subject, captures, selfie, sandbox,
+            # in this thread's context: pixels the request's intake handed over (decoded_uploads) go along
+            selfie_work = pool.submit(contextvars.copy_context().run, self._selfie_work, session, subject,
+                                      captures, selfie, sandbox,
                                       CheckType.FACE_MATCH in wanted and front is not None,
                                       CheckType.LIVENESS in wanted)
             if needs_document and front is not None:
