@@ -50,7 +50,9 @@ def _build_app(data_dir: Path) -> tuple[Any, Any, Any, Any]:
         layout = "extensions"
     rt = open_runtime(data_dir=data_dir)
     pipeline = build_pipeline(rt)
-    settings = ApiSettings(rate_limit_per_minute=1_000_000, rate_limit_per_day=10_000_000)
+    # No worker runs here, so a verification slower than the product's 30 s (the first one loads the models;
+    # the shared machine may be loaded) is waited for: a 202 "processing" would end the run without a figure.
+    settings = ApiSettings(rate_limit_per_minute=1_000_000, rate_limit_per_day=10_000_000, instant_timeout_s=300.0)
     wired = product_services(rt, pipeline, None)
     wiring: dict[str, Any] = {layout: wired}
     app = build_api(rt, settings=settings, **wiring)
