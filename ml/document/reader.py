@@ -40,9 +40,9 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True) -> LicenceData | None:
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image, straighten=straighten):
+    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
