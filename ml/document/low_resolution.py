@@ -75,6 +75,18 @@ def character_pitch(boxes: tuple[TextBox, ...], characters: int, factor: float) 
     return statistics.median(b.length for b in band) / factor / characters
 
 
+def too_small_to_read(band: list[TextBox]) -> bool:
+    """Whether the MRZ ``band`` (as detected on the captured page) has characters closer than
+    ``MIN_PITCH_PX``, taking each line as its layout's full length (a 3-line band is TD1's 30
+    characters, else TD3's 44, the longer of TD2/TD3: the pitch is underestimated, never
+    overestimated). At that size no read is kept, and the detector's box padding, a few pixels, is the
+    width of a character: a line one character from the page's edge and one cut by it look alike."""
+    if not band:
+        return False
+    characters = 30 if len(band) == 3 else 44
+    return statistics.median(b.length for b in band) / characters < MIN_PITCH_PX
+
+
 def read_upscaled(ocr: TextLineOcr, page: Image, boxes: list[TextBox],
                   today: Callable[[], date]) -> PageText | None:
     """The page's text read from an upscaled copy, when ``page`` is small and that read is safe to

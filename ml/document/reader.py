@@ -18,7 +18,7 @@ from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
-from ml.document.low_resolution import read_upscaled, upscale_factor
+from ml.document.low_resolution import read_upscaled, too_small_to_read, upscale_factor
 from ml.document.mrz_band import mrz_band
 from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, TextBox, shared_engine
 from ml.document.orientation import (
@@ -40,9 +40,9 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True) -> LicenceData | None:
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image, straighten=straighten):
+    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
@@ -162,15 +162,19 @@ class OpenCvRapidOcrDocumentReader:
 
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:
     """What the person should do when nothing machine-readable was read: turn the document when its
-    lines stand upright (no turn read); show the whole MRZ when its lines run off the image's edge;
-    come closer when the page or its MRZ is too small to read even upscaled; else the capture's first
-    quality guidance; else photograph the data page (docs/requirements/capture.md: guidance instead of
-    a bare failure)."""
+    lines stand upright (no turn read); come closer when the MRZ's characters are too small to read
+    (nor to tell whether a line reaches the edge); show the whole MRZ when its lines run off the
+    image's edge; come closer when the page or its MRZ is too small to read even upscaled; else the
+    capture's first quality guidance; else photograph the data page (docs/requirements/capture.md:
+    guidance instead of a bare failure)."""
     standing, lying = standing_lines(boxes)
     if standing > lying:
         return ROTATE_DOCUMENT
+    band = mrz_band(list(boxes))
+    if too_small_to_read(band):
+        return Guidance.MOVE_CLOSER.value
     margin = max(2, int(EDGE_MARGIN * width))
-    if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in mrz_band(list(boxes))):
+    if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in band):
         return MRZ_CROPPED
     if small:
         return Guidance.MOVE_CLOSER.value

@@ -35,3 +35,12 @@ def test_a_specimen_too_small_to_read_asks_to_come_closer(reader: OpenCvRapidOcr
     reading = reader.read(_downscaled_png(1 / 8), subject_id="subject-1")
     assert reading.mrz is None or not reading.mrz.check_digits_valid
     assert reading.read_hint == "move_closer"
+
+
+def test_a_specimen_at_a_seventh_of_its_size_asks_to_come_closer_not_to_show_a_cropped_mrz(
+        reader: OpenCvRapidOcrDocumentReader) -> None:
+    # 191 x 126 px: the rectified page is 172 px wide and its MRZ boxes start 1-2 px from its left edge,
+    # within the detector's padding; nothing is cropped, the page is too small.
+    reading = reader.read(_downscaled_png(1 / 7), subject_id="subject-1")
+    assert reading.mrz is None or not reading.mrz.check_digits_valid
+    assert reading.read_hint == "move_closer"

@@ -19,7 +19,7 @@ from ml.document.low_resolution import (
     upscaled,
 )
 from ml.document.ocr import OcrLine, TextBox
-from ml.document.reader import SHOW_DATA_PAGE, _read_hint
+from ml.document.reader import MRZ_CROPPED, SHOW_DATA_PAGE, _read_hint
 
 pytestmark = pytest.mark.unit
 
@@ -107,3 +107,16 @@ def test_an_unread_small_page_asks_the_person_to_come_closer() -> None:
     assert _read_hint((), quality, 240, small=upscale_factor(small_page(240, 160), []) is not None) == "move_closer"
     assert _read_hint((), quality, 1200, small=upscale_factor(small_page(1200, 800), []) is not None) \
         == SHOW_DATA_PAGE
+
+
+def test_a_page_too_small_to_read_asks_to_come_closer_even_when_its_mrz_nears_the_edge() -> None:
+    # The TD3 specimen at 1/7: rectified page 172 px wide, MRZ boxes 161 px long (3.7 px per character)
+    # starting 1-2 px from the page's edge, about the detector's own padding: not a cropped line.
+    quality = QualityReport(sharpness=500.0, brightness=180.0, glare_ratio=0.0, document_found=True,
+                            skew_degrees=0.0, frame_coverage=0.7, issues=())
+    tiny = (box(2, 88, 161, 13), box(1, 96, 160, 14))
+    assert _read_hint(tiny, quality, 172, small=True) == "move_closer"
+    # A band large enough to read that runs off the page's edge is cropped, small page or not.
+    half_size_cut = (box(10, 313, 540, 28), box(10, 342, 540, 28))  # 12 px per character
+    assert _read_hint(half_size_cut, quality, 551, small=True) == MRZ_CROPPED
+    assert _read_hint(half_size_cut, quality, 551) == MRZ_CROPPED
