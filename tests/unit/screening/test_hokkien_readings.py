@@ -73,3 +73,11 @@ def test_two_family_names_are_read_as_two_words_too() -> None:
     assert levels("林鄭美玲").get("hk1") is MatchLevel.NEAR_HIT
     assert levels("歐陽美玲").get("hk2") is MatchLevel.NEAR_HIT
     assert "hk1" not in levels("林美玲") and "hk2" not in levels("歐陽國強")
+
+
+@pytest.mark.parametrize("listed", ["Chiang Ching-kuo", "Chiang Chingkuo", "Chiang Ching Kuo", "Ching-kuo Chiang"])
+def test_a_wade_giles_given_name_is_found_hyphenated_joined_or_split(listed: str) -> None:
+    entries = (WatchlistEntry("TEST", "wg1", EntityKind.INDIVIDUAL, (ListedName(listed, NameKind.PRIMARY),)),)
+    screener = RapidfuzzSanctionsScreener(Watchlist(entries, ModelProvenance("test-lists", "1", "0" * 64)))
+    assert {h.entry_id: h.level for h in screener.screen(ScreeningQuery("蔣經國")).hits} == {"wg1": MatchLevel.NEAR_HIT}
+    assert screener.screen(ScreeningQuery("蔣介石")).hits == ()
