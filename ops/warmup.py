@@ -19,12 +19,15 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from domain.ports.media import LIVENESS_FRAME_MAX_SIDE
 from ops.drawn_passport import draw_passport_page
+from ops.memory import use_one_malloc_arena
 from services.verification.ports import MlServices
 
 log = logging.getLogger("kycledger.warmup")
@@ -35,6 +38,7 @@ FACE_CROP = (112, 112, 3)  # SFace's aligned input
 # tip, right and left mouth corner (x, y each), then the score (``ml.face.detection.DetectedFace``).
 POSED_FACE = (220, 120, 200, 240, 275, 210, 365, 210, 320, 265, 285, 320, 355, 320, 0.9)
 PHOTO_SCALE = 4  # BLANK_FRAME x 4: 1920 x 2560, a phone photo's size
+HELD_FRAMES = 10  # liveness frames at the intake's cap held with the selfie (a photo capture's answer)
 SYNTHETIC_MRZ = (  # ICAO 9303's TD3 specimen
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
     "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
@@ -61,16 +65,52 @@ def _read_a_synthetic_passport(services: MlServices) -> None:
     """Read a drawn passport page as a document upload is read: page finding, rectification, OCR at a
     page's input sizes on the pool's engines, the MRZ, the portrait and the forensic signals (the
     first JPEG encode of the error-level signal and NumPy's first FFT of the moire signal cost about
-    150 ms more than later ones). A page it cannot read costs only speed: logged, not fatal."""
+    150 ms more than later ones), beside the selfie's and the frames' work in a second thread and with
+    a verification's uploads held decoded, as the pipeline runs it: a verification's memory is touched
+    here first (``ops.memory``; docs/targets.md §7, the first verification no slower than the tenth).
+    Nothing is stored. A page it cannot read costs only speed: logged, not fatal."""
     import cv2  # the ML extras: imported only where the real models are wired
+
+    from ml.face.image import decode_image
 
     encoded, jpeg = cv2.imencode(".jpg", draw_passport_page(SYNTHETIC_MRZ), [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not encoded:
         return
+    uploads = _drawn_uploads()
+    held = [decode_image(upload) for upload in uploads]  # as the intake holds them for the checks
     try:
-        services.document_reader.read(jpeg.tobytes(), subject_id="warm-up")
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            selfie_work = pool.submit(_judge_drawn_uploads, services, uploads)
+            services.document_reader.read(jpeg.tobytes(), subject_id="warm-up")
+            selfie_work.result()
     except Exception as error:  # the models loaded; the first real read may just be slower
         log.warning("warming the document reader on a drawn page failed: %s", error)
+    del held
+
+
+def _drawn_uploads() -> list[bytes]:
+    """A phone-sized selfie and ``HELD_FRAMES`` liveness frames at the intake's cap, as JPEG."""
+    import cv2  # the ML extras: imported only where the real models are wired
+
+    height, width = BLANK_FRAME[:2]
+    photo = np.full((height * PHOTO_SCALE, width * PHOTO_SCALE, 3), 128, dtype=np.uint8)
+    frame = np.full((LIVENESS_FRAME_MAX_SIDE * 3 // 4, LIVENESS_FRAME_MAX_SIDE, 3), 128, dtype=np.uint8)
+    images = [cv2.imencode(".jpg", picture)[1].tobytes() for picture in (photo, frame)]
+    return [images[0], *[images[1]] * HELD_FRAMES]
+
+
+def _judge_drawn_uploads(services: MlServices, uploads: list[bytes]) -> None:
+    """The selfie's face analysis and the frames' landmarks, on the drawn uploads (no face on them)."""
+    from ml.face.image import decode_image, downscale
+    from ml.liveness.active import WORK_MAX_SIDE
+
+    analyzer = getattr(services.face_matcher, "analyzer", None)
+    landmarker = getattr(services.active_liveness, "landmarker", None)
+    if analyzer is not None:
+        analyzer.detector.detect(downscale(decode_image(uploads[0]), WORK_MAX_SIDE)[0])
+    if landmarker is not None:
+        for frame in uploads[1:]:
+            landmarker.measure(downscale(decode_image(frame), WORK_MAX_SIDE)[0])
 
 
 def _observe_a_posed_face(analyzer: Any, frame: NDArray[np.uint8]) -> None:
@@ -99,6 +139,7 @@ class ModelWarmup:
         self._thread = threading.Thread(target=self._run, name="model-warmup", daemon=True)
 
     def start(self) -> ModelWarmup:
+        use_one_malloc_arena()  # before the threads that serve verifications exist (ops.memory)
         self._thread.start()
         return self
 

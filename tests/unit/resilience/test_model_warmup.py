@@ -13,7 +13,7 @@ import pytest
 from ml.kya.checker import OfflineKyaChecker
 from ops.readiness import run_checks
 from ops.sandbox import build_sandbox_services
-from ops.warmup import BLANK_FRAME, FACE_CROP, ModelWarmup, warm_models
+from ops.warmup import BLANK_FRAME, FACE_CROP, PHOTO_SCALE, ModelWarmup, warm_models
 from services.verification.ports import MlServices
 
 pytestmark = pytest.mark.unit
@@ -118,3 +118,58 @@ def test_a_drawn_page_the_reader_refuses_only_logs(caplog: pytest.LogCaptureFixt
     assert warmup.wait(20)
     assert warmup.ready() and reader.read_jpegs
     assert "warming the document reader on a drawn page failed" in caplog.text
+
+
+class _SpyLandmarker:
+    def __init__(self) -> None:
+        self.frames: list[tuple[Any, int]] = []
+
+    def measure(self, frame: Any) -> None:
+        self.frames.append((frame.shape, threading.get_ident()))
+
+
+def test_the_drawn_page_is_read_beside_the_selfie_and_frames_work_with_the_uploads_held(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The warm-up does a verification's work as the pipeline does (the document read in one thread,
+    the selfie's and the frames' work in another, the uploads decoded and held), so the memory the
+    first verification needs is touched before ready (docs/targets.md §7)."""
+    import ml.face.image
+    from ml.liveness.active import WORK_MAX_SIDE
+    from ops.warmup import HELD_FRAMES
+
+    decoded: list[tuple[int, int]] = []
+    real_decode = ml.face.image.decode_image
+    monkeypatch.setattr(ml.face.image, "decode_image", lambda data: decoded.append(real_decode(data).shape[:2])
+                        or real_decode(data))
+    reader_threads: list[int] = []
+
+    class Reader(_SpyReader):
+        def read(self, front: bytes, back: bytes | None = None, *, subject_id: str) -> None:
+            reader_threads.append(threading.get_ident())
+            assert len(decoded) >= 1 + HELD_FRAMES  # the uploads are decoded (and held) before the read
+
+    analyzer, landmarker = _SpyAnalyzer(), _SpyLandmarker()
+    sandbox = build_sandbox_services(OfflineKyaChecker(None))
+    warm_models(dataclasses.replace(sandbox, document_reader=Reader(), sandbox=False,
+                                    face_matcher=SimpleNamespace(analyzer=analyzer),
+                                    active_liveness=SimpleNamespace(landmarker=landmarker)))
+    assert reader_threads == [threading.get_ident()]
+    selfie_frames = [shape for shape, thread in landmarker.frames if thread != threading.get_ident()]
+    assert len(selfie_frames) == HELD_FRAMES and all(max(s[:2]) == WORK_MAX_SIDE for s in selfie_frames)
+    assert (WORK_MAX_SIDE * PHOTO_SCALE * 3 // 4, WORK_MAX_SIDE * PHOTO_SCALE) in decoded  # the phone-sized selfie
+    # the blank frame's detection, then the selfie's, shrunk to the models' work size
+    assert analyzer.calls.count(("detect", (WORK_MAX_SIDE * 3 // 4, WORK_MAX_SIDE, 3))) == 2
+
+
+def test_the_process_asks_for_one_malloc_arena_unless_the_environment_says_otherwise() -> None:
+    import os
+    import subprocess
+    import sys
+
+    probe = "from ops.memory import use_one_malloc_arena; print(use_one_malloc_arena())"
+    env = {k: v for k, v in os.environ.items() if k != "MALLOC_ARENA_MAX"}
+    asked = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    assert asked.stdout.strip() == "True"
+    told = subprocess.run([sys.executable, "-c", probe], env={**env, "MALLOC_ARENA_MAX": "4"},
+                          capture_output=True, text=True, check=True)
+    assert told.stdout.strip() == "False"
