@@ -68,7 +68,7 @@ def passport_page(person: PassportHolder, face_photo: np.ndarray) -> np.ndarray:
 def camera_photo(page: np.ndarray, seed: int = 17) -> bytes:
     """``page`` on a desk, photographed at an angle, a little blurred and noisy, as JPEG."""
     width, height = PHOTO_SIZE
-    flat = held_document(cv2.convertScaleAbs(page, alpha=ROOM_LIGHT), PHOTO_SIZE)
+    flat = held_document(np.asarray(cv2.convertScaleAbs(page, alpha=ROOM_LIGHT), dtype=np.uint8), PHOTO_SIZE)
     ph, pw = page.shape[:2]
     scale = min(0.82 * width / pw, 0.66 * height / ph)  # where held_document put the page
     left, top = (width - round(pw * scale)) // 2, (height - round(ph * scale)) // 2
