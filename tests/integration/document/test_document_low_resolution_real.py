@@ -4,12 +4,14 @@ closer: never a wrong value whose check digits pass (real OCR on ../shared/data)
 from __future__ import annotations
 
 import cv2
+import numpy as np
 import pytest
 
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 from tests.integration.document.specimens import DATA, IMAGES
 from tests.integration.document.specimens import TD3_FILE as FILE
 from tools.eval.document_mrz import mrz_image_ok
+from tools.eval.document_upscale_guard import unguarded_upscaled_read
 
 pytestmark = pytest.mark.integration
 
@@ -44,3 +46,16 @@ def test_a_specimen_at_a_seventh_of_its_size_asks_to_come_closer_not_to_show_a_c
     reading = reader.read(_downscaled_png(1 / 7), subject_id="subject-1")
     assert reading.mrz is None or not reading.mrz.check_digits_valid
     assert reading.read_hint == "move_closer"
+
+
+def test_an_upscaled_read_whose_check_digits_pass_with_a_wrong_value_is_not_kept(
+        reader: OpenCvRapidOcrDocumentReader) -> None:
+    # At 0.185 of its size (about 4.6 px per MRZ character) the TD3 specimen, upscaled and read with
+    # nothing but its check digits to trust, gives an MRZ whose check digits pass and whose fields are
+    # not the specimen's: the read a forged document would give. The reader's guards must not keep it.
+    expected = next(i for i in IMAGES if i["file"] == FILE)["expected_fields"]
+    png = _downscaled_png(0.185)
+    unguarded = unguarded_upscaled_read(cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR))
+    assert unguarded is not None and unguarded.check_digits_valid and not mrz_image_ok(unguarded, expected)
+    reading = reader.read(png, subject_id="subject-1")
+    assert reading.mrz is None or not reading.mrz.check_digits_valid or mrz_image_ok(reading.mrz, expected)
