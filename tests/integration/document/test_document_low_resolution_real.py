@@ -16,8 +16,8 @@ from tools.eval.document_upscale_guard import unguarded_upscaled_read
 pytestmark = pytest.mark.integration
 
 
-def _downscaled_png(factor: float) -> bytes:
-    image = cv2.imread(str(DATA / "mrz" / FILE))
+def _downscaled_png(factor: float, file: str = FILE) -> bytes:
+    image = cv2.imread(str(DATA / "mrz" / file))
     assert image is not None
     ok, data = cv2.imencode(".png", cv2.resize(image, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA))
     assert ok
@@ -59,3 +59,13 @@ def test_an_upscaled_read_whose_check_digits_pass_with_a_wrong_value_is_not_kept
     assert unguarded is not None and unguarded.check_digits_valid and not mrz_image_ok(unguarded, expected)
     reading = reader.read(png, subject_id="subject-1")
     assert reading.mrz is None or not reading.mrz.check_digits_valid or mrz_image_ok(reading.mrz, expected)
+
+
+def test_a_specimen_too_small_to_read_is_a_retake_closer_never_a_check_digit_failure(
+        reader: OpenCvRapidOcrDocumentReader) -> None:
+    # The TD2 specimen at 1/8 (about 3 px per MRZ character) used to read as an MRZ failing its check
+    # digits, which the policy takes as an invalid document; at that size it is a misread.
+    reading = reader.read(_downscaled_png(1 / 8, "images/passporteye/passport-td2.png"), subject_id="subject-1")
+    assert reading.mrz is None
+    assert "move_closer" in [issue.guidance.value for issue in reading.quality.issues]
+    assert reading.read_hint == "move_closer"
