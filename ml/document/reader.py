@@ -131,11 +131,13 @@ class OpenCvRapidOcrDocumentReader:
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
         document, text, quarter_turns, tried = self._read_upright(document)
+        own_size = text
         if text.mrz is None or not text.mrz.check_digits_valid:
             text = read_upscaled(self._ocr, document, list(text.boxes), self._today) or text
         mrz = text.mrz
-        if (too_small := _print_too_small(text)) is not None:
-            # Characters this small are guessed: a failed check digit is a misread, not a fraud signal.
+        if text is own_size and (too_small := _print_too_small(text)) is not None:
+            # Characters this small are guessed: a passing check digit proves little (names have none),
+            # and a failing one is a misread, not a fraud signal. (An upscaled read has its own guards.)
             mrz, quality = None, replace(quality, issues=(*quality.issues, too_small))
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
@@ -171,15 +173,13 @@ class OpenCvRapidOcrDocumentReader:
 
 
 def _print_too_small(text: PageText) -> QualityIssue | None:
-    """A ``move_closer`` quality issue for a page whose MRZ did not read with valid check digits and
-    whose MRZ characters are closer than ``MIN_PITCH_PX`` on the captured page: no read there can be
-    trusted, so the capture is retaken closer (docs/requirements/pipeline.md §3) instead of reporting a
-    check-digit failure."""
-    mrz = text.mrz
-    if mrz is not None and mrz.check_digits_valid:
-        return None
+    """A ``move_closer`` quality issue for a page read at its own size whose MRZ characters are closer
+    than ``MIN_PITCH_PX``: no read there can be trusted (the specimens read names and fields wrong
+    with valid check digits at 3.4-4.2 px per character), so the capture is retaken closer
+    (docs/requirements/pipeline.md §3) instead of reporting what was read, right, wrong or failing its
+    check digits."""
     band = mrz_band(list(text.boxes))
-    characters = len(mrz.lines[0]) if mrz is not None else None
+    characters = len(text.mrz.lines[0]) if text.mrz is not None else None
     if not too_small_to_read(band, characters):
         return None
     return QualityIssue("mrz_character_pitch", round(captured_pitch(band, characters), 2),
