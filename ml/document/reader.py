@@ -138,7 +138,7 @@ class OpenCvRapidOcrDocumentReader:
         if text is own_size and (too_small := _print_too_small(text)) is not None:
             # Characters this small are guessed: a passing check digit proves little (names have none),
             # and a failing one is a misread, not a fraud signal. (An upscaled read has its own guards.)
-            mrz, quality = None, replace(quality, issues=(*quality.issues, too_small))
+            mrz, quality = None, _with_print_issue(quality, too_small)
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
         licence = read_licence(decode_image(back)) if back is not None else None
@@ -184,6 +184,13 @@ def _print_too_small(text: PageText) -> QualityIssue | None:
         return None
     return QualityIssue("mrz_character_pitch", round(captured_pitch(band, characters), 2),
                         f">= {MIN_PITCH_PX:g} px", Guidance.MOVE_CLOSER)
+
+
+def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityReport:
+    """``quality`` with the print-size ``issue`` added, less a ``move_further``: a small image the page
+    fills has too few pixels, and moving further would make its print smaller still."""
+    kept = tuple(i for i in quality.issues if i.guidance != Guidance.MOVE_FURTHER)
+    return replace(quality, issues=(*kept, issue))
 
 
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:

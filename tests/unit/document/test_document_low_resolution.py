@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from domain.documents.mrz import parse_mrz
-from domain.ports.document import Guidance, QualityReport
+from domain.ports.document import Guidance, QualityIssue, QualityReport
 from ml.document.images import Image
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
@@ -21,7 +21,7 @@ from ml.document.low_resolution import (
 )
 from ml.document.ocr import OcrLine, TextBox
 from ml.document.page_text import PageText
-from ml.document.reader import MRZ_CROPPED, SHOW_DATA_PAGE, _print_too_small, _read_hint
+from ml.document.reader import MRZ_CROPPED, SHOW_DATA_PAGE, _print_too_small, _read_hint, _with_print_issue
 
 pytestmark = pytest.mark.unit
 
@@ -146,3 +146,15 @@ def test_a_read_whose_check_digits_pass_from_characters_too_small_to_read_is_not
     # Check digits do not cover the names: at 3.4-4.2 px per character the specimens read wrong names.
     issue = _print_too_small(page_text(TD3, band(1.0, MIN_PITCH_PX - 0.5)))
     assert issue is not None and issue.guidance == Guidance.MOVE_CLOSER
+
+
+def test_print_too_small_replaces_a_move_further_and_keeps_other_issues() -> None:
+    # A small image the page fills: the distance rule says "further", the print size says "closer".
+    further = QualityIssue("frame_coverage", 0.95, "0.5-0.9", Guidance.MOVE_FURTHER)
+    dark = QualityIssue("brightness", 40.0, "lightest 5% >= 100", Guidance.IMPROVE_LIGHTING)
+    quality = QualityReport(sharpness=500.0, brightness=40.0, glare_ratio=0.0, document_found=True,
+                            skew_degrees=0.0, frame_coverage=0.95, issues=(further, dark))
+    issue = _print_too_small(page_text(MISREAD, band(1.0, MIN_PITCH_PX - 1.25)))
+    assert issue is not None
+    assert [i.guidance for i in _with_print_issue(quality, issue).issues] == [Guidance.IMPROVE_LIGHTING,
+                                                                              Guidance.MOVE_CLOSER]
