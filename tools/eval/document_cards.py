@@ -39,7 +39,7 @@ from ml.document.reader import read_licence
 MODULE_PX = 2
 CAPTURE_CARD_PX = 896  # 70 % of the capture page's 1280 px frame (api/web/static/camera.js)
 RENDER_PX = 8  # modules are drawn this wide, then reduced by pixel area to the card's size
-PAPER_PX = 8  # white paper around a printed real image (PDF417's quiet zone is 2 modules, ISO 15438)
+PAPER_SHARE = 0.05  # paper around a printed real image: PDF417's quiet zone is 2 modules (ISO 15438)
 CARD_MARGIN, TABLE_MARGIN = 50, 40  # modules of light card around the symbol, of table around the card
 
 
@@ -77,11 +77,11 @@ def turn(degrees: float) -> Callable[[Image], Image]:
 
 
 def on_table(image: Image) -> Image:
-    """A real symbol image as a printout lying on a dark table: ``PAPER_PX`` of white paper around the
-    image, as a printer leaves (some of zxing-cpp's images are cut at the symbol's own edge, with no
-    quiet zone; on a card the card is that margin)."""
-    paper = np.pad(image, ((PAPER_PX, PAPER_PX), (PAPER_PX, PAPER_PX), (0, 0)), constant_values=255)
-    return cut_on_table(paper)
+    """A real symbol image as a printout lying on a dark table: white paper around the image
+    (``PAPER_SHARE`` of its longer side), as a printer leaves (some of zxing-cpp's images are cut at
+    the symbol's own edge, with no quiet zone; on a card the card is that margin)."""
+    paper = max(8, round(PAPER_SHARE * max(image.shape[:2])))
+    return cut_on_table(np.pad(image, ((paper, paper), (paper, paper), (0, 0)), constant_values=255))
 
 
 def cut_on_table(image: Image) -> Image:
@@ -166,6 +166,19 @@ def _card_rows(data_dir: Path, width: int | None) -> list[str]:
     return rows
 
 
+def _real_rows(data_dir: Path) -> list[str]:
+    listed = json.loads((data_dir / "pdf417" / "zxing_expected.json").read_text(encoding="utf-8"))["images"]
+    images = [decode_image((data_dir / "pdf417" / item["image"]).read_bytes()) for item in listed]
+    flat = [_raw(image, False, False) for image in images]
+    rows = []
+    for name, make in REAL_COPIES.items():
+        real = [make(image) for image in images]
+        counts = [sum(bool(f) and _raw(c, s, d) == f for c, f in zip(real, flat, strict=True))
+                  for s, d in ATTEMPTS.values()]
+        rows.append(f"| {name} | " + " | ".join(f"{n}/{len(images)}" for n in counts) + " |")
+    return rows
+
+
 def report_section(data_dir: Path) -> str:
     """Markdown section: cards read per copy at two sizes, and real symbol images decoded per copy,
     by the decoder alone, straightened, and straightened or deblurred (one run)."""
@@ -177,15 +190,8 @@ def report_section(data_dir: Path) -> str:
              *_card_rows(data_dir, None), "",
              f"| card copy, {CAPTURE_CARD_PX} px wide | {header} |", "| --- | --- | --- | --- |",
              *_card_rows(data_dir, CAPTURE_CARD_PX)]
-    listed = json.loads((data_dir / "pdf417" / "zxing_expected.json").read_text(encoding="utf-8"))["images"]
-    images = [decode_image((data_dir / "pdf417" / item["image"]).read_bytes()) for item in listed]
-    flat = [_raw(image, False, False) for image in images]
-    lines += ["", f"| real PDF417 image copy, decoded as the image itself | {header} |", "| --- | --- | --- | --- |"]
-    for name, make in REAL_COPIES.items():
-        real = [make(image) for image in images]
-        counts = [sum(bool(f) and _raw(c, s, d) == f for c, f in zip(real, flat, strict=True))
-                  for s, d in ATTEMPTS.values()]
-        lines.append(f"| {name} | " + " | ".join(f"{n}/{len(images)}" for n in counts) + " |")
+    lines += ["", f"| real PDF417 image copy, decoded as the image itself | {header} |", "| --- | --- | --- | --- |",
+              *_real_rows(data_dir)]
     lines.append(f"\n1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n")
     return "\n".join(lines) + "\n"
 
