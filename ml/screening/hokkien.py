@@ -31,12 +31,13 @@ from itertools import product
 from typing import Any
 
 # Which given names are read in Hokkien, and by how many readings. Chosen on the older pair sets and
-# on generated Chinese names written as Chinese write them (faker zh_CN + zh_TW, family name first,
-# no space, seed 11; name-only near-hits per 1,000 were 286 and 184 without Hokkien readings): every
-# given name by up to four readings per name gave 338 and 228; two-character given names only (as
-# Singapore, Malaysia and Taiwan write theirs, "Keng Yam", "Bi-khim") by taibun's first reading of
-# each character, 298 and 222, with the same recall on the older sets (fresh Chinese 29/31). A
-# one-syllable Hokkien given name is short enough to meet many listed names by chance.
+# on generated Chinese names written as Chinese write them (faker zh_CN + zh_TW, 500 each, family
+# name first, no space, drawn family first, seed 11; name-only near-hits per 1,000 were 286 and 184
+# without Hokkien readings): every given name by up to four readings per name gave 338 and 228;
+# two-character given names only (as Singapore, Malaysia and Taiwan write theirs, "Keng Yam",
+# "Bi-khim") by taibun's first reading of each character, 298 and 222, with the same recall on the
+# older sets (fresh Chinese 29/31). A one-syllable Hokkien given name is short enough to meet many
+# listed names by chance.
 MIN_GIVEN_CHARACTERS = 2
 MAX_GIVEN_VARIANTS = 1
 
