@@ -17,7 +17,10 @@ number whose check digits passed. So an upscaled read is kept only when all of t
   read wrong values);
 - a second, differently sharpened upscale reads exactly the same MRZ lines.
 
-Anything else leaves the page unread, and the read hint asks the person to come closer.
+Anything else leaves the page unread, and the read hint asks the person to come closer. The pitch rule
+holds for a read at the page's own size too (:func:`too_small_to_read`, applied by
+``ml/document/reader.py``): at 3.4-4.2 px per character the specimens, read without upscaling, gave
+wrong names with valid check digits (ml/EVALUATION.md, "Documents: the guards on upscaled MRZ reads").
 """
 
 from __future__ import annotations

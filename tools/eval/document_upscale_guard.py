@@ -6,7 +6,8 @@ character), and read twice in the same run:
 
 - "guards on": the production reader (``ml/document/low_resolution.py``: an upscaled read is kept only
   when its check digits pass, the captured characters are at least ``MIN_PITCH_PX`` apart and a
-  sharpened second upscale reads the same MRZ);
+  sharpened second upscale reads the same MRZ; since commit 5713457 a read at the page's own size
+  only when its characters are at least ``MIN_PITCH_PX`` apart);
 - "guards off": the same reader, except that when it kept no valid MRZ, the page (found and rectified
   as the reader does) is upscaled as the reader does and its read is kept whenever its check digits
   pass, the rule before the guards.
