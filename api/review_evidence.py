@@ -1,7 +1,8 @@
 """What a reviewer sees of a case: every attempt's captures, extracted fields, checks with their
 reasons and model provenance, screening hits beside the list entry, the policy's decision and the
 review so far. Images are decrypted from the blob store on demand, one request per image (or
-liveness frame), never embedded in the JSON, so each look at a face is its own access record.
+liveness frame), never embedded in the JSON, so each look at a face is its own access record; each is
+decoded and re-encoded as it is served, never served as uploaded (requirements/platform §6).
 
 A reviewer sees cases that are, or were, in manual review; an auto-approved case is not theirs to
 browse. Another tenant's session is not found, as everywhere.
@@ -19,13 +20,12 @@ from api.decision_view import decision_history_view, decision_view
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.media import media
+from domain.errors import DomainError
 from domain.ports.blobs import session_subject_id
 from domain.ports.media import FRAMES_MEDIA_TYPE
 from domain.sessions import topics
 from domain.sessions.aggregate import VerificationSession
 from services.review.document_fields import field_comparisons
-
-_MAGIC = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 
 
 def _json(value: Any) -> Any:
@@ -42,15 +42,6 @@ def reviewable(session: VerificationSession) -> None:
     """Only cases routed to manual review (now or at some attempt) are open to reviewers."""
     if str(session.status) != "manual_review" and not session.review_history and session.review_decision is None:
         raise ApiProblem(404, "not_found", "no review case for this session")
-
-
-def _image_type(content: bytes) -> str:
-    for magic, media_type in _MAGIC:
-        if content.startswith(magic):
-            return media_type
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    raise ApiProblem(422, "capture_not_an_image", "this capture holds no image")
 
 
 def _screening(deps: ApiDependencies, result: dict[str, Any] | None, sandbox: bool) -> list[dict[str, Any]]:
@@ -121,7 +112,7 @@ def evidence(deps: ApiDependencies, session: VerificationSession, sandbox: bool)
 
 def capture_content(deps: ApiDependencies, session: VerificationSession, attempt: int, index: int,
                     frame: int | None) -> tuple[bytes, str]:
-    """(bytes, media type) of one captured image or one liveness frame, decrypted now."""
+    """(bytes, media type) of one captured image or one liveness frame, decrypted now and re-encoded."""
     reviewable(session)
     captures = session.captures.get(attempt, [])
     if not 0 <= index < len(captures):
@@ -137,4 +128,8 @@ def capture_content(deps: ApiDependencies, session: VerificationSession, attempt
         if not 0 <= frame < len(frames):
             raise ApiProblem(404, "not_found", "no such frame")
         blob = frames[frame]
-    return blob, _image_type(blob)
+    try:  # re-encoded for the browser: a stored image is never served as uploaded (requirements/platform §6)
+        shown = media(deps).images.rewritten(blob, "capture")
+    except DomainError:
+        raise ApiProblem(422, "capture_not_an_image", "this capture holds no image") from None
+    return shown.content, shown.media_type

@@ -39,7 +39,6 @@ from PIL import Image, ImageStat
 
 from domain.checks import ModelProvenance, Outcome
 from domain.documents.mrz import MrzRecord, parse_mrz
-from domain.documents.mrz_chars import check_digit
 from domain.documents.validation import CheckStatus, DocumentValidation, ValidationCheck
 from domain.liveness_challenge import LivenessChallenge, admission_failure, validate_frame_offsets
 from domain.liveness_verdict import rejected_response, timing_failures
@@ -59,6 +58,7 @@ from domain.ports.screening import (
     ScreeningResult,
 )
 from domain.screening_rules import Agreement, MatchLevel, ScreeningThresholds
+from ops.drawn_passport import PassportHolder, td3_lines
 from services.verification.ports import MlServices
 
 SANDBOX = ModelProvenance(name="sandbox", version="1", weights_sha256="0" * 64)
@@ -89,18 +89,10 @@ _NO_QUALITY = FaceQuality(measures=FaceQualityMeasures(face_count=1, face_width_
 def sandbox_mrz(expiry_date: str) -> MrzRecord:
     """The persona's TD3 machine-readable zone (real check digits), parsed by the production parser."""
     p = SANDBOX_PERSONA
-    name = f"{p['surname']}<<{p['given_names'].replace(' ', '<')}"
-    line1 = f"P<{p['issuing_country']}{name}".ljust(44, "<")
-    number, birth, expiry = p["document_number"], _yymmdd(p["birth_date"]), _yymmdd(expiry_date)
-    personal = "<" * 14
-    body = (f"{number}{check_digit(number)}{p['nationality']}{birth}{check_digit(birth)}{p['sex']}"
-            f"{expiry}{check_digit(expiry)}{personal}{check_digit(personal)}")
-    composite = body[0:10] + body[13:20] + body[21:43]
-    return parse_mrz([line1, body + check_digit(composite)], repair=False)
-
-
-def _yymmdd(iso: str) -> str:
-    return iso[2:4] + iso[5:7] + iso[8:10]
+    holder = PassportHolder(surname=p["surname"], given_names=p["given_names"], document_number=p["document_number"],
+                            nationality=p["nationality"], birth_date=date.fromisoformat(p["birth_date"]), sex=p["sex"],
+                            expiry_date=date.fromisoformat(expiry_date), issuing_state=p["issuing_country"])
+    return parse_mrz(list(td3_lines(holder)), repair=False)
 
 
 class SandboxDocumentReader:

@@ -26,6 +26,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from domain.ports.media import LIVENESS_FRAME_MAX_SIDE
+from ops.drawn_passport import draw_passport_page
 from ops.memory import use_one_malloc_arena
 from services.verification.ports import MlServices
 
@@ -37,7 +38,6 @@ FACE_CROP = (112, 112, 3)  # SFace's aligned input
 # tip, right and left mouth corner (x, y each), then the score (``ml.face.detection.DetectedFace``).
 POSED_FACE = (220, 120, 200, 240, 275, 210, 365, 210, 320, 265, 285, 320, 355, 320, 0.9)
 PHOTO_SCALE = 4  # BLANK_FRAME x 4: 1920 x 2560, a phone photo's size
-SYNTHETIC_PAGE = (880, 1334, 3)  # a scanned passport page's size
 HELD_FRAMES = 10  # liveness frames at the intake's cap held with the selfie (a photo capture's answer)
 SYNTHETIC_MRZ = (  # ICAO 9303's TD3 specimen
     "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
@@ -73,12 +73,7 @@ def _read_a_synthetic_passport(services: MlServices) -> None:
 
     from ml.face.image import decode_image
 
-    page = np.full(SYNTHETIC_PAGE, 235, dtype=np.uint8)
-    cv2.rectangle(page, (70, 150), (420, 600), (95, 95, 95), -1)  # where the portrait is
-    cv2.putText(page, "PASSPORT  UTOPIA", (480, 200), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (30, 30, 30), 3)
-    for row, line in enumerate(SYNTHETIC_MRZ):
-        cv2.putText(page, line, (50, 740 + 60 * row), cv2.FONT_HERSHEY_SIMPLEX, 1.15, (20, 20, 20), 3)
-    encoded, jpeg = cv2.imencode(".jpg", page, [cv2.IMWRITE_JPEG_QUALITY, 90])
+    encoded, jpeg = cv2.imencode(".jpg", draw_passport_page(SYNTHETIC_MRZ), [cv2.IMWRITE_JPEG_QUALITY, 90])
     if not encoded:
         return
     uploads = _drawn_uploads()

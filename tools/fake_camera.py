@@ -68,15 +68,20 @@ def with_portrait(document: Image, face_photo: Image) -> Image:
     """``document`` with its printed portrait replaced by the head and shoulders of ``face_photo``."""
     target = _clip_box(document, *_portrait_box(_main_face(document)))
     tw, th = target[2] - target[0], target[3] - target[1]
-    fx0, fy0, fx1, fy1 = _portrait_box(_main_face(face_photo))
-    # Take a crop of the photo with the target's aspect ratio, centred on the head.
-    cx, cy, height = (fx0 + fx1) / 2, (fy0 + fy1) / 2, fy1 - fy0
-    width = height * tw / th
-    source = _clip_box(face_photo, cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
-    crop = face_photo[source[1]:source[3], source[0]:source[2]]
     result = document.copy()
-    result[target[1]:target[3], target[0]:target[2]] = cv2.resize(crop, (tw, th), interpolation=cv2.INTER_AREA)
+    result[target[1]:target[3], target[0]:target[2]] = portrait_of(face_photo, tw, th)
     return result
+
+
+def portrait_of(face_photo: Image, width: int, height: int) -> Image:
+    """The head and shoulders of ``face_photo``'s main face, cropped to ``width`` x ``height``'s aspect
+    ratio around the head and resized to it: a passport portrait."""
+    fx0, fy0, fx1, fy1 = _portrait_box(_main_face(face_photo))
+    cx, cy, crop_h = (fx0 + fx1) / 2, (fy0 + fy1) / 2, fy1 - fy0
+    crop_w = crop_h * width / height
+    source = _clip_box(face_photo, cx - crop_w / 2, cy - crop_h / 2, cx + crop_w / 2, cy + crop_h / 2)
+    crop = face_photo[source[1]:source[3], source[0]:source[2]]
+    return np.asarray(cv2.resize(crop, (width, height), interpolation=cv2.INTER_AREA), dtype=np.uint8)
 
 
 def held_document(document: Image, size: tuple[int, int] = DOCUMENT_SIZE) -> Image:

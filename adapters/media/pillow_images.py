@@ -80,6 +80,13 @@ class PillowImageSanitizer:
                 return kept
         return self._reencoded(data, kind, field, max_side)
 
+    def rewritten(self, data: bytes, field: str) -> SanitizedImage:
+        kind = sniff_image(data)
+        if kind is None:
+            raise UnsupportedMediaTypeError("image must be JPEG, PNG or WebP", field=field,
+                                            accepted=sorted(_MEDIA_TYPES.values()))
+        return self._reencoded(data, kind, field, None)
+
     @staticmethod
     def _reencoded(data: bytes, kind: str, field: str, max_side: int | None) -> SanitizedImage:
         try:

@@ -62,7 +62,8 @@ class ReviewEvidenceController(Controller):
         return answer
 
     @get("/{session_id:str}/captures/{attempt:int}/{index:int}", operation_id="getReviewCapture",
-         sync_to_thread=True, media_type="image/jpeg", summary="One captured image, decrypted now (no-store)",
+         sync_to_thread=True, media_type="image/jpeg",
+         summary="One captured image, decrypted and re-encoded now (no-store)",
          responses={200: ok(str, "<JPEG, PNG or WebP bytes>")[200]})
     def capture(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller, session_id: SessionId,
                 attempt: Attempt, index: Index) -> Response[bytes]:
@@ -70,7 +71,7 @@ class ReviewEvidenceController(Controller):
 
     @get("/{session_id:str}/captures/{attempt:int}/{index:int}/frames/{frame:int}",
          operation_id="getReviewLivenessFrame", sync_to_thread=True, media_type="image/jpeg",
-         summary="One frame of a liveness answer, decrypted now (no-store)",
+         summary="One frame of a liveness answer, decrypted and re-encoded now (no-store)",
          responses={200: ok(str, "<JPEG, PNG or WebP bytes>")[200]})
     def frame(self, request: Request[Any, Any, Any], deps: Deps, principal: Caller, session_id: SessionId,
               attempt: Attempt, index: Index, frame: Frame) -> Response[bytes]:

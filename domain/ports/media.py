@@ -181,6 +181,13 @@ class ImageSanitizer(Protocol):
         ...
 
 
+    def rewritten(self, data: bytes, field: str) -> SanitizedImage:
+        """A stored image decoded and re-encoded in its format, always (nothing of its byte stream passes
+        through): what a browser is shown, so images are never served as uploaded (requirements/platform §6).
+        Raises the errors of ``sanitize``."""
+        ...
+
+
 class VideoSampler(Protocol):
     """Turns an uploaded liveness video into evenly sampled, metadata-free JPEG frames."""
 

@@ -75,6 +75,24 @@ def character_pitch(boxes: tuple[TextBox, ...], characters: int, factor: float) 
     return statistics.median(b.length for b in band) / factor / characters
 
 
+def captured_pitch(band: list[TextBox], characters: int | None = None) -> float:
+    """Pixels per character of the MRZ ``band`` as detected on the captured page, each line taken as
+    ``characters`` long (when the MRZ was parsed, its own line length) or else as its layout's full
+    length: a 3-line band is TD1's 30 characters, a 2-line one TD3's 44, the longer of TD2/TD3 (the
+    pitch is then underestimated, never overestimated). 0 without a band."""
+    if not band:
+        return 0.0
+    return statistics.median(b.length for b in band) / (characters or (30 if len(band) == 3 else 44))
+
+
+def too_small_to_read(band: list[TextBox], characters: int | None = None) -> bool:
+    """Whether the MRZ ``band``'s characters are closer than ``MIN_PITCH_PX`` on the captured page (see
+    :func:`captured_pitch`). At that size no upscaled read is kept, a check-digit failure is as likely
+    a misread as a forgery, and the detector's box padding, a few pixels, is the width of a character:
+    a line one character from the page's edge and one cut by it look alike."""
+    return bool(band) and captured_pitch(band, characters) < MIN_PITCH_PX
+
+
 def read_upscaled(ocr: TextLineOcr, page: Image, boxes: list[TextBox],
                   today: Callable[[], date]) -> PageText | None:
     """The page's text read from an upscaled copy, when ``page`` is small and that read is safe to

@@ -1,6 +1,7 @@
 """PDF417 decoding with zxing-cpp (``text_mode=Plain``: bytes transcoded by their ECI, no HRI
 formatting), retried on a deskewed and an enlarged image when the first pass finds nothing, then on the
-card straightened from its outline (:mod:`ml.document.straighten`).
+card straightened from its outline (:mod:`ml.document.straighten`), then on the photo deblurred
+(:mod:`ml.document.deblur`) and straightened.
 
 Structured append (Macro PDF417) messages are spread over several symbols; the Python binding does
 not merge them, so :func:`merge_structured_append` joins the parts' ECI-escaped streams in reading
@@ -17,6 +18,7 @@ import cv2
 import numpy as np
 import zxingcpp
 
+from ml.document.deblur import PSF_SIGMAS, deblurred
 from ml.document.images import Image, as_image, to_gray
 from ml.document.straighten import straightened
 
@@ -39,10 +41,34 @@ class Pdf417Symbol:
     eci_stream: bytes
 
 
-def _read(gray: Image, mode: zxingcpp.TextMode) -> list[zxingcpp.Barcode]:
+def _read(gray: Image, mode: zxingcpp.TextMode) -> tuple[list[zxingcpp.Barcode], bool]:
+    """(the symbols decoded, whether a symbol was found that did not decode: its error correction or
+    format failed)."""
     formats = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.PDF417)
-    return list(zxingcpp.read_barcodes(gray, formats=formats, text_mode=mode, try_rotate=True,
-                                       try_downscale=True, try_invert=True))
+    results = zxingcpp.read_barcodes(gray, formats=formats, text_mode=mode, try_rotate=True,
+                                     try_downscale=True, try_invert=True, return_errors=True)
+    return _one_per_place([r for r in results if not r.error]), any(r.error for r in results)
+
+
+def _inside(point: zxingcpp.Point, result: zxingcpp.Barcode) -> bool:
+    p = result.position
+    corners = np.array([[c.x, c.y] for c in (p.top_left, p.top_right, p.bottom_right, p.bottom_left)],
+                       dtype=np.float32)
+    return cv2.pointPolygonTest(corners, (float(point.x), float(point.y)), False) >= 0
+
+
+def _one_per_place(found: list[zxingcpp.Barcode]) -> list[zxingcpp.Barcode]:
+    """The results, less any whose corner lies inside an earlier one: the same symbol read again.
+    zxing-cpp also scans downscaled copies of the image and lists what they add after the full-size
+    results; on one of zxing-cpp's own test images laid on a dark table, a downscaled copy gave a
+    second, garbled message where the full-size read was right (ml/EVALUATION.md, "Driver licences").
+    The full-size read is kept."""
+    kept: list[zxingcpp.Barcode] = []
+    for result in found:
+        if not any(_inside(result.position.top_left, earlier) or _inside(earlier.position.top_left, result)
+                   for earlier in kept):
+            kept.append(result)
+    return kept
 
 
 def _deskew(gray: Image) -> Image:
@@ -78,22 +104,43 @@ def _attempts(gray: Image, straighten: bool) -> Iterator[Image]:
             yield enlarged
 
 
-def decode_pdf417(image: Image, *, straighten: bool = True) -> list[Pdf417Symbol]:
+def _deblurred_attempts(gray: Image, straighten: bool) -> Iterator[Image]:
+    """The photo deblurred by each of the deconvolution's spreads, straightened (by the outline found
+    on the photo as taken) and enlarged."""
+    for sigma in PSF_SIGMAS:
+        sharp = deblurred(gray, sigma)
+        straight = straightened(gray, pixels=sharp) if straighten else None
+        sharp = sharp if straight is None else np.ascontiguousarray(straight)
+        yield sharp if (enlarged := _enlarged(sharp)) is None else enlarged
+
+
+def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True) -> list[Pdf417Symbol]:
     """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right).
-    ``straighten=False`` leaves out the straightened attempts (the evaluation's "before")."""
+    The deblurred attempts are made only when an earlier one found a symbol that did not decode (a
+    page without a barcode costs nothing more). ``straighten=False`` and ``deblur=False`` leave out
+    those attempts (the evaluation's "before")."""
     gray = np.ascontiguousarray(to_gray(image))
+    seen = False
     for attempt in _attempts(gray, straighten):
-        found = _read(attempt, zxingcpp.TextMode.Plain)
+        found, unread = _read(attempt, zxingcpp.TextMode.Plain)
         if found:
-            escaped = {(r.position.top_left.x, r.position.top_left.y): r for r in
-                       _read(attempt, zxingcpp.TextMode.HexECI)}
-            symbols = [Pdf417Symbol(r.bytes, r.text, r.position.top_left.y, r.position.top_left.x,
-                                    _eci_bytes(escaped.get((r.position.top_left.x, r.position.top_left.y))))
-                       for r in found]
-            # Rows of symbols: tops within a quarter symbol height count as one row.
-            band = max(8, min(abs(r.position.bottom_left.y - r.position.top_left.y) for r in found) // 4)
-            return sorted(symbols, key=lambda s: (s.top // band, s.left))
+            return _symbols(attempt, found)
+        seen = seen or unread
+    for attempt in _deblurred_attempts(gray, straighten) if deblur and seen else ():
+        if found := _read(attempt, zxingcpp.TextMode.Plain)[0]:
+            return _symbols(attempt, found)
     return []
+
+
+def _symbols(attempt: Image, found: list[zxingcpp.Barcode]) -> list[Pdf417Symbol]:
+    escaped = {(r.position.top_left.x, r.position.top_left.y): r for r in
+               _read(attempt, zxingcpp.TextMode.HexECI)[0]}
+    symbols = [Pdf417Symbol(r.bytes, r.text, r.position.top_left.y, r.position.top_left.x,
+                            _eci_bytes(escaped.get((r.position.top_left.x, r.position.top_left.y))))
+               for r in found]
+    # Rows of symbols: tops within a quarter symbol height count as one row.
+    band = max(8, min(abs(r.position.bottom_left.y - r.position.top_left.y) for r in found) // 4)
+    return sorted(symbols, key=lambda s: (s.top // band, s.left))
 
 
 def _eci_bytes(result: zxingcpp.Barcode | None) -> bytes:

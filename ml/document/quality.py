@@ -7,6 +7,7 @@
 | alignment | top-edge angle | < 15 degrees | align_document |
 | lighting | page's lightest 5 % / darkest 1 % | p95 >= 100, p1 <= 100 | improve_lighting / reduce_lighting |
 | distance | document width / frame width | 50-90 % | move_closer / move_further |
+| print size | MRZ characters apart on the page as captured (added by the reader) | >= 4.75 px | move_closer |
 
 The document and distance measures only apply to photos: a flat scan (no quadrilateral found, the
 document fills the frame) is reported with ``document_found=False`` but no distance issue.

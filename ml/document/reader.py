@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from domain.documents import dates
@@ -13,12 +14,18 @@ from domain.documents.aamva_fields import LicenceData, licence_data
 from domain.documents.mrz import MrzRecord
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
-from domain.ports.document import DocumentReading, Guidance, QualityReport
+from domain.ports.document import DocumentReading, Guidance, QualityIssue, QualityReport
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
-from ml.document.low_resolution import read_upscaled, upscale_factor
+from ml.document.low_resolution import (
+    MIN_PITCH_PX,
+    captured_pitch,
+    read_upscaled,
+    too_small_to_read,
+    upscale_factor,
+)
 from ml.document.mrz_band import mrz_band
 from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, TextBox, shared_engine
 from ml.document.orientation import (
@@ -40,9 +47,9 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True) -> LicenceData | None:
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image, straighten=straighten):
+    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
@@ -124,9 +131,14 @@ class OpenCvRapidOcrDocumentReader:
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
         document, text, quarter_turns, tried = self._read_upright(document)
+        own_size = text
         if text.mrz is None or not text.mrz.check_digits_valid:
             text = read_upscaled(self._ocr, document, list(text.boxes), self._today) or text
         mrz = text.mrz
+        if text is own_size and (too_small := _print_too_small(text)) is not None:
+            # Characters this small are guessed: a passing check digit proves little (names have none),
+            # and a failing one is a misread, not a fraud signal. (An upscaled read has its own guards.)
+            mrz, quality = None, _with_print_issue(quality, too_small)
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
         licence = read_licence(decode_image(back)) if back is not None else None
@@ -160,17 +172,42 @@ class OpenCvRapidOcrDocumentReader:
         )
 
 
+def _print_too_small(text: PageText) -> QualityIssue | None:
+    """A ``move_closer`` quality issue for a page read at its own size whose MRZ characters are closer
+    than ``MIN_PITCH_PX``: no read there can be trusted (the specimens read names and fields wrong
+    with valid check digits at 3.4-4.2 px per character), so the capture is retaken closer
+    (docs/requirements/pipeline.md §3) instead of reporting what was read, right, wrong or failing its
+    check digits."""
+    band = mrz_band(list(text.boxes))
+    characters = len(text.mrz.lines[0]) if text.mrz is not None else None
+    if not too_small_to_read(band, characters):
+        return None
+    return QualityIssue("mrz_character_pitch", round(captured_pitch(band, characters), 2),
+                        f">= {MIN_PITCH_PX:g} px", Guidance.MOVE_CLOSER)
+
+
+def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityReport:
+    """``quality`` with the print-size ``issue`` added, less a ``move_further``: a small image the page
+    fills has too few pixels, and moving further would make its print smaller still."""
+    kept = tuple(i for i in quality.issues if i.guidance != Guidance.MOVE_FURTHER)
+    return replace(quality, issues=(*kept, issue))
+
+
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:
     """What the person should do when nothing machine-readable was read: turn the document when its
-    lines stand upright (no turn read); show the whole MRZ when its lines run off the image's edge;
-    come closer when the page or its MRZ is too small to read even upscaled; else the capture's first
-    quality guidance; else photograph the data page (docs/requirements/capture.md: guidance instead of
-    a bare failure)."""
+    lines stand upright (no turn read); come closer when the MRZ's characters are too small to read
+    (nor to tell whether a line reaches the edge); show the whole MRZ when its lines run off the
+    image's edge; come closer when the page or its MRZ is too small to read even upscaled; else the
+    capture's first quality guidance; else photograph the data page (docs/requirements/capture.md:
+    guidance instead of a bare failure)."""
     standing, lying = standing_lines(boxes)
     if standing > lying:
         return ROTATE_DOCUMENT
+    band = mrz_band(list(boxes))
+    if too_small_to_read(band):
+        return Guidance.MOVE_CLOSER.value
     margin = max(2, int(EDGE_MARGIN * width))
-    if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in mrz_band(list(boxes))):
+    if any(b.box[0] <= margin or b.box[0] + b.box[2] >= width - margin for b in band):
         return MRZ_CROPPED
     if small:
         return Guidance.MOVE_CLOSER.value

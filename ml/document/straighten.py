@@ -27,9 +27,11 @@ def _upright(corners: np.ndarray, width: int, height: int) -> bool:
                 and abs(tl[0] - bl[0]) <= tolerance and abs(tr[0] - br[0]) <= tolerance)
 
 
-def straightened(gray: Image) -> Image | None:
+def straightened(gray: Image, *, pixels: Image | None = None) -> Image | None:
     """The card (or symbol) outline of ``gray`` warped to an upright rectangle as wide as its longer
-    edge; ``None`` when no outline is found or it is upright already."""
+    edge; ``None`` when no outline is found or it is upright already. ``pixels`` (the same photo
+    processed, e.g. deblurred) is warped instead of ``gray`` when given: the outline is found on the
+    photo as taken."""
     corners = find_document(gray).corners
     h, w = gray.shape[:2]
     if corners is None or _upright(corners, w, h):
@@ -39,5 +41,5 @@ def straightened(gray: Image) -> Image | None:
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
-    return as_image(cv2.warpPerspective(gray, matrix, (width, height), flags=cv2.INTER_CUBIC,
-                                        borderMode=cv2.BORDER_REPLICATE))
+    return as_image(cv2.warpPerspective(gray if pixels is None else pixels, matrix, (width, height),
+                                        flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))

@@ -90,6 +90,7 @@ class WatchlistIndex:
         self._token_ids = {token: i for i, token in enumerate(self.vocabulary)}
         entry_of = [(n.entry.list_name, n.entry.entry_id) for n in self.names]
         self._entry_counts = [len({entry_of[n] for n in p.tolist()}) for p in self._postings]
+        self.entry_count = len(set(entry_of))
 
     def __len__(self) -> int:
         return len(self.names)

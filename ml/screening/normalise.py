@@ -51,11 +51,17 @@ def skeleton(token: str) -> str:
 
 _APOSTROPHES = re.compile(r"['`\u2018\u2019\u02bc\u02bb]")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# The Arabic letter ayn is a consonant that Latin spellings write as an apostrophe or leave out, so
+# anyascii's "`" is dropped with the apostrophes; a name written in Arabic script writes it, and
+# keeping it ("3", as the Arabic chat alphabet spells it) keeps "معین" (Moein) apart from "أمين"
+# (Amin) when Arabic-script names are compared with each other.
+_AYN = str.maketrans({"\u0639": "3"})
 
 
 def fold(text: str) -> str:
-    """ASCII, lower case, apostrophes dropped ("Qar'awi" = "Qarawi"), other punctuation as spaces."""
-    ascii_text = anyascii(text).lower()
+    """ASCII, lower case, apostrophes dropped ("Qar'awi" = "Qarawi"), other punctuation as spaces;
+    the Arabic ayn as "3"."""
+    ascii_text = anyascii(text.translate(_AYN)).lower()
     ascii_text = _APOSTROPHES.sub("", ascii_text)
     return " ".join(_NOT_ALNUM.sub(" ", ascii_text).split())
 

@@ -32,6 +32,8 @@ from typing import Any
 from anyascii import anyascii
 
 from ml.screening.chinese_surnames import surname_spellings
+from ml.screening.hokkien import hokkien_givens
+from ml.screening.hokkien import load as load_hokkien
 from ml.screening.normalise import fold
 from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
 
@@ -116,16 +118,27 @@ def _family_and_given(syllables: list[str], family: int) -> str:
 
 def chinese_readings(chars: str, family: int) -> list[str]:
     """Wade-Giles and Hong Kong Cantonese readings of one Han name (``family`` characters of surname),
-    then the family name's other spellings (``chinese_surnames``) before each reading of the given name."""
+    then the family name's other spellings (``chinese_surnames``) before each reading of the given name,
+    in Mandarin, Cantonese and Hokkien (``hokkien``)."""
+    if family == 1 and len(chars) == 4 and surname_spellings(chars[0]) and surname_spellings(chars[1]):
+        # A married woman in Hong Kong (and formerly Taiwan) puts her husband's family name before her
+        # own: 林鄭月娥 "Lam Cheng Yuet-ngor", two family names and a given name.
+        family = 2
     pinyin = [fold(anyascii(ch)) for ch in chars]
     syllables = [pinyin, [wade_giles(s) for s in pinyin]]
     jyutping = cantonese_syllables(chars)
     if jyutping:
         syllables.append([hong_kong(s) for s in jyutping])
     readings = [_family_and_given(s, family) for s in syllables[1:]]
+    if family == 2:
+        # Two family syllables written as two words too ("Au-Yeung", "Lam Cheng"): the screener
+        # compares names joined only when they differ by one word.
+        readings += [f"{s[0]} {s[1]} {''.join(s[2:])}" for s in syllables]
     givens = dict.fromkeys("".join(s[family:]) for s in syllables)
     spellings = surname_spellings(chars[:family]) if family == 1 else ()
     readings += [f"{surname} {given}" for surname in spellings for given in givens]
+    families = spellings or tuple(dict.fromkeys(" ".join(s[:family]) for s in syllables))
+    readings += [f"{surname} {given}" for surname in families for given in hokkien_givens(chars[family:])]
     return readings
 
 
@@ -201,7 +214,8 @@ def latin_readings(text: str) -> list[str]:
 
 
 def load_dictionaries() -> None:
-    """Load the Cantonese lexicon and the Japanese dictionary now (about 1.5 s), not in the first
-    screening of a Han name."""
+    """Load the Cantonese lexicon, the Hokkien dictionary and the Japanese dictionary now (about
+    1.7 s), not in the first screening of a Han name."""
     cantonese_syllables("李")
+    load_hokkien()
     _sudachi()

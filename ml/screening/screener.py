@@ -23,8 +23,9 @@ from domain.screening_rules import (
     match_level,
     nationality_agreement,
 )
-from ml.screening.consonants import dominant_script
+from ml.screening.consonants import consonant_name, dominant_script
 from ml.screening.cross_script import CrossScriptPaths
+from ml.screening.evidence import singles_out
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
@@ -139,7 +140,23 @@ class RapidfuzzSanctionsScreener:
             found += kept
         if self._cross_script_enabled:
             found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
+            if dominant_script(query.name) == "ARABIC":
+                found = self._singling_out(query.name, found)
         return found, scored
+
+    def _singling_out(
+        self, name: str, found: list[tuple[IndexedName, float, str]]
+    ) -> list[tuple[IndexedName, float, str]]:
+        """The matches of a name written without short vowels whose well-paired parts are rare enough in
+        the lists to single out their entry (``evidence``): on its consonant keys, or as spelled against
+        the lists' names in the same script."""
+        spelled, keys = fold_name(name), consonant_name(name)
+        kept = []
+        for candidate, score, via in found:
+            query, index = (spelled, self.index) if via == SPELLED else (keys, self.cross_script.abjad)
+            if singles_out(query, candidate.folded, index):
+                kept.append((candidate, score, via))
+        return kept
 
     @staticmethod
     def _at_least(ids: np.ndarray, scores: np.ndarray, min_score: float) -> list[tuple[int, float]]:

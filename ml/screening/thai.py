@@ -12,13 +12,16 @@ both sides are reduced to consonant classes that neither convention keeps apart:
   opening a word and "n" after a vowel;
 - letters that are not sounded: a consonant under the thanthakhat (์, with its vowel mark) and the
   consonant before it when that one follows another consonant (the silent final clusters of
-  Sanskrit/Pali loans: ลักษณ์ "lak", จันทร์ "chan") and ห before a sonorant (หลีก "lik");
+  Sanskrit/Pali loans: ลักษณ์ "lak", จันทร์ "chan"; never ง, which closes its syllable: พงษ์ "phong")
+  and ห before a sonorant (หลีก "lik"); personal spellings often write the letter under the
+  thanthakhat all the same ("Anand" for อานันท์), so a word that has one also gets a key with it;
 - รร writes a vowel: "an" when the next consonant opens a syllable (บรรหาร "banhan"), "a" when it
   closes one (ธรรม "tham");
 - RTGS final sounds (a second key, beside the letter-by-letter one): a ร closing a word after another
   consonant is silent (สมัคร "samak", มิตร "mit"), a consonant closing a word is written by its final
   sound, the s-class as "t" (สวัสดิ์ "sawat") and r/l as "n" (หาร "han"), and an s-class letter
-  before a t-class one closes its syllable as "t" (เศรษฐา "settha");
+  before a t-class or another s-class one closes its syllable as "t" (เศรษฐา "settha", พิศสุวรรณ
+  "phitsuwan"), unless it opens the word (จตุ "chatu");
 - on the Latin side, hyphenated syllables of one word are joined ("Chan-o-cha"), and an "r" after a
   vowel before a consonant is the personal spellings' mark of a long vowel ("Charn", "Paetongtarn").
 
@@ -35,14 +38,15 @@ _CLASSES = {
     **dict.fromkeys("ฝฟ", "f"), "ม": "m", **dict.fromkeys("รลฬฤฦ", "r"), **dict.fromkeys("หฮ", "h"),
 }
 _SILENT_MARKED = re.compile("[\u0e01-\u0e2e][\u0e34\u0e38]?\u0e4c")  # consonant (+ i/u) under thanthakhat
+_SILENT_MARK = re.compile("[\u0e34\u0e38]?\u0e4c")
 _SILENT_H = re.compile("ห(?=[งญนมยรลว])")
 # a consonant closing a syllable after a written vowel, then a letter before the thanthakhat's letter
 _SILENT_CLUSTER = re.compile(
-    "(?<=[\u0e30-\u0e39\u0e47-\u0e4b][\u0e01-\u0e2e])[\u0e01-\u0e2e](?=[\u0e01-\u0e2e][\u0e34\u0e38]?\u0e4c)")
+    "(?<=[\u0e30-\u0e39\u0e47-\u0e4b][\u0e01-\u0e2e])[\u0e01-\u0e06\u0e08-\u0e2e](?=[\u0e01-\u0e2e][\u0e34\u0e38]?\u0e4c)")
 _SILENT_FINAL_R = re.compile("(?<=[\u0e01-\u0e2d])ร$")  # after a consonant
 _RO_HAN_OPEN = re.compile("รร(?=[\u0e01-\u0e2e][\u0e30-\u0e39\u0e40-\u0e44\u0e47-\u0e4b])")
 _RO_HAN = re.compile("รร(?=[\u0e01-\u0e2e])")
-_S_BEFORE_T = re.compile("[จฉชซฌศษส](?=[ฎฏฐฑฒดตถทธ])")
+_S_BEFORE_T = re.compile("(?<=.)[จฉชซฌศษส](?=[ฎฏฐฑฒดตถทธจฉชซฌศษส])")
 _FINAL_SOUND = {"s": "t", "r": "n"}
 _LATIN = (
     ("tch", "s"), ("sch", "s"), ("ch", "s"), ("sh", "s"), ("th", "t"), ("dh", "t"), ("ph", "p"), ("bh", "p"),
@@ -57,11 +61,15 @@ _REPEATS = re.compile(r"(.)\1+")
 
 
 def thai_word_keys(word: str) -> list[str]:
-    """The word's key as spelled letter by letter, then (when it differs) by its RTGS final sounds
-    (``thai_word_key``): personal spellings keep letters that RTGS writes by sound ("Shinawatra",
-    "Chinnawat")."""
+    """The word's key as spelled letter by letter; then, when it differs, with the letters under the
+    thanthakhat kept, as personal spellings often write them ("อานันท์" "Anand", "ศักดิ์" "Sakdi");
+    last, by its RTGS final sounds (``thai_word_key``), which the other keys may repeat: personal
+    spellings keep letters that RTGS writes by sound ("Shinawatra", "Chinnawat")."""
     spelled, sounded = thai_word_key(word), thai_word_key(word, final_sounds=True)
-    return [spelled] if sounded == spelled else [spelled, sounded]
+    keys = [spelled]
+    if _SILENT_MARKED.search(word) and (kept := thai_word_key(_SILENT_MARK.sub("", word))) not in (spelled, sounded):
+        keys.append(kept)
+    return [*keys, sounded] if sounded != spelled or len(keys) > 1 else keys
 
 
 def thai_word_key(word: str, *, final_sounds: bool = False) -> str:

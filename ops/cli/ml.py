@@ -25,6 +25,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "tools.eval.document_orientation",
     "tools.eval.document_captures",
     "tools.eval.document_cards",
+    "tools.eval.document_upscale_guard",
     "tools.eval.screening",
     "tools.eval.screening_scripts",
 )

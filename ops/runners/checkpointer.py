@@ -9,7 +9,7 @@ import logging
 import threading
 
 from domain.errors import ConflictError, InvalidArgumentError
-from domain.integrity.merkle import ProofVerificationError
+from domain.integrity.merkle_verify import ProofVerificationError
 from services.evidence.checkpoints import Checkpointer, CheckpointRegressionError
 
 logger = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from uuid import UUID
 
 from domain.errors import DomainError
 from domain.integrity.chain import entry_hash_of, same_hash
-from domain.integrity.merkle import ProofVerificationError, verify_consistency, verify_inclusion
+from domain.integrity.merkle_verify import ProofVerificationError, verify_consistency, verify_inclusion
 from domain.integrity.signatures import SignatureVerifier, verify_signed_checkpoint
 from domain.subjects import SUBJECT_ERASED_TOPIC
 

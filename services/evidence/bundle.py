@@ -25,8 +25,8 @@ from uuid import UUID
 
 from domain.errors import DomainError, InvalidArgumentError, NotFoundError
 from domain.integrity.chain import GENESIS_HASH, entry_hash_of, same_hash
-from domain.integrity.merkle import ProofVerificationError, verify_inclusion
 from domain.integrity.merkle_store import MerkleLog
+from domain.integrity.merkle_verify import ProofVerificationError, verify_inclusion
 from domain.integrity.signatures import SignatureVerifier, verify_signed_checkpoint
 from domain.policy_registry import POLICY_ACTIVATED_TOPIC, TenantPolicyRegistry
 from domain.sessions import topics

@@ -31,8 +31,8 @@ from domain.integrity.checkpoint import (
     SignedCheckpoint,
     sign_checkpoint,
 )
-from domain.integrity.merkle import verify_consistency
 from domain.integrity.merkle_store import ChainReader, MerkleLog
+from domain.integrity.merkle_verify import verify_consistency
 
 logger = logging.getLogger(__name__)
 

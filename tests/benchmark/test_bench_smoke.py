@@ -55,3 +55,14 @@ def test_the_merkle_bench_prints_append_and_proof_figures() -> None:
 def test_the_stream_latency_bench_prints_both_relays() -> None:
     out = _run("tools.bench.stream_latency", "--decisions", "3")
     assert "| polling every 20 ms (before) | 3 | 3 |" in out and "| commit signal | 3 | 3 |" in out
+
+
+def test_the_passing_set_is_verified_with_every_check_passing_and_accepted() -> None:
+    """The ``passing`` input set (tools/bench/passing_inputs.py: a drawn passport of the live person of
+    ../shared/data/liveness-video and a selfie from the other clip) is the bench's one accepted scenario:
+    if the page, the selfie or a model drift so that a check stops passing, this fails instead of the
+    bench quietly timing reviews or rejections. Real models, one serial and one concurrent verification."""
+    out = _run("tools.bench.verify_throughput", "--inputs", "passing", "--serial", "1", "--runs", "1",
+               "--concurrent", "1", "--warmup", "0")
+    rows = [line for line in out.splitlines() if line.startswith("| passing | current |")]
+    assert len(rows) == 2 and all(row.endswith("{'accepted': 1} |") for row in rows), out

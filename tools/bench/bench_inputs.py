@@ -8,10 +8,14 @@
   The clip is smaller than the page's 480-pixel frame cap and 1280-pixel selfie cap, so it is sent as is.
 - ``passive``: the issue's scenario without a challenge: the document and the webcam selfie, checks
   ocr, face_match, liveness (passive), data_validation and screening.
+- ``passing``: the issue's scenario with every check passing and an accepted decision: a camera-like
+  photo of a passport drawn for the live person of the clips, and a selfie of that person from the
+  other clip (``tools.bench.passing_inputs``), run as the tenant that accepts a passive liveness pass.
 - ``photos``: the first round's set (``tools.bench.verify_api``): 10 frames cycled from three
   3.3-megapixel and smaller Obama photos, the 3.3-megapixel one as the selfie.
 
-All three send the ICAO TD3 specimen passport as the document front.
+The others send the ICAO TD3 specimen passport (expired in 2012) as the document front: their decisions
+are rejections.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ from pathlib import Path
 from typing import Any
 
 import cv2
+
+from tools.bench.passing_inputs import PASSING_SELFIE_AT_MS, passing_document
 
 ACTIVE_CHECKS = ["ocr", "face_match", "liveness"]
 PASSIVE_CHECKS = ["ocr", "face_match", "liveness", "data_validation", "screening"]
@@ -46,6 +52,7 @@ class PhotoInputs:
     name = "photos"
     checks = ACTIVE_CHECKS
     active = True
+    passive_accepted = False
 
     def __init__(self, data: Path) -> None:
         faces = data / "faces" / "face_recognition"
@@ -101,10 +108,11 @@ class WebcamInputs:
     name = "webcam"
     checks = ACTIVE_CHECKS
     active = True
+    passive_accepted = False
 
-    def __init__(self, data: Path) -> None:
+    def __init__(self, data: Path, clip: WebcamClip | None = None) -> None:
         self.document = document(data)
-        self.clip = WebcamClip(data / CLIP)
+        self.clip = clip or WebcamClip(data / CLIP)
         self.selfie = self.clip.jpeg(SELFIE_AT_MS, 92)
 
     def body(self, issued: dict[str, Any] | None, reference: str) -> dict[str, Any]:
@@ -122,6 +130,7 @@ class PassiveInputs:
     name = "passive"
     checks = PASSIVE_CHECKS
     active = False
+    passive_accepted = False
 
     def __init__(self, data: Path, clip: WebcamClip | None = None) -> None:
         self.document = document(data)
@@ -132,22 +141,37 @@ class PassiveInputs:
                 "liveness_type": "passive", "reference": reference}
 
 
-InputSet = PhotoInputs | WebcamInputs | PassiveInputs
-INPUT_SETS = ("webcam", "passive", "photos")
+class PassingInputs(PassiveInputs):
+    """The issue's scenario with every check passing: the live person's passport photo and selfie."""
+
+    name = "passing"
+    passive_accepted = True  # run as the tenant whose policy accepts a passive liveness pass
+
+    def __init__(self, data: Path, clip: WebcamClip | None = None) -> None:
+        super().__init__(data, clip)
+        self.document = encode(passing_document(data))
+        self.selfie = (clip or WebcamClip(data / CLIP)).jpeg(PASSING_SELFIE_AT_MS, 92)
+
+
+InputSet = PhotoInputs | WebcamInputs | PassiveInputs | PassingInputs
+INPUT_SETS = ("webcam", "passive", "passing", "photos")
 
 
 def load_inputs(names: list[str], data: Path) -> list[InputSet]:
-    """The named input sets, in the order given (the clip decoded once for both that use it)."""
+    """The named input sets, in the order given (the clip decoded once for all that use it)."""
     built: list[InputSet] = []
     webcam: WebcamInputs | None = None
+    clip: WebcamClip | None = None
     for name in names:
         if name == "photos":
             built.append(PhotoInputs(data))
         elif name == "webcam":
-            webcam = webcam or WebcamInputs(data)
+            webcam = webcam or WebcamInputs(data, clip)
+            clip = webcam.clip
             built.append(webcam)
-        elif name == "passive":
-            built.append(PassiveInputs(data, webcam.clip if webcam else None))
+        elif name in ("passive", "passing"):
+            clip = clip or WebcamClip(data / CLIP)
+            built.append(PassiveInputs(data, clip) if name == "passive" else PassingInputs(data, clip))
         else:
             raise SystemExit(f"unknown input set {name!r}: choose from {', '.join(INPUT_SETS)}")
     return built

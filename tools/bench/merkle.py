@@ -20,8 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 from adapters.integrity.sqlite_integrity import SqliteTreeNodeStore
-from domain.integrity.merkle import root_from_leaves, verify_consistency, verify_inclusion
+from domain.integrity.merkle import root_from_leaves
 from domain.integrity.merkle_store import MerkleLog, TreeNodeStore
+from domain.integrity.merkle_verify import verify_consistency, verify_inclusion
 
 
 def percentiles_ms(samples_ns: list[int]) -> str:

@@ -1,6 +1,6 @@
 """Benchmark: instant verifications per second, serial and concurrent, and CPU-seconds per verification.
 
-    .venv/bin/python -m tools.bench.verify_throughput [--inputs webcam,passive,photos] [--serial 10]
+    .venv/bin/python -m tools.bench.verify_throughput [--inputs webcam,passive,passing,photos] [--serial 10]
         [--concurrent 4] [--runs 24] [--warmup 2] [--rounds 1] [--baseline-tree PATH] [--data ../shared/data]
         [--env NAME=VALUE ...] [--baseline-env NAME=VALUE ...]
 
@@ -8,7 +8,8 @@ docs/targets.md §5: the signed ``POST /v1/identity/verify`` against the real ap
 127.0.0.1 (``tools/bench/throughput_server.py``, one process per tree: the in-process test client would
 serialise the requests), with each input set of ``tools.bench.bench_inputs`` named in ``--inputs``
 (default ``webcam,passive``: a browser capture's webcam frames answering a challenge, and the passive
-document + selfie scenario; ``photos`` is the first round's set of 3.3-megapixel photos). Each
+document + selfie scenario; ``passing`` is that scenario with every check passing, ``photos`` the first
+round's set of 3.3-megapixel photos). Each
 verification's challenge (active sets) is issued before its phase starts, so a phase times and bills
 only the verifications:
 
@@ -64,10 +65,13 @@ class Server:
     url: str
     key_id: str
     secret: str
+    passive_accepted: tuple[str, str]  # key id and secret of the tenant whose policy accepts a passive pass
     issued: int = 0
 
-    def client(self) -> KycClient:
-        return KycClient(self.url, self.key_id, self.secret, http=httpx.Client(base_url=self.url, timeout=120))
+    def client(self, inputs: InputSet | None = None) -> KycClient:
+        """A client of the tenant ``inputs`` runs as (the default policy's, unless it needs the other)."""
+        key_id, secret = self.passive_accepted if inputs and inputs.passive_accepted else (self.key_id, self.secret)
+        return KycClient(self.url, key_id, secret, http=httpx.Client(base_url=self.url, timeout=120))
 
     def cpu_seconds(self) -> float:
         times = psutil.Process(self.process.pid).cpu_times()
@@ -115,7 +119,9 @@ def served(label: str, tree: Path, data_dir: Path, watchlists: Path,
         else:
             raise SystemExit(f"{label} server exited ({process.wait()}): see {data_dir / 'server.log'}\n"
                              + (data_dir / "server.log").read_text()[-2000:])
-        yield Server(label, process, ready["url"], ready["key_id"], ready["secret"])
+        opted_in = ready["passive_accepted"]
+        yield Server(label, process, ready["url"], ready["key_id"], ready["secret"],
+                     (opted_in["key_id"], opted_in["secret"]))
     finally:
         process.terminate()
         try:
@@ -154,7 +160,7 @@ def verify(client: KycClient, body: dict[str, Any], label: str) -> tuple[float, 
 
 def run_phase(server: Server, inputs: InputSet, runs: int, clients: int) -> Phase:
     """``runs`` verifications by ``clients`` concurrent clients; the server's CPU over the phase."""
-    setup = server.client()
+    setup = server.client(inputs)
     bodies: queue.Queue[dict[str, Any]] = queue.Queue()
     for prepared in bodies_for(server, setup, inputs, runs):
         bodies.put(prepared)
@@ -164,7 +170,7 @@ def run_phase(server: Server, inputs: InputSet, runs: int, clients: int) -> Phas
     failures: list[BaseException] = []
 
     def worker() -> None:
-        client = server.client()
+        client = server.client(inputs)
         try:
             while True:
                 try:

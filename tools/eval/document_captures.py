@@ -2,7 +2,7 @@
 
 Each specimen image with expected fields (``mrz/mrz_images.json``) is read end to end by the production
 reader as it is and as degraded copies made at run time: downscaled (to half, a third, a quarter, a
-fifth, a sixth, an eighth: the last three about 5, 4 and 3 px per MRZ character),
+fifth, a sixth, a seventh, an eighth: the last four about 5, 4.5, 4 and 3 px per MRZ character),
 cropped (the right tenth or fifth of the page cut away, through the MRZ), darker (x0.35), lighter
 (x1.3: a well-lit light page), washed out (x0.45 + 140: even the ink light grey), with a glare
 spot (a blown-out ellipse on the page in room light, x0.8), as a white page in a photo (x0.9: paper
@@ -70,7 +70,8 @@ def white_page_glare(image: Image) -> Image:
 VARIANTS: dict[str, Callable[[Image], Image]] = {
     "as published": lambda image: image, "downscaled to 1/2": _scaled(0.5), "downscaled to 1/3": _scaled(1 / 3),
     "downscaled to 1/4": _scaled(0.25), "downscaled to 1/5": _scaled(0.2), "downscaled to 1/6": _scaled(1 / 6),
-    "downscaled to 1/8": _scaled(0.125), "right tenth cropped": _cropped(0.1), "right fifth cropped": _cropped(0.2),
+    "downscaled to 1/7": _scaled(1 / 7), "downscaled to 1/8": _scaled(0.125), "right tenth cropped": _cropped(0.1),
+    "right fifth cropped": _cropped(0.2),
     "darker (x0.35)": _light(0.35), "lighter (x1.3)": _light(1.3), "washed out": _light(0.45, 140),
     "glare spot": _glare, "white page (x0.9)": white_page, "glare spot on a white page": white_page_glare,
 }

@@ -28,6 +28,7 @@ from tools.eval.liveness_sets import (
     challenge,
     genuine_answer,
 )
+from tools.eval.liveness_sparse import sparse_section
 
 AT = T0 + timedelta(seconds=30)
 
@@ -118,7 +119,7 @@ def report_section(data_dir: Path) -> str:
     analyzer = YuNetSFaceAnalyzer()
     active = MediaPipeActiveLivenessChecker(analyzer=analyzer)
     try:
-        return "\n".join([active_section(data_dir, analyzer, active),
+        return "\n".join([active_section(data_dir, analyzer, active), sparse_section(data_dir, analyzer, active),
                           passive_section(data_dir, ClassicalPassiveLivenessChecker(analyzer))])
     finally:
         active.landmarker.close()

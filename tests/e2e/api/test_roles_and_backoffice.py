@@ -9,7 +9,7 @@ from api.client import KycClient
 from api.guards import ROLE_GUARDS
 from domain.audit import PLATFORM_TENANT, audit_context
 from domain.errors import InvalidArgumentError
-from domain.integrity.merkle import verify_consistency, verify_inclusion
+from domain.integrity.merkle_verify import verify_consistency, verify_inclusion
 from ops.integrity_wiring import build_checkpointer, integrity_stores
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.api.legacy import legacy_key

@@ -16,7 +16,7 @@ import pytest
 from adapters.integrity.ed25519_keys import ED25519, verify_checkpoint_signature
 from domain.checks import Outcome
 from domain.integrity.chain import entry_hash_of
-from domain.integrity.merkle import verify_inclusion
+from domain.integrity.merkle_verify import verify_inclusion
 from policies.document import DEFAULT_POLICY
 from services.evidence.bundle import verify_bundle
 from tests.e2e.api.helpers import ApiStack

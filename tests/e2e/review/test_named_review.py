@@ -10,17 +10,21 @@ decision's provenance and the evidence bundle name the reviewers; the policy's d
 from __future__ import annotations
 
 import base64
+import io
 import json
 from collections.abc import Iterator
 from pathlib import Path
 from uuid import UUID
 
 import pytest
+from PIL import Image
 
+from adapters.media.lossless_strip import strip_jpeg
 from api.client import KycClient
 from domain.members import Member
 from tests.e2e.api.helpers import ApiStack
 from tests.e2e.review.support import (
+    FACES,
     compliance_case,
     listed_entry,
     operations_case,
@@ -231,6 +235,38 @@ def test_the_reviewer_sees_the_evidence_and_every_look_is_recorded(stack: ApiSta
     missing = team["ana"].get(f"/v1/reviews/{sid}/captures/1/9")
     assert missing.status_code == 404
     assert team["ana"].get(f"/v1/reviews/{sid}/captures/1/2").status_code == 404  # frames one by one
+
+
+def test_a_reviewer_is_shown_a_re_encoding_never_the_uploaded_stream(stack: ApiStack) -> None:
+    """The stored picture keeps the upload's compressed data (metadata stripped); what a browser gets is
+    decoded and re-encoded with the server's own tables (requirements/platform §6)."""
+    tenant = stack.new_tenant()
+    client, team = stack.client(tenant), people(stack, tenant.tenant_id)
+    sid = compliance_case(stack, client, tenant.tenant_id)
+    evidence = team["ana"].get(f"/v1/reviews/{sid}").json()
+    selfie_url = next(c["url"] for c in evidence["attempts"][0]["captures"] if c["kind"] == "selfie")
+    served = team["ana"].get(selfie_url)
+    assert served.status_code == 200, served.text
+    uploaded = (FACES / "obama2.jpg").read_bytes()
+    stored = strip_jpeg(uploaded).content
+    with Image.open(io.BytesIO(uploaded)) as original, Image.open(io.BytesIO(served.content)) as shown, \
+            Image.open(io.BytesIO(_pillow_jpeg())) as reference:
+        assert original.quantization != reference.quantization  # the upload's own tables differ: can fail
+        assert shown.quantization == reference.quantization  # the server's encoder wrote what is shown
+        assert shown.size == original.size
+    assert served.content != stored and _scan_data(stored) not in served.content
+
+
+def _pillow_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (16, 16)).save(out, format="JPEG", quality=95, subsampling=0)
+    return out.getvalue()
+
+
+def _scan_data(jpeg: bytes) -> bytes:
+    """A slice of the compressed picture data (after the first start-of-scan header)."""
+    start = jpeg.index(b"\xff\xda")
+    return jpeg[start + 64:start + 192]
 
 
 def test_images_are_gone_after_erasure(stack: ApiStack) -> None:

@@ -26,9 +26,9 @@ from domain.integrity.merkle import (
     consistency_proof_from_leaves,
     inclusion_proof_from_leaves,
     root_from_leaves,
-    verify_inclusion,
 )
 from domain.integrity.merkle_store import MerkleLog, TreeNodeStore
+from domain.integrity.merkle_verify import verify_inclusion
 from ops.runners.checkpointer import CheckpointSchedule
 from services.evidence.checkpoints import Checkpointer
 

@@ -58,6 +58,11 @@ def test_held_out_pairs_are_reported_apart_and_no_reading_or_key_gives_a_hit(
                                         ("Hebrew", "Thai", "Chinese", "Japanese (kanji)")}
     assert all(sum(p.label == label for p in fresh) >= 15 for label in {p.label for p in fresh})
     assert not {p.text for p in fresh} & {p.text for p in pairs if p.split != "fresh held-out"}
+    fourth = [p for p in pairs if p.split == "second fresh held-out"]
+    assert sum(p.label == "Chinese (public figures)" for p in fourth) >= 25
+    assert sum(p.label == "Thai (public figures)" for p in fourth) >= 20
+    assert {p.label for p in fourth} == {"Chinese (public figures)", "Thai (public figures)"}
+    assert not {p.text for p in fourth} & {p.text for p in pairs if p.split != "second fresh held-out"}
     # Scripts whose letters are no Latin spelling meet the Latin test list only through readings and
     # keys: whatever those find is a near-hit at most.
     other_scripts = [p for p in pairs if p.label.startswith(("Hebrew", "Thai", "Chinese", "Japanese", "Korean"))]

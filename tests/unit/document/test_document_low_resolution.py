@@ -8,7 +8,8 @@ from datetime import date
 import numpy as np
 import pytest
 
-from domain.ports.document import QualityReport
+from domain.documents.mrz import parse_mrz
+from domain.ports.document import Guidance, QualityIssue, QualityReport
 from ml.document.images import Image
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
@@ -19,7 +20,8 @@ from ml.document.low_resolution import (
     upscaled,
 )
 from ml.document.ocr import OcrLine, TextBox
-from ml.document.reader import SHOW_DATA_PAGE, _read_hint
+from ml.document.page_text import PageText
+from ml.document.reader import MRZ_CROPPED, SHOW_DATA_PAGE, _print_too_small, _read_hint, _with_print_issue
 
 pytestmark = pytest.mark.unit
 
@@ -107,3 +109,52 @@ def test_an_unread_small_page_asks_the_person_to_come_closer() -> None:
     assert _read_hint((), quality, 240, small=upscale_factor(small_page(240, 160), []) is not None) == "move_closer"
     assert _read_hint((), quality, 1200, small=upscale_factor(small_page(1200, 800), []) is not None) \
         == SHOW_DATA_PAGE
+
+
+def test_a_page_too_small_to_read_asks_to_come_closer_even_when_its_mrz_nears_the_edge() -> None:
+    # The TD3 specimen at 1/7: rectified page 172 px wide, MRZ boxes 161 px long (3.7 px per character)
+    # starting 1-2 px from the page's edge, about the detector's own padding: not a cropped line.
+    quality = QualityReport(sharpness=500.0, brightness=180.0, glare_ratio=0.0, document_found=True,
+                            skew_degrees=0.0, frame_coverage=0.7, issues=())
+    tiny = (box(2, 88, 161, 13), box(1, 96, 160, 14))
+    assert _read_hint(tiny, quality, 172, small=True) == "move_closer"
+    # A band large enough to read that runs off the page's edge is cropped, small page or not.
+    half_size_cut = (box(10, 313, 540, 28), box(10, 342, 540, 28))  # 12 px per character
+    assert _read_hint(half_size_cut, quality, 551, small=True) == MRZ_CROPPED
+    assert _read_hint(half_size_cut, quality, 551) == MRZ_CROPPED
+
+
+def page_text(lines: Sequence[str], boxes: list[TextBox]) -> PageText:
+    return PageText(mrz=parse_mrz(list(lines)), printed=(), lines_detected=len(boxes),
+                    lines_recognised=len(boxes), mrz_from_band=True, timings_ms={}, boxes=tuple(boxes))
+
+
+def test_a_check_digit_failure_read_from_characters_too_small_to_read_is_a_retake_not_a_failure() -> None:
+    # 3.5 px per character: a failed check digit there is as likely a misread as a forgery.
+    issue = _print_too_small(page_text(MISREAD, band(1.0, MIN_PITCH_PX - 1.25)))
+    assert issue is not None and issue.guidance == Guidance.MOVE_CLOSER
+    assert issue.value == pytest.approx(MIN_PITCH_PX - 1.25)
+
+
+def test_a_check_digit_failure_read_from_readable_characters_stays_one() -> None:
+    # 6 px per character: the read is trusted, so a failed check digit is reported as exactly that.
+    assert _print_too_small(page_text(MISREAD, band(1.0, 6.0))) is None
+    assert _print_too_small(page_text(TD3, band(1.0, 6.0))) is None
+
+
+def test_a_read_whose_check_digits_pass_from_characters_too_small_to_read_is_not_trusted_either() -> None:
+    # Check digits do not cover the names: at 3.4-4.2 px per character the specimens read wrong names.
+    issue = _print_too_small(page_text(TD3, band(1.0, MIN_PITCH_PX - 0.5)))
+    assert issue is not None and issue.guidance == Guidance.MOVE_CLOSER
+
+
+def test_print_too_small_replaces_a_move_further_and_keeps_other_issues() -> None:
+    # A small image the page fills: the distance rule says "further", the print size says "closer".
+    further = QualityIssue("frame_coverage", 0.95, "0.5-0.9", Guidance.MOVE_FURTHER)
+    dark = QualityIssue("brightness", 40.0, "lightest 5% >= 100", Guidance.IMPROVE_LIGHTING)
+    quality = QualityReport(sharpness=500.0, brightness=40.0, glare_ratio=0.0, document_found=True,
+                            skew_degrees=0.0, frame_coverage=0.95, issues=(further, dark))
+    issue = _print_too_small(page_text(MISREAD, band(1.0, MIN_PITCH_PX - 1.25)))
+    assert issue is not None
+    assert [i.guidance for i in _with_print_issue(quality, issue).issues] == [Guidance.IMPROVE_LIGHTING,
+                                                                              Guidance.MOVE_CLOSER]

@@ -41,3 +41,12 @@ def test_a_keystoned_card_comes_out_upright_with_its_top_bar_level() -> None:
 def test_an_upright_card_or_a_page_without_an_outline_is_left_alone() -> None:
     assert straightened(card_on_table([[140, 100], [460, 100], [460, 300], [140, 300]])) is None
     assert straightened(np.full((300, 400), 200, dtype=np.uint8)) is None
+
+
+def test_other_pixels_of_the_same_photo_are_warped_by_the_outline_found_on_the_photo() -> None:
+    # (The decoder warps a deblurred copy by the outline of the photo as taken.)
+    tilted = card_on_table([[170, 60], [430, 100], [520, 320], [80, 330]])
+    negative = (255 - tilted).astype(np.uint8)  # no outline of its own is needed: it is never searched
+    straight, warped = straightened(tilted), straightened(tilted, pixels=negative)
+    assert straight is not None and warped is not None and warped.shape == straight.shape
+    assert float(np.abs(warped.astype(np.int16) + straight.astype(np.int16) - 255).mean()) < 1.0

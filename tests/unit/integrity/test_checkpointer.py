@@ -16,8 +16,9 @@ from adapters.integrity.directory_sink import DirectoryCheckpointSink
 from adapters.integrity.ed25519_keys import Ed25519CheckpointSigner, verify_checkpoint_signature
 from domain.errors import ConflictError
 from domain.integrity.checkpoint import Checkpoint, SignedCheckpoint, sign_checkpoint
-from domain.integrity.merkle import ConsistencyProofError, root_from_leaves
+from domain.integrity.merkle import root_from_leaves
 from domain.integrity.merkle_store import InMemoryTreeNodeStore, MerkleLog
+from domain.integrity.merkle_verify import ConsistencyProofError
 from ops.runners.checkpointer import CheckpointSchedule
 from services.evidence.checkpoints import Checkpointer, CheckpointRegressionError
 

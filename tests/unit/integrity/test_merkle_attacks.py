@@ -16,15 +16,17 @@ from hypothesis import strategies as st
 from domain.errors import DomainError
 from domain.integrity.merkle import (
     EMPTY_ROOT,
-    ConsistencyProofError,
-    InclusionProofError,
     MerkleRangeError,
-    ProofVerificationError,
     TreeAccumulator,
     consistency_proof_from_leaves,
     inclusion_proof_from_leaves,
     leaf_hash,
     node_hash,
+)
+from domain.integrity.merkle_verify import (
+    ConsistencyProofError,
+    InclusionProofError,
+    ProofVerificationError,
     verify_consistency,
     verify_inclusion,
 )

@@ -16,8 +16,6 @@ from domain.integrity.merkle import (
     consistency_proof_from_leaves,
     inclusion_proof_from_leaves,
     leaf_hash,
-    verify_consistency,
-    verify_inclusion,
 )
 from domain.integrity.merkle_store import (
     InMemoryTreeNodeStore,
@@ -26,6 +24,7 @@ from domain.integrity.merkle_store import (
     NodeKey,
     StoredNode,
 )
+from domain.integrity.merkle_verify import verify_consistency, verify_inclusion
 
 pytestmark = pytest.mark.unit
 

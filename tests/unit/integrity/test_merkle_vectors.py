@@ -15,9 +15,8 @@ from domain.integrity.merkle import (
     leaf_hash,
     node_hash,
     root_from_leaves,
-    verify_consistency,
-    verify_inclusion,
 )
+from domain.integrity.merkle_verify import verify_consistency, verify_inclusion
 
 pytestmark = pytest.mark.unit
 

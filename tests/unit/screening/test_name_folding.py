@@ -46,6 +46,13 @@ def test_tokens_beginning_with_different_sounds_are_compared_by_edits_not_jaro_w
     assert token_similarity("erik", "eric", same_initial=True, same_skeleton=True) >= 0.9
 
 
+def test_the_arabic_ayn_is_kept_in_arabic_script_and_apostrophes_are_dropped_in_latin() -> None:
+    assert fold("معین") != fold("أمين")  # Moein is not Amin: both write ayn or alef, not an apostrophe
+    assert fold("عمر") == fold("عمر") == "3mr"
+    assert fold("Qar'awi") == fold("Qar`awi") == "qarawi"
+    assert name_similarity(fold_name("محمد معین"), fold_name("محمد أمين")) < 1.0
+
+
 def test_name_order_does_not_matter() -> None:
     assert sim("KHOROSHEV, Dmitry Yuryevich", "Dmitry Yuryevich Khoroshev") == 1.0
 

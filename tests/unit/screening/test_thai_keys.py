@@ -59,11 +59,39 @@ def test_silent_final_clusters_and_ro_han_follow_thai_spelling_rules(thai: str, 
 def test_a_word_keeps_its_letter_by_letter_key_and_gains_its_rtgs_final_sound_key(
     thai: str, letter_by_letter: str, rtgs: str,
 ) -> None:
-    assert thai_word_keys(thai) == [latin_word_key(letter_by_letter), latin_word_key(rtgs)]
+    keys = thai_word_keys(thai)
+    assert (keys[0], keys[-1]) == (latin_word_key(letter_by_letter), latin_word_key(rtgs))
+
+
+@pytest.mark.parametrize(("thai", "personal"), [
+    ("อานันท์", "anand"),  # the letter under the thanthakhat written all the same
+    ("ศักดิ์", "sakdi"),
+])
+def test_a_word_with_a_thanthakhat_also_gets_the_key_that_keeps_its_letter(thai: str, personal: str) -> None:
+    keys = thai_word_keys(thai)
+    assert latin_word_key(personal) in keys[1:-1]
+    assert keys[0] != latin_word_key(personal)  # the letter-by-letter key leaves it out
+
+
+def test_ng_before_a_silent_letter_closes_its_syllable() -> None:
+    assert thai_word_key("อนุพงษ์") == latin_word_key("anupong")  # not a silent cluster like ลักษณ์
+    assert thai_word_key("ลักษณ์") == latin_word_key("lak")
+
+
+@pytest.mark.parametrize(("thai", "rtgs", "not_rtgs"), [
+    ("พิศสุวรรณ", "phitsuwan", "phisuwan"),  # ศ before ส closes its syllable as "t"
+    ("จตุพร", "chatupho", "tupho"),  # a word's first letter opens its syllable: จ is not a final "t"
+])
+def test_an_s_class_letter_closes_its_syllable_before_another_unless_it_opens_the_word(
+    thai: str, rtgs: str, not_rtgs: str,
+) -> None:
+    sounded = thai_word_key(thai, final_sounds=True)
+    assert sounded == latin_word_key(rtgs)
+    assert sounded != latin_word_key(not_rtgs)
 
 
 def test_a_word_with_a_vowel_before_its_cluster_keeps_its_letters() -> None:
-    assert thai_word_keys("วงศ์") == [latin_word_key("wong")]  # ง opens no cluster: only ศ์ is silent
+    assert thai_word_keys("วงศ์")[0] == latin_word_key("wong")  # ง opens no cluster: only ศ์ is silent
     assert thai_word_keys("ศิลปอาชา") == [latin_word_key("silpaarcha")]  # ชา ends in a vowel: no final sound
     assert thai_word_key("สมัคร", final_sounds=True) != latin_word_key("samat")  # k is not t
 

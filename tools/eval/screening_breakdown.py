@@ -1,0 +1,64 @@
+"""Why ordinary names of one culture are flagged by name alone: the listed names and the token pairs
+behind each name-only hit or near-hit, and the most frequent of both.
+
+Usage: ``.venv/bin/python -m tools.eval.screening_breakdown ../shared/data fa_IR 11 500`` (data folder,
+faker locale, seed, number of names; the ordinary names of ``tools/eval/screening_scripts.py``).
+A token pair is shown as the screener compared it: consonant keys on the ``abjad`` path, folded tokens
+on the spelled one.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from domain.ports.screening import ScreeningHit, ScreeningQuery
+from domain.screening_rules import MatchLevel
+from ml.screening.consonants import consonant_name
+from ml.screening.loader import load_watchlists
+from ml.screening.normalise import FoldedName, fold_name
+from ml.screening.screener import RapidfuzzSanctionsScreener
+from ml.screening.similarity import paired_tokens
+from tools.eval.screening_scripts import ordinary_people
+
+TOP = 15
+
+
+def _pairs(query: FoldedName, listed: FoldedName) -> list[tuple[str, str, float]]:
+    return [(query.tokens[i], listed.tokens[j], round(sim, 2)) for sim, i, j in paired_tokens(query, listed)]
+
+
+def _as_compared(name: str, hit: ScreeningHit) -> tuple[FoldedName, FoldedName]:
+    fold = consonant_name if hit.via == "abjad" else fold_name
+    return fold(name), fold(hit.matched_name.text)
+
+
+def breakdown(data_dir: Path, locale: str, seed: int, count: int) -> str:
+    screener = RapidfuzzSanctionsScreener(load_watchlists(data_dir / "sanctions"))
+    lines: list[str] = []
+    listed: Counter[str] = Counter()
+    pairs: Counter[tuple[str, str]] = Counter()
+    flagged = 0
+    for name, _, _ in ordinary_people(locale, "", count, seed):
+        hits = [h for h in screener.screen(ScreeningQuery(name)).hits if h.level is not MatchLevel.CLEARED]
+        if not hits:
+            continue
+        flagged += 1
+        best = max(hits, key=lambda h: h.name_score)
+        compared = _pairs(*_as_compared(name, best))
+        lines.append(f"{name} | {best.level} via {best.via}, score {best.name_score} | {best.matched_name.text} "
+                     f"| {compared} | {len(hits)} entries")
+        listed[best.matched_name.text] += 1
+        pairs.update((q, t) for q, t, _ in compared)
+    lines += [f"flagged {flagged} of {count}", f"top listed names {listed.most_common(TOP)}",
+              f"top token pairs {pairs.most_common(TOP)}"]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    import sys
+
+    defaults = ["../shared/data", "fa_IR", "11", "500"]
+    args = sys.argv[1:5]
+    folder, loc, seed_text, count_text = args + defaults[len(args):]
+    print(breakdown(Path(folder), loc, int(seed_text), int(count_text)))
