@@ -17,6 +17,13 @@ on their consonant keys or as spelled with the lists' names in the same script, 
 ``cross_script.EnoughLetters``: short parts must agree exactly, longer ones closely; and a part that
 continues another by a whole further part ("محمدپارسا", "Mohammad-Parsa", against "محمد") carries the
 shorter part only through the name-score, not as evidence.
+
+Also used for every match found through a reading (the Latin readings of Han, kana and Greek names):
+a name compared by R readings meets about R times as many entries by chance as one compared once, so
+such a match singles out its entry only when ``entries * R / 2**bits`` is at most
+``MAX_EXPECTED_ENTRIES`` (docs/requirements/pipeline.md, "Sanctions & PEP screening"). Without it,
+an ordinary Chinese name read a dozen ways met listed names on a common family name and a loosely
+similar given name.
 """
 
 from __future__ import annotations
@@ -25,8 +32,8 @@ import math
 
 from ml.screening.cross_script import SHORT_KEY, WELL_PAIRED
 from ml.screening.index import WatchlistIndex
-from ml.screening.normalise import FoldedName
-from ml.screening.similarity import paired_tokens
+from ml.screening.normalise import FoldedName, initial_class, skeleton, token_weight
+from ml.screening.similarity import joined_similarity, paired_tokens
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
 # Arabic and Persian names (seed 11, not the reported seed; tools/eval/screening_scripts.py): with 4,
@@ -57,14 +64,43 @@ def is_compound_of(a: str, b: str) -> bool:
     return long.startswith(short) and len(long) - len(short) >= COMPOUND_TAIL
 
 
-def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex) -> float:
-    """The rarity of the listed name's parts that the query pairs well with, in bits."""
-    return sum(part_bits(index, listed.tokens[j]) for sim, i, j in paired_tokens(query, listed)
+def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *, joined_given: bool = False) -> float:
+    """The rarity of the listed name's parts that the query pairs well with, in bits.
+
+    ``joined_given``: the query is a reading that writes a given name's syllables as one part
+    (``readings``), so all of the listed name's parts count when the names agree with their spaces
+    removed, and a run of listed parts written apart that one query part writes joined ("Ying-jeou",
+    "Hsien Loong" against "yingjeou", "hsienloong") counts as one part carrying the bits of each."""
+    bits = [part_bits(index, token) for token in listed.tokens]
+    best = _paired_bits(query, listed, bits)
+    if not joined_given:
+        return best
+    if joined_similarity(query, listed) >= WELL_PAIRED:
+        return sum(bits)
+    n = len(listed.tokens)
+    for start in range(n - 1):
+        for end in range(start + 2, n + 1):
+            runs = [*((t,) for t in range(start)), tuple(range(start, end)), *((t,) for t in range(end, n))]
+            joined = _folded(["".join(listed.tokens[t] for t in run) for run in runs])
+            best = max(best, _paired_bits(query, joined, [sum(bits[t] for t in run) for run in runs]))
+    return best
+
+
+def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float]) -> float:
+    return sum(bits[j] for sim, i, j in paired_tokens(query, listed)
                if _well_paired(sim, query.tokens[i], listed.tokens[j]))
 
 
-def singles_out(query: FoldedName, listed: FoldedName, index: WatchlistIndex) -> bool:
+def _folded(tokens: list[str]) -> FoldedName:
+    return FoldedName(tokens=tuple(tokens), weights=tuple(token_weight(t) for t in tokens),
+                      skeletons=tuple(skeleton(t) for t in tokens), initials=tuple(initial_class(t) for t in tokens))
+
+
+def singles_out(
+    query: FoldedName, listed: FoldedName, index: WatchlistIndex, tries: int = 1, *, joined_given: bool = False
+) -> bool:
     """Whether the parts carrying the match are rare enough that at most ``MAX_EXPECTED_ENTRIES``
-    entries of the index would share them by chance."""
-    needed = math.log2((index.entry_count + 1) / MAX_EXPECTED_ENTRIES)
-    return carried_bits(query, listed, index) >= needed
+    entries of the index would share them by chance, the query having been compared in ``tries``
+    spellings (its readings); ``joined_given`` as in ``carried_bits``."""
+    needed = math.log2((index.entry_count + 1) * max(tries, 1) / MAX_EXPECTED_ENTRIES)
+    return carried_bits(query, listed, index, joined_given=joined_given) >= needed

@@ -128,6 +128,10 @@ class RapidfuzzSanctionsScreener:
             scores = self.index.matrix.scores(folded, ids)
             via = SPELLED if text == query.name else READING
             kept = [(self.index.names[i], s, via) for i, s in self._at_least(ids, scores, min_score)]
+            if via == READING:
+                # Each reading is one more chance to meet an unrelated listed name (``evidence``).
+                tries = len(readings)
+                kept = [k for k in kept if singles_out(folded, k[0].folded, self.index, tries, joined_given=True)]
             if thai and text == query.name:
                 # Thai read letter by letter stays close to how Thais spell their names, but it is a
                 # reading of another script all the same: at most a near-hit against a Latin name.

@@ -2,9 +2,12 @@
 behind each name-only hit or near-hit, and the most frequent of both.
 
 Usage: ``.venv/bin/python -m tools.eval.screening_breakdown ../shared/data fa_IR 11 500`` (data folder,
-faker locale, seed, number of names; the ordinary names of ``tools/eval/screening_scripts.py``).
+faker locale, seed, number of names; the ordinary names of ``tools/eval/screening_scripts.py``); a
+fifth argument ``written`` writes Chinese names as Chinese write them (``chinese_as_written``: family
+name first, no space), so that they take the Han readings.
 A token pair is shown as the screener compared it: consonant keys on the ``abjad`` path, folded tokens
-on the spelled one.
+on the spelled one, and on the ``reading`` path the tokens of the Latin reading that scores best
+against the listed name.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ from ml.screening.consonants import consonant_name
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import FoldedName, fold_name
 from ml.screening.screener import RapidfuzzSanctionsScreener
-from ml.screening.similarity import paired_tokens
-from tools.eval.screening_scripts import ordinary_people
+from ml.screening.similarity import name_similarity, paired_tokens
+from tools.eval.screening_scripts import chinese_as_written, ordinary_people
 
 TOP = 15
 
@@ -28,30 +31,37 @@ def _pairs(query: FoldedName, listed: FoldedName) -> list[tuple[str, str, float]
     return [(query.tokens[i], listed.tokens[j], round(sim, 2)) for sim, i, j in paired_tokens(query, listed)]
 
 
-def _as_compared(name: str, hit: ScreeningHit) -> tuple[FoldedName, FoldedName]:
+def _as_compared(screener: RapidfuzzSanctionsScreener, name: str, hit: ScreeningHit) -> tuple[FoldedName, FoldedName]:
+    listed = hit.matched_name.text
+    if hit.via == "reading":
+        readings = [fold_name(r) for r in screener.cross_script.readings(name)] or [fold_name(name)]
+        return max(readings, key=lambda r: name_similarity(r, fold_name(listed))), fold_name(listed)
     fold = consonant_name if hit.via == "abjad" else fold_name
-    return fold(name), fold(hit.matched_name.text)
+    return fold(name), fold(listed)
 
 
-def breakdown(data_dir: Path, locale: str, seed: int, count: int) -> str:
+def breakdown(data_dir: Path, locale: str, seed: int, count: int, written: bool = False) -> str:
     screener = RapidfuzzSanctionsScreener(load_watchlists(data_dir / "sanctions"))
+    generate = chinese_as_written if written else ordinary_people
     lines: list[str] = []
     listed: Counter[str] = Counter()
     pairs: Counter[tuple[str, str]] = Counter()
     flagged = 0
-    for name, _, _ in ordinary_people(locale, "", count, seed):
+    for name, _, _ in generate(locale, "", count, seed):
         hits = [h for h in screener.screen(ScreeningQuery(name)).hits if h.level is not MatchLevel.CLEARED]
         if not hits:
             continue
         flagged += 1
         best = max(hits, key=lambda h: h.name_score)
-        compared = _pairs(*_as_compared(name, best))
+        compared = _pairs(*_as_compared(screener, name, best))
         lines.append(f"{name} | {best.level} via {best.via}, score {best.name_score} | {best.matched_name.text} "
                      f"| {compared} | {len(hits)} entries")
         listed[best.matched_name.text] += 1
         pairs.update((q, t) for q, t, _ in compared)
     lines += [f"flagged {flagged} of {count}", f"top listed names {listed.most_common(TOP)}",
-              f"top token pairs {pairs.most_common(TOP)}"]
+              f"top token pairs {pairs.most_common(TOP)}",
+              "listed parts of those pairs in how many entries "
+              f"{ {t: screener.index.entries_with_token(t) for (_, t), _ in pairs.most_common(TOP)} }"]
     return "\n".join(lines)
 
 
@@ -61,4 +71,4 @@ if __name__ == "__main__":
     defaults = ["../shared/data", "fa_IR", "11", "500"]
     args = sys.argv[1:5]
     folder, loc, seed_text, count_text = args + defaults[len(args):]
-    print(breakdown(Path(folder), loc, int(seed_text), int(count_text)))
+    print(breakdown(Path(folder), loc, int(seed_text), int(count_text), sys.argv[5:6] == ["written"]))

@@ -11,6 +11,7 @@ from domain.screening_rules import MatchLevel
 from ml.screening.hokkien import hokkien_givens, poj, straits, tailo_readings
 from ml.screening.readings import latin_readings
 from ml.screening.screener import RapidfuzzSanctionsScreener
+from tests.unit.screening.support import unrelated_entries
 
 pytestmark = pytest.mark.unit
 
@@ -21,7 +22,8 @@ ENTRIES = (
     WatchlistEntry("TEST", "hk1", EntityKind.INDIVIDUAL, (ListedName("Lam Cheng Mei-ling", NameKind.PRIMARY),)),
     WatchlistEntry("TEST", "hk2", EntityKind.INDIVIDUAL, (ListedName("Au-Yeung Mei-ling", NameKind.PRIMARY),)),
 )
-SCREENER = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)))
+SCREENER = RapidfuzzSanctionsScreener(Watchlist((*ENTRIES, *unrelated_entries()),
+                                                ModelProvenance("test-lists", "1", "0" * 64)))
 
 
 def levels(name: str) -> dict[str, MatchLevel]:
@@ -77,6 +79,7 @@ def test_two_family_names_are_read_as_two_words_too() -> None:
 @pytest.mark.parametrize("listed", ["Chiang Ching-kuo", "Chiang Chingkuo", "Chiang Ching Kuo", "Ching-kuo Chiang"])
 def test_a_wade_giles_given_name_is_found_hyphenated_joined_or_split(listed: str) -> None:
     entries = (WatchlistEntry("TEST", "wg1", EntityKind.INDIVIDUAL, (ListedName(listed, NameKind.PRIMARY),)),)
-    screener = RapidfuzzSanctionsScreener(Watchlist(entries, ModelProvenance("test-lists", "1", "0" * 64)))
+    screener = RapidfuzzSanctionsScreener(Watchlist((*entries, *unrelated_entries()),
+                                                    ModelProvenance("test-lists", "1", "0" * 64)))
     assert {h.entry_id: h.level for h in screener.screen(ScreeningQuery("蔣經國")).hits} == {"wg1": MatchLevel.NEAR_HIT}
     assert screener.screen(ScreeningQuery("蔣介石")).hits == ()

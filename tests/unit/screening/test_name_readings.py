@@ -11,6 +11,7 @@ from domain.screening_rules import MatchLevel
 from ml.screening.chinese_surnames import surname_spellings
 from ml.screening.readings import hong_kong, japanese_reading, japanese_readings, latin_readings, wade_giles
 from ml.screening.screener import RapidfuzzSanctionsScreener
+from tests.unit.screening.support import unrelated_entries
 
 pytestmark = pytest.mark.unit
 
@@ -20,7 +21,8 @@ ENTRIES = (
     WatchlistEntry("TEST", "jp1", EntityKind.INDIVIDUAL, (ListedName("ABE Shinzo", NameKind.PRIMARY),)),
     WatchlistEntry("TEST", "sg1", EntityKind.INDIVIDUAL, (ListedName("Tan Chien-ming", NameKind.PRIMARY),)),
 )
-SCREENER = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)))
+SCREENER = RapidfuzzSanctionsScreener(Watchlist((*ENTRIES, *unrelated_entries()),
+                                                ModelProvenance("test-lists", "1", "0" * 64)))
 
 
 def levels(name: str) -> dict[str, MatchLevel]:
