@@ -13,10 +13,13 @@ vowels).
 
 Used where a part's letters say least: names written without short vowels (the Arabic script) compared
 on their consonant keys or as spelled with the lists' names in the same script, where "محمد" is both
-"Mohammad" and "Mahmoud" and a four-letter part is a whole name. Pairs count as in
-``cross_script.EnoughLetters``: short parts must agree exactly, longer ones closely; and a part that
-continues another by a whole further part ("محمدپارسا", "Mohammad-Parsa", against "محمد") carries the
-shorter part only through the name-score, not as evidence.
+"Mohammad" and "Mahmoud" and a four-letter part is a whole name. Which pairs count: consonant keys
+already fold the letters that spellings confuse, so keys of one name part agree exactly or differ by a
+suffix ("hsn"/"hsny", Hossein/Hosseini); keys that differ otherwise ("bhrm" Bahram, "brhm" Ibrahim)
+still count in the name score but are no evidence. Spelled parts count as in
+``cross_script.EnoughLetters``: short ones must agree exactly, longer ones closely. Either way a part
+that continues another by a whole further part ("محمدپارسا", "Mohammad-Parsa", against "محمد") is no
+evidence of the shorter one.
 
 Also used for every match found through a reading (the Latin readings of Han, kana and Greek names):
 a name compared by R readings meets about R times as many entries by chance as one compared once, so
@@ -37,7 +40,8 @@ from ml.screening.similarity import joined_similarity, paired_tokens
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
 # Arabic and Persian names (seed 11, not the reported seed; tools/eval/screening_scripts.py): with 4,
-# Persian name-only flags fell from 76 to 30 per 1,000 and Arabic from 17 to 11, the tune half still
+# Persian name-only flags fell from 76 to 30 per 1,000 and Arabic from 17 to 11 (to 18 and 12 with the
+# folding of the ayn and keys counted only when they agree or differ by a suffix), the tune half still
 # found 141/155 as before; 3 flagged as many and found 139/155.
 MAX_EXPECTED_ENTRIES = 4.0
 # Letters past the end of the other part that make a part a compound, not a spelling of it: one or
@@ -52,7 +56,9 @@ def part_bits(index: WatchlistIndex, token: str) -> float:
     return math.log2((index.entry_count + 1) / (index.entries_with_token(token) + 1))
 
 
-def _well_paired(sim: float, a: str, b: str) -> bool:
+def _well_paired(sim: float, a: str, b: str, *, keys: bool) -> bool:
+    if keys:  # keys already fold what spellings confuse: the same part agrees, or differs by a suffix
+        return a == b or ((a.startswith(b) or b.startswith(a)) and not is_compound_of(a, b))
     if min(len(a), len(b)) < SHORT_KEY:
         return a == b
     return sim >= WELL_PAIRED and not is_compound_of(a, b)
@@ -64,15 +70,17 @@ def is_compound_of(a: str, b: str) -> bool:
     return long.startswith(short) and len(long) - len(short) >= COMPOUND_TAIL
 
 
-def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *, joined_given: bool = False) -> float:
-    """The rarity of the listed name's parts that the query pairs well with, in bits.
+def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *, keys: bool = False,
+                 joined_given: bool = False) -> float:
+    """The rarity of the listed name's parts that the query pairs well with, in bits; ``keys``: the
+    names are consonant keys (``consonants.consonant_name``), else spelled (``normalise.fold_name``).
 
     ``joined_given``: the query is a reading that writes a given name's syllables as one part
     (``readings``), so all of the listed name's parts count when the names agree with their spaces
     removed, and a run of listed parts written apart that one query part writes joined ("Ying-jeou",
     "Hsien Loong" against "yingjeou", "hsienloong") counts as one part carrying the bits of each."""
     bits = [part_bits(index, token) for token in listed.tokens]
-    best = _paired_bits(query, listed, bits)
+    best = _paired_bits(query, listed, bits, keys)
     if not joined_given:
         return best
     if joined_similarity(query, listed) >= WELL_PAIRED:
@@ -82,13 +90,13 @@ def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *
         for end in range(start + 2, n + 1):
             runs = [*((t,) for t in range(start)), tuple(range(start, end)), *((t,) for t in range(end, n))]
             joined = _folded(["".join(listed.tokens[t] for t in run) for run in runs])
-            best = max(best, _paired_bits(query, joined, [sum(bits[t] for t in run) for run in runs]))
+            best = max(best, _paired_bits(query, joined, [sum(bits[t] for t in run) for run in runs], keys))
     return best
 
 
-def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float]) -> float:
+def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float], keys: bool) -> float:
     return sum(bits[j] for sim, i, j in paired_tokens(query, listed)
-               if _well_paired(sim, query.tokens[i], listed.tokens[j]))
+               if _well_paired(sim, query.tokens[i], listed.tokens[j], keys=keys))
 
 
 def _folded(tokens: list[str]) -> FoldedName:
@@ -97,10 +105,11 @@ def _folded(tokens: list[str]) -> FoldedName:
 
 
 def singles_out(
-    query: FoldedName, listed: FoldedName, index: WatchlistIndex, tries: int = 1, *, joined_given: bool = False
+    query: FoldedName, listed: FoldedName, index: WatchlistIndex, tries: int = 1, *, keys: bool = False,
+    joined_given: bool = False,
 ) -> bool:
     """Whether the parts carrying the match are rare enough that at most ``MAX_EXPECTED_ENTRIES``
     entries of the index would share them by chance, the query having been compared in ``tries``
-    spellings (its readings); ``joined_given`` as in ``carried_bits``."""
+    spellings (its readings); ``keys`` and ``joined_given`` as in ``carried_bits``."""
     needed = math.log2((index.entry_count + 1) * max(tries, 1) / MAX_EXPECTED_ENTRIES)
-    return carried_bits(query, listed, index, joined_given=joined_given) >= needed
+    return carried_bits(query, listed, index, keys=keys, joined_given=joined_given) >= needed

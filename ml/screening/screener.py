@@ -158,7 +158,7 @@ class RapidfuzzSanctionsScreener:
         kept = []
         for candidate, score, via in found:
             query, index = (spelled, self.index) if via == SPELLED else (keys, self.cross_script.abjad)
-            if singles_out(query, candidate.folded, index):
+            if singles_out(query, candidate.folded, index, keys=via != SPELLED):
                 kept.append((candidate, score, via))
         return kept
 

@@ -132,6 +132,17 @@ def test_original_script_names_are_screened(screener: RapidfuzzSanctionsScreener
     assert ("UN", "IQi.001") in {(h.list_name, h.entry_id) for h in result.hits}
 
 
+def test_ordinary_persian_names_on_common_parts_are_not_flagged_and_listed_ones_still_hit(
+    screener: RapidfuzzSanctionsScreener,
+) -> None:
+    # "Mohammad-Parsa Sayadi", "Mohammad Hamidi": "Mohammad" plus one common part ("Mohammad Sayed",
+    # "Mahmoud Hamid" on consonant keys); flagged before the rare-parts rule (ml/screening/evidence.py).
+    for ordinary in ("محمدپارسا صیادی", "محمد حمیدی", "محمدیاسین معین"):
+        assert not [h for h in screener.screen(ScreeningQuery(ordinary)).hits if h.level is not MatchLevel.CLEARED]
+    listed = screener.screen(ScreeningQuery("محمد احمدی"))  # the list's own Arabic-script alias of TAi.031
+    assert (listed.hits[0].entry_id, listed.hits[0].level) == ("TAi.031", MatchLevel.HIT)
+
+
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
     parser = argparse.ArgumentParser()
     cli_ml_screening.register(parser.add_subparsers(dest="ml_command", required=True))
