@@ -12,9 +12,18 @@ from pathlib import Path
 import pytest
 
 from domain.checks import Outcome
-from domain.ports.screening import EntityKind, ScreeningQuery, screening_check_result
+from domain.ports.screening import (
+    EntityKind,
+    ListedName,
+    NameKind,
+    ScreeningQuery,
+    Watchlist,
+    WatchlistEntry,
+    screening_check_result,
+)
 from domain.screening_rules import MatchLevel
 from ml.screening.countries import to_alpha3
+from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
 from ml.screening.screener import RapidfuzzSanctionsScreener
 from ml.screening.similarity import name_similarity
@@ -141,6 +150,35 @@ def test_ordinary_persian_names_on_common_parts_are_not_flagged_and_listed_ones_
         assert not [h for h in screener.screen(ScreeningQuery(ordinary)).hits if h.level is not MatchLevel.CLEARED]
     listed = screener.screen(ScreeningQuery("محمد احمدی"))  # the list's own Arabic-script alias of TAi.031
     assert (listed.hits[0].entry_id, listed.hits[0].level) == ("TAi.031", MatchLevel.HIT)
+
+
+def test_every_listed_name_in_its_own_script_still_finds_its_entry(screener: RapidfuzzSanctionsScreener) -> None:
+    """The rarity rules drop loose matches on common name parts; a listed person's own name is no loose
+    match, however common its parts ("محمد احمد"): screened exactly, each finds its entry."""
+    own_script = [(e.list_name, e.entry_id, n.text) for e in screener.watchlist.entries for n in e.names
+                  if n.quality == "original script" and any(ch.isalpha() and not ch.isascii() for ch in n.text)]
+    assert len(own_script) > 300
+    missed = []
+    for list_name, entry_id, text in own_script:
+        levels = [h.level for h in screener.screen(ScreeningQuery(text)).hits
+                  if (h.list_name, h.entry_id) == (list_name, entry_id)]
+        if not levels or levels[0] not in (MatchLevel.HIT, MatchLevel.NEAR_HIT):
+            missed.append((entry_id, text))
+    assert missed == []
+
+
+def test_common_chinese_names_written_in_han_still_find_a_listed_latin_spelling() -> None:
+    """The rule for matches through readings counts the readings tried; an exact reading of a listed
+    name still stands, even for the commonest Chinese names."""
+    common = (("张伟", "ZHANG Wei"), ("王伟", "WANG Wei"), ("李娜", "LI Na"), ("李军", "LI Jun"),
+              ("刘洋", "LIU Yang"), ("王秀英", "WANG Xiuying"), ("陳水扁", "CHEN Shui-bian"))
+    lists = load_watchlists(LISTS)
+    listed = tuple(WatchlistEntry("TEST", f"zh{i}", EntityKind.INDIVIDUAL, (ListedName(latin, NameKind.PRIMARY),))
+                   for i, (_, latin) in enumerate(common))
+    screener = RapidfuzzSanctionsScreener(Watchlist(lists.entries + listed, lists.provenance))
+    for i, (han, latin) in enumerate(common):
+        levels = [h.level for h in screener.screen(ScreeningQuery(han)).hits if h.entry_id == f"zh{i}"]
+        assert levels == [MatchLevel.NEAR_HIT], (han, latin)  # across scripts: a near-hit, never a hit
 
 
 def run_cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, dict[str, object]]:
