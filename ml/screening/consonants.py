@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
+from ml.screening.normalise import FoldedName, fold, folded_tokens
 
 # One class letter per group of sounds that Latin spellings of Arabic and Hebrew names interchange.
 _ARABIC = {
@@ -134,10 +134,4 @@ def consonant_name(text: str) -> FoldedName:
     keys = [k for k in (_abjad_keys(text) if script in ABJAD_SCRIPTS else _latin_keys(text)) if k]
     if script != "HEBREW":  # the compounds are Arabic ones ("Dan", "Levi" are names of their own)
         keys = _compounds(keys)
-    tokens = tuple(k for k in keys if k)
-    return FoldedName(
-        tokens=tokens,
-        weights=tuple(token_weight(t) for t in tokens),
-        skeletons=tuple(skeleton(t) for t in tokens),
-        initials=tuple(initial_class(t) for t in tokens),
-    )
+    return folded_tokens(keys)

@@ -30,7 +30,7 @@ from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_scri
 from ml.screening.greek import greek_readings
 from ml.screening.hebrew import hebrew_word_keys, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
-from ml.screening.normalise import FoldedName, fold, initial_class, skeleton, token_weight
+from ml.screening.normalise import FoldedName, fold, folded_tokens
 from ml.screening.readings import latin_readings
 from ml.screening.romanise import east_asian_script, korean_key, latin_reading
 from ml.screening.similarity import joined_similarity, paired_tokens
@@ -61,16 +61,10 @@ SHORT_KEY = 4
 JOINED_AGREES = 0.9
 
 
-def _folded(tokens: list[str]) -> FoldedName:
-    kept = tuple(t for t in tokens if t)
-    return FoldedName(tokens=kept, weights=tuple(token_weight(t) for t in kept),
-                      skeletons=tuple(skeleton(t) for t in kept), initials=tuple(initial_class(t) for t in kept))
-
-
 def korean_name(text: str) -> FoldedName:
     """A name as Korean-key tokens: Hangul read syllable by syllable, Latin folded token by token."""
     reading = latin_reading(text) if east_asian_script(text) == "hangul" else None
-    return _folded([korean_key(t) for t in (reading or fold(text)).split()])
+    return folded_tokens([korean_key(t) for t in (reading or fold(text)).split()])
 
 
 def hebrew_name(text: str) -> FoldedName:
@@ -81,7 +75,7 @@ def hebrew_name(text: str) -> FoldedName:
 def hebrew_names(text: str) -> list[FoldedName]:
     """The name's Hebrew keys, then for each word whose ו may be "v" the keys with that word read so."""
     if dominant_script(text) != "HEBREW":
-        return [_folded([latin_word_key(t) for t in fold(text).split()])]
+        return [folded_tokens([latin_word_key(t) for t in fold(text).split()])]
     return _key_variants([hebrew_word_keys(w) for w in text.replace("-", " ").replace("\u05be", " ").split()])
 
 
@@ -93,7 +87,7 @@ def _key_variants(words: list[list[str]]) -> list[FoldedName]:
     variants = [[*first[:i], key, *first[i + 1:]] for i, keys in enumerate(words) for key in keys[1:]]
     variants.append([keys[-1] for keys in words])
     unique = dict.fromkeys(tuple(tokens) for tokens in (first, *variants))
-    return [_folded(list(tokens)) for tokens in unique]
+    return [folded_tokens(list(tokens)) for tokens in unique]
 
 
 def thai_name(text: str) -> FoldedName:
@@ -106,7 +100,7 @@ def thai_names(text: str) -> list[FoldedName]:
     """The name's Thai keys as spelled, then for each word read by its RTGS final sounds the keys so."""
     if dominant_script(text) == "THAI":
         return _key_variants([thai_word_keys(w) for w in text.split()])
-    return [_folded([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])]
+    return [folded_tokens([thai_latin_key(t) for t in fold(text.replace("-", "")).split()])]
 
 
 @dataclass(frozen=True)

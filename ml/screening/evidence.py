@@ -35,7 +35,7 @@ import math
 
 from ml.screening.cross_script import SHORT_KEY, WELL_PAIRED
 from ml.screening.index import WatchlistIndex
-from ml.screening.normalise import FoldedName, initial_class, skeleton, token_weight
+from ml.screening.normalise import FoldedName, folded_tokens
 from ml.screening.similarity import joined_similarity, paired_tokens
 
 # Chosen on the tune half of the UN list's Arabic original-script names against generated ordinary
@@ -89,7 +89,7 @@ def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *
     for start in range(n - 1):
         for end in range(start + 2, n + 1):
             runs = [*((t,) for t in range(start)), tuple(range(start, end)), *((t,) for t in range(end, n))]
-            joined = _folded(["".join(listed.tokens[t] for t in run) for run in runs])
+            joined = folded_tokens(["".join(listed.tokens[t] for t in run) for run in runs])
             best = max(best, _paired_bits(query, joined, [sum(bits[t] for t in run) for run in runs], keys))
     return best
 
@@ -97,11 +97,6 @@ def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *
 def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float], keys: bool) -> float:
     return sum(bits[j] for sim, i, j in paired_tokens(query, listed)
                if _well_paired(sim, query.tokens[i], listed.tokens[j], keys=keys))
-
-
-def _folded(tokens: list[str]) -> FoldedName:
-    return FoldedName(tokens=tuple(tokens), weights=tuple(token_weight(t) for t in tokens),
-                      skeletons=tuple(skeleton(t) for t in tokens), initials=tuple(initial_class(t) for t in tokens))
 
 
 def singles_out(

@@ -8,6 +8,7 @@ punctuation removal and particle handling, so "Dmitrïy KHOROSHEV", "khoroshev, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from anyascii import anyascii
@@ -92,11 +93,17 @@ def token_weight(token: str) -> float:
     return base * PARTICLE_WEIGHT if token in PARTICLES else base
 
 
-def fold_name(text: str) -> FoldedName:
-    tokens = tuple(fold(text).split())
+def folded_tokens(tokens: Iterable[str]) -> FoldedName:
+    """A ``FoldedName`` of already folded name parts (empty parts dropped), with their weights,
+    skeletons and initials."""
+    kept = tuple(t for t in tokens if t)
     return FoldedName(
-        tokens=tokens,
-        weights=tuple(token_weight(t) for t in tokens),
-        skeletons=tuple(skeleton(t) for t in tokens),
-        initials=tuple(initial_class(t) for t in tokens),
+        tokens=kept,
+        weights=tuple(token_weight(t) for t in kept),
+        skeletons=tuple(skeleton(t) for t in kept),
+        initials=tuple(initial_class(t) for t in kept),
     )
+
+
+def fold_name(text: str) -> FoldedName:
+    return folded_tokens(fold(text).split())
