@@ -22,6 +22,7 @@ from ml.document.exposure import (
     DARK_P95,
     MIN_SPOT,
     WASHED_P1,
+    GreyLevels,
     glare_share,
     specular_share,
     too_dark,
@@ -40,9 +41,11 @@ def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, pho
     """Measure the rectified ``document`` (and where it sits in ``frame``) against the thresholds of
     requirements/pipeline §3."""
     gray = to_gray(document)
-    sharpness = float(cv2.Laplacian(gray, cv2.CV_64F).var())
+    _, deviation = cv2.meanStdDev(cv2.Laplacian(gray, cv2.CV_64F))
+    sharpness = float(deviation[0, 0]) ** 2  # the Laplacian's variance
     brightness = float(gray.mean())  # reported; exposure is judged by ml/document/exposure.py
-    glare, spots = glare_share(gray), specular_share(gray)
+    levels = GreyLevels.of(gray)
+    glare, spots = glare_share(gray, levels), specular_share(gray, levels)
     issues: list[QualityIssue] = []
     if sharpness <= MIN_SHARPNESS:
         issues.append(QualityIssue("sharpness", sharpness, f"> {MIN_SHARPNESS:g}", Guidance.HOLD_STEADY))
@@ -51,10 +54,10 @@ def assess_quality(frame: Image, document: Image, region: DocumentRegion, *, pho
     elif spots >= MIN_SPOT and sharpness > MIN_SHARPNESS:
         # (A blurred white page's blank paper is as solid as a highlight: blur is its issue, not glare.)
         issues.append(QualityIssue("glare_spot_ratio", spots, f"< {MIN_SPOT:g}", Guidance.REDUCE_GLARE))
-    if too_dark(gray):
+    if too_dark(gray, levels):
         issues.append(QualityIssue("brightness", brightness, f"lightest 5% >= {DARK_P95:g}",
                                    Guidance.IMPROVE_LIGHTING))
-    elif washed_out(gray):
+    elif washed_out(gray, levels):
         issues.append(QualityIssue("brightness", brightness, f"darkest 1% <= {WASHED_P1:g}",
                                    Guidance.REDUCE_LIGHTING))
     found = region.corners is not None

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
-from ml.document.exposure import MIN_SPOT, glare_share, specular_share
+from ml.document.exposure import MIN_SPOT, GreyLevels, glare_share, specular_share
 from ml.document.images import Image
 
 pytestmark = pytest.mark.unit
@@ -56,3 +59,14 @@ def test_scattered_blown_out_pixels_are_not_a_spot() -> None:
 
 def test_a_small_highlight_stays_under_the_threshold() -> None:
     assert specular_share(with_highlight(printed_page(229), radius=8)) < MIN_SPOT
+
+
+@settings(max_examples=300, deadline=None)
+@given(pixels=arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40))),
+       q=st.sampled_from([0.0, 1.0, 5.0, 50.0, 95.0, 99.0, 100.0]))
+def test_grey_levels_give_numpys_order_statistics_exactly(pixels: Image, q: float) -> None:
+    levels = GreyLevels.of(pixels)
+    assert levels.percentile(q) == float(np.percentile(pixels, q))
+    assert levels.median() == float(np.median(pixels))
+    assert levels.at_least(250) == np.count_nonzero(pixels >= 250)
+    assert levels.at_least(0) == pixels.size
