@@ -7,7 +7,7 @@ builds the deterministic sandbox set with the same shape. OpenCV DNN nets and Me
 not safe to call from several threads at once, so the face family has its own lock: requests run in
 a thread pool (off the event loop) and queue per model rather than corrupting its state. The
 document reader needs none: its OCR engines (one per core) and its portrait detector each let one
-call through at a time, so concurrent reads overlap (``ml.document.ocr.RapidOcrEnginePool``).
+call through at a time, so concurrent reads overlap (``ml.document.ocr_pool.RapidOcrEnginePool``).
 
 Watchlists come from ``KYC_WATCHLIST_DIR`` (production) or an explicit folder (tests use
 ``../shared/data/sanctions``); without one, a requested screening check fails loudly, naming the

@@ -1,6 +1,6 @@
 """``AddressProofReader`` adapter: every text line of an address document, read by rapidocr.
 
-It reuses the process-wide engine of ``ml.document.ocr`` (``shared_engine``): the same PP-OCRv6 models
+It reuses the process-wide engine of ``ml.document.ocr_pool`` (``shared_engine``): the same PP-OCRv6 models
 from the rapidocr wheel, loaded once, with the same thread and detector settings, so a second family of
 OCR sessions never competes for the 2 cores. A bill or statement is read whole (detection, then every
 line recognised): there is no band to pick first as on an ID page. The engine serialises its own calls,
@@ -13,7 +13,8 @@ import time
 
 from domain.ports.address_proof import AddressDocumentReading, PrintedLine
 from ml.document.images import decode_image
-from ml.document.ocr import RapidOcrEngine, shared_engine
+from ml.document.ocr import RapidOcrEngine
+from ml.document.ocr_pool import shared_engine
 
 
 class RapidOcrAddressProofReader:

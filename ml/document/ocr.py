@@ -16,12 +16,9 @@ once at load so the first read is not a cold start.
 from __future__ import annotations
 
 import os
-import queue
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -36,7 +33,6 @@ from ml.document.images import Image, as_image
 
 DET_LIMIT_SIDE = 640
 MIN_TEXT_SCORE = 0.5  # rapidocr's own default (Global.text_score): lower-scored lines are noise
-REC_BATCH = 6  # rapidocr's default batch; lines are batched by similar width, padding stays small
 OCR_THREADS = max(1, min(2, os.cpu_count() or 1))
 OCR_ENGINES = int(os.environ.get("KYC_OCR_ENGINES") or max(1, min(4, os.cpu_count() or 1)))
 
@@ -146,7 +142,7 @@ class RapidOcrEngine:
         params: dict[str, Any] = {
             "Global.log_level": "warning", "Global.use_cls": False, "Global.text_score": MIN_TEXT_SCORE,
             "Det.model_path": str(det.path), "Rec.model_path": str(rec.path), "Cls.model_path": str(cls.path),
-            "Det.limit_type": "max", "Det.limit_side_len": DET_LIMIT_SIDE, "Rec.rec_batch_num": REC_BATCH,
+            "Det.limit_type": "max", "Det.limit_side_len": DET_LIMIT_SIDE,
             "EngineConfig.onnxruntime.intra_op_num_threads": threads,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
@@ -181,70 +177,24 @@ class RapidOcrEngine:
                   max_aspect: float | None = None) -> list[OcrLine]:
         """The text of each box, in the order given; empty and low-score readings are left out.
         ``max_aspect`` squeezes long lines to at most that width / height before recognition."""
-        if not boxes:
-            return []
+        return [line for line in self.recognise_each(image, boxes, max_aspect=max_aspect) if line is not None]
+
+    def recognise_each(self, image: Image, boxes: Sequence[TextBox], *,
+                       max_aspect: float | None = None) -> list[OcrLine | None]:
+        """Each box's reading (``None`` when empty or scored below ``MIN_TEXT_SCORE``), one box at a time.
+
+        A line is recognised by itself, not in a batch: rapidocr pads every line of a batch to the
+        widest one's width, so a batch costs more (on the specimen pages 22 % more CPU for the same
+        texts) and a line's reading would depend on the lines read with it."""
         crops = [_crop(image, b.quad, max_aspect) for b in boxes]
+        readings: list[OcrLine | None] = []
         with self._lock:
-            out = self._recogniser(self._rec_input(img=crops))
-        lines = []
-        for b, text, score in zip(boxes, out.txts or (), out.scores, strict=True):
-            if str(text).strip() and float(score) >= MIN_TEXT_SCORE:
-                lines.append(OcrLine(str(text), float(score), b.box))
-        return lines
+            outs = [self._recogniser(self._rec_input(img=[crop])) for crop in crops]
+        for b, out in zip(boxes, outs, strict=True):
+            text, score = str((out.txts or ("",))[0]), float(out.scores[0]) if out.scores else 0.0
+            readings.append(OcrLine(text, score, b.box) if text.strip() and score >= MIN_TEXT_SCORE else None)
+        return readings
 
     def read_lines(self, image: Image) -> list[OcrLine]:
         """All text lines, top to bottom then left to right."""
         return self.recognise(image, self.detect(image))
-
-
-class RapidOcrEnginePool:
-    """Several engines, each serving one call at a time, so reads run side by side.
-
-    One engine's sessions are shared state (its lock lets one image through at a time): with one
-    engine, concurrent verifications queued behind it (docs/targets.md §2). onnxruntime would run
-    one session from several threads, but rapidocr's pre- and post-processing wrappers keep state
-    per call, so each concurrent read gets an engine of its own instead. Measured with
-    ``ops.bench.document_concurrency`` on 2 cores: engines with one intra-op thread each read more
-    documents a second under concurrent load than one engine with two threads.
-    """
-
-    def __init__(self, engines: int = OCR_ENGINES, threads: int | None = None) -> None:
-        per_engine = threads if threads is not None else (1 if engines > 1 else OCR_THREADS)
-        self._engines = [RapidOcrEngine(threads=per_engine) for _ in range(max(1, engines))]
-        self._idle: queue.SimpleQueue[RapidOcrEngine] = queue.SimpleQueue()
-        for engine in self._engines:
-            self._idle.put(engine)
-        self.provenance = self._engines[0].provenance
-
-    @property
-    def size(self) -> int:
-        return len(self._engines)
-
-    @contextmanager
-    def _engine(self) -> Iterator[RapidOcrEngine]:
-        engine = self._idle.get()
-        try:
-            yield engine
-        finally:
-            self._idle.put(engine)
-
-    def detect(self, image: Image) -> list[TextBox]:
-        with self._engine() as engine:
-            return engine.detect(image)
-
-    def recognise(self, image: Image, boxes: Sequence[TextBox], *,
-                  max_aspect: float | None = None) -> list[OcrLine]:
-        if not boxes:
-            return []
-        with self._engine() as engine:
-            return engine.recognise(image, boxes, max_aspect=max_aspect)
-
-    def read_lines(self, image: Image) -> list[OcrLine]:
-        return self.recognise(image, self.detect(image))
-
-
-@cache
-def shared_engine() -> RapidOcrEnginePool:
-    """The process-wide OCR engines (models load once per engine; ``KYC_OCR_ENGINES``, default one
-    per core up to 4)."""
-    return RapidOcrEnginePool()

@@ -27,7 +27,8 @@ from ml.document.low_resolution import (
     upscale_factor,
 )
 from ml.document.mrz_band import mrz_band
-from ml.document.ocr import RapidOcrEngine, RapidOcrEnginePool, TextBox, shared_engine
+from ml.document.ocr import RapidOcrEngine, TextBox
+from ml.document.ocr_pool import RapidOcrEnginePool, shared_engine
 from ml.document.orientation import (
     SIDEWAYS,
     UPSIDE_DOWN,

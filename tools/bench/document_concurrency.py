@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
-from ml.document.ocr import RapidOcrEnginePool
+from ml.document.ocr_pool import RapidOcrEnginePool
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 
 DATA = Path(__file__).resolve().parents[2] / ".." / "shared" / "data"

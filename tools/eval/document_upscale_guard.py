@@ -30,7 +30,7 @@ from domain.documents.mrz import MrzRecord
 from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
 from ml.document.low_resolution import upscale_factor, upscaled
-from ml.document.ocr import shared_engine
+from ml.document.ocr_pool import shared_engine
 from ml.document.page_text import read_page_text
 from ml.document.reader import OpenCvRapidOcrDocumentReader
 from tools.eval.document_mrz import mrz_image_ok

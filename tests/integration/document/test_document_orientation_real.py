@@ -9,7 +9,7 @@ import pytest
 
 from domain.ports.document import to_check_results
 from ml.document.mrz_band import mrz_band
-from ml.document.ocr import shared_engine
+from ml.document.ocr_pool import shared_engine
 from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
 from tests.integration.document.specimens import DATA, IMAGES, SPECIMEN_DAY

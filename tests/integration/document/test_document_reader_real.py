@@ -15,7 +15,7 @@ from ml.document import models
 from ml.document.errors import ImageUnreadableError, ModelMissingError
 from ml.document.geometry import find_document, rectify
 from ml.document.images import decode_image
-from ml.document.ocr import shared_engine
+from ml.document.ocr_pool import shared_engine
 from ml.document.page_text import read_mrz, read_page_text
 from ml.document.quality import assess_quality
 from ml.document.reader import OpenCvRapidOcrDocumentReader
