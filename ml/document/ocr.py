@@ -82,6 +82,10 @@ class TextLineOcr(Protocol):
         ``max_aspect`` squeezes long lines to at most that width / height before recognition."""
         ...
 
+    def side_by_side(self) -> int:
+        """How many lines one ``recognise`` call can read at the same time now (at least 1)."""
+        ...
+
 
 def _text_box(quad: NDArray[np.float32]) -> TextBox:
     xs, ys = quad[:, 0], quad[:, 1]
@@ -194,6 +198,10 @@ class RapidOcrEngine:
             text, score = str((out.txts or ("",))[0]), float(out.scores[0]) if out.scores else 0.0
             readings.append(OcrLine(text, score, b.box) if text.strip() and score >= MIN_TEXT_SCORE else None)
         return readings
+
+    def side_by_side(self) -> int:
+        """One engine reads one line at a time."""
+        return 1
 
     def read_lines(self, image: Image) -> list[OcrLine]:
         """All text lines, top to bottom then left to right."""

@@ -103,6 +103,10 @@ class RapidOcrEnginePool:
                     self._idle.put(helper)
         return [line for b in boxes if (line := readings[b]) is not None]
 
+    def side_by_side(self) -> int:
+        """The engines idle now: a read holds one and is lent the others."""
+        return max(1, self._idle.qsize())
+
     def read_lines(self, image: Image) -> list[OcrLine]:
         return self.recognise(image, self.detect(image))
 

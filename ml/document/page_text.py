@@ -8,6 +8,8 @@ Recognition is the cost (~10-120 ms per line on one core, a data page has ~30 li
 3. recognise other lines only until the visual zone shows what the domain's MRZ-vs-printed check needs
    (the MRZ's document number and surname: ``domain/documents/validation.py``, requirements/platform §3.3 "coherence").
    Lines are tried most-likely first: a line about as long as the surname or number printed alone.
+   Each look reads as many lines as the OCR can read side by side at that moment (one line when
+   every other engine is busy with another read: then a line is never read beyond the need).
    A value counts as shown when the domain's own check passes for it on one line by itself; then it also
    passes on the lines kept (in reading order), and on all the lines of the page, so the verdict is the
    one a full read gives. When a value is not on any one line, every line is read and the domain decides
@@ -33,7 +35,6 @@ from ml.document.images import Image
 from ml.document.mrz_band import MRZ_MAX_ASPECT, mrz_band
 from ml.document.ocr import OcrLine, TextBox, TextLineOcr
 
-PRINTED_BATCH = 3  # lines recognised between two looks at the agreement: fewer wastes less
 CHAR_ASPECT = 0.5  # detected box width / height per printed character (0.46-0.55 on the ICAO specimens)
 _AGREEMENT = "mrz_vs_printed"
 _NEEDED = frozenset({"document_number", "surname"})  # what the domain's agreement check looks for
@@ -92,13 +93,16 @@ def _printed_until_shown(ocr: TextLineOcr, page: Image, rest: list[TextBox], mrz
     lines: list[OcrLine] = []
     shown: frozenset[str] = frozenset()
     ordered = _likelihood_order(rest, mrz)
-    for start in range(0, len(ordered), PRINTED_BATCH):
-        batch = ocr.recognise(page, ordered[start:start + PRINTED_BATCH])
+    start = 0
+    while start < len(ordered):
+        look = ordered[start:start + ocr.side_by_side()]
+        start += len(look)
+        batch = ocr.recognise(page, look)
         lines += batch
         for line in batch:
             shown |= _shown_on(line.text, mrz, today)
         if shown == _NEEDED:
-            return lines, start + PRINTED_BATCH
+            return lines, start
     return lines, len(ordered)
 
 

@@ -56,6 +56,9 @@ class ScaledPageOcr:
     def detect(self, image: Image) -> list[TextBox]:
         return band(image.shape[1] / self.page.shape[1], self.pitch)
 
+    def side_by_side(self) -> int:
+        return 1
+
     def recognise(self, image: Image, boxes: Sequence[TextBox], *, max_aspect: float | None = None) -> list[OcrLine]:
         factor = image.shape[1] / self.page.shape[1]
         if factor == 1:

@@ -42,6 +42,9 @@ class TurnedPageOcr:
     def detect(self, image: Image) -> list[TextBox]:
         return [box(60, 690, 1090, 50), box(60, 745, 1090, 52)]
 
+    def side_by_side(self) -> int:
+        return 1
+
     def recognise(self, image: Image, boxes: Sequence[TextBox], *, max_aspect: float | None = None) -> list[OcrLine]:
         # Turned the wrong way, the recogniser reads garbage in the same MRZ shape.
         texts = self.mrz if self.turns(image) == self.upright else [t[::-1] for t in self.mrz]

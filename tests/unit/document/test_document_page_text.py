@@ -32,18 +32,28 @@ def box(x: int, y: int, w: int, h: int) -> TextBox:
 class FakeTextLineOcr:
     """Detects the given lines and 'recognises' their given text; records what it was asked to read."""
 
+    lines_per_look = 1
+
     def __init__(self, lines: Sequence[tuple[TextBox, str]]) -> None:
         self._text = {id(b): t for b, t in lines}
         self._boxes = sorted((b for b, _ in lines), key=lambda b: b.reading_key)
         self.recognised: list[TextBox] = []
         self.squeezes: list[float | None] = []
+        self.calls: list[list[TextBox]] = []
+
+    def text_of(self, b: TextBox) -> str:
+        return self._text[id(b)]
 
     def detect(self, image: Image) -> list[TextBox]:
         return list(self._boxes)
 
+    def side_by_side(self) -> int:
+        return self.lines_per_look
+
     def recognise(self, image: Image, boxes: Sequence[TextBox], *,
                   max_aspect: float | None = None) -> list[OcrLine]:
         self.recognised += boxes
+        self.calls.append(list(boxes))
         self.squeezes.append(max_aspect)
         return [OcrLine(self._text[id(b)], 0.99, b.box) for b in boxes if self._text[id(b)]]
 
@@ -179,3 +189,21 @@ PIECES = ["ERIKSSON", "L898902C3", "ERIKS", "SON", "L898", "902C3", "ERIKSSON L8
 def test_the_verdict_is_always_the_one_a_full_read_gives(printed: list[str]) -> None:
     text = read_page_text(FakeTextLineOcr(passport_page(printed)), PAGE, lambda: TODAY)
     assert agreement(text.printed) is agreement(printed)
+
+
+@pytest.mark.parametrize("side_by_side", [1, 2, 3])
+def test_each_look_reads_as_many_lines_as_the_ocr_reads_side_by_side(side_by_side: int) -> None:
+    page = passport_page([*LABELS[:8], "ERIKSSON", *LABELS[8:14], "L898902C3", *LABELS[14:]])
+    ocr = FakeTextLineOcr(page)
+    ocr.lines_per_look = side_by_side
+    text = read_page_text(ocr, PAGE, lambda: TODAY)
+    printed_looks = ocr.calls[1:]  # the first call read the MRZ band
+    assert all(len(look) <= side_by_side for look in printed_looks)
+    assert agreement(text.printed) is CheckStatus.PASS
+    needed = {"ERIKSSON", "L898902C3"}
+    last = printed_looks[-1]
+    # The read stops at the look that showed the last needed value: with one line a look, on that line.
+    assert needed & {ocr.text_of(b) for b in last}
+    if side_by_side == 1:
+        shown_before = {ocr.text_of(b) for look in printed_looks[:-1] for b in look}
+        assert len(needed - shown_before) == 1
