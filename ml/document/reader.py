@@ -21,8 +21,10 @@ from ml.document.geometry import find_document, rectify
 from ml.document.images import Image, decode_image
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
+    UpscaledLook,
     captured_pitch,
-    read_upscaled,
+    confirmed_by,
+    look_upscaled,
     too_small_to_read,
     upscale_factor,
 )
@@ -131,11 +133,12 @@ class OpenCvRapidOcrDocumentReader:
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
         document, text, quarter_turns, tried = self._read_upright(document)
-        own_size = text
+        own_size, look = text, UpscaledLook(None)
         if text.mrz is None or not text.mrz.check_digits_valid:
-            text = read_upscaled(self._ocr, document, list(text.boxes), self._today) or text
+            look = look_upscaled(self._ocr, document, list(text.boxes), self._today)
+            text = look.kept or text
         mrz = text.mrz
-        if text is own_size and (too_small := _print_too_small(text)) is not None:
+        if text is own_size and (too_small := _print_too_small(text) or _misread(text, look)) is not None:
             # Characters this small are guessed: a passing check digit proves little (names have none),
             # and a failing one is a misread, not a fraud signal. (An upscaled read has its own guards.)
             mrz, quality = None, _with_print_issue(quality, too_small)
@@ -184,6 +187,20 @@ def _print_too_small(text: PageText) -> QualityIssue | None:
         return None
     return QualityIssue("mrz_character_pitch", round(captured_pitch(band, characters), 2),
                         f">= {MIN_PITCH_PX:g} px", Guidance.MOVE_CLOSER)
+
+
+def _misread(text: PageText, look: UpscaledLook) -> QualityIssue | None:
+    """A ``move_closer`` quality issue for an own-size MRZ read that fails its check digits on a small
+    page whose upscaled second look read other lines: two looks at the same print disagree, so the
+    failure is a misread of small characters (ml/document/low_resolution.py), not the check-digit
+    failure a forged document shows, which reads the same every time (docs/requirements/pipeline.md §3:
+    a capture that cannot be read is retaken)."""
+    mrz = text.mrz
+    if mrz is None or mrz.check_digits_valid or confirmed_by(look, mrz.lines):
+        return None
+    band = mrz_band(list(text.boxes))
+    return QualityIssue("mrz_second_look_differs", round(captured_pitch(band, len(mrz.lines[0])), 2),
+                        "the same MRZ read again upscaled", Guidance.MOVE_CLOSER)
 
 
 def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityReport:
