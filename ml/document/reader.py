@@ -49,9 +49,11 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True) -> LicenceData | None:
-    """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur):
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True,
+                 symbol_expected: bool = True) -> LicenceData | None:
+    """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA.
+    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`)."""
+    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
@@ -146,7 +148,7 @@ class OpenCvRapidOcrDocumentReader:
         timings |= text.timings_ms
         licence = read_licence(decode_image(back)) if back is not None else None
         if licence is None and mrz is None:
-            licence = read_licence(document)
+            licence = read_licence(document, symbol_expected=False)
         lap("pdf417_ms")
         if not tried and licence is None and (mrz is None or not mrz.check_digits_valid):
             turn = upright_turn(self._ocr, document, UPSIDE_DOWN)
