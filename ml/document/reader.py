@@ -18,7 +18,7 @@ from domain.ports.document import DocumentReading, Guidance, QualityIssue, Quali
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
-from ml.document.images import Image, decode_image
+from ml.document.images import Image, decode_image, to_gray
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
     UpscaledLook,
@@ -42,6 +42,7 @@ from ml.document.page_text import PageText, read_page_text
 from ml.document.pdf417 import decode_pdf417
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
+from ml.document.straighten import tilted_away
 
 ROTATE_DOCUMENT = "rotate_document"
 MRZ_CROPPED = "mrz_cropped"
@@ -146,7 +147,8 @@ class OpenCvRapidOcrDocumentReader:
             mrz, quality = None, _with_print_issue(quality, too_small)
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
-        licence = read_licence(decode_image(back)) if back is not None else None
+        back_image = decode_image(back) if back is not None else None
+        licence = read_licence(back_image) if back_image is not None else None
         if licence is None and mrz is None:
             licence = read_licence(document, symbol_expected=False)
         lap("pdf417_ms")
@@ -172,8 +174,8 @@ class OpenCvRapidOcrDocumentReader:
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
             turned_degrees=90 * quarter_turns,
             read_hint=None if mrz is not None or licence is not None
-            else _read_hint(text.boxes, quality, document.shape[1],
-                            small=upscale_factor(document, list(text.boxes)) is not None),
+            else _back_hint(back_image) or _read_hint(text.boxes, quality, document.shape[1],
+                                                      small=upscale_factor(document, list(text.boxes)) is not None),
         )
 
 
@@ -210,6 +212,15 @@ def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityRep
     fills has too few pixels, and moving further would make its print smaller still."""
     kept = tuple(i for i in quality.issues if i.guidance != Guidance.MOVE_FURTHER)
     return replace(quality, issues=(*kept, issue))
+
+
+def _back_hint(back: Image | None) -> str | None:
+    """``align_document`` when a licence's back was sent, its barcode did not decode and the card is
+    held visibly tilted away (ml/document/straighten.py): the far rows of a steep keystone are too
+    narrow to read, and holding the card square to the camera is what makes them readable."""
+    if back is None or not tilted_away(to_gray(back)):
+        return None
+    return Guidance.ALIGN_DOCUMENT.value
 
 
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:
