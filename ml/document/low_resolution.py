@@ -17,7 +17,11 @@ number whose check digits passed. So an upscaled read is kept only when all of t
   read wrong values);
 - a second, differently sharpened upscale reads exactly the same MRZ lines.
 
-Anything else leaves the page unread, and the read hint asks the person to come closer. The pitch rule
+Anything else leaves the page unread, and the read hint asks the person to come closer. The upscaled
+look is also the second look at a small page whose own-size read failed its check digits: a failure
+that look does not read again, character for character, is a misread, not a fraud signal (the TD2
+specimen at 1/6, about 5 px per character, read its document number's "D" as "0" at its own size and
+right upscaled; ml/EVALUATION.md, "Documents: degraded captures of the specimens"). The pitch rule
 holds for a read at the page's own size too (:func:`too_small_to_read`, applied by
 ``ml/document/reader.py``): at 3.4-4.2 px per character the specimens, read without upscaling, gave
 wrong names with valid check digits (ml/EVALUATION.md, "Documents: the guards on upscaled MRZ reads").
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 import cv2
@@ -96,22 +101,45 @@ def too_small_to_read(band: list[TextBox], characters: int | None = None) -> boo
     return bool(band) and captured_pitch(band, characters) < MIN_PITCH_PX
 
 
+@dataclass(frozen=True)
+class UpscaledLook:
+    """What an upscaled look at a small page gave: the text to keep (``None`` unless every guard
+    holds) and the MRZ lines each upscaled read saw (empty when the page is not small)."""
+
+    kept: PageText | None
+    mrz_lines_seen: tuple[tuple[str, ...], ...] = ()
+
+
+def look_upscaled(ocr: TextLineOcr, page: Image, boxes: list[TextBox], today: Callable[[], date]) -> UpscaledLook:
+    """The page's text read from an upscaled copy when ``page`` is small; kept only when that read is
+    safe to keep (see the module's docstring)."""
+    factor = upscale_factor(page, boxes)
+    if factor is None:
+        return UpscaledLook(None)
+    text = read_page_text(ocr, upscaled(page, factor), today)
+    mrz = text.mrz
+    seen: tuple[tuple[str, ...], ...] = (tuple(mrz.lines) if mrz is not None else (),)
+    if mrz is None or not mrz.check_digits_valid:
+        return UpscaledLook(None, seen)
+    if character_pitch(text.boxes, len(mrz.lines[0]), factor) < MIN_PITCH_PX:
+        return UpscaledLook(None, seen)
+    sharper = upscaled(page, factor, sharpen=True)
+    band = mrz_band(ocr.detect(sharper))
+    again = read_mrz(ocr.recognise(sharper, band)) if band else None
+    seen += (tuple(again.lines) if again is not None else (),)
+    if again is None or again.lines != mrz.lines:
+        return UpscaledLook(None, seen)
+    return UpscaledLook(text, seen)
+
+
 def read_upscaled(ocr: TextLineOcr, page: Image, boxes: list[TextBox],
                   today: Callable[[], date]) -> PageText | None:
     """The page's text read from an upscaled copy, when ``page`` is small and that read is safe to
     keep (see the module's docstring); ``None`` otherwise."""
-    factor = upscale_factor(page, boxes)
-    if factor is None:
-        return None
-    text = read_page_text(ocr, upscaled(page, factor), today)
-    mrz = text.mrz
-    if mrz is None or not mrz.check_digits_valid:
-        return None
-    if character_pitch(text.boxes, len(mrz.lines[0]), factor) < MIN_PITCH_PX:
-        return None
-    sharper = upscaled(page, factor, sharpen=True)
-    band = mrz_band(ocr.detect(sharper))
-    again = read_mrz(ocr.recognise(sharper, band)) if band else None
-    if again is None or again.lines != mrz.lines:
-        return None
-    return text
+    return look_upscaled(ocr, page, boxes, today).kept
+
+
+def confirmed_by(look: UpscaledLook, lines: tuple[str, ...]) -> bool:
+    """Whether an own-size read of the MRZ ``lines`` stands after the upscaled ``look``: always when
+    the page was not small enough to look again, else only when every upscaled read saw those very lines."""
+    return all(seen == tuple(lines) for seen in look.mrz_lines_seen)

@@ -114,13 +114,18 @@ def _deblurred_attempts(gray: Image, straighten: bool) -> Iterator[Image]:
         yield sharp if (enlarged := _enlarged(sharp)) is None else enlarged
 
 
-def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True) -> list[Pdf417Symbol]:
+def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True,
+                  symbol_expected: bool = True) -> list[Pdf417Symbol]:
     """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right).
-    The deblurred attempts are made only when an earlier one found a symbol that did not decode (a
-    page without a barcode costs nothing more). ``straighten=False`` and ``deblur=False`` leave out
-    those attempts (the evaluation's "before")."""
+    The deblurred attempts are made only when every earlier one failed, and then, for an image that
+    is meant to carry a symbol (``symbol_expected``: a licence's back), always: a card tilted and
+    blurred can leave zxing-cpp no symbol to see at all, only its deblurred copy shows one
+    (ml/EVALUATION.md, "Driver licences"). For an image that may have none (``symbol_expected=False``:
+    a passport's data page looked at for a barcode) they are made only when an earlier attempt found a
+    symbol that did not decode, so such a page costs nothing more. ``straighten=False`` and
+    ``deblur=False`` leave out those attempts (the evaluation's "before")."""
     gray = np.ascontiguousarray(to_gray(image))
-    seen = False
+    seen = symbol_expected
     for attempt in _attempts(gray, straighten):
         found, unread = _read(attempt, zxingcpp.TextMode.Plain)
         if found:

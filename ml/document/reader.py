@@ -18,11 +18,13 @@ from domain.ports.document import DocumentReading, Guidance, QualityIssue, Quali
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
-from ml.document.images import Image, decode_image
+from ml.document.images import Image, decode_image, to_gray
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
+    UpscaledLook,
     captured_pitch,
-    read_upscaled,
+    confirmed_by,
+    look_upscaled,
     too_small_to_read,
     upscale_factor,
 )
@@ -41,6 +43,7 @@ from ml.document.page_text import PageText, read_page_text
 from ml.document.pdf417 import decode_pdf417
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
+from ml.document.straighten import tilted_away
 
 ROTATE_DOCUMENT = "rotate_document"
 MRZ_CROPPED = "mrz_cropped"
@@ -48,9 +51,11 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True) -> LicenceData | None:
-    """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA."""
-    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur):
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True,
+                 symbol_expected: bool = True) -> LicenceData | None:
+    """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA.
+    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`)."""
+    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
         try:
             return licence_data(parse_aamva(symbol.text))
         except DomainError:
@@ -132,19 +137,21 @@ class OpenCvRapidOcrDocumentReader:
         quality = assess_quality(frame, document, region, photo=region.corners is not None)
         lap("rectify_quality_ms")
         document, text, quarter_turns, tried = self._read_upright(document)
-        own_size = text
+        own_size, look = text, UpscaledLook(None)
         if text.mrz is None or not text.mrz.check_digits_valid:
-            text = read_upscaled(self._ocr, document, list(text.boxes), self._today) or text
+            look = look_upscaled(self._ocr, document, list(text.boxes), self._today)
+            text = look.kept or text
         mrz = text.mrz
-        if text is own_size and (too_small := _print_too_small(text)) is not None:
+        if text is own_size and (too_small := _print_too_small(text) or _misread(text, look)) is not None:
             # Characters this small are guessed: a passing check digit proves little (names have none),
             # and a failing one is a misread, not a fraud signal. (An upscaled read has its own guards.)
             mrz, quality = None, _with_print_issue(quality, too_small)
         lap("ocr_mrz_ms")
         timings |= text.timings_ms
-        licence = read_licence(decode_image(back)) if back is not None else None
+        back_image = decode_image(back) if back is not None else None
+        licence = read_licence(back_image) if back_image is not None else None
         if licence is None and mrz is None:
-            licence = read_licence(document)
+            licence = read_licence(document, symbol_expected=False)
         lap("pdf417_ms")
         if not tried and licence is None and (mrz is None or not mrz.check_digits_valid):
             turn = upright_turn(self._ocr, document, UPSIDE_DOWN)
@@ -168,8 +175,8 @@ class OpenCvRapidOcrDocumentReader:
             models=(*self._ocr.provenance, self._portraits.provenance), timings_ms=timings,
             turned_degrees=90 * quarter_turns,
             read_hint=None if mrz is not None or licence is not None
-            else _read_hint(text.boxes, quality, document.shape[1],
-                            small=upscale_factor(document, list(text.boxes)) is not None),
+            else _back_hint(back_image) or _read_hint(text.boxes, quality, document.shape[1],
+                                                      small=upscale_factor(document, list(text.boxes)) is not None),
         )
 
 
@@ -187,11 +194,34 @@ def _print_too_small(text: PageText) -> QualityIssue | None:
                         f">= {MIN_PITCH_PX:g} px", Guidance.MOVE_CLOSER)
 
 
+def _misread(text: PageText, look: UpscaledLook) -> QualityIssue | None:
+    """A ``move_closer`` quality issue for an own-size MRZ read that fails its check digits on a small
+    page whose upscaled second look read other lines: two looks at the same print disagree, so the
+    failure is a misread of small characters (ml/document/low_resolution.py), not the check-digit
+    failure a forged document shows, which reads the same every time (docs/requirements/pipeline.md §3:
+    a capture that cannot be read is retaken)."""
+    mrz = text.mrz
+    if mrz is None or mrz.check_digits_valid or confirmed_by(look, mrz.lines):
+        return None
+    band = mrz_band(list(text.boxes))
+    return QualityIssue("mrz_second_look_differs", round(captured_pitch(band, len(mrz.lines[0])), 2),
+                        "the same MRZ read again upscaled", Guidance.MOVE_CLOSER)
+
+
 def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityReport:
     """``quality`` with the print-size ``issue`` added, less a ``move_further``: a small image the page
     fills has too few pixels, and moving further would make its print smaller still."""
     kept = tuple(i for i in quality.issues if i.guidance != Guidance.MOVE_FURTHER)
     return replace(quality, issues=(*kept, issue))
+
+
+def _back_hint(back: Image | None) -> str | None:
+    """``align_document`` when a licence's back was sent, its barcode did not decode and the card is
+    held visibly tilted away (ml/document/straighten.py): the far rows of a steep keystone are too
+    narrow to read, and holding the card square to the camera is what makes them readable."""
+    if back is None or not tilted_away(to_gray(back)):
+        return None
+    return Guidance.ALIGN_DOCUMENT.value
 
 
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:

@@ -18,6 +18,11 @@ from ml.document.geometry import find_document
 from ml.document.images import Image, as_image
 
 SQUARE_ENOUGH = 0.01  # corners within 1 % of the image's size of an upright rectangle: nothing to straighten
+# Opposite edges of the outline differing by more than this share: the card is held visibly tilted away
+# (the card eval's 15 % keystone, edges 0.78 apart). From there a slightly blurred card at the smallest
+# size the capture gate accepts reads only deblurred, and beyond a 30 % keystone (0.54) the far rows'
+# modules are under one pixel, which no straightening restores (ml/EVALUATION.md, "Driver licences").
+TILTED_EDGE_RATIO = 0.8
 
 
 def _upright(corners: np.ndarray, width: int, height: int) -> bool:
@@ -43,3 +48,21 @@ def straightened(gray: Image, *, pixels: Image | None = None) -> Image | None:
     matrix = cv2.getPerspectiveTransform(corners, target)
     return as_image(cv2.warpPerspective(gray if pixels is None else pixels, matrix, (width, height),
                                         flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE))
+
+
+def edge_ratio(corners: np.ndarray) -> float:
+    """The shorter over the longer edge of the outline ``corners`` (tl, tr, br, bl), of whichever pair
+    of opposite edges differs more: 1 for a card held square to the camera."""
+    tl, tr, br, bl = corners
+    ratios = []
+    for one, other in ((tr - tl, br - bl), (bl - tl, br - tr)):
+        a, b = float(np.linalg.norm(one)), float(np.linalg.norm(other))
+        ratios.append(min(a, b) / max(a, b, 1e-6))
+    return min(ratios)
+
+
+def tilted_away(gray: Image) -> bool:
+    """Whether the card outline of ``gray`` shows the card held tilted away, one edge under
+    ``TILTED_EDGE_RATIO`` of its opposite (``False`` when no outline is found)."""
+    corners = find_document(gray).corners
+    return corners is not None and edge_ratio(corners) < TILTED_EDGE_RATIO

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -54,14 +55,39 @@ def card(payload: bytes, width: int | None = None) -> Image:
     return np.ascontiguousarray(np.repeat(table[:, :, None], 3, axis=2))
 
 
+def _keystone_matrix(share: float, w: int, h: int) -> np.ndarray:
+    corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    moved = np.array([[w * share, 0], [w * (1 - share), 0], [w, h], [0, h]], dtype=np.float32)
+    return np.asarray(cv2.getPerspectiveTransform(corners, moved))
+
+
 def keystone(share: float) -> Callable[[Image], Image]:
     def apply(image: Image) -> Image:
         h, w = image.shape[:2]
-        corners = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
-        moved = np.array([[w * share, 0], [w * (1 - share), 0], [w, h], [0, h]], dtype=np.float32)
-        matrix = cv2.getPerspectiveTransform(corners, moved)
+        matrix = _keystone_matrix(share, w, h)
         return np.asarray(cv2.warpPerspective(image, matrix, (w, h), borderValue=(60, 60, 60)), dtype=np.uint8)
     return apply
+
+
+def keystone_undone(share: float, image: Image, scale: int = 2) -> Image:
+    """A keystoned copy warped back by the keystone's own inverse, ``scale`` times larger (no corner
+    search: the upper bound of straightening)."""
+    h, w = image.shape[:2]
+    matrix = np.diag([scale, scale, 1.0]) @ np.linalg.inv(_keystone_matrix(share, w, h))
+    return np.asarray(cv2.warpPerspective(image, matrix, (w * scale, h * scale), flags=cv2.INTER_CUBIC,
+                                          borderMode=cv2.BORDER_REPLICATE), dtype=np.uint8)
+
+
+def far_module_px(share: float, width: int | None, payload: bytes) -> float:
+    """Pixels per module along the symbol's top (far) row on a copy keystoned by ``share``."""
+    symbol = zxingcpp.create_barcode(payload, zxingcpp.BarcodeFormat.PDF417).to_image(scale=1)
+    plain = card(payload, width)
+    h, w = plain.shape[:2]
+    module = MODULE_PX if width is None else width / (np.asarray(symbol).shape[1] + 2 * CARD_MARGIN)
+    top = (TABLE_MARGIN + CARD_MARGIN) * module
+    row = np.array([[[w / 2, top], [w / 2 + module, top]]], dtype=np.float32)
+    moved = cv2.perspectiveTransform(row, _keystone_matrix(share, w, h))[0]
+    return float(np.linalg.norm(moved[1] - moved[0]))
 
 
 def turn(degrees: float) -> Callable[[Image], Image]:
@@ -104,15 +130,22 @@ def _photo(share: float, sigma: float = 1.0) -> Callable[[Image], Image]:
 
 COPIES: dict[str, Callable[[Image], Image]] = {
     "flat": lambda image: image, "keystone 6 %": keystone(0.06), "keystone 10 %": keystone(0.10),
-    "keystone 15 %": keystone(0.15), "keystone 30 %": keystone(0.30), "keystone 35 %": keystone(0.35),
+    "keystone 15 %": keystone(0.15), "keystone 25 %": keystone(0.25), "keystone 30 %": keystone(0.30),
+    "keystone 35 %": keystone(0.35), "keystone 40 %": keystone(0.40),
     "turned 10 degrees": turn(10), "turned 30 degrees": turn(30),
     "keystone 10 % turned 20 degrees": lambda image: turn(20)(keystone(0.10)(image)),
     "blur 1 px": blur, "JPEG q60": jpeg, "keystone 6 % + blur + JPEG": _photo(0.06),
     "keystone 10 % + blur + JPEG": _photo(0.10), "keystone 12 % + blur + JPEG": _photo(0.12),
     "keystone 15 % + blur + JPEG": _photo(0.15), "keystone 20 % + blur + JPEG": _photo(0.20),
-    "keystone 30 % + blur + JPEG": _photo(0.30), "blur 1.5 px + JPEG": _photo(0.0, 1.5),
-    "keystone 12 % + blur 1.5 px + JPEG": _photo(0.12, 1.5),
+    "keystone 25 % + blur + JPEG": _photo(0.25), "keystone 30 % + blur + JPEG": _photo(0.30),
+    "keystone 35 % + blur + JPEG": _photo(0.35), "keystone 40 % + blur + JPEG": _photo(0.40),
+    "blur 1.5 px + JPEG": _photo(0.0, 1.5), "keystone 12 % + blur 1.5 px + JPEG": _photo(0.12, 1.5),
 }
+# The keystone of each copy that has one and nothing that moves the card otherwise: the "undone
+# exactly" column warps those copies back with the keystone's own inverse, the best any straightening
+# that finds corners could do.
+KEYSTONES = {name: float(name.split()[1]) / 100 for name in COPIES
+             if name.startswith("keystone") and "turned" not in name}
 REAL_COPIES: dict[str, Callable[[Image], Image]] = {
     "on a table, cut at the image's edge": cut_on_table, "on a table": on_table,
     "keystone 6 %": lambda image: keystone(0.06)(on_table(image)),
@@ -147,51 +180,78 @@ def _same(read: LicenceData | None, truth: LicenceData) -> bool:
         truth.id_number, truth.last_name, truth.birth_date)
 
 
-def _raw(image: Image, straighten: bool, deblur: bool) -> list[bytes]:
-    return sorted(symbol.raw for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur))
+def _raw(image: Image, options: dict[str, bool]) -> list[bytes]:
+    return sorted(symbol.raw for symbol in decode_pdf417(image, **options))
 
 
-ATTEMPTS = {"decoder alone": (False, False), "straightened": (True, False), "straightened or deblurred": (True, True)}
+ATTEMPTS: dict[str, dict[str, bool]] = {
+    "decoder alone": {"straighten": False, "deblur": False},
+    "straightened": {"deblur": False},
+    "straightened or deblurred once a symbol is seen": {"symbol_expected": False},
+    "straightened or deblurred": {},
+}
+UNDONE = "keystone undone exactly (bound)"
 
 
-def _card_rows(data_dir: Path, width: int | None) -> list[str]:
+def _card_rows(data_dir: Path, width: int | None) -> tuple[list[str], dict[str, float]]:
+    """The table's rows, and the mean time to read a flat card by each column's attempts (ms)."""
     cases = payloads(data_dir)
     cards = [(card(raw, width), truth) for raw, truth in cases]
-    rows = []
+    rows, flat_ms = [], {}
     for name, make in COPIES.items():
         copies = [(make(image), truth) for image, truth in cards]
-        counts = [sum(_same(read_licence(image, straighten=s, deblur=d), truth) for image, truth in copies)
-                  for s, d in ATTEMPTS.values()]
-        rows.append(f"| {name} | " + " | ".join(f"{n}/{len(cards)}" for n in counts) + " |")
-    return rows
+        counts = []
+        for column, options in ATTEMPTS.items():
+            started = time.perf_counter()
+            read = sum(_same(read_licence(image, **options), truth) for image, truth in copies)
+            counts.append(f"{read}/{len(cards)}")
+            if name == "flat":
+                flat_ms[column] = (time.perf_counter() - started) * 1000 / len(copies)
+        share = KEYSTONES.get(name)
+        counts.append("-" if share is None else
+                      f"{sum(_same(read_licence(keystone_undone(share, image)), truth) for image, truth in copies)}"
+                      f"/{len(cards)}")
+        rows.append(f"| {name} | " + " | ".join(counts) + " |")
+    return rows, flat_ms
 
 
 def _real_rows(data_dir: Path) -> list[str]:
     listed = json.loads((data_dir / "pdf417" / "zxing_expected.json").read_text(encoding="utf-8"))["images"]
     images = [decode_image((data_dir / "pdf417" / item["image"]).read_bytes()) for item in listed]
-    flat = [_raw(image, False, False) for image in images]
+    flat = [_raw(image, ATTEMPTS["decoder alone"]) for image in images]
     rows = []
     for name, make in REAL_COPIES.items():
         real = [make(image) for image in images]
-        counts = [sum(bool(f) and _raw(c, s, d) == f for c, f in zip(real, flat, strict=True))
-                  for s, d in ATTEMPTS.values()]
+        counts = [sum(bool(f) and _raw(c, options) == f for c, f in zip(real, flat, strict=True))
+                  for options in ATTEMPTS.values()]
         rows.append(f"| {name} | " + " | ".join(f"{n}/{len(images)}" for n in counts) + " |")
     return rows
 
 
+def _far_rows(data_dir: Path) -> list[str]:
+    payload = payloads(data_dir)[0][0]
+    return [f"| {share:.0%} | {far_module_px(share, None, payload):.2f} | "
+            f"{far_module_px(share, CAPTURE_CARD_PX, payload):.2f} |" for share in (0.15, 0.20, 0.25, 0.30, 0.35, 0.40)]
+
+
 def report_section(data_dir: Path) -> str:
     """Markdown section: cards read per copy at two sizes, and real symbol images decoded per copy,
-    by the decoder alone, straightened, and straightened or deblurred (one run)."""
+    by each column's attempts (one run), with the time a flat card takes by each."""
     load_before = os.getloadavg()[0]
     header = " | ".join(ATTEMPTS)
+    rule = "| --- " * (len(ATTEMPTS) + 2) + "|"
+    small_rows, small_ms = _card_rows(data_dir, None)
+    capture_rows, capture_ms = _card_rows(data_dir, CAPTURE_CARD_PX)
     lines = ["## Driver licences: PDF417 cards rendered and photographed\n",
              (__doc__ or "").split("\n\n", 1)[1].strip() + "\n",
-             f"| card copy, 2 px per module | {header} |", "| --- | --- | --- | --- |",
-             *_card_rows(data_dir, None), "",
-             f"| card copy, {CAPTURE_CARD_PX} px wide | {header} |", "| --- | --- | --- | --- |",
-             *_card_rows(data_dir, CAPTURE_CARD_PX)]
-    lines += ["", f"| real PDF417 image copy, decoded as the image itself | {header} |", "| --- | --- | --- | --- |",
-              *_real_rows(data_dir)]
+             f"| card copy, 2 px per module | {header} | {UNDONE} |", rule, *small_rows, "",
+             f"| card copy, {CAPTURE_CARD_PX} px wide | {header} | {UNDONE} |", rule, *capture_rows, "",
+             "| a flat card read by | 2 px per module | " + f"{CAPTURE_CARD_PX} px wide |", "| --- | --- | --- |",
+             *(f"| {column} | {small_ms[column]:.0f} ms | {capture_ms[column]:.0f} ms |" for column in ATTEMPTS), "",
+             "| keystone | px per module on the symbol's far row, 2 px per module | "
+             f"{CAPTURE_CARD_PX} px wide |", "| --- | --- | --- |", *_far_rows(data_dir)]
+    lines += ["", f"| real PDF417 image copy, decoded as the image itself | {header} |",
+              "| --- " * (len(ATTEMPTS) + 1) + "|", *_real_rows(data_dir)]
     lines.append(f"\n1-min load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after.\n")
     return "\n".join(lines) + "\n"
 

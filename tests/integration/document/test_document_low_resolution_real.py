@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from ml.document.reader import OpenCvRapidOcrDocumentReader
-from tests.integration.document.specimens import DATA, IMAGES
+from tests.integration.document.specimens import DATA, IMAGES, forged_check_digit
 from tests.integration.document.specimens import TD3_FILE as FILE
 from tools.eval.document_mrz import mrz_image_ok
 from tools.eval.document_upscale_guard import unguarded_upscaled_read
@@ -80,3 +80,29 @@ def test_a_page_read_at_its_own_size_from_characters_too_small_to_read_gives_no_
     reading = reader.read(_downscaled_png(factor, file), subject_id="subject-1")
     assert reading.mrz is None or not reading.mrz.check_digits_valid or mrz_image_ok(reading.mrz, expected)
     assert reading.read_hint == "move_closer"
+
+
+def test_a_td2_whose_own_size_read_misreads_a_letter_the_upscaled_look_reads_asks_to_come_closer(
+        reader: OpenCvRapidOcrDocumentReader) -> None:
+    # At 1/6 (about 5 px per MRZ character, above the pitch rule) the TD2 scan read its document
+    # number's "D" as "0" at its own size, a check-digit failure; the upscaled look read "D", and its
+    # sharpened twin "0" again. Two looks that disagree are a misread of small print, not a forgery.
+    reading = reader.read(_downscaled_png(1 / 6, "images/passporteye/passport-td2.png"), subject_id="subject-1")
+    assert reading.mrz is None
+    assert [i.measure for i in reading.quality.issues if i.guidance.value == "move_closer"] == [
+        "mrz_second_look_differs"]
+    assert reading.read_hint == "move_closer"
+
+
+def test_a_forged_check_digit_on_a_small_page_that_reads_the_same_upscaled_stays_a_check_digit_failure(
+        reader: OpenCvRapidOcrDocumentReader) -> None:
+    # A quarter of the TD3 specimen's size (6 px per character): small enough for the upscaled look,
+    # which reads the overprinted check digit just as the own-size read does. The failure is reported.
+    image = cv2.imread(str(DATA / "mrz" / FILE))
+    assert image is not None
+    forged = cv2.resize(forged_check_digit(image), None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".png", forged)
+    assert ok
+    reading = reader.read(data.tobytes(), subject_id="subject-1")
+    assert reading.mrz is not None and reading.mrz.lines[1][9] == "7" and not reading.mrz.check_digits_valid
+    assert "move_closer" not in [i.guidance.value for i in reading.quality.issues]

@@ -8,11 +8,9 @@ import numpy as np
 import pytest
 
 from domain.ports.document import to_check_results
-from ml.document.mrz_band import mrz_band
-from ml.document.ocr_pool import shared_engine
 from ml.document.reader import MRZ_CROPPED, ROTATE_DOCUMENT, OpenCvRapidOcrDocumentReader
 from ml.document.validator import RuleBasedDocumentValidator
-from tests.integration.document.specimens import DATA, IMAGES, SPECIMEN_DAY
+from tests.integration.document.specimens import DATA, IMAGES, SPECIMEN_DAY, forged_check_digit
 from tests.integration.document.specimens import TD3_FILE as FILE
 from tools.eval.document_mrz import mrz_image_ok
 
@@ -63,15 +61,7 @@ def test_a_specimen_with_the_right_fifth_cut_off_is_reported_as_a_cropped_mrz(
 
 def test_a_wrong_check_digit_is_reported_as_one_not_turned_or_repaired(reader: OpenCvRapidOcrDocumentReader) -> None:
     # The document number's check digit (position 10 of line 2) overprinted with the line's own "7".
-    image = cv2.imread(str(DATA / "mrz" / FILE))
-    band = mrz_band(shared_engine().detect(image))
-    x, y, w, h = band[1].box
-    ink = np.where((cv2.cvtColor(image[y:y + h, x:x + w], cv2.COLOR_BGR2GRAY) < 128).any(axis=0))[0]
-    left, pitch = x + int(ink[0]), (int(ink[-1]) - int(ink[0])) / 43.5
-    forged = image.copy()
-    source, target = round(left + 13 * pitch), round(left + 9 * pitch)
-    forged[y:y + h, target:target + round(pitch)] = image[y:y + h, source:source + round(pitch)]
-    ok, data = cv2.imencode(".png", forged)
+    ok, data = cv2.imencode(".png", forged_check_digit(cv2.imread(str(DATA / "mrz" / FILE))))
     assert ok
     reading = reader.read(data.tobytes(), subject_id="subject-1")
     assert reading.mrz is not None and reading.turned_degrees == 0

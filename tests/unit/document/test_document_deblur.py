@@ -6,6 +6,7 @@ import cv2
 import numpy as np
 import pytest
 
+from ml.document import pdf417
 from ml.document.deblur import deblurred
 from ml.document.images import Image
 
@@ -43,3 +44,21 @@ def test_the_result_is_an_image_of_the_same_size() -> None:
     blurred = np.asarray(cv2.GaussianBlur(bars(), (0, 0), 1.5), dtype=np.uint8)
     out = deblurred(blurred, 1.5)
     assert out.shape == blurred.shape and out.dtype == np.uint8
+
+
+def test_a_licence_back_gets_the_deblurred_attempts_a_page_without_a_symbol_seen_does_not(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # A page with no barcode in sight: read as a licence's back (a symbol is expected there) the
+    # decoder still tries the deblurred copies; read as a page that may carry none, it stops.
+    spreads: list[float] = []
+
+    def counted(gray: Image, sigma: float) -> Image:
+        spreads.append(sigma)
+        return gray
+
+    monkeypatch.setattr(pdf417, "deblurred", counted)
+    page = np.full((240, 320), 200, dtype=np.uint8)
+    assert pdf417.decode_pdf417(page, symbol_expected=False) == []
+    assert spreads == []
+    assert pdf417.decode_pdf417(page) == []
+    assert spreads == list(pdf417.PSF_SIGMAS)

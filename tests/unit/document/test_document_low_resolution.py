@@ -14,14 +14,23 @@ from ml.document.images import Image
 from ml.document.low_resolution import (
     MIN_PITCH_PX,
     TARGET_LINE_PX,
+    UpscaledLook,
     character_pitch,
+    look_upscaled,
     read_upscaled,
     upscale_factor,
     upscaled,
 )
 from ml.document.ocr import OcrLine, TextBox
 from ml.document.page_text import PageText
-from ml.document.reader import MRZ_CROPPED, SHOW_DATA_PAGE, _print_too_small, _read_hint, _with_print_issue
+from ml.document.reader import (
+    MRZ_CROPPED,
+    SHOW_DATA_PAGE,
+    _misread,
+    _print_too_small,
+    _read_hint,
+    _with_print_issue,
+)
 
 pytestmark = pytest.mark.unit
 
@@ -161,3 +170,32 @@ def test_print_too_small_replaces_a_move_further_and_keeps_other_issues() -> Non
     assert issue is not None
     assert [i.guidance for i in _with_print_issue(quality, issue).issues] == [Guidance.IMPROVE_LIGHTING,
                                                                               Guidance.MOVE_CLOSER]
+
+
+def test_the_upscaled_look_records_what_each_of_its_reads_saw() -> None:
+    failing = look_upscaled(ScaledPageOcr(small_page(), 5.5, MISREAD, TD3), small_page(), [], lambda: TODAY)
+    assert failing.kept is None and failing.mrz_lines_seen == (tuple(MISREAD),)
+    disputed = look_upscaled(ScaledPageOcr(small_page(), 5.5, TD3, MISREAD), small_page(), [], lambda: TODAY)
+    assert disputed.kept is None and disputed.mrz_lines_seen == (tuple(TD3), tuple(MISREAD))
+    full_size = look_upscaled(ScaledPageOcr(small_page(1200, 800), 27.0, TD3, TD3), small_page(1200, 800), [],
+                              lambda: TODAY)
+    assert full_size == UpscaledLook(None)
+
+
+def test_a_check_digit_failure_the_upscaled_look_reads_otherwise_is_a_retake_closer() -> None:
+    # 5 px per character, above the pitch rule: the own-size read failed, the upscaled one read other
+    # lines (or no MRZ at all). Two looks at one print disagree: a misread, not a fraud signal.
+    own = page_text(MISREAD, band(1.0, 5.0))
+    for seen in [(tuple(TD3),), (tuple(TD3), tuple(MISREAD)), ((),)]:
+        issue = _misread(own, UpscaledLook(None, seen))
+        assert issue is not None and issue.guidance == Guidance.MOVE_CLOSER
+        assert issue.value == pytest.approx(5.0)
+
+
+def test_a_check_digit_failure_every_look_reads_alike_stays_one() -> None:
+    # A forged check digit reads the same every time: reported, never turned into a retake.
+    assert _misread(page_text(MISREAD, band(1.0, 5.0)), UpscaledLook(None, (tuple(MISREAD),))) is None
+    # A page too large to upscale has no second look: its failure stands as before.
+    assert _misread(page_text(MISREAD, band(1.0, 8.0)), UpscaledLook(None)) is None
+    # A read whose check digits pass is not a failure to confirm.
+    assert _misread(page_text(TD3, band(1.0, 5.0)), UpscaledLook(None, (tuple(MISREAD),))) is None
