@@ -11,7 +11,7 @@ import numpy as np
 
 from ml.document.images import Image
 from ml.document.mrz_band import mrz_band
-from ml.document.ocr import shared_engine
+from ml.document.ocr_pool import shared_engine
 
 DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data"
 IMAGES = json.loads((DATA / "mrz" / "mrz_images.json").read_text(encoding="utf-8"))["images"]
