@@ -24,12 +24,14 @@ from domain.screening_rules import (
     nationality_agreement,
 )
 from ml.screening.consonants import consonant_name, dominant_script
-from ml.screening.cross_script import CrossScriptPaths
+from ml.screening.cross_script import CrossScriptPaths, korean_name
 from ml.screening.evidence import singles_out
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
 from ml.screening.readings import load_dictionaries
+from ml.screening.sino_korean import korean_readings
+from ml.screening.sino_korean import load as load_hanja
 
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
@@ -55,6 +57,7 @@ class RapidfuzzSanctionsScreener:
             _ = (self.cross_script.abjad, self.cross_script.hebrew, self.cross_script.thai,
                  self.cross_script.korean)
             load_dictionaries()
+            load_hanja()
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
@@ -118,6 +121,9 @@ class RapidfuzzSanctionsScreener:
         how many names the spelled path scored."""
         found: list[tuple[IndexedName, float, str]] = []
         readings = self.cross_script.readings(query.name) if self._cross_script_enabled else []
+        hanja = korean_readings(query.name) if self._cross_script_enabled else []
+        # Each reading, Latin or Korean, is one more chance to meet an unrelated listed name (``evidence``).
+        tries = len(readings) + len(hanja)
         scored = 0
         own_script_only = self._cross_script_enabled and self.cross_script.has_own_path(query.name)
         thai = self._cross_script_enabled and dominant_script(query.name) == "THAI"
@@ -129,8 +135,6 @@ class RapidfuzzSanctionsScreener:
             via = SPELLED if text == query.name else READING
             kept = [(self.index.names[i], s, via) for i, s in self._at_least(ids, scores, min_score)]
             if via == READING:
-                # Each reading is one more chance to meet an unrelated listed name (``evidence``).
-                tries = len(readings)
                 kept = [k for k in kept if singles_out(folded, k[0].folded, self.index, tries, joined_given=True)]
             if thai and text == query.name:
                 # Thai read letter by letter stays close to how Thais spell their names, but it is a
@@ -144,9 +148,22 @@ class RapidfuzzSanctionsScreener:
             found += kept
         if self._cross_script_enabled:
             found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
+            found += self._korean_in_hanja(hanja, min_score, tries)
             if dominant_script(query.name) == "ARABIC":
                 found = self._singling_out(query.name, found)
         return found, scored
+
+    def _korean_in_hanja(
+        self, hangul_readings: list[str], min_score: float, tries: int
+    ) -> list[tuple[IndexedName, float, str]]:
+        """The Hangul-path matches of a Han name read as a Korean name (``sino_korean``), each carried by
+        parts rare enough on the Korean keys to single out its entry, counting every reading tried."""
+        kept = []
+        for hangul in hangul_readings:
+            keys = korean_name(hangul)
+            kept += [(m.candidate, m.score, m.path) for m in self.cross_script.hangul_matches(hangul, min_score)
+                     if singles_out(keys, m.candidate.folded, self.cross_script.korean, tries, keys=True)]
+        return kept
 
     def _singling_out(
         self, name: str, found: list[tuple[IndexedName, float, str]]

@@ -22,6 +22,9 @@ Method (stated in the report too):
   Chinese (mainland pinyin, Taiwan, Hong Kong, Macau, Singapore and Malaysia spellings) and Thai,
   written before the third round of rules and screened once before it; its individual misses were
   not looked at while those rules were chosen.
+- Korean names in hanja (``tools/eval/screening_hanja.py``): public figures of both Koreas with their
+  names in Han characters, written after the Sino-Korean readings (which have nothing to tune), so
+  they check them and tuned nothing; hand-built.
 - Ordinary names that must not hit: ``faker`` names in their own script (seeded), and Latin-script
   locales as the baseline, screened against the real lists by name only and with a birth year
   (1940-2006) and the locale's nationality. Faker writes them given name first, with a space; the
@@ -46,6 +49,7 @@ from ml.screening.screener import RapidfuzzSanctionsScreener
 from tools.eval.screening import percentiles, split_of
 from tools.eval.screening_fourth import FOURTH_FIGURES
 from tools.eval.screening_fresh import FRESH_FIGURES
+from tools.eval.screening_hanja import HANJA_FIGURES
 from tools.eval.screening_heldout import HELD_OUT_FIGURES
 from tools.eval.screening_pairs import LATIN_LOCALES, LISTED_KOREAN, NATIVE_LOCALES, PUBLIC_FIGURES
 
@@ -102,6 +106,10 @@ def build(data_dir: Path) -> tuple[Watchlist, list[Pair]]:
         entries.append(WatchlistEntry(TEST_LIST, f"fo{number}", EntityKind.INDIVIDUAL,
                                       (ListedName(latin, NameKind.PRIMARY),)))
         pairs.append(Pair(f"{label} (public figures)", native, (TEST_LIST, f"fo{number}"), FOURTH))
+    for number, (label, native, latin, _) in enumerate(HANJA_FIGURES):
+        entries.append(WatchlistEntry(TEST_LIST, f"hj{number}", EntityKind.INDIVIDUAL,
+                                      (ListedName(latin, NameKind.PRIMARY),)))
+        pairs.append(Pair(f"{label} (public figures)", native, (TEST_LIST, f"hj{number}")))
     return Watchlist(tuple(entries), lists.provenance), pairs
 
 
