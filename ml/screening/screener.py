@@ -24,12 +24,16 @@ from domain.screening_rules import (
     nationality_agreement,
 )
 from ml.screening.consonants import consonant_name, dominant_script
-from ml.screening.cross_script import CrossScriptPaths
+from ml.screening.corroboration import Corroboration
+from ml.screening.cross_script import CrossScriptPaths, korean_name
 from ml.screening.evidence import singles_out
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import fold_name
 from ml.screening.readings import load_dictionaries
+from ml.screening.romanise import east_asian_script
+from ml.screening.sino_korean import korean_readings
+from ml.screening.sino_korean import load as load_hanja
 
 SCORER = {"library": "rapidfuzz", "version": rapidfuzz.__version__,
           "method": "jaro-winkler token alignment + joined-token indel"}
@@ -51,10 +55,12 @@ class RapidfuzzSanctionsScreener:
         self.thresholds = thresholds or ScreeningThresholds()
         self.index = WatchlistIndex(watchlist.entries)
         self.cross_script = CrossScriptPaths(watchlist.entries)
+        self._corroboration = Corroboration(watchlist.entries)
         if cross_script:  # built now, not by the first query in another script
             _ = (self.cross_script.abjad, self.cross_script.hebrew, self.cross_script.thai,
                  self.cross_script.korean)
             load_dictionaries()
+            load_hanja()
         self._entries = {(e.list_name, e.entry_id): e for e in watchlist.entries}
 
     def entry(self, list_name: str, entry_id: str) -> WatchlistEntry | None:
@@ -118,6 +124,9 @@ class RapidfuzzSanctionsScreener:
         how many names the spelled path scored."""
         found: list[tuple[IndexedName, float, str]] = []
         readings = self.cross_script.readings(query.name) if self._cross_script_enabled else []
+        hanja = korean_readings(query.name) if self._cross_script_enabled else []
+        # Each reading, Latin or Korean, is one more chance to meet an unrelated listed name (``evidence``).
+        tries = len(readings) + len(hanja)
         scored = 0
         own_script_only = self._cross_script_enabled and self.cross_script.has_own_path(query.name)
         thai = self._cross_script_enabled and dominant_script(query.name) == "THAI"
@@ -129,9 +138,8 @@ class RapidfuzzSanctionsScreener:
             via = SPELLED if text == query.name else READING
             kept = [(self.index.names[i], s, via) for i, s in self._at_least(ids, scores, min_score)]
             if via == READING:
-                # Each reading is one more chance to meet an unrelated listed name (``evidence``).
-                tries = len(readings)
-                kept = [k for k in kept if singles_out(folded, k[0].folded, self.index, tries, joined_given=True)]
+                kept = [k for k in kept if self._corroboration.singles_out_with(
+                    folded, k[0], self.index, fold_name, tries, query.year, query.nationality, joined_given=True)]
             if thai and text == query.name:
                 # Thai read letter by letter stays close to how Thais spell their names, but it is a
                 # reading of another script all the same: at most a near-hit against a Latin name.
@@ -144,9 +152,30 @@ class RapidfuzzSanctionsScreener:
             found += kept
         if self._cross_script_enabled:
             found += [(m.candidate, m.score, m.path) for m in self.cross_script.matches(query.name, min_score)]
+            found += self._korean_in_hanja(query, hanja, min_score, tries)
             if dominant_script(query.name) == "ARABIC":
                 found = self._singling_out(query.name, found)
+            elif east_asian_script(query.name) == "han":
+                # Han is written without spaces: as spelled, a name is one part, and how close it is to
+                # another says how many syllables they share at the start ("张军" and a company name
+                # beginning 長安). Its matches against the lists' Han names must rest on rare parts too.
+                spelled = fold_name(query.name)
+                found = [f for f in found if f[2] != SPELLED or singles_out(spelled, f[0].folded, self.index)]
         return found, scored
+
+    def _korean_in_hanja(
+        self, query: ScreeningQuery, hangul_readings: list[str], min_score: float, tries: int
+    ) -> list[tuple[IndexedName, float, str]]:
+        """The Hangul-path matches of a Han name read as a Korean name (``sino_korean``), each carried by
+        parts rare enough on the Korean keys to single out its entry, counting every reading tried, or
+        by those parts and the identifiers the entry agrees on (``corroboration``)."""
+        kept = []
+        for hangul in hangul_readings:
+            keys = korean_name(hangul)
+            kept += [(m.candidate, m.score, m.path) for m in self.cross_script.hangul_matches(hangul, min_score)
+                     if self._corroboration.singles_out_with(keys, m.candidate, self.cross_script.korean, korean_name,
+                                                             tries, query.year, query.nationality, keys=True)]
+        return kept
 
     def _singling_out(
         self, name: str, found: list[tuple[IndexedName, float, str]]

@@ -1,0 +1,41 @@
+"""Birth years and nationalities of the public figures of the cross-script pairs, for screening them as the
+product does: the document gives the person's birth date and nationality, and a real list gives the
+listed person's (``tools/eval/screening_scripts.py`` puts these on the test list's entries and screens
+each pair with them as well as by name alone).
+
+Written from public knowledge (no network on this machine), for the Chinese pairs of the second fresh
+held-out set (``screening_fourth``) and the Korean names in hanja (``screening_hanja``), after the rule
+that uses them (``ml.screening.corroboration``) was written; no rule or threshold was chosen on them.
+Nationality is the passport's (ISO 3166 alpha-3): Hong Kong and Macau people hold Chinese (CHN)
+nationality; a person who changed it has the later one (Jensen Huang USA, Hwang Jang-yop ROK). Where
+sources differ on the year by one (Kim Jong Il 1941/1942), either is within the year's tolerance
+(``domain.screening_rules.EXACT_YEAR_TOLERANCE``).
+"""
+
+from __future__ import annotations
+
+# native-script name -> (birth year, nationality)
+IDENTIFIERS: dict[str, tuple[int, str]] = {
+    # second fresh held-out, Chinese
+    "韩正": (1954, "CHN"), "蔡奇": (1955, "CHN"), "赵紫阳": (1919, "CHN"), "胡耀邦": (1915, "CHN"),
+    "李鹏": (1928, "CHN"), "马云": (1964, "CHN"), "任正非": (1944, "CHN"),
+    "謝長廷": (1946, "TWN"), "陳建仁": (1951, "TWN"), "蔣萬安": (1978, "TWN"), "朱立倫": (1961, "TWN"),
+    "郝龍斌": (1952, "TWN"), "吳敦義": (1948, "TWN"), "吳釗燮": (1954, "TWN"), "施明德": (1941, "TWN"),
+    "黃仁勳": (1963, "USA"), "盧秀燕": (1961, "TWN"),
+    "陳方安生": (1940, "CHN"), "范徐麗泰": (1945, "CHN"), "葉劉淑儀": (1950, "CHN"), "陳茂波": (1955, "CHN"),
+    "曾鈺成": (1947, "CHN"), "吳光正": (1946, "CHN"), "李柱銘": (1938, "CHN"),
+    "何厚鏵": (1955, "CHN"), "崔世安": (1957, "CHN"), "賀一誠": (1957, "CHN"), "岑浩輝": (1962, "CHN"),
+    "黄循财": (1972, "SGP"), "李光耀": (1923, "SGP"), "吴庆瑞": (1918, "SGP"), "王鼎昌": (1936, "SGP"),
+    "陈振声": (1969, "SGP"), "颜金勇": (1959, "SGP"), "黄祖耀": (1929, "SGP"),
+    "陈嘉庚": (1874, "CHN"), "黄家定": (1956, "MYS"), "蔡细历": (1947, "MYS"), "廖中莱": (1961, "MYS"),
+    "陆兆福": (1977, "MYS"), "张庆信": (1961, "MYS"), "刘特佐": (1981, "MYS"), "杨忠礼": (1929, "MYS"),
+    # Korean names in hanja
+    "金日成": (1912, "PRK"), "金正日": (1941, "PRK"), "金正恩": (1984, "PRK"), "金與正": (1988, "PRK"),
+    "金永南": (1928, "PRK"), "崔龍海": (1950, "PRK"), "朴奉珠": (1939, "PRK"), "張成澤": (1946, "PRK"),
+    "李雪主": (1989, "PRK"), "黃長燁": (1923, "KOR"),
+    "朴正熙": (1917, "KOR"), "全斗煥": (1931, "KOR"), "盧泰愚": (1932, "KOR"), "金泳三": (1927, "KOR"),
+    "金大中": (1924, "KOR"), "盧武鉉": (1946, "KOR"), "李明博": (1941, "KOR"), "朴槿惠": (1952, "KOR"),
+    "文在寅": (1953, "KOR"), "尹錫悅": (1960, "KOR"), "李在明": (1963, "KOR"), "崔圭夏": (1919, "KOR"),
+    "尹潽善": (1897, "KOR"), "潘基文": (1944, "KOR"), "金鍾泌": (1926, "KOR"), "韓悳洙": (1949, "KOR"),
+    "鄭周永": (1915, "KOR"), "李健熙": (1942, "KOR"), "李承晩": (1875, "KOR"), "柳寬順": (1902, "KOR"),
+}
