@@ -4,7 +4,7 @@ Arabic and Hebrew write consonants and long vowels and leave short vowels out, s
 whatever vowels a Latin spelling adds ("Mohammed", "Muhammad", "Mehmet"). A transliteration alone
 cannot restore those vowels: "صدام حسين" comes out as "sdm hsyn", far from "Saddam Hussein" for any
 spelling similarity. Both sides are therefore reduced to a consonant key: letters grouped into the
-classes that transliterations confuse (q/k/kh, j/g/dj/gh, f/p/ph, s/sh/ch/ts...), vowels and the
+classes that transliterations confuse (q/k/kh, j/g/dj/gh, f/ph, s/sh/ch/ts...), vowels and the
 semivowels that double as long vowels (w/y, Arabic و ي ا, Hebrew ו י א ע) dropped, doubled letters
 (Arabic shadda is not written) collapsed and a final h (Arabic ة, Latin "-ah") dropped.
 
@@ -22,7 +22,7 @@ from ml.screening.normalise import FoldedName, fold, folded_tokens
 
 # One class letter per group of sounds that Latin spellings of Arabic and Hebrew names interchange.
 _ARABIC = {
-    "ب": "b", "پ": "f", "ت": "t", "ث": "t", "ط": "t", "ج": "j", "چ": "s", "ژ": "j", "غ": "j", "گ": "j",
+    "ب": "b", "پ": "p", "ت": "t", "ث": "t", "ط": "t", "ج": "j", "چ": "s", "ژ": "j", "غ": "j", "گ": "j",
     "ح": "h", "ه": "h", "ھ": "h", "ہ": "h", "ۀ": "h", "خ": "k", "ق": "k", "ك": "k", "ک": "k",
     "د": "d", "ض": "d", "ذ": "z", "ز": "z",
     "ظ": "z", "ر": "r", "س": "s", "ص": "s", "ش": "s", "ف": "f", "ل": "l", "م": "m", "ن": "n",
@@ -32,11 +32,12 @@ _HEBREW = {
     "מ": "m", "ם": "m", "נ": "n", "ן": "n", "ס": "s", "פ": "f", "ף": "f", "צ": "s", "ץ": "s", "ק": "k",
     "ר": "r", "ש": "s", "ת": "t",
 }
-# Latin spellings, longest first: digraphs before single letters.
+# Latin spellings, longest first: digraphs before single letters. "p" keeps a class of its own: Arabic has no
+# p and its ف is never spelled "p", while Persian, Urdu and Pashto write p as پ ("Parsa" is not "Fares").
 _LATIN = (
     ("sch", "s"), ("tch", "s"), ("kh", "k"), ("gh", "j"), ("dj", "j"), ("dh", "z"), ("th", "t"),
     ("sh", "s"), ("ch", "s"), ("zh", "j"), ("ph", "f"), ("ts", "s"), ("tz", "s"), ("ck", "k"),
-    ("q", "k"), ("c", "k"), ("g", "j"), ("p", "f"), ("x", "ks"), ("v", ""), ("w", ""), ("y", ""),
+    ("q", "k"), ("c", "k"), ("g", "j"), ("x", "ks"), ("v", ""), ("w", ""), ("y", ""),
     ("a", ""), ("e", ""), ("i", ""), ("o", ""), ("u", ""),
 )
 _LATIN_PATTERN = re.compile("|".join(re.escape(k) for k, _ in _LATIN))
@@ -126,6 +127,24 @@ def dominant_script(text: str) -> str:
             script = unicodedata.name(ch, "UNKNOWN").split(" ")[0]
             counts[script] = counts.get(script, 0) + 1
     return max(counts, key=lambda s: counts[s]) if counts else "UNKNOWN"
+
+
+# Letters that Arabic reads one way and Persian, Urdu and Pashto another, so that the Latin spellings of
+# the lists write either: ث is "th" in Arabic ("Uthman", "Haitham") and "s" in Persian and Urdu
+# ("Sanaullah", "Saqib", "Ghias").
+_READ_TWO_WAYS = (("\u062b", "\u0633"),)  # ث also read as س
+
+
+def consonant_names(text: str) -> list[FoldedName]:
+    """The name's consonant keys (``consonant_name``), then, for a name in Arabic script with letters read
+    two ways (``_READ_TWO_WAYS``), its keys with those letters read the other way. Each key is one more
+    chance to meet an unrelated listed name: ``evidence.singles_out`` counts them as tries."""
+    texts = [text]
+    if dominant_script(text) == "ARABIC":
+        for letter, other in _READ_TWO_WAYS:
+            if letter in text:
+                texts.append(texts[-1].replace(letter, other))
+    return [consonant_name(t) for t in texts]
 
 
 def consonant_name(text: str) -> FoldedName:

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from domain.ports.screening import WatchlistEntry
-from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, dominant_script
+from ml.screening.consonants import ABJAD_SCRIPTS, consonant_name, consonant_names, dominant_script
 from ml.screening.greek import greek_readings
 from ml.screening.hebrew import hebrew_word_keys, latin_word_key
 from ml.screening.index import IndexedName, WatchlistIndex
@@ -160,8 +160,8 @@ class CrossScriptPaths:
             return [match for name in thai_names(text)
                     for match in self._scored("abjad", self.thai, name, min_score, accept)]
         if dominant_script(text) == "ARABIC":
-            return self._scored("abjad", self.abjad, consonant_name(text), min_score,
-                                EnoughLetters(MIN_ABJAD_LETTERS))
+            return [match for name in consonant_names(text)
+                    for match in self._scored("abjad", self.abjad, name, min_score, EnoughLetters(MIN_ABJAD_LETTERS))]
         if east_asian_script(text) == "hangul":
             return self.hangul_matches(text, min_score)
         return []

@@ -18,8 +18,13 @@ already fold the letters that spellings confuse, so keys of one name part agree 
 suffix ("hsn"/"hsny", Hossein/Hosseini); keys that differ otherwise ("bhrm" Bahram, "brhm" Ibrahim)
 still count in the name score but are no evidence. Spelled parts count as in
 ``cross_script.EnoughLetters``: short ones must agree exactly, longer ones closely. Either way a part
-that continues another by a whole further part ("محمدپارسا", "Mohammad-Parsa", against "محمد") is no
-evidence of the shorter one.
+that continues another by a whole further part ("محمدپارسا", "Mohammad-Parsa", against "محمد"; on keys,
+where vowels are not written, "mhmdsn" Mohammad-Yasin against "mhmd") is no evidence of the shorter one,
+and two parts that differ by a suffix ("Rasuli" against "Rasul", "Nouri" against "Nourani") carry the
+rarity of the shorter, which is all they share. A match must rest on at least two such parts (one when
+either name has only one part), as the index asks two resembling parts of any candidate
+(``index.WatchlistIndex.candidate_ids``): one part uncommon in the lists ("Rasul", in two entries) is
+common enough among the people screened.
 
 Also used for every match found through a reading (the Latin readings of Han, kana and Greek names):
 a name compared by R readings meets about R times as many entries by chance as one compared once, so
@@ -49,6 +54,12 @@ MAX_EXPECTED_ENTRIES = 4.0
 # "Mohammad-Parsa", "mhmdfrs" against "mhmd"). Two (seed 11) flagged 26 Persian names per 1,000
 # instead of 30 but found 139/155 of the tune half.
 COMPOUND_TAIL = 3
+# The same on consonant keys, where a further name is one or two consonants shorter than spelled: two
+# ("mhmdsn" Mohammad-Yasin, "mhmdrd" Mohammad-Reza, "mhmdjd" Mohammad-Javad against "mhmd") make a
+# compound, one is a suffix ("mnsrn" Mansourian against "mnsr").
+KEY_COMPOUND_TAIL = 2
+# Well-paired parts a match of a name without short vowels must rest on (fewer when a name has fewer).
+MIN_EVIDENCE_PARTS = 2
 
 
 def part_bits(index: WatchlistIndex, token: str) -> float:
@@ -58,16 +69,17 @@ def part_bits(index: WatchlistIndex, token: str) -> float:
 
 def _well_paired(sim: float, a: str, b: str, *, keys: bool) -> bool:
     if keys:  # keys already fold what spellings confuse: the same part agrees, or differs by a suffix
-        return a == b or ((a.startswith(b) or b.startswith(a)) and not is_compound_of(a, b))
+        return a == b or ((a.startswith(b) or b.startswith(a)) and not is_compound_of(a, b, KEY_COMPOUND_TAIL))
     if min(len(a), len(b)) < SHORT_KEY:
         return a == b
     return sim >= WELL_PAIRED and not is_compound_of(a, b)
 
 
-def is_compound_of(a: str, b: str) -> bool:
-    """Whether one part is the other followed by at least ``COMPOUND_TAIL`` more letters."""
+def is_compound_of(a: str, b: str, tail: int = COMPOUND_TAIL) -> bool:
+    """Whether one part is the other followed by at least ``tail`` more letters (``KEY_COMPOUND_TAIL``
+    for consonant keys)."""
     short, long = sorted((a, b), key=len)
-    return long.startswith(short) and len(long) - len(short) >= COMPOUND_TAIL
+    return long.startswith(short) and len(long) - len(short) >= tail
 
 
 def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *, keys: bool = False,
@@ -80,9 +92,9 @@ def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *
     removed, and a run of listed parts written apart that one query part writes joined ("Ying-jeou",
     "Hsien Loong" against "yingjeou", "hsienloong") counts as one part carrying the bits of each."""
     bits = [part_bits(index, token) for token in listed.tokens]
-    best = _paired_bits(query, listed, bits, keys)
     if not joined_given:
-        return best
+        return _paired_bits(query, listed, bits, keys, index)
+    best = _paired_bits(query, listed, bits, keys)
     if joined_similarity(query, listed) >= WELL_PAIRED:
         return sum(bits)
     n = len(listed.tokens)
@@ -94,9 +106,26 @@ def carried_bits(query: FoldedName, listed: FoldedName, index: WatchlistIndex, *
     return best
 
 
-def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float], keys: bool) -> float:
-    return sum(bits[j] for sim, i, j in paired_tokens(query, listed)
-               if _well_paired(sim, query.tokens[i], listed.tokens[j], keys=keys))
+def _paired_bits(query: FoldedName, listed: FoldedName, bits: list[float], keys: bool,
+                 index: WatchlistIndex | None = None) -> float:
+    """The bits of the listed parts that the query pairs well with; with ``index`` (names without short
+    vowels), nothing unless at least ``MIN_EVIDENCE_PARTS`` pair well, and a query part that a listed
+    part continues by a suffix carries its own rarity."""
+    well = [(i, j) for sim, i, j in paired_tokens(query, listed)
+            if _well_paired(sim, query.tokens[i], listed.tokens[j], keys=keys)]
+    if index is None:
+        return sum(bits[j] for _, j in well)
+    if len(well) < min(MIN_EVIDENCE_PARTS, len(query.tokens), len(listed.tokens)):
+        return 0.0
+    return sum(_shared_bits(query.tokens[i], listed.tokens[j], bits[j], index) for i, j in well)
+
+
+def _shared_bits(query_part: str, listed_part: str, listed_bits: float, index: WatchlistIndex) -> float:
+    """What two well-paired parts share: the listed part, or the query part when the listed one only
+    continues it by a suffix ("nr" Nouri against "nrn" Nourani)."""
+    if len(query_part) < len(listed_part) and listed_part.startswith(query_part):
+        return min(listed_bits, part_bits(index, query_part))
+    return listed_bits
 
 
 def singles_out(

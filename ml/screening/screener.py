@@ -23,7 +23,7 @@ from domain.screening_rules import (
     match_level,
     nationality_agreement,
 )
-from ml.screening.consonants import consonant_name, dominant_script
+from ml.screening.consonants import consonant_names, dominant_script
 from ml.screening.corroboration import Corroboration
 from ml.screening.cross_script import CrossScriptPaths, korean_name
 from ml.screening.evidence import singles_out
@@ -182,12 +182,17 @@ class RapidfuzzSanctionsScreener:
     ) -> list[tuple[IndexedName, float, str]]:
         """The matches of a name written without short vowels whose well-paired parts are rare enough in
         the lists to single out their entry (``evidence``): on its consonant keys, or as spelled against
-        the lists' names in the same script."""
-        spelled, keys = fold_name(name), consonant_name(name)
+        the lists' names in the same script. A name whose letters are read two ways has a key for each
+        reading (``consonants.consonant_names``), each one more try."""
+        spelled, keys = fold_name(name), consonant_names(name)
         kept = []
         for candidate, score, via in found:
-            query, index = (spelled, self.index) if via == SPELLED else (keys, self.cross_script.abjad)
-            if singles_out(query, candidate.folded, index, keys=via != SPELLED):
+            if via == SPELLED:
+                singled = singles_out(spelled, candidate.folded, self.index)
+            else:
+                singled = any(singles_out(k, candidate.folded, self.cross_script.abjad, len(keys), keys=True)
+                              for k in keys)
+            if singled:
                 kept.append((candidate, score, via))
         return kept
 
