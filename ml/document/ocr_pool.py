@@ -16,14 +16,13 @@ engine read which line.
 
 from __future__ import annotations
 
-import queue
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
 from functools import cache
 
 from ml.document.images import Image
 from ml.document.ocr import OCR_ENGINES, OCR_THREADS, OcrLine, RapidOcrEngine, TextBox
+from ml.face.pool import ModelCopies
 
 
 def _width(box: TextBox, max_aspect: float | None) -> float:
@@ -48,38 +47,17 @@ class RapidOcrEnginePool:
 
     def __init__(self, engines: int = OCR_ENGINES, threads: int | None = None) -> None:
         per_engine = threads if threads is not None else (1 if engines > 1 else OCR_THREADS)
-        self._engines = [RapidOcrEngine(threads=per_engine) for _ in range(max(1, engines))]
-        self._idle: queue.SimpleQueue[RapidOcrEngine] = queue.SimpleQueue()
-        for engine in self._engines:
-            self._idle.put(engine)
+        self.engines = ModelCopies(lambda: RapidOcrEngine(threads=per_engine), engines)
         # A worker per engine but the reader's own: every idle engine lent to a read has a thread.
-        self._lent = ThreadPoolExecutor(max_workers=max(1, len(self._engines) - 1), thread_name_prefix="ocr")
-        self.provenance = self._engines[0].provenance
+        self._lent = ThreadPoolExecutor(max_workers=max(1, self.engines.size - 1), thread_name_prefix="ocr")
+        self.provenance = self.engines.copies[0].provenance
 
     @property
     def size(self) -> int:
-        return len(self._engines)
-
-    @contextmanager
-    def _engine(self) -> Iterator[RapidOcrEngine]:
-        engine = self._idle.get()
-        try:
-            yield engine
-        finally:
-            self._idle.put(engine)
-
-    def _idle_now(self, most: int) -> list[RapidOcrEngine]:
-        """Up to ``most`` engines that nobody is using, without waiting for one."""
-        idle: list[RapidOcrEngine] = []
-        while len(idle) < most:
-            try:
-                idle.append(self._idle.get_nowait())
-            except queue.Empty:
-                break
-        return idle
+        return self.engines.size
 
     def detect(self, image: Image) -> list[TextBox]:
-        with self._engine() as engine:
+        with self.engines.borrowed() as engine:
             return engine.detect(image)
 
     def recognise(self, image: Image, boxes: Sequence[TextBox], *,
@@ -87,8 +65,8 @@ class RapidOcrEnginePool:
         """The text of each box, in the order given; empty and low-score readings are left out."""
         if not boxes:
             return []
-        with self._engine() as engine:
-            lent = self._idle_now(len(boxes) - 1)
+        with self.engines.borrowed() as engine:
+            lent = self.engines.idle_now(len(boxes) - 1)
             futures: list[Future[list[OcrLine | None]]] = []
             try:
                 own, *others = shares(boxes, 1 + len(lent), max_aspect)
@@ -100,12 +78,12 @@ class RapidOcrEnginePool:
             finally:
                 wait(futures)
                 for helper in lent:
-                    self._idle.put(helper)
+                    self.engines.give_back(helper)
         return [line for b in boxes if (line := readings[b]) is not None]
 
     def side_by_side(self) -> int:
         """The engines idle now: a read holds one and is lent the others."""
-        return max(1, self._idle.qsize())
+        return max(1, self.engines.idle)
 
     def read_lines(self, image: Image) -> list[OcrLine]:
         return self.recognise(image, self.detect(image))

@@ -36,6 +36,11 @@ class ModelCopies(Generic[T]):
     def size(self) -> int:
         return len(self.copies)
 
+    @property
+    def idle(self) -> int:
+        """How many copies nobody holds right now."""
+        return self._idle.qsize()
+
     @contextmanager
     def borrowed(self) -> Iterator[T]:
         copy = self._idle.get()
@@ -43,3 +48,17 @@ class ModelCopies(Generic[T]):
             yield copy
         finally:
             self._idle.put(copy)
+
+    def idle_now(self, most: int) -> list[T]:
+        """Up to ``most`` copies that nobody holds, without waiting for one; each goes back with
+        ``give_back``."""
+        idle: list[T] = []
+        while len(idle) < most:
+            try:
+                idle.append(self._idle.get_nowait())
+            except queue.Empty:
+                break
+        return idle
+
+    def give_back(self, copy: T) -> None:
+        self._idle.put(copy)

@@ -36,7 +36,7 @@ class _Lending:
 
     def __init__(self, pool: RapidOcrEnginePool) -> None:
         self.lent: list[int] = []
-        self._own = pool._idle_now
+        self._own = pool.engines.idle_now
 
     def __call__(self, most: int) -> list:  # type: ignore[type-arg]
         engines = self._own(most)
@@ -47,14 +47,14 @@ class _Lending:
 @pytest.fixture()
 def lending(pool: RapidOcrEnginePool, monkeypatch: pytest.MonkeyPatch) -> Iterator[_Lending]:
     spy = _Lending(pool)
-    monkeypatch.setattr(pool, "_idle_now", spy)
+    monkeypatch.setattr(pool.engines, "idle_now", spy)
     yield spy
 
 
 def test_lines_read_on_two_engines_read_as_on_one_engine_alone(pool: RapidOcrEnginePool, page: Image,
                                                                lending: _Lending) -> None:
     boxes = pool.detect(page)
-    alone = [line for b in boxes for line in pool._engines[0].recognise(page, [b])]
+    alone = [line for b in boxes for line in pool.engines.copies[0].recognise(page, [b])]
     spread = pool.recognise(page, boxes)
     assert lending.lent == [1]  # the other engine was idle, so it read a share of the lines
     assert _texts(spread) == _texts(alone) and len(spread) > 10
@@ -63,14 +63,14 @@ def test_lines_read_on_two_engines_read_as_on_one_engine_alone(pool: RapidOcrEng
 def test_a_read_never_waits_for_an_engine_another_read_holds(pool: RapidOcrEnginePool, page: Image,
                                                              lending: _Lending) -> None:
     boxes = pool.detect(page)[:6]
-    with pool._engine():  # another verification's read holds one engine for as long as it takes
+    with pool.engines.borrowed():  # another verification's read holds one engine for as long as it takes
         done = threading.Event()
         result: list[OcrLine] = []
         reader = threading.Thread(target=lambda: (result.extend(pool.recognise(page, boxes)), done.set()))
         reader.start()
         assert done.wait(timeout=60), "a read waited for an engine another read holds"
         reader.join()
-    assert lending.lent == [0] and len(result) == len([b for b in boxes if pool._engines[0].recognise(page, [b])])
+    assert lending.lent == [0] and len(result) == len([b for b in boxes if pool.engines.copies[0].recognise(page, [b])])
 
 
 def test_shares_are_balanced_by_width_and_never_empty(pool: RapidOcrEnginePool, page: Image) -> None:

@@ -39,6 +39,19 @@ def test_calls_one_after_the_other_keep_to_one_copy() -> None:
             assert copy is first  # the warm one: the others wait for concurrent calls
 
 
+def test_idle_copies_are_lent_without_waiting_and_only_those() -> None:
+    copies = ModelCopies(object, size=3)
+    with copies.borrowed() as held:
+        assert copies.idle == 2
+        lent = copies.idle_now(5)  # asks for more than are idle: gets the idle ones, at once
+        assert len(lent) == 2 and held not in lent and copies.idle == 0
+        assert copies.idle_now(1) == []  # none idle: no wait, nothing lent
+        for copy in lent:
+            copies.give_back(copy)
+        assert copies.idle == 2
+    assert copies.idle == 3
+
+
 def test_a_borrower_waits_while_every_copy_is_out() -> None:
     copies = ModelCopies(object, size=1)
     got: list[object] = []
