@@ -15,7 +15,11 @@ has the payload's own document number, name and birth date. The 62 real PDF417 i
 ``pdf417/zxing_expected.json`` get the same keystones and turns on a dark table; one counts when it
 decodes to the same bytes as the image itself. Each copy is decoded in the same run by the decoder
 alone (deskew and enlarge retries), then with the straightened attempts
-(``ml/document/straighten.py``), then with the deblurred ones (``ml/document/deblur.py``).
+(``ml/document/straighten.py``), then with the deblurred ones (``ml/document/deblur.py``) made only
+once zxing-cpp saw a symbol it could not decode (the rule for a page that may carry none), then with
+them made whenever everything else failed (the rule for a licence's back). The last column warps each
+keystoned copy back with the keystone's own inverse (2x, no corner search) and reads that: what no
+straightening can beat. A table gives the width of a module on the symbol's far (top) row.
 """
 
 from __future__ import annotations
