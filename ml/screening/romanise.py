@@ -131,8 +131,11 @@ def latin_reading(text: str) -> str | None:
 
 # Korean key: sounds that MR, the DPRK variant and Revised Romanization write differently fold
 # together; surname spellings of the same syllable meet ("Lee"/"Yi"/"Ri", "Park"/"Pak", "Choi"/"Choe").
+# The DPRK writes MR's aspirates k', t', p' as "kh", "th", "ph" ("Jang Song Thaek"); ㅢ after a
+# consonant is said, and often spelled, "i" ("hee" for 희, MR "hui").
 # The surname table is looked up before and after the sound rules ("Rhee" -> "i"; "Choi" -> "joe").
 _KOREAN_SOUNDS = tuple((re.compile(p), r) for p, r in (
+    (r"(?<=[ktp])h", ""), (r"^([^aeiouwy]+)ui$", r"\1i"),
     (r"eo", "o"), (r"eu", "u"), (r"oo", "u"), (r"ee", "i"), (r"sh", "s"), (r"ch", "j"), (r"g", "k"),
     (r"d", "t"), (r"b", "p"), (r"l", "r"), (r"([aeiou])h$", r"\1"), (r"^r(?=[iy])", ""),
 ))

@@ -9,6 +9,7 @@ import pytest
 from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
+from ml.screening.romanise import korean_key
 from ml.screening.screener import RapidfuzzSanctionsScreener
 from ml.screening.sino_korean import initial_sound_rule, korean_readings
 from tests.unit.screening.support import unrelated_entries
@@ -77,3 +78,10 @@ def test_a_hanja_name_of_parts_shared_by_many_listed_names_is_not_flagged() -> N
     assert korean_readings("金哲") == ["김 철"]
     assert flagged("金哲") == {}
     assert flagged("김철") == {f"s{len(SHARED) - 1}": MatchLevel.NEAR_HIT}
+
+
+def test_korean_keys_fold_the_dprk_aspirates_and_the_spoken_hui() -> None:
+    # The DPRK writes MR's t' as "th" ("Jang Song Thaek"); 희 (MR "hui") is spelled "hee" or "hi".
+    assert korean_key("thaek") == korean_key("taek") and korean_key("phyong") == korean_key("pyong")
+    assert korean_key("hui") == korean_key("hee") == korean_key("hi")
+    assert korean_key("ui") != korean_key("i")  # 의 alone keeps its vowel
