@@ -17,7 +17,7 @@ from pathlib import Path
 
 from domain.ports.screening import ScreeningHit, ScreeningQuery
 from domain.screening_rules import MatchLevel
-from ml.screening.consonants import consonant_name
+from ml.screening.consonants import consonant_name, consonant_names
 from ml.screening.loader import load_watchlists
 from ml.screening.normalise import FoldedName, fold_name
 from ml.screening.screener import RapidfuzzSanctionsScreener
@@ -36,8 +36,10 @@ def _as_compared(screener: RapidfuzzSanctionsScreener, name: str, hit: Screening
     if hit.via == "reading":
         readings = [fold_name(r) for r in screener.cross_script.readings(name)] or [fold_name(name)]
         return max(readings, key=lambda r: name_similarity(r, fold_name(listed))), fold_name(listed)
-    fold = consonant_name if hit.via == "abjad" else fold_name
-    return fold(name), fold(listed)
+    if hit.via == "abjad":  # the key that scores best, when letters read two ways give two
+        keys = max(consonant_names(name), key=lambda k: name_similarity(k, consonant_name(listed)))
+        return keys, consonant_name(listed)
+    return fold_name(name), fold_name(listed)
 
 
 def breakdown(data_dir: Path, locale: str, seed: int, count: int, written: bool = False) -> str:
