@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest
 from psycopg import sql
 
 from ops.local_services import EmbeddedPostgres, LocalNats, create_database
+from tests.scratch import private_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -29,28 +29,6 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-MEMORY_FS = Path("/dev/shm")  # a private mkdtemp directory is made under it
-MEMORY_FS_HEADROOM = 4 * 1024**3  # the session's databases take about 1 GB; leave the machine the rest
-
-
-def _private_dir(prefix: str, in_memory: bool = False) -> Path:
-    # Not pytest's tmp_path_factory: pytest prunes old base temp dirs, which removes a running
-    # server's files when several pytest sessions share the machine.
-    return Path(tempfile.mkdtemp(prefix=prefix, dir=_memory_fs() if in_memory else None))
-
-
-def _memory_fs() -> Path | None:
-    """A RAM-backed folder when the machine has room in one. The session's PostgreSQL creates a few
-    hundred databases of some 300 files each; deleting them from a disk mounted with online discard
-    took 15-60 s at the end of a run, and a few milliseconds from memory."""
-    try:
-        if os.access(MEMORY_FS, os.W_OK) and shutil.disk_usage(MEMORY_FS).free > MEMORY_FS_HEADROOM:
-            return MEMORY_FS
-    except OSError:
-        pass
-    return None
-
-
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
     """Admin DSN of a real PostgreSQL server for this test session."""
@@ -58,7 +36,7 @@ def postgres_dsn() -> Iterator[str]:
     if given:
         yield given
         return
-    root = _private_dir("kycledger-test-pg-", in_memory=True)
+    root = private_dir("kycledger-test-pg-", in_memory=True)
     server = EmbeddedPostgres(root / "pgdata").start()
     _without_fsync(server.dsn)
     try:
@@ -92,7 +70,7 @@ def fresh_postgres_db(postgres_dsn: str) -> str:
 @pytest.fixture(scope="session")
 def nats_url() -> Iterator[str]:
     """URL of a real nats-server with JetStream on 127.0.0.1 for this test session."""
-    root = _private_dir("kycledger-test-nats-")
+    root = private_dir("kycledger-test-nats-")
     server = LocalNats(root).start()
     try:
         yield server.url
