@@ -7,13 +7,15 @@ from __future__ import annotations
 
 import os
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
+from psycopg import sql
 
 from ops.local_services import EmbeddedPostgres, LocalNats, create_database
+from tests.scratch import private_dir
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -27,12 +29,6 @@ def shared_data() -> Path:
     return SHARED_DATA
 
 
-def _private_dir(prefix: str) -> Path:
-    # Not pytest's tmp_path_factory: pytest prunes old base temp dirs, which removes a running
-    # server's files when several pytest sessions share the machine.
-    return Path(tempfile.mkdtemp(prefix=prefix))
-
-
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
     """Admin DSN of a real PostgreSQL server for this test session."""
@@ -40,13 +36,29 @@ def postgres_dsn() -> Iterator[str]:
     if given:
         yield given
         return
-    root = _private_dir("kycledger-test-pg-")
+    root = private_dir("kycledger-test-pg-", in_memory=True)
     server = EmbeddedPostgres(root / "pgdata").start()
+    _without_fsync(server.dsn)
     try:
         yield server.dsn
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _without_fsync(admin_dsn: str) -> None:
+    """Turn off the flushes that guard only against an operating-system crash or power loss.
+
+    This server lives for one session and its data directory is deleted at the end; no test crashes
+    it (the crash tests run their own ``RestartablePostgres``), and a killed PostgreSQL process loses
+    nothing without fsync since the kernel still holds its writes. With fsync on, the shutdown
+    checkpoint alone flushed the hundreds of databases the session creates: 90-120 s of a run.
+    ``synchronous_commit`` stays on, so a commit is in the kernel before the client hears of it.
+    """
+    with psycopg.connect(admin_dsn, autocommit=True) as conn:
+        for setting in ("fsync", "full_page_writes"):
+            conn.execute(sql.SQL("ALTER SYSTEM SET {} = off").format(sql.Identifier(setting)))
+        conn.execute("SELECT pg_reload_conf()")
 
 
 @pytest.fixture
@@ -58,7 +70,7 @@ def fresh_postgres_db(postgres_dsn: str) -> str:
 @pytest.fixture(scope="session")
 def nats_url() -> Iterator[str]:
     """URL of a real nats-server with JetStream on 127.0.0.1 for this test session."""
-    root = _private_dir("kycledger-test-nats-")
+    root = private_dir("kycledger-test-nats-")
     server = LocalNats(root).start()
     try:
         yield server.url

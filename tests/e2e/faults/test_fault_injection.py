@@ -11,18 +11,17 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-from pathlib import Path
 
 import pytest
 
+from tests.scratch import private_dir
 from tools.bench.faults.run import ORDER, SHORT, run
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 
 def test_killing_each_part_under_load_loses_strands_and_duplicates_nothing() -> None:
-    root = Path(tempfile.mkdtemp(prefix="kyc-faults-test-"))
+    root = private_dir("kyc-faults-test-", in_memory=True)  # PostgreSQL, NATS and logs (tests.scratch)
     try:
         report = run(root, SHORT)
     finally:

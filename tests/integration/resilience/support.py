@@ -11,7 +11,6 @@ import base64
 import contextlib
 import io
 import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from ops.settings import Settings
 from ops.stack import start_followers
 from services.verification.pipeline import VerificationPipeline
 from tests.integration.decisions.seeding import KEK
+from tests.scratch import private_dir as scratch_dir
 
 CHECKS = ["ocr", "face_match"]
 
@@ -50,8 +50,8 @@ def jpeg_b64(colour: tuple[int, int, int] = (120, 120, 120)) -> str:
 
 def private_dir(prefix: str) -> Path:
     """A fresh directory outside pytest's base temp (pytest keeps that 0700, and PostgreSQL runs as
-    its own user when the tests run as root)."""
-    return Path(tempfile.mkdtemp(prefix=prefix))
+    its own user when the tests run as root), in memory when there is room (``tests.scratch``)."""
+    return scratch_dir(prefix, in_memory=True)
 
 
 def wait_until(condition: Callable[[], bool], what: str, timeout: float = 60.0) -> float:
