@@ -14,8 +14,8 @@ JSON line (seed, culture, name, and each flagging hit: entry, listed name, path,
 reading which list entries and which rule flagged them.
 
 Usage: ``.venv/bin/python -m tools.eval.screening_pooled ../shared/data --per-locale 500
---seeds 3,5,7,11,13,17,19,23 [--locales he_IL] [--dump /tmp/flags.jsonl]`` (the Latin locales are
-always screened, as many names per locale).
+--seeds 3,5,7,11,13,17,19,23 [--locales he_IL] [--dump /tmp/flags.jsonl] [--no-latin]`` (the Latin
+locales are screened too, as many names per locale, unless ``--no-latin``).
 """
 
 from __future__ import annotations
@@ -79,20 +79,26 @@ def _flagging(result: ScreeningResult) -> list[dict[str, object]]:
              "score": h.name_score, "level": h.level.value} for h in result.hits if h.level in FLAGGED]
 
 
-def _cultures(locales: Sequence[str] | None) -> list[tuple[str, str, str, Callable[..., list[tuple[str, int, str]]]]]:
+Generator = Callable[[str, str, int, int], list[tuple[str, int, str]]]
+
+
+def _cultures(locales: Sequence[str] | None, latin: bool) -> list[tuple[str, str, str, Generator]]:
     chosen = [row for row in NATIVE_LOCALES if locales is None or row[1] in locales]
     written = [(CHINESE_AS_WRITTEN, loc, nat) for label, loc, nat in chosen if label == "Chinese"]
-    return ([(label, loc, nat, ordinary_people) for label, loc, nat in chosen]
-            + [(label, loc, nat, chinese_as_written) for label, loc, nat in written]
-            + [(label, loc, nat, ordinary_people) for label, loc, nat in LATIN_LOCALES])
+    cultures: list[tuple[str, str, str, Generator]] = [(label, loc, nat, ordinary_people) for label, loc, nat in chosen]
+    cultures += [(label, loc, nat, chinese_as_written) for label, loc, nat in written]
+    cultures += [(label, loc, nat, ordinary_people) for label, loc, nat in LATIN_LOCALES if latin]
+    return cultures
 
 
 def pooled_tallies(screener: RapidfuzzSanctionsScreener, per_locale: int, seeds: Sequence[int],
-                   locales: Sequence[str] | None, dump: IO[str] | None = None) -> dict[str, Tally]:
-    """Per culture, the people of every seed screened by name only and with birth year and nationality."""
+                   locales: Sequence[str] | None, dump: IO[str] | None = None, *, latin: bool = True,
+                   ) -> dict[str, Tally]:
+    """Per culture, the people of every seed screened by name only and with birth year and nationality
+    (the Latin baseline too unless ``latin`` is false)."""
     tallies: dict[str, Tally] = {}
     for seed in seeds:
-        for label, locale, nationality, generate in _cultures(locales):
+        for label, locale, nationality, generate in _cultures(locales, latin):
             tally = tallies.setdefault(label, Tally())
             for name, year, nat in generate(locale, nationality, per_locale, seed):
                 by_name = _flagging(screener.screen(ScreeningQuery(name)))
@@ -109,28 +115,29 @@ def pooled_tallies(screener: RapidfuzzSanctionsScreener, per_locale: int, seeds:
 
 def pooled_rows(tallies: dict[str, Tally]) -> list[str]:
     """A markdown table: per culture, flagged per 1,000 with the 95 % interval, by name only and with
-    identifiers, each against Latin's pooled rate."""
-    latin = tallies[LATIN]
+    identifiers, each against Latin's pooled rate (no comparison when Latin was not screened)."""
+    latin = tallies.get(LATIN, Tally())
     rows = ["| names | n | by name only: flagged, per 1,000 [95 % interval] | vs Latin "
             "| with birth year and nationality | vs Latin |", "| --- | --- | --- | --- | --- | --- |"]
     for label, tally in tallies.items():
         cells = []
         for with_ids in (False, True):
             reference = latin.rate(with_ids)
-            cells += [tally.cell(with_ids), "" if label == LATIN else tally.versus(with_ids, reference)]
+            versus = "" if label == LATIN or not latin.n else tally.versus(with_ids, reference)
+            cells += [tally.cell(with_ids), versus]
         rows.append(f"| {label} | {tally.n} | {' | '.join(cells)} |")
     return rows
 
 
 def report(data_dir: Path, per_locale: int, seeds: Sequence[int], locales: Sequence[str] | None,
-           dump_path: Path | None = None) -> str:
+           dump_path: Path | None = None, *, latin: bool = True) -> str:
     started = time.perf_counter()
     screener = RapidfuzzSanctionsScreener(load_watchlists(data_dir / "sanctions"))
     if dump_path is None:
-        tallies = pooled_tallies(screener, per_locale, seeds, locales)
+        tallies = pooled_tallies(screener, per_locale, seeds, locales, latin=latin)
     else:
         with dump_path.open("w", encoding="utf-8") as dump:
-            tallies = pooled_tallies(screener, per_locale, seeds, locales, dump)
+            tallies = pooled_tallies(screener, per_locale, seeds, locales, dump, latin=latin)
     lines = [f"Ordinary people flagged (hit or near-hit), seeds {','.join(map(str, seeds))} pooled, "
              f"{per_locale} per locale and seed (Latin: {len(LATIN_LOCALES)} locales); Wilson 95 % intervals; "
              "\"higher\" / \"lower\": the interval lies wholly above / below Latin's pooled rate:\n",
@@ -145,10 +152,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", default=",".join(map(str, SEEDS)))
     parser.add_argument("--locales", default=None, help="own-script locales (comma-separated); all when left out")
     parser.add_argument("--dump", type=Path, default=None, help="write every flagged person as a JSON line")
+    parser.add_argument("--no-latin", action="store_true",
+                        help="leave out the Latin baseline (for a rule that Latin-script names never take)")
     args = parser.parse_args(argv)
     seeds = tuple(int(s) for s in args.seeds.split(","))
     locales = args.locales.split(",") if args.locales else None
-    print(report(args.data_dir, args.per_locale, seeds, locales, args.dump))
+    print(report(args.data_dir, args.per_locale, seeds, locales, args.dump, latin=not args.no_latin))
 
 
 if __name__ == "__main__":

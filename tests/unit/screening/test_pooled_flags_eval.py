@@ -1,0 +1,38 @@
+"""The pooled false-flag figure of the evaluation (``tools.eval.screening_pooled``): the Wilson interval
+and the comparison of a script's interval with Latin's pooled rate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tools.eval.screening_pooled import Tally, pooled_rows, wilson_interval
+
+pytestmark = pytest.mark.unit
+
+
+def test_the_wilson_interval_matches_its_published_values() -> None:
+    # Newcombe (1998), Table I: 81/263 -> 0.2553-0.3662; 0/10 -> 0-0.2775 (not the empty 0-0 of the
+    # normal approximation).
+    assert wilson_interval(81, 263) == pytest.approx((0.2553, 0.3662), abs=1e-4)
+    assert wilson_interval(0, 10) == pytest.approx((0.0, 0.2775), abs=1e-4)
+
+
+def test_the_interval_narrows_as_the_sample_grows_around_the_same_rate() -> None:
+    low_small, high_small = wilson_interval(10, 500)
+    low_large, high_large = wilson_interval(80, 4000)
+    assert low_small < low_large < 0.02 < high_large < high_small
+
+
+def test_a_script_is_higher_only_when_its_whole_interval_lies_above_latin_s_rate() -> None:
+    latin = Tally(n=40000, by_name=1000, with_ids=120)  # 25 and 3 per 1,000
+    assert Tally(n=4000, by_name=200, with_ids=12).versus(False, latin.rate(False)) == "higher"
+    assert Tally(n=4000, by_name=110, with_ids=12).versus(False, latin.rate(False)) == "within"
+    assert Tally(n=4000, by_name=40, with_ids=0).versus(False, latin.rate(False)) == "lower"
+    assert Tally(n=4000, by_name=40, with_ids=0).versus(True, latin.rate(True)) == "lower"
+
+
+def test_the_table_compares_every_script_with_latin_and_prints_counts_and_intervals() -> None:
+    rows = pooled_rows({"Hebrew": Tally(4000, 200, 12), "Latin": Tally(40000, 1000, 120)})
+    assert rows[2] == ("| Hebrew | 4000 | 200/4000: 50.0 [43.7-57.2] | higher "
+                       "| 12/4000: 3.0 [1.7-5.2] | within |")
+    assert rows[3].startswith("| Latin | 40000 | 1000/40000: 25.0 [")
