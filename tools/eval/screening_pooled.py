@@ -113,6 +113,29 @@ def pooled_tallies(screener: RapidfuzzSanctionsScreener, per_locale: int, seeds:
     return tallies
 
 
+def tallies_from_dumps(paths: Sequence[Path], per_locale: int, seeds: Sequence[int], locales: Sequence[str] | None,
+                       *, latin: bool = True) -> dict[str, Tally]:
+    """The tallies of ``pooled_tallies`` from the ``--dump`` files of runs that screened these seeds between
+    them (one run per group of seeds, in parallel): flagged people from the files, people screened from
+    the cultures' locales (each generates ``per_locale`` names per seed)."""
+    tallies: dict[str, Tally] = {}
+    for label, *_ in _cultures(locales, latin):
+        tallies.setdefault(label, Tally()).n += per_locale * len(seeds)
+    seen: set[int] = set()
+    for path in paths:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            person = json.loads(line)
+            if person["seed"] not in seeds or person["culture"] not in tallies:
+                raise ValueError(f"{path}: seed {person['seed']}, {person['culture']} not asked for")
+            seen.add(person["seed"])
+            tally = tallies[person["culture"]]
+            tally.by_name += bool(person["by_name"])
+            tally.with_ids += bool(person["with_ids"])
+    if seen != set(seeds):
+        raise ValueError(f"no flagged person of seeds {sorted(set(seeds) - seen)} in the dumps")
+    return tallies
+
+
 def pooled_rows(tallies: dict[str, Tally]) -> list[str]:
     """A markdown table: per culture, flagged per 1,000 with the 95 % interval, by name only and with
     identifiers, each against Latin's pooled rate (no comparison when Latin was not screened)."""
@@ -138,6 +161,10 @@ def report(data_dir: Path, per_locale: int, seeds: Sequence[int], locales: Seque
     else:
         with dump_path.open("w", encoding="utf-8") as dump:
             tallies = pooled_tallies(screener, per_locale, seeds, locales, dump, latin=latin)
+    return _table(tallies, per_locale, seeds, started)
+
+
+def _table(tallies: dict[str, Tally], per_locale: int, seeds: Sequence[int], started: float) -> str:
     lines = [f"Ordinary people flagged (hit or near-hit), seeds {','.join(map(str, seeds))} pooled, "
              f"{per_locale} per locale and seed (Latin: {len(LATIN_LOCALES)} locales); Wilson 95 % intervals; "
              "\"higher\" / \"lower\": the interval lies wholly above / below Latin's pooled rate:\n",
@@ -154,10 +181,17 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--dump", type=Path, default=None, help="write every flagged person as a JSON line")
     parser.add_argument("--no-latin", action="store_true",
                         help="leave out the Latin baseline (for a rule that Latin-script names never take)")
+    parser.add_argument("--from-dumps", default=None,
+                        help="screen nothing: pool the --dump files (comma-separated) of runs over these seeds")
     args = parser.parse_args(argv)
     seeds = tuple(int(s) for s in args.seeds.split(","))
     locales = args.locales.split(",") if args.locales else None
-    print(report(args.data_dir, args.per_locale, seeds, locales, args.dump, latin=not args.no_latin))
+    if args.from_dumps:
+        dumps = [Path(p) for p in args.from_dumps.split(",")]
+        tallies = tallies_from_dumps(dumps, args.per_locale, seeds, locales, latin=not args.no_latin)
+        print(_table(tallies, args.per_locale, seeds, time.perf_counter()))
+    else:
+        print(report(args.data_dir, args.per_locale, seeds, locales, args.dump, latin=not args.no_latin))
 
 
 if __name__ == "__main__":

@@ -3,9 +3,12 @@ and the comparison of a script's interval with Latin's pooled rate."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
-from tools.eval.screening_pooled import Tally, pooled_rows, wilson_interval
+from tools.eval.screening_pooled import Tally, pooled_rows, tallies_from_dumps, wilson_interval
 
 pytestmark = pytest.mark.unit
 
@@ -36,3 +39,28 @@ def test_the_table_compares_every_script_with_latin_and_prints_counts_and_interv
     assert rows[2] == ("| Hebrew | 4000 | 200/4000: 50.0 [43.7-57.2] | higher "
                        "| 12/4000: 3.0 [1.7-5.2] | within |")
     assert rows[3].startswith("| Latin | 40000 | 1000/40000: 25.0 [")
+
+
+def test_runs_over_groups_of_seeds_pool_from_their_dumps(tmp_path: Path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    first.write_text(_flagged(3, "Hebrew", by_name=True, with_ids=False) + _flagged(3, "Latin", by_name=True,
+                                                                                    with_ids=True), encoding="utf-8")
+    second.write_text(_flagged(5, "Hebrew", by_name=True, with_ids=True), encoding="utf-8")
+    tallies = tallies_from_dumps([first, second], 10, (3, 5), ["he_IL"])
+    assert tallies["Hebrew"] == Tally(n=20, by_name=2, with_ids=1)
+    assert tallies["Latin"] == Tally(n=10 * 2 * 10, by_name=1, with_ids=1)  # ten Latin locales
+
+
+def test_dumps_missing_a_seed_or_holding_another_are_refused(tmp_path: Path) -> None:
+    dump = tmp_path / "a.jsonl"
+    dump.write_text(_flagged(3, "Hebrew", by_name=True, with_ids=False), encoding="utf-8")
+    with pytest.raises(ValueError, match=r"seeds \[5\]"):
+        tallies_from_dumps([dump], 10, (3, 5), ["he_IL"])
+    with pytest.raises(ValueError, match="not asked for"):
+        tallies_from_dumps([dump], 10, (5,), ["he_IL"])
+
+
+def _flagged(seed: int, culture: str, *, by_name: bool, with_ids: bool) -> str:
+    hit = [{"list": "UN", "entry": "x", "listed": "x", "via": "spelled", "score": 0.9, "level": "near_hit"}]
+    return json.dumps({"seed": seed, "culture": culture, "name": "n", "by_name": hit if by_name else [],
+                       "with_ids": hit if with_ids else []}) + "\n"
