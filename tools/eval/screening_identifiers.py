@@ -10,12 +10,21 @@ Nationality is the passport's (ISO 3166 alpha-3): Hong Kong and Macau people hol
 nationality; a person who changed it has the later one (Jensen Huang USA, Hwang Jang-yop ROK). Where
 sources differ on the year by one (Kim Jong Il 1941/1942), either is within the year's tolerance
 (``domain.screening_rules.EXACT_YEAR_TOLERANCE``).
+
+The Hebrew pairs (``screening_pairs``, ``screening_heldout``, ``screening_fresh``) were given theirs the
+same way, from public knowledge only where sure of both: every one an Israeli citizen (ISR; the
+presidents, prime ministers, ministers and Knesset members among them had to be), with the birth year
+of the public record. Four have a birth year only (nationality None): Ze'ev Jabotinsky (died 1940,
+before Israeli nationality existed), Menachem Mendel Schneerson (lived in New York; his passport
+nationality is not known here), Meir Kahane and Baruch Goldstein (born in the United States, US and
+Israeli citizens both; which a document would show is not known here). They were written after the
+first try of the rarity rule on Hebrew matches, before any rule using them was chosen.
 """
 
 from __future__ import annotations
 
-# native-script name -> (birth year, nationality)
-IDENTIFIERS: dict[str, tuple[int, str]] = {
+# native-script name -> (birth year, nationality or None when not known)
+IDENTIFIERS: dict[str, tuple[int, str | None]] = {
     # second fresh held-out, Chinese
     "韩正": (1954, "CHN"), "蔡奇": (1955, "CHN"), "赵紫阳": (1919, "CHN"), "胡耀邦": (1915, "CHN"),
     "李鹏": (1928, "CHN"), "马云": (1964, "CHN"), "任正非": (1944, "CHN"),
@@ -38,4 +47,27 @@ IDENTIFIERS: dict[str, tuple[int, str]] = {
     "文在寅": (1953, "KOR"), "尹錫悅": (1960, "KOR"), "李在明": (1963, "KOR"), "崔圭夏": (1919, "KOR"),
     "尹潽善": (1897, "KOR"), "潘基文": (1944, "KOR"), "金鍾泌": (1926, "KOR"), "韓悳洙": (1949, "KOR"),
     "鄭周永": (1915, "KOR"), "李健熙": (1942, "KOR"), "李承晩": (1875, "KOR"), "柳寬順": (1902, "KOR"),
+    # Hebrew, hand-built
+    "בנימין נתניהו": (1949, "ISR"), "יצחק רבין": (1922, "ISR"), "שמעון פרס": (1923, "ISR"),
+    "אריאל שרון": (1928, "ISR"), "גולדה מאיר": (1898, "ISR"), "משה דיין": (1915, "ISR"),
+    "מנחם בגין": (1913, "ISR"), "אהוד ברק": (1942, "ISR"), "יאיר לפיד": (1963, "ISR"),
+    "נפתלי בנט": (1972, "ISR"), "דוד בן גוריון": (1886, "ISR"), "ראובן ריבלין": (1939, "ISR"),
+    "אהוד אולמרט": (1945, "ISR"), "בני גנץ": (1959, "ISR"), "אביגדור ליברמן": (1958, "ISR"),
+    "יואב גלנט": (1958, "ISR"),
+    # Hebrew, held-out
+    "יצחק הרצוג": (1960, "ISR"), "שאול מופז": (1948, "ISR"), "עמיר פרץ": (1952, "ISR"),
+    "איתמר בן גביר": (1976, "ISR"), "בצלאל סמוטריץ'": (1980, "ISR"), "גדעון סער": (1966, "ISR"),
+    "יולי אדלשטיין": (1958, "ISR"), "חיים ויצמן": (1874, "ISR"), "לוי אשכול": (1895, "ISR"),
+    "יצחק שמיר": (1915, "ISR"), "משה קצב": (1945, "ISR"), "אריה דרעי": (1959, "ISR"),
+    "יעקב ליצמן": (1948, "ISR"),
+    # Hebrew, fresh held-out
+    "יצחק נבון": (1921, "ISR"), "זלמן שזר": (1889, "ISR"), "אפרים קציר": (1916, "ISR"),
+    "עזר ויצמן": (1924, "ISR"), "משה שרת": (1894, "ISR"), "אבא אבן": (1915, "ISR"),
+    "יגאל אלון": (1918, "ISR"), "ציפי לבני": (1958, "ISR"), "משה יעלון": (1950, "ISR"),
+    "גבי אשכנזי": (1954, "ISR"), "אמיר אוחנה": (1976, "ISR"), "יריב לוין": (1969, "ISR"),
+    "מירי רגב": (1965, "ISR"), "ישראל כץ": (1955, "ISR"), "רפאל איתן": (1929, "ISR"),
+    "נתן שרנסקי": (1948, "ISR"), "יהודה גליק": (1965, "ISR"), "שלמה קרעי": (1981, "ISR"),
+    # Hebrew, birth year only
+    "זאב ז'בוטינסקי": (1880, None), "מנחם מנדל שניאורסון": (1902, None), "מאיר כהנא": (1932, None),
+    "ברוך גולדשטיין": (1956, None),
 }
