@@ -25,7 +25,7 @@ from domain.screening_rules import (
 )
 from ml.screening.consonants import consonant_names, dominant_script
 from ml.screening.corroboration import Corroboration
-from ml.screening.cross_script import CrossScriptPaths, korean_name
+from ml.screening.cross_script import CrossScriptPaths, hebrew_name, hebrew_names, korean_name
 from ml.screening.evidence import singles_out
 from ml.screening.index import IndexedName, WatchlistIndex
 from ml.screening.loader import load_watchlists
@@ -155,6 +155,8 @@ class RapidfuzzSanctionsScreener:
             found += self._korean_in_hanja(query, hanja, min_score, tries)
             if dominant_script(query.name) == "ARABIC":
                 found = self._singling_out(query.name, found)
+            elif dominant_script(query.name) == "HEBREW":
+                found = self._hebrew_singling_out(query, found)
             elif east_asian_script(query.name) == "han":
                 # Han is written without spaces: as spelled, a name is one part, and how close it is to
                 # another says how many syllables they share at the start ("张军" and a company name
@@ -192,6 +194,30 @@ class RapidfuzzSanctionsScreener:
             else:
                 singled = any(singles_out(k, candidate.folded, self.cross_script.abjad, len(keys), keys=True)
                               for k in keys)
+            if singled:
+                kept.append((candidate, score, via))
+        return kept
+
+    def _hebrew_singling_out(
+        self, query: ScreeningQuery, found: list[tuple[IndexedName, float, str]]
+    ) -> list[tuple[IndexedName, float, str]]:
+        """The matches of a name in Hebrew letters (written without short vowels too) whose well-paired
+        parts single out their entry, on its Hebrew keys (each key variant of ``hebrew_names`` one more
+        try) or as spelled against the lists' names in Hebrew letters, or do so with the birth year and
+        nationality the entry agrees on (``corroboration``). Hebrew keys keep apart letters that Latin
+        spellings of one Hebrew name still vary ("bnmn" Binyamin, "bnjmn" Benjamin), so key parts pair
+        as spelled parts do (short ones exactly, longer ones closely), not only when equal."""
+        spelled, keys = fold_name(query.name), hebrew_names(query.name)
+        year, nationality = query.year, query.nationality
+        kept = []
+        for candidate, score, via in found:
+            if via == SPELLED:
+                singled = self._corroboration.singles_out_with(spelled, candidate, self.index, fold_name, 1,
+                                                               year, nationality)
+            else:
+                singled = any(self._corroboration.singles_out_with(
+                    key, candidate, self.cross_script.hebrew, hebrew_name, len(keys), year, nationality)
+                    for key in keys)
             if singled:
                 kept.append((candidate, score, via))
         return kept

@@ -11,6 +11,7 @@ from domain.screening_rules import MatchLevel
 from ml.screening.cross_script import hebrew_name
 from ml.screening.hebrew import hebrew_word_key, hebrew_word_keys, latin_word_key
 from ml.screening.screener import RapidfuzzSanctionsScreener
+from tests.unit.screening.support import unrelated_entries
 
 pytestmark = pytest.mark.unit
 
@@ -55,8 +56,11 @@ def test_a_vav_inside_a_word_is_read_both_as_a_vowel_and_as_v() -> None:
 
 
 def test_the_v_reading_of_a_vav_finds_its_listing_but_not_another_name() -> None:
+    # Among other listed names: a match must single out its entry (``ml.screening.evidence``), which no
+    # name part can in a list of one entry.
     screener = RapidfuzzSanctionsScreener(Watchlist(
-        (WatchlistEntry("TEST", "he2", EntityKind.INDIVIDUAL, (ListedName("David Ben-Gurion", NameKind.PRIMARY),)),),
+        (WatchlistEntry("TEST", "he2", EntityKind.INDIVIDUAL, (ListedName("David Ben-Gurion", NameKind.PRIMARY),)),
+         *unrelated_entries()),
         ModelProvenance("test-lists", "1", "0" * 64)))
     assert {h.entry_id: h.level for h in screener.screen(ScreeningQuery("דוד בן גוריון")).hits} == {
         "he2": MatchLevel.NEAR_HIT}
