@@ -164,11 +164,13 @@ def report(data_dir: Path, per_locale: int, seeds: Sequence[int], locales: Seque
     return _table(tallies, per_locale, seeds, started)
 
 
-def _table(tallies: dict[str, Tally], per_locale: int, seeds: Sequence[int], started: float) -> str:
+def _table(tallies: dict[str, Tally], per_locale: int, seeds: Sequence[int], started: float | None) -> str:
     lines = [f"Ordinary people flagged (hit or near-hit), seeds {','.join(map(str, seeds))} pooled, "
              f"{per_locale} per locale and seed (Latin: {len(LATIN_LOCALES)} locales); Wilson 95 % intervals; "
              "\"higher\" / \"lower\": the interval lies wholly above / below Latin's pooled rate:\n",
-             *pooled_rows(tallies), "", f"Evaluation time: {time.perf_counter() - started:.0f} s."]
+             *pooled_rows(tallies)]
+    if started is not None:
+        lines += ["", f"Evaluation time: {time.perf_counter() - started:.0f} s."]
     return "\n".join(lines)
 
 
@@ -189,7 +191,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args.from_dumps:
         dumps = [Path(p) for p in args.from_dumps.split(",")]
         tallies = tallies_from_dumps(dumps, args.per_locale, seeds, locales, latin=not args.no_latin)
-        print(_table(tallies, args.per_locale, seeds, time.perf_counter()))
+        print(_table(tallies, args.per_locale, seeds, None))
     else:
         print(report(args.data_dir, args.per_locale, seeds, locales, args.dump, latin=not args.no_latin))
 
