@@ -28,6 +28,7 @@ EVAL_SECTIONS: tuple[str, ...] = (
     "tools.eval.document_upscale_guard",
     "tools.eval.screening",
     "tools.eval.screening_scripts",
+    "tools.eval.screening_pooled",
 )
 
 

@@ -174,6 +174,12 @@ def _table(tallies: dict[str, Tally], per_locale: int, seeds: Sequence[int], sta
     return "\n".join(lines)
 
 
+def report_section(data_dir: Path) -> str:
+    """Markdown section for ``kycledger ml evaluate --section screening_pooled``: every culture on the
+    eight seeds (about 30 minutes on a quiet machine, more under load)."""
+    return "## Ordinary names flagged per script, pooled over seeds\n\n" + report(data_dir, 500, SEEDS, None) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("data_dir", type=Path, nargs="?", default=Path("../shared/data"))

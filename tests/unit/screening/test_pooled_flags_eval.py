@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from ops.cli.ml import EVAL_SECTIONS
+from tools.eval import screening_pooled as pooled
 from tools.eval.screening_pooled import Tally, pooled_rows, tallies_from_dumps, wilson_interval
 
 pytestmark = pytest.mark.unit
@@ -64,3 +66,17 @@ def _flagged(seed: int, culture: str, *, by_name: bool, with_ids: bool) -> str:
     hit = [{"list": "UN", "entry": "x", "listed": "x", "via": "spelled", "score": 0.9, "level": "near_hit"}]
     return json.dumps({"seed": seed, "culture": culture, "name": "n", "by_name": hit if by_name else [],
                        "with_ids": hit if with_ids else []}) + "\n"
+
+
+def test_the_evaluate_section_screens_every_culture_on_the_eight_seeds(monkeypatch: pytest.MonkeyPatch) -> None:
+    asked: list[tuple[object, ...]] = []
+
+    def report(*args: object) -> str:
+        asked.append(args)
+        return "TABLE"
+
+    monkeypatch.setattr(pooled, "report", report)
+    section = pooled.report_section(Path("data"))
+    assert section.startswith("## Ordinary names flagged per script, pooled over seeds") and "TABLE" in section
+    assert asked == [(Path("data"), 500, (3, 5, 7, 11, 13, 17, 19, 23), None)]
+    assert "tools.eval.screening_pooled" in EVAL_SECTIONS
