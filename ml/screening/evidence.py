@@ -11,9 +11,10 @@ candidate at all: it is as likely to meet several unrelated listed people as the
 (docs/requirements/pipeline.md, "Sanctions & PEP screening": the rule for names written without short
 vowels).
 
-Used where a part's letters say least: names written without short vowels (the Arabic script) compared
-on their consonant keys or as spelled with the lists' names in the same script, where "محمد" is both
-"Mohammad" and "Mahmoud" and a four-letter part is a whole name. Which pairs count: consonant keys
+Used where a part's letters say least: names written without short vowels (the Arabic script; Hebrew
+letters too, through ``screener``) compared on their consonant keys or as spelled with the lists'
+names in the same script, where "محمد" is both "Mohammad" and "Mahmoud" and a four-letter part is a
+whole name. Which pairs count: consonant keys
 already fold the letters that spellings confuse, so keys of one name part agree exactly or differ by a
 suffix ("hsn"/"hsny", Hossein/Hosseini); keys that differ otherwise ("bhrm" Bahram, "brhm" Ibrahim)
 still count in the name score but are no evidence. Spelled parts count as in

@@ -206,7 +206,8 @@ class RapidfuzzSanctionsScreener:
         try) or as spelled against the lists' names in Hebrew letters, or do so with the birth year and
         nationality the entry agrees on (``corroboration``). Hebrew keys keep apart letters that Latin
         spellings of one Hebrew name still vary ("bnmn" Binyamin, "bnjmn" Benjamin), so key parts pair
-        as spelled parts do (short ones exactly, longer ones closely), not only when equal."""
+        as spelled parts do (short ones exactly, longer ones closely), not only when equal
+        (docs/requirements/pipeline.md, "Sanctions & PEP screening")."""
         spelled, keys = fold_name(query.name), hebrew_names(query.name)
         year, nationality = query.year, query.nationality
         kept = []
