@@ -15,7 +15,8 @@ A name in Han characters is printed in Latin by its bearer's convention, not by 
   ("Leung Chun-ying", "Li Ka-shing"), derived here from Jyutping (ToJyutping, BSD-2-Clause, whose
   0.5 MB lexicon ships in its wheel and covers simplified and traditional characters; pycantonese was
   tried first and costs about 340 MB of memory per process) by that convention's spellings of
-  Jyutping initials and finals.
+  Jyutping initials and finals; Macau's Portuguese-based spelling of the same reading ("Ho Iat Seng";
+  ``macau``).
 - Japan: the kanji name's reading from a name-aware morphological dictionary (SudachiPy with
   sudachidict-core, Apache-2.0, both from their wheels; no download at run time), written in passport
   Hepburn (``romanise.kana_reading``). A name in kanji alone may be Chinese or Japanese, so both kinds
@@ -38,6 +39,7 @@ from ml.screening.gwoyeu import gwoyeu_syllables
 from ml.screening.gwoyeu import load as load_gwoyeu
 from ml.screening.hokkien import hokkien_givens
 from ml.screening.hokkien import load as load_hokkien
+from ml.screening.macau import macau
 from ml.screening.normalise import fold
 from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
 
@@ -134,6 +136,8 @@ def chinese_readings(chars: str, family: int) -> list[str]:
     if jyutping:
         syllables.append([hong_kong(s) for s in jyutping])
     readings = [_family_and_given(s, family) for s in syllables[1:]]
+    if jyutping:
+        readings.append(_family_and_given([macau(s) for s in jyutping], family))
     gwoyeu = gwoyeu_syllables(chars, pinyin)
     if gwoyeu:  # a Taiwanese convention: the family name in Wade-Giles, the given name in GR
         readings.append(_family_and_given([*syllables[1][:family], *gwoyeu[family:]], family))
