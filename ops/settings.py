@@ -33,6 +33,11 @@ class Settings:
     # ``POST /v1/identity/verify`` answers 202 (accepted, processing) when its inline run has not
     # finished after this long; kept below the grace so a slow inline run is not queued twice.
     instant_timeout_s: float = 30.0
+    # ``KYC_WARM_MODELS=0``: ``serve``, ``worker`` and ``dev`` skip the model warm-up (``ops.warmup``)
+    # and load the models at the first verification that needs them, which is then seconds slower
+    # (docs/targets.md §5). Only for processes that never verify with the real models: a sandbox-only
+    # replica, or the test suite's process tests (they start and kill such processes many times).
+    warm_models: bool = True
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -60,6 +65,9 @@ class Settings:
         if instant_s >= grace_s:
             raise ValueError("KYC_INSTANT_TIMEOUT_S must be shorter than KYC_OUTBOX_GRACE_S (an instant call still "
                              "running would be queued a second time)")
+        warm = e.get("KYC_WARM_MODELS") or "1"
+        if warm not in ("0", "1"):
+            raise ValueError(f"KYC_WARM_MODELS must be 1 (default) or 0, got {warm!r}")
         return cls(
             data_dir=path("KYC_DATA_DIR"),
             db_url=e.get("KYC_DB_URL") or None,
@@ -74,4 +82,5 @@ class Settings:
             db_timeout_s=int(db_timeout),
             outbox_grace_s=grace_s,
             instant_timeout_s=instant_s,
+            warm_models=warm == "1",
         )

@@ -94,6 +94,6 @@ def start_ml(rt: LedgerRuntime, nats_url: str, stack: contextlib.ExitStack) -> V
     the models are loaded and warm (``ops.warmup``): the worker's first job, and the first request
     after ``dev`` says ready, are as fast as the tenth."""
     pipeline = build_pipeline(rt, watchlist_dir_from_env())
-    ModelWarmup(lambda: pipeline.services(sandbox=False)).start().wait()
+    ModelWarmup(lambda: pipeline.services(sandbox=False), enabled=rt.settings.warm_models).start().wait()
     stack.callback(start_ml_worker(rt, nats_url, pipeline=pipeline).stop)
     return pipeline

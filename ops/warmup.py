@@ -130,16 +130,23 @@ def _observe_a_posed_face(analyzer: Any, frame: NDArray[np.uint8]) -> None:
 
 
 class ModelWarmup:
-    """Loads (``load``) and warms the models once, in a background thread."""
+    """Loads (``load``) and warms the models once, in a background thread. Not ``enabled``
+    (``KYC_WARM_MODELS=0``, ``ops.settings``): nothing is loaded and it is ready at once; the models
+    then load at the first verification that needs them."""
 
-    def __init__(self, load: Callable[[], MlServices]) -> None:
+    def __init__(self, load: Callable[[], MlServices], *, enabled: bool = True) -> None:
         self._load = load
+        self.enabled = enabled
         self._done = threading.Event()
         self.error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name="model-warmup", daemon=True)
 
     def start(self) -> ModelWarmup:
         use_one_malloc_arena()  # before the threads that serve verifications exist (ops.memory)
+        if not self.enabled:
+            log.info("model warm-up off (KYC_WARM_MODELS=0): the models load at the first verification")
+            self._done.set()
+            return self
         self._thread.start()
         return self
 

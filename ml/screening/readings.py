@@ -9,11 +9,14 @@ A name in Han characters is printed in Latin by its bearer's convention, not by 
   Wade-Giles correspondence (initials b/p/d/t/g/k -> p/t/k, zh/ch/j/q -> ch, z/c -> ts, x -> hs,
   r -> j; finals -ong -> -ung, -ian -> -ien, -ie -> -ieh, -ui -> -uei; zhi/chi/shi/ri -> chih/shih/jih,
   zi/ci -> tzu, si -> ssu).
+- Taiwanese given names in Gwoyeu Romatzyh or personal spellings taken from it, whose letters carry
+  the tone ("Jaushieh", "Shiow-yen"; ``gwoyeu``).
 - Hong Kong and Macau: the Hong Kong Government Cantonese Romanisation of the Cantonese reading
   ("Leung Chun-ying", "Li Ka-shing"), derived here from Jyutping (ToJyutping, BSD-2-Clause, whose
   0.5 MB lexicon ships in its wheel and covers simplified and traditional characters; pycantonese was
   tried first and costs about 340 MB of memory per process) by that convention's spellings of
-  Jyutping initials and finals.
+  Jyutping initials and finals; Macau's Portuguese-based spelling of the same reading ("Ho Iat Seng";
+  ``macau``).
 - Japan: the kanji name's reading from a name-aware morphological dictionary (SudachiPy with
   sudachidict-core, Apache-2.0, both from their wheels; no download at run time), written in passport
   Hepburn (``romanise.kana_reading``). A name in kanji alone may be Chinese or Japanese, so both kinds
@@ -32,8 +35,11 @@ from typing import Any
 from anyascii import anyascii
 
 from ml.screening.chinese_surnames import surname_spellings
+from ml.screening.gwoyeu import gwoyeu_syllables
+from ml.screening.gwoyeu import load as load_gwoyeu
 from ml.screening.hokkien import hokkien_givens
 from ml.screening.hokkien import load as load_hokkien
+from ml.screening.macau import macau
 from ml.screening.normalise import fold
 from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
 
@@ -117,9 +123,9 @@ def _family_and_given(syllables: list[str], family: int) -> str:
 
 
 def chinese_readings(chars: str, family: int) -> list[str]:
-    """Wade-Giles and Hong Kong Cantonese readings of one Han name (``family`` characters of surname),
-    then the family name's other spellings (``chinese_surnames``) before each reading of the given name,
-    in Mandarin, Cantonese and Hokkien (``hokkien``)."""
+    """Wade-Giles, Gwoyeu Romatzyh and Hong Kong Cantonese readings of one Han name (``family``
+    characters of surname), then the family name's other spellings (``chinese_surnames``) before each
+    reading of the given name, in Mandarin, Cantonese and Hokkien (``hokkien``)."""
     if family == 1 and len(chars) == 4 and surname_spellings(chars[0]) and surname_spellings(chars[1]):
         # A married woman in Hong Kong (and formerly Taiwan) puts her husband's family name before her
         # own: 林鄭月娥 "Lam Cheng Yuet-ngor", two family names and a given name.
@@ -130,6 +136,11 @@ def chinese_readings(chars: str, family: int) -> list[str]:
     if jyutping:
         syllables.append([hong_kong(s) for s in jyutping])
     readings = [_family_and_given(s, family) for s in syllables[1:]]
+    if jyutping:
+        readings.append(_family_and_given([macau(s) for s in jyutping], family))
+    gwoyeu = gwoyeu_syllables(chars, pinyin)
+    if gwoyeu:  # a Taiwanese convention: the family name in Wade-Giles, the given name in GR
+        readings.append(_family_and_given([*syllables[1][:family], *gwoyeu[family:]], family))
     if family == 2:
         # Two family syllables written as two words too ("Au-Yeung", "Lam Cheng"): the screener
         # compares names joined only when they differ by one word.
@@ -214,8 +225,9 @@ def latin_readings(text: str) -> list[str]:
 
 
 def load_dictionaries() -> None:
-    """Load the Cantonese lexicon, the Hokkien dictionary and the Japanese dictionary now (about
-    1.7 s), not in the first screening of a Han name."""
+    """Load the Cantonese lexicon, the Mandarin tones, the Hokkien dictionary and the Japanese
+    dictionary now (about 1.9 s), not in the first screening of a Han name."""
     cantonese_syllables("李")
+    load_gwoyeu()
     load_hokkien()
     _sudachi()

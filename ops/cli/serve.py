@@ -48,7 +48,7 @@ def app_factory() -> Litestar:
     # Sessions are queued to the ML workers on NATS (``kycledger worker``); instant verify and the
     # standalone modules run in this process, so /readyz waits for its models (``ops.warmup``).
     # Webhooks never go to private addresses here.
-    warmup = ModelWarmup(lambda: pipeline.services(sandbox=False)).start()
+    warmup = ModelWarmup(lambda: pipeline.services(sandbox=False), enabled=rt.settings.warm_models).start()
     app = build_api(rt, readiness=readiness_probe(rt, nats_url, models_warm=warmup.ready),
                     services=product_services(rt, pipeline, nats_url, allow_private_webhooks=False))
     app.on_shutdown.append(rt.close)

@@ -44,6 +44,7 @@ from services.decisions.decider import SessionDecider
 from services.erasure.retention import processing_restricted
 from services.verification.address_proof import FIELD_CHECK, address_proof_check
 from services.verification.face_step import face_match_result
+from services.verification.liveness_step import liveness_result
 from services.verification.modules import ModuleOperations
 from services.verification.ports import MlServices, NoTelemetry, PipelineTelemetry
 from services.verification.results import (
@@ -212,7 +213,7 @@ class VerificationPipeline(ModuleOperations):
                         sandbox: bool) -> tuple[CheckResult, float]:
         """The liveness result and its own seconds (for its metric and span: it runs beside the read)."""
         started = time.perf_counter()
-        result = self._liveness(session, subject, captures, selfie, sandbox)
+        result = liveness_result(self, session, captures, lambda c: self._blob(subject, c), selfie, sandbox)
         return result, time.perf_counter() - started
 
     def _probe(self, selfie: bytes, sandbox: bool) -> tuple[ProbeMatch | DomainError, float]:
@@ -224,29 +225,6 @@ class VerificationPipeline(ModuleOperations):
         except (FaceNotFoundError, InvalidImageError) as exc:  # reported after the document's own failures
             prepared = exc
         return prepared, time.perf_counter() - started
-
-    def _liveness(self, session: VerificationSession, subject: str, captures: Mapping[str, Mapping[str, object]],
-                  selfie: bytes | None, sandbox: bool) -> CheckResult:
-        try:
-            if session.liveness_type == "active":
-                frames = captures.get("liveness_frames")
-                if frames is None:
-                    return capture_failure(CheckType.LIVENESS, "liveness_frames_missing")
-                metadata = frames["metadata"]
-                assert isinstance(metadata, Mapping)
-                used = frozenset(str(c["metadata"].get("nonce")) for a in session.captures.values() for c in a
-                                 if c["kind"] == "liveness_frames" and c is not frames)
-                received = datetime.fromisoformat(str(metadata["received_at"]))
-                blob = self._blob(subject, frames)
-                assert blob is not None
-                result = self.active_liveness(session, blob, selfie, received, used, sandbox)
-            else:
-                if selfie is None:
-                    return capture_failure(CheckType.LIVENESS, "selfie_missing")
-                result = self.passive_liveness(selfie, sandbox)
-        except (FaceNotFoundError, InvalidImageError) as exc:
-            return capture_failure(CheckType.LIVENESS, exc.code)
-        return sandbox_label(result.to_check_result(), sandbox)
 
     def _screening(self, document: DocumentOutcome | None, sandbox: bool) -> CheckResult:
         query = screening_query(document.reading.fields) if document else None

@@ -162,9 +162,11 @@ def test_serve_answers_the_product_routes(tmp_path: Path, nats_url: str) -> None
     issued = json.loads(_run("tenants", "create", "--name", "Served", "--plan", "pro", "--data-dir", data,
                              "--json").stdout)
     port = free_port()
+    # Sessions are created and read, never verified: no model warm-up (KYC_WARM_MODELS=0, README
+    # "Configuration"); dev above starts with its models warmed.
     proc = subprocess.Popen([KYCLEDGER, "serve", "--data-dir", data, "--port", str(port), "--nats", nats_url],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                            env={**os.environ, "KYC_LOG_LEVEL": "WARNING"})
+                            env={**os.environ, "KYC_LOG_LEVEL": "WARNING", "KYC_WARM_MODELS": "0"})
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60

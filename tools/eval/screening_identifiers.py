@@ -6,6 +6,9 @@ each pair with them as well as by name alone).
 Written from public knowledge (no network on this machine), for the Chinese pairs of the second fresh
 held-out set (``screening_fourth``) and the Korean names in hanja (``screening_hanja``), after the rule
 that uses them (``ml.screening.corroboration``) was written; no rule or threshold was chosen on them.
+The Chinese pairs of the earlier sets (``screening_pairs``, ``screening_heldout``, ``screening_fresh``)
+were given theirs later the same way, so that every Chinese set is screened as the product screens
+(the fifth set, ``screening_fifth``, carries its own).
 Nationality is the passport's (ISO 3166 alpha-3): Hong Kong and Macau people hold Chinese (CHN)
 nationality; a person who changed it has the later one (Jensen Huang USA, Hwang Jang-yop ROK). Where
 sources differ on the year by one (Kim Jong Il 1941/1942), either is within the year's tolerance
@@ -38,6 +41,26 @@ IDENTIFIERS: dict[str, tuple[int, str | None]] = {
     "陈振声": (1969, "SGP"), "颜金勇": (1959, "SGP"), "黄祖耀": (1929, "SGP"),
     "陈嘉庚": (1874, "CHN"), "黄家定": (1956, "MYS"), "蔡细历": (1947, "MYS"), "廖中莱": (1961, "MYS"),
     "陆兆福": (1977, "MYS"), "张庆信": (1961, "MYS"), "刘特佐": (1981, "MYS"), "杨忠礼": (1929, "MYS"),
+    # hand-built, Chinese
+    "习近平": (1953, "CHN"), "李克强": (1955, "CHN"), "胡锦涛": (1942, "CHN"), "温家宝": (1942, "CHN"),
+    "江泽民": (1926, "CHN"), "王毅": (1953, "CHN"), "毛泽东": (1893, "CHN"), "邓小平": (1904, "CHN"),
+    "周恩来": (1898, "CHN"), "王岐山": (1948, "CHN"), "赵乐际": (1957, "CHN"), "蔡英文": (1956, "TWN"),
+    "马英九": (1950, "TWN"), "李嘉诚": (1928, "CHN"),
+    # held-out, Chinese (Jimmy Lai holds British nationality)
+    "蔣介石": (1887, "TWN"), "蔣經國": (1910, "TWN"), "李登輝": (1923, "TWN"), "陳水扁": (1950, "TWN"),
+    "孫逸仙": (1866, "CHN"), "賴清德": (1959, "TWN"), "柯文哲": (1959, "TWN"), "韓國瑜": (1957, "TWN"),
+    "連戰": (1936, "TWN"), "宋楚瑜": (1942, "TWN"), "董建華": (1937, "CHN"), "曾蔭權": (1944, "CHN"),
+    "梁振英": (1954, "CHN"), "李家超": (1957, "CHN"), "黎智英": (1947, "GBR"), "黃之鋒": (1996, "CHN"),
+    "何鴻燊": (1921, "CHN"),
+    # fresh held-out, Chinese
+    "李强": (1959, "CHN"), "王沪宁": (1955, "CHN"), "丁薛祥": (1962, "CHN"), "朱镕基": (1928, "CHN"),
+    "刘鹤": (1952, "CHN"), "侯友宜": (1957, "TWN"), "蕭美琴": (1971, "TWN"), "蘇貞昌": (1947, "TWN"),
+    "游錫堃": (1948, "TWN"), "呂秀蓮": (1944, "TWN"), "王金平": (1941, "TWN"), "卓榮泰": (1959, "TWN"),
+    "林鄭月娥": (1957, "CHN"), "曾俊華": (1951, "CHN"), "唐英年": (1952, "CHN"), "李兆基": (1928, "CHN"),
+    "霍英東": (1923, "CHN"), "周潤發": (1955, "CHN"), "李显龙": (1952, "SGP"), "吴作栋": (1941, "SGP"),
+    "陈庆炎": (1940, "SGP"), "林勋强": (1954, "SGP"), "黄永宏": (1963, "SGP"), "王瑞杰": (1961, "SGP"),
+    "张志贤": (1954, "SGP"), "杨荣文": (1954, "SGP"), "许文远": (1952, "SGP"), "林吉祥": (1941, "MYS"),
+    "林冠英": (1960, "MYS"), "魏家祥": (1968, "MYS"), "郭鹤年": (1923, "MYS"),
     # Korean names in hanja
     "金日成": (1912, "PRK"), "金正日": (1941, "PRK"), "金正恩": (1984, "PRK"), "金與正": (1988, "PRK"),
     "金永南": (1928, "PRK"), "崔龍海": (1950, "PRK"), "朴奉珠": (1939, "PRK"), "張成澤": (1946, "PRK"),

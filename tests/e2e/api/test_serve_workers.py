@@ -31,7 +31,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Issu
         key = rt.ledger.create_tenant("Served", "pro")
     rt.close()
     port = free_port()
-    env = {**os.environ, "KYC_RATE_LIMIT_PER_MINUTE": "5", "KYC_LOG_LEVEL": "WARNING"}
+    # No test here verifies anything: both workers start without warming the models (KYC_WARM_MODELS=0,
+    # README "Configuration"); the warm-up has its own tests (tests/*/resilience/test_*warmup*).
+    env = {**os.environ, "KYC_RATE_LIMIT_PER_MINUTE": "5", "KYC_LOG_LEVEL": "WARNING", "KYC_WARM_MODELS": "0"}
     proc = subprocess.Popen([sys.executable, "-m", "ops.cli", "serve", "--data-dir", str(data_dir), "--port",
                              str(port), "--workers", "2"], cwd=REPO, env=env, stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE)

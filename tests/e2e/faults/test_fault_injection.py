@@ -1,14 +1,21 @@
-"""The fault-injection run in its short form (``python -m tools.bench.faults --short``), in the suite.
+"""The fault-injection run in its short form, in the suite
+(``python -m tools.bench.faults --short --no-warm-models``).
 
 Two ``kycledger serve`` and two ``kycledger worker`` processes on a real PostgreSQL and nats-server
 take a mixed sandbox load while each of the six parts is killed with SIGKILL and started again.
 Nothing acknowledged may be lost, no session stranded, nothing recorded twice, NATS must hold every
 message once in ledger order, followers must catch up after each restart, no 5xx may fall outside
 a kill window, and ``kycledger ledger verify`` must pass. About two to three minutes on two cores.
+
+The load uses sandbox keys only (``tools.bench.faults.load``): no request reaches the real models, so
+the processes start without warming them (``KYC_WARM_MODELS=0``, README "Configuration"), which spares
+the model loading at each of the eight process starts; the real warm-up has its own tests
+(tests/integration/resilience/test_warmup_real_models.py, tests/unit/resilience/test_model_warmup.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 
@@ -23,7 +30,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 def test_killing_each_part_under_load_loses_strands_and_duplicates_nothing() -> None:
     root = private_dir("kyc-faults-test-", in_memory=True)  # PostgreSQL, NATS and logs (tests.scratch)
     try:
-        report = run(root, SHORT)
+        report = run(root, dataclasses.replace(SHORT, warm_models=False))
     finally:
         shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(report, indent=2, default=str))  # the figures, with -s or on failure

@@ -44,8 +44,10 @@ def _cli(*args: str) -> dict[str, Any]:
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str, str]]:
     data = str(tmp_path_factory.mktemp("dev-nats") / "d")
+    # The tenants are on the free plan (sandbox keys): no request reaches the real models, so dev starts
+    # without warming them (KYC_WARM_MODELS=0, README "Configuration").
     proc = subprocess.Popen([KYCLEDGER, "dev", "--data-dir", data], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "30"})
+                            text=True, env={**os.environ, "KYC_CHECKPOINT_INTERVAL_S": "30", "KYC_WARM_MODELS": "0"})
     try:
         assert proc.stdout is not None
         line, deadline = "", time.monotonic() + 90

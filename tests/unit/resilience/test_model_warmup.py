@@ -35,6 +35,22 @@ def test_models_are_not_ready_until_loaded_and_warm() -> None:
     assert warmup.ready() and run_checks({"models": warmup.ready}) == {"models": True}
 
 
+def test_a_warm_up_switched_off_loads_nothing_and_is_ready_at_once() -> None:
+    """``KYC_WARM_MODELS=0`` (ops.settings): no model is loaded before ready; the models load at the
+    first verification that needs them."""
+    loads: list[str] = []
+
+    def load() -> MlServices:
+        loads.append("loaded")
+        return build_sandbox_services(OfflineKyaChecker(None))
+
+    warmup = ModelWarmup(load, enabled=False).start()
+    assert warmup.ready() and run_checks({"models": warmup.ready}) == {"models": True}
+    assert warmup.wait(0) and loads == [] and warmup.error is None
+    on = ModelWarmup(load).start()  # the default warms
+    assert on.wait(20) and on.ready() and loads == ["loaded"]
+
+
 @pytest.mark.timeout(30)
 def test_a_failed_load_is_reported_not_ready() -> None:
     def broken() -> MlServices:

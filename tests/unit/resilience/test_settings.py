@@ -21,10 +21,17 @@ def test_defaults_keep_the_instant_timeout_below_the_grace() -> None:
     {"KYC_OUTBOX_GRACE_S": "0"},
     {"KYC_DB_TIMEOUT_S": "1.5"},  # libpq counts whole seconds
     {"KYC_DB_TIMEOUT_S": "soon"},
+    {"KYC_WARM_MODELS": "no"},  # 1 or 0 only: a typo must not switch the warm-up off unnoticed
 ])
 def test_settings_that_cannot_work_are_refused(env: dict[str, str]) -> None:
     with pytest.raises(ValueError):
         Settings.from_env(env)
+
+
+def test_the_models_are_warmed_unless_the_environment_says_0() -> None:
+    assert Settings.from_env({}).warm_models is True
+    assert Settings.from_env({"KYC_WARM_MODELS": "1"}).warm_models is True
+    assert Settings.from_env({"KYC_WARM_MODELS": "0"}).warm_models is False
 
 
 def test_the_ledger_pool_checks_connections_and_bounds_the_wait() -> None:

@@ -20,6 +20,7 @@ from ml.screening.consonants import consonant_name
 from ml.screening.cross_script import MIN_ABJAD_LETTERS, EnoughLetters
 from ml.screening.romanise import kana_reading, korean_key, latin_reading
 from ml.screening.screener import RapidfuzzSanctionsScreener
+from tests.unit.screening.support import unrelated_entries
 
 pytestmark = pytest.mark.unit
 
@@ -35,9 +36,11 @@ ENTRIES = (
     WatchlistEntry("TEST", "ja1", EntityKind.INDIVIDUAL, (ListedName("ASAHARA Shoko", PRIMARY),)),
     WatchlistEntry("TEST", "he1", EntityKind.INDIVIDUAL, (ListedName("Yitzhak Rabin", PRIMARY),)),
 )
-SCREENER = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)))
-SPELLED_ONLY = RapidfuzzSanctionsScreener(Watchlist(ENTRIES, ModelProvenance("test-lists", "1", "0" * 64)),
-                                          cross_script=False)
+# A list of a real list's size: the rarity rule (``ml.screening.evidence``) weighs a name part by how few
+# entries share it, which six entries cannot tell (one more reading of a Han name tipped 习近平 over).
+LISTS = Watchlist((*ENTRIES, *unrelated_entries()), ModelProvenance("test-lists", "1", "0" * 64))
+SCREENER = RapidfuzzSanctionsScreener(LISTS)
+SPELLED_ONLY = RapidfuzzSanctionsScreener(LISTS, cross_script=False)
 
 
 def levels(screener: RapidfuzzSanctionsScreener, name: str, **kwargs: object) -> dict[str, MatchLevel]:

@@ -9,6 +9,7 @@ from domain.checks import ModelProvenance
 from domain.ports.screening import EntityKind, ListedName, NameKind, ScreeningQuery, Watchlist, WatchlistEntry
 from domain.screening_rules import MatchLevel
 from ml.screening.chinese_surnames import surname_spellings
+from ml.screening.macau import macau
 from ml.screening.readings import hong_kong, japanese_reading, japanese_readings, latin_readings, wade_giles
 from ml.screening.screener import RapidfuzzSanctionsScreener
 from tests.unit.screening.support import unrelated_entries
@@ -80,3 +81,22 @@ def test_a_kanji_name_word_is_also_read_by_its_next_name_reading_of_the_same_kin
     assert "suga yoshihide" in japanese_readings("菅義偉")  # 菅 as a family name: Kan, then Suga
     assert japanese_readings("王伟") == []  # still no reading where the dictionary knows no name
     assert levels("岸田文雄") == {}  # a reading finds only its own listing: Abe is not Kishida
+
+
+def test_macau_spelling_follows_its_portuguese_based_romanisation_of_jyutping() -> None:
+    pairs = {"jat1": "iat", "sing4": "seng", "siu2": "sio", "loeng4": "leong", "zeon3": "chon", "hou6": "hou",
+             "ceoi1": "chui", "dak6": "tac", "gwok3": "kuoc", "jip6": "ip", "wong4": "wong"}
+    assert {j: macau(j) for j in pairs} == pairs
+
+
+def test_a_han_name_gets_its_macau_reading() -> None:
+    assert "ho iatseng" in latin_readings("賀一誠")
+
+
+def test_a_macau_spelled_listing_is_found_as_a_near_hit_and_another_given_name_is_not() -> None:
+    listed = WatchlistEntry("TEST", "mo1", EntityKind.INDIVIDUAL, (ListedName("Ho Iat Seng", NameKind.PRIMARY),))
+    screener = RapidfuzzSanctionsScreener(Watchlist((listed, *unrelated_entries()),
+                                                    ModelProvenance("test-lists", "1", "0" * 64)))
+    found = {name: {h.entry_id: h.level for h in screener.screen(ScreeningQuery(name)).hits}
+             for name in ("賀一誠", "賀家豪")}
+    assert found == {"賀一誠": {"mo1": MatchLevel.NEAR_HIT}, "賀家豪": {}}

@@ -55,6 +55,7 @@ class FaultCluster:
     grace_s: float = 5.0
     instant_timeout_s: float = 2.0
     db_timeout_s: int = 3
+    warm_models: bool = True  # False: KYC_WARM_MODELS=0, for a sandbox-only load (README "Configuration")
     pg: RestartablePostgres = field(init=False)
     nats: LocalNats = field(init=False)
     db_url: str = field(init=False, default="")
@@ -76,7 +77,7 @@ class FaultCluster:
             "KYC_NATS_URL": self.nats.url, "KYC_OUTBOX_GRACE_S": str(self.grace_s),
             "KYC_INSTANT_TIMEOUT_S": str(self.instant_timeout_s), "KYC_DB_TIMEOUT_S": str(self.db_timeout_s),
             "KYC_RATE_LIMIT_PER_MINUTE": "1000000", "KYC_RATE_LIMIT_PER_DAY": "100000000",
-            "KYC_LOG_LEVEL": "WARNING",
+            "KYC_LOG_LEVEL": "WARNING", "KYC_WARM_MODELS": "1" if self.warm_models else "0",
         }
         (self.root / "logs").mkdir(exist_ok=True)
         for name in API_NAMES:

@@ -1,7 +1,7 @@
 """Fault injection: kill -9 each part of a production-shaped kycledger under load, then check the ledger.
 
     .venv/bin/python -m tools.bench.faults [--short] [--phase-seconds S] [--down-seconds S] [--threads N]
-                                         [--workdir DIR] [--json]
+                                         [--no-warm-models] [--workdir DIR] [--json]
 
 A real PostgreSQL, a nats-server, two ``kycledger serve`` and two ``kycledger worker`` processes
 (``FaultCluster``) take a mixed sandbox load (``LoadGenerator``). In turn, api-1, api-2, worker-1,
@@ -53,6 +53,9 @@ class Profile:
     catch_up_limit_s: float = 60.0  # followers must reach the ledger's tip within this after a restart
     drain_limit_s: float = 120.0  # after the load: every requested attempt decided within this
     tenants: int = 40  # sandbox calls count against a Free allowance of 100 workflows a month per tenant
+    # The load is sandbox-only, so the real models are never used; off, a restarted serve or worker is
+    # ready without loading them (KYC_WARM_MODELS=0), and the restarts measure the rest of its start.
+    warm_models: bool = True
 
 
 SHORT = Profile(phase_s=4.0, down_s=1.5, threads=3, catch_up_limit_s=60.0, drain_limit_s=90.0, tenants=12)
@@ -141,7 +144,7 @@ def sandbox_keys(rt: Any, tenants: int) -> list[tuple[str, str]]:
 
 
 def run(root: Path, profile: Profile) -> dict[str, Any]:
-    cluster = FaultCluster(root)
+    cluster = FaultCluster(root, warm_models=profile.warm_models)
     started = time.monotonic()
     try:
         cluster.start_all()
@@ -212,6 +215,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--phase-seconds", type=float)
     parser.add_argument("--down-seconds", type=float)
     parser.add_argument("--threads", type=int)
+    parser.add_argument("--no-warm-models", action="store_true",
+                        help="start serve and worker with KYC_WARM_MODELS=0 (the load never uses the real models)")
     parser.add_argument("--workdir", type=Path, help="keep everything here (default: a temporary folder, removed)")
     parser.add_argument("--json", action="store_true", help="print the report as JSON only")
     args = parser.parse_args(argv)
@@ -219,6 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     profile = Profile(**{**asdict(base), **{k: v for k, v in (("phase_s", args.phase_seconds),
                                                               ("down_s", args.down_seconds),
                                                               ("threads", args.threads)) if v is not None}})
+    if args.no_warm_models:
+        profile.warm_models = False
     root = args.workdir or Path(tempfile.mkdtemp(prefix="kyc-faults-"))
     try:
         report = run(root, profile)
