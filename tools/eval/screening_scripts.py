@@ -120,7 +120,8 @@ _FIFTH_IDENTIFIERS = {native: (year, nationality) for native, _, year, nationali
 def _figure_entry(entry_id: str, native: str, latin: str) -> WatchlistEntry:
     """A public figure on the test list, with the birth year and nationality a real list would give
     where ``screening_identifiers`` or ``screening_fifth`` has them."""
-    year, nationality = IDENTIFIERS.get(native) or _FIFTH_IDENTIFIERS.get(native, (None, None))
+    known = IDENTIFIERS.get(native) or _FIFTH_IDENTIFIERS.get(native)
+    year, nationality = known if known else (None, None)
     return WatchlistEntry(TEST_LIST, entry_id, EntityKind.INDIVIDUAL, (ListedName(latin, NameKind.PRIMARY),),
                           birth_dates=(ListedBirthDate(year, year),) if year else (),
                           nationalities=(nationality,) if nationality else ())
