@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import os
 import subprocess
 import sys
 import time
@@ -85,7 +86,10 @@ def embedded_stack(data_dir: Path, say: Printer) -> Iterator[str]:
     with log_path.open("a") as log:
         command = [sys.executable, "-m", "ops.cli", "dev", "--json", "--data-dir", str(data_dir),
                    "--port", str(free_port())]
-        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True)  # noqa: S603 - our own CLI
+        # Its one session is a sandbox session (simulated results) and it stops with the quickstart: no
+        # real model ever runs in it, so it starts without warming them (KYC_WARM_MODELS, README).
+        env = {**os.environ, "KYC_WARM_MODELS": "0"}
+        proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log, text=True, env=env)  # noqa: S603 - our own CLI
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline()

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,13 +28,16 @@ from tools.bench.faults.run import ORDER, SHORT, run
 pytestmark = [pytest.mark.e2e, pytest.mark.faults]
 
 
-def test_killing_each_part_under_load_loses_strands_and_duplicates_nothing() -> None:
+def test_killing_each_part_under_load_loses_strands_and_duplicates_nothing(tmp_path: Path) -> None:
     root = private_dir("kyc-faults-test-", in_memory=True)  # PostgreSQL, NATS and logs (tests.scratch)
     try:
         report = run(root, dataclasses.replace(SHORT, warm_models=False))
     finally:
+        if (root / "logs").is_dir():  # the processes' logs outlive a failure (tmp_path is kept then)
+            shutil.copytree(root / "logs", tmp_path / "logs")
         shutil.rmtree(root, ignore_errors=True)
     print(json.dumps(report, indent=2, default=str))  # the figures, with -s or on failure
+    print(f"logs of serve and worker: {tmp_path / 'logs'}")
     assert [k["target"] for k in report["kills"]] == list(ORDER)
     assert sum(r["acknowledged"] for r in report["requests"].values()) > 100  # the load really ran
     assert report["acknowledged_but_missing"] == []
