@@ -40,7 +40,7 @@ from ml.document.orientation import (
     upright_turn,
 )
 from ml.document.page_text import PageText, read_page_text
-from ml.document.pdf417 import decode_pdf417
+from ml.document.pdf417 import pdf417_reads
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
 from ml.document.straighten import tilted_away
@@ -54,12 +54,16 @@ SHOW_DATA_PAGE = "show_data_page"
 def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True,
                  symbol_expected: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA.
-    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`)."""
-    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
-        try:
-            return licence_data(parse_aamva(symbol.text))
-        except DomainError:
-            continue
+    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`).
+    An attempt whose symbols are not an AAMVA licence does not end the search: on a badly blurred
+    card zxing-cpp's error correction can settle on another, garbled message, and a later attempt
+    (deblurred, straightened) reads the licence (ml/EVALUATION.md, "Driver licences")."""
+    for symbols in pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
+        for symbol in symbols:
+            try:
+                return licence_data(parse_aamva(symbol.text))
+            except DomainError:
+                continue
     return None
 
 
