@@ -26,11 +26,6 @@ from ml.document.geometry import find_document
 from ml.document.images import Image, as_image
 
 SQUARE_ENOUGH = 0.01  # corners within 1 % of the image's size of an upright rectangle: nothing to straighten
-# Opposite edges of the outline differing by more than this share: the card is held visibly tilted away
-# (the card eval's 15 % keystone, edges 0.78 apart). From there a slightly blurred card at the smallest
-# size the capture gate accepts reads only deblurred, and beyond a 30 % keystone (0.54) the far rows'
-# modules are under one pixel, which no straightening restores (ml/EVALUATION.md, "Driver licences").
-TILTED_EDGE_RATIO = 0.8
 EDGE_REACH = 12.0  # px on either side of a found edge searched for the photo's own edge
 EDGE_SAMPLES = 48  # points along each edge where the edge is located
 EDGE_STEP = 0.25  # px between the samples of a profile across an edge
@@ -139,10 +134,3 @@ def edge_ratio(corners: np.ndarray) -> float:
         a, b = float(np.linalg.norm(one)), float(np.linalg.norm(other))
         ratios.append(min(a, b) / max(a, b, 1e-6))
     return min(ratios)
-
-
-def tilted_away(gray: Image) -> bool:
-    """Whether the card outline of ``gray`` shows the card held tilted away, one edge under
-    ``TILTED_EDGE_RATIO`` of its opposite (``False`` when no outline is found)."""
-    corners = find_document(gray).corners
-    return corners is not None and edge_ratio(corners) < TILTED_EDGE_RATIO

@@ -9,7 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from ml.document.images import decode_image
+from domain.ports.document import Guidance
+from ml.document.back_guidance import back_guidance
+from ml.document.images import decode_image, to_gray
 from ml.document.pdf417 import decode_pdf417
 from ml.document.reader import OpenCvRapidOcrDocumentReader, read_licence
 from tools.eval.document_cards import (
@@ -131,3 +133,20 @@ def test_a_card_tilted_beyond_what_its_pixels_can_carry_asks_to_be_held_straight
     # A back held square that does not decode (no barcode on it) is not told to straighten.
     blank = reader.read(front, front, subject_id="subject-1")
     assert blank.licence is None and blank.read_hint not in (None, "align_document")
+
+
+def test_a_card_tilted_so_far_it_covers_under_a_fifth_of_its_photo_is_told_to_be_held_straight() -> None:
+    # A 40 % keystone of the smallest card: far row 0.55 px per module, and the card, 17 % of the photo,
+    # is below the page search's fifth; the back's own search still finds it tilted.
+    raw = payloads(DATA)[0][0]
+    back = COPIES["keystone 40 %"](card(raw))
+    assert read_licence(back) is None
+    assert back_guidance(to_gray(back)) == Guidance.ALIGN_DOCUMENT
+
+
+def test_a_card_too_small_to_read_is_told_to_come_closer() -> None:
+    # The card 300 px wide (modules about 0.9 px): flat and square, it does not decode.
+    raw = payloads(DATA)[0][0]
+    back = card(raw, 300)
+    assert read_licence(back) is None
+    assert back_guidance(to_gray(back)) == Guidance.MOVE_CLOSER

@@ -6,9 +6,10 @@ import cv2
 import numpy as np
 import pytest
 
+from ml.document.back_guidance import TILTED_EDGE_RATIO
 from ml.document.geometry import find_document
 from ml.document.images import Image
-from ml.document.straighten import TILTED_EDGE_RATIO, edge_ratio, refined_outline, straightened, tilted_away
+from ml.document.straighten import edge_ratio, refined_outline, straightened
 
 pytestmark = pytest.mark.unit
 
@@ -51,17 +52,6 @@ def test_other_pixels_of_the_same_photo_are_warped_by_the_outline_found_on_the_p
     straight, warped = straightened(tilted), straightened(tilted, pixels=negative)
     assert straight is not None and warped is not None and warped.shape == straight.shape
     assert float(np.abs(warped.astype(np.int16) + straight.astype(np.int16) - 255).mean()) < 1.0
-
-
-def test_a_card_tilted_away_is_told_from_one_held_square_or_only_turned() -> None:
-    # Far edge 260 px, near edge 440 px: 0.59 of it, a card held steeply tilted away.
-    assert tilted_away(card_on_table([[170, 60], [430, 60], [520, 320], [80, 320]]))
-    # Held square (a rectangle), turned in the frame, or tilted slightly (far edge 0.9 of the near one).
-    assert not tilted_away(card_on_table([[140, 80], [460, 80], [460, 280], [140, 280]]))
-    assert not tilted_away(card_on_table([[180, 40], [480, 120], [420, 340], [120, 260]]))
-    assert not tilted_away(card_on_table([[160, 80], [440, 80], [455, 280], [145, 280]]))
-    # No outline at all: nothing to say about a tilt.
-    assert not tilted_away(np.full((400, 600), 50, dtype=np.uint8))
 
 
 def test_the_edge_ratio_takes_the_pair_of_opposite_edges_that_differs_more() -> None:
