@@ -12,7 +12,9 @@ are off by 1-2 px on a card at the capture size and by 5-10 px on a steep keysto
 of a tilted card a module is 1-2 px wide, and a warp from corners that far off reads fewer blurred
 cards. Each edge is therefore fitted again on the photo itself (:func:`refined_outline`). The warp goes
 straight to the size the decoder reads (``scale``), in one interpolation: a straightened copy enlarged
-afterwards is interpolated twice and loses the contrast of the narrowest bars.
+afterwards is interpolated twice and loses the contrast of the narrowest bars. The interpolation is
+Lanczos's (8x8 taps), which keeps more of a one-module bar's contrast than the cubic one: on the small
+render's 25 % keystone with blur and JPEG it reads 46/46 where cubic read 43.
 Measured in ``tools.eval.document_cards`` (ml/EVALUATION.md, "Driver licences").
 """
 
@@ -112,7 +114,7 @@ def warped(pixels: Image, corners: Corners, scale: float = 1.0) -> Image:
     height = int(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr)) * scale)
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners, target)
-    return as_image(cv2.warpPerspective(pixels, matrix, (width, height), flags=cv2.INTER_CUBIC,
+    return as_image(cv2.warpPerspective(pixels, matrix, (width, height), flags=cv2.INTER_LANCZOS4,
                                         borderMode=cv2.BORDER_REPLICATE))
 
 
