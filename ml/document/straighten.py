@@ -88,7 +88,7 @@ def refined_outline(gray: Image, corners: Corners) -> Corners:
         previous, line = lines[i - 1], lines[i]
         assert previous is not None and line is not None
         (p1, d1), (p2, d2) = previous, line
-        if abs(float(np.cross(d1, d2))) < 0.1:  # near-parallel neighbours: no sound intersection
+        if abs(float(d1[0] * d2[1] - d1[1] * d2[0])) < 0.1:  # near-parallel neighbours: no sound intersection
             return corners
         s = np.linalg.solve(np.array([d1, -d2]).T, p2 - p1)
         refined.append(p1 + s[0] * d1)
