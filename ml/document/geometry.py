@@ -33,8 +33,9 @@ def _order(points: NDArray[np.float32]) -> NDArray[np.float32]:
                     dtype=np.float32)
 
 
-def find_document(image: Image) -> DocumentRegion:
-    """The document quadrilateral, its skew and its width relative to the frame."""
+def find_document(image: Image, *, min_area_share: float = MIN_AREA_SHARE) -> DocumentRegion:
+    """The document quadrilateral (at least ``min_area_share`` of the frame), its skew and its width
+    relative to the frame."""
     h, w = image.shape[:2]
     scale = WORK_SIDE / max(h, w) if max(h, w) > WORK_SIDE else 1.0
     small = to_gray(image)
@@ -45,7 +46,7 @@ def find_document(image: Image) -> DocumentRegion:
     frame_area = small.shape[0] * small.shape[1]
     for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
         approx = cv2.approxPolyDP(contour, 0.02 * cv2.arcLength(contour, True), True)
-        big = cv2.contourArea(approx) >= MIN_AREA_SHARE * frame_area
+        big = cv2.contourArea(approx) >= min_area_share * frame_area
         if len(approx) == 4 and cv2.isContourConvex(approx) and big:
             corners = _order(approx.reshape(4, 2).astype(np.float32) / scale)
             (x0, y0), (x1, y1) = corners[0], corners[1]

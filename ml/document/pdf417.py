@@ -1,7 +1,7 @@
 """PDF417 decoding with zxing-cpp (``text_mode=Plain``: bytes transcoded by their ECI, no HRI
 formatting), retried on a deskewed and an enlarged image when the first pass finds nothing, then on the
 card straightened from its outline (:mod:`ml.document.straighten`), then on the photo deblurred
-(:mod:`ml.document.deblur`) and straightened.
+(:mod:`ml.document.deblur`) and straightened, enlarged in the same warp.
 
 Structured append (Macro PDF417) messages are spread over several symbols; the Python binding does
 not merge them, so :func:`merge_structured_append` joins the parts' ECI-escaped streams in reading
@@ -13,14 +13,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import cached_property
 
 import cv2
 import numpy as np
 import zxingcpp
 
-from ml.document.deblur import PSF_SIGMAS, deblurred
+from ml.document.deblur import PSF_SPREADS, deblurred
 from ml.document.images import Image, as_image, to_gray
-from ml.document.straighten import straightened
+from ml.document.straighten import Corners, card_outline, warped
 
 _ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
                8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
@@ -86,55 +87,99 @@ def _deskew(gray: Image) -> Image:
     return as_image(cv2.warpAffine(gray, matrix, (w, h), flags=cv2.INTER_LINEAR, borderValue=255))
 
 
+ENLARGE_BELOW = 1200  # px: an image smaller than this on its longer side is also read twice as large
+DEBLURRED_LARGER = 3.0  # a deblurred card straightened this many times as large is read as well
+
+
 def _enlarged(gray: Image) -> Image | None:
     h, w = gray.shape[:2]
-    return as_image(cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC)) if max(h, w) < 1200 else None
+    if max(h, w) >= ENLARGE_BELOW:
+        return None
+    return as_image(cv2.resize(gray, (w * 2, h * 2), interpolation=cv2.INTER_CUBIC))
 
 
-def _attempts(gray: Image, straighten: bool) -> Iterator[Image]:
+def _enlarged_straight(pixels: Image, outline: Corners, scale: float = 2.0) -> Image | None:
+    """``pixels`` straightened ``scale`` times as large in one warp (``None`` when the card is large
+    already): the straightened copy enlarged afterwards would be interpolated twice
+    (ml/document/straighten.py)."""
+    straight_side = max(float(np.linalg.norm(a - b)) for a, b in zip(outline, np.roll(outline, 1, axis=0),
+                                                                    strict=True))
+    return warped(pixels, outline, scale) if straight_side < ENLARGE_BELOW else None
+
+
+class _Outline:
+    """The card's outline on the photo, searched the first time it is asked for (a flat card read on
+    the first attempt never pays for the search); ``None`` when not straightening."""
+
+    def __init__(self, gray: Image, straighten: bool) -> None:
+        self._gray, self._straighten = gray, straighten
+
+    @cached_property
+    def corners(self) -> Corners | None:
+        return card_outline(self._gray) if self._straighten else None
+
+
+def _attempts(gray: Image, card: _Outline) -> Iterator[Image]:
     """The image as it is, then (each made only when the previous ones found nothing) deskewed,
-    enlarged, straightened and straightened enlarged."""
+    enlarged, straightened by the card's outline and straightened twice as large."""
     yield gray
     yield _deskew(gray)
     if (enlarged := _enlarged(gray)) is not None:
         yield enlarged
-    if straighten and (straight := straightened(gray)) is not None:
-        yield np.ascontiguousarray(straight)
-        if (enlarged := _enlarged(straight)) is not None:
-            yield enlarged
+    if (outline := card.corners) is not None:
+        yield np.ascontiguousarray(warped(gray, outline))
+        if (large := _enlarged_straight(gray, outline)) is not None:
+            yield large
 
 
-def _deblurred_attempts(gray: Image, straighten: bool) -> Iterator[Image]:
-    """The photo deblurred by each of the deconvolution's spreads, straightened (by the outline found
-    on the photo as taken) and enlarged."""
-    for sigma in PSF_SIGMAS:
-        sharp = deblurred(gray, sigma)
-        straight = straightened(gray, pixels=sharp) if straighten else None
-        sharp = sharp if straight is None else np.ascontiguousarray(straight)
-        yield sharp if (enlarged := _enlarged(sharp)) is None else enlarged
+def _deblurred_attempts(gray: Image, card: _Outline) -> Iterator[Image]:
+    """The photo deblurred by each of the deconvolution's spreads, then straightened by the card's
+    outline (found on the photo as taken) and enlarged in one warp, twice and three times: the far
+    rows of a tilted, blurred card are read at the edge of what their pixels carry, where the
+    resampling's phase decides, and each scale reads cards the other misses (ml/EVALUATION.md,
+    "Driver licences")."""
+    outline = card.corners
+    for sigma, noise_to_signal in PSF_SPREADS:
+        sharp = deblurred(gray, sigma, noise_to_signal=noise_to_signal)
+        if outline is None:
+            yield sharp if (enlarged := _enlarged(sharp)) is None else enlarged
+        elif (large := _enlarged_straight(sharp, outline)) is None:
+            yield np.ascontiguousarray(warped(sharp, outline))
+        else:
+            yield np.ascontiguousarray(large)
+            yield np.ascontiguousarray(warped(sharp, outline, DEBLURRED_LARGER))
+
+
+def pdf417_reads(image: Image, *, straighten: bool = True, deblur: bool = True,
+                 symbol_expected: bool = True) -> Iterator[list[Pdf417Symbol]]:
+    """The symbols of each attempt that decodes any, in the order :func:`decode_pdf417` tries them:
+    a caller that finds a read is not what it expects (zxing-cpp's error correction, asked to settle
+    a badly blurred symbol, rarely returns a different valid message: ml/EVALUATION.md, "Driver
+    licences") asks for the next attempt's."""
+    gray = np.ascontiguousarray(to_gray(image))
+    card, seen = _Outline(gray, straighten), symbol_expected
+    for attempt in _attempts(gray, card):
+        found, unread = _read(attempt, zxingcpp.TextMode.Plain)
+        if found:
+            yield _symbols(attempt, found)
+        seen = seen or unread
+    for attempt in _deblurred_attempts(gray, card) if deblur and seen else ():
+        if found := _read(attempt, zxingcpp.TextMode.Plain)[0]:
+            yield _symbols(attempt, found)
 
 
 def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True,
                   symbol_expected: bool = True) -> list[Pdf417Symbol]:
-    """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right).
-    The deblurred attempts are made only when every earlier one failed, and then, for an image that
-    is meant to carry a symbol (``symbol_expected``: a licence's back), always: a card tilted and
-    blurred can leave zxing-cpp no symbol to see at all, only its deblurred copy shows one
-    (ml/EVALUATION.md, "Driver licences"). For an image that may have none (``symbol_expected=False``:
-    a passport's data page looked at for a barcode) they are made only when an earlier attempt found a
-    symbol that did not decode, so such a page costs nothing more. ``straighten=False`` and
-    ``deblur=False`` leave out those attempts (the evaluation's "before")."""
-    gray = np.ascontiguousarray(to_gray(image))
-    seen = symbol_expected
-    for attempt in _attempts(gray, straighten):
-        found, unread = _read(attempt, zxingcpp.TextMode.Plain)
-        if found:
-            return _symbols(attempt, found)
-        seen = seen or unread
-    for attempt in _deblurred_attempts(gray, straighten) if deblur and seen else ():
-        if found := _read(attempt, zxingcpp.TextMode.Plain)[0]:
-            return _symbols(attempt, found)
-    return []
+    """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right), from
+    the first attempt that decodes any. The card's outline is searched once, and only when the image
+    as it is, deskewed and enlarged does not decode. The deblurred attempts are made only when every
+    earlier one failed, and then, for an image that is meant to carry a symbol (``symbol_expected``:
+    a licence's back), always: a card tilted and blurred can leave zxing-cpp no symbol to see at all, only its deblurred
+    copy shows one (ml/EVALUATION.md, "Driver licences"). For an image that may have none
+    (``symbol_expected=False``: a passport's data page looked at for a barcode) they are made only
+    when an earlier attempt found a symbol that did not decode, so such a page costs nothing more.
+    ``straighten=False`` and ``deblur=False`` leave out those attempts (the evaluation's "before")."""
+    return next(pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected), [])
 
 
 def _symbols(attempt: Image, found: list[zxingcpp.Barcode]) -> list[Pdf417Symbol]:

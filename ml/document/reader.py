@@ -15,6 +15,7 @@ from domain.documents.mrz import MrzRecord
 from domain.errors import DomainError
 from domain.personal_data import PersonalData
 from domain.ports.document import DocumentReading, Guidance, QualityIssue, QualityReport
+from ml.document.back_guidance import back_guidance
 from ml.document.classify import classify
 from ml.document.forensics import forensic_signals
 from ml.document.geometry import find_document, rectify
@@ -40,10 +41,9 @@ from ml.document.orientation import (
     upright_turn,
 )
 from ml.document.page_text import PageText, read_page_text
-from ml.document.pdf417 import decode_pdf417
+from ml.document.pdf417 import pdf417_reads
 from ml.document.portrait import YuNetPortraitExtractor, shared_portrait_extractor
 from ml.document.quality import assess_quality
-from ml.document.straighten import tilted_away
 
 ROTATE_DOCUMENT = "rotate_document"
 MRZ_CROPPED = "mrz_cropped"
@@ -54,12 +54,16 @@ SHOW_DATA_PAGE = "show_data_page"
 def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True,
                  symbol_expected: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA.
-    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`)."""
-    for symbol in decode_pdf417(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
-        try:
-            return licence_data(parse_aamva(symbol.text))
-        except DomainError:
-            continue
+    ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`).
+    An attempt whose symbols are not an AAMVA licence does not end the search: on a badly blurred
+    card zxing-cpp's error correction can settle on another, garbled message, and a later attempt
+    (deblurred, straightened) reads the licence (ml/EVALUATION.md, "Driver licences")."""
+    for symbols in pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
+        for symbol in symbols:
+            try:
+                return licence_data(parse_aamva(symbol.text))
+            except DomainError:
+                continue
     return None
 
 
@@ -216,12 +220,11 @@ def _with_print_issue(quality: QualityReport, issue: QualityIssue) -> QualityRep
 
 
 def _back_hint(back: Image | None) -> str | None:
-    """``align_document`` when a licence's back was sent, its barcode did not decode and the card is
-    held visibly tilted away (ml/document/straighten.py): the far rows of a steep keystone are too
-    narrow to read, and holding the card square to the camera is what makes them readable."""
-    if back is None or not tilted_away(to_gray(back)):
-        return None
-    return Guidance.ALIGN_DOCUMENT.value
+    """What the photo of a licence's back whose barcode did not decode shows to change
+    (ml/document/back_guidance.py): hold the card straight when it is tilted away, come closer when it
+    is small in the frame; ``None`` when no back was sent or the photo does not say."""
+    guidance = back_guidance(to_gray(back)) if back is not None else None
+    return None if guidance is None else guidance.value
 
 
 def _read_hint(boxes: tuple[TextBox, ...], quality: QualityReport, width: int, *, small: bool = False) -> str:

@@ -9,7 +9,9 @@ import cv2
 import numpy as np
 import pytest
 
-from ml.document.images import decode_image
+from domain.ports.document import Guidance
+from ml.document.back_guidance import back_guidance
+from ml.document.images import decode_image, to_gray
 from ml.document.pdf417 import decode_pdf417
 from ml.document.reader import OpenCvRapidOcrDocumentReader, read_licence
 from tools.eval.document_cards import (
@@ -69,14 +71,28 @@ def test_a_card_filling_the_capture_frame_reads_even_steeply_tilted_and_blurred(
     assert [truth.id_number for photo, truth in photos if not _same(read_licence(photo), truth)] == []
 
 
-def test_a_steeply_tilted_blurred_card_no_symbol_is_seen_on_reads_deblurred_as_a_licence_back() -> None:
-    # The last card of the shared data at the capture page's size, keystoned 30 %, blurred and
+def test_a_tilted_blurred_card_no_symbol_is_seen_on_reads_deblurred_as_a_licence_back() -> None:
+    # The last card of the shared data at 2 px per module, keystoned 12 %, blurred 1.5 px and
     # compressed: zxing-cpp sees no symbol on the photo nor on its straightened copies, so a rule that
     # deblurs only after a symbol was seen never tries; read as the licence's back, it does and reads.
     raw, truth = payloads(DATA)[45]
-    photo = COPIES["keystone 30 % + blur + JPEG"](card(raw, CAPTURE_CARD_PX))
+    photo = COPIES["keystone 12 % + blur 1.5 px + JPEG"](card(raw))
     assert not _same(read_licence(photo, symbol_expected=False), truth)
     assert _same(read_licence(photo), truth)
+
+
+@pytest.mark.parametrize(("copy", "cards"), [
+    ("keystone 12 % + blur 1.5 px + JPEG", [13, 17, 25]),
+    ("keystone 25 % + blur + JPEG", [8, 11, 12]),
+])
+def test_tilted_blurred_cards_read_straightened_on_refined_corners_enlarged_in_one_warp(
+        copy: str, cards: list[int]) -> None:
+    # Cards of the smallest size the capture gate accepts that the decoder missed when it straightened
+    # on the contour search's corners, enlarged the straightened copy a second time, and deblurred a
+    # 1.5 px spread with the 1 px spread's Wiener constant (ml/EVALUATION.md, "Driver licences").
+    cases = payloads(DATA)
+    missed = [i for i in cards if not _same(read_licence(COPIES[copy](card(cases[i][0]))), cases[i][1])]
+    assert missed == []
 
 
 def test_a_real_symbol_on_a_dark_table_decodes_once_to_its_own_message() -> None:
@@ -117,3 +133,20 @@ def test_a_card_tilted_beyond_what_its_pixels_can_carry_asks_to_be_held_straight
     # A back held square that does not decode (no barcode on it) is not told to straighten.
     blank = reader.read(front, front, subject_id="subject-1")
     assert blank.licence is None and blank.read_hint not in (None, "align_document")
+
+
+def test_a_card_tilted_so_far_it_covers_under_a_fifth_of_its_photo_is_told_to_be_held_straight() -> None:
+    # A 40 % keystone of the smallest card: far row 0.55 px per module, and the card, 17 % of the photo,
+    # is below the page search's fifth; the back's own search still finds it tilted.
+    raw = payloads(DATA)[0][0]
+    back = COPIES["keystone 40 %"](card(raw))
+    assert read_licence(back) is None
+    assert back_guidance(to_gray(back)) == Guidance.ALIGN_DOCUMENT
+
+
+def test_a_card_too_small_to_read_is_told_to_come_closer() -> None:
+    # The card 300 px wide (modules about 0.9 px): flat and square, it does not decode.
+    raw = payloads(DATA)[0][0]
+    back = card(raw, 300)
+    assert read_licence(back) is None
+    assert back_guidance(to_gray(back)) == Guidance.MOVE_CLOSER

@@ -50,10 +50,10 @@ def test_a_licence_back_gets_the_deblurred_attempts_a_page_without_a_symbol_seen
         monkeypatch: pytest.MonkeyPatch) -> None:
     # A page with no barcode in sight: read as a licence's back (a symbol is expected there) the
     # decoder still tries the deblurred copies; read as a page that may carry none, it stops.
-    spreads: list[float] = []
+    spreads: list[tuple[float, float]] = []
 
-    def counted(gray: Image, sigma: float) -> Image:
-        spreads.append(sigma)
+    def counted(gray: Image, sigma: float, *, noise_to_signal: float) -> Image:
+        spreads.append((sigma, noise_to_signal))
         return gray
 
     monkeypatch.setattr(pdf417, "deblurred", counted)
@@ -61,4 +61,4 @@ def test_a_licence_back_gets_the_deblurred_attempts_a_page_without_a_symbol_seen
     assert pdf417.decode_pdf417(page, symbol_expected=False) == []
     assert spreads == []
     assert pdf417.decode_pdf417(page) == []
-    assert spreads == list(pdf417.PSF_SIGMAS)
+    assert spreads == list(pdf417.PSF_SPREADS)
