@@ -12,6 +12,8 @@ Some names write "w" as "v" ("Vai", "Vong"); that variant is left to the name co
 
 from __future__ import annotations
 
+from ml.screening.jyutping import respell_final, split_initial
+
 _INITIALS = (("gw", "ku"), ("kw", "ku"), ("ng", "ng"), ("b", "p"), ("d", "t"), ("g", "k"), ("z", "ch"),
              ("c", "ch"), ("j", "i"))
 # Finals, longest first; a final not listed keeps its Jyutping letters ("ai", "am", "on", "ui").
@@ -22,19 +24,7 @@ _FINALS = (("oeng", "eong"), ("oek", "eoc"), ("eoi", "ui"), ("eon", "on"), ("eot
 
 def macau(jyutping: str) -> str:
     """One Jyutping syllable (tone digit allowed) in the Macau spelling ("jat1" -> "iat", "sing4" -> "seng")."""
-    syllable = jyutping.rstrip("0123456789")
-    initial, final = "", syllable
-    for jp, spelled in _INITIALS:
-        if syllable.startswith(jp) and syllable != jp:
-            initial, final = spelled, syllable[len(jp):]
-            break
-    else:
-        if syllable.startswith(("s", "p", "t", "k", "h", "m", "n", "l", "f", "w")) and len(syllable) > 1:
-            initial, final = syllable[0], syllable[1:]
+    initial, final = split_initial(jyutping.rstrip("0123456789"), _INITIALS)
     if initial == "i" and final.startswith("i"):  # "ji" (jyutping "jit", "jing") is one "i"
         final = final[1:]
-    for jp, spelled in _FINALS:
-        if final.startswith(jp):
-            final = spelled + final[len(jp):]
-            break
-    return initial + final
+    return initial + respell_final(final, _FINALS)

@@ -39,6 +39,7 @@ from ml.screening.gwoyeu import gwoyeu_syllables
 from ml.screening.gwoyeu import load as load_gwoyeu
 from ml.screening.hokkien import hokkien_givens
 from ml.screening.hokkien import load as load_hokkien
+from ml.screening.jyutping import respell_final, split_initial
 from ml.screening.macau import macau
 from ml.screening.normalise import fold
 from ml.screening.romanise import east_asian_script, family_length, han_characters, kana_reading, latin_reading
@@ -86,21 +87,10 @@ def hong_kong(jyutping: str) -> str:
     syllable = jyutping.rstrip("0123456789")
     if syllable == "si":
         return "sze"
-    initial, final = "", syllable
-    for jp, hk in _HK_INITIALS:
-        if syllable.startswith(jp) and syllable != jp:
-            initial, final = hk, syllable[len(jp):]
-            break
-    else:
-        if syllable.startswith(("s", "p", "t", "k", "h", "m", "n", "l", "f", "w")) and len(syllable) > 1:
-            initial, final = syllable[0], syllable[1:]
-            if initial == "s" and final.startswith(_HK_SH):
-                initial = "sh"
-    for jp, hk in _HK_FINALS:
-        if final.startswith(jp):
-            final = hk + final[len(jp):]
-            break
-    return initial + final
+    initial, final = split_initial(syllable, _HK_INITIALS)
+    if initial == "s" and final.startswith(_HK_SH):
+        initial = "sh"
+    return initial + respell_final(final, _HK_FINALS)
 
 
 @cache
