@@ -11,12 +11,10 @@ that cannot be read is retaken with guidance, not failed bare).
 
 from __future__ import annotations
 
-import numpy as np
-
 from domain.ports.document import Guidance
 from ml.document.geometry import find_document
 from ml.document.images import Image
-from ml.document.straighten import edge_ratio
+from ml.document.straighten import edge_lengths, edge_ratio
 
 # Opposite edges of the outline differing by more than this share: the card is held visibly tilted away
 # (the card eval's 15 % keystone, edges 0.78 apart). From there a slightly blurred card at the smallest
@@ -42,7 +40,4 @@ def back_guidance(gray: Image) -> Guidance | None:
         return None
     if edge_ratio(corners) < TILTED_EDGE_RATIO:
         return Guidance.ALIGN_DOCUMENT
-    tl, tr, br, bl = corners
-    longer = max(float(np.linalg.norm(tr - tl)), float(np.linalg.norm(br - bl)),
-                 float(np.linalg.norm(bl - tl)), float(np.linalg.norm(br - tr)))
-    return Guidance.MOVE_CLOSER if longer < MIN_CARD_PX else None
+    return Guidance.MOVE_CLOSER if max(edge_lengths(corners)) < MIN_CARD_PX else None

@@ -21,7 +21,7 @@ import zxingcpp
 
 from ml.document.deblur import PSF_SPREADS, deblurred
 from ml.document.images import Image, as_image, to_gray
-from ml.document.straighten import Corners, card_outline, warped
+from ml.document.straighten import Corners, card_outline, edge_lengths, warped
 
 _ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
                8: "iso8859-6", 9: "iso8859-7", 10: "iso8859-8", 11: "iso8859-9", 12: "iso8859-10",
@@ -102,9 +102,7 @@ def _enlarged_straight(pixels: Image, outline: Corners, scale: float = 2.0) -> I
     """``pixels`` straightened ``scale`` times as large in one warp (``None`` when the card is large
     already): the straightened copy enlarged afterwards would be interpolated twice
     (ml/document/straighten.py)."""
-    straight_side = max(float(np.linalg.norm(a - b)) for a, b in zip(outline, np.roll(outline, 1, axis=0),
-                                                                    strict=True))
-    return warped(pixels, outline, scale) if straight_side < ENLARGE_BELOW else None
+    return warped(pixels, outline, scale) if max(edge_lengths(outline)) < ENLARGE_BELOW else None
 
 
 class _Outline:

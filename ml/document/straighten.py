@@ -127,12 +127,15 @@ def straightened(gray: Image, *, pixels: Image | None = None, scale: float = 1.0
     return None if corners is None else warped(gray if pixels is None else pixels, corners, scale)
 
 
+def edge_lengths(corners: np.ndarray) -> tuple[float, float, float, float]:
+    """The lengths of the outline's edges: top, bottom, left, right (``corners``: tl, tr, br, bl)."""
+    tl, tr, br, bl = corners
+    top, bottom, left, right = (float(np.linalg.norm(d)) for d in (tr - tl, br - bl, bl - tl, br - tr))
+    return top, bottom, left, right
+
+
 def edge_ratio(corners: np.ndarray) -> float:
     """The shorter over the longer edge of the outline ``corners`` (tl, tr, br, bl), of whichever pair
     of opposite edges differs more: 1 for a card held square to the camera."""
-    tl, tr, br, bl = corners
-    ratios = []
-    for one, other in ((tr - tl, br - bl), (bl - tl, br - tr)):
-        a, b = float(np.linalg.norm(one)), float(np.linalg.norm(other))
-        ratios.append(min(a, b) / max(a, b, 1e-6))
-    return min(ratios)
+    top, bottom, left, right = edge_lengths(corners)
+    return min(min(a, b) / max(a, b, 1e-6) for a, b in ((top, bottom), (left, right)))
