@@ -95,8 +95,7 @@ class PostgresChainWriter(SignalledRecorder):
         construct = self.construct_pg_stored_event  # type: ignore[attr-defined]
         return [construct(e.originator_id, e.originator_version, e.topic, e.state) for e in stored_events]
 
-    @bounded_retry  # as eventsourcing's own insert, but an outage is reported after one pool wait
-    def _insert_one(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
+    def _insert_attempt(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int]:
         """One save in its own transaction (the per-save path, and group commit's group of one)."""
         pg_events = self._pg_events(stored_events)
         if wire_size(stored_events) > PIPELINE_MAX_BYTES:
@@ -122,6 +121,28 @@ class PostgresChainWriter(SignalledRecorder):
             if exc:
                 raise exc
         return ids
+
+    def _stored_as_sent(self, stored_events: Sequence[StoredEvent], kwargs: dict[str, Any]) -> Sequence[int] | None:
+        """The notification ids of these very events when they are stored (an earlier attempt of this
+        save committed), else None: every one must be there with the same topic and state bytes."""
+        query = sql.SQL("SELECT originator_id, originator_version, topic, state, notification_id FROM {} "
+                        "WHERE (originator_id, originator_version) IN "
+                        "(SELECT * FROM unnest(%s::uuid[], %s::bigint[]))").format(self._ident(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor() as curs:
+            curs.execute(query, ([e.originator_id for e in stored_events],
+                                 [e.originator_version for e in stored_events]))
+            rows = {(r["originator_id"], r["originator_version"]): r for r in curs.fetchall()}
+        ids = []
+        for event in stored_events:
+            row = rows.get((event.originator_id, event.originator_version))
+            if row is None or row["topic"] != event.topic or bytes(row["state"]) != bytes(event.state):
+                return None
+            ids.append(row["notification_id"])
+        return ids
+
+    # As eventsourcing's own insert, but an outage is reported after one pool wait, and a save whose
+    # acknowledgement was lost with its connection is recognised as committed (adapters.persistence.pg_pool).
+    _insert_one = bounded_retry(_insert_attempt, committed=_stored_as_sent)
 
     def _insert_unpipelined(self, stored_events: Sequence[StoredEvent], pg_events: list[Any],
                             kwargs: dict[str, Any]) -> Sequence[int]:

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from eventsourcing.persistence import InterfaceError, OperationalError
+from eventsourcing.persistence import IntegrityError, InterfaceError, OperationalError
 from psycopg import Connection
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from psycopg_pool import ConnectionPool, PoolTimeout
@@ -82,7 +82,8 @@ def tune_pool(pool: ConnectionPool[Any], timeout_s: int = DEFAULT_TIMEOUT_S) -> 
         pool.kwargs.setdefault("connect_timeout", max(2, int(timeout_s)))
 
 
-def bounded_retry(function: Callable[..., T]) -> Callable[..., T]:
+def bounded_retry(function: Callable[..., T], *,
+                  committed: Callable[..., T | None] | None = None) -> Callable[..., T]:
     """Retry a recorder call on a dropped connection, but never an outage the pool already waited out.
 
     eventsourcing retries every read and write ten times (``@retry(..., max_attempts=10)``): right for
@@ -90,6 +91,11 @@ def bounded_retry(function: Callable[..., T]) -> Callable[..., T]:
     full timeout, so one request hung for ten of them (14-22 s) before answering. Here a dead
     connection is retried twice on a fresh one; a ``PoolTimeout`` (no connection came in time) is
     raised at once, to be answered 503 + Retry-After.
+
+    A write whose connection dropped during its COMMIT may have committed: the server had it, the
+    acknowledgement was lost. Its retry then conflicts with itself (``IntegrityError``). For writes,
+    ``committed`` (called with the same arguments) says whether exactly what was sent is stored, and
+    returns what the write would have returned; otherwise the conflict is someone else's and raised.
     """
     inner = getattr(function, "__wrapped__", function)  # eventsourcing's own retry, unwrapped
 
@@ -99,6 +105,12 @@ def bounded_retry(function: Callable[..., T]) -> Callable[..., T]:
             try:
                 result: T = inner(*args, **kwargs)
                 return result
+            except IntegrityError:
+                stored = committed(*args, **kwargs) if committed is not None and attempt > 0 else None
+                if stored is None:
+                    raise
+                log.warning("a write's acknowledgement was lost with its connection; it had committed")
+                return stored
             except (InterfaceError, OperationalError) as error:
                 if attempt == 2 or isinstance(error.__cause__, PoolTimeout):
                     raise

@@ -41,6 +41,7 @@ from tools.bench.faults.cluster import API_NAMES, DEPENDENCY_NAMES, WORKER_NAMES
 from tools.bench.faults.load import Answer, LoadGenerator
 
 ORDER = (*API_NAMES, *WORKER_NAMES, *DEPENDENCY_NAMES)
+OUTAGE_ANSWER = "503 dependency_unavailable"  # the only 5xx a kill may cause (api.errors.outage_problem)
 FOLLOWERS = ("read_models", "nats_relay", "webhook_dispatcher", *(f"decision_worker@{w}" for w in WORKER_NAMES))
 
 
@@ -189,6 +190,9 @@ def failures(report: dict[str, Any], profile: Profile) -> list[str]:
     found = []
     if report["5xx_outside_kill_windows"]:
         found.append(f"{report['5xx_outside_kill_windows']} 5xx outside the kill windows")
+    not_outages = {code: n for code, n in report["5xx_codes"].items() if code != OUTAGE_ANSWER}
+    if not_outages:
+        found.append(f"5xx other than {OUTAGE_ANSWER} (an outage answers 503, never 500): {not_outages}")
     for key in ("acknowledged_but_missing", "stranded_sessions", "undecided_instant_verifications"):
         if report[key]:
             found.append(f"{key}: {report[key][:3]}")
