@@ -26,6 +26,10 @@ Method (stated in the report too):
   Chinese only (the same conventions, two compound family names), each with the birth year and
   nationality a list and a document would give, written before the fourth round of Chinese rules
   (tone-aware readings) and screened once before it; its misses are not read.
+- Fourth fresh held-out pairs (``tools/eval/screening_sixth.py``): a sixth set of public figures in
+  Chinese only (the same conventions and identifiers, two compound family names and overseas Chinese
+  personal spellings), written after the last Chinese rule and committed before it was first screened;
+  screened once with the rules unchanged; its misses are not read.
 - Korean names in hanja (``tools/eval/screening_hanja.py``): public figures of both Koreas with their
   names in Han characters, written after the Sino-Korean readings (which have nothing to tune), so
   they check them and tuned nothing; hand-built.
@@ -38,8 +42,8 @@ Method (stated in the report too):
   the entry reached at least a near-hit (cross-script matches are at most near-hits by design).
 - As the product screens: each pair is also screened with the listed entry's own birth year and
   nationality where the entry has them (the UN entries, and the public figures of
-  ``tools/eval/screening_identifiers.py``: the second fresh held-out Chinese and the hanja pairs),
-  as a document would give them; the other pairs by name alone in that column too.
+  ``tools/eval/screening_identifiers.py``, and the third and fourth fresh held-out Chinese sets'
+  own), as a document would give them; the other pairs by name alone in that column too.
 """
 
 from __future__ import annotations
@@ -62,6 +66,7 @@ from tools.eval.screening_hanja import HANJA_FIGURES
 from tools.eval.screening_heldout import HELD_OUT_FIGURES
 from tools.eval.screening_identifiers import IDENTIFIERS
 from tools.eval.screening_pairs import LATIN_LOCALES, LISTED_KOREAN, NATIVE_LOCALES, PUBLIC_FIGURES
+from tools.eval.screening_sixth import SIXTH_FIGURES
 
 ORIGINAL_SCRIPT = "original script"
 TEST_LIST = "EVAL public figures"
@@ -70,6 +75,7 @@ HELD_OUT = "held-out"
 FRESH = "fresh held-out"
 FOURTH = "second fresh held-out"
 FIFTH = "third fresh held-out"
+SIXTH = "fourth fresh held-out"
 HAND_BUILT = "hand-built"
 FLAGGED = frozenset({MatchLevel.HIT, MatchLevel.NEAR_HIT})
 
@@ -108,19 +114,20 @@ def build(data_dir: Path) -> tuple[Watchlist, list[Pair]]:
     figures += [(f"fo{n}", *figure[:3], FOURTH) for n, figure in enumerate(FOURTH_FIGURES)]
     figures += [(f"hj{n}", *figure[:3], HAND_BUILT) for n, figure in enumerate(HANJA_FIGURES)]
     figures += [(f"fi{n}", "Chinese", native, latin, FIFTH) for n, (native, latin, *_) in enumerate(FIFTH_FIGURES)]
+    figures += [(f"si{n}", "Chinese", native, latin, SIXTH) for n, (native, latin, *_) in enumerate(SIXTH_FIGURES)]
     for entry_id, label, native, latin, split in figures:
         entries.append(_figure_entry(entry_id, native, latin))
         pairs.append(Pair(f"{label} (public figures)", native, (TEST_LIST, entry_id), split))
     return Watchlist(tuple(entries), lists.provenance), pairs
 
 
-_FIFTH_IDENTIFIERS = {native: (year, nationality) for native, _, year, nationality, _ in FIFTH_FIGURES}
+_OWN_IDENTIFIERS = {native: (year, nationality) for native, _, year, nationality, _ in (*FIFTH_FIGURES, *SIXTH_FIGURES)}
 
 
 def _figure_entry(entry_id: str, native: str, latin: str) -> WatchlistEntry:
     """A public figure on the test list, with the birth year and nationality a real list would give
-    where ``screening_identifiers`` or ``screening_fifth`` has them."""
-    known = IDENTIFIERS.get(native) or _FIFTH_IDENTIFIERS.get(native)
+    where ``screening_identifiers``, ``screening_fifth`` or ``screening_sixth`` has them."""
+    known = IDENTIFIERS.get(native) or _OWN_IDENTIFIERS.get(native)
     year, nationality = known if known else (None, None)
     return WatchlistEntry(TEST_LIST, entry_id, EntityKind.INDIVIDUAL, (ListedName(latin, NameKind.PRIMARY),),
                           birth_dates=(ListedBirthDate(year, year),) if year else (),

@@ -63,6 +63,9 @@ def test_held_out_pairs_are_reported_apart_and_no_reading_or_key_gives_a_hit(
     assert sum(p.label == "Thai (public figures)" for p in fourth) >= 20
     assert {p.label for p in fourth} == {"Chinese (public figures)", "Thai (public figures)"}
     assert not {p.text for p in fourth} & {p.text for p in pairs if p.split != "second fresh held-out"}
+    sixth = [p for p in pairs if p.split == "fourth fresh held-out"]
+    assert len(sixth) >= 60 and {p.label for p in sixth} == {"Chinese (public figures)"}
+    assert not {p.text for p in sixth} & {p.text for p in pairs if p.split != "fourth fresh held-out"}
     # Scripts whose letters are no Latin spelling meet the Latin test list only through readings and
     # keys: whatever those find is a near-hit at most.
     other_scripts = [p for p in pairs if p.label.startswith(("Hebrew", "Thai", "Chinese", "Japanese", "Korean"))]
