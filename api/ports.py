@@ -24,6 +24,7 @@ from domain.ports.media import ImageSanitizer, LivenessFramesCodec, VideoSampler
 from domain.ports.screening import WatchlistEntry
 from domain.sessions.challenges import SessionChallenges
 from services.review.portrait import DocumentPortraits
+from services.search.sessions import SessionSearch
 from services.verification.pipeline import VerificationPipeline
 
 RecordModuleCall = Callable[[KycLedger, str, UUID, list[CheckResult], Mapping[str, PersonalData] | None, str], None]
@@ -209,6 +210,7 @@ class ApiServices:
     checkpoint_key: PublishedCheckpointKey | None = None
     console: ConsoleAccounts | None = None
     review_portraits: DocumentPortraits | None = None
+    session_search: SessionSearch | None = None
 
     def wired(self) -> list[object]:
         """Every service wired, and the product's work queue (those holding connections close them

@@ -10,11 +10,13 @@ from __future__ import annotations
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.ports import ErasureService, EvidenceService, WebhookAdmin
+from services.search.sessions import SessionSearch
 
 # The names a 503 gives when a deployment does not serve them.
 AUDIT_SERVICE = "audit.evidence"
 ERASURE_SERVICE = "erasure.engine"
 WEBHOOKS_SERVICE = "webhooks.admin"
+SEARCH_SERVICE = "sessions.search"
 
 
 def _unavailable(name: str) -> ApiProblem:
@@ -38,3 +40,9 @@ def webhook_admin(deps: ApiDependencies) -> WebhookAdmin:
     if deps.services.webhooks is None:
         raise _unavailable(WEBHOOKS_SERVICE)
     return deps.services.webhooks
+
+
+def session_search(deps: ApiDependencies) -> SessionSearch:
+    if deps.services.session_search is None:
+        raise _unavailable(SEARCH_SERVICE)
+    return deps.services.session_search

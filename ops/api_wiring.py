@@ -39,7 +39,9 @@ from ops.integrity_wiring import (
     trusted_public_key,
 )
 from ops.readiness import readiness_probe
+from ops.runners.relays import open_session_index
 from ops.settings import Settings
+from services.search.sessions import SessionSearch
 
 
 def api_settings_from_env(env: Mapping[str, str] | None = None) -> ApiSettings:
@@ -114,14 +116,22 @@ def published_checkpoint_key(rt: LedgerRuntime) -> PublishedCheckpointKey | None
     return PublishedCheckpointKey(ledger_origin(), KEY_NAME, key)
 
 
-def with_defaults(services: ApiServices, rt: LedgerRuntime, published: PublishedCheckpointKey | None) -> ApiServices:
-    """``services`` with the media intake, the console's accounts and the published checkpoint key
-    wired, unless it brings its own."""
+def with_defaults(services: ApiServices, rt: LedgerRuntime, published: PublishedCheckpointKey | None,
+                  stack: contextlib.ExitStack) -> ApiServices:
+    """``services`` with the media intake, the console's accounts, the published checkpoint key and the
+    session search (over the runtime's index read model, closed with ``stack``) wired, unless it
+    brings its own."""
+    search = services.session_search
+    if search is None:
+        index = open_session_index(rt)
+        stack.callback(index.close)
+        search = SessionSearch(rt.ledger, index)
     return dataclasses.replace(
         services,
         media=services.media or media_services(),
         console=services.console or ConsoleAccounts(rt.ledger, Argon2idPasswordHasher(), rt.ledger.clock),
         checkpoint_key=services.checkpoint_key or published,
+        session_search=search,
     )
 
 
@@ -155,7 +165,7 @@ def build_api(
         ledger=rt.ledger, replay_guard=state, rate_counter=state, quota_counter=state, idempotency=state,
         proofs=proofs, readiness=readiness or readiness_probe(rt, None), unavailable_dependency=unavailable_dependency,
         clock=clock, settings=settings or api_settings_from_env(),
-        services=with_defaults(services or ApiServices(), rt, published),
+        services=with_defaults(services or ApiServices(), rt, published, stack),
     )
     app = create_app(deps, route_handlers)
     closer: Callable[[], None] = stack.close

@@ -20,7 +20,7 @@ from ops.runners.checkpointer import CheckpointSchedule
 from ops.runners.decision_worker import DecisionWorker, PositionFile
 from ops.runners.ml_worker import start_ml_worker
 from ops.runners.nats_account_sync import start_account_sync
-from ops.runners.relays import open_read_model_view, start_projections, start_relays
+from ops.runners.relays import open_read_model_view, start_projections, start_relays, start_session_index
 from ops.runners.retention_sweeper import start_retention_sweeper
 from ops.runners.webhook_dispatcher import start_webhook_dispatcher
 from ops.runners.work_recovery import WorkRecovery, WorkRecoveryHandle
@@ -68,6 +68,7 @@ def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: co
     decisions = BackgroundLoop("decision-worker", decide).start()
     stack.callback(decisions.stop)
     stack.callback(start_projections(rt).stop)
+    stack.callback(start_session_index(rt).stop)
     stack.callback(start_relays(rt, nats_url).stop)
     stack.callback(start_account_sync(rt, nats_url).stop)  # revoked NATS credentials reach the server
     stack.callback(start_webhook_dispatcher(rt, allow_private=allow_private_webhooks).stop)

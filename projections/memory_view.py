@@ -30,6 +30,24 @@ class _Tables:
         rows = rows_in_key_order(table, [r for r in rows if _matches(r, where)])
         return sorted(rows, key=lambda r: tuple(r[c] for c in order_by)) if order_by else rows
 
+    def select_after(self, table: TableSpec, where: Mapping[str, Any], column: str, after: int, limit: int,
+                     within: Mapping[str, tuple[int | None, int | None]] | None = None) -> list[Row]:
+        for name in (column, *(within or {})):
+            if table.kind(name) != "int":
+                raise KeyError(f"{table.name}.{name} is not an int column")
+
+        def inside(row: Row) -> bool:
+            if row[column] is None or row[column] <= after:
+                return False
+            for name, (low, high) in (within or {}).items():
+                value = row[name]
+                if value is None or (low is not None and value < low) or (high is not None and value >= high):
+                    return False
+            return True
+
+        rows = [r for r in self.select(table, where) if inside(r)]
+        return sorted(rows, key=lambda r: r[column])[:limit]
+
     def upsert(self, table: TableSpec, row: Row) -> None:
         missing = set(table.column_names) ^ set(row)
         if missing:

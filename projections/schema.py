@@ -7,6 +7,7 @@ Column kinds: ``text``, ``int`` (64-bit), ``json`` (canonical JSON text: sorted 
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,11 +16,19 @@ ColumnKind = Literal["text", "int", "json"]
 
 @dataclass(frozen=True)
 class TableSpec:
-    """One read-model table: ordered columns and the primary key (a prefix-free subset of them)."""
+    """One read-model table: ordered columns, the primary key (a prefix-free subset of them) and the
+    secondary indexes the table's queries walk (each a tuple of columns, in index order)."""
 
     name: str
     columns: tuple[tuple[str, ColumnKind], ...]
     key: tuple[str, ...]
+    indexes: tuple[tuple[str, ...], ...] = ()
+
+    def index_name(self, columns: tuple[str, ...]) -> str:
+        """The stable name of a secondary index, derived from its columns (so a new index never takes an
+        old one's name) and short enough for PostgreSQL's 63-character identifiers."""
+        digest = hashlib.sha256(",".join(columns).encode()).hexdigest()[:10]
+        return f"{self.name}_ix_{digest}"
 
     @property
     def column_names(self) -> tuple[str, ...]:
@@ -127,7 +136,39 @@ SUBJECTS = TableSpec(
 )
 """Data subjects known to the ledger (pseudonymous ids only), to name the subject of an erasure."""
 
+SESSION_INDEX = TableSpec(
+    "rm_session_index",
+    (
+        ("session_id", "text"), ("tenant_id", "text"), ("environment", "text"), ("created_id", "int"),
+        ("created_at_us", "int"), ("status", "text"), ("route", "text"), ("route_attempt", "int"),
+    ),
+    ("session_id",),
+    indexes=(
+        ("tenant_id", "environment", "created_id", "created_at_us"),
+        ("tenant_id", "environment", "status", "created_id"),
+        ("tenant_id", "environment", "route", "created_id"),
+    ),
+)
+"""The session search's index (``GET /v1/sessions``, ``GET /v1/audit/sessions``): one row per session
+with what the search filters on, in the order the ledger recorded the sessions' creation
+(``created_id``: the notification id of ``Created``, the unit of the search's cursor).
+``environment`` is ``live`` or ``sandbox`` (the key that opened the session), ``created_at_us`` the
+creation time in microseconds since the Unix epoch (UTC), ``route`` the route of the policy's latest
+decision (``route_attempt``: its attempt). Ids and statuses only: the reference stays in the ledger."""
+
+SESSION_REVIEWERS = TableSpec(
+    "rm_session_reviewers",
+    (
+        ("session_id", "text"), ("member_id", "text"), ("tenant_id", "text"), ("environment", "text"),
+        ("created_id", "int"),
+    ),
+    ("session_id", "member_id"),
+    indexes=(("tenant_id", "environment", "member_id", "created_id"),),
+)
+"""Who claimed, proposed or decided a session's review (a staff member id per row), for the search's
+``reviewer`` filter; ``created_id`` repeats the session's so a reviewer's cases come in search order."""
+
 ALL_TABLES: tuple[TableSpec, ...] = (
     SESSIONS, REVIEW_QUEUE, AUDIT_TIMELINE, TENANTS, USAGE, INVOICE_LINES, QUOTA_COUNTERS, ERASURES,
-    SESSION_SUBJECTS, SUBJECTS,
+    SESSION_SUBJECTS, SUBJECTS, SESSION_INDEX, SESSION_REVIEWERS,
 )

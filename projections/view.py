@@ -50,6 +50,13 @@ class ViewReader(Protocol):
         """Rows whose columns equal every value in ``where``, ordered by ``order_by`` then the key."""
         ...
 
+    def select_after(self, table: TableSpec, where: Mapping[str, Any], column: str, after: int, limit: int,
+                     within: Mapping[str, tuple[int | None, int | None]] | None = None) -> list[Row]:
+        """At most ``limit`` rows whose columns equal every value in ``where``, whose ``int`` column
+        ``column`` is greater than ``after`` and whose ``int`` columns in ``within`` lie in [low, high)
+        (None: unbounded), ordered by ``column`` then the key: one page of an index walk."""
+        ...
+
 
 class ViewTransaction(ViewReader, Protocol):
     """Reads and writes inside one batch's transaction."""

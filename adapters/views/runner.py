@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from adapters.persistence.commit_signal import CommitSignal, commit_signal_of
@@ -26,11 +26,12 @@ class ProjectionRunner:
     """
 
     def __init__(self, app: Any, view: ReadModelView, name: str = PROJECTION_NAME, apply: Apply = apply_event,
-                 batch_size: int = 200) -> None:
+                 batch_size: int = 200, topics: Sequence[str] = ()) -> None:
         self.view = view
         self.name = name
         self.apply = apply
-        self.follower = LogFollower(app, batch_size=batch_size)
+        # ``topics``: only these events are mapped and applied; the position still moves past the rest.
+        self.follower = LogFollower(app, batch_size=batch_size, topics=topics)
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._commits: CommitSignal | None = None

@@ -76,6 +76,25 @@ class _SqlTables:
                             params)
         return [self._decode(table, r) for r in self.cursor.fetchall()]
 
+    def select_after(self, table: TableSpec, where: Mapping[str, Any], column: str, after: int, limit: int,
+                     within: Mapping[str, tuple[int | None, int | None]] | None = None) -> list[Row]:
+        clause, params = self._where(table, where)
+        bounds = [f"{column} > {self.mark}"]
+        params.append(int(after))
+        for name, (low, high) in (within or {}).items():
+            for value, operator in ((low, ">="), (high, "<")):
+                if value is not None:
+                    bounds.append(f"{name} {operator} {self.mark}")
+                    params.append(int(value))
+        for name in (column, *(within or {})):
+            if table.kind(name) != "int":
+                raise KeyError(f"{table.name}.{name} is not an int column")
+        clause = (clause + " AND " if clause else " WHERE ") + " AND ".join(bounds)
+        order = ", ".join([column, *table.key])
+        self.cursor.execute(f"SELECT {', '.join(table.column_names)} FROM {table.name}{clause} ORDER BY {order} "
+                            f"LIMIT {self.mark}", [*params, int(limit)])
+        return [self._decode(table, r) for r in self.cursor.fetchall()]
+
     def upsert(self, table: TableSpec, row: Row) -> None:
         if set(row) != set(table.column_names):
             raise KeyError(f"{table.name}: row columns differ from the spec")
@@ -93,9 +112,13 @@ class _SqlTables:
         return int(self.cursor.rowcount)
 
 
-def _ddl(table: TableSpec, types: Mapping[str, str]) -> str:
+def _ddl(table: TableSpec, types: Mapping[str, str]) -> list[str]:
+    """The table and its secondary indexes, each created only if missing (a new table or index appears
+    on the first start of the version that declares it)."""
     columns = ", ".join(f"{name} {types[kind]}" for name, kind in table.columns)
-    return f"CREATE TABLE IF NOT EXISTS {table.name} ({columns}, PRIMARY KEY ({', '.join(table.key)}))"
+    return [f"CREATE TABLE IF NOT EXISTS {table.name} ({columns}, PRIMARY KEY ({', '.join(table.key)}))",
+            *(f"CREATE INDEX IF NOT EXISTS {table.index_name(index)} ON {table.name} ({', '.join(index)})"
+              for index in table.indexes)]
 
 
 class SQLiteReadModelView:
@@ -112,7 +135,8 @@ class SQLiteReadModelView:
     def _create(self) -> None:
         with self._lock:
             for table in self.specs:
-                self._db.execute(_ddl(table, SQLITE_TYPES))
+                for statement in _ddl(table, SQLITE_TYPES):
+                    self._db.execute(statement)
             self._db.execute(f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (projection TEXT PRIMARY KEY, "
                              "notification_id INTEGER NOT NULL)")
 
@@ -184,7 +208,8 @@ class PostgresReadModelView:
         with self._pool.connection() as conn, conn.transaction():
             conn.execute(SCHEMA_LOCK_SQL)  # concurrent first starts run one at a time
             for table in self.specs:
-                conn.execute(_ddl(table, POSTGRES_TYPES))
+                for statement in _ddl(table, POSTGRES_TYPES):
+                    conn.execute(statement)
             conn.execute(f"CREATE TABLE IF NOT EXISTS {TRACKING_TABLE} (projection text PRIMARY KEY, "
                          "notification_id bigint NOT NULL)")
 

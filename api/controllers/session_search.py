@@ -3,8 +3,8 @@
 ``GET /v1/sessions`` for the bank's servers (its integration key, through ``SessionController``;
 the key's environment, sandbox or live, bounds what is listed) and ``GET /v1/audit/sessions`` for
 its auditors, whose every search is recorded in the access log (docs/architecture.md §8: every
-auditor read is recorded). Both call ``domain.sessions.search``; another tenant's sessions are
-never listed.
+auditor read is recorded). Both call ``services.search.sessions`` (an index read model, each result
+re-read from the ledger); another tenant's sessions are never listed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from api.errors import ApiProblem
 from api.guards import auditor_access
 from api.openapi import ok
 from api.params import Caller, Deps
-from domain.sessions.search import MAX_PAGE, SessionQuery, decode_cursor, search_sessions
+from api.services import session_search
+from domain.sessions.search import MAX_PAGE, SessionQuery, decode_cursor
 from domain.sessions.status import SessionStatus
 from domain.sessions.values import Route
 
@@ -76,7 +77,7 @@ def _search(deps: Deps, tenant_id: str, start: str | None, end: str | None, stat
     query = SessionQuery(start=_moment("from", start), end=_moment("to", end), status=status, route=route,
                          reviewer=reviewer, limit=limit,
                          after=decode_cursor(cursor))
-    page = search_sessions(deps.ledger, tenant_id, query)
+    page = session_search(deps).search(tenant_id, query)
     return SessionPageOut(sessions=page.sessions, next_cursor=page.next_cursor)
 
 

@@ -1,14 +1,15 @@
-"""Finding a tenant's sessions by period, status, route and reviewer, a page at a time.
+"""Finding a tenant's sessions by period, status, route and reviewer, a page at a time: the rules.
 
 The audit view (docs/architecture.md §8: auditors read timelines) and the bank's own systems need
 to find cases without knowing their ids. Sessions are listed in the order the ledger recorded their
-creation (oldest first); a page ends with an opaque cursor holding the ledger position to resume
-after, so a page is stable while new sessions arrive. Each session is read through
-``get_session``, so another tenant's sessions, and sessions of the other environment (sandbox or
-live) than the calling key's, are never listed, exactly as they are never shown.
+creation (oldest first); a page ends with an opaque cursor holding the ledger position (the
+notification id of the last listed session's ``Created``) to resume after, so a page is stable
+while new sessions arrive.
 
-The scan follows the notification log's ``Created`` events from the cursor; it reads each
-candidate session once and stops when the page is full.
+This module holds what a search means, as pure functions: the query and its validation, the cursor,
+whether a session ``matches`` and its listed ``summary``. The search itself
+(``services.search.sessions``) finds candidates in an index read model and re-checks each on the
+session aggregate with these functions.
 """
 
 from __future__ import annotations
@@ -17,18 +18,13 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from uuid import UUID
+from typing import Any
 
-from domain.errors import InvalidArgumentError, NotFoundError
+from domain.errors import InvalidArgumentError
 from domain.sessions.aggregate import VerificationSession
 from domain.sessions.status import SessionStatus
 from domain.sessions.values import Route
 
-if TYPE_CHECKING:
-    from domain.application import KycLedger
-
-CREATED_TOPIC = "kycledger.session.Created"
 MAX_PAGE = 200
 _CURSOR_PREFIX = "after:"
 
@@ -129,33 +125,3 @@ def matches(session: VerificationSession, query: SessionQuery) -> bool:
     if query.route is not None and latest_route(session) != query.route:
         return False
     return query.reviewer is None or any(p["id"] == query.reviewer for p in reviewers_of(session))
-
-
-def search_sessions(ledger: KycLedger, tenant_id: str, query: SessionQuery) -> SessionPage:
-    """One page of the tenant's sessions matching ``query``, oldest first, and the cursor to the next."""
-    found: list[dict[str, Any]] = []
-    start = query.after + 1
-    while True:
-        batch = ledger.notification_log.select(start, ledger.log_section_size, topics=[CREATED_TOPIC])
-        for item in batch:
-            if _owned(ledger, item, tenant_id):
-                session = _visible(ledger, tenant_id, UUID(str(item.originator_id)))
-                if session is not None and matches(session, query):
-                    found.append(summary(session))
-                    if len(found) == query.limit:
-                        return SessionPage(found, encode_cursor(item.id))
-        if not batch:
-            return SessionPage(found, None)
-        start = batch[-1].id + 1
-
-
-def _owned(ledger: KycLedger, item: Any, tenant_id: str) -> bool:
-    created = ledger.mapper.to_domain_event(item)
-    return getattr(created, "tenant", None) == tenant_id
-
-
-def _visible(ledger: KycLedger, tenant_id: str, session_id: UUID) -> VerificationSession | None:
-    try:
-        return ledger.get_session(tenant_id, session_id)
-    except NotFoundError:
-        return None  # the other environment's session (sandbox or live), or erased from the repository

@@ -11,6 +11,7 @@ from uuid import UUID
 
 from adapters.integrity.ed25519_keys import ED25519
 from adapters.views.runner import ProjectionRunner
+from adapters.views.session_index import session_index_runner
 from domain.audit import audit_context
 from ops.api_services import erasure_engine
 from ops.cli.common import add_location_args, guarded, print_json, runtime_from_args
@@ -100,7 +101,8 @@ def _rebuild(args: argparse.Namespace) -> int:
         view = open_read_model_view(rt)
         try:
             applied = ProjectionRunner(rt.ledger, view).rebuild()
+            indexed = session_index_runner(rt.ledger, view).run_once()  # the reset dropped the search index too
         finally:
             view.close()
-    print_json({"events_applied": applied})
+    print_json({"events_applied": applied, "index_events_applied": indexed})
     return 0

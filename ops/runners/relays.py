@@ -3,9 +3,10 @@
 For ``kycledger dev`` (the lead wires these in ``ops/cli/dev.py``)::
 
     projections = start_projections(runtime)            # read models, background thread
+    index = start_session_index(runtime)                # the session search's index, background thread
     relays = start_relays(runtime, nats_url)            # NATS JetStream decision/status streams
     ...
-    relays.stop(); projections.stop()
+    relays.stop(); index.stop(); projections.stop()
 
 Each handle's ``stop()`` ends its loop after the current batch and re-raises the error that
 stopped it, if any. Positions are durable (read models: ``rm_tracking``; relay: its own row in
@@ -25,9 +26,12 @@ from adapters.nats.connection import close_quietly
 from adapters.nats.endpoint import NatsTarget, connect
 from adapters.nats.relay import NatsStreamRelay, RelayHandle, ensure_streams
 from adapters.views.runner import ProjectionRunner
+from adapters.views.session_index import FollowedSessionIndex, session_index_runner
 from adapters.views.sql_views import PostgresReadModelView, SQLiteReadModelView
 from ops.bootstrap import LedgerRuntime, open_runtime
 from ops.nats_access import component_endpoint
+from projections.memory_view import InMemoryReadModelView
+from projections.schema import SESSION_INDEX, SESSION_REVIEWERS
 
 
 def open_read_model_view(rt: LedgerRuntime) -> Any:
@@ -44,6 +48,20 @@ def open_read_model_view(rt: LedgerRuntime) -> Any:
 def start_projections(rt: LedgerRuntime, poll_seconds: float = 0.05) -> ProjectionRunner:
     """Start the read-model projection in a background thread; ``.stop()`` ends it."""
     return ProjectionRunner(rt.ledger, open_read_model_view(rt)).start(poll_seconds)
+
+
+def open_session_index(rt: LedgerRuntime) -> FollowedSessionIndex:
+    """The session search's index: in the runtime's read-model store, or in memory beside an
+    in-memory ledger (then it lives and is rebuilt with the process)."""
+    if rt.backend in ("sqlite", "postgres"):
+        return FollowedSessionIndex(rt.ledger, open_read_model_view(rt))
+    return FollowedSessionIndex(rt.ledger, InMemoryReadModelView((SESSION_INDEX, SESSION_REVIEWERS)))
+
+
+def start_session_index(rt: LedgerRuntime, poll_seconds: float = 0.05) -> ProjectionRunner:
+    """Keep the session search's index up to date in a background thread (the search also catches
+    it up itself before each read: this keeps that step short); ``.stop()`` ends it."""
+    return session_index_runner(rt.ledger, open_read_model_view(rt)).start(poll_seconds)
 
 
 def start_relays(rt: LedgerRuntime, nats_url: NatsTarget, poll_seconds: float = 0.02,

@@ -2,7 +2,7 @@
 timeline, replay and what-if its decisions, download its evidence bundle, and see who looked at it.
 
 The same reads as ``/v1/audit`` (``api.controllers.audit``) and the session search
-(``domain.sessions.search``), reached with the person's console session; auditors only read
+(``services.search.sessions``), reached with the person's console session; auditors only read
 (docs/architecture.md §8), and every read, this access log included, is itself an ``AuditAccess``
 event naming the person.
 """
@@ -23,12 +23,12 @@ from api.controllers.product import parse_session_id
 from api.deps import ApiDependencies
 from api.errors import ApiProblem
 from api.params import Deps
-from api.services import evidence
+from api.services import evidence, session_search
 from api.web.console.controller import request_id, signed_in
 from api.web.console.cookies import require_csrf
 from domain.audit import audit_context
 from domain.people.console_commands import ConsolePerson
-from domain.sessions.search import MAX_PAGE, SessionQuery, decode_cursor, search_sessions
+from domain.sessions.search import MAX_PAGE, SessionQuery, decode_cursor
 from policies.document import PolicyDocument
 from policies.replay import replay_session, what_if_session
 
@@ -85,7 +85,7 @@ class ConsoleAuditController(Controller):
         person = auditing(request, deps)
         query = SessionQuery(start=start, end=end, status=status or None, route=route or None,
                              reviewer=reviewer or None, limit=limit, after=decode_cursor(cursor))
-        page = search_sessions(deps.ledger, person.tenant_id, query)
+        page = session_search(deps).search(person.tenant_id, query)
         scope = "&".join(f"{k}={v}" for k, v in (("from", start), ("to", end), ("status", status), ("route", route),
                                                   ("reviewer", reviewer)) if v)
         recorded(deps, request, person, "session_search", scope or "all")

@@ -1,0 +1,1 @@
+"""Finding a tenant's sessions without knowing their ids: the session search over its index."""
