@@ -16,8 +16,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 from adapters.persistence.pg_pool import DEFAULT_TIMEOUT_S, healing_pool, with_connect_timeout
 from adapters.persistence.pg_schema import SCHEMA_LOCK_SQL
 from projections.schema import ALL_TABLES, TableSpec
@@ -78,6 +76,9 @@ class _SqlTables:
 
     def select_after(self, table: TableSpec, where: Mapping[str, Any], column: str, after: int, limit: int,
                      within: Mapping[str, tuple[int | None, int | None]] | None = None) -> list[Row]:
+        for name in (column, *(within or {})):  # unknown or non-int columns raise before any SQL is built
+            if table.kind(name) != "int":
+                raise KeyError(f"{table.name}.{name} is not an int column")
         clause, params = self._where(table, where)
         bounds = [f"{column} > {self.mark}"]
         params.append(int(after))
@@ -86,9 +87,6 @@ class _SqlTables:
                 if value is not None:
                     bounds.append(f"{name} {operator} {self.mark}")
                     params.append(int(value))
-        for name in (column, *(within or {})):
-            if table.kind(name) != "int":
-                raise KeyError(f"{table.name}.{name} is not an int column")
         clause = (clause + " AND " if clause else " WHERE ") + " AND ".join(bounds)
         order = ", ".join([column, *table.key])
         self.cursor.execute(f"SELECT {', '.join(table.column_names)} FROM {table.name}{clause} ORDER BY {order} "
@@ -237,14 +235,10 @@ class PostgresReadModelView:
 
     @contextmanager
     def reader(self) -> Iterator[ViewReader]:
-        conn: psycopg.Connection[Any] = psycopg.connect(self.dsn)
-        try:
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            with conn.cursor() as cursor:
-                yield _SqlTables(cursor, "%s")
-        finally:
-            conn.rollback()
-            conn.close()
+        # From the pool: a new connection per read costs more than the session search's whole index walk.
+        with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield _SqlTables(cursor, "%s")
 
     def reset(self) -> None:
         with self._pool.connection() as conn, conn.transaction():

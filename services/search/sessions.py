@@ -57,19 +57,19 @@ class SessionSearch:
         environment = calling_key_environment()
         found: list[dict[str, Any]] = []
         after = query.after
-        with self.index.reader() as reader:
-            while True:
-                wanted = query.limit - len(found)
+        while True:
+            wanted = query.limit - len(found)
+            with self.index.reader() as reader:  # held for the walk only, not while the ledger is read
                 rows = indexed_sessions(reader, tenant_id, environment, query, after, wanted)
-                for row in rows:
-                    session = self._visible(tenant_id, UUID(str(row["session_id"])))
-                    if session is not None and matches(session, query):
-                        found.append(summary(session))
-                        if len(found) == query.limit:
-                            return SessionPage(found, encode_cursor(int(row["created_id"])))
-                if len(rows) < wanted:
-                    return SessionPage(found, None)
-                after = int(rows[-1]["created_id"])  # rows skipped on the ledger's word: read further
+            for row in rows:
+                session = self._visible(tenant_id, UUID(str(row["session_id"])))
+                if session is not None and matches(session, query):
+                    found.append(summary(session))
+                    if len(found) == query.limit:
+                        return SessionPage(found, encode_cursor(int(row["created_id"])))
+            if len(rows) < wanted:
+                return SessionPage(found, None)
+            after = int(rows[-1]["created_id"])  # rows skipped on the ledger's word: read further
 
     def _visible(self, tenant_id: str, session_id: UUID) -> VerificationSession | None:
         try:
