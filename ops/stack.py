@@ -47,8 +47,8 @@ class _Every:
 
 def start_followers(rt: LedgerRuntime, nats_url: str, state_dir: Path, stack: contextlib.ExitStack, *,
                     allow_private_webhooks: bool) -> None:
-    """Checkpoint signer, decision worker, read models, NATS relay and account sync, webhooks, retention
-    sweeper, and the work-recovery follower that queues requested checks nobody processed
+    """Checkpoint signer, decision worker, read models, the session search's index, NATS relay and account
+    sync, webhooks, retention sweeper, and the work-recovery follower that queues requested checks nobody processed
     (``ops.runners.work_recovery``).
 
     Each is stopped, in reverse order, when ``stack`` closes. ``allow_private_webhooks`` is for
