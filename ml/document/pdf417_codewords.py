@@ -28,7 +28,7 @@ from numpy.typing import NDArray
 from pdf417gen.codes import CODES
 
 from ml.document.images import Image
-from ml.document.pdf417_grid import SymbolGrid, locate_symbol, rows_range
+from ml.document.pdf417_grid import SymbolGrid, locate_symbol
 from ml.document.straighten import Corners
 
 SAMPLES = 4  # samples per module along a row
@@ -42,6 +42,7 @@ BLURS = (1.0, 0.5, 1.5)  # px: the lens blur's spread, tried in turn (the first 
 MIN_AGREEMENT = 0.3  # share of row indicators that must agree for a grid to count as found
 STEPS = (1.0, 0.5, 0.25)  # px: the grid's corners are moved by these to fit the photo best
 FIT_PASSES = 2  # passes over the corners at each step
+SHORTLIST = 8  # codewords per slot still in the running while the grid is fitted
 NO_TERM = np.empty((0, 0), np.float32)  # the product's added term: none
 QUIET, DRAW_SCALE = 4, 3  # the re-drawn symbol: quiet zone in modules, pixels per module
 
@@ -103,30 +104,49 @@ def _spread(px_per_module: float, blur: float) -> float:
     return round(float(spread) * 20) / 20
 
 
-def _decide(profiles: NDArray[np.float32], scale: NDArray[np.float64], blur: float,
-            *, one_spread: bool = False) -> tuple[NDArray[np.int_], float]:
-    """(the best codeword of each codeword slot of ``profiles`` (rows, start + slots + stop), how well
-    the whole symbol matches: the sum of every slot's best correlation, start and stop included).
-    ``one_spread``: every row compared with the blur of the median row (a quicker, rougher look)."""
+def _groups(profiles: NDArray[np.float32], scale: NDArray[np.float64], blur: float,
+            one_spread: bool) -> Iterator[tuple[list[int], float, NDArray[np.float32]]]:
+    """For each group of rows sharing a cluster and a blur's spread: (the rows, the spread, every
+    codeword slot's correlation with each of the cluster's 929 patterns: (rows * slots, 929))."""
     rows, slots = profiles.shape[0], profiles.shape[1] - 2
-    words = np.zeros((rows, slots), int)
-    total = 0.0
     spreads = [_spread(float(np.median(scale)) if one_spread else s, blur) for s in scale]
     for spread in sorted(set(spreads)):
         for cluster in range(3):
-            chosen = [r for r in range(rows) if spreads[r] == spread and r % 3 == cluster]
-            if not chosen:
-                continue
-            # OpenCV's product, not numpy's: these small products run one per thread here, and
-            # OpenBLAS's threads, on a loaded machine, made them ten times slower.
-            slot_profiles = np.ascontiguousarray(_normalised(profiles[chosen][:, 1:-1]).reshape(-1, 17 * SAMPLES))
-            found = cv2.gemm(slot_profiles, _codebook(spread)[cluster], 1.0, NO_TERM, 0.0, flags=cv2.GEMM_2_T)
-            best = found.argmax(axis=1)
-            words[chosen] = best.reshape(len(chosen), slots)
-            total += float(found[np.arange(len(best)), best].sum())
-            edges = _edges(spread)
-            total += float((_normalised(profiles[chosen][:, [0, -1]]) * edges).sum())
-    return words, total
+            if chosen := [r for r in range(rows) if spreads[r] == spread and r % 3 == cluster]:
+                # OpenCV's product, not numpy's: these small products run one per thread here, and
+                # OpenBLAS's threads, on a loaded machine, made them ten times slower.
+                found = cv2.gemm(np.ascontiguousarray(_normalised(profiles[chosen][:, 1:-1]).reshape(-1, 17 * SAMPLES)),
+                                 _codebook(spread)[cluster], 1.0, NO_TERM, 0.0, flags=cv2.GEMM_2_T)
+                yield chosen, spread, np.asarray(found, np.float32).reshape(len(chosen) * slots, 929)
+
+
+def _decide(profiles: NDArray[np.float32], scale: NDArray[np.float64], blur: float,
+            *, one_spread: bool = False) -> NDArray[np.int_]:
+    """The best codeword of each codeword slot of ``profiles`` (rows, start + slots + stop).
+    ``one_spread``: every row compared with the blur of the median row (a quicker, rougher look)."""
+    words = np.zeros((profiles.shape[0], profiles.shape[1] - 2), int)
+    for chosen, _, found in _groups(profiles, scale, blur, one_spread):
+        words[chosen] = found.argmax(axis=1).reshape(len(chosen), -1)
+    return words
+
+
+def _shortlist(profiles: NDArray[np.float32], scale: NDArray[np.float64], blur: float) -> NDArray[np.float32]:
+    """(rows, start + slots + stop, SHORTLIST, 17 * SAMPLES): the blurred patterns of each codeword
+    slot's ``SHORTLIST`` best codewords, and the start and stop patterns (repeated) at theirs."""
+    rows, width = profiles.shape[:2]
+    out = np.zeros((rows, width, SHORTLIST, 17 * SAMPLES), np.float32)
+    for chosen, spread, found in _groups(profiles, scale, blur, False):
+        best = np.argpartition(-found, SHORTLIST, axis=1)[:, :SHORTLIST]
+        cluster = chosen[0] % 3
+        out[chosen, 1:-1] = _codebook(spread)[cluster][best].reshape(len(chosen), width - 2, SHORTLIST, -1)
+        out[chosen, 0], out[chosen, -1] = _edges(spread)[0], _edges(spread)[1]
+    return out
+
+
+def _match(profiles: NDArray[np.float32], shortlist: NDArray[np.float32]) -> float:
+    """How well the whole symbol matches: the sum over every slot of its best correlation with a
+    pattern of its shortlist (the start and stop patterns included)."""
+    return float(np.einsum("rsd,rskd->rsk", _normalised(profiles), shortlist).max(axis=2).sum())
 
 
 def _indicator_fields(words: NDArray[np.int_]) -> tuple[Counter[int], Counter[int], Counter[int]]:
@@ -156,9 +176,9 @@ def _rows(gray: NDArray[np.float32], grid: SymbolGrid) -> int | None:
     the median row's blur: a quick look)."""
     slots = np.array([0, 1, grid.columns + 2, grid.columns + 3])
     best: tuple[float, int] | None = None
-    for rows in rows_range(grid):
+    for rows in grid.row_counts:
         profiles, scale = _profiles(gray, grid, rows, slots)
-        share = _agreement(_decide(profiles, scale, BLURS[0], one_spread=True)[0], rows, grid.columns)[0]
+        share = _agreement(_decide(profiles, scale, BLURS[0], one_spread=True), rows, grid.columns)[0]
         if best is None or share > best[0]:
             best = (share, rows)
     return None if best is None or best[0] < MIN_AGREEMENT else best[1]
@@ -168,12 +188,11 @@ def _fitted(gray: NDArray[np.float32], grid: SymbolGrid, rows: int) -> SymbolGri
     """``grid`` with each corner moved, by steps down to a quarter pixel, while the codewords match
     the photo better: the card's outline leaves the far rows' modules a pixel or so off."""
     slots = np.arange(grid.columns + 4)
-
-    def fit(candidate: SymbolGrid) -> float:
-        return _decide(*_profiles(gray, candidate, rows, slots), BLURS[0])[1]
-
-    best = fit(grid)
     for step in STEPS:
+        # The codewords in the running are those the grid as it stands ranks best; the corners are
+        # then moved while the best of them match the photo better.
+        shortlist = _shortlist(*_profiles(gray, grid, rows, slots), BLURS[0])
+        best = _match(_profiles(gray, grid, rows, slots)[0], shortlist)
         moved = True
         for _ in range(FIT_PASSES):
             if not moved:
@@ -181,7 +200,7 @@ def _fitted(gray: NDArray[np.float32], grid: SymbolGrid, rows: int) -> SymbolGri
             moved = False
             for corner, axis, sign in ((c, a, s) for c in range(4) for a in range(2) for s in (-1, 1)):
                 candidate = grid.moved(corner, axis, sign * step)
-                if (score := fit(candidate)) > best:
+                if (score := _match(_profiles(gray, candidate, rows, slots)[0], shortlist)) > best:
                     grid, best, moved = candidate, score, True
     return grid
 
@@ -214,5 +233,5 @@ def codeword_redraws(gray: Image, outline: Corners) -> Iterator[Image]:
     grid = _fitted(photo, located, rows)
     profiles, scale = _profiles(photo, grid, rows, np.arange(grid.columns + 4))
     for blur in BLURS:
-        words = _decide(profiles, scale, blur)[0]
+        words = _decide(profiles, scale, blur)
         yield _drawn(words, grid.columns, _agreement(words, rows, grid.columns)[1])

@@ -28,6 +28,7 @@ START_TO_STOP = 50.5  # modules between the two wide bars' centres, besides 17 p
 MAX_COLUMNS = 30  # data columns of the largest PDF417 symbol (ISO 15438)
 SOLID = 0.8  # darkness (0 card, 1 darkest ink) of a wide bar's middle
 EDGE_LEVEL = 0.75  # darkness at which a wide bar's edge next to narrow bars is taken
+ROW_CANDIDATES = 4  # row counts whose row indicators are read
 BAND = 0.15  # share of dark pixels across a line that belongs to the symbol
 
 
@@ -38,6 +39,7 @@ class SymbolGrid:
 
     corners: Corners
     columns: int
+    row_counts: tuple[int, ...] = ()  # the likeliest row counts, best first (see :func:`_row_counts`)
 
     @property
     def width_modules(self) -> int:
@@ -51,7 +53,7 @@ class SymbolGrid:
     def moved(self, corner: int, axis: int, step: float) -> SymbolGrid:
         corners = self.corners.copy()
         corners[corner, axis] += step
-        return SymbolGrid(corners, self.columns)
+        return SymbolGrid(corners, self.columns, self.row_counts)
 
 
 def _crossing(profile: NDArray[np.float64], start: int, step: int, level: float) -> float | None:
@@ -146,12 +148,23 @@ def locate_symbol(gray: Image, outline: Corners) -> SymbolGrid | None:
         return None
     box = np.array([[[x0, y0]], [[x1, y0]], [[x1, y1]], [[x0, y1]]], np.float64)
     corners = cv2.perspectiveTransform(box, np.linalg.inv(matrix)).reshape(4, 2).astype(np.float32)
-    return SymbolGrid(corners, columns_count)
+    changes = np.abs(np.diff(darkness[:, int(x0 + 17 * module): int(x1 - 18 * module)], axis=0)).mean(axis=1)
+    return SymbolGrid(corners, columns_count, _row_counts(changes, y0, y1, module))
 
 
-def rows_range(grid: SymbolGrid) -> range:
-    """Row counts the symbol's height allows: rows 1.5 to 8 modules tall (ISO 15438 asks for at
-    least 3; a photo's foreshortening is allowed for)."""
-    tl, tr, br, bl = grid.corners.astype(np.float64)
-    aspect = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl))
-    return range(max(3, int(aspect * grid.width_modules / 8)), min(90, int(aspect * grid.width_modules / 1.5)) + 1)
+def _row_counts(changes: NDArray[np.float64], y0: float, y1: float, module: float) -> tuple[int, ...]:
+    """The ``ROW_CANDIDATES`` row counts whose row boundaries fall where the straightened symbol
+    changes most from one line to the next against their rows' middles (``changes``: the mean change
+    between line y and y + 1 across the codewords): rows from 1.5 to 8 modules tall (ISO 15438 asks
+    for at least 3; a photo's foreshortening is allowed for)."""
+    height = y1 - y0
+    positions = np.arange(len(changes), dtype=np.float64) + 0.5
+    counts = range(max(3, int(height / (8 * module))), min(90, int(height / (1.5 * module))) + 1)
+
+    def contrast(rows: int) -> float:
+        pitch = height / rows
+        boundaries = y0 + pitch * np.arange(1, rows)
+        return float(np.mean(np.interp(boundaries, positions, changes))
+                     - np.mean(np.interp(boundaries - pitch / 2, positions, changes)))
+
+    return tuple(sorted(counts, key=contrast, reverse=True)[:ROW_CANDIDATES])
