@@ -29,6 +29,7 @@ MAX_COLUMNS = 30  # data columns of the largest PDF417 symbol (ISO 15438)
 SOLID = 0.8  # darkness (0 card, 1 darkest ink) of a wide bar's middle
 EDGE_LEVEL = 0.75  # darkness at which a wide bar's edge next to narrow bars is taken
 ROW_CANDIDATES = 4  # row counts whose row indicators are read
+MIN_CONTRAST = 60.0  # grey levels between the card and its darkest print: less is no symbol
 BAND = 0.15  # share of dark pixels across a line that belongs to the symbol
 
 
@@ -67,8 +68,9 @@ def _crossing(profile: NDArray[np.float64], start: int, step: int, level: float)
     return None
 
 
-def _straightened(gray: Image, outline: Corners) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """(the card straightened as darkness 0..1, the homography from the photo to it)."""
+def _straightened(gray: Image, outline: Corners) -> tuple[NDArray[np.float64], NDArray[np.float64]] | None:
+    """(the card straightened as darkness 0..1, the homography from the photo to it); ``None`` for a
+    card with no print dark enough to be a symbol."""
     top, bottom, left, right = edge_lengths(outline)
     width, height = int(max(top, bottom) * LOCATE_SCALE), int(max(left, right) * LOCATE_SCALE)
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], np.float32)
@@ -78,6 +80,8 @@ def _straightened(gray: Image, outline: Corners) -> tuple[NDArray[np.float64], N
     border = int(0.03 * min(width, height))
     inner = card[border:height - border, border:width - border]
     light, ink = float(np.percentile(inner, 90)), float(np.percentile(inner, 2))
+    if light - ink < MIN_CONTRAST:
+        return None
     darkness = np.zeros_like(card)
     darkness[border:height - border, border:width - border] = np.clip((light - inner) / max(light - ink, 1.0), 0, 1.2)
     return darkness, np.asarray(matrix, np.float64)
@@ -118,7 +122,9 @@ def _boundary_contrast(across: NDArray[np.float64], start_centre: float, centres
 def locate_symbol(gray: Image, outline: Corners) -> SymbolGrid | None:
     """The symbol on the card whose outline is ``outline``; ``None`` when no start and stop pattern
     are found (a back with no symbol, or one too degraded)."""
-    darkness, matrix = _straightened(gray, outline)
+    if (straight := _straightened(gray, outline)) is None:
+        return None
+    darkness, matrix = straight
     dark = darkness > 0.5
     rows, columns = np.where(dark.mean(axis=1) > BAND)[0], np.where(dark.mean(axis=0) > BAND)[0]
     if len(rows) < 4 or len(columns) < 4:
