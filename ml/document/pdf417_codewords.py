@@ -40,6 +40,7 @@ RENDER_SPREAD = 0.04  # modules^2: the spread a printed, resampled module has be
 PIXEL_SPREAD = 1 / 6  # px^2: the spread of sampling the photo by bilinear interpolation
 BLURS = (1.0, 0.5, 1.5)  # px: the lens blur's spread, tried in turn (the first also fits the grid)
 MIN_AGREEMENT = 0.3  # share of row indicators that must agree for a grid to count as found
+CONFIRMED = 0.75  # ... and once the grid is fitted (symbols read: 0.83-1; a sheet of four read as one: 0.33)
 STEPS = (1.0, 0.5, 0.25)  # px: the grid's corners are moved by these to fit the photo best
 FIT_PASSES = 2  # passes over the corners at each step
 SHORTLIST = 8  # codewords per slot still in the running while the grid is fitted
@@ -224,7 +225,8 @@ def _drawn(words: NDArray[np.int_], columns: int, level: int) -> Image:
 def codeword_redraws(gray: Image, outline: Corners) -> Iterator[Image]:
     """Clean symbols drawn from the codewords chosen on the photo ``gray`` of a card whose outline is
     ``outline``, one per lens blur of ``BLURS`` (each made only when the previous one is asked past);
-    nothing when no symbol with agreeing row indicators is found."""
+    none for a choice whose row indicators do not agree (``CONFIRMED``) or whose data is one codeword
+    over and over (:func:`_uniform`), and none when no symbol is found."""
     if (located := locate_symbol(gray, outline)) is None:
         return
     photo = np.ascontiguousarray(gray, dtype=np.float32)
@@ -234,4 +236,14 @@ def codeword_redraws(gray: Image, outline: Corners) -> Iterator[Image]:
     profiles, scale = _profiles(photo, grid, rows, np.arange(grid.columns + 4))
     for blur in BLURS:
         words = _decide(profiles, scale, blur)
-        yield _drawn(words, grid.columns, _agreement(words, rows, grid.columns)[1])
+        agreeing, level = _agreement(words, rows, grid.columns)
+        if agreeing >= CONFIRMED and not _uniform(words):
+            yield _drawn(words, grid.columns, level)
+
+
+def _uniform(words: NDArray[np.int_]) -> bool:
+    """Whether one codeword fills over half of the data slots: what a blank or evenly grey region
+    matches, not a message. (All zeros is a valid Reed-Solomon word: drawn, it decodes to "AAAA...";
+    a sheet of four symbols read as one gave that: ml/EVALUATION.md, "Driver licences".)"""
+    data = words[:, 1:-1].ravel()
+    return bool(np.bincount(data).max() > data.size / 2)

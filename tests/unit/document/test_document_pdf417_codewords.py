@@ -11,16 +11,17 @@ import zxingcpp
 from pdf417gen.encoding import encode
 
 from ml.document import pdf417
-from ml.document.images import Image, to_gray
+from ml.document.images import Image, decode_image, to_gray
 from ml.document.pdf417_codewords import PATTERNS, _drawn, codeword_redraws
 from ml.document.pdf417_grid import locate_symbol
 from ml.document.reader import read_licence
 from ml.document.straighten import Corners, card_outline
-from tools.eval.document_cards import COPIES, MODULE_PX, TABLE_MARGIN, card
+from tools.eval.document_cards import COPIES, MODULE_PX, REAL_COPIES, TABLE_MARGIN, card
 
 pytestmark = pytest.mark.unit
 
-AAMVA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "pdf417" / "aamva"
+DATA = Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "pdf417"
+AAMVA = DATA / "aamva"
 V10 = (AAMVA / "benhovinga" / "aamva_v10_example.txt").read_bytes()
 # The smallest card the capture gate accepts (2 px per module) keystoned 30 %, blurred 1 px and saved
 # as JPEG: the symbol's far row has 1.0 px per module (ml/EVALUATION.md, "Driver licences").
@@ -106,6 +107,17 @@ def test_a_back_with_no_symbol_gives_no_codeword_attempt() -> None:
     inside = blank[table:-table, table:-table]
     inside[inside < 128] = 235  # the symbol's bars painted over: a plain light card on the dark table
     gray = to_gray(COPIES["keystone 25 %"](blank))
+    outline = card_outline(gray)
+    assert outline is not None
+    assert list(codeword_redraws(gray, outline)) == []
+
+
+def test_a_sheet_of_several_symbols_is_not_read_as_one_uniform_symbol() -> None:
+    # Four dense symbols on one sheet, keystoned 6 %: located as one symbol three rows high, every data
+    # slot matched codeword 0, and all zeros is a valid Reed-Solomon word (drawn, it decodes to "AAAA...").
+    assert _decoded(_drawn(np.zeros((3, 16), int), 14, 2))[0].startswith(b"AAAA")
+    sheet = decode_image((DATA / "zxing_cpp" / "pdf417-4" / "02-01.webp").read_bytes())
+    gray = to_gray(REAL_COPIES["keystone 6 %"](sheet))
     outline = card_outline(gray)
     assert outline is not None
     assert list(codeword_redraws(gray, outline)) == []
