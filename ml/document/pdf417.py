@@ -1,7 +1,8 @@
 """PDF417 decoding with zxing-cpp (``text_mode=Plain``: bytes transcoded by their ECI, no HRI
 formatting), retried on a deskewed and an enlarged image when the first pass finds nothing, then on the
 card straightened from its outline (:mod:`ml.document.straighten`), then on the photo deblurred
-(:mod:`ml.document.deblur`) and straightened, enlarged in the same warp.
+(:mod:`ml.document.deblur`) and straightened, enlarged in the same warp, and last on a clean symbol
+drawn from the codewords matched slot by slot on the photo (:mod:`ml.document.pdf417_codewords`).
 
 Structured append (Macro PDF417) messages are spread over several symbols; the Python binding does
 not merge them, so :func:`merge_structured_append` joins the parts' ECI-escaped streams in reading
@@ -21,6 +22,7 @@ import zxingcpp
 
 from ml.document.deblur import PSF_SPREADS, deblurred
 from ml.document.images import Image, as_image, to_gray
+from ml.document.pdf417_codewords import codeword_redraws
 from ml.document.straighten import Corners, card_outline, edge_lengths, warped
 
 _ECI_CODECS = {1: "latin-1", 3: "latin-1", 4: "iso8859-2", 5: "iso8859-3", 6: "iso8859-4", 7: "iso8859-5",
@@ -148,8 +150,15 @@ def _deblurred_attempts(gray: Image, card: _Outline) -> Iterator[Image]:
             yield np.ascontiguousarray(warped(sharp, outline, DEBLURRED_LARGER))
 
 
-def pdf417_reads(image: Image, *, straighten: bool = True, deblur: bool = True,
-                 symbol_expected: bool = True) -> Iterator[list[Pdf417Symbol]]:
+def _codeword_attempts(gray: Image, card: _Outline) -> Iterator[Image]:
+    """Symbols drawn from the codewords matched on the photo of the card (only where its outline is
+    found: the symbol's grid is located on the straightened card)."""
+    if (outline := card.corners) is not None:
+        yield from codeword_redraws(gray, outline)
+
+
+def pdf417_reads(image: Image, *, straighten: bool = True, deblur: bool = True, symbol_expected: bool = True,
+                 codewords: bool = True) -> Iterator[list[Pdf417Symbol]]:
     """The symbols of each attempt that decodes any, in the order :func:`decode_pdf417` tries them:
     a caller that finds a read is not what it expects (zxing-cpp's error correction, asked to settle
     a badly blurred symbol, rarely returns a different valid message: ml/EVALUATION.md, "Driver
@@ -164,10 +173,13 @@ def pdf417_reads(image: Image, *, straighten: bool = True, deblur: bool = True,
     for attempt in _deblurred_attempts(gray, card) if deblur and seen else ():
         if found := _read(attempt, zxingcpp.TextMode.Plain)[0]:
             yield _symbols(attempt, found)
+    for attempt in _codeword_attempts(gray, card) if codewords and straighten and seen else ():
+        if found := _read(attempt, zxingcpp.TextMode.Plain)[0]:
+            yield _symbols(attempt, found)
 
 
-def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True,
-                  symbol_expected: bool = True) -> list[Pdf417Symbol]:
+def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True, symbol_expected: bool = True,
+                  codewords: bool = True) -> list[Pdf417Symbol]:
     """Every PDF417 symbol in the image, in reading order (top to bottom, then left to right), from
     the first attempt that decodes any. The card's outline is searched once, and only when the image
     as it is, deskewed and enlarged does not decode. The deblurred attempts are made only when every
@@ -176,8 +188,12 @@ def decode_pdf417(image: Image, *, straighten: bool = True, deblur: bool = True,
     copy shows one (ml/EVALUATION.md, "Driver licences"). For an image that may have none
     (``symbol_expected=False``: a passport's data page looked at for a barcode) they are made only
     when an earlier attempt found a symbol that did not decode, so such a page costs nothing more.
-    ``straighten=False`` and ``deblur=False`` leave out those attempts (the evaluation's "before")."""
-    return next(pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected), [])
+    Last, under the same rule as the deblurred ones, the symbol is read codeword by codeword on the
+    photo of the straightened card (:mod:`ml.document.pdf417_codewords`): where its far rows have about
+    a pixel per module, which no threshold separates. ``straighten=False``, ``deblur=False`` and
+    ``codewords=False`` leave out those attempts (the evaluation's "before")."""
+    return next(pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected,
+                             codewords=codewords), [])
 
 
 def _symbols(attempt: Image, found: list[zxingcpp.Barcode]) -> list[Pdf417Symbol]:

@@ -51,14 +51,15 @@ EDGE_MARGIN = 0.01  # an MRZ line this close to the image's left or right edge r
 SHOW_DATA_PAGE = "show_data_page"
 
 
-def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True,
-                 symbol_expected: bool = True) -> LicenceData | None:
+def read_licence(image: Image, *, straighten: bool = True, deblur: bool = True, symbol_expected: bool = True,
+                 codewords: bool = True) -> LicenceData | None:
     """The AAMVA licence in a PDF417 symbol of the image; ``None`` when none decodes as AAMVA.
     ``symbol_expected=False`` for an image that may carry no barcode (see :func:`decode_pdf417`).
     An attempt whose symbols are not an AAMVA licence does not end the search: on a badly blurred
     card zxing-cpp's error correction can settle on another, garbled message, and a later attempt
     (deblurred, straightened) reads the licence (ml/EVALUATION.md, "Driver licences")."""
-    for symbols in pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected):
+    for symbols in pdf417_reads(image, straighten=straighten, deblur=deblur, symbol_expected=symbol_expected,
+                                codewords=codewords):
         for symbol in symbols:
             try:
                 return licence_data(parse_aamva(symbol.text))

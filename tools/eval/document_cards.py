@@ -17,7 +17,8 @@ decodes to the same bytes as the image itself. Each copy is decoded in the same 
 alone (deskew and enlarge retries), then with the straightened attempts
 (``ml/document/straighten.py``), then with the deblurred ones (``ml/document/deblur.py``) made only
 once zxing-cpp saw a symbol it could not decode (the rule for a page that may carry none), then with
-them made whenever everything else failed (the rule for a licence's back). The column "keystone undone
+them made whenever everything else failed (the rule for a licence's back), then also read codeword by
+codeword (``ml/document/pdf417_codewords.py``, last: the licence back's decoder). The column "keystone undone
 exactly" warps each copy that is only keystoned back with the keystone's own inverse (2x, no corner
 search) and reads that: what no straightening can beat. "Read, or told exactly what to fix" counts the
 copies the licence back's decoder reads plus those it does not read whose photo gets the guidance
@@ -197,10 +198,11 @@ def _raw(image: Image, options: dict[str, bool]) -> list[bytes]:
 
 
 ATTEMPTS: dict[str, dict[str, bool]] = {
-    "decoder alone": {"straighten": False, "deblur": False},
-    "straightened": {"deblur": False},
-    "straightened or deblurred once a symbol is seen": {"symbol_expected": False},
-    "straightened or deblurred": {},
+    "decoder alone": {"straighten": False, "deblur": False, "codewords": False},
+    "straightened": {"deblur": False, "codewords": False},
+    "straightened or deblurred once a symbol is seen": {"symbol_expected": False, "codewords": False},
+    "straightened or deblurred": {"codewords": False},
+    "or read codeword by codeword": {},
 }
 UNDONE = "keystone undone exactly (bound)"
 
