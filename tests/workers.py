@@ -1,7 +1,7 @@
 """How many pytest-xdist worker processes a run gets (pyproject: ``-n auto --dist loadfile``).
 
 The suite spends much of its time waiting on the servers, browsers and subprocesses it starts, so two
-processes take a third less wall time than one on two cores (README "Run the whole test suite"). Each
+processes take about a quarter less wall time than one on two cores (README "Two commands"). Each
 worker starts its own PostgreSQL and NATS and loads the models it uses, which costs seconds that a run
 of a few files does not win back: a command naming only test files or test ids runs in this process.
 At most two workers: the configuration measured and kept green (more would also multiply the servers
