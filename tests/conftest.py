@@ -16,6 +16,7 @@ from psycopg import sql
 
 from ops.local_services import EmbeddedPostgres, LocalNats, create_database
 from tests.scratch import memory_fs, private_dir
+from tests.workers import worker_count
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = (REPO_ROOT / ".." / "shared" / "data").resolve()
@@ -33,6 +34,13 @@ def pytest_configure(config: pytest.Config) -> None:
         room = memory_fs()
         if room is not None:
             os.environ["PYTEST_DEBUG_TEMPROOT"] = str(room)
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, which ``-p no:xdist`` leaves out
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """``-n auto`` (pyproject addopts): two worker processes for a run of folders, none for named files
+    (``tests.workers``). Each worker has its own session fixtures: its own PostgreSQL and NATS."""
+    return worker_count(config.args, len(os.sched_getaffinity(0)), config.invocation_params.dir)
 
 
 @pytest.fixture(scope="session")

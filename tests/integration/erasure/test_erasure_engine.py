@@ -221,5 +221,6 @@ def test_the_background_sweeper_shreds_when_a_hold_ends(ledger: LedgerRuntime) -
     while ledger.vault.data_key(subject, create=False) is not None and time.monotonic() < deadline:
         time.sleep(0.05)
     sweeper.stop()
-    assert ledger.vault.data_key(subject, create=False) is None
+    # a step that raised is only logged and retried (BackgroundLoop): say how many did if the key is still there
+    assert ledger.vault.data_key(subject, create=False) is None, f"failed sweeper steps: {sweeper.failures}"
     assert not processing_restricted(ledger.ledger, TENANT, subject, datetime.now(UTC))
