@@ -35,6 +35,12 @@ class SubjectKeyVault(ABC):
         self.kek = kek
         self._cache: dict[str, tuple[float, str, bytes]] = {}
         self._lock = threading.Lock()
+        self._destructions = 0  # counted twice per destroy: before and after its row goes
+
+    def _forget(self, subject_id: str) -> None:
+        with self._lock:
+            self._destructions += 1
+            self._cache.pop(subject_id, None)
 
     def data_key(self, subject_id: str, *, create: bool) -> tuple[str, bytes] | None:
         """(key_id, key) for the subject; None when it was destroyed (or never made and not create)."""
@@ -43,6 +49,7 @@ class SubjectKeyVault(ABC):
             hit = self._cache.get(subject_id)
             if hit and now - hit[0] < CACHE_SECONDS:
                 return hit[1], hit[2]
+            destructions = self._destructions
         row = self._load(subject_id)
         if row is None:
             if self._tombstone(subject_id) is not None:
@@ -60,12 +67,20 @@ class SubjectKeyVault(ABC):
         key_id, wrapped = row
         key = self.kek.unwrap(wrapped, subject_id.encode())
         with self._lock:
-            self._cache[subject_id] = (now, key_id, key)
+            # A key loaded while a destroy ran is returned to this caller (its read came first) but
+            # never cached: cached, this process would keep serving a shredded key for CACHE_SECONDS.
+            if self._destructions == destructions:
+                self._cache[subject_id] = (now, key_id, key)
         return key_id, key
 
     def destroy(self, subject_id: str) -> KeyDestruction:
-        with self._lock:
-            self._cache.pop(subject_id, None)
+        self._forget(subject_id)
+        try:
+            return self._destroy(subject_id)
+        finally:
+            self._forget(subject_id)  # a read that loaded the row before it went must not cache it
+
+    def _destroy(self, subject_id: str) -> KeyDestruction:
         earlier = self._tombstone(subject_id)
         if earlier is not None:
             return earlier
